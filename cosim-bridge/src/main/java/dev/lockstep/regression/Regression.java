@@ -1,0 +1,85 @@
+package dev.lockstep.regression;
+
+import dev.lockstep.dut.Dut;
+import dev.lockstep.dut.DutException;
+import dev.lockstep.engine.Lockstep;
+import dev.lockstep.engine.SeedResult;
+import dev.lockstep.refmodel.regs.IommuConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Runs a list of seeds against the model and the DUT, {@code jobs} seeds at a time, one DUT instance
+ * per worker thread (a Verilated model lives on the thread that created it). Results come back in
+ * seed order whatever the scheduling, so reports are the same for any --jobs.
+ */
+public final class Regression {
+
+    private final DutFactory factory;
+    private final IommuConfig config;
+    private final Lockstep.ReproduceCommand reproduce;
+
+    public Regression(DutFactory factory, IommuConfig config, Lockstep.ReproduceCommand reproduce) {
+        this.factory = factory;
+        this.config = config;
+        this.reproduce = reproduce;
+    }
+
+    /** The outcome of a regression: one result per seed, in the order given, and the DUT's identity. */
+    public record Outcome(List<SeedResult> results, String dutBuildId) {
+        public long passed() { return results.stream().filter(SeedResult::passed).count(); }
+        public long failed() { return results.size() - passed(); }
+    }
+
+    /**
+     * Runs the seeds; {@code onResult} sees each result in seed order as soon as it and all before it are
+     * done (for terminal output).
+     */
+    public Outcome run(List<Long> seeds, int mutant, int actions, int jobs, Consumer<SeedResult> onResult)
+            throws DutException {
+        SeedResult[] results = new SeedResult[seeds.size()];
+        AtomicInteger next = new AtomicInteger();
+        String[] buildId = new String[1];
+        DutException[] openFailure = new DutException[1];
+        Object lock = new Object();
+        int[] printed = {0};
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < Math.max(1, Math.min(jobs, seeds.size())); w++) {
+            Thread t = new Thread(() -> {
+                try (Dut dut = factory.open()) {
+                    synchronized (lock) {
+                        buildId[0] = dut.buildId();
+                    }
+                    Lockstep engine = new Lockstep(dut, config, reproduce);
+                    for (int i = next.getAndIncrement(); i < results.length; i = next.getAndIncrement()) {
+                        SeedResult r = engine.run(seeds.get(i), mutant, actions);
+                        synchronized (lock) {
+                            results[i] = r;
+                            while (printed[0] < results.length && results[printed[0]] != null) {
+                                onResult.accept(results[printed[0]++]);
+                            }
+                        }
+                    }
+                } catch (DutException e) {
+                    synchronized (lock) {
+                        if (openFailure[0] == null) openFailure[0] = e;
+                    }
+                }
+            }, "lockstep-worker-" + w);
+            workers.add(t);
+            t.start();
+        }
+        for (Thread t : workers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DutException(DutException.Kind.API, "interrupted while waiting for the regression");
+            }
+        }
+        if (openFailure[0] != null) throw openFailure[0];
+        return new Outcome(List.of(results), buildId[0]);
+    }
+}
