@@ -48,15 +48,15 @@ public final class NativeDut implements Dut {
 
     private static synchronized void bind(Path library) throws DutException {
         Path lib = library.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(lib)) {
+            throw new DutException(DutException.Kind.LOAD, "DUT library not found: " + lib);
+        }
         if (boundLibrary != null) {
             if (!boundLibrary.equals(lib)) {
                 throw new DutException(DutException.Kind.LOAD, "this process already uses DUT library "
                         + boundLibrary + "; cannot also load " + lib + " (one DUT library per process)");
             }
             return;
-        }
-        if (!Files.isRegularFile(lib)) {
-            throw new DutException(DutException.Kind.LOAD, "DUT library not found: " + lib);
         }
         try {
             Native.register(Api.class, NativeLibrary.getInstance(lib.toString()));
