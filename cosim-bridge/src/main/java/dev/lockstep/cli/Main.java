@@ -1,5 +1,6 @@
 package dev.lockstep.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,9 +28,16 @@ public final class Main implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs the command line and returns the exit code (tests call this). */
+    /** Runs the command line on the process's standard streams and returns the exit code. */
     public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line writing to {@code out} and {@code err} (tests capture them). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
         cl.setExitCodeExceptionMapper(e -> EXIT_USAGE);
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("lockstep: " + ex.getMessage());
@@ -37,12 +45,17 @@ public final class Main implements Runnable {
                     + " --help'.");
             return EXIT_USAGE;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     static final class Version implements CommandLine.IVersionProvider {

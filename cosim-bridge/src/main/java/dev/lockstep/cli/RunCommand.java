@@ -12,13 +12,15 @@ import dev.lockstep.report.JunitXml;
 import dev.lockstep.report.RunInfo;
 import dev.lockstep.report.SummaryJson;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code lockstep run}: a lockstep regression of the golden model against a DUT. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -57,9 +59,13 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Directory for summary.json and junit.xml.")
     Path out;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        PrintStream err = System.err;
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         try {
             validate();
             Path library = dut.equals("stub") ? Home.stubLibrary() : Path.of(dut);
@@ -74,13 +80,13 @@ public final class RunCommand implements Callable<Integer> {
 
             Regression regression = new Regression(() -> NativeDut.open(library, ""), iommuConfig,
                     s -> reproduceCommand(s, m));
-            Regression.Outcome outcome = regression.run(seeds, m.id(), actions, jobs, this::printResult);
+            Regression.Outcome outcome = regression.run(seeds, m.id(), actions, jobs, r -> printResult(stdout, r));
             if (out != null) {
                 RunInfo info = new RunInfo(Main.VERSION, dut, m.name(), actions);
                 SummaryJson.write(out.resolve("summary.json"), info, outcome);
                 JunitXml.write(out.resolve("junit.xml"), "lockstep." + (dut.equals("stub") ? "stub" : "dut"), outcome);
             }
-            System.out.println(outcome.passed() + " passed, " + outcome.failed() + " failed");
+            stdout.println(outcome.passed() + " passed, " + outcome.failed() + " failed");
             boolean dutFailed = outcome.results().stream().anyMatch(r -> r.failure() != null);
             if (dutFailed) return Main.EXIT_DUT;
             return outcome.failed() > 0 ? Main.EXIT_DIVERGENCE : Main.EXIT_PASS;
@@ -102,15 +108,15 @@ public final class RunCommand implements Callable<Integer> {
         if (jobs < 1) throw new BadInputException("--jobs must be at least 1, got " + jobs);
     }
 
-    private void printResult(SeedResult r) {
+    private static void printResult(PrintWriter out, SeedResult r) {
         if (r.passed()) {
-            System.out.printf("seed %d: passed (%d actions, %d cycles)%n", r.seed(), r.actions(), r.cycles());
+            out.printf("seed %d: passed (%d actions, %d cycles)%n", r.seed(), r.actions(), r.cycles());
         } else if (r.divergence() != null) {
-            System.out.printf("seed %d: FAILED%n%s", r.seed(), r.divergence().render());
+            out.printf("seed %d: FAILED%n%s", r.seed(), r.divergence().render());
         } else {
-            System.out.printf("seed %d: FAILED%n%s", r.seed(), r.failure().render());
+            out.printf("seed %d: FAILED%n%s", r.seed(), r.failure().render());
         }
-        System.out.flush();
+        out.flush();
     }
 
     private String reproduceCommand(long s, Mutants.Mutant m) {

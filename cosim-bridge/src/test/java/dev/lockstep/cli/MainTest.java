@@ -3,43 +3,40 @@ package dev.lockstep.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
 
-    private static String captureOut(Runnable r) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            r.run();
-        } finally {
-            System.setOut(old);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
+    @Test
+    void helpListsTheCommandsAndExitCodes() {
+        Cli c = Cli.run("--help");
+        assertEquals(0, c.exitCode);
+        assertTrue(c.out.contains("run") && c.out.contains("mutants"), c.out);
+        assertTrue(c.out.contains("Exit codes"), c.out);
     }
 
     @Test
-    void helpListsTheCommands() {
-        int[] code = new int[1];
-        String out = captureOut(() -> code[0] = Main.execute("--help"));
-        assertEquals(0, code[0]);
-        assertTrue(out.contains("run") && out.contains("mutants"), out);
-        assertTrue(out.contains("Exit codes"), out);
-    }
-
-    @Test
-    void badUsageExitsWithTwo() {
-        assertEquals(Main.EXIT_USAGE, Main.execute("run", "--count", "zero"));
-        assertEquals(Main.EXIT_USAGE, Main.execute("run", "--count", "0"));
-        assertEquals(Main.EXIT_USAGE, Main.execute("no-such-command"));
+    void badUsageExitsWithTwoAndSaysWhy() {
+        Cli notANumber = Cli.run("run", "--count", "zero");
+        assertEquals(Main.EXIT_USAGE, notANumber.exitCode);
+        assertTrue(notANumber.err.contains("--count"), notANumber.err);
+        Cli zero = Cli.run("run", "--count", "0");
+        assertEquals(Main.EXIT_USAGE, zero.exitCode);
+        assertTrue(zero.err.contains("--count must be at least 1"), zero.err);
+        assertEquals(Main.EXIT_USAGE, Cli.run("no-such-command").exitCode);
     }
 
     @Test
     void aForeignDutWithoutConfigurationIsBadUsage() {
-        assertEquals(Main.EXIT_USAGE, Main.execute("run", "--dut", "/nonexistent/libdut.so"));
+        Cli c = Cli.run("run", "--dut", "/nonexistent/libdut.so");
+        assertEquals(Main.EXIT_USAGE, c.exitCode);
+        assertTrue(c.err.contains("--config"), c.err);
+    }
+
+    @Test
+    void anUnknownMutantIsBadUsageNamingTheOption() {
+        Cli c = Cli.run("run", "--mutant", "no_such_bug");
+        assertEquals(Main.EXIT_USAGE, c.exitCode);
+        assertTrue(c.err.contains("--mutant") && c.err.contains("no_such_bug"), c.err);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lockstep.cli.Cli;
 import dev.lockstep.cli.Main;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,8 +59,8 @@ class StubDutTest {
 
     @Test
     void theUnmutatedDutPassesAndWritesReports(@TempDir Path out) throws Exception {
-        int code = Main.execute("run", "--dut", "stub", "--seed", "1", "--count", "5", "--jobs", "2",
-                "--out", out.toString());
+        int code = Cli.run("run", "--dut", "stub", "--seed", "1", "--count", "5", "--jobs", "2",
+                "--out", out.toString()).exitCode;
         assertEquals(Main.EXIT_PASS, code);
         JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertEquals(5, summary.get("passed").asInt());
@@ -69,8 +70,8 @@ class StubDutTest {
 
     @Test
     void thePlantedDdtpWarlBugIsCaughtWithExitOne(@TempDir Path out) throws Exception {
-        int code = Main.execute("run", "--dut", "stub", "--seed", "1", "--count", "3", "--mutant",
-                "ddtp_mode_warl", "--out", out.toString());
+        int code = Cli.run("run", "--dut", "stub", "--seed", "1", "--count", "3", "--mutant",
+                "ddtp_mode_warl", "--out", out.toString()).exitCode;
         assertEquals(Main.EXIT_DIVERGENCE, code);
         JsonNode seed = new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("seeds").get(0);
         assertEquals("diverged", seed.get("status").asText());
@@ -87,6 +88,6 @@ class StubDutTest {
                 () -> NativeDut.open(missing, ""));
         assertEquals(DutException.Kind.LOAD, e.kind());
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
-        assertEquals(Main.EXIT_DUT, Main.execute("run", "--dut", missing.toString(), "--config", config.toString()));
+        assertEquals(Main.EXIT_DUT, Cli.run("run", "--dut", missing.toString(), "--config", config.toString()).exitCode);
     }
 }
