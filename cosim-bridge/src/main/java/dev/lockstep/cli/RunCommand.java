@@ -37,14 +37,15 @@ public final class RunCommand implements Callable<Integer> {
             description = "The DUT's pinned configuration (JSON). Default for 'stub': rtl-stubs/config.json.")
     Path config;
 
-    @Option(names = "--seed", defaultValue = "1", description = "First seed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", defaultValue = StandardRegression.FIRST_SEED,
+            description = "First seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--count", defaultValue = "10", description = "Number of seeds (seed, seed+1, ...). "
+    @Option(names = "--count", defaultValue = StandardRegression.SEEDS, description = "Number of seeds (seed, seed+1, ...). "
             + "Default: ${DEFAULT-VALUE}.")
     int count;
 
-    @Option(names = "--actions", defaultValue = "200", description = "Actions per seed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--actions", defaultValue = StandardRegression.ACTIONS, description = "Actions per seed. Default: ${DEFAULT-VALUE}.")
     int actions;
 
     @Option(names = "--mutant", defaultValue = "none", paramLabel = "NAME|ID",

@@ -39,8 +39,23 @@ public final class Regression {
      */
     public Outcome run(List<Long> seeds, int mutant, int actions, int jobs, Consumer<SeedResult> onResult)
             throws DutException {
+        return execute(seeds, mutant, actions, jobs, false, onResult);
+    }
+
+    /**
+     * Runs seeds in order until one fails, and returns the results up to and including the first failing
+     * seed (the lowest failing one, whatever the scheduling), or all results when none fails.
+     */
+    public Outcome runUntilFailure(List<Long> seeds, int mutant, int actions, int jobs) throws DutException {
+        return execute(seeds, mutant, actions, jobs, true, r -> { });
+    }
+
+    private Outcome execute(List<Long> seeds, int mutant, int actions, int jobs, boolean stopAtFailure,
+                            Consumer<SeedResult> onResult) throws DutException {
         SeedResult[] results = new SeedResult[seeds.size()];
         AtomicInteger next = new AtomicInteger();
+        // Index of the lowest failing seed so far: no worker starts a seed after it.
+        AtomicInteger stopAt = new AtomicInteger(seeds.size());
         String[] buildId = new String[1];
         DutException[] openFailure = new DutException[1];
         Object lock = new Object();
@@ -53,8 +68,9 @@ public final class Regression {
                         buildId[0] = dut.buildId();
                     }
                     Lockstep engine = new Lockstep(dut, config, reproduce);
-                    for (int i = next.getAndIncrement(); i < results.length; i = next.getAndIncrement()) {
+                    for (int i = next.getAndIncrement(); i < stopAt.get(); i = next.getAndIncrement()) {
                         SeedResult r = engine.run(seeds.get(i), mutant, actions);
+                        if (stopAtFailure && !r.passed()) stopAt.accumulateAndGet(i + 1, Math::min);
                         synchronized (lock) {
                             results[i] = r;
                             while (printed[0] < results.length && results[printed[0]] != null) {
@@ -80,6 +96,8 @@ public final class Regression {
             }
         }
         if (openFailure[0] != null) throw openFailure[0];
-        return new Outcome(List.of(results), buildId[0]);
+        List<SeedResult> done = new ArrayList<>();
+        for (int i = 0; i < Math.min(stopAt.get(), results.length); i++) done.add(results[i]);
+        return new Outcome(List.copyOf(done), buildId[0]);
     }
 }
