@@ -75,6 +75,9 @@ public record Capabilities(long value) {
         public Builder pd8() { return set(38); }
         public Builder pd17() { return set(39); }
         public Builder pd20() { return set(40); }
+        public Builder qosid() { return set(41); }
+        public Builder nl() { return set(42); }
+        public Builder s() { return set(43); }
         public Capabilities build() { return new Capabilities(v); }
     }
 }
