@@ -4,6 +4,7 @@ import dev.lockstep.dut.Dut;
 import dev.lockstep.dut.DutException;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.refmodel.regs.RegisterFile;
+import dev.lockstep.refmodel.regs.RegisterMasks;
 import dev.lockstep.stimulus.Action;
 import dev.lockstep.stimulus.RegisterNames;
 import dev.lockstep.stimulus.RegisterStimulus;
@@ -119,7 +120,7 @@ public final class Lockstep {
                                        RegisterFile model, Deque<String> recent) throws DutException {
         long expected = model.read(offset, size);
         long observed = dut.mmioRead(offset, size);
-        long mask = CompareMasks.register(offset, size);
+        long mask = new RegisterMasks(model).compareMask(offset, size);
         if (((expected ^ observed) & mask) == 0) return null;
         List<Divergence.FieldMismatch> fields = new ArrayList<>();
         int shift = (offset & 4) * 8;
