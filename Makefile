@@ -6,11 +6,11 @@ SHELL := /bin/bash
 MVN       ?= mvn
 MVN_FLAGS ?= -B -q
 BUILD     := build
-DUT_DIR   := $(BUILD)/dut
+DUT_DIR   ?= $(BUILD)/dut
 DUT_LIB   := $(DUT_DIR)/liblockstep_stub.so
 OBJ       := $(DUT_DIR)/obj
 CPP       := cosim-bridge/src/main/cpp
-RTL_LIST  := rtl-stubs/files.f
+RTL_LIST  ?= rtl-stubs/files.f
 RTL_SRCS   = $(shell cat $(RTL_LIST) 2>/dev/null)
 HARNESS   := $(CPP)/verilator_harness.cpp $(CPP)/lockstep_dut.h $(CPP)/lockstep_vl_hooks.h $(CPP)/lockstep.map
 JAR       := cosim-bridge/target/cosim-bridge-0.1.0.jar
@@ -19,7 +19,7 @@ VL_FLAGS  := -CFLAGS "-fPIC -O2 -DVL_USER_FATAL -DVL_USER_STOP -DVL_USER_FINISH 
 
 RUN_ARGS  ?= --dut stub --out out/run
 
-.PHONY: run test build dut lint bench verilator clean help
+.PHONY: run test build dut fatal-dut lint bench verilator clean help
 
 help:
 	@echo "make run    - build everything and run the default lockstep regression ($(RUN_ARGS))"
@@ -32,8 +32,12 @@ run: build dut
 	bin/lockstep run $(RUN_ARGS)
 
 # Not quiet: Surefire's per-class and closing "Tests run:" lines are the test report CI reads.
-test: verilator dut
+test: verilator dut fatal-dut
 	$(MVN) -B -ntp install
+
+# A second Verilated DUT whose RTL calls $fatal, for the failure-handling tests.
+fatal-dut: verilator
+	@$(MAKE) -s dut RTL_LIST=cosim-bridge/src/test/rtl/files.f DUT_DIR=$(BUILD)/fatal-dut
 
 build: $(JAR)
 

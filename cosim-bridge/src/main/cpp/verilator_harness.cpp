@@ -382,18 +382,29 @@ int parse_int(const std::string &config, const char *key, int dflt) {
 
 }  // namespace
 
+namespace {
+// What the RTL printed last (a $fatal prints its message before stopping), for the error text.
+std::string printed_tail() {
+    if (!t_current || t_current->message.empty()) return "";
+    std::string m = t_current->message;
+    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+    if (m.size() > 600) m = "..." + m.substr(m.size() - 600);
+    return " -- RTL printed: " + m;
+}
+}  // namespace
+
 // Verilator hooks (compiled with VL_USER_FATAL/STOP/FINISH): never abort the process.
 void vl_fatal(const char *filename, int linenum, const char *hier, const char *msg) {
     (void)hier;
-    throw RtlFatal{"RTL fatal error: " + location(filename, linenum) + (msg ? msg : "")};
+    throw RtlFatal{"RTL fatal error: " + location(filename, linenum) + (msg ? msg : "") + printed_tail()};
 }
 void vl_stop(const char *filename, int linenum, const char *hier) {
     (void)hier;
-    throw RtlFatal{"RTL $stop: " + location(filename, linenum)};
+    throw RtlFatal{"RTL $stop/$fatal at " + location(filename, linenum) + printed_tail()};
 }
 void vl_finish(const char *filename, int linenum, const char *hier) {
     (void)hier;
-    throw RtlFatal{"RTL $finish: " + location(filename, linenum)};
+    throw RtlFatal{"RTL $finish at " + location(filename, linenum) + printed_tail()};
 }
 
 extern "C" int vlhook_printf(const char *format, ...) {

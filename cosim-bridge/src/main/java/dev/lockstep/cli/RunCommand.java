@@ -2,10 +2,12 @@ package dev.lockstep.cli;
 
 import dev.lockstep.dut.DutException;
 import dev.lockstep.dut.NativeDut;
+import dev.lockstep.dut.RemoteDut;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.regression.BadInputException;
 import dev.lockstep.regression.DutConfigFile;
+import dev.lockstep.regression.DutFactory;
 import dev.lockstep.regression.Mutants;
 import dev.lockstep.regression.Regression;
 import dev.lockstep.report.JunitXml;
@@ -33,6 +35,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "of a DUT library implementing lockstep_dut.h. Default: ${DEFAULT-VALUE}.")
     String dut;
 
+    @Option(names = "--dut-config", defaultValue = "", paramLabel = "KEY=VALUE;...",
+            description = "Settings passed to the DUT library when it opens, e.g. 'mem_latency=8' for the built-in "
+                    + "harness (memory latency in cycles).")
+    String dutConfig;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "The DUT's pinned configuration (JSON). Default for 'stub': rtl-stubs/config.json.")
     Path config;
@@ -57,6 +64,16 @@ public final class RunCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     int jobs;
 
+    @Option(names = "--isolate", negatable = true,
+            description = "Run each DUT instance in a child process, so a crashing library fails its seed and the "
+                    + "regression goes on. Default: on for a DUT library given by path, off for 'stub'.")
+    Boolean isolate;
+
+    @Option(names = "--call-timeout", defaultValue = "120", paramLabel = "SECONDS",
+            description = "With --isolate: a DUT call that does not return within this time is a hang. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    long callTimeout;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Directory for summary.json and junit.xml.")
     Path out;
 
@@ -79,7 +96,10 @@ public final class RunCommand implements Callable<Integer> {
             List<Long> seeds = new ArrayList<>();
             for (int i = 0; i < count; i++) seeds.add(seed + i);
 
-            Regression regression = new Regression(() -> NativeDut.open(library, ""), iommuConfig,
+            boolean outOfProcess = isolate != null ? isolate : !dut.equals("stub");
+            DutFactory factory = outOfProcess ? () -> RemoteDut.open(library, dutConfig, callTimeout)
+                    : () -> NativeDut.open(library, dutConfig);
+            Regression regression = new Regression(factory, iommuConfig,
                     s -> reproduceCommand(s, m));
             Regression.Outcome outcome = regression.run(seeds, m.id(), actions, jobs, r -> printResult(stdout, r));
             if (out != null) {
@@ -123,6 +143,8 @@ public final class RunCommand implements Callable<Integer> {
     private String reproduceCommand(long s, Mutants.Mutant m) {
         StringBuilder b = new StringBuilder("bin/lockstep run --dut ").append(dut);
         if (config != null) b.append(" --config ").append(config);
+        if (isolate != null) b.append(isolate ? " --isolate" : " --no-isolate");
+        if (!dutConfig.isEmpty()) b.append(" --dut-config '").append(dutConfig).append('\'');
         b.append(" --seed ").append(s).append(" --count 1 --actions ").append(actions);
         if (m.id() != 0) b.append(" --mutant ").append(m.name());
         return b.toString();

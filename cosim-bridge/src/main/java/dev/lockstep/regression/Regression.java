@@ -63,7 +63,9 @@ public final class Regression {
         List<Thread> workers = new ArrayList<>();
         for (int w = 0; w < Math.max(1, Math.min(jobs, seeds.size())); w++) {
             Thread t = new Thread(() -> {
-                try (Dut dut = factory.open()) {
+                Dut dut = null;
+                try {
+                    dut = factory.open();
                     synchronized (lock) {
                         buildId[0] = dut.buildId();
                     }
@@ -77,11 +79,27 @@ public final class Regression {
                                 onResult.accept(results[printed[0]++]);
                             }
                         }
+                        if (r.failure() != null && r.failure().kind() != DutException.Kind.API) {
+                            // A crashed, hung or fatally stopped DUT is replaced; the next seeds go on.
+                            dut.close();
+                            dut = null;
+                            dut = factory.open();
+                            engine = new Lockstep(dut, config, reproduce);
+                        }
                     }
                 } catch (DutException e) {
                     synchronized (lock) {
                         if (openFailure[0] == null) openFailure[0] = e;
                     }
+                } catch (RuntimeException e) {
+                    synchronized (lock) {
+                        if (openFailure[0] == null) {
+                            openFailure[0] = new DutException(DutException.Kind.API,
+                                    "internal error in " + Thread.currentThread().getName() + ": " + e);
+                        }
+                    }
+                } finally {
+                    if (dut != null) dut.close();
                 }
             }, "lockstep-worker-" + w);
             workers.add(t);
