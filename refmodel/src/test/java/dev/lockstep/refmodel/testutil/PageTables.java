@@ -42,6 +42,7 @@ public final class PageTables {
         for (int i = scheme.levels - 1; i > level; i--) {
             long a = table + index(va, i) * scheme.pteBytes;
             long pte = read(a);
+            if ((pte & V) != 0 && (pte & (R | X)) != 0) throw new IllegalStateException("a leaf PTE is in the way at level " + i);
             if ((pte & V) == 0) {
                 long next = alloc.page();
                 pte = ((next >>> 12) << 10) | V;

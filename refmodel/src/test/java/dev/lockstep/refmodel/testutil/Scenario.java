@@ -89,13 +89,18 @@ public final class Scenario {
         return new PageTables(mem, alloc, s, false, sbe);
     }
 
-    /** G-stage tables (fctl.BE byte order) that identity-map the table region. */
+    /** Pages of the table region identity-mapped by {@link #gStage} with 4 KiB G-stage pages. */
+    public static final int MAPPED_TABLE_PAGES = 256;
+
+    /**
+     * G-stage tables (fctl.BE byte order) that identity-map the first {@link #MAPPED_TABLE_PAGES}
+     * pages of the table region with 4 KiB leaves, so every implicit access walks all G-stage levels.
+     */
     public PageTables gStage(PagingScheme s) {
         PageTables g = new PageTables(mem, alloc, s, true, be);
-        if (s == PagingScheme.SV32) {
-            for (int i = 0; i < 4; i++) g.map(TABLES + i * 0x40_0000L, TABLES + i * 0x40_0000L, 1, PageTables.RWX | PageTables.U | PageTables.A | PageTables.D);
-        } else {
-            g.map(TABLES, TABLES, 2, PageTables.RWX | PageTables.U | PageTables.A | PageTables.D);
+        for (int i = 0; i < MAPPED_TABLE_PAGES; i++) {
+            long a = TABLES + i * 4096L;
+            g.map(a, a, 0, PageTables.RWX | PageTables.U | PageTables.A | PageTables.D);
         }
         return g;
     }
