@@ -181,34 +181,31 @@ public final class CachingModel implements InvalidationListener {
         leaves.add(new Leaf(overrides, o));
     }
 
-    /** Distinct permitted contents of trace entry {@code i}, the current one first. */
+    /**
+     * Distinct permitted contents of trace entry {@code i}, the current one first. A version that was
+     * current during [t, end) may still be cached unless a completed invalidation issued at or after
+     * {@code end} covers it (judged with the version's own leaf and global bits); versions with V=0 are
+     * never cached.
+     */
     List<long[]> versions(WalkTrace trace, int i) {
         long base = trace.pa(i) & ~7L;
         int words = Math.max(1, (trace.bytes(i) + 7) / 8);
-        long lastWrite = -1;
-        long firstWrite = Long.MAX_VALUE;
-        for (int w = 0; w < words; w++) {
-            WordHistory h = history.get(base + 8L * w);
-            if (h != null) {
-                lastWrite = Math.max(lastWrite, h.lastSeq());
-                firstWrite = Math.min(firstWrite, h.firstSeq());
-            }
-        }
         List<long[]> out = new ArrayList<>();
         long[] current = new long[words];
         for (int w = 0; w < words; w++) current[w] = memory.load64(base + 8L * w);
         out.add(current);
-        if (lastWrite < 0) return out;
-        long since = lastCoveringInvalidation(trace, i, firstWrite);
-        if (since >= lastWrite) return out;
-        // Time points: just after the invalidation, and after every later write to the entry.
         List<Long> times = new ArrayList<>();
-        times.add(since);
         for (int w = 0; w < words; w++) {
             WordHistory h = history.get(base + 8L * w);
-            if (h != null) h.seqsAfter(since, times);
+            if (h != null) h.seqsAfter(Long.MIN_VALUE, times);
         }
-        for (long t : times) {
+        if (times.isEmpty()) return out;
+        times.add(-1L); // before the first recorded write
+        java.util.Collections.sort(times);
+        for (int k = 0; k < times.size() - 1; k++) {
+            long t = times.get(k);
+            long end = times.get(k + 1);
+            if (end == t) continue;
             long[] v = new long[words];
             for (int w = 0; w < words; w++) {
                 WordHistory h = history.get(base + 8L * w);
@@ -216,6 +213,7 @@ public final class CachingModel implements InvalidationListener {
             }
             long first = regs.bigEndian() ? Long.reverseBytes(v[0]) : v[0];
             if ((first & 1) == 0) continue; // V=0 entries are never cached
+            if (invalidatedSince(trace, i, versionFlags(trace, i, first), end)) continue;
             boolean dup = false;
             for (long[] o : out) dup |= java.util.Arrays.equals(o, v);
             if (!dup) out.add(v);
@@ -223,14 +221,25 @@ public final class CachingModel implements InvalidationListener {
         return out;
     }
 
-    /** Sequence number of the latest completed invalidation covering entry {@code i}; -1 if none since the first write. */
-    private long lastCoveringInvalidation(WalkTrace trace, int i, long firstWrite) {
+    /** The trace flags of entry {@code i} as they would be for a cached version whose first dword is {@code first}. */
+    private static int versionFlags(WalkTrace trace, int i, long first) {
+        int flags = trace.flags(i);
+        int role = trace.role(i);
+        if (role == WalkTrace.S1_PTE || role == WalkTrace.G_PTE) {
+            flags = (first & 0xa) != 0 ? flags | WalkTrace.LEAF : flags & ~WalkTrace.LEAF;
+            if (role == WalkTrace.S1_PTE && (first & 0x20) != 0) flags |= WalkTrace.GLOBAL;
+        }
+        return flags;
+    }
+
+    /** Whether a completed invalidation issued at or after {@code since} covers entry {@code i} with {@code flags}. */
+    private boolean invalidatedSince(WalkTrace trace, int i, int flags, long since) {
         for (int k = completed.size() - 1; k >= 0; k--) {
             Invalidation inv = completed.get(k);
-            if (inv.seq() < firstWrite) break;
-            if (inv.covers(trace, i)) return inv.seq();
+            if (inv.seq() < since) break;
+            if (inv.covers(trace, i, flags)) return true;
         }
-        return -1;
+        return false;
     }
 
     // ------------------------------------------------------------------ memory views

@@ -16,7 +16,8 @@ record Invalidation(int kind, boolean gvOrDv, int gscid, boolean pscv, int pscid
     static final int DDT = 3;
     static final int PDT = 4;
 
-    boolean covers(WalkTrace t, int i) {
+    /** Whether this invalidation covers trace entry {@code i}, were its flags {@code flags}. */
+    boolean covers(WalkTrace t, int i, int flags) {
         int role = t.role(i);
         switch (kind) {
             case DDT:
@@ -26,16 +27,15 @@ record Invalidation(int kind, boolean gvOrDv, int gscid, boolean pscv, int pscid
             case PDT:
                 return role == WalkTrace.PC && t.deviceId(i) == did && t.processId(i) == pid;
             case VMA:
-                return role == WalkTrace.S1_PTE && coversVma(t, i);
+                return role == WalkTrace.S1_PTE && coversVma(t, i, flags);
             case GVMA:
-                return (role == WalkTrace.G_PTE || role == WalkTrace.MSI_PTE) && coversGvma(t, i);
+                return (role == WalkTrace.G_PTE || role == WalkTrace.MSI_PTE) && coversGvma(t, i, flags);
             default:
                 return false;
         }
     }
 
-    private boolean coversVma(WalkTrace t, int i) {
-        int flags = t.flags(i);
+    private boolean coversVma(WalkTrace t, int i, int flags) {
         boolean entryGv = (flags & WalkTrace.GV) != 0;
         if (entryGv != gvOrDv) return false;            // GV=0: host spaces only; GV=1: that GSCID only
         if (gvOrDv && t.gscid(i) != gscid) return false;
@@ -45,11 +45,10 @@ record Invalidation(int kind, boolean gvOrDv, int gscid, boolean pscv, int pscid
         return overlaps(t.address(i), t.regionLog2(i));
     }
 
-    private boolean coversGvma(WalkTrace t, int i) {
+    private boolean coversGvma(WalkTrace t, int i, int flags) {
         if (!gvOrDv) return true;                        // GV=0: all VMs, all levels (AV and S ignored)
         if (t.gscid(i) != gscid) return false;
         if (!av) return true;
-        int flags = t.flags(i);
         if (t.role(i) == WalkTrace.G_PTE && (flags & WalkTrace.LEAF) == 0 && !nl) return false;
         return overlaps(t.address(i), t.regionLog2(i));
     }
