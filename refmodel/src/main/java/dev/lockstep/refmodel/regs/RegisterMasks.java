@@ -89,6 +89,12 @@ public final class RegisterMasks {
                 return 0;
             }
             default:
+                if (offset >= RegisterFile.IOHPMCTR_BASE && offset < RegisterFile.IOHPMEVT_BASE) {
+                    int x = (offset - RegisterFile.IOHPMCTR_BASE) / 8 + 1;
+                    long event = regs.iohpmevt(x) & RegisterFile.HPMEVT_EVENT_MASK;
+                    // Events 4-8 (TLB miss, DDT/PDT/first/second-stage walks) depend on what is cached.
+                    return event >= 4 && event <= 8 ? -1L : 0;
+                }
                 return 0;
         }
     }

@@ -1,0 +1,330 @@
+package dev.lockstep.refmodel.cache;
+
+import dev.lockstep.refmodel.TranslationContext;
+import dev.lockstep.refmodel.TranslationOutcome;
+import dev.lockstep.refmodel.TranslationRequest;
+import dev.lockstep.refmodel.Translator;
+import dev.lockstep.refmodel.WalkTrace;
+import dev.lockstep.refmodel.command.InvalidationListener;
+import dev.lockstep.refmodel.effect.EffectSink;
+import dev.lockstep.refmodel.mem.PhysicalMemory;
+import dev.lockstep.refmodel.regs.RegisterFile;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The permitted-outcome model of IOMMU caching (spec: "Caching in-memory data structures", and the
+ * IOTINVAL note: "an implementation may use any translation for an address that was valid at any time
+ * since the most recent IOTINVAL that subsumes that address").
+ *
+ * <p>It keeps the history of every memory word software (and the IOMMU's A/D updates) wrote, and the
+ * invalidations that completed (an IODIR/IOTINVAL followed by a completed IOFENCE.C). For a
+ * translation it re-runs the translator over every combination of versions of the entries the walk
+ * reads: an entry (DDT entry, DC, PDT entry, PC, PTE, MSI PTE, with the tag of its role) may take any
+ * version it had since the last completed invalidation covering that tag, provided that version was
+ * valid (V=1: entries with V=0 are never cached); the current version is always allowed (a fresh
+ * read). An outcome only an older version would give is not permitted.
+ *
+ * <p>Limits: the V bit of an old version is read in fctl.BE byte order (DC.tc.SBE is not known here);
+ * the history is kept until reset (no pruning); at most {@link #MAX_COMBINATIONS} combinations are
+ * explored per translation, beyond which it throws.
+ */
+public final class CachingModel implements InvalidationListener {
+
+    public static final int MAX_COMBINATIONS = 4096;
+
+    private final PhysicalMemory memory;
+    private final RegisterFile regs;
+    private final Translator translator;
+    private final EffectSink sink;
+
+    /** Sequence number of the latest write; versions and invalidations are ordered by it. */
+    private long seq;
+    private final Map<Long, WordHistory> history = new HashMap<>();
+    private final List<Invalidation> pending = new ArrayList<>();
+    private final List<Invalidation> completed = new ArrayList<>();
+    private long staleHits;
+    private long checkedTranslations;
+
+    private final TranslationContext liveContext;
+
+    public CachingModel(PhysicalMemory memory, RegisterFile regs, Translator translator, EffectSink sink) {
+        this.memory = memory;
+        this.regs = regs;
+        this.translator = translator;
+        this.sink = sink;
+        this.liveContext = new TranslationContext(new LiveMemory(), regs);
+    }
+
+    /** After reset the caches hold nothing: only current contents are permitted. */
+    public void reset() {
+        history.clear();
+        pending.clear();
+        completed.clear();
+    }
+
+    /** The context the facade translates in: current memory; A/D stores are applied and reported. */
+    public TranslationContext liveContext() { return liveContext; }
+
+    /** Translations that matched only through an older (stale but legal) version. */
+    public long staleHits() { return staleHits; }
+
+    /** Translations checked against the permitted set. */
+    public long checkedTranslations() { return checkedTranslations; }
+
+    /** A software store of an 8-byte word: remembered as a new version of that word. */
+    public void softwareWrite64(long pa, long value) {
+        recordWrite(pa & ~7L, value);
+        memory.store64(pa & ~7L, value);
+    }
+
+    private void recordWrite(long word, long value) {
+        WordHistory h = history.get(word);
+        if (h == null) {
+            h = new WordHistory(memory.load64(word));
+            history.put(word, h);
+        }
+        h.add(++seq, value);
+    }
+
+    // ------------------------------------------------------------------ invalidations
+
+    @Override
+    public void iotinvalVma(boolean gv, int gscid, boolean pscv, int pscid, boolean av, long addr, boolean nl, boolean s) {
+        pending.add(new Invalidation(Invalidation.VMA, gv, gscid, pscv, pscid, av, addr, nl, s, 0, 0, seq));
+    }
+
+    @Override
+    public void iotinvalGvma(boolean gv, int gscid, boolean av, long addr, boolean nl, boolean s) {
+        pending.add(new Invalidation(Invalidation.GVMA, gv, gscid, false, 0, av, addr, nl, s, 0, 0, seq));
+    }
+
+    @Override
+    public void iodirInvalDdt(boolean dv, int did) {
+        pending.add(new Invalidation(Invalidation.DDT, dv, 0, false, 0, false, 0, false, false, did, 0, seq));
+    }
+
+    @Override
+    public void iodirInvalPdt(int did, int pid) {
+        pending.add(new Invalidation(Invalidation.PDT, true, 0, false, 0, false, 0, false, false, did, pid, seq));
+    }
+
+    @Override
+    public void fenceCompleted() {
+        completed.addAll(pending);
+        pending.clear();
+    }
+
+    // ------------------------------------------------------------------ permitted outcomes
+
+    /** Every outcome the spec permits now for {@code request}. No side effects. */
+    public Set<TranslationOutcome> permittedOutcomes(TranslationRequest request) {
+        Set<TranslationOutcome> out = new LinkedHashSet<>();
+        for (Leaf l : explore(request)) out.add(l.outcome);
+        return out;
+    }
+
+    /** Whether {@code observed} is permitted now for {@code request}. No side effects. */
+    public boolean isPermitted(TranslationRequest request, TranslationOutcome observed) {
+        return permittedOutcomes(request).contains(observed);
+    }
+
+    /**
+     * Performs {@code request} as the versions that give {@code observed} (preferring current contents),
+     * with A/D stores applied to memory as atomic ORs; null if no permitted version gives it.
+     */
+    public TranslationOutcome translateAs(TranslationRequest request, TranslationOutcome observed, WalkTrace trace) {
+        checkedTranslations++;
+        for (Leaf l : explore(request)) {
+            if (!l.outcome.equals(observed)) continue;
+            if (!l.overrides.isEmpty()) staleHits++;
+            trace.clear();
+            return translator.translate(request, new TranslationContext(new OverlayMemory(l.overrides, true), regs), trace);
+        }
+        return null;
+    }
+
+    private record Leaf(Map<Long, Long> overrides, TranslationOutcome outcome) { }
+
+    private List<Leaf> explore(TranslationRequest request) {
+        List<Leaf> leaves = new ArrayList<>();
+        explore(request, new HashMap<>(), new HashSet<>(), leaves);
+        return leaves;
+    }
+
+    private void explore(TranslationRequest request, Map<Long, Long> overrides, Set<Long> decided, List<Leaf> leaves) {
+        if (leaves.size() >= MAX_COMBINATIONS) {
+            throw new IllegalStateException("caching model: more than " + MAX_COMBINATIONS
+                    + " permitted structure-version combinations for " + request);
+        }
+        WalkTrace trace = new WalkTrace();
+        TranslationOutcome o = translator.translate(request, new TranslationContext(new OverlayMemory(overrides, false), regs), trace);
+        for (int i = 0; i < trace.size(); i++) {
+            long base = trace.pa(i);
+            if (decided.contains(base)) continue;
+            List<long[]> versions = versions(trace, i);
+            if (versions.size() <= 1) continue;
+            for (long[] v : versions) {
+                Map<Long, Long> ov = new HashMap<>(overrides);
+                for (int w = 0; w < v.length; w++) ov.put(base + 8L * w, v[w]);
+                Set<Long> d = new HashSet<>(decided);
+                d.add(base);
+                explore(request, ov, d, leaves);
+            }
+            return;
+        }
+        leaves.add(new Leaf(overrides, o));
+    }
+
+    /**
+     * Distinct permitted contents of trace entry {@code i}, the current one first. A version that was
+     * current during [t, end) may still be cached unless a completed invalidation issued at or after
+     * {@code end} covers it (judged with the version's own leaf and global bits); versions with V=0 are
+     * never cached.
+     */
+    List<long[]> versions(WalkTrace trace, int i) {
+        long base = trace.pa(i) & ~7L;
+        int words = Math.max(1, (trace.bytes(i) + 7) / 8);
+        List<long[]> out = new ArrayList<>();
+        long[] current = new long[words];
+        for (int w = 0; w < words; w++) current[w] = memory.load64(base + 8L * w);
+        out.add(current);
+        List<Long> times = new ArrayList<>();
+        for (int w = 0; w < words; w++) {
+            WordHistory h = history.get(base + 8L * w);
+            if (h != null) h.seqsAfter(Long.MIN_VALUE, times);
+        }
+        if (times.isEmpty()) return out;
+        times.add(-1L); // before the first recorded write
+        java.util.Collections.sort(times);
+        for (int k = 0; k < times.size() - 1; k++) {
+            long t = times.get(k);
+            long end = times.get(k + 1);
+            if (end == t) continue;
+            long[] v = new long[words];
+            for (int w = 0; w < words; w++) {
+                WordHistory h = history.get(base + 8L * w);
+                v[w] = h == null ? current[w] : h.valueAt(t);
+            }
+            long first = regs.bigEndian() ? Long.reverseBytes(v[0]) : v[0];
+            if ((first & 1) == 0) continue; // V=0 entries are never cached
+            if (invalidatedSince(trace, i, versionFlags(trace, i, first), end)) continue;
+            boolean dup = false;
+            for (long[] o : out) dup |= java.util.Arrays.equals(o, v);
+            if (!dup) out.add(v);
+        }
+        return out;
+    }
+
+    /** The trace flags of entry {@code i} as they would be for a cached version whose first dword is {@code first}. */
+    private static int versionFlags(WalkTrace trace, int i, long first) {
+        int flags = trace.flags(i);
+        int role = trace.role(i);
+        if (role == WalkTrace.S1_PTE || role == WalkTrace.G_PTE) {
+            flags = (first & 0xa) != 0 ? flags | WalkTrace.LEAF : flags & ~WalkTrace.LEAF;
+            if (role == WalkTrace.S1_PTE && (first & 0x20) != 0) flags |= WalkTrace.GLOBAL;
+        }
+        return flags;
+    }
+
+    /** Whether a completed invalidation issued at or after {@code since} covers entry {@code i} with {@code flags}. */
+    private boolean invalidatedSince(WalkTrace trace, int i, int flags, long since) {
+        for (int k = completed.size() - 1; k >= 0; k--) {
+            Invalidation inv = completed.get(k);
+            if (inv.seq() < since) break;
+            if (inv.covers(trace, i, flags)) return true;
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ memory views
+
+    /** Current memory; stores (A/D updates) are applied, remembered as versions and reported. */
+    private final class LiveMemory implements PhysicalMemory {
+        @Override public int status(long pa) { return memory.status(pa); }
+        @Override public long load64(long pa) { return memory.load64(pa); }
+        @Override public void store64(long pa, long value) {
+            recordWrite(pa & ~7L, value);
+            memory.store64(pa, value);
+            sink.memoryWrite(EffectSink.WRITE_AD_UPDATE, pa, 8, value);
+        }
+    }
+
+    /**
+     * Memory with some words replaced by older versions. In a sandbox ({@code live}=false) stores go to
+     * a private buffer; live, a store to an overridden word sets only the bits it adds (an atomic OR of
+     * A/D onto the current value) and is applied and reported.
+     */
+    private final class OverlayMemory implements PhysicalMemory {
+        private final Map<Long, Long> overrides;
+        private final boolean live;
+        private final Map<Long, Long> buffer = new HashMap<>();
+
+        OverlayMemory(Map<Long, Long> overrides, boolean live) {
+            this.overrides = overrides;
+            this.live = live;
+        }
+
+        @Override public int status(long pa) { return memory.status(pa); }
+
+        @Override public long load64(long pa) {
+            long w = pa & ~7L;
+            Long b = buffer.get(w);
+            if (b != null) return b;
+            Long o = overrides.get(w);
+            return o != null ? o : memory.load64(w);
+        }
+
+        @Override public void store64(long pa, long value) {
+            long w = pa & ~7L;
+            if (!live) {
+                buffer.put(w, value);
+                return;
+            }
+            Long o = overrides.get(w);
+            long v = o == null ? value : memory.load64(w) | (value & ~o);
+            buffer.put(w, value);
+            recordWrite(w, v);
+            memory.store64(w, v);
+            sink.memoryWrite(EffectSink.WRITE_AD_UPDATE, w, 8, v);
+        }
+    }
+
+    /** The versions of one memory word: its value before the first recorded write, then each write. */
+    private static final class WordHistory {
+        private final long initial;
+        private long[] seqs = new long[2];
+        private long[] values = new long[2];
+        private int n;
+
+        WordHistory(long initial) { this.initial = initial; }
+
+        void add(long s, long v) {
+            if (n == seqs.length) {
+                seqs = java.util.Arrays.copyOf(seqs, n * 2);
+                values = java.util.Arrays.copyOf(values, n * 2);
+            }
+            seqs[n] = s;
+            values[n] = v;
+            n++;
+        }
+
+        long firstSeq() { return seqs[0]; }
+        long lastSeq() { return seqs[n - 1]; }
+
+        long valueAt(long t) {
+            long v = initial;
+            for (int i = 0; i < n && seqs[i] <= t; i++) v = values[i];
+            return v;
+        }
+
+        void seqsAfter(long t, List<Long> out) {
+            for (int i = 0; i < n; i++) if (seqs[i] > t) out.add(seqs[i]);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.lockstep.refmodel.queue;
+
+import static dev.lockstep.refmodel.regs.RegisterFile.*;
+
+import dev.lockstep.refmodel.effect.EffectSink;
+import dev.lockstep.refmodel.effect.ImplicitMemory;
+import dev.lockstep.refmodel.interrupt.InterruptController;
+import dev.lockstep.refmodel.regs.RegisterFile;
+
+/**
+ * The page-request queue and the IOMMU's automatic responses (spec: "Page-Request-Queue", and the
+ * ATS/PRI chapter). A "Page Request" is queued as a 16-byte record when its device context allows
+ * PRI and the queue can take it. Otherwise messages that need no response (L=0) and Stop Markers are
+ * dropped silently, and an L=1 request gets an IOMMU-generated "Page Request Group Response":
+ * Response Failure (0xF) for mode Off, DDT errors, a queue that is off, or pqmf; Invalid Request (0x1)
+ * for mode Bare, EN_PRI=0 or a device_id too wide; Success (0x0) when the queue is full or pqof is set.
+ * Response Failure carries a PASID whenever the request had one; Invalid Request and Success only if
+ * DC.tc.PRPR=1.
+ *
+ * <p>The automatic response goes to RID = device_id[15:0] with DSV=1 and DSEG = device_id[23:16].
+ */
+public final class PageRequestQueue {
+
+    public static final int RECORD_BYTES = 16;
+    public static final int RESPONSE_SUCCESS = 0x0;
+    public static final int RESPONSE_INVALID_REQUEST = 0x1;
+    public static final int RESPONSE_FAILURE = 0xf;
+
+    /** What the device context says about a page request (from the translation process's DDT walk). */
+    @FunctionalInterface
+    public interface Admission {
+        /** Flag: the request may be queued (otherwise bits 3:0 are the response code to answer with). */
+        int ADMIT = 1 << 4;
+        /** Flag: DC.tc.PRPR is 1. */
+        int PRPR = 1 << 8;
+
+        /** ADMIT (optionally | PRPR), or a response code (optionally | PRPR). */
+        int check(int deviceId);
+    }
+
+    private final RegisterFile regs;
+    private final ImplicitMemory memory;
+    private final InterruptController interrupts;
+    private final EffectSink sink;
+
+    public PageRequestQueue(RegisterFile regs, ImplicitMemory memory, InterruptController interrupts, EffectSink sink) {
+        this.regs = regs;
+        this.memory = memory;
+        this.interrupts = interrupts;
+        this.sink = sink;
+    }
+
+    /** Handles one "Page Request" message; returns true if it was queued. */
+    public boolean receive(int deviceId, boolean pv, int processId, boolean priv, boolean exec, long payload,
+                           Admission admission) {
+        if (!regs.capabilities().ats()) {
+            throw new UnsupportedOperationException("page requests need capabilities.ATS=1");
+        }
+        boolean last = (payload & 4) != 0;
+        boolean stopMarker = pv && last && (payload & 3) == 0;
+        int adm = admission.check(deviceId);
+        boolean prpr = (adm & Admission.PRPR) != 0;
+        if ((adm & Admission.ADMIT) == 0) {
+            respond(deviceId, pv, processId, payload, adm & 0xf, prpr, last, stopMarker);
+            return false;
+        }
+        int csr = regs.pqcsr();
+        if ((csr & QCSR_EN) == 0 || (csr & QCSR_ON) == 0 || (csr & QCSR_MF) != 0) {
+            respond(deviceId, pv, processId, payload, RESPONSE_FAILURE, prpr, last, stopMarker);
+            return false;
+        }
+        if ((csr & QCSR_OF) != 0) {
+            respond(deviceId, pv, processId, payload, RESPONSE_SUCCESS, prpr, last, stopMarker);
+            return false;
+        }
+        int n = RegisterFile.queueEntries(regs.pqb());
+        int tail = regs.pqt();
+        int next = (int) (((tail & 0xffffffffL) + 1) % (n & 0xffffffffL));
+        if (next == regs.pqh()) {
+            regs.hwSetPqcsrBits(QCSR_OF);
+            interrupts.update();
+            respond(deviceId, pv, processId, payload, RESPONSE_SUCCESS, prpr, last, stopMarker);
+            return false;
+        }
+        long pa = RegisterFile.queueBaseAddress(regs.pqb()) + (tail & 0xffffffffL) * RECORD_BYTES;
+        if (!memory.storable(pa) || !memory.storable(pa + 8)) {
+            regs.hwSetPqcsrBits(QCSR_MF);
+            interrupts.update();
+            respond(deviceId, pv, processId, payload, RESPONSE_FAILURE, prpr, last, stopMarker);
+            return false;
+        }
+        long dw0 = pv ? ((processId & 0xfffffL) << 12) | (1L << 32) | (priv ? 1L << 33 : 0) | (exec ? 1L << 34 : 0) : 0;
+        dw0 |= (deviceId & 0xffffffL) << 40;
+        memory.store64(EffectSink.WRITE_PAGE_REQUEST, pa, dw0);
+        memory.store64(EffectSink.WRITE_PAGE_REQUEST, pa + 8, payload);
+        regs.hwSetPqt(next);
+        interrupts.pageRequestProduced();
+        return true;
+    }
+
+    private void respond(int deviceId, boolean pv, int pid, long payload, int code, boolean prpr, boolean last,
+                         boolean stopMarker) {
+        if (!last || stopMarker) return; // dropped silently
+        boolean withPasid = pv && (code == RESPONSE_FAILURE || prpr);
+        sink.pageRequestGroupResponse(deviceId & 0xffff, true, (deviceId >>> 16) & 0xff, withPasid,
+                withPasid ? pid : 0, (int) ((payload >>> 3) & 0x1ff), code, true);
+    }
+}
