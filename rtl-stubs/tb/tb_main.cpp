@@ -331,6 +331,9 @@ static void t_sv39() {
   check(!writes.empty() && writes[0].op == 2 && writes[0].addr == pa_pte, "A/D update is an AMO OR");
   c = xlate(8, 0x40206000, 2);
   CHECK_EQ("SADE: read of D=0 page leaves D", rd64(pte_addr(root, 3, false, 0x40206000, 0)) & D, 0);
+  map(root, 3, false, 0x40207000, 0x8000B000, 0, V | R | W | U);              // A=0, D=0
+  c = xlate(8, 0x40207008, 2);
+  CHECK_EQ("SADE: read sets A only", rd64(pte_addr(root, 3, false, 0x40207000, 0)) & (A | D), A);
   // DTF: non-DDT faults are not recorded
   dc_write(DDT, 9, dc_make(1 | (1 << 4), 0, 7ull << 12, SV39 | (root >> 12)));
   uint32_t t0 = rr4(52);
@@ -620,10 +623,29 @@ static void t_fq_full() {
   c = xlate(1, 0xA000, 2);
   CHECK_EQ("record after clearing fqof", rr4(52), 0);
   CHECK_EQ("record wrapped to slot 3", fq_rec(3).dw[2], 0xA000);
-  wr4(76, 0x0);
+  wr4(76, 0x1);      // fie = 0
   wr4(84, 0x2);
   c = xlate(1, 0xB000, 2);
-  CHECK_EQ("fip needs fie (queue off, no record)", rr4(84) & 2, 0);
+  CHECK_EQ("record written with fie=0", rr4(52), 1);
+  CHECK_EQ("fip needs fie", rr4(84) & 2, 0);
+}
+
+static void t_ddt_cache() {
+  cur_test = "ddt cache";
+  cq_on(3);
+  setup_1lvl();
+  uint64_t r1 = alloc_page(), r2 = alloc_page();
+  map(r1, 3, false, 0x1000, 0xC0001000, 0, V | R | W | U | A | D);
+  map(r2, 3, false, 0x1000, 0xC0002000, 0, V | R | W | U | A | D);
+  for (int i = 1; i <= 4; i++) {
+    dc_write(DDT, i, dc_make(1, 0, (uint64_t)i << 12, SV39 | (r1 >> 12)));
+    CHECK_EQ("DC before", xlate(i, 0x1000, 2).pa, 0xC0001000);
+  }
+  for (int i = 1; i <= 4; i++) dc_write(DDT, i, dc_make(1, 0, (uint64_t)(i + 8) << 12, SV39 | (r2 >> 12)));
+  cq_submit(cmd_inval_ddt(false, 0), 0);
+  fence();
+  for (int i = 1; i <= 4; i++) CHECK_EQ("every DC new after INVAL_DDT DV=0", xlate(i, 0x1000, 2).pa, 0xC0002000);
+  wr8(16, 0);
 }
 
 int main(int argc, char **argv) {
@@ -636,7 +658,7 @@ int main(int argc, char **argv) {
   }
   top = new Vlockstep_iommu;
   void (*tests[])() = {t_regs, t_off_bare, t_sv39, t_sv48_3lvl, t_two_stage, t_pdt,
-                       t_cmds_caches, t_fq_full};
+                       t_cmds_caches, t_fq_full, t_ddt_cache};
   for (auto t : tests) { reset_dut(mutant); t(); }
   printf("selftest mutant=%d: %d checks, %d failures\n", mutant, checks, failures);
   top->final();
