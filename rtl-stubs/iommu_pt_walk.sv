@@ -14,8 +14,8 @@ module iommu_pt_walk
   input  logic        rst_n,
   input  logic [7:0]  mutant,
   input  logic        start,
-  input  logic        gonly,
-  input  logic [63:0] iova,
+  input  logic        gonly_in,
+  input  logic [63:0] iova_in,
   input  logic [1:0]  acc,          // 0 read, 1 write, 2 execute
   input  logic        priv_s,
   input  logic        sum,
@@ -58,6 +58,9 @@ module iommu_pt_walk
   } st_t;
   st_t st, ret;
 
+  // request operands, latched at start
+  logic [63:0] iova;
+  logic        gonly;
   // first stage state
   logic [2:0]  s_lvl;
   logic [43:0] s_a;
@@ -216,6 +219,7 @@ module iommu_pt_walk
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
+      iova <= 64'd0; gonly <= 1'b0;
       st <= P_IDLE; ret <= P_IDLE; done <= 1'b0; fault <= 1'b0; fault_kind <= 2'd0;
       iotval2 <= 64'd0; is_msi <= 1'b0; pa <= 64'd0;
       s_lvl <= 3'd0; s_a <= 44'd0; s_pte_gpa <= 64'd0; s_pte <= 64'd0; s_gpa <= 64'd0;
@@ -228,6 +232,7 @@ module iommu_pt_walk
       done <= 1'b0;
       case (st)
         P_IDLE: if (start) begin
+          iova <= iova_in; gonly <= gonly_in;
           fault <= 1'b0; fault_kind <= 2'd0; iotval2 <= 64'd0; is_msi <= 1'b0;
           s_leaf_lvl <= 3'd7; g_leaf_lvl <= 3'd7; g_final <= 1'b0;
           {s_r, s_w, s_x, s_u, s_g} <= 5'b11110;

@@ -166,7 +166,7 @@ module iommu_xlate
   );
 
   iommu_pt_walk #(.AMO_HWAD(AMO_HWAD)) u_ptw (
-    .clk, .rst_n, .mutant, .start(pt_start), .gonly(pt_gonly), .iova(pt_iova), .acc,
+    .clk, .rst_n, .mutant, .start(pt_start), .gonly_in(pt_gonly), .iova_in(pt_iova), .acc,
     .priv_s, .sum, .s_mode, .s_ppn, .g_mode, .g_ppn(gatp[43:0]),
     .sade(tc[8]), .gade(tc[7]), .msi_en(MSI_FLAT && msiptp[63:60] == 4'd1),
     .msi_mask(dc[5][51:0]), .msi_pattern(dc[6][51:0]),
@@ -384,7 +384,7 @@ module iommu_xlate
   assign pdt_start   = (st == X_DC) && !(bad_type || ttyp >= TT_T_EXEC) && !(pv && !tc[5]) &&
                        !(pv && tc[5] && pid_wide) && tc[5] && !((!pv && !tc[9]) ||
                        dc[3][63:60] == 4'd0);
-  assign pt_gonly    = (st == X_PDTG) || (st == X_PDTW);
+  assign pt_gonly    = (st == X_PDTW);
   assign pt_start    = (st == X_PDTW && pdtw_gx_start) ||
                        (st == X_TLB && !(s_mode == 4'd0 && g_mode == 4'd0) && !tlb_hit);
   assign pt_iova     = (st == X_PDTW) ? pdtw_gx_gpa : iova;

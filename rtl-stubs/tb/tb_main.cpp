@@ -451,6 +451,18 @@ static void t_two_stage() {
   wr64(mpt + 2 * 16, 0);
   c = xlate(6, 0x20008, 3);
   CHECK_EQ("MSI PTE V=0: 262", c.cause, 262);
+  // PDT under the G stage: pdtp and PDT entries are GPAs
+  uint64_t pd8 = alloc_page();
+  wr64(pd8 + 5 * 16, 1 | (12ull << 12)); wr64(pd8 + 5 * 16 + 8, SV39 | (sroot >> 12));
+  dc_write(DDT, 7, dc_make(1 | (1 << 5), gatp, 0, (1ull << 60) | (pd8 >> 12)));
+  c = xlate(7, 0x7abc, 2, true, 5);
+  CHECK_EQ("PD8 under G stage", c.pa, 0x0A000abc);
+  dc_write(DDT, 8, dc_make(1 | (1 << 5), gatp, 0, (1ull << 60) | (0x1C0005000ull >> 12)));
+  c = xlate(8, 0x7abc, 3, true, 5);
+  CHECK_EQ("PDT GPA unmapped: store GPF 23", c.cause, 23);
+  t = rr4(52);
+  r = fq_rec((t - 1) & 15);
+  CHECK_EQ("PDT GPF iotval2 (implicit)", r.dw[3], (0x1C0005000ull + 5 * 16) | 1);
   wr8(16, 0);
 }
 
@@ -648,6 +660,48 @@ static void t_ddt_cache() {
   wr8(16, 0);
 }
 
+// Robustness: random structures, register values, commands and memory errors. The spec fixes no
+// outcome here; the DUT must answer every request and every register access and come back idle.
+static uint64_t rng_state = 12345;
+static uint64_t rnd() { rng_state ^= rng_state << 13; rng_state ^= rng_state >> 7; rng_state ^= rng_state << 17; return rng_state; }
+static void t_random_nohang() {
+  cur_test = "random";
+  const uint64_t region = 0x00100000;
+  for (int iter = 0; iter < 3000; iter++) {
+    int k = rnd() % 16;
+    if (k < 6) {
+      // random words in a small region, biased to look like valid entries
+      uint64_t a = region + (rnd() % 0x8000) * 8;
+      uint64_t v = rnd();
+      if (rnd() & 1) v = ((region + (rnd() % 0x40) * 0x1000) >> 12 << 10) | (rnd() & 0xff) | 1;
+      if (rnd() % 4 == 0) v &= 0xF00000000000FFFFull;
+      wr64(a, v);
+    } else if (k < 10) {
+      Cpl c = xlate(rnd() % 512, (rnd() & 1) ? rnd() : region + (rnd() % 0x100000), 1 + rnd() % 8,
+                    rnd() & 1, rnd() & 0xfffff, rnd() & 1);
+      (void)c;
+    } else if (k < 13) {
+      static const int offs[] = {16, 24, 32, 36, 40, 48, 52, 72, 76, 84, 760, 8};
+      int o = offs[rnd() % 12];
+      uint64_t v = rnd();
+      if (o == 16) v = (region >> 12 << 10) | (rnd() % 6);
+      if (o == 24 || o == 40) v = ((region + 0x40000) >> 12 << 10) | (rnd() % 4);
+      bool s8 = (o % 8 == 0) && (rnd() & 1);
+      reg_access(true, o, s8, v); run_idle(2);
+    } else if (k < 14) {
+      mem_err.clear();
+      if (rnd() & 1) mem_err[region + (rnd() % 0x8000) * 8] = 1 + rnd() % 2;
+    } else {
+      uint64_t a = region + 0x40000 + (rnd() % 64) * 16;
+      uint64_t c0 = rnd() & ~(rnd() & rnd()), c1 = rnd() & 0x3FFFFFFFFFFFFFFFull;
+      c0 = (c0 & ~0x7full) | (1 + rnd() % 3);
+      wr64(a, c0); wr64(a + 8, c1);
+    }
+  }
+  run_idle(8);
+  check(top->idle, "idle at the end");
+}
+
 int main(int argc, char **argv) {
   Verilated::commandArgs(argc, argv);
   int mutant = 0;
@@ -658,7 +712,7 @@ int main(int argc, char **argv) {
   }
   top = new Vlockstep_iommu;
   void (*tests[])() = {t_regs, t_off_bare, t_sv39, t_sv48_3lvl, t_two_stage, t_pdt,
-                       t_cmds_caches, t_fq_full, t_ddt_cache};
+                       t_cmds_caches, t_fq_full, t_ddt_cache, t_random_nohang};
   for (auto t : tests) { reset_dut(mutant); t(); }
   printf("selftest mutant=%d: %d checks, %d failures\n", mutant, checks, failures);
   top->final();
