@@ -11,7 +11,9 @@ module lockstep_iommu
   parameter bit CAP_PD8    = 1'b1,
   parameter bit CAP_PD17   = 1'b1,
   parameter bit CAP_PD20   = 1'b1,
-  parameter int unsigned PAS = 56
+  parameter int unsigned PAS = 56,
+  parameter int TLB_N = 8,        // IOTLB entries
+  parameter int DDTC_N = 4        // DDT cache entries
 ) (
   input  logic        clk,
   input  logic        rst_n,
@@ -78,9 +80,12 @@ module lockstep_iommu
   logic [43:0] cq_ppn, fq_ppn;
   logic [31:0] cqh, cqt, fqh, fqt;
   logic        cq_on, cq_stalled, fq_on, fq_err;
+  logic        cq_head_inc, cq_set_ill, cq_set_mf, cq_set_fwip;
+  logic        fq_tail_inc, fq_set_of, fq_set_mf;
 
   assign reg_req_ready = 1'b1;
 
+  // ---------------- register file ----------------
   iommu_regfile #(.CAPS(CAPS), .PAS(PAS)) u_regs (
     .clk, .rst_n, .mutant,
     .req_valid(reg_req_valid), .req_write(reg_req_write), .req_offset(reg_req_offset),
@@ -89,47 +94,100 @@ module lockstep_iommu
     .ddtp_mode, .ddtp_ppn, .ddtp_written,
     .cq_log2m1, .cq_ppn, .cqh, .cqt, .cq_on, .cq_stalled,
     .fq_log2m1, .fq_ppn, .fqh, .fqt, .fq_on, .fq_err,
-    .cq_head_inc(1'b0), .cq_set_ill(1'b0), .cq_set_mf(1'b0), .cq_set_fwip(1'b0),
-    .fq_tail_inc(1'b0), .fq_set_of(1'b0), .fq_set_mf(1'b0),
+    .cq_head_inc, .cq_set_ill, .cq_set_mf, .cq_set_fwip,
+    .fq_tail_inc, .fq_set_of, .fq_set_mf,
     .irq
   );
 
-  // Preliminary translation: Off and Bare only.
-  logic busy_q;
-  assign tr_req_ready = !busy_q;
-  always_ff @(posedge clk) begin
-    if (!rst_n) begin
-      busy_q <= 1'b0;
-      tr_cpl_tag <= 16'd0; tr_cpl_status <= 2'd0; tr_cpl_cause <= 12'd0; tr_cpl_pa <= 64'd0;
-    end else if (tr_req_valid && tr_req_ready) begin
-      busy_q <= 1'b1;
-      tr_cpl_tag <= tr_req_tag;
-      tr_cpl_pa <= 64'd0;
-      if (ddtp_mode == MODE_OFF) begin
-        tr_cpl_status <= 2'd1; tr_cpl_cause <= C_ALL_DISALLOW;
-      end else if (ddtp_mode == MODE_BARE && tr_req_ttyp <= TT_UT_WRITE) begin
-        tr_cpl_status <= 2'd0; tr_cpl_cause <= 12'd0; tr_cpl_pa <= tr_req_iova;
-      end else begin
-        tr_cpl_status <= 2'd1; tr_cpl_cause <= C_TTYP_DISALLOW;
-      end
-    end else if (tr_cpl_valid && tr_cpl_ready) begin
-      busy_q <= 1'b0;
-    end
-  end
-  assign tr_cpl_valid = busy_q;
+  // ---------------- memory arbiter: 0 translation, 1 fault queue, 2 command queue --------
+  logic [2:0]  c_req_valid, c_req_ready, c_rsp_valid;
+  logic [1:0]  c_req_op    [3];
+  logic [63:0] c_req_addr  [3];
+  logic [63:0] c_req_wdata [3];
+  logic [7:0]  c_req_wstrb [3];
+  logic [63:0] c_rsp_rdata;
+  logic [1:0]  c_rsp_err;
+  logic        arb_busy;
+
+  iommu_mem_arb #(.N(3)) u_arb (
+    .clk, .rst_n,
+    .c_req_valid, .c_req_ready, .c_req_op, .c_req_addr, .c_req_wdata, .c_req_wstrb,
+    .c_rsp_valid, .c_rsp_rdata, .c_rsp_err,
+    .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_wstrb,
+    .mem_rsp_valid, .mem_rsp_rdata, .mem_rsp_err, .busy(arb_busy)
+  );
+
+  // ---------------- translation ----------------
+  logic        rec_valid, rec_ready, rec_pv, rec_priv;
+  logic [11:0] rec_cause;
+  logic [5:0]  rec_ttyp;
+  logic [23:0] rec_did;
+  logic [19:0] rec_pid;
+  logic [63:0] rec_iotval, rec_iotval2;
+  logic        tlb_inv, tlb_gvma, tlb_av, tlb_pscv, tlb_gv, ddt_inv, ddt_dv;
+  logic [19:0] tlb_pscid;
+  logic [15:0] tlb_gscid;
+  logic [51:0] tlb_vpn;
+  logic [23:0] ddt_did;
+  logic        xl_busy, fq_busy, cq_busy;
+
+  iommu_xlate #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .CAP_SV39(CAP_SV39),
+                .CAP_SV48(CAP_SV48), .CAP_SV39X4(CAP_SV39X4), .CAP_SV48X4(CAP_SV48X4),
+                .CAP_PD8(CAP_PD8), .CAP_PD17(CAP_PD17), .CAP_PD20(CAP_PD20), .PAS(PAS),
+                .TLB_N(TLB_N), .DDTC_N(DDTC_N))
+  u_xlate (
+    .clk, .rst_n, .mutant, .ddtp_mode, .ddtp_ppn, .ddtp_written,
+    .req_valid(tr_req_valid), .req_ready(tr_req_ready), .req_tag(tr_req_tag),
+    .req_did(tr_req_did), .req_pv(tr_req_pv), .req_pid(tr_req_pid), .req_iova(tr_req_iova),
+    .req_ttyp(tr_req_ttyp), .req_priv(tr_req_priv),
+    .cpl_valid(tr_cpl_valid), .cpl_ready(tr_cpl_ready), .cpl_tag(tr_cpl_tag),
+    .cpl_status(tr_cpl_status), .cpl_cause(tr_cpl_cause), .cpl_pa(tr_cpl_pa),
+    .rec_valid, .rec_ready, .rec_cause, .rec_ttyp, .rec_did, .rec_pv, .rec_pid, .rec_priv,
+    .rec_iotval, .rec_iotval2,
+    .tlb_inv, .tlb_gvma, .tlb_av, .tlb_pscv, .tlb_gv, .tlb_pscid, .tlb_gscid, .tlb_vpn,
+    .ddt_inv, .ddt_dv, .ddt_did,
+    .m_req_valid(c_req_valid[0]), .m_req_ready(c_req_ready[0]), .m_req_op(c_req_op[0]),
+    .m_req_addr(c_req_addr[0]), .m_req_wdata(c_req_wdata[0]),
+    .m_rsp_valid(c_rsp_valid[0]), .m_rsp_rdata(c_rsp_rdata), .m_rsp_err(c_rsp_err),
+    .busy(xl_busy)
+  );
+  assign c_req_wstrb[0] = 8'hFF;
+
+  // ATS is not supported: no permissions, global, PBMT or range size to report.
   assign {tr_cpl_r, tr_cpl_w, tr_cpl_x, tr_cpl_u, tr_cpl_g, tr_cpl_s} = '0;
   assign tr_cpl_pbmt = 2'd0;
 
-  assign mem_req_valid = 1'b0;
-  assign mem_req_op = MOP_READ;
-  assign mem_req_addr = 64'd0;
-  assign mem_req_wdata = 64'd0;
-  assign mem_req_wstrb = 8'd0;
-  assign idle = !busy_q;
+  // ---------------- fault queue ----------------
+  iommu_fault_queue u_fq (
+    .clk, .rst_n, .mutant,
+    .rec_valid, .rec_ready, .rec_cause, .rec_ttyp, .rec_did, .rec_pv, .rec_pid, .rec_priv,
+    .rec_iotval, .rec_iotval2,
+    .fq_on, .fq_err, .fq_log2m1, .fq_ppn, .fqh, .fqt,
+    .tail_inc(fq_tail_inc), .set_of(fq_set_of), .set_mf(fq_set_mf),
+    .m_req_valid(c_req_valid[1]), .m_req_ready(c_req_ready[1]), .m_req_addr(c_req_addr[1]),
+    .m_req_wdata(c_req_wdata[1]), .m_rsp_valid(c_rsp_valid[1]), .m_rsp_err(c_rsp_err),
+    .busy(fq_busy)
+  );
+  assign c_req_op[1] = MOP_WRITE;
+  assign c_req_wstrb[1] = 8'hFF;
+
+  // ---------------- command queue ----------------
+  iommu_cmd_queue u_cq (
+    .clk, .rst_n, .mutant,
+    .cq_on, .cq_stalled, .cq_log2m1, .cq_ppn, .cqh, .cqt, .ddtp_mode,
+    .xlate_idle(!xl_busy && !tr_req_valid),
+    .head_inc(cq_head_inc), .set_ill(cq_set_ill), .set_mf(cq_set_mf), .set_fwip(cq_set_fwip),
+    .tlb_inv, .tlb_gvma, .tlb_av, .tlb_pscv, .tlb_gv, .tlb_pscid, .tlb_gscid, .tlb_vpn,
+    .ddt_inv, .ddt_dv, .ddt_did,
+    .m_req_valid(c_req_valid[2]), .m_req_ready(c_req_ready[2]), .m_req_op(c_req_op[2]),
+    .m_req_addr(c_req_addr[2]), .m_req_wdata(c_req_wdata[2]), .m_req_wstrb(c_req_wstrb[2]),
+    .m_rsp_valid(c_rsp_valid[2]), .m_rsp_rdata(c_rsp_rdata), .m_rsp_err(c_rsp_err),
+    .busy(cq_busy)
+  );
+
+  assign idle = !xl_busy && !fq_busy && !cq_busy && !arb_busy && !tr_req_valid &&
+                !tr_cpl_valid;
 
   logic unused;
-  assign unused = ^{ddtp_ppn, ddtp_written, cq_log2m1, fq_log2m1, cq_ppn, fq_ppn, cqh, cqt,
-                    fqh, fqt, cq_on, cq_stalled, fq_on, fq_err, tr_req_did, tr_req_pv,
-                    tr_req_pid, tr_req_priv, tr_req_nw, tr_req_exe, mem_req_ready,
-                    mem_rsp_valid, mem_rsp_rdata, mem_rsp_err};
+  assign unused = ^{cq_log2m1 & 5'd0, tr_req_nw, tr_req_exe};
 endmodule
