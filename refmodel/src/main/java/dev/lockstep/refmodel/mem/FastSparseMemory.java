@@ -16,6 +16,11 @@ public final class FastSparseMemory implements PhysicalMemory {
     private long[][] pages = new long[64][];
     private int size;
 
+    /** Direct-mapped cache of recent pages: walks revisit a few table pages. */
+    private static final int CACHE = 64;
+    private final long[] cacheKeys = new long[CACHE];
+    private final long[][] cachePages = new long[CACHE][];
+
     private long[] errorKeys = new long[16];
     private int[] errorValues = new int[16];
     private int errorCount;
@@ -23,6 +28,7 @@ public final class FastSparseMemory implements PhysicalMemory {
     public FastSparseMemory() {
         Arrays.fill(keys, EMPTY);
         Arrays.fill(errorKeys, EMPTY);
+        Arrays.fill(cacheKeys, EMPTY);
     }
 
     @Override
@@ -75,6 +81,17 @@ public final class FastSparseMemory implements PhysicalMemory {
     }
 
     private long[] find(long pn) {
+        int c = (int) (pn & (CACHE - 1));
+        if (cacheKeys[c] == pn) return cachePages[c];
+        long[] page = lookup(pn);
+        if (page != null) {
+            cacheKeys[c] = pn;
+            cachePages[c] = page;
+        }
+        return page;
+    }
+
+    private long[] lookup(long pn) {
         int mask = keys.length - 1;
         for (int i = hash(pn) & mask; ; i = (i + 1) & mask) {
             long k = keys[i];

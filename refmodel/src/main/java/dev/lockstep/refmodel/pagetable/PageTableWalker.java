@@ -33,6 +33,8 @@ public final class PageTableWalker {
     private final TracedMemory mem;
     private final Capabilities caps;
     private final PageTableWalker gWalker;
+    private final boolean svpbmt;
+    private final boolean svrsw60t59b;
 
     private PagingScheme scheme = PagingScheme.BARE;
     private long rootPpn;
@@ -53,6 +55,8 @@ public final class PageTableWalker {
         this.mem = mem;
         this.caps = caps;
         this.gWalker = gWalker;
+        this.svpbmt = caps.svpbmt();
+        this.svrsw60t59b = caps.svrsw60t59b();
     }
 
     /** A G-stage walker. */
@@ -176,7 +180,7 @@ public final class PageTableWalker {
             pte = s.pteBytes == 8 ? mem.read64(pa, bigEndian, role, level) : mem.read32(pa, bigEndian, role, level);
             if (mem.status() == PhysicalMemory.ACCESS_FAULT) return fault(Rule.PTE_ACCESS_FAULT, level, Access.accessFault(type));
             if (mem.status() == PhysicalMemory.DATA_CORRUPTION) return fault(Rule.PTE_CORRUPTED, level, Cause.PT_DATA_CORRUPTION);
-            Rule bad = Pte.encodingFault(pte, s, level, caps);
+            Rule bad = Pte.encodingFault(pte, s, level, svpbmt, svrsw60t59b);
             if (bad != null) return pageFault(bad, level, type, va, implicitBits);
             if (Pte.isLeaf(pte)) {
                 leafPteAddress = pa;

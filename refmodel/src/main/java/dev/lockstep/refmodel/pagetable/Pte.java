@@ -39,14 +39,19 @@ public final class Pte {
      * defined, Priv Svnapot table).
      */
     public static Rule encodingFault(long pte, PagingScheme scheme, int level, Capabilities caps) {
+        return encodingFault(pte, scheme, level, caps.svpbmt(), caps.svrsw60t59b());
+    }
+
+    /** {@link #encodingFault(long, PagingScheme, int, Capabilities)} with the two capability bits it needs. */
+    public static Rule encodingFault(long pte, PagingScheme scheme, int level, boolean svpbmt, boolean svrsw60t59b) {
         if ((pte & V) == 0) return Rule.PTE_NOT_VALID;
         if ((pte & R) == 0 && (pte & W) != 0) return Rule.PTE_W_WITHOUT_R; // includes XWR=010, reserved for IO
         boolean leaf = isLeaf(pte);
         if (scheme != PagingScheme.SV32) {
-            long reserved = caps.svrsw60t59b() ? RESERVED_58_54 : RESERVED_60_54;
+            long reserved = svrsw60t59b ? RESERVED_58_54 : RESERVED_60_54;
             if ((pte & reserved) != 0) return Rule.PTE_RESERVED;
             int pbmt = (int) ((pte >>> PBMT_SHIFT) & 3);
-            if (pbmt != 0 && !caps.svpbmt()) return Rule.PTE_RESERVED;
+            if (pbmt != 0 && !svpbmt) return Rule.PTE_RESERVED;
             if (!leaf && (pbmt != 0 || (pte & N) != 0)) return Rule.PTE_NONLEAF_RESERVED;
             if (leaf && pbmt == 3) return Rule.PTE_PBMT_RESERVED;
             if (leaf && (pte & N) != 0 && (level != 0 || (ppn(pte, scheme) & 0xf) != 0x8)) return Rule.PTE_NAPOT_RESERVED;

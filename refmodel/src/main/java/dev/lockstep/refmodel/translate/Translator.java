@@ -41,6 +41,12 @@ import dev.lockstep.refmodel.trace.TracedMemory;
  */
 public final class Translator {
 
+    /** ddtp.iommu_mode encodings to modes (null: reserved or custom); IommuMode.of allocates via values(). */
+    private static final IommuMode[] MODES = new IommuMode[16];
+    static {
+        for (IommuMode m : IommuMode.values()) MODES[m.encoding] = m;
+    }
+
     private final Capabilities caps;
     private final TranslatorOptions options;
     private final TracedMemory mem;
@@ -90,7 +96,7 @@ public final class Translator {
      * @throws UnsupportedOperationException for PCIe message requests (TTYP 9)
      */
     public Outcome translate(Request r, long ddtp, int fctl, Outcome out) {
-        IommuMode mode = IommuMode.of((int) (ddtp & 0xf));
+        IommuMode mode = MODES[(int) (ddtp & 0xf)];
         if (mode == null) throw new IllegalArgumentException("ddtp: iommu_mode " + (ddtp & 0xf) + " is reserved or custom");
         if (r.type() == Ttyp.PCIE_MESSAGE) {
             throw new UnsupportedOperationException("PCIe message requests (TTYP 9) are handled by the page-request path, not the translation process");

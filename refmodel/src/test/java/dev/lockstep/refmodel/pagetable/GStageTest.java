@@ -219,7 +219,7 @@ class GStageTest {
     void sxl_limits_the_gpa_to_34_bits_even_with_a_wider_g_stage() {
         setUp(PagingScheme.SV39, PagingScheme.SV32, 0);
         long va = 0x1000_0abcL;
-        long gpa = 1L << 34; // an Sv32 leaf can produce a 34-bit GPA at most; use a Bare-like path via T2GPA-free UT
+        long gpa = 1L << 34; // the first GPA beyond bit 33
         fs.map(va, gpa - 0x1000, 0, LEAF);
         g.map(gpa - 0x1000, SPA, 0, LEAF);
         assertEquals(Status.SUCCESS, s.read(DID, va).status());
