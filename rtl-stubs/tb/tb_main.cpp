@@ -18,6 +18,8 @@ static std::map<uint64_t, uint64_t> mem;        // 8-byte words
 static std::map<uint64_t, int> mem_err;         // injected errors per word
 static int latency = 3;
 static bool quiet = false;
+static bool backpressure = false;   // +backpressure: mem_req_ready toggles
+static uint64_t bp_state = 99;
 static int failures = 0, checks = 0;
 static std::string cur_test;
 
@@ -64,10 +66,11 @@ static void cycle() {
       writes.push_back({p.addr, old | p.wdata, 0xff, 2});
     }
   }
-  top->mem_req_ready = 1;
+  bp_state = bp_state * 6364136223846793005ull + 1442695040888963407ull;
+  top->mem_req_ready = backpressure ? (bp_state >> 62) != 0 : 1;
   top->tr_cpl_ready = 1;
   top->eval();
-  bool acc = top->mem_req_valid;
+  bool acc = top->mem_req_valid && top->mem_req_ready;
   Pending np{now + (uint64_t)latency, top->mem_req_addr, top->mem_req_wdata, top->mem_req_op,
              top->mem_req_wstrb};
   if (top->tr_cpl_valid) {
@@ -769,6 +772,7 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     if (!strncmp(argv[i], "+mutant=", 8)) mutant = atoi(argv[i] + 8);
     if (!strcmp(argv[i], "+quiet")) quiet = true;
+    if (!strcmp(argv[i], "+backpressure")) backpressure = true;
     if (!strncmp(argv[i], "+latency=", 9)) latency = atoi(argv[i] + 9);
   }
   top = new Vlockstep_iommu;
