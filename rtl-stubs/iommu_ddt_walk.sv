@@ -80,12 +80,9 @@ module iommu_ddt_walk
   assign tc = dcq[0]; assign gatp = dcq[1]; assign ta = dcq[2]; assign fsc = dcq[3];
   assign msiptp = dcq[4]; assign mmask = dcq[5]; assign mpat = dcq[6];
   always_comb begin
-    // MGPAW: bits 51:(MGPAW-12) of msi_addr_mask/pattern are reserved
-    case (gatp[63:60])
-      4'd8: mgpaw = 6'd41;
-      4'd9: mgpaw = 6'd50;
-      default: mgpaw = 6'(PAS);
-    endcase
+    // MGPAW (from the capabilities, spec "MSI address mask"): bits 51:(MGPAW-12) of
+    // msi_addr_mask / msi_addr_pattern are reserved
+    mgpaw = CAP_SV48X4 ? 6'd50 : CAP_SV39X4 ? 6'd41 : 6'(PAS);
     mrsvd = 52'hF_FFFF_FFFF_FFFF << (mgpaw - 6'd12);
     misconf = 1'b0;
     if (tc[63:32] != 32'd0 || tc[23:12] != 12'd0) misconf = 1'b1;      // reserved bits

@@ -3,6 +3,9 @@
 // (GSCID if G active) + PSCID + IOVA, G-stage-only by GSCID + GPA (spec: "Caching in-memory data
 // structures"). Invalidated by IOTINVAL.VMA / IOTINVAL.GVMA. A hit only serves accesses its
 // cached permissions allow without an A/D update; anything else walks again.
+// Entries are also tagged with the requester (device_id, process_id): caching less than the
+// spec allows is always legal, and it keeps two devices (or processes) that software gave the
+// same PSCID/GSCID but different tables from ever sharing an entry.
 module iommu_iotlb
   import iommu_pkg::*;
 #(
@@ -12,6 +15,9 @@ module iommu_iotlb
   input  logic        rst_n,
   input  logic [7:0]  mutant,
   // lookup (combinational)
+  input  logic [23:0] lk_did,
+  input  logic        lk_pv,
+  input  logic [19:0] lk_pid,
   input  logic        lk_gv,
   input  logic [15:0] lk_gscid,
   input  logic        lk_pscv,
@@ -45,6 +51,9 @@ module iommu_iotlb
   input  logic        flush
 );
   typedef struct packed {
+    logic [23:0] did;
+    logic        pv;
+    logic [19:0] pid;
     logic        gv;
     logic [15:0] gscid;
     logic        pscv;
@@ -71,14 +80,14 @@ module iommu_iotlb
   // whole PTEs / entries are passed; not every bit is used
   /* verilator lint_off UNUSEDSIGNAL */
   function automatic logic perm_ok(input ent_t x, input logic [1:0] acc, input logic ps,
-                                   input logic sum);
+                                   input logic sum, input logic [7:0] mut);
     logic ok;
     case (acc)
       2'd1:    ok = x.w & x.dirty;
       2'd2:    ok = x.x;
       default: ok = x.r;
     endcase
-    if (x.pscv) begin
+    if (x.pscv && mut != M_IOTLB_U_UNCHECKED) begin   // BUG (mutant): no U/SUM check on a hit
       if (!ps && !x.u) ok = 1'b0;
       if (ps && x.u && (acc == 2'd2 || !sum)) ok = 1'b0;
     end
@@ -90,11 +99,12 @@ module iommu_iotlb
     lk_hit = 1'b0;
     lk_pa = 64'd0;
     for (int i = 0; i < N; i++) begin
-      if (v[i] && e[i].gv == lk_gv && (!lk_gv || e[i].gscid == lk_gscid) &&
+      if (v[i] && e[i].did == lk_did && e[i].pv == lk_pv && e[i].pid == lk_pid &&
+          e[i].gv == lk_gv && (!lk_gv || e[i].gscid == lk_gscid) &&
           e[i].pscv == lk_pscv &&
-          (!lk_pscv || e[i].g || e[i].pscid == lk_pscid || mutant == M_IOTLB_PSCID_IGNORED) &&
+          (!lk_pscv || e[i].g || e[i].pscid == lk_pscid) &&
           ((e[i].vpn ^ lk_vpn) & lvl_mask(e[i].lvl)) == 52'd0 &&
-          perm_ok(e[i], lk_acc, lk_priv_s, lk_sum)) begin
+          perm_ok(e[i], lk_acc, lk_priv_s, lk_sum, mutant)) begin
         lk_hit = 1'b1;
         lk_pa = {8'd0, (e[i].ppn & ppn_mask(e[i].lvl)) | (lk_vpn[43:0] & ~ppn_mask(e[i].lvl)),
                  12'd0};
@@ -133,7 +143,7 @@ module iommu_iotlb
       if (walk_start) armed <= 1'b1;
       if (fill && armed) begin
         v[rr] <= 1'b1;
-        e[rr] <= '{gv: f_gv, gscid: f_gscid, pscv: f_pscv, pscid: f_pscid,
+        e[rr] <= '{did: lk_did, pv: lk_pv, pid: lk_pid, gv: f_gv, gscid: f_gscid, pscv: f_pscv, pscid: f_pscid,
                    vpn: f_vpn & lvl_mask(f_lvl), lvl: f_lvl, ppn: f_ppn & ppn_mask(f_lvl),
                    r: f_r, w: f_w, x: f_x, u: f_u, g: f_g, dirty: f_dirty};
         rr <= rr + 1'b1;

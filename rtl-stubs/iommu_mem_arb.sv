@@ -60,7 +60,7 @@ module iommu_mem_arb #(
           mem_req_wstrb <= c_req_wstrb[pick];
           st <= A_REQ;
         end
-        A_REQ: if (mem_req_ready) st <= A_RSP;
+        A_REQ: if (mem_req_ready) st <= mem_rsp_valid ? A_IDLE : A_RSP;   // 0-latency answer
         A_RSP: if (mem_rsp_valid) st <= A_IDLE;
         default: st <= A_IDLE;
       endcase
@@ -71,7 +71,8 @@ module iommu_mem_arb #(
     c_req_ready = '0;
     if (st == A_IDLE && any) c_req_ready[pick] = 1'b1;
     c_rsp_valid = '0;
-    if (st == A_RSP && mem_rsp_valid) c_rsp_valid[owner] = 1'b1;
+    if (mem_rsp_valid && (st == A_RSP || (st == A_REQ && mem_req_ready)))
+      c_rsp_valid[owner] = 1'b1;
   end
   assign c_rsp_rdata = mem_rsp_rdata;
   assign c_rsp_err = mem_rsp_err;

@@ -93,7 +93,7 @@ package iommu_pkg;
   localparam logic [7:0] M_CQCSR_RW1C_AS_RW     = 8'd22;
   localparam logic [7:0] M_FIP_WITHOUT_FIE      = 8'd23;
   localparam logic [7:0] M_DDTC_INVAL_LAST      = 8'd24;
-  localparam logic [7:0] M_IOTLB_PSCID_IGNORED  = 8'd25;
+  localparam logic [7:0] M_IOTLB_U_UNCHECKED    = 8'd25;
   localparam logic [7:0] M_PD17_ROOT_INDEX      = 8'd26;
   localparam logic [7:0] M_MSI_MASK_IGNORED     = 8'd27;
   localparam logic [7:0] M_DTF_IGNORED          = 8'd28;

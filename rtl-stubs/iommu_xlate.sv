@@ -184,7 +184,7 @@ module iommu_xlate
   assign lk_pscv = (s_mode != 4'd0);
   iommu_iotlb #(.N(TLB_N)) u_tlb (
     .clk, .rst_n, .mutant,
-    .lk_gv, .lk_gscid(gatp[59:44]), .lk_pscv, .lk_pscid(pscid), .lk_vpn(iova[63:12]),
+    .lk_did(did), .lk_pv(pv), .lk_pid(pid), .lk_gv, .lk_gscid(gatp[59:44]), .lk_pscv, .lk_pscid(pscid), .lk_vpn(iova[63:12]),
     .lk_acc(acc), .lk_priv_s(priv_s), .lk_sum(sum), .lk_hit(tlb_hit), .lk_pa(tlb_pa),
     .walk_start(pt_start && !pt_gonly), .fill(tlb_fill),
     .f_gv(lk_gv), .f_gscid(gatp[59:44]), .f_pscv(lk_pscv), .f_pscid(pscid),

@@ -18,6 +18,8 @@ static std::map<uint64_t, uint64_t> mem;        // 8-byte words
 static std::map<uint64_t, int> mem_err;         // injected errors per word
 static int latency = 3;
 static bool quiet = false;
+static bool backpressure = false;   // +backpressure: mem_req_ready toggles
+static uint64_t bp_state = 99;
 static int failures = 0, checks = 0;
 static std::string cur_test;
 
@@ -64,10 +66,11 @@ static void cycle() {
       writes.push_back({p.addr, old | p.wdata, 0xff, 2});
     }
   }
-  top->mem_req_ready = 1;
+  bp_state = bp_state * 6364136223846793005ull + 1442695040888963407ull;
+  top->mem_req_ready = backpressure ? (bp_state >> 62) != 0 : 1;
   top->tr_cpl_ready = 1;
   top->eval();
-  bool acc = top->mem_req_valid;
+  bool acc = top->mem_req_valid && top->mem_req_ready;
   Pending np{now + (uint64_t)latency, top->mem_req_addr, top->mem_req_wdata, top->mem_req_op,
              top->mem_req_wstrb};
   if (top->tr_cpl_valid) {
@@ -161,6 +164,8 @@ static uint64_t pte_addr(uint64_t root, int levels, bool x4, uint64_t va, int lv
   return a + ((va >> (12 + 9 * lvl)) & ((x4 && lvl == levels - 1) ? 0x7ff : 0x1ff)) * 8;
 }
 
+static uint64_t rng_state = 12345;
+static uint64_t rnd() { rng_state ^= rng_state << 13; rng_state ^= rng_state >> 7; rng_state ^= rng_state << 17; return rng_state; }
 static const uint64_t DDT = 0x00100000, FQ = 0x00300000, CQ = 0x00310000;
 struct DC { uint64_t dw[8]; };
 static DC dc_make(uint64_t tc, uint64_t gatp, uint64_t ta, uint64_t fsc) {
@@ -662,8 +667,6 @@ static void t_ddt_cache() {
 
 // Robustness: random structures, register values, commands and memory errors. The spec fixes no
 // outcome here; the DUT must answer every request and every register access and come back idle.
-static uint64_t rng_state = 12345;
-static uint64_t rnd() { rng_state ^= rng_state << 13; rng_state ^= rng_state >> 7; rng_state ^= rng_state << 17; return rng_state; }
 static void t_random_nohang() {
   cur_test = "random";
   const uint64_t region = 0x00100000;
@@ -702,17 +705,79 @@ static void t_random_nohang() {
   check(top->idle, "idle at the end");
 }
 
+// IOTLB consistency: random mappings of every size, both stages; a translation served by the
+// IOTLB must equal the one a fresh walk gives (caches flushed by a ddtp write).
+static void t_tlb_consistency() {
+  int ok_count = 0;
+  struct M { uint64_t d, va, lvl; };
+  std::vector<M> maps;
+  cur_test = "tlb consistency";
+  fq_on();
+  setup_1lvl();
+  uint64_t groot = alloc_page(GROOT_ALIGN); alloc_page(); alloc_page(); alloc_page();
+  map(groot, 3, true, 0, 0, 2, V | R | W | X | U | A | D);               // tables: identity 1G
+  std::vector<uint64_t> roots;
+  for (int d = 0; d < 4; d++) {
+    uint64_t sroot = alloc_page();
+    roots.push_back(sroot);
+    bool two = d & 1;
+    uint64_t gatp = two ? (SV39X4 | ((uint64_t)(d + 1) << 44) | (groot >> 12)) : 0;
+    dc_write(DDT, 50 + d, dc_make(1 | (d >= 2 ? (1 << 8) | (1 << 7) : 0), gatp,
+                                  (uint64_t)(100 + d) << 12, (d & 2 ? SV48 : SV39) | (sroot >> 12)));
+  }
+  for (int i = 0; i < 60; i++) {
+    int d = rnd() % 4;
+    int lvl = rnd() % 3;
+    uint64_t va = (0x40000000ull + (rnd() % 64) * 0x40000000ull) & ~((1ull << (12 + 9 * lvl)) - 1);
+    uint64_t gpa = 0x100000000ull + ((rnd() % 256) << 30);
+    uint64_t fl = V | R | U | ((rnd() & 3) ? W : 0) | ((rnd() & 1) ? A : 0) | ((rnd() & 1) ? D : 0);
+    if (rd64(pte_addr(roots[d], d & 2 ? 4 : 3, false, va, lvl))) continue;
+    map(roots[d], d & 2 ? 4 : 3, false, va, gpa, lvl, fl);
+    maps.push_back({(uint64_t)d, va, (uint64_t)lvl});
+    if (d & 1) {
+      int gl = rnd() % 3;
+      uint64_t gbase = gpa & ~((1ull << (12 + 9 * gl)) - 1);
+      if (!rd64(pte_addr(groot, 3, true, gbase, gl)))
+        map(groot, 3, true, gbase, 0x40000000ull + ((rnd() % 64) << 30), gl, V | R | W | U | A | D);
+    }
+  }
+  for (int i = 0; i < 300; i++) {
+    int d = rnd() % 4;
+    uint64_t va = 0x40000000ull + (rnd() % 64) * 0x40000000ull + (rnd() & 0x3FFFFFFF);
+    if (rnd() % 4) {
+      const M &m = maps[rnd() % maps.size()];
+      d = (int)m.d;
+      va = m.va + (rnd() & ((1ull << (12 + 9 * m.lvl)) - 1));
+    }
+    int tt = 2 + rnd() % 2;
+    Cpl a = xlate(50 + d, va, tt);
+    Cpl b = xlate(50 + d, va, tt);
+    wr8(16, ((DDT >> 12) << 10) | 2);   // flush the caches
+    Cpl c = xlate(50 + d, va, tt);
+    CHECK_EQ("repeat: same cause", b.cause, a.cause);
+    CHECK_EQ("repeat: same PA", b.pa, a.pa);
+    CHECK_EQ("fresh walk: same cause", c.cause, b.cause);
+    CHECK_EQ("fresh walk: same PA", c.pa, b.pa);
+    check((va & 0xfff) == (a.pa & 0xfff) || a.status, "page offset kept");
+    if (!a.status) ok_count++;
+  }
+  if (!quiet) printf("  tlb consistency: %d of 300 translations succeeded\n", ok_count);
+  check(ok_count > 30, "enough successful translations");
+  wr8(16, 0);
+}
+
 int main(int argc, char **argv) {
   Verilated::commandArgs(argc, argv);
   int mutant = 0;
   for (int i = 1; i < argc; i++) {
     if (!strncmp(argv[i], "+mutant=", 8)) mutant = atoi(argv[i] + 8);
     if (!strcmp(argv[i], "+quiet")) quiet = true;
+    if (!strcmp(argv[i], "+backpressure")) backpressure = true;
     if (!strncmp(argv[i], "+latency=", 9)) latency = atoi(argv[i] + 9);
   }
   top = new Vlockstep_iommu;
   void (*tests[])() = {t_regs, t_off_bare, t_sv39, t_sv48_3lvl, t_two_stage, t_pdt,
-                       t_cmds_caches, t_fq_full, t_ddt_cache, t_random_nohang};
+                       t_cmds_caches, t_fq_full, t_ddt_cache, t_tlb_consistency, t_random_nohang};
   for (auto t : tests) { reset_dut(mutant); t(); }
   printf("selftest mutant=%d: %d checks, %d failures\n", mutant, checks, failures);
   top->final();
