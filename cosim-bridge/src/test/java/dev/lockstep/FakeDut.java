@@ -64,6 +64,9 @@ public final class FakeDut implements Dut {
     public void memWrite(long addr, byte[] data) {}
 
     @Override
+    public byte[] memRead(long addr, int len) { return new byte[len]; }
+
+    @Override
     public void memError(long addr, int kind) {}
 
     @Override

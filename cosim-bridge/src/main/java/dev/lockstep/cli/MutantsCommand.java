@@ -2,6 +2,7 @@ package dev.lockstep.cli;
 
 import dev.lockstep.dut.DutException;
 import dev.lockstep.dut.NativeDut;
+import dev.lockstep.engine.Scenario;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.regression.BadInputException;
@@ -73,6 +74,7 @@ public final class MutantsCommand implements Callable<Integer> {
             for (Mutants.Mutant m : mutants) {
                 long start = System.nanoTime();
                 Regression regression = new Regression(() -> NativeDut.open(Home.stubLibrary(), ""), config,
+                        Scenario.byName(StandardRegression.SCENARIO),
                         s -> "bin/lockstep run --dut stub --seed " + s + " --count 1 --actions " + actions
                                 + " --mutant " + m.name());
                 Regression.Outcome outcome = regression.runUntilFailure(seeds, m.id(), actions, jobs);

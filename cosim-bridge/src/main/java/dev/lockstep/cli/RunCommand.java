@@ -3,6 +3,7 @@ package dev.lockstep.cli;
 import dev.lockstep.dut.DutException;
 import dev.lockstep.dut.NativeDut;
 import dev.lockstep.dut.RemoteDut;
+import dev.lockstep.engine.Scenario;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.regression.BadInputException;
@@ -55,6 +56,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--actions", defaultValue = StandardRegression.ACTIONS, description = "Actions per seed. Default: ${DEFAULT-VALUE}.")
     int actions;
 
+    @Option(names = "--scenario", defaultValue = StandardRegression.SCENARIO, paramLabel = "NAME",
+            description = "Stimulus: 'system' (driver-like programming of the whole IOMMU, translations, "
+                    + "invalidations, faults) or 'registers' (register accesses only). Default: ${DEFAULT-VALUE}.")
+    String scenario;
+
     @Option(names = "--mutant", defaultValue = "none", paramLabel = "NAME|ID",
             description = "Planted bug of the built-in DUT to select (see 'lockstep mutants --list'). "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -99,7 +105,8 @@ public final class RunCommand implements Callable<Integer> {
             boolean outOfProcess = isolate != null ? isolate : !dut.equals("stub");
             DutFactory factory = outOfProcess ? () -> RemoteDut.open(library, dutConfig, callTimeout)
                     : () -> NativeDut.open(library, dutConfig);
-            Regression regression = new Regression(factory, iommuConfig,
+            Scenario chosen = scenarioByName(scenario);
+            Regression regression = new Regression(factory, iommuConfig, chosen,
                     s -> reproduceCommand(s, m));
             Regression.Outcome outcome = regression.run(seeds, m.id(), actions, jobs, r -> printResult(stdout, r));
             if (out != null) {
@@ -120,6 +127,14 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("lockstep run: cannot write reports: " + e.getMessage());
             return Main.EXIT_USAGE;
+        }
+    }
+
+    static Scenario scenarioByName(String name) throws BadInputException {
+        try {
+            return Scenario.byName(name);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--scenario: " + e.getMessage());
         }
     }
 
@@ -145,6 +160,7 @@ public final class RunCommand implements Callable<Integer> {
         if (config != null) b.append(" --config ").append(config);
         if (isolate != null) b.append(isolate ? " --isolate" : " --no-isolate");
         if (!dutConfig.isEmpty()) b.append(" --dut-config '").append(dutConfig).append('\'');
+        if (!scenario.equals(StandardRegression.SCENARIO)) b.append(" --scenario ").append(scenario);
         b.append(" --seed ").append(s).append(" --count 1 --actions ").append(actions);
         if (m.id() != 0) b.append(" --mutant ").append(m.name());
         return b.toString();

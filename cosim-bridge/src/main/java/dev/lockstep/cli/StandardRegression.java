@@ -6,5 +6,6 @@ final class StandardRegression {
 
     static final String FIRST_SEED = "1";
     static final String SEEDS = "20";
-    static final String ACTIONS = "200";
+    static final String ACTIONS = "400";
+    static final String SCENARIO = "system";
 }

@@ -35,6 +35,9 @@ public interface Dut extends AutoCloseable {
     /** Writes software data into the DUT's memory image (not an IOMMU write). */
     void memWrite(long addr, byte[] data) throws DutException;
 
+    /** Reads {@code len} bytes of the DUT's memory image at {@code addr}. */
+    byte[] memRead(long addr, int len) throws DutException;
+
     /** Makes IOMMU accesses to the 8-byte word at {@code addr} fail (1 access fault, 2 corruption, 0 none). */
     void memError(long addr, int kind) throws DutException;
 

@@ -24,4 +24,5 @@ final class DutProtocol {
     static final int TRACE = 10;
     static final int MESSAGES = 11;
     static final int CLOSE = 12;
+    static final int MEM_READ = 13;
 }

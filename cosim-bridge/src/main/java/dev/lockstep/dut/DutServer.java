@@ -92,6 +92,14 @@ public final class DutServer {
                 out.writeInt(DutProtocol.OK);
                 break;
             }
+            case DutProtocol.MEM_READ: {
+                long addr = in.readLong();
+                byte[] data = dut.memRead(addr, in.readInt());
+                out.writeInt(DutProtocol.OK);
+                out.writeInt(data.length);
+                out.write(data);
+                break;
+            }
             case DutProtocol.MEM_ERROR: {
                 long addr = in.readLong();
                 int kind = in.readInt();

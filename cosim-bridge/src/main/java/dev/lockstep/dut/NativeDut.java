@@ -97,6 +97,13 @@ public final class NativeDut implements Dut {
     }
 
     @Override
+    public byte[] memRead(long addr, int len) throws DutException {
+        byte[] data = new byte[len];
+        check(Api.lockstep_mem_read(handle, addr, data, len), "memory read");
+        return data;
+    }
+
+    @Override
     public void memError(long addr, int kind) throws DutException {
         check(Api.lockstep_mem_error(handle, addr, kind), "memory error injection");
     }

@@ -250,6 +250,20 @@ public final class RemoteDut implements Dut {
     }
 
     @Override
+    public byte[] memRead(long addr, int len) throws DutException {
+        return call(() -> {
+            out.writeInt(DutProtocol.MEM_READ);
+            out.writeLong(addr);
+            out.writeInt(len);
+            out.flush();
+            answer();
+            byte[] data = new byte[in.readInt()];
+            in.readFully(data);
+            return data;
+        });
+    }
+
+    @Override
     public void memError(long addr, int kind) throws DutException {
         call(() -> {
             out.writeInt(DutProtocol.MEM_ERROR);

@@ -16,7 +16,8 @@ public record Divergence(
         List<FieldMismatch> fields,
         String rule,
         List<String> recentActions,
-        String reproduce) {
+        String reproduce,
+        String walk) {
 
     /** One differing field: spec name, bit range, expected (model) and observed (DUT) values. */
     public record FieldMismatch(String field, String bits, long expected, long observed) {}
@@ -33,6 +34,10 @@ public record Divergence(
                     f.expected(), f.observed()));
         }
         b.append("  rule:     ").append(rule).append('\n');
+        if (walk != null) {
+            b.append("  model walk:\n");
+            for (String line : walk.split("\n")) b.append("    ").append(line).append('\n');
+        }
         if (!recentActions.isEmpty()) {
             b.append("  leading actions:\n");
             for (String a : recentActions) b.append("    ").append(a).append('\n');

@@ -9,7 +9,9 @@ public record SeedResult(
         long cycles,
         double seconds,
         Divergence divergence,
-        DutFailure failure) {
+        DutFailure failure,
+        long translations,
+        long staleHits) {
 
     /** A DUT that failed rather than diverged, with what it was doing. */
     public record DutFailure(DutException.Kind kind, String message, int actionIndex, String action, String reproduce) {

@@ -3,6 +3,7 @@ package dev.lockstep.regression;
 import dev.lockstep.dut.Dut;
 import dev.lockstep.dut.DutException;
 import dev.lockstep.engine.Lockstep;
+import dev.lockstep.engine.Scenario;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import java.util.ArrayList;
@@ -19,11 +20,13 @@ public final class Regression {
 
     private final DutFactory factory;
     private final IommuConfig config;
+    private final Scenario scenario;
     private final Lockstep.ReproduceCommand reproduce;
 
-    public Regression(DutFactory factory, IommuConfig config, Lockstep.ReproduceCommand reproduce) {
+    public Regression(DutFactory factory, IommuConfig config, Scenario scenario, Lockstep.ReproduceCommand reproduce) {
         this.factory = factory;
         this.config = config;
+        this.scenario = scenario;
         this.reproduce = reproduce;
     }
 
@@ -69,7 +72,7 @@ public final class Regression {
                     synchronized (lock) {
                         buildId[0] = dut.buildId();
                     }
-                    Lockstep engine = new Lockstep(dut, config, reproduce);
+                    Lockstep engine = new Lockstep(dut, config, scenario, reproduce);
                     for (int i = next.getAndIncrement(); i < stopAt.get(); i = next.getAndIncrement()) {
                         SeedResult r = engine.run(seeds.get(i), mutant, actions);
                         if (stopAtFailure && !r.passed()) stopAt.accumulateAndGet(i + 1, Math::min);
@@ -84,7 +87,7 @@ public final class Regression {
                             dut.close();
                             dut = null;
                             dut = factory.open();
-                            engine = new Lockstep(dut, config, reproduce);
+                            engine = new Lockstep(dut, config, scenario, reproduce);
                         }
                     }
                 } catch (DutException e) {

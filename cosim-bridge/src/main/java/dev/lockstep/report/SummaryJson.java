@@ -39,6 +39,8 @@ public final class SummaryJson {
             s.put("status", status(r));
             s.put("actions", r.actions());
             s.put("cycles", r.cycles());
+            s.put("translations", r.translations());
+            s.put("stale_but_legal", r.staleHits());
             if (r.divergence() != null) s.set("divergence", divergence(json, r.divergence()));
             if (r.failure() != null) {
                 ObjectNode f = s.putObject("dut_failure");
@@ -73,6 +75,7 @@ public final class SummaryJson {
             fn.put("observed", "0x" + Long.toHexString(f.observed()));
         }
         n.put("rule", d.rule());
+        if (d.walk() != null) n.put("model_walk", d.walk());
         ArrayNode recent = n.putArray("leading_actions");
         d.recentActions().forEach(recent::add);
         n.put("reproduce", d.reproduce());

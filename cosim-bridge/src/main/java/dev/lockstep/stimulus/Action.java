@@ -1,10 +1,14 @@
 package dev.lockstep.stimulus;
 
+import dev.lockstep.refmodel.fault.Ttyp;
+
 /**
- * One step of stimulus, applied to the model and the DUT alike. Records, so that logs can hold them
- * and replay them.
+ * One step of stimulus, applied to the model and the DUT alike: what software does (register
+ * accesses, stores to memory), what a device does (translation requests) and what the platform does
+ * (a memory word that starts failing). Records, so that logs can hold them and replay them.
  */
-public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite {
+public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite, Action.MemoryWrite,
+        Action.MemoryError, Action.Translate {
 
     /** A one-line description for reports, e.g. {@code write ddtp (0x10, 8 B) = 0x...}. */
     String describe();
@@ -20,6 +24,33 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
         @Override
         public String describe() {
             return String.format("write %s (0x%x, %d B) = 0x%x", RegisterNames.name(offset), offset, size, value);
+        }
+    }
+
+    /** Software stores the 8-byte little-endian word {@code value} at {@code pa}; {@code what} says why. */
+    record MemoryWrite(long pa, long value, String what) implements Action {
+        @Override
+        public String describe() {
+            return String.format("store [0x%x] = 0x%016x (%s)", pa, value, what);
+        }
+    }
+
+    /** IOMMU accesses to the 8-byte word at {@code pa} fail from now on (1 access fault, 2 corruption, 0 heal). */
+    record MemoryError(long pa, int kind) implements Action {
+        @Override
+        public String describe() {
+            String k = kind == 1 ? "access fault" : kind == 2 ? "data corruption" : "no error";
+            return String.format("memory word 0x%x now answers %s", pa, k);
+        }
+    }
+
+    /** A device's translation request, identified by {@code tag} in the completion. */
+    record Translate(int tag, int deviceId, boolean pv, int processId, boolean priv, int ttyp, long iova)
+            implements Action {
+        @Override
+        public String describe() {
+            return String.format("translate tag %d: device 0x%x%s%s %s iova 0x%x", tag, deviceId,
+                    pv ? String.format(" pid 0x%x", processId) : "", priv ? " S-mode" : "", Ttyp.name(ttyp), iova);
         }
     }
 }

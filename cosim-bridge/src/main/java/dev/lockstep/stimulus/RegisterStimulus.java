@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * calls UNSPECIFIED are never generated: 1LVL/2LVL/3LVL only from Off or Bare, Bare only from Off
  * (spec: ddtp), fctl only while iommu_mode is Off (spec: fctl).
  */
-public final class RegisterStimulus {
+public final class RegisterStimulus implements Stimulus {
 
     private static final int[] READABLE = {RegisterFile.CAPABILITIES, RegisterFile.FCTL, RegisterFile.DDTP};
 
@@ -23,6 +23,7 @@ public final class RegisterStimulus {
     }
 
     /** The next action, chosen from the model's current state. */
+    @Override
     public Action next() {
         int pick = random.nextInt(10);
         if (pick < 2) {

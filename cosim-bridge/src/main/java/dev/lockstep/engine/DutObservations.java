@@ -1,0 +1,94 @@
+package dev.lockstep.engine;
+
+import dev.lockstep.dut.Dut;
+
+/** What the DUT did during one action: completions, IOMMU memory writes and interrupt edges, in order. */
+final class DutObservations {
+
+    int completions;
+    long[] completionWord = new long[8];
+    long[] completionPa = new long[8];
+    long[] completionCycle = new long[8];
+    int writes;
+    long[] writeAddr = new long[64];
+    long[] writeData = new long[64];
+    int[] writeStrobe = new int[64];
+    long[] writeCycle = new long[64];
+    int edges;
+    int[] edgeLine = new int[16];
+    boolean[] edgeLevel = new boolean[16];
+    long[] edgeCycle = new long[16];
+
+    void clear() {
+        completions = 0;
+        writes = 0;
+        edges = 0;
+    }
+
+    boolean isEmpty() { return completions == 0 && writes == 0 && edges == 0; }
+
+    /** Takes the records of one lockstep_run() call; returns true once the DUT reported idle. */
+    boolean add(long[] ev, int n) {
+        boolean idle = false;
+        for (int i = 0; i < n; i++) {
+            int b = i * Dut.EVENT_WORDS;
+            switch ((int) ev[b]) {
+                case Dut.EV_COMPLETION:
+                    if (completions == completionWord.length) growCompletions();
+                    completionWord[completions] = ev[b + 2];
+                    completionPa[completions] = ev[b + 3];
+                    completionCycle[completions] = ev[b + 1];
+                    completions++;
+                    break;
+                case Dut.EV_MEM_WRITE:
+                    if (writes == writeAddr.length) growWrites();
+                    writeAddr[writes] = ev[b + 2];
+                    writeData[writes] = ev[b + 3];
+                    writeStrobe[writes] = (int) (ev[b + 4] & 0xff);
+                    writeCycle[writes] = ev[b + 1];
+                    writes++;
+                    break;
+                case Dut.EV_IRQ:
+                    if (edges == edgeLine.length) growEdges();
+                    edgeLine[edges] = (int) ev[b + 2];
+                    edgeLevel[edges] = ev[b + 3] != 0;
+                    edgeCycle[edges] = ev[b + 1];
+                    edges++;
+                    break;
+                case Dut.EV_IDLE:
+                    idle = true;
+                    break;
+                default:
+                    break;
+            }
+        }
+        return idle;
+    }
+
+    static int tag(long w) { return (int) (w & 0xffff); }
+    static int status(long w) { return (int) ((w >>> 16) & 3); }
+    static int cause(long w) { return (int) ((w >>> 32) & 0xfff); }
+    static int pbmt(long w) { return (int) ((w >>> 25) & 3); }
+
+    private void growCompletions() {
+        int n = completions * 2;
+        completionWord = java.util.Arrays.copyOf(completionWord, n);
+        completionPa = java.util.Arrays.copyOf(completionPa, n);
+        completionCycle = java.util.Arrays.copyOf(completionCycle, n);
+    }
+
+    private void growWrites() {
+        int n = writes * 2;
+        writeAddr = java.util.Arrays.copyOf(writeAddr, n);
+        writeData = java.util.Arrays.copyOf(writeData, n);
+        writeStrobe = java.util.Arrays.copyOf(writeStrobe, n);
+        writeCycle = java.util.Arrays.copyOf(writeCycle, n);
+    }
+
+    private void growEdges() {
+        int n = edges * 2;
+        edgeLine = java.util.Arrays.copyOf(edgeLine, n);
+        edgeLevel = java.util.Arrays.copyOf(edgeLevel, n);
+        edgeCycle = java.util.Arrays.copyOf(edgeCycle, n);
+    }
+}

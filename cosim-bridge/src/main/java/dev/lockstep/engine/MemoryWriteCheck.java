@@ -1,0 +1,146 @@
+package dev.lockstep.engine;
+
+import dev.lockstep.refmodel.effect.EffectSink;
+import dev.lockstep.refmodel.fault.FaultRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Compares the IOMMU memory writes of one action: the model's (from its effect sink) against the DUT's
+ * (from its memory port), as the final bytes each side left in every 8-byte word it wrote, so that a
+ * record written as four 8-byte stores or as one burst compares the same. A fault record that differs
+ * is reported field by field with the spec's field names.
+ *
+ * <p>Masked, because the spec leaves it open (spec: fault record, "iotval ... the page offset may be
+ * reported as 0"): the page offset of iotval and of iotval2's GPA may be 0 in the DUT's record.
+ */
+final class MemoryWriteCheck {
+    private MemoryWriteCheck() {}
+
+    /** A mismatch found: what was compared and the differing fields. */
+    record Mismatch(String subject, List<Divergence.FieldMismatch> fields, String rule) {}
+
+    private record Word(long mask, long value, int kind) {}
+
+    static Mismatch compare(EffectRecorder model, DutObservations dut) {
+        if (model.writes == 0 && dut.writes == 0) return null;
+        Map<Long, Word> expected = new TreeMap<>();
+        for (int i = 0; i < model.writes; i++) {
+            long pa = model.writePa[i];
+            int size = model.writeSize[i];
+            long word = pa & ~7L;
+            int shift = (int) (pa & 7) * 8;
+            long mask = (size == 8 ? -1L : (1L << (size * 8)) - 1) << shift;
+            long value = (model.writeValue[i] << shift) & mask;
+            Word old = expected.get(word);
+            long m = old == null ? mask : old.mask | mask;
+            long v = old == null ? value : (old.value & ~mask) | value;
+            expected.put(word, new Word(m, v, model.writeKind[i]));
+        }
+        Map<Long, Word> observed = new TreeMap<>();
+        for (int i = 0; i < dut.writes; i++) {
+            long mask = strobeMask(dut.writeStrobe[i]);
+            long word = dut.writeAddr[i] & ~7L;
+            Word old = observed.get(word);
+            long m = old == null ? mask : old.mask | mask;
+            long v = old == null ? dut.writeData[i] & mask : (old.value & ~mask) | (dut.writeData[i] & mask);
+            observed.put(word, new Word(m, v, 0));
+        }
+        for (Map.Entry<Long, Word> e : expected.entrySet()) {
+            Word want = e.getValue();
+            Word got = observed.get(e.getKey());
+            if (got == null) {
+                return new Mismatch(String.format("missing IOMMU memory write: %s to 0x%x",
+                        EffectRecorder.kindName(want.kind), e.getKey()),
+                        List.of(new Divergence.FieldMismatch("data", "63:0", want.value, 0)),
+                        rule(want.kind) + "; the DUT wrote nothing there");
+            }
+            if (!sameWord(e.getKey(), want, got)) {
+                if (want.kind == EffectSink.WRITE_FAULT_RECORD) {
+                    return faultRecordMismatch(e.getKey() & ~31L, expected, observed);
+                }
+                return new Mismatch(String.format("IOMMU memory write (%s) to 0x%x", EffectRecorder.kindName(want.kind),
+                        e.getKey()), List.of(new Divergence.FieldMismatch("data", "63:0", want.value, got.value)),
+                        rule(want.kind));
+            }
+        }
+        for (Map.Entry<Long, Word> e : observed.entrySet()) {
+            if (!expected.containsKey(e.getKey())) {
+                return new Mismatch(String.format("extra IOMMU memory write to 0x%x", e.getKey()),
+                        List.of(new Divergence.FieldMismatch("data", "63:0", 0, e.getValue().value)),
+                        "the model makes no memory write there for this action");
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameWord(long addr, Word want, Word got) {
+        if (want.mask != got.mask) return false;
+        if (want.value == got.value) return true;
+        if (want.kind != EffectSink.WRITE_FAULT_RECORD) return false;
+        int index = (int) ((addr >>> 3) & 3);
+        // iotval: the page offset may be 0; iotval2: GPA[63:2], whose page offset may be 0 too.
+        if (index == 2) return got.value == (want.value & ~0xfffL);
+        if (index == 3) return got.value == (want.value & ~0xffcL);
+        return false;
+    }
+
+    private static Mismatch faultRecordMismatch(long record, Map<Long, Word> expected, Map<Long, Word> observed) {
+        FaultRecord want = decode(record, expected);
+        FaultRecord got = decode(record, observed);
+        List<Divergence.FieldMismatch> fields = new ArrayList<>();
+        field(fields, "CAUSE", "11:0", want.cause(), got.cause());
+        field(fields, "PID", "31:12", want.processId(), got.processId());
+        field(fields, "PV", "32", want.pv() ? 1 : 0, got.pv() ? 1 : 0);
+        field(fields, "PRIV", "33", want.priv() ? 1 : 0, got.priv() ? 1 : 0);
+        field(fields, "TTYP", "39:34", want.ttyp(), got.ttyp());
+        field(fields, "DID", "63:40", want.deviceId(), got.deviceId());
+        field(fields, "iotval", "191:128", want.iotval(), got.iotval());
+        field(fields, "iotval2", "255:192", want.iotval2(), got.iotval2());
+        Word custom = observed.get(record + 8);
+        if (custom != null && custom.value != 0) field(fields, "custom/reserved", "127:64", 0, custom.value);
+        return new Mismatch(String.format("fault record at 0x%x", record), fields,
+                "fault record (spec: Fault/Event-Queue record): CAUSE[11:0] PID[31:12] PV[32] PRIV[33] TTYP[39:34] "
+                        + "DID[63:40] iotval iotval2; PV=0 => PID=PRIV=0; the page offset of iotval may be 0");
+    }
+
+    private static void field(List<Divergence.FieldMismatch> f, String name, String bits, long want, long got) {
+        if (want != got) f.add(new Divergence.FieldMismatch(name, bits, want, got));
+    }
+
+    private static FaultRecord decode(long record, Map<Long, Word> words) {
+        long dw0 = value(words, record);
+        return FaultRecord.decode(dw0, value(words, record + 16), value(words, record + 24));
+    }
+
+    private static long value(Map<Long, Word> words, long addr) {
+        Word w = words.get(addr);
+        return w == null ? 0 : w.value;
+    }
+
+    private static long strobeMask(int strobe) {
+        long m = 0;
+        for (int i = 0; i < 8; i++) if ((strobe & (1 << i)) != 0) m |= 0xffL << (8 * i);
+        return m;
+    }
+
+    private static String rule(int kind) {
+        switch (kind) {
+            case EffectSink.WRITE_FAULT_RECORD:
+                return "a fault the translation process reports is written to the fault queue at fqt unless fqof or "
+                        + "fqmf is set or the queue is full (spec: Fault/Event-Queue)";
+            case EffectSink.WRITE_IOFENCE:
+                return "IOFENCE.C with AV=1 stores DATA at ADDR[63:2]<<2 once all earlier commands completed "
+                        + "(spec: IOFENCE.C)";
+            case EffectSink.WRITE_AD_UPDATE:
+                return "with SADE/GADE=1 the IOMMU sets A (and D for writes) atomically in the leaf PTE "
+                        + "(spec: DC tc.SADE/GADE; Priv Svadu)";
+            case EffectSink.WRITE_MSI:
+                return "IOMMU-generated MSI: msi_data_x stored at msi_addr_x (spec: msi_cfg_tbl)";
+            default:
+                return "IOMMU memory write";
+        }
+    }
+}

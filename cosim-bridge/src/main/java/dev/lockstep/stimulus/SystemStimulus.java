@@ -1,0 +1,596 @@
+package dev.lockstep.stimulus;
+
+import dev.lockstep.refmodel.command.Commands;
+import dev.lockstep.refmodel.fault.Ttyp;
+import dev.lockstep.refmodel.regs.Capabilities;
+import dev.lockstep.refmodel.regs.IommuConfig;
+import dev.lockstep.refmodel.regs.IommuMode;
+import dev.lockstep.refmodel.regs.RegisterFile;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * Seeded constrained-random stimulus for a whole IOMMU, programmed the way a driver does it (spec:
+ * "Software guidelines"; the Linux driver's probe, queue set-up, attach, map and invalidate): the
+ * fault and command queues, a device directory with device contexts of every kind the capabilities
+ * allow (first stage, G stage, both, process directories, MSI flat tables, invalid and misconfigured
+ * ones), page tables with superpages, every permission combination and A/D state, then a random mix
+ * of translation requests, page-table and context changes with and without the invalidations and
+ * fences that make them certain, fault-queue consumption, interrupt acknowledgement, illegal commands
+ * and failing memory words.
+ *
+ * <p>Only what the spec defines is generated: no write the spec calls UNSPECIFIED (queue bases while
+ * on, mode changes between directory modes), and nothing the capabilities say is unsupported. The same
+ * seed always gives the same actions. {@code model} answers register reads for decisions that depend
+ * on IOMMU state (e.g. how far software consumes the fault queue); it must be the model the actions
+ * are applied to, so the stream stays the same for the same seed.
+ */
+public final class SystemStimulus implements Stimulus {
+
+    private static final long STRUCTURES_BASE = 0x8000_0000L;
+    private static final long STRUCTURES_LIMIT = 0x1_0000_0000L;
+    private static final long DATA_BASE = 0x10_0000_0000L;
+
+    private final SplittableRandom random;
+    private final Capabilities caps;
+    private final LongUnaryOperator readRegister;
+    private final ArrayDeque<Action> queue = new ArrayDeque<>();
+    private final List<Action> pending = new ArrayList<>();
+    private final SoftwareMemory memory = new SoftwareMemory(pending);
+    private final PageAllocator allocator = new PageAllocator(STRUCTURES_BASE, STRUCTURES_LIMIT);
+    private final List<Device> devices = new ArrayList<>();
+    private final List<Domain> domains = new ArrayList<>();
+    private final List<Long> structureWords = new ArrayList<>();
+    private IommuMode mode;
+    private long ddtRoot;
+    private long cqBase;
+    private int cqEntries;
+    private int cqTail;
+    private long fenceTarget;
+    private int tag;
+    private int nextPscid = 1;
+    private int nextGscid = 1;
+
+    /** {@code readRegister} reads a model register (offset -> 8-byte value at offset & ~7 shifted to it). */
+    public SystemStimulus(long seed, IommuConfig config, LongUnaryOperator readRegister) {
+        this.random = new SplittableRandom(seed);
+        this.caps = config.capabilities();
+        this.readRegister = readRegister;
+        requireSupported(config);
+        initialize(config);
+    }
+
+    private static void requireSupported(IommuConfig config) {
+        Capabilities c = config.capabilities();
+        if (!c.sv39() && !c.sv48() && !c.sv39x4() && !c.sv48x4()) {
+            throw new UnsupportedOperationException("the system stimulus needs Sv39/Sv48 or Sv39x4/Sv48x4; "
+                    + "capabilities 0x" + Long.toHexString(c.value()) + " have neither (use --scenario registers)");
+        }
+        if (config.fctlReset() != 0 && (config.fctlReset() & IommuConfig.FCTL_BE) != 0) {
+            throw new UnsupportedOperationException("the system stimulus builds little-endian structures; "
+                    + "fctl.BE=1 at reset is not supported yet");
+        }
+    }
+
+    @Override
+    public Action next() {
+        while (queue.isEmpty()) {
+            step();
+            queue.addAll(pending);
+            pending.clear();
+        }
+        return queue.removeFirst();
+    }
+
+    // ------------------------------------------------------------------ set-up, as a driver probes
+
+    private void initialize(IommuConfig config) {
+        emit(new Action.RegisterRead(RegisterFile.CAPABILITIES, 8));
+        emit(new Action.RegisterRead(RegisterFile.FCTL, 4));
+        // Fault queue: 2^k records, some small enough to overflow (spec: fqb, fqcsr).
+        int fqLog2 = 2 + random.nextInt(5);
+        long fqBase = allocator.allocate(32L << fqLog2, Math.max(4096, 32L << fqLog2));
+        emit(new Action.RegisterWrite(RegisterFile.FQB, 8, ((fqBase >>> 12) << 10) | (fqLog2 - 1)));
+        emit(new Action.RegisterWrite(RegisterFile.FQH, 4, 0));
+        emit(new Action.RegisterWrite(RegisterFile.FQCSR, 4, 1 | (random.nextBoolean() ? 2 : 0)));
+        emit(new Action.RegisterRead(RegisterFile.FQCSR, 4));
+        int cqLog2 = 2 + random.nextInt(5);
+        cqEntries = 1 << cqLog2;
+        cqBase = allocator.allocate(16L << cqLog2, Math.max(4096, 16L << cqLog2));
+        emit(new Action.RegisterWrite(RegisterFile.CQB, 8, ((cqBase >>> 12) << 10) | (cqLog2 - 1)));
+        emit(new Action.RegisterWrite(RegisterFile.CQT, 4, 0));
+        emit(new Action.RegisterWrite(RegisterFile.CQCSR, 4, 1 | (random.nextBoolean() ? 2 : 0)));
+        emit(new Action.RegisterRead(RegisterFile.CQCSR, 4));
+        emit(new Action.RegisterWrite(RegisterFile.ICVEC, 8, random.nextLong() & 0xffff));
+        fenceTarget = allocator.page();
+
+        List<IommuMode> dirModes = new ArrayList<>();
+        for (IommuMode m : new IommuMode[] {IommuMode.LVL1, IommuMode.LVL2, IommuMode.LVL3}) {
+            if (config.supportedModes().contains(m)) dirModes.add(m);
+        }
+        mode = dirModes.isEmpty() ? IommuMode.BARE : dirModes.get(random.nextInt(dirModes.size()));
+        if (mode == IommuMode.BARE) {
+            emit(new Action.RegisterWrite(RegisterFile.DDTP, 8, IommuMode.BARE.encoding));
+            return;
+        }
+        ddtRoot = allocator.page();
+        int count = 3 + random.nextInt(6);
+        for (int i = 0; i < count; i++) addDevice();
+        emit(new Action.RegisterWrite(RegisterFile.DDTP, 8, ((ddtRoot >>> 12) << 10) | mode.encoding));
+        emit(new Action.RegisterRead(RegisterFile.DDTP, 8));
+    }
+
+    private void emit(Action a) { pending.add(a); }
+
+    // ------------------------------------------------------------------ the random mix
+
+    private void step() {
+        int p = random.nextInt(100);
+        if (mode == IommuMode.BARE || devices.isEmpty()) {
+            if (p < 70) translateBare();
+            else readStatus();
+            return;
+        }
+        if (p < 50) translate();
+        else if (p < 58) readStatus();
+        else if (p < 66) consumeFaults();
+        else if (p < 70) acknowledgeInterrupts();
+        else if (p < 80) changePageTable();
+        else if (p < 84) changeDeviceContext();
+        else if (p < 89) fence(random.nextBoolean());
+        else if (p < 91) illegalCommand();
+        else if (p < 93) failMemoryWord();
+        else if (p < 96) addDevice();
+        else mapMore();
+    }
+
+    private void translateBare() {
+        long iova = random.nextLong() & ((1L << Math.min(caps.pas(), 56)) - 1);
+        emit(new Action.Translate(nextTag(), random.nextInt(1 << 24), false, 0, false, untranslatedType(), iova));
+    }
+
+    private int nextTag() {
+        tag = (tag + 1) & 0xffff;
+        return tag;
+    }
+
+    private int untranslatedType() {
+        int t = random.nextInt(10);
+        return t < 5 ? Ttyp.UNTRANSLATED_READ : t < 8 ? Ttyp.UNTRANSLATED_WRITE : Ttyp.UNTRANSLATED_EXEC;
+    }
+
+    private void translate() {
+        int choice = random.nextInt(100);
+        Device d = devices.get(random.nextInt(devices.size()));
+        int ttyp = choice < 95 ? untranslatedType()
+                : random.nextBoolean() ? Ttyp.TRANSLATED_READ : Ttyp.ATS_TRANSLATION;
+        if (ttyp == Ttyp.ATS_TRANSLATION && !caps.ats()) ttyp = Ttyp.TRANSLATED_WRITE;
+        int did = choice < 90 ? d.id : random.nextInt(1 << deviceIdBits());
+        boolean pv = false;
+        int pid = 0;
+        Domain domain = d.domain;
+        if (d.processes != null && !d.processes.isEmpty() && random.nextInt(10) < 8) {
+            Process proc = d.processes.get(random.nextInt(d.processes.size()));
+            pv = true;
+            pid = proc.pid;
+            domain = proc.domain;
+        } else if (random.nextInt(20) == 0) {
+            pv = true;
+            pid = random.nextInt(1 << 20);
+        }
+        boolean priv = pv && random.nextInt(3) == 0;
+        long iova = addressFor(domain, d);
+        emit(new Action.Translate(nextTag(), did, pv, pid, priv, ttyp, iova));
+    }
+
+    /** An address in a mapping of the domain, an MSI page, an unmapped one or an ill-formed one. */
+    private long addressFor(Domain domain, Device d) {
+        int k = random.nextInt(100);
+        if (d.msiPages > 0 && k < 8) {
+            long page = d.msiPattern | random.nextInt(d.msiPages);
+            return (page << 12) | (random.nextInt(1024) * 4L);
+        }
+        if (domain != null && !domain.mappings.isEmpty() && k < 85) {
+            Mapping m = domain.mappings.get(random.nextInt(domain.mappings.size()));
+            return m.va + (random.nextLong() & ((1L << m.shift) - 1) & ~7L);
+        }
+        if (k < 95) return random.nextLong() & ((1L << 38) - 1) & ~0xfffL;
+        return random.nextLong(); // probably not sign-extended / wider than the GPA space
+    }
+
+    private void readStatus() {
+        int[] regs = {RegisterFile.FQT, RegisterFile.FQH, RegisterFile.CQH, RegisterFile.CQT, RegisterFile.IPSR,
+                RegisterFile.FQCSR, RegisterFile.CQCSR};
+        emit(new Action.RegisterRead(regs[random.nextInt(regs.length)], 4));
+    }
+
+    /** Software consumes fault records up to fqt (sometimes not all of them). */
+    private void consumeFaults() {
+        long fqt = readRegister.applyAsLong(RegisterFile.FQT) & 0xffffffffL;
+        emit(new Action.RegisterRead(RegisterFile.FQT, 4));
+        emit(new Action.RegisterWrite(RegisterFile.FQH, 4, fqt));
+        long csr = readRegister.applyAsLong(RegisterFile.FQCSR);
+        long errors = csr & (0x3L << 8);
+        if (errors != 0 && random.nextBoolean()) {
+            emit(new Action.RegisterWrite(RegisterFile.FQCSR, 4, (csr & 3) | errors)); // RW1C fqmf/fqof
+        }
+    }
+
+    private void acknowledgeInterrupts() {
+        emit(new Action.RegisterRead(RegisterFile.IPSR, 4));
+        emit(new Action.RegisterWrite(RegisterFile.IPSR, 4, random.nextInt(16)));
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    private void command(long[] cmd, String what) {
+        long slot = cqBase + (long) cqTail * 16;
+        memory.store(slot, cmd[0], what + " dw0");
+        memory.store(slot + 8, cmd[1], what + " dw1");
+        cqTail = (cqTail + 1) % cqEntries;
+        emit(new Action.RegisterWrite(RegisterFile.CQT, 4, cqTail));
+    }
+
+    private void fence(boolean wsi) {
+        boolean av = random.nextBoolean();
+        long addr = fenceTarget + random.nextInt(512) * 4L;
+        boolean wsiAllowed = wsi && (readRegister.applyAsLong(RegisterFile.FCTL) & IommuConfig.FCTL_WSI) != 0;
+        command(Commands.iofenceC(av, addr, random.nextInt(), wsiAllowed, false, false), "IOFENCE.C");
+        emit(new Action.RegisterRead(RegisterFile.CQH, 4));
+    }
+
+    /** A reserved opcode: the queue stops with cmd_ill on it; software replaces it and clears cmd_ill. */
+    private void illegalCommand() {
+        int slot = cqTail;
+        command(new long[] {5 + random.nextInt(59), random.nextLong()}, "reserved opcode");
+        emit(new Action.RegisterRead(RegisterFile.CQCSR, 4));
+        emit(new Action.RegisterRead(RegisterFile.CQH, 4));
+        long[] nop = Commands.iofenceC(false, 0, 0, false, false, false);
+        memory.store(cqBase + slot * 16L, nop[0], "IOFENCE.C replacing the illegal command dw0");
+        memory.store(cqBase + slot * 16L + 8, nop[1], "IOFENCE.C replacing the illegal command dw1");
+        long csr = readRegister.applyAsLong(RegisterFile.CQCSR);
+        emit(new Action.RegisterWrite(RegisterFile.CQCSR, 4, (csr & 3) | (1L << 10)));
+        emit(new Action.RegisterRead(RegisterFile.CQH, 4));
+    }
+
+    // ------------------------------------------------------------------ changes to structures
+
+    private void changePageTable() {
+        List<Mapping> all = new ArrayList<>();
+        for (Domain dm : domains) all.addAll(dm.mappings);
+        if (all.isEmpty()) return;
+        Mapping m = all.get(random.nextInt(all.size()));
+        long pte = memory.load(m.pteAddress);
+        long updated;
+        switch (random.nextInt(4)) {
+            case 0: updated = pte & ~PageTable.V; break;                                    // unmap
+            case 1: updated = (pte & ~0xfeL) | leafFlags(m.domain.gStageOnly || m.inG); break; // new permissions
+            case 2: updated = pte ^ (1L << (10 + m.shift - 12 + random.nextInt(8))); break;   // other page
+            default: updated = pte | PageTable.V; break;                                   // (re)map
+        }
+        memory.store(m.pteAddress, updated, "change " + m.domain.name + " PTE for 0x" + Long.toHexString(m.va));
+        if (random.nextInt(10) < 7) {
+            Domain dm = m.domain;
+            boolean av = random.nextBoolean();
+            if (m.inG) {
+                command(Commands.iotinval(true, av, m.va, false, 0, true, dm.gscid, false, false), "IOTINVAL.GVMA");
+            } else {
+                boolean pscv = random.nextInt(4) != 0;
+                command(Commands.iotinval(false, av, m.va, pscv, dm.pscid, dm.gStage != null, dm.gscid, false, false),
+                        "IOTINVAL.VMA");
+            }
+            fence(false);
+        }
+    }
+
+    private void changeDeviceContext() {
+        Device d = devices.get(random.nextInt(devices.size()));
+        long tc = memory.load(d.dcAddress);
+        long updated = random.nextInt(3) == 0 ? tc ^ 1 : tc ^ (1L << 4); // V or DTF flips
+        memory.store(d.dcAddress, updated, "change DC tc of device 0x" + Integer.toHexString(d.id));
+        if (random.nextInt(10) < 8) {
+            command(Commands.iodirInvalDdt(random.nextInt(4) != 0, d.id), "IODIR.INVAL_DDT");
+            fence(false);
+        }
+    }
+
+    /** A structure word the IOMMU reads starts answering an access fault or corrupted data. */
+    private void failMemoryWord() {
+        if (structureWords.isEmpty()) return;
+        long pa = structureWords.get(random.nextInt(structureWords.size()));
+        emit(new Action.MemoryError(pa, 1 + random.nextInt(2)));
+        if (random.nextBoolean()) {
+            int lookahead = 3;
+            for (int i = 0; i < lookahead; i++) translate();
+            emit(new Action.MemoryError(pa, 0));
+        }
+    }
+
+    private void mapMore() {
+        if (domains.isEmpty()) return;
+        Domain dm = domains.get(random.nextInt(domains.size()));
+        mapRandom(dm, 1 + random.nextInt(4));
+    }
+
+    // ------------------------------------------------------------------ devices and domains
+
+    private int deviceIdBits() {
+        boolean ext = caps.extendedDeviceContext();
+        switch (mode) {
+            case LVL1: return ext ? 6 : 7;
+            case LVL2: return ext ? 15 : 16;
+            default: return 24;
+        }
+    }
+
+    private void addDevice() {
+        int id;
+        do {
+            id = random.nextInt(1 << deviceIdBits());
+        } while (hasDevice(id));
+        Device d = new Device(id);
+        d.dcAddress = deviceContextAddress(id);
+        int kind = random.nextInt(100);
+        long tc = 1; // V
+        long iohgatp = 0;
+        long ta = 0;
+        long fsc = 0;
+        long msiptp = 0;
+        long msiMask = 0;
+        long msiPattern = 0;
+        boolean gCap = caps.sv39x4() || caps.sv48x4();
+        boolean sCap = caps.sv39() || caps.sv48();
+        if (kind < 8) {
+            tc = 0; // not valid
+        } else if (kind < 12) {
+            tc |= 1L << (12 + random.nextInt(12)); // a reserved tc bit: misconfigured
+        }
+        boolean wantG = gCap && (random.nextInt(3) == 0 || !sCap);
+        Domain g = wantG ? newGStageDomain() : null;
+        if (g != null) iohgatp = ((long) gMode(g) << 60) | ((long) g.gscid << 44) | (g.gStage.rootPa >>> 12);
+        if (caps.amoHwad()) {
+            if (random.nextBoolean()) tc |= 1L << 8; // SADE
+            if (random.nextBoolean()) tc |= 1L << 7; // GADE
+        }
+        if (random.nextInt(6) == 0) tc |= 1L << 4; // DTF
+        boolean pdt = (caps.pd8() || caps.pd17() || caps.pd20()) && sCap && random.nextInt(4) == 0;
+        if (pdt) {
+            int pdMode = pdtMode();
+            tc |= 1L << 5; // PDTV
+            if (random.nextInt(3) == 0) tc |= 1L << 9; // DPE
+            long root = allocateStructure(g);
+            fsc = ((long) pdMode << 60) | (root >>> 12);
+            d.processes = new ArrayList<>();
+            int n = 1 + random.nextInt(4);
+            for (int i = 0; i < n; i++) addProcess(d, pdMode, root, g);
+            d.domain = g;
+        } else if (sCap && (g == null || random.nextBoolean())) {
+            Domain s = newFirstStageDomain(g);
+            fsc = ((long) sMode(s) << 60) | (s.pageTableRootForDc() >>> 12);
+            ta = (long) s.pscid << 12;
+            d.domain = s;
+        } else {
+            d.domain = g;
+        }
+        if (caps.msiFlat() && g != null && random.nextInt(3) == 0) {
+            // MSI flat page table: 2^k interrupt files matched by mask/pattern (spec: "MSI address translation").
+            int k = random.nextInt(3);
+            long table = allocator.page();
+            msiptp = (1L << 60) | (table >>> 12);
+            msiMask = (1L << k) - 1;
+            msiPattern = (0x7ff00L + random.nextInt(0xff)) << k & ~msiMask;
+            d.msiPattern = msiPattern;
+            d.msiPages = 1 << k;
+            for (int i = 0; i < (1 << k); i++) {
+                long pte = random.nextInt(8) == 0 ? 0 : (3L << 1) | 1 | ((dataPage(12) >>> 12) << 10);
+                memory.store(table + i * 16L, pte, "MSI PTE " + i + " of device 0x" + Integer.toHexString(id));
+                memory.store(table + i * 16L + 8, 0, "MSI PTE " + i + " dw1");
+                structureWords.add(table + i * 16L);
+            }
+        }
+        long[] dc = {tc, iohgatp, ta, fsc, msiptp, msiMask, msiPattern, 0};
+        int dwords = caps.extendedDeviceContext() ? 8 : 4;
+        for (int i = dwords - 1; i >= 0; i--) {
+            memory.store(d.dcAddress + 8L * i, dc[i], "DC dw" + i + " of device 0x" + Integer.toHexString(id));
+        }
+        structureWords.add(d.dcAddress);
+        devices.add(d);
+    }
+
+    private boolean hasDevice(int id) {
+        for (Device d : devices) if (d.id == id) return true;
+        return false;
+    }
+
+    /** Walks (building as needed) the device directory to the DC of {@code id} (spec: "Device-directory-table"). */
+    private long deviceContextAddress(int id) {
+        boolean ext = caps.extendedDeviceContext();
+        int leafBits = ext ? 6 : 7;
+        int dcBytes = ext ? 64 : 32;
+        long table = ddtRoot;
+        for (int level = mode.levels() - 1; level > 0; level--) {
+            int shift = leafBits + 9 * (level - 1);
+            long index = (id >>> shift) & 0x1ff;
+            long entry = table + index * 8;
+            long ddte = memory.load(entry);
+            if ((ddte & 1) == 0) {
+                long next = allocator.page();
+                ddte = ((next >>> 12) << 10) | 1;
+                memory.store(entry, ddte, "DDT non-leaf entry L" + level);
+                structureWords.add(entry);
+            }
+            table = ((ddte >>> 10) & ((1L << 44) - 1)) << 12;
+        }
+        return table + (long) (id & ((1 << leafBits) - 1)) * dcBytes;
+    }
+
+    private int pdtMode() {
+        List<Integer> m = new ArrayList<>();
+        if (caps.pd8()) m.add(1);
+        if (caps.pd17()) m.add(2);
+        if (caps.pd20()) m.add(3);
+        return m.get(random.nextInt(m.size()));
+    }
+
+    /** A page for a directory structure; with a G stage its GPA (identity) must be mapped there. */
+    private long allocateStructure(Domain g) {
+        long page = allocator.page();
+        if (g != null) mapIdentity(g, page);
+        return page;
+    }
+
+    private void addProcess(Device d, int pdMode, long root, Domain g) {
+        int pidBits = pdMode == 1 ? 8 : pdMode == 2 ? 17 : 20;
+        int pid = random.nextInt(1 << pidBits);
+        for (Process p : d.processes) if (p.pid == pid) return;
+        long table = root;
+        for (int level = pdMode - 1; level > 0; level--) {
+            long index = level == 2 ? (pid >>> 17) & 7 : (pid >>> 8) & 0x1ff;
+            long entry = table + index * 8;
+            long pdte = memory.load(entry);
+            if ((pdte & 1) == 0) {
+                long next = allocateStructure(g);
+                pdte = ((next >>> 12) << 10) | 1;
+                memory.store(entry, pdte, "PDT non-leaf entry L" + level);
+                structureWords.add(entry);
+            }
+            table = ((pdte >>> 10) & ((1L << 44) - 1)) << 12;
+        }
+        long pc = table + (pid & 0xff) * 16L;
+        Domain s = newFirstStageDomain(g);
+        long ta = 1 | (random.nextBoolean() ? 2 : 0) | (random.nextInt(3) == 0 ? 4 : 0) | ((long) s.pscid << 12);
+        if (random.nextInt(12) == 0) ta &= ~1L; // not valid
+        long fsc = ((long) sMode(s) << 60) | (s.pageTableRootForDc() >>> 12);
+        memory.store(pc + 8, fsc, "PC fsc of pid 0x" + Integer.toHexString(pid));
+        memory.store(pc, ta, "PC ta of pid 0x" + Integer.toHexString(pid));
+        structureWords.add(pc);
+        d.processes.add(new Process(pid, s));
+    }
+
+    private Domain newGStageDomain() {
+        int levels = caps.sv48x4() && (random.nextBoolean() || !caps.sv39x4()) ? 4 : 3;
+        Domain g = new Domain("G-stage GSCID " + nextGscid);
+        g.gscid = nextGscid++;
+        g.gStageOnly = true;
+        g.gStage = new PageTable(levels, true, memory, allocator, p -> { });
+        domains.add(g);
+        mapRandom(g, 2 + random.nextInt(5));
+        return g;
+    }
+
+    private Domain newFirstStageDomain(Domain g) {
+        int levels = caps.sv48() && (random.nextBoolean() || !caps.sv39()) ? 4 : 3;
+        Domain s = new Domain("first-stage PSCID " + nextPscid);
+        s.pscid = nextPscid++ & 0xfffff;
+        if (g != null) {
+            s.gStage = g.gStage;
+            s.gscid = g.gscid;
+            s.gDomain = g;
+        }
+        s.firstStage = new PageTable(levels, false, memory, allocator, page -> {
+            if (g != null) mapIdentity(g, page);
+        });
+        domains.add(s);
+        mapRandom(s, 2 + random.nextInt(6));
+        return s;
+    }
+
+    private int gMode(Domain g) { return g.gStage.levels == 4 ? 9 : 8; }
+
+    private int sMode(Domain s) { return s.firstStage.levels == 4 ? 9 : 8; }
+
+    /** Maps GPA = SPA for a structure page, readable and writable (A/D updates), U as G-stage PTEs need. */
+    private void mapIdentity(Domain g, long page) {
+        long pte = g.gStage.map(page, page, 0, PageTable.R | PageTable.W | PageTable.U | PageTable.A | PageTable.D,
+                g.name + " identity");
+        if (pte >= 0) structureWords.add(pte);
+    }
+
+    private void mapRandom(Domain dm, int count) {
+        for (int i = 0; i < count; i++) {
+            int leafLevel = random.nextInt(10) < 7 ? 0 : random.nextInt(10) < 8 ? 1 : 2;
+            int shift = 12 + 9 * leafLevel;
+            PageTable table = dm.firstStage != null ? dm.firstStage : dm.gStage;
+            int vaBits = table.addressBits() - (dm.firstStage != null ? 1 : 0);
+            long va = (random.nextLong() & ((1L << vaBits) - 1)) & -(1L << shift);
+            if (dm.firstStage != null && random.nextInt(8) == 0) va |= -(1L << (table.addressBits() - 1));
+            boolean misaligned = leafLevel > 0 && random.nextInt(10) == 0;
+            long target;
+            if (dm.firstStage != null && dm.gStage != null) {
+                // The first stage yields a GPA, which the G stage maps to data.
+                long gpa = (random.nextLong() & ((1L << (dm.gStage.addressBits() - 1)) - 1)) & -(1L << shift);
+                target = gpa;
+                long gpte = dm.gStage.map(gpa, dataPage(shift), leafLevel, leafFlags(true), dm.name + " G data");
+                if (gpte >= 0) {
+                    structureWords.add(gpte);
+                    dm.gDomain.mappings.add(new Mapping(dm.gDomain, gpa, shift, gpte, true));
+                }
+            } else {
+                target = dataPage(shift);
+            }
+            if (misaligned) target |= 1L << 12;
+            long pte = table.map(va, target, leafLevel, leafFlags(dm.firstStage == null), dm.name);
+            if (pte >= 0) {
+                dm.mappings.add(new Mapping(dm, va, shift, pte, dm.firstStage == null));
+                structureWords.add(pte);
+            }
+        }
+    }
+
+    /** Leaf permission bits: mostly usable, sometimes reserved encodings (W without R, xwr=010 ...). */
+    private long leafFlags(boolean gStage) {
+        long[] rwx = {PageTable.R, PageTable.R | PageTable.W, PageTable.R | PageTable.X,
+                PageTable.R | PageTable.W | PageTable.X, PageTable.X, PageTable.W, PageTable.W | PageTable.X};
+        int pick = random.nextInt(100);
+        long f = rwx[pick < 40 ? 1 : pick < 60 ? 0 : pick < 75 ? 3 : pick < 85 ? 2 : pick < 92 ? 4 : 5 + random.nextInt(2)];
+        if (gStage ? random.nextInt(10) != 0 : random.nextInt(3) != 0) f |= PageTable.U;
+        if (random.nextInt(10) != 0) f |= PageTable.A;
+        if (random.nextInt(4) != 0) f |= PageTable.D;
+        if (!gStage && random.nextInt(8) == 0) f |= PageTable.G;
+        return f;
+    }
+
+    /** A random physical data page aligned to {@code 2^shift}, inside the physical address space. */
+    private long dataPage(int shift) {
+        int pas = Math.min(caps.pas(), 48);
+        long span = (1L << pas) - DATA_BASE;
+        return (DATA_BASE + (random.nextLong() & (span - 1))) & -(1L << shift) & ((1L << pas) - 1);
+    }
+
+    // ------------------------------------------------------------------ generator state
+
+    private static final class Device {
+        final int id;
+        long dcAddress;
+        Domain domain;
+        List<Process> processes;
+        long msiPattern;
+        int msiPages;
+
+        Device(int id) { this.id = id; }
+    }
+
+    private record Process(int pid, Domain domain) {}
+
+    /** An address space: a first stage (PSCID), a G stage (GSCID), or both. */
+    private static final class Domain {
+        final String name;
+        int pscid;
+        int gscid;
+        boolean gStageOnly;
+        PageTable firstStage;
+        PageTable gStage;
+        Domain gDomain;
+        final List<Mapping> mappings = new ArrayList<>();
+
+        Domain(String name) { this.name = name; }
+
+        long pageTableRootForDc() { return firstStage.rootPa; }
+    }
+
+    /** A leaf the generator created: the address it maps, its size and where its PTE is. */
+    private record Mapping(Domain domain, long va, int shift, long pteAddress, boolean inG) {}
+}
