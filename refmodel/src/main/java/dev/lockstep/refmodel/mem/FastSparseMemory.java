@@ -1,0 +1,114 @@
+package dev.lockstep.refmodel.mem;
+
+import java.util.Arrays;
+
+/**
+ * A sparse memory of 4 KiB pages like {@link SparseMemory}, indexed by an open-addressing table of
+ * primitive page numbers so that loads never box or allocate (for the model's hot path and the
+ * benchmarks). Error injection works per 8-byte word as in {@link SparseMemory}.
+ */
+public final class FastSparseMemory implements PhysicalMemory {
+
+    private static final int WORDS_PER_PAGE = 512;
+    private static final long EMPTY = -1L;
+
+    private long[] keys = new long[64];
+    private long[][] pages = new long[64][];
+    private int size;
+
+    private long[] errorKeys = new long[16];
+    private int[] errorValues = new int[16];
+    private int errorCount;
+
+    public FastSparseMemory() {
+        Arrays.fill(keys, EMPTY);
+        Arrays.fill(errorKeys, EMPTY);
+    }
+
+    @Override
+    public int status(long pa) {
+        if (errorCount == 0) return OK;
+        long key = pa & ~7L;
+        int mask = errorKeys.length - 1;
+        for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
+            long k = errorKeys[i];
+            if (k == key) return errorValues[i];
+            if (k == EMPTY) return OK;
+        }
+    }
+
+    @Override
+    public long load64(long pa) {
+        long[] page = find(pa >>> 12);
+        return page == null ? 0 : page[(int) ((pa >>> 3) & (WORDS_PER_PAGE - 1))];
+    }
+
+    @Override
+    public void store64(long pa, long value) {
+        long pn = pa >>> 12;
+        long[] page = find(pn);
+        if (page == null) page = insert(pn);
+        page[(int) ((pa >>> 3) & (WORDS_PER_PAGE - 1))] = value;
+    }
+
+    /** Makes accesses to the 8-byte word at {@code pa} answer {@code status} (OK is the default and cannot be removed here). */
+    public void injectError(long pa, int status) {
+        if (status == OK) throw new IllegalArgumentException("status: use a new memory to remove errors");
+        if ((errorCount + 1) * 2 > errorKeys.length) {
+            long[] ok = errorKeys;
+            int[] ov = errorValues;
+            errorKeys = new long[ok.length * 2];
+            errorValues = new int[ok.length * 2];
+            Arrays.fill(errorKeys, EMPTY);
+            errorCount = 0;
+            for (int i = 0; i < ok.length; i++) if (ok[i] != EMPTY) putError(ok[i], ov[i]);
+        }
+        putError(pa & ~7L, status);
+    }
+
+    private void putError(long key, int status) {
+        int mask = errorKeys.length - 1;
+        for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
+            if (errorKeys[i] == key) { errorValues[i] = status; return; }
+            if (errorKeys[i] == EMPTY) { errorKeys[i] = key; errorValues[i] = status; errorCount++; return; }
+        }
+    }
+
+    private long[] find(long pn) {
+        int mask = keys.length - 1;
+        for (int i = hash(pn) & mask; ; i = (i + 1) & mask) {
+            long k = keys[i];
+            if (k == pn) return pages[i];
+            if (k == EMPTY) return null;
+        }
+    }
+
+    private long[] insert(long pn) {
+        if ((size + 1) * 2 > keys.length) {
+            long[] ok = keys;
+            long[][] op = pages;
+            keys = new long[ok.length * 2];
+            pages = new long[ok.length * 2][];
+            Arrays.fill(keys, EMPTY);
+            size = 0;
+            for (int i = 0; i < ok.length; i++) if (ok[i] != EMPTY) put(ok[i], op[i]);
+        }
+        long[] page = new long[WORDS_PER_PAGE];
+        put(pn, page);
+        return page;
+    }
+
+    private void put(long pn, long[] page) {
+        int mask = keys.length - 1;
+        int i = hash(pn) & mask;
+        while (keys[i] != EMPTY) i = (i + 1) & mask;
+        keys[i] = pn;
+        pages[i] = page;
+        size++;
+    }
+
+    private static int hash(long k) {
+        long h = k * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 32));
+    }
+}

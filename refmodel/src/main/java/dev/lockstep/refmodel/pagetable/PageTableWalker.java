@@ -1,0 +1,261 @@
+package dev.lockstep.refmodel.pagetable;
+
+import dev.lockstep.refmodel.fault.Cause;
+import dev.lockstep.refmodel.fault.FaultRecord;
+import dev.lockstep.refmodel.mem.PhysicalMemory;
+import dev.lockstep.refmodel.regs.Capabilities;
+import dev.lockstep.refmodel.trace.Role;
+import dev.lockstep.refmodel.trace.Rule;
+import dev.lockstep.refmodel.trace.TracedMemory;
+
+/**
+ * The privileged spec's "Virtual Address Translation Process" (sv32algorithm) for one stage: the
+ * first stage (single-stage or VS-stage, iosatp / PC.fsc) or the G stage (iohgatp, the x4 schemes).
+ * A first-stage walker owns the G-stage walker that translates the guest-physical addresses of its
+ * own PTEs as implicit accesses (Priv "Two-Stage Address Translation").
+ *
+ * <p>Usage: {@link #configure} once per translation, then {@link #translate} (first stage) or
+ * {@link #translateGpa} (G stage); they return 0 or a cause code and leave their results in this
+ * object ({@link #address()}, {@link #pageShift()}, {@link #permissions()}, ...), so nothing is
+ * allocated per walk.
+ *
+ * <p>Two checking modes: strict (untranslated and translated requests: a missing permission is a
+ * fault) and lenient (PCIe ATS translation requests: a missing permission is only cleared from the
+ * granted set, IOMMU "PCIe ATS translation request handling").
+ *
+ * <p>Implementation choices, documented for the checker: the width check of the address (sign
+ * extension, SXL, x4 widths) is made before the first PTE read of each stage; first-stage A/D bits
+ * are updated (when SADE=1) before the final G-stage translation, following the algorithm's order.
+ */
+public final class PageTableWalker {
+
+    private final boolean gStage;
+    private final TracedMemory mem;
+    private final Capabilities caps;
+    private final PageTableWalker gWalker;
+
+    private PagingScheme scheme = PagingScheme.BARE;
+    private long rootPpn;
+    private boolean adUpdate;
+    private boolean bigEndian;
+    private boolean sxl;
+
+    private long address;
+    private int pageShift;
+    private int pbmt;
+    private int permissions;
+    private boolean global;
+    private long iotval2;
+    private long leafPteAddress;
+
+    private PageTableWalker(boolean gStage, TracedMemory mem, Capabilities caps, PageTableWalker gWalker) {
+        this.gStage = gStage;
+        this.mem = mem;
+        this.caps = caps;
+        this.gWalker = gWalker;
+    }
+
+    /** A G-stage walker. */
+    public static PageTableWalker gStage(TracedMemory mem, Capabilities caps) {
+        return new PageTableWalker(true, mem, caps, null);
+    }
+
+    /** A first-stage walker whose PTE addresses are translated by {@code gWalker}. */
+    public static PageTableWalker firstStage(TracedMemory mem, Capabilities caps, PageTableWalker gWalker) {
+        if (!gWalker.gStage) throw new IllegalArgumentException("gWalker: must be a G-stage walker");
+        return new PageTableWalker(false, mem, caps, gWalker);
+    }
+
+    /**
+     * Sets the stage's controls for the next translations.
+     *
+     * @param scheme    the paging scheme (BARE disables the stage)
+     * @param rootPpn   iosatp.PPN / PC.fsc.PPN (a guest PPN when the G stage is active) or iohgatp.PPN
+     * @param adUpdate  DC.tc.SADE (first stage) or DC.tc.GADE (G stage): update A/D instead of faulting
+     * @param bigEndian DC.tc.SBE (first stage) or fctl.BE (G stage)
+     * @param sxl       DC.tc.SXL: limits the IOVA to 32 bits (first stage) and the GPA to 34 bits (G stage)
+     */
+    public void configure(PagingScheme scheme, long rootPpn, boolean adUpdate, boolean bigEndian, boolean sxl) {
+        this.scheme = scheme;
+        this.rootPpn = rootPpn;
+        this.adUpdate = adUpdate;
+        this.bigEndian = bigEndian;
+        this.sxl = sxl;
+    }
+
+    public PagingScheme scheme() { return scheme; }
+    public boolean isBare() { return scheme == PagingScheme.BARE; }
+    /** The translated address (SPA, or GPA for the first stage) of the last successful walk. */
+    public long address() { return address; }
+    /** log2 of the mapping's size; 64 when the stage is Bare (no limit). */
+    public int pageShift() { return pageShift; }
+    /** Leaf PBMT (0 PMA, 1 NC, 2 IO); 0 when Bare. */
+    public int pbmt() { return pbmt; }
+    /** Granted permissions ({@link Access#R}/{@link Access#W}/{@link Access#X}); all requested ones when Bare. */
+    public int permissions() { return permissions; }
+    /** Whether a G bit was set in the walked PTEs (first stage). */
+    public boolean global() { return global; }
+    /** iotval2 of the last guest-page fault (GPA[63:2] and the implicit-access bits). */
+    public long iotval2() { return iotval2; }
+
+    /**
+     * First stage: translates {@code va} to a GPA (or SPA when the G stage is Bare; the G-stage
+     * translation of the final GPA is the caller's job, since MSI translation sits in between).
+     *
+     * @param type       original access type ({@link Access#EXEC}, READ, WRITE), selects the cause
+     * @param want       permissions requested (strict: exactly the one the access needs)
+     * @param strict     false for ATS translation requests (denied permissions are cleared, not faulted)
+     * @param supervisor the request has supervisor privilege (only through a PC with ENS=1)
+     * @param sum        PC.ta.SUM
+     */
+    public int translate(long va, int type, int want, boolean strict, boolean supervisor, boolean sum) {
+        if (gStage) throw new IllegalStateException("translate() is for the first stage; use translateGpa()");
+        iotval2 = 0;
+        global = false;
+        if (scheme == PagingScheme.BARE) return bare(va, want);
+        int vaBits = scheme.vaBits;
+        boolean fits = scheme == PagingScheme.SV32 ? (va >>> 32) == 0 : (va >> (vaBits - 1)) == 0 || (va >> (vaBits - 1)) == -1;
+        if (!fits) {
+            return fault(scheme == PagingScheme.SV32 ? Rule.IOVA_WIDER_THAN_32 : Rule.IOVA_NOT_CANONICAL, -1, Access.pageFault(type));
+        }
+        return walk(va, type, want, strict, supervisor, sum, 0);
+    }
+
+    /**
+     * G stage: translates {@code gpa} to an SPA.
+     *
+     * @param implicit      the access reads a first-stage PTE or a PDT entry (iotval2 bit 0)
+     * @param implicitWrite the implicit access is an A/D update (iotval2 bit 1)
+     */
+    public int translateGpa(long gpa, int type, int want, boolean strict, boolean implicit, boolean implicitWrite) {
+        if (!gStage) throw new IllegalStateException("translateGpa() is for the G stage");
+        iotval2 = 0;
+        global = false;
+        if (scheme == PagingScheme.BARE) return bare(gpa, want);
+        long implicitBits = implicit ? FaultRecord.IOTVAL2_IMPLICIT | (implicitWrite ? FaultRecord.IOTVAL2_IMPLICIT_WRITE : 0) : 0;
+        if (sxl && (gpa >>> 34) != 0) {
+            iotval2 = (gpa & ~3L) | implicitBits;
+            return fault(Rule.GPA_WIDER_THAN_34, -1, Access.guestPageFault(type));
+        }
+        if ((gpa >>> (scheme.vaBits + 2)) != 0) {
+            iotval2 = (gpa & ~3L) | implicitBits;
+            return fault(Rule.GPA_TOO_WIDE, -1, Access.guestPageFault(type));
+        }
+        return walk(gpa, type, want, strict, false, false, implicitBits);
+    }
+
+    private int bare(long va, int want) {
+        address = va;
+        pageShift = 64;
+        pbmt = 0;
+        permissions = want;
+        return 0;
+    }
+
+    private int walk(long va, int type, int want, boolean strict, boolean supervisor, boolean sum, long implicitBits) {
+        final PagingScheme s = scheme;
+        final int role = gStage ? Role.G_STAGE_PTE : Role.FIRST_STAGE_PTE;
+        long a = rootPpn << 12;
+        long pte = 0;
+        long pteAddress = 0;
+        int level;
+        for (level = s.levels - 1; ; level--) {
+            int shift = 12 + level * s.bitsPerLevel;
+            int indexBits = s.bitsPerLevel + (gStage && level == s.levels - 1 ? 2 : 0);
+            long vpn = (va >>> shift) & ((1L << indexBits) - 1);
+            pteAddress = a + vpn * s.pteBytes;
+            long pa = pteAddress;
+            if (!gStage && !gWalker.isBare()) {
+                int cause = gWalker.translateGpa(pteAddress, type, Access.R, true, true, false);
+                if (cause != 0) {
+                    iotval2 = gWalker.iotval2;
+                    return cause;
+                }
+                pa = gWalker.address;
+            }
+            pte = s.pteBytes == 8 ? mem.read64(pa, bigEndian, role, level) : mem.read32(pa, bigEndian, role, level);
+            if (mem.status() == PhysicalMemory.ACCESS_FAULT) return fault(Rule.PTE_ACCESS_FAULT, level, Access.accessFault(type));
+            if (mem.status() == PhysicalMemory.DATA_CORRUPTION) return fault(Rule.PTE_CORRUPTED, level, Cause.PT_DATA_CORRUPTION);
+            Rule bad = Pte.encodingFault(pte, s, level, caps);
+            if (bad != null) return pageFault(bad, level, type, va, implicitBits);
+            if (Pte.isLeaf(pte)) {
+                leafPteAddress = pa;
+                break;
+            }
+            if ((pte & Pte.G) != 0) global = true;
+            if (level == 0) return pageFault(Rule.PTE_NO_LEAF, level, type, va, implicitBits);
+            a = Pte.ppn(pte, s) << 12;
+        }
+        // A leaf PTE has been reached (step 5 on).
+        long ppn = Pte.ppn(pte, s);
+        int shift = 12 + level * s.bitsPerLevel;
+        if ((pte & Pte.N) != 0) shift = 16; // Svnapot 64 KiB: ppn[0][3:0] is replaced by vpn[0][3:0]
+        else if (level > 0 && (ppn & ((1L << (level * s.bitsPerLevel)) - 1)) != 0) {
+            return pageFault(Rule.PTE_MISALIGNED_SUPERPAGE, level, type, va, implicitBits);
+        }
+        // Step 6: the U bit. G-stage accesses are always user accesses.
+        boolean u = (pte & Pte.U) != 0;
+        if (gStage || !supervisor) {
+            if (!u) return pageFault(gStage ? Rule.PTE_G_STAGE_U : Rule.PTE_U_USER, level, type, va, implicitBits);
+        } else if (u) {
+            if (!sum) return pageFault(Rule.PTE_U_SUPERVISOR, level, type, va, implicitBits);
+            if ((want & Access.X) != 0) {
+                if (strict) return pageFault(Rule.PTE_U_SUPERVISOR_EXEC, level, type, va, implicitBits);
+                want &= ~Access.X;
+            }
+        }
+        // Step 8: R/W/X.
+        int granted = (int) (pte & (Access.R | Access.W | Access.X)) & want;
+        if (strict) {
+            if (granted != want) return pageFault(Rule.PTE_PERMISSION, level, type, va, implicitBits);
+        } else {
+            if ((granted & Access.R) == 0) granted = 0; // ATS: X and W are never granted without R
+            if (granted == 0) return success(va, ppn, shift, pte, 0);
+        }
+        // Step 9: A and D.
+        boolean needA = (pte & Pte.A) == 0;
+        boolean needD = (granted & Access.W) != 0 && (pte & Pte.D) == 0;
+        if (needA || needD) {
+            if (!adUpdate) return pageFault(Rule.PTE_A_OR_D_CLEAR, level, type, va, implicitBits);
+            long updated = pte | Pte.A | (needD ? Pte.D : 0);
+            long pa = leafPteAddress;
+            if (!gStage && !gWalker.isBare()) {
+                // The store is an implicit write for the G stage (Priv "Guest Physical Address Translation").
+                int cause = gWalker.translateGpa(pteAddress, type, Access.W, true, true, true);
+                if (cause != 0) {
+                    iotval2 = gWalker.iotval2;
+                    return cause;
+                }
+                pa = gWalker.address;
+            }
+            if (mem.memory().status(pa) == PhysicalMemory.ACCESS_FAULT) {
+                return fault(Rule.PTE_ACCESS_FAULT, level, Access.accessFault(type));
+            }
+            mem.write(pa, updated, s.pteBytes, bigEndian, gStage ? Role.G_STAGE_PTE : Role.FIRST_STAGE_PTE);
+        }
+        return success(va, ppn, shift, pte, granted);
+    }
+
+    private int success(long va, long ppn, int shift, long pte, int granted) {
+        long mask = (1L << shift) - 1;
+        address = ((ppn << 12) & ~mask) | (va & mask);
+        pageShift = shift;
+        pbmt = Pte.pbmt(pte, scheme);
+        permissions = granted;
+        if ((pte & Pte.G) != 0) global = true;
+        return 0;
+    }
+
+    private int pageFault(Rule rule, int level, int type, long va, long implicitBits) {
+        if (gStage) {
+            iotval2 = (va & ~3L) | implicitBits;
+            return fault(rule, level, Access.guestPageFault(type));
+        }
+        return fault(rule, level, Access.pageFault(type));
+    }
+
+    private int fault(Rule rule, int level, int cause) {
+        mem.trace().decide(rule, level, cause);
+        return cause;
+    }
+}

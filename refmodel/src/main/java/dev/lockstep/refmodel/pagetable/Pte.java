@@ -1,0 +1,57 @@
+package dev.lockstep.refmodel.pagetable;
+
+import dev.lockstep.refmodel.regs.Capabilities;
+import dev.lockstep.refmodel.trace.Rule;
+
+/**
+ * Page-table entry fields and the encoding checks of the privileged spec's step 3 ("if pte.v=0, or
+ * if pte.r=0 and pte.w=1, or if any bits or encodings that are reserved for future standard use are
+ * set within pte, stop and raise a page-fault"), shared by the first stage and the G stage.
+ */
+public final class Pte {
+    private Pte() {}
+
+    public static final long V = 1, R = 1 << 1, W = 1 << 2, X = 1 << 3, U = 1 << 4, G = 1 << 5, A = 1 << 6, D = 1 << 7;
+    public static final long N = 1L << 63;
+    static final int PBMT_SHIFT = 61;
+    static final long PBMT_MASK = 3L << PBMT_SHIFT;
+    /** Bits 60:54: reserved for future standard use (Priv Sv39 PTE format). */
+    static final long RESERVED_60_54 = 0x7fL << 54;
+    /** With Svrsw60t59b, bits 60:59 are for software (IOMMU capabilities.Svrsw60t59b); 58:54 stay reserved. */
+    static final long RESERVED_58_54 = 0x1fL << 54;
+
+    public static boolean isLeaf(long pte) { return (pte & (R | X)) != 0; }
+
+    /** PPN of an Sv39/48/57 PTE (bits 53:10) or an Sv32 PTE (bits 31:10). */
+    public static long ppn(long pte, PagingScheme scheme) {
+        return scheme == PagingScheme.SV32 ? (pte >>> 10) & 0x3fffffL : (pte >>> 10) & ((1L << 44) - 1);
+    }
+
+    /** PBMT of a leaf PTE (0 = PMA, 1 = NC, 2 = IO); always PMA for Sv32. */
+    public static int pbmt(long pte, PagingScheme scheme) {
+        return scheme == PagingScheme.SV32 ? 0 : (int) ((pte >>> PBMT_SHIFT) & 3);
+    }
+
+    /**
+     * The reason the PTE read at level {@code level} raises a page fault by its encoding alone, or
+     * {@code null}. Checks V, R=0/W=1, reserved bits (60:54, PBMT without Svpbmt, PBMT=3, N and PBMT
+     * and D/A/U on non-leaf entries) and the Svnapot encodings (only the 64 KiB NAPOT at level 0 is
+     * defined, Priv Svnapot table).
+     */
+    public static Rule encodingFault(long pte, PagingScheme scheme, int level, Capabilities caps) {
+        if ((pte & V) == 0) return Rule.PTE_NOT_VALID;
+        if ((pte & R) == 0 && (pte & W) != 0) return Rule.PTE_W_WITHOUT_R; // includes XWR=010, reserved for IO
+        boolean leaf = isLeaf(pte);
+        if (scheme != PagingScheme.SV32) {
+            long reserved = caps.svrsw60t59b() ? RESERVED_58_54 : RESERVED_60_54;
+            if ((pte & reserved) != 0) return Rule.PTE_RESERVED;
+            int pbmt = (int) ((pte >>> PBMT_SHIFT) & 3);
+            if (pbmt != 0 && !caps.svpbmt()) return Rule.PTE_RESERVED;
+            if (!leaf && (pbmt != 0 || (pte & N) != 0)) return Rule.PTE_NONLEAF_RESERVED;
+            if (leaf && pbmt == 3) return Rule.PTE_PBMT_RESERVED;
+            if (leaf && (pte & N) != 0 && (level != 0 || (ppn(pte, scheme) & 0xf) != 0x8)) return Rule.PTE_NAPOT_RESERVED;
+        }
+        if (!leaf && (pte & (D | A | U)) != 0) return Rule.PTE_NONLEAF_RESERVED;
+        return null;
+    }
+}

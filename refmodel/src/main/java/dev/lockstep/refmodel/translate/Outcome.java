@@ -1,0 +1,223 @@
+package dev.lockstep.refmodel.translate;
+
+import dev.lockstep.refmodel.fault.Cause;
+import dev.lockstep.refmodel.fault.FaultRecord;
+import dev.lockstep.refmodel.fault.Ttyp;
+import dev.lockstep.refmodel.pagetable.Access;
+import dev.lockstep.refmodel.trace.WalkTrace;
+
+/**
+ * What the IOMMU makes observable for one request: the completion, the fault record to write (if
+ * any), the A/D writes made, and the walk trace that explains it.
+ *
+ * <p>A {@link Translator} fills an Outcome in place; the one returned by
+ * {@link Translator#translate(Request, long, int)} is reused by the next call, so keep a
+ * {@link #copy()} (or pass your own Outcome) to hold on to it.
+ *
+ * <p>Fields the spec leaves open, which a checker must mask or accept a range for:
+ * <ul>
+ * <li>{@link #pageShift()}: an IOMMU may report a smaller size than the superpage (tr_response,
+ *     ATS); with a Bare stage ({@link #sizeImplementationDefined()}) the size is
+ *     implementation-defined (here: the other stage's size, or {@link TranslatorOptions#bareRangeShift()});</li>
+ * <li>{@link #iotval()}/{@link #iotval2()}: the page offset may be reported as 0;</li>
+ * <li>{@link #pbmt()}: the merge of the two stages' PBMT is "resolved" by the IOMMU; this model uses
+ *     the first-stage PBMT unless it is PMA, then the G-stage PBMT; both inputs are exposed;</li>
+ * <li>the ATS translated address is UNSPECIFIED in a Success completion with R=W=0;</li>
+ * <li>which of several simultaneous address-width faults is reported (see PageTableWalker).</li>
+ * </ul>
+ */
+public final class Outcome {
+
+    private final WalkTrace trace = new WalkTrace();
+
+    private Request request;
+    private Status status;
+    private int cause;
+    private boolean recordFault;
+    private long iotval2;
+
+    private long address;
+    private int pageShift;
+    private boolean sizeImplementationDefined;
+    private int permissions;
+    private boolean untranslatedOnly;
+    private boolean global;
+    private boolean atsPriv;
+    private int pbmt;
+    private int firstStagePbmt;
+    private int gStagePbmt;
+    private boolean msi;
+    private boolean mrif;
+    private long mrifAddress;
+    private long noticeAddress;
+    private int noticeData;
+
+    void reset(Request r) {
+        trace.clear();
+        request = r;
+        status = Status.SUCCESS;
+        cause = 0;
+        recordFault = false;
+        iotval2 = 0;
+        address = 0;
+        pageShift = 12;
+        sizeImplementationDefined = false;
+        permissions = 0;
+        untranslatedOnly = false;
+        global = false;
+        atsPriv = false;
+        pbmt = 0;
+        firstStagePbmt = 0;
+        gStagePbmt = 0;
+        msi = false;
+        mrif = false;
+        mrifAddress = 0;
+        noticeAddress = 0;
+        noticeData = 0;
+    }
+
+    void fault(Status status, int cause, boolean recordFault, long iotval2) {
+        this.status = status;
+        this.cause = cause;
+        this.recordFault = recordFault;
+        this.iotval2 = iotval2;
+        this.permissions = 0;
+    }
+
+    void success(long address, int pageShift, boolean sizeImplementationDefined, int permissions) {
+        this.address = address;
+        this.pageShift = pageShift;
+        this.sizeImplementationDefined = sizeImplementationDefined;
+        this.permissions = permissions;
+    }
+
+    void attributes(boolean global, boolean atsPriv, int firstStagePbmt, int gStagePbmt) {
+        this.global = global;
+        this.atsPriv = atsPriv;
+        this.firstStagePbmt = firstStagePbmt;
+        this.gStagePbmt = gStagePbmt;
+        this.pbmt = firstStagePbmt != 0 ? firstStagePbmt : gStagePbmt;
+    }
+
+    void msi(boolean mrif, long mrifAddress, long noticeAddress, int noticeData) {
+        this.msi = true;
+        this.mrif = mrif;
+        this.untranslatedOnly = mrif;
+        this.mrifAddress = mrifAddress;
+        this.noticeAddress = noticeAddress;
+        this.noticeData = noticeData;
+    }
+
+    /** The request this outcome answers. */
+    public Request request() { return request; }
+    public Status status() { return status; }
+    public boolean isSuccess() { return status == Status.SUCCESS; }
+    /** The fault cause; 0 when none. An ATS Success with R=W=0 keeps the cause that produced it. */
+    public int cause() { return cause; }
+    /** Whether a fault record is to be queued (not for ATS Success; not when DC.tc.DTF=1 suppresses the cause). */
+    public boolean recordFault() { return recordFault; }
+
+    /** The translated address: SPA, or for an ATS request with T2GPA the GPA; the MRIF address in MRIF mode. */
+    public long address() { return address; }
+    /** log2 of the size of the translation's range (12 for 4 KiB). */
+    public int pageShift() { return pageShift; }
+    /** Whether the size came from a Bare stage (implementation-defined, IOMMU ATS_FAULTS note). */
+    public boolean sizeImplementationDefined() { return sizeImplementationDefined; }
+    /** Granted permissions as {@link Access#R}/{@link Access#W}/{@link Access#X} bits (ATS: the completion's R/W/Exe). */
+    public int permissions() { return permissions; }
+    public boolean r() { return (permissions & Access.R) != 0; }
+    public boolean w() { return (permissions & Access.W) != 0; }
+    public boolean x() { return (permissions & Access.X) != 0; }
+    /** ATS completion U ("Untranslated access only"): set for an MRIF-mode MSI page. */
+    public boolean untranslatedOnly() { return untranslatedOnly; }
+    /** ATS completion Global: the first stage's G when the request had a PASID (0 for MSI). */
+    public boolean global() { return global; }
+    /** ATS completion Priv: the request's privilege when it had a PASID, else 0. */
+    public boolean atsPriv() { return atsPriv; }
+    /** ATS completion N: always 0. */
+    public boolean noSnoop() { return false; }
+    /** ATS completion AMA: 000b. */
+    public int ama() { return 0; }
+    /** Resolved PBMT (0 PMA, 1 NC, 2 IO). */
+    public int pbmt() { return pbmt; }
+    public int firstStagePbmt() { return firstStagePbmt; }
+    public int gStagePbmt() { return gStagePbmt; }
+    /** Whether the address was translated by the MSI page table. */
+    public boolean msi() { return msi; }
+    public boolean mrif() { return mrif; }
+    public long mrifAddress() { return mrifAddress; }
+    public long noticeAddress() { return noticeAddress; }
+    /** Notice MSI data (NID, zero-extended). */
+    public int noticeData() { return noticeData; }
+
+    /** ATS completion: the S bit (range larger than 4 KiB). */
+    public boolean atsS() { return pageShift > 12; }
+
+    /**
+     * ATS completion / tr_response address: the range's base with the size encoded in the low PPN
+     * bits when S=1 (the first 0 bit at PPN position X gives 2^(X+1) x 4 KiB; e.g. 64 KiB: PPN ends
+     * 0111b).
+     */
+    public long atsTranslatedAddress() {
+        if (pageShift <= 12) return address & ~0xfffL;
+        long base = address & ~((1L << pageShift) - 1);
+        return base | (((1L << (pageShift - 1)) - 1) & ~0xfffL);
+    }
+
+    // Fault record fields (IOMMU "Fault/Event-Queue")
+    public int ttyp() { return request.type(); }
+    public int deviceId() { return request.deviceId(); }
+    public boolean pv() { return request.pidValid(); }
+    public int processId() { return request.pidValid() ? request.processId() : 0; }
+    public boolean priv() { return request.pidValid() && request.supervisor(); }
+    /** iotval: the IOVA (the page offset may legally be reported as 0). */
+    public long iotval() { return request.iova(); }
+    /** iotval2: for guest-page faults GPA[63:2] with bit 0 = implicit access, bit 1 = implicit write; else 0. */
+    public long iotval2() { return iotval2; }
+
+    /** The fault record to queue, or null when none is to be written. Allocates. */
+    public FaultRecord faultRecord() {
+        if (!recordFault) return null;
+        return new FaultRecord(cause, ttyp(), deviceId(), pv(), processId(), priv(), iotval(), iotval2);
+    }
+
+    /** The walk trace: memory reads, A/D writes, and the deciding rule. */
+    public WalkTrace trace() { return trace; }
+
+    /** Number of A/D updates written to memory (see {@link #trace()} for addresses and values). */
+    public int adWriteCount() { return trace.writeCount(); }
+
+    /** A copy that later translations do not change. */
+    public Outcome copy() {
+        Outcome o = new Outcome();
+        o.copyFrom(this);
+        return o;
+    }
+
+    public void copyFrom(Outcome s) {
+        trace.copyFrom(s.trace);
+        request = s.request; status = s.status; cause = s.cause; recordFault = s.recordFault; iotval2 = s.iotval2;
+        address = s.address; pageShift = s.pageShift; sizeImplementationDefined = s.sizeImplementationDefined;
+        permissions = s.permissions; untranslatedOnly = s.untranslatedOnly; global = s.global; atsPriv = s.atsPriv;
+        pbmt = s.pbmt; firstStagePbmt = s.firstStagePbmt; gStagePbmt = s.gStagePbmt; msi = s.msi; mrif = s.mrif;
+        mrifAddress = s.mrifAddress; noticeAddress = s.noticeAddress; noticeData = s.noticeData;
+    }
+
+    /** A human-readable explanation: the result, then the walk. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(Ttyp.name(request.type())).append(" did=0x").append(Integer.toHexString(request.deviceId()));
+        if (request.pidValid()) sb.append(" pid=0x").append(Integer.toHexString(request.processId())).append(request.supervisor() ? " S" : " U");
+        sb.append(" iova=0x").append(Long.toHexString(request.iova())).append(": ").append(status);
+        if (cause != 0) sb.append(" cause ").append(cause).append(" (").append(Cause.name(cause)).append(')').append(recordFault ? " recorded" : " not recorded");
+        if (status == Status.SUCCESS) {
+            sb.append(String.format(" pa=0x%x size=2^%d%s perms=%s%s%s pbmt=%d", address, pageShift,
+                    sizeImplementationDefined ? "(impl-defined)" : "", r() ? "R" : "-", w() ? "W" : "-", x() ? "X" : "-", pbmt));
+            if (msi) sb.append(mrif ? String.format(" MRIF=0x%x notice=0x%x nid=%d", mrifAddress, noticeAddress, noticeData) : " MSI");
+        }
+        if (iotval2 != 0) sb.append(String.format(" iotval2=0x%x", iotval2));
+        sb.append('\n').append(trace);
+        return sb.toString();
+    }
+}
