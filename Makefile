@@ -1,0 +1,86 @@
+# Lockstep front door. `make run`: a lockstep regression of the Java model against the built-in RTL
+# IOMMU. `make test`: every test. The RTL is rebuilt only when its sources or the harness change.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+MVN       ?= mvn
+MVN_FLAGS ?= -B -q
+BUILD     := build
+DUT_DIR   ?= $(BUILD)/dut
+DUT_LIB   := $(DUT_DIR)/liblockstep_stub.so
+OBJ       := $(DUT_DIR)/obj
+CPP       := cosim-bridge/src/main/cpp
+RTL_LIST  ?= rtl-stubs/files.f
+RTL_SRCS   = $(shell cat $(RTL_LIST) 2>/dev/null)
+HARNESS   := $(CPP)/verilator_harness.cpp $(CPP)/lockstep_dut.h $(CPP)/lockstep_vl_hooks.h $(CPP)/lockstep.map
+JAR       := cosim-bridge/target/cosim-bridge-0.1.0.jar
+JAVA_SRCS  = $(shell find refmodel/src/main cosim-bridge/src/main -name '*.java') pom.xml refmodel/pom.xml cosim-bridge/pom.xml
+VL_FLAGS  := -CFLAGS "-fPIC -O2 -DVL_USER_FATAL -DVL_USER_STOP -DVL_USER_FINISH -include $(abspath $(CPP))/lockstep_vl_hooks.h"
+
+RUN_ARGS  ?= --dut stub --out out/run
+
+.PHONY: run test build dut fatal-dut lint bench verilator clean help
+
+help:
+	@echo "make run    - build everything and run the default lockstep regression ($(RUN_ARGS))"
+	@echo "make test   - build everything and run every test"
+	@echo "make bench  - model (JMH) and co-simulation benchmarks"
+	@echo "make dut    - build the Verilated DUT library $(DUT_LIB)"
+	@echo "make lint   - verilator --lint-only -Wall on the RTL"
+
+run: build dut
+	bin/lockstep run $(RUN_ARGS)
+
+# Not quiet: Surefire's per-class and closing "Tests run:" lines are the test report CI reads.
+test: verilator dut fatal-dut
+	$(MVN) -B -ntp install
+
+# A second Verilated DUT whose RTL calls $fatal, for the failure-handling tests.
+fatal-dut: verilator
+	@$(MAKE) -s dut RTL_LIST=cosim-bridge/src/test/rtl/files.f DUT_DIR=$(BUILD)/fatal-dut
+
+build: $(JAR)
+
+$(JAR): $(JAVA_SRCS)
+	$(MVN) $(MVN_FLAGS) install -DskipTests
+	@touch $@
+
+dut: verilator $(DUT_LIB)
+
+# Verilator is taken from Debian (5.006); installed here when missing and we are root.
+verilator:
+	@command -v verilator >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Verilator not found: installing Debian's verilator package"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq verilator) >/dev/null || exit 1; \
+	  else \
+	    echo "Verilator is missing: install it with 'sudo apt-get install -y verilator' and run make again" >&2; exit 1; \
+	  fi; }
+
+$(DUT_LIB): $(RTL_LIST) $(RTL_SRCS) $(HARNESS) Makefile
+	@mkdir -p $(DUT_DIR)
+	verilator --cc --trace -Wall -O3 --top-module lockstep_iommu -f $(RTL_LIST) \
+	  --Mdir $(OBJ) $(VL_FLAGS) >$(DUT_DIR)/verilator.log 2>&1 \
+	  || { tail -40 $(DUT_DIR)/verilator.log; exit 1; }
+	$(MAKE) -s -C $(OBJ) -f Vlockstep_iommu.mk -j 2 OPT_FAST=-O2 OPT_SLOW=-O1 \
+	  Vlockstep_iommu__ALL.a verilated.o verilated_vcd_c.o verilated_threads.o >>$(DUT_DIR)/verilator.log 2>&1 \
+	  || { tail -40 $(DUT_DIR)/verilator.log; exit 1; }
+	$(eval BUILD_ID := lockstep_iommu rtl:$(shell cat $(RTL_LIST) $(RTL_SRCS) | sha256sum | cut -c1-12) harness:$(shell cat $(HARNESS) | sha256sum | cut -c1-12) $(shell verilator --version | cut -d' ' -f1-2))
+	g++ -std=c++17 -O2 -fPIC -Wall -Wextra -DVL_USER_FATAL -DVL_USER_STOP -DVL_USER_FINISH \
+	  -include $(CPP)/lockstep_vl_hooks.h -DLOCKSTEP_BUILD_ID='"$(BUILD_ID)"' \
+	  -I$(OBJ) -isystem /usr/share/verilator/include -isystem /usr/share/verilator/include/vltstd \
+	  -c $(CPP)/verilator_harness.cpp -o $(DUT_DIR)/verilator_harness.o
+	g++ -shared -o $@.tmp $(DUT_DIR)/verilator_harness.o $(OBJ)/Vlockstep_iommu__ALL.a \
+	  $(OBJ)/verilated.o $(OBJ)/verilated_vcd_c.o $(OBJ)/verilated_threads.o \
+	  -Wl,--version-script=$(CPP)/lockstep.map -Wl,--no-undefined -pthread
+	mv $@.tmp $@
+
+lint: verilator
+	verilator --lint-only -Wall --top-module lockstep_iommu -f $(RTL_LIST)
+
+bench: build dut
+	$(MVN) $(MVN_FLAGS) -pl refmodel test-compile exec:exec@bench || true
+
+clean:
+	rm -rf $(BUILD) out
+	$(MVN) $(MVN_FLAGS) clean

@@ -1,0 +1,557 @@
+// Verilator harness behind lockstep_dut.h: drives the native ports of the Verilated top
+// `lockstep_iommu` (rtl-stubs/README.md), serves its memory port from a sparse memory image and
+// turns what it observes into event records. The clock runs here; Java calls in once per action.
+#include "lockstep_dut.h"
+
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "Vlockstep_iommu.h"
+#include "verilated.h"
+#include "verilated_vcd_c.h"
+
+#ifndef LOCKSTEP_BUILD_ID
+#define LOCKSTEP_BUILD_ID "lockstep_iommu (unversioned build)"
+#endif
+
+namespace {
+
+// Thrown by the Verilator hooks ($fatal, $stop, internal fatal errors) and caught at the API
+// boundary, so an RTL error unwinds out of eval() instead of aborting the process.
+struct RtlFatal {
+    std::string message;
+};
+
+struct TranslationRequest {
+    uint16_t tag;
+    uint32_t device_id;
+    bool process_valid;
+    uint32_t process_id;
+    uint64_t iova;
+    uint8_t ttyp;
+    uint32_t flags;
+};
+
+struct MemoryAccess {
+    uint64_t due_cycle;
+    uint64_t rdata;
+    uint8_t err;
+};
+
+struct Event {
+    uint64_t w[LOCKSTEP_EVENT_WORDS];
+};
+
+// Sparse memory image: 4 KiB pages of 8-byte words, created on first write.
+class MemoryImage {
+public:
+    uint64_t load(uint64_t addr) const {
+        auto it = pages_.find(addr >> 12);
+        return it == pages_.end() ? 0 : it->second[(addr >> 3) & 511];
+    }
+    void store(uint64_t addr, uint64_t value) {
+        auto &page = pages_[addr >> 12];
+        if (page.empty()) page.assign(512, 0);
+        page[(addr >> 3) & 511] = value;
+    }
+    void clear() { pages_.clear(); }
+
+private:
+    std::unordered_map<uint64_t, std::vector<uint64_t>> pages_;
+};
+
+uint64_t strobe_mask(uint8_t strobe) {
+    uint64_t m = 0;
+    for (int i = 0; i < 8; i++)
+        if (strobe & (1u << i)) m |= 0xffull << (8 * i);
+    return m;
+}
+
+class Dut {
+public:
+    explicit Dut(int mem_latency) : mem_latency_(mem_latency) {
+        ctx_.reset(new VerilatedContext);
+        ctx_->traceEverOn(true);
+        top_.reset(new Vlockstep_iommu(ctx_.get(), "dut"));
+    }
+
+    ~Dut() { stop_trace(); }
+
+    std::string error;
+    std::string message;
+    bool failed = false;
+
+    void reset(int mutant) {
+        memory_.clear();
+        mem_errors_.clear();
+        requests_.clear();
+        mem_inflight_.clear();
+        events_.clear();
+        reg_busy_ = false;
+        top_->mutant = static_cast<uint8_t>(mutant);
+        top_->rst_n = 0;
+        drive_idle_inputs();
+        for (int i = 0; i < 8; i++) tick();
+        top_->rst_n = 1;
+        tick();
+        irq_prev_ = top_->irq;
+        events_.clear();
+    }
+
+    int32_t mmio(bool write, int32_t offset, int32_t size, uint64_t wdata, uint64_t *rdata) {
+        top_->reg_req_valid = 1;
+        top_->reg_req_write = write;
+        top_->reg_req_offset = static_cast<uint16_t>(offset);
+        top_->reg_req_size8 = size == 8;
+        top_->reg_req_wdata = wdata;
+        reg_busy_ = true;
+        bool accepted = false;
+        for (int budget = 0; budget < kRegisterBudget; budget++) {
+            tick();
+            if (sampled_reg_fire_) {
+                accepted = true;
+                top_->reg_req_valid = 0;
+            }
+            if (accepted && sampled_reg_rsp_) {
+                reg_busy_ = false;
+                if (rdata) *rdata = sampled_reg_rdata_;
+                return LOCKSTEP_OK;
+            }
+        }
+        top_->reg_req_valid = 0;
+        reg_busy_ = false;
+        error = std::string("register port did not answer a ") + (write ? "write" : "read") + " of offset 0x" +
+                hex(offset) + " within " + std::to_string(kRegisterBudget) + " cycles";
+        return LOCKSTEP_EHANG;
+    }
+
+    void submit(const TranslationRequest &r) { requests_.push_back(r); }
+
+    int32_t run(int64_t max_cycles, int64_t *out, int32_t capacity) {
+        int32_t n = 0;
+        for (int64_t c = 0;; c++) {
+            while (!events_.empty() && n < capacity - 1) {
+                std::memcpy(out + n * LOCKSTEP_EVENT_WORDS, events_.front().w, sizeof(Event));
+                events_.pop_front();
+                n++;
+            }
+            if (!events_.empty() || n >= capacity - 1) return n;  // buffer full: caller calls again
+            if (idle()) {
+                Event e{};
+                e.w[0] = LOCKSTEP_EV_IDLE;
+                e.w[1] = cycles_;
+                std::memcpy(out + n * LOCKSTEP_EVENT_WORDS, e.w, sizeof(Event));
+                return n + 1;
+            }
+            if (c >= max_cycles) return n;
+            tick();
+        }
+    }
+
+    MemoryImage &memory() { return memory_; }
+    void set_mem_error(uint64_t addr, int kind) {
+        if (kind == LOCKSTEP_MEMERR_NONE)
+            mem_errors_.erase(addr & ~7ull);
+        else
+            mem_errors_[addr & ~7ull] = static_cast<uint8_t>(kind);
+    }
+    uint64_t cycles() const { return cycles_; }
+
+    bool start_trace(const char *path) {
+        stop_trace();
+        if (!path || !*path) return true;
+        vcd_.reset(new VerilatedVcdC);
+        top_->trace(vcd_.get(), 99);
+        vcd_->open(path);
+        if (!vcd_->isOpen()) {
+            vcd_.reset();
+            return false;
+        }
+        return true;
+    }
+
+    void stop_trace() {
+        if (vcd_) {
+            vcd_->close();
+            vcd_.reset();
+        }
+    }
+
+private:
+    static constexpr int kRegisterBudget = 10000;
+
+    static std::string hex(uint64_t v) {
+        char b[32];
+        std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(v));
+        return b;
+    }
+
+    bool idle() const {
+        return top_->idle && requests_.empty() && mem_inflight_.empty() && !reg_busy_;
+    }
+
+    void drive_idle_inputs() {
+        top_->reg_req_valid = 0;
+        top_->tr_req_valid = 0;
+        top_->tr_cpl_ready = 1;
+        top_->mem_req_ready = 1;
+        top_->mem_rsp_valid = 0;
+        top_->mem_rsp_rdata = 0;
+        top_->mem_rsp_err = 0;
+    }
+
+    void push_event(uint64_t kind, uint64_t a, uint64_t b, uint64_t c) {
+        Event e{};
+        e.w[0] = kind;
+        e.w[1] = cycles_;
+        e.w[2] = a;
+        e.w[3] = b;
+        e.w[4] = c;
+        events_.push_back(e);
+    }
+
+    // One clock cycle: drive this cycle's inputs, settle, sample the handshakes that fire at the
+    // rising edge, then clock.
+    void tick() {
+        const bool in_reset = !top_->rst_n;
+        // Translation request port: present the oldest queued request.
+        if (!in_reset && !requests_.empty()) {
+            const TranslationRequest &r = requests_.front();
+            top_->tr_req_valid = 1;
+            top_->tr_req_tag = r.tag;
+            top_->tr_req_did = r.device_id;
+            top_->tr_req_pv = r.process_valid;
+            top_->tr_req_pid = r.process_id;
+            top_->tr_req_iova = r.iova;
+            top_->tr_req_ttyp = r.ttyp;
+            top_->tr_req_priv = (r.flags & LOCKSTEP_REQ_PRIV) != 0;
+            top_->tr_req_nw = (r.flags & LOCKSTEP_REQ_NW) != 0;
+            top_->tr_req_exe = (r.flags & LOCKSTEP_REQ_EXEC) != 0;
+        } else {
+            top_->tr_req_valid = 0;
+        }
+        // Memory responses: in order, each no earlier than its due cycle.
+        if (!mem_inflight_.empty() && mem_inflight_.front().due_cycle <= cycles_) {
+            top_->mem_rsp_valid = 1;
+            top_->mem_rsp_rdata = mem_inflight_.front().rdata;
+            top_->mem_rsp_err = mem_inflight_.front().err;
+        } else {
+            top_->mem_rsp_valid = 0;
+        }
+        top_->clk = 0;
+        top_->eval();
+
+        sampled_reg_fire_ = top_->reg_req_valid && top_->reg_req_ready;
+        sampled_reg_rsp_ = top_->reg_rsp_valid;
+        sampled_reg_rdata_ = top_->reg_rsp_rdata;
+        const bool tr_fire = top_->tr_req_valid && top_->tr_req_ready;
+        const bool cpl_fire = top_->tr_cpl_valid && top_->tr_cpl_ready;
+        const bool mem_fire = top_->mem_req_valid && top_->mem_req_ready;
+        const bool rsp_fire = top_->mem_rsp_valid;
+        if (!in_reset) {
+            if (cpl_fire) sample_completion();
+            if (mem_fire) accept_memory_request();
+        }
+        const uint32_t irq = top_->irq;
+
+        top_->clk = 1;
+        top_->eval();
+        if (vcd_) vcd_->dump(static_cast<uint64_t>(cycles_ * 2 + 1));
+        top_->clk = 0;
+        top_->eval();
+        if (vcd_) vcd_->dump(static_cast<uint64_t>(cycles_ * 2 + 2));
+        cycles_++;
+
+        if (tr_fire) requests_.pop_front();
+        if (rsp_fire) mem_inflight_.pop_front();
+        if (!in_reset && irq != irq_prev_) {
+            for (int i = 0; i < 16; i++) {
+                if (((irq ^ irq_prev_) >> i) & 1) push_event(LOCKSTEP_EV_IRQ, i, (irq >> i) & 1, 0);
+            }
+        }
+        irq_prev_ = irq;
+    }
+
+    void sample_completion() {
+        uint64_t w2 = static_cast<uint64_t>(top_->tr_cpl_tag) | (static_cast<uint64_t>(top_->tr_cpl_status & 3) << 16) |
+                      (static_cast<uint64_t>(top_->tr_cpl_r) << 20) | (static_cast<uint64_t>(top_->tr_cpl_w) << 21) |
+                      (static_cast<uint64_t>(top_->tr_cpl_x) << 22) | (static_cast<uint64_t>(top_->tr_cpl_u) << 23) |
+                      (static_cast<uint64_t>(top_->tr_cpl_g) << 24) |
+                      (static_cast<uint64_t>(top_->tr_cpl_pbmt & 3) << 25) |
+                      (static_cast<uint64_t>(top_->tr_cpl_s) << 27) |
+                      (static_cast<uint64_t>(top_->tr_cpl_cause & 0xfff) << 32);
+        push_event(LOCKSTEP_EV_COMPLETION, w2, top_->tr_cpl_pa, 0);
+    }
+
+    // The memory access takes effect when the request is accepted; the response follows after the
+    // configured latency.
+    void accept_memory_request() {
+        const uint64_t addr = top_->mem_req_addr & ~7ull;
+        const uint8_t op = top_->mem_req_op;
+        const uint8_t strobe = top_->mem_req_wstrb;
+        MemoryAccess a{cycles_ + static_cast<uint64_t>(mem_latency_), 0, 0};
+        auto err = mem_errors_.find(addr);
+        if (err != mem_errors_.end()) {
+            a.err = err->second;
+        } else if (op == 0) {
+            a.rdata = memory_.load(addr);
+        } else if (op == 1) {
+            const uint64_t m = strobe_mask(strobe);
+            const uint64_t v = (memory_.load(addr) & ~m) | (top_->mem_req_wdata & m);
+            memory_.store(addr, v);
+            push_event(LOCKSTEP_EV_MEM_WRITE, addr, v, strobe | (1u << 8));
+        } else if (op == 2) {
+            const uint64_t old = memory_.load(addr);
+            const uint64_t v = old | (top_->mem_req_wdata & strobe_mask(strobe));
+            memory_.store(addr, v);
+            a.rdata = old;
+            if (v != old) push_event(LOCKSTEP_EV_MEM_WRITE, addr, v, strobe | (2u << 8));
+        } else {
+            a.err = LOCKSTEP_MEMERR_ACCESS;
+        }
+        mem_inflight_.push_back(a);
+    }
+
+    std::unique_ptr<VerilatedContext> ctx_;
+    std::unique_ptr<Vlockstep_iommu> top_;
+    std::unique_ptr<VerilatedVcdC> vcd_;
+    MemoryImage memory_;
+    std::unordered_map<uint64_t, uint8_t> mem_errors_;
+    std::deque<TranslationRequest> requests_;
+    std::deque<MemoryAccess> mem_inflight_;
+    std::deque<Event> events_;
+    int mem_latency_;
+    uint64_t cycles_ = 0;
+    uint32_t irq_prev_ = 0;
+    bool reg_busy_ = false;
+    bool sampled_reg_fire_ = false;
+    bool sampled_reg_rsp_ = false;
+    uint64_t sampled_reg_rdata_ = 0;
+};
+
+thread_local Dut *t_current = nullptr;  // the DUT being evaluated on this thread (for the hooks)
+thread_local std::string t_open_error;
+
+Dut *dut_of(int64_t h) { return reinterpret_cast<Dut *>(h); }
+
+// Runs an API body with the RTL hooks pointed at `d`, converting RTL fatal errors and C++
+// exceptions into error codes. After a fatal error only close() and last_error() are allowed.
+template <typename F>
+int32_t guarded(int64_t h, F body) {
+    Dut *d = dut_of(h);
+    if (!d) return LOCKSTEP_EARG;
+    if (d->failed) {
+        d->error = "DUT stopped after an earlier fatal error: " + d->error;
+        return LOCKSTEP_ESTATE;
+    }
+    t_current = d;
+    try {
+        int32_t r = body(d);
+        t_current = nullptr;
+        return r;
+    } catch (const RtlFatal &f) {
+        d->failed = true;
+        d->error = f.message;
+    } catch (const std::exception &e) {
+        d->failed = true;
+        d->error = std::string("harness error: ") + e.what();
+    }
+    t_current = nullptr;
+    return LOCKSTEP_EFATAL;
+}
+
+std::string location(const char *filename, int linenum) {
+    return (filename && *filename) ? std::string(filename) + ":" + std::to_string(linenum) + ": " : std::string();
+}
+
+int parse_int(const std::string &config, const char *key, int dflt) {
+    const std::string k = std::string(key) + "=";
+    size_t p = 0;
+    while ((p = config.find(k, p)) != std::string::npos) {
+        if (p == 0 || config[p - 1] == ';') return std::atoi(config.c_str() + p + k.size());
+        p += k.size();
+    }
+    return dflt;
+}
+
+}  // namespace
+
+namespace {
+// What the RTL printed last (a $fatal prints its message before stopping), for the error text.
+std::string printed_tail() {
+    if (!t_current || t_current->message.empty()) return "";
+    std::string m = t_current->message;
+    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+    if (m.size() > 600) m = "..." + m.substr(m.size() - 600);
+    return " -- RTL printed: " + m;
+}
+}  // namespace
+
+// Verilator hooks (compiled with VL_USER_FATAL/STOP/FINISH): never abort the process.
+void vl_fatal(const char *filename, int linenum, const char *hier, const char *msg) {
+    (void)hier;
+    throw RtlFatal{"RTL fatal error: " + location(filename, linenum) + (msg ? msg : "") + printed_tail()};
+}
+void vl_stop(const char *filename, int linenum, const char *hier) {
+    (void)hier;
+    throw RtlFatal{"RTL $stop/$fatal at " + location(filename, linenum) + printed_tail()};
+}
+void vl_finish(const char *filename, int linenum, const char *hier) {
+    (void)hier;
+    throw RtlFatal{"RTL $finish at " + location(filename, linenum) + printed_tail()};
+}
+
+extern "C" int vlhook_printf(const char *format, ...) {
+    char buf[2048];
+    va_list ap;
+    va_start(ap, format);
+    int n = std::vsnprintf(buf, sizeof buf, format, ap);
+    va_end(ap);
+    if (t_current) {
+        if (t_current->message.size() < 65536) t_current->message += buf;
+    } else {
+        std::fputs(buf, stderr);
+    }
+    return n;
+}
+
+extern "C" {
+
+int32_t lockstep_abi_version(void) { return LOCKSTEP_ABI_VERSION; }
+
+const char *lockstep_build_id(void) { return LOCKSTEP_BUILD_ID; }
+
+int64_t lockstep_open(const char *config) {
+    const std::string cfg = config ? config : "";
+    const int latency = parse_int(cfg, "mem_latency", 3);
+    if (latency < 1 || latency > 1000) {
+        t_open_error = "config mem_latency=" + std::to_string(latency) + " is outside 1..1000";
+        return 0;
+    }
+    try {
+        Dut *d = new Dut(latency);
+        t_current = d;
+        d->reset(0);
+        t_current = nullptr;
+        return reinterpret_cast<int64_t>(d);
+    } catch (const RtlFatal &f) {
+        t_open_error = f.message;
+    } catch (const std::exception &e) {
+        t_open_error = std::string("cannot create the Verilated model: ") + e.what();
+    }
+    t_current = nullptr;
+    return 0;
+}
+
+void lockstep_close(int64_t h) { delete dut_of(h); }
+
+const char *lockstep_last_error(int64_t h) {
+    Dut *d = dut_of(h);
+    return d ? d->error.c_str() : t_open_error.c_str();
+}
+
+const char *lockstep_last_message(int64_t h) {
+    Dut *d = dut_of(h);
+    return d ? d->message.c_str() : "";
+}
+
+int32_t lockstep_reset(int64_t h, int32_t mutant) {
+    if (mutant < 0 || mutant > 255) return LOCKSTEP_EARG;
+    return guarded(h, [&](Dut *d) {
+        d->reset(mutant);
+        d->message.clear();
+        return LOCKSTEP_OK;
+    });
+}
+
+int32_t lockstep_mmio_read(int64_t h, int32_t offset, int32_t size, int64_t *value) {
+    if ((size != 4 && size != 8) || offset < 0 || offset + size > 4096 || (offset & (size - 1)) || !value)
+        return LOCKSTEP_EARG;
+    return guarded(h, [&](Dut *d) {
+        uint64_t v = 0;
+        int32_t r = d->mmio(false, offset, size, 0, &v);
+        *value = static_cast<int64_t>(size == 4 ? (v & 0xffffffffull) : v);
+        return r;
+    });
+}
+
+int32_t lockstep_mmio_write(int64_t h, int32_t offset, int32_t size, int64_t value) {
+    if ((size != 4 && size != 8) || offset < 0 || offset + size > 4096 || (offset & (size - 1)))
+        return LOCKSTEP_EARG;
+    return guarded(h, [&](Dut *d) {
+        const uint64_t v = static_cast<uint64_t>(value);
+        return d->mmio(true, offset, size, size == 4 ? (v & 0xffffffffull) : v, nullptr);
+    });
+}
+
+int32_t lockstep_mem_write(int64_t h, int64_t addr, const uint8_t *data, int32_t len) {
+    if (!data || len < 0) return LOCKSTEP_EARG;
+    return guarded(h, [&](Dut *d) {
+        for (int32_t i = 0; i < len; i++) {
+            const uint64_t a = static_cast<uint64_t>(addr) + i;
+            const int shift = static_cast<int>(a & 7) * 8;
+            uint64_t w = d->memory().load(a & ~7ull);
+            w = (w & ~(0xffull << shift)) | (static_cast<uint64_t>(data[i]) << shift);
+            d->memory().store(a & ~7ull, w);
+        }
+        return LOCKSTEP_OK;
+    });
+}
+
+int32_t lockstep_mem_read(int64_t h, int64_t addr, uint8_t *data, int32_t len) {
+    if (!data || len < 0) return LOCKSTEP_EARG;
+    return guarded(h, [&](Dut *d) {
+        for (int32_t i = 0; i < len; i++) {
+            const uint64_t a = static_cast<uint64_t>(addr) + i;
+            data[i] = static_cast<uint8_t>(d->memory().load(a & ~7ull) >> ((a & 7) * 8));
+        }
+        return LOCKSTEP_OK;
+    });
+}
+
+int32_t lockstep_mem_error(int64_t h, int64_t addr, int32_t kind) {
+    if (kind < LOCKSTEP_MEMERR_NONE || kind > LOCKSTEP_MEMERR_CORRUPT) return LOCKSTEP_EARG;
+    return guarded(h, [&](Dut *d) {
+        d->set_mem_error(static_cast<uint64_t>(addr), kind);
+        return LOCKSTEP_OK;
+    });
+}
+
+int32_t lockstep_submit(int64_t h, int32_t tag, int32_t device_id, int32_t process_valid, int32_t process_id,
+                        int64_t iova, int32_t ttyp, int32_t flags) {
+    if (tag < 0 || tag > 0xffff || device_id < 0 || device_id > 0xffffff || process_id < 0 ||
+        process_id > 0xfffff || ttyp < 0 || ttyp > 63)
+        return LOCKSTEP_EARG;
+    return guarded(h, [&](Dut *d) {
+        d->submit(TranslationRequest{static_cast<uint16_t>(tag), static_cast<uint32_t>(device_id), process_valid != 0,
+                                     static_cast<uint32_t>(process_id), static_cast<uint64_t>(iova),
+                                     static_cast<uint8_t>(ttyp), static_cast<uint32_t>(flags)});
+        return LOCKSTEP_OK;
+    });
+}
+
+int32_t lockstep_run(int64_t h, int64_t max_cycles, int64_t *events, int32_t capacity) {
+    if (!events || capacity < 2 || max_cycles < 0) return LOCKSTEP_EARG;
+    return guarded(h, [&](Dut *d) { return d->run(max_cycles, events, capacity); });
+}
+
+int64_t lockstep_cycles(int64_t h) {
+    Dut *d = dut_of(h);
+    return d ? static_cast<int64_t>(d->cycles()) : 0;
+}
+
+int32_t lockstep_trace(int64_t h, const char *path) {
+    return guarded(h, [&](Dut *d) {
+        if (d->start_trace(path)) return LOCKSTEP_OK;
+        d->error = std::string("cannot open waveform file ") + (path ? path : "");
+        return LOCKSTEP_EARG;
+    });
+}
+
+}  // extern "C"

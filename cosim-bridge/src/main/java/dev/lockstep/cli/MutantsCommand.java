@@ -1,0 +1,113 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.dut.DutException;
+import dev.lockstep.dut.NativeDut;
+import dev.lockstep.engine.SeedResult;
+import dev.lockstep.refmodel.regs.IommuConfig;
+import dev.lockstep.regression.BadInputException;
+import dev.lockstep.regression.DutConfigFile;
+import dev.lockstep.regression.Mutants;
+import dev.lockstep.regression.Regression;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lockstep mutants}: runs every planted bug of the built-in DUT through the standard regression
+ * and prints the kill table. A mutant is killed by the first seed whose run fails.
+ */
+@Command(name = "mutants", mixinStandardHelpOptions = true,
+        description = "Run every planted bug of the built-in DUT through the standard regression and print "
+                + "which were killed (by which seed and action) and which survived. Exits 0 only when every "
+                + "mutant is killed.")
+public final class MutantsCommand implements Callable<Integer> {
+
+    @Option(names = "--list", description = "Only list the planted bugs.")
+    boolean list;
+
+    @Option(names = "--seed", defaultValue = StandardRegression.FIRST_SEED, description = "First seed. "
+            + "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--count", defaultValue = StandardRegression.SEEDS,
+            description = "Seeds tried per mutant before it counts as survived. Default: ${DEFAULT-VALUE}.")
+    int count;
+
+    @Option(names = "--actions", defaultValue = StandardRegression.ACTIONS,
+            description = "Actions per seed. Default: ${DEFAULT-VALUE}.")
+    int actions;
+
+    @Option(names = "--jobs", defaultValue = "1", description = "Seeds run concurrently. Default: ${DEFAULT-VALUE}.")
+    int jobs;
+
+    @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Run only these mutants.")
+    List<String> only;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            List<Mutants.Mutant> mutants = selected();
+            if (list) {
+                for (Mutants.Mutant m : mutants) out.printf("%3d  %-28s %s%n", m.id(), m.name(), m.description());
+                return Main.EXIT_PASS;
+            }
+            if (count < 1 || actions < 1 || jobs < 1) {
+                throw new BadInputException("--count, --actions and --jobs must be at least 1");
+            }
+            IommuConfig config = DutConfigFile.read(Home.stubConfig());
+            List<Long> seeds = new ArrayList<>();
+            for (int i = 0; i < count; i++) seeds.add(seed + i);
+            out.printf("%-3s %-28s %-9s %-6s %-7s %-8s %s%n", "id", "mutant", "verdict", "seed", "action", "time",
+                    "description");
+            int killed = 0;
+            for (Mutants.Mutant m : mutants) {
+                long start = System.nanoTime();
+                Regression regression = new Regression(() -> NativeDut.open(Home.stubLibrary(), ""), config,
+                        s -> "bin/lockstep run --dut stub --seed " + s + " --count 1 --actions " + actions
+                                + " --mutant " + m.name());
+                Regression.Outcome outcome = regression.runUntilFailure(seeds, m.id(), actions, jobs);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                SeedResult kill = outcome.results().stream().filter(r -> !r.passed()).findFirst().orElse(null);
+                if (kill != null) killed++;
+                out.printf("%-3d %-28s %-9s %-6s %-7s %-8s %s%n", m.id(), m.name(),
+                        kill == null ? "SURVIVED" : "killed",
+                        kill == null ? "-" : String.valueOf(kill.seed()),
+                        kill == null ? "-" : "#" + killingAction(kill),
+                        String.format("%.2fs", seconds), m.description());
+                out.flush();
+            }
+            int survived = mutants.size() - killed;
+            out.printf("%d killed, %d survived%n", killed, survived);
+            out.println(killed + " passed, " + survived + " failed");
+            return survived == 0 ? Main.EXIT_PASS : Main.EXIT_DIVERGENCE;
+        } catch (BadInputException e) {
+            err.println("lockstep mutants: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        } catch (DutException e) {
+            err.println("lockstep mutants: DUT " + e.kind().name().toLowerCase() + ": " + e.getMessage());
+            return Main.EXIT_DUT;
+        }
+    }
+
+    private static int killingAction(SeedResult r) {
+        return r.divergence() != null ? r.divergence().actionIndex() : r.failure().actionIndex();
+    }
+
+    private List<Mutants.Mutant> selected() throws BadInputException {
+        List<Mutants.Mutant> all = Mutants.read(Home.mutantList());
+        if (only == null || only.isEmpty()) return all;
+        List<Mutants.Mutant> chosen = new ArrayList<>();
+        for (String name : only) chosen.add(Mutants.resolve(name, Home.mutantList()));
+        return chosen;
+    }
+}

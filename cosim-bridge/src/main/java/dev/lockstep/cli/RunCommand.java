@@ -1,0 +1,152 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.dut.DutException;
+import dev.lockstep.dut.NativeDut;
+import dev.lockstep.dut.RemoteDut;
+import dev.lockstep.engine.SeedResult;
+import dev.lockstep.refmodel.regs.IommuConfig;
+import dev.lockstep.regression.BadInputException;
+import dev.lockstep.regression.DutConfigFile;
+import dev.lockstep.regression.DutFactory;
+import dev.lockstep.regression.Mutants;
+import dev.lockstep.regression.Regression;
+import dev.lockstep.report.JunitXml;
+import dev.lockstep.report.RunInfo;
+import dev.lockstep.report.SummaryJson;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lockstep run}: a lockstep regression of the golden model against a DUT. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a lockstep regression: seeds of stimulus applied to the golden model and the DUT, "
+                + "every observable compared. Ends with the line 'N passed, N failed'.")
+public final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--dut", defaultValue = "stub", paramLabel = "stub|PATH",
+            description = "The DUT: 'stub' (the built-in RTL IOMMU, build/dut/liblockstep_stub.so) or the path "
+                    + "of a DUT library implementing lockstep_dut.h. Default: ${DEFAULT-VALUE}.")
+    String dut;
+
+    @Option(names = "--dut-config", defaultValue = "", paramLabel = "KEY=VALUE;...",
+            description = "Settings passed to the DUT library when it opens, e.g. 'mem_latency=8' for the built-in "
+                    + "harness (memory latency in cycles).")
+    String dutConfig;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The DUT's pinned configuration (JSON). Default for 'stub': rtl-stubs/config.json.")
+    Path config;
+
+    @Option(names = "--seed", defaultValue = StandardRegression.FIRST_SEED,
+            description = "First seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--count", defaultValue = StandardRegression.SEEDS, description = "Number of seeds (seed, seed+1, ...). "
+            + "Default: ${DEFAULT-VALUE}.")
+    int count;
+
+    @Option(names = "--actions", defaultValue = StandardRegression.ACTIONS, description = "Actions per seed. Default: ${DEFAULT-VALUE}.")
+    int actions;
+
+    @Option(names = "--mutant", defaultValue = "none", paramLabel = "NAME|ID",
+            description = "Planted bug of the built-in DUT to select (see 'lockstep mutants --list'). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String mutant;
+
+    @Option(names = "--jobs", defaultValue = "1", description = "Seeds run concurrently, one DUT instance each. "
+            + "Default: ${DEFAULT-VALUE}.")
+    int jobs;
+
+    @Option(names = "--isolate", negatable = true,
+            description = "Run each DUT instance in a child process, so a crashing library fails its seed and the "
+                    + "regression goes on. Default: on for a DUT library given by path, off for 'stub'.")
+    Boolean isolate;
+
+    @Option(names = "--call-timeout", defaultValue = "120", paramLabel = "SECONDS",
+            description = "With --isolate: a DUT call that does not return within this time is a hang. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    long callTimeout;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Directory for summary.json and junit.xml.")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            validate();
+            Path library = dut.equals("stub") ? Home.stubLibrary() : Path.of(dut);
+            Path configFile = config != null ? config : Home.stubConfig();
+            if (config == null && !dut.equals("stub")) {
+                throw new BadInputException("--config: a DUT library other than 'stub' needs its configuration file");
+            }
+            IommuConfig iommuConfig = DutConfigFile.read(configFile);
+            Mutants.Mutant m = Mutants.resolve(mutant, Home.mutantList());
+            List<Long> seeds = new ArrayList<>();
+            for (int i = 0; i < count; i++) seeds.add(seed + i);
+
+            boolean outOfProcess = isolate != null ? isolate : !dut.equals("stub");
+            DutFactory factory = outOfProcess ? () -> RemoteDut.open(library, dutConfig, callTimeout)
+                    : () -> NativeDut.open(library, dutConfig);
+            Regression regression = new Regression(factory, iommuConfig,
+                    s -> reproduceCommand(s, m));
+            Regression.Outcome outcome = regression.run(seeds, m.id(), actions, jobs, r -> printResult(stdout, r));
+            if (out != null) {
+                RunInfo info = new RunInfo(Main.VERSION, dut, m.name(), actions);
+                SummaryJson.write(out.resolve("summary.json"), info, outcome);
+                JunitXml.write(out.resolve("junit.xml"), "lockstep." + (dut.equals("stub") ? "stub" : "dut"), outcome);
+            }
+            stdout.println(outcome.passed() + " passed, " + outcome.failed() + " failed");
+            boolean dutFailed = outcome.results().stream().anyMatch(r -> r.failure() != null);
+            if (dutFailed) return Main.EXIT_DUT;
+            return outcome.failed() > 0 ? Main.EXIT_DIVERGENCE : Main.EXIT_PASS;
+        } catch (BadInputException e) {
+            err.println("lockstep run: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        } catch (DutException e) {
+            err.println("lockstep run: DUT " + e.kind().name().toLowerCase() + ": " + e.getMessage());
+            return Main.EXIT_DUT;
+        } catch (IOException e) {
+            err.println("lockstep run: cannot write reports: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
+    }
+
+    private void validate() throws BadInputException {
+        if (count < 1) throw new BadInputException("--count must be at least 1, got " + count);
+        if (actions < 1) throw new BadInputException("--actions must be at least 1, got " + actions);
+        if (jobs < 1) throw new BadInputException("--jobs must be at least 1, got " + jobs);
+    }
+
+    private static void printResult(PrintWriter out, SeedResult r) {
+        if (r.passed()) {
+            out.printf("seed %d: passed (%d actions, %d cycles)%n", r.seed(), r.actions(), r.cycles());
+        } else if (r.divergence() != null) {
+            out.printf("seed %d: FAILED%n%s", r.seed(), r.divergence().render());
+        } else {
+            out.printf("seed %d: FAILED%n%s", r.seed(), r.failure().render());
+        }
+        out.flush();
+    }
+
+    private String reproduceCommand(long s, Mutants.Mutant m) {
+        StringBuilder b = new StringBuilder("bin/lockstep run --dut ").append(dut);
+        if (config != null) b.append(" --config ").append(config);
+        if (isolate != null) b.append(isolate ? " --isolate" : " --no-isolate");
+        if (!dutConfig.isEmpty()) b.append(" --dut-config '").append(dutConfig).append('\'');
+        b.append(" --seed ").append(s).append(" --count 1 --actions ").append(actions);
+        if (m.id() != 0) b.append(" --mutant ").append(m.name());
+        return b.toString();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.lockstep.dut;
+
+/**
+ * A device under test seen through the C ABI of {@code lockstep_dut.h}: register accesses, its memory
+ * image, translation requests and a clock that runs until something observable happens.
+ *
+ * <p>An instance must be used from one thread only (Verilated models are evaluated on the thread that
+ * created them).
+ */
+public interface Dut extends AutoCloseable {
+
+    /** Words per event record returned by {@link #run}. */
+    int EVENT_WORDS = 8;
+
+    int EV_COMPLETION = 1;
+    int EV_MEM_WRITE = 2;
+    int EV_IRQ = 3;
+    int EV_MESSAGE = 4;
+    int EV_IDLE = 15;
+
+    int REQ_PRIV = 1;
+    int REQ_NW = 2;
+    int REQ_EXEC = 4;
+
+    /** Identity of the DUT build (design, source hash, simulator version) for reports. */
+    String buildId();
+
+    /** Resets the DUT with planted bug {@code mutant} selected (0 = none) and clears its memory. */
+    void reset(int mutant) throws DutException;
+
+    long mmioRead(int offset, int size) throws DutException;
+
+    void mmioWrite(int offset, int size, long value) throws DutException;
+
+    /** Writes software data into the DUT's memory image (not an IOMMU write). */
+    void memWrite(long addr, byte[] data) throws DutException;
+
+    /** Makes IOMMU accesses to the 8-byte word at {@code addr} fail (1 access fault, 2 corruption, 0 none). */
+    void memError(long addr, int kind) throws DutException;
+
+    void submit(int tag, int deviceId, boolean processValid, int processId, long iova, int ttyp, int flags)
+            throws DutException;
+
+    /**
+     * Runs at most {@code maxCycles} cycles, until the DUT is idle or {@code events} is full. Returns the
+     * number of {@link #EVENT_WORDS}-word records written to {@code events}; the last one is
+     * {@link #EV_IDLE} when the DUT became idle.
+     */
+    int run(long maxCycles, long[] events) throws DutException;
+
+    long cycles();
+
+    /** Starts (path) or stops (null) a VCD waveform dump. */
+    void trace(String path) throws DutException;
+
+    /** What the RTL printed so far ($display). */
+    String messages();
+
+    @Override
+    void close();
+}

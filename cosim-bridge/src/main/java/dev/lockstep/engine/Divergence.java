@@ -1,0 +1,43 @@
+package dev.lockstep.engine;
+
+import java.util.List;
+
+/**
+ * The first point where the DUT and the golden model disagree, with everything needed to act on it:
+ * which action at which cycle, what was compared, each differing field with its spec name, the rule
+ * behind the expected value, the actions that led there and the command that reproduces it.
+ */
+public record Divergence(
+        long seed,
+        int actionIndex,
+        long cycle,
+        String action,
+        String subject,
+        List<FieldMismatch> fields,
+        String rule,
+        List<String> recentActions,
+        String reproduce) {
+
+    /** One differing field: spec name, bit range, expected (model) and observed (DUT) values. */
+    public record FieldMismatch(String field, String bits, long expected, long observed) {}
+
+    /** The report as a hardware engineer reads it on a terminal. */
+    public String render() {
+        StringBuilder b = new StringBuilder();
+        b.append("DIVERGENCE at action #").append(actionIndex).append(", cycle ").append(cycle)
+                .append(" (seed ").append(seed).append(")\n");
+        b.append("  action:   ").append(action).append('\n');
+        b.append("  compared: ").append(subject).append('\n');
+        for (FieldMismatch f : fields) {
+            b.append(String.format("    %-14s [%s]  expected 0x%x  observed 0x%x%n", f.field(), f.bits(),
+                    f.expected(), f.observed()));
+        }
+        b.append("  rule:     ").append(rule).append('\n');
+        if (!recentActions.isEmpty()) {
+            b.append("  leading actions:\n");
+            for (String a : recentActions) b.append("    ").append(a).append('\n');
+        }
+        b.append("  reproduce: ").append(reproduce).append('\n');
+        return b.toString();
+    }
+}

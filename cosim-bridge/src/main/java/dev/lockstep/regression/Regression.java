@@ -1,0 +1,121 @@
+package dev.lockstep.regression;
+
+import dev.lockstep.dut.Dut;
+import dev.lockstep.dut.DutException;
+import dev.lockstep.engine.Lockstep;
+import dev.lockstep.engine.SeedResult;
+import dev.lockstep.refmodel.regs.IommuConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Runs a list of seeds against the model and the DUT, {@code jobs} seeds at a time, one DUT instance
+ * per worker thread (a Verilated model lives on the thread that created it). Results come back in
+ * seed order whatever the scheduling, so reports are the same for any --jobs.
+ */
+public final class Regression {
+
+    private final DutFactory factory;
+    private final IommuConfig config;
+    private final Lockstep.ReproduceCommand reproduce;
+
+    public Regression(DutFactory factory, IommuConfig config, Lockstep.ReproduceCommand reproduce) {
+        this.factory = factory;
+        this.config = config;
+        this.reproduce = reproduce;
+    }
+
+    /** The outcome of a regression: one result per seed, in the order given, and the DUT's identity. */
+    public record Outcome(List<SeedResult> results, String dutBuildId) {
+        public long passed() { return results.stream().filter(SeedResult::passed).count(); }
+        public long failed() { return results.size() - passed(); }
+    }
+
+    /**
+     * Runs the seeds; {@code onResult} sees each result in seed order as soon as it and all before it are
+     * done (for terminal output).
+     */
+    public Outcome run(List<Long> seeds, int mutant, int actions, int jobs, Consumer<SeedResult> onResult)
+            throws DutException {
+        return execute(seeds, mutant, actions, jobs, false, onResult);
+    }
+
+    /**
+     * Runs seeds in order until one fails, and returns the results up to and including the first failing
+     * seed (the lowest failing one, whatever the scheduling), or all results when none fails.
+     */
+    public Outcome runUntilFailure(List<Long> seeds, int mutant, int actions, int jobs) throws DutException {
+        return execute(seeds, mutant, actions, jobs, true, r -> { });
+    }
+
+    private Outcome execute(List<Long> seeds, int mutant, int actions, int jobs, boolean stopAtFailure,
+                            Consumer<SeedResult> onResult) throws DutException {
+        SeedResult[] results = new SeedResult[seeds.size()];
+        AtomicInteger next = new AtomicInteger();
+        // Index of the lowest failing seed so far: no worker starts a seed after it.
+        AtomicInteger stopAt = new AtomicInteger(seeds.size());
+        String[] buildId = new String[1];
+        DutException[] openFailure = new DutException[1];
+        Object lock = new Object();
+        int[] printed = {0};
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < Math.max(1, Math.min(jobs, seeds.size())); w++) {
+            Thread t = new Thread(() -> {
+                Dut dut = null;
+                try {
+                    dut = factory.open();
+                    synchronized (lock) {
+                        buildId[0] = dut.buildId();
+                    }
+                    Lockstep engine = new Lockstep(dut, config, reproduce);
+                    for (int i = next.getAndIncrement(); i < stopAt.get(); i = next.getAndIncrement()) {
+                        SeedResult r = engine.run(seeds.get(i), mutant, actions);
+                        if (stopAtFailure && !r.passed()) stopAt.accumulateAndGet(i + 1, Math::min);
+                        synchronized (lock) {
+                            results[i] = r;
+                            while (printed[0] < results.length && results[printed[0]] != null) {
+                                onResult.accept(results[printed[0]++]);
+                            }
+                        }
+                        if (r.failure() != null && r.failure().kind() != DutException.Kind.API) {
+                            // A crashed, hung or fatally stopped DUT is replaced; the next seeds go on.
+                            dut.close();
+                            dut = null;
+                            dut = factory.open();
+                            engine = new Lockstep(dut, config, reproduce);
+                        }
+                    }
+                } catch (DutException e) {
+                    synchronized (lock) {
+                        if (openFailure[0] == null) openFailure[0] = e;
+                    }
+                } catch (RuntimeException e) {
+                    synchronized (lock) {
+                        if (openFailure[0] == null) {
+                            openFailure[0] = new DutException(DutException.Kind.API,
+                                    "internal error in " + Thread.currentThread().getName() + ": " + e);
+                        }
+                    }
+                } finally {
+                    if (dut != null) dut.close();
+                }
+            }, "lockstep-worker-" + w);
+            workers.add(t);
+            t.start();
+        }
+        for (Thread t : workers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DutException(DutException.Kind.API, "interrupted while waiting for the regression");
+            }
+        }
+        if (openFailure[0] != null) throw openFailure[0];
+        List<SeedResult> done = new ArrayList<>();
+        for (int i = 0; i < Math.min(stopAt.get(), results.length); i++) done.add(results[i]);
+        return new Outcome(List.copyOf(done), buildId[0]);
+    }
+}

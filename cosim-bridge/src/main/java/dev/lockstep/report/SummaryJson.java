@@ -1,0 +1,81 @@
+package dev.lockstep.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lockstep.engine.Divergence;
+import dev.lockstep.engine.SeedResult;
+import dev.lockstep.regression.Regression;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code summary.json}: the structured report of a regression. No wall-clock times, so the same seeds
+ * and build give the same bytes.
+ */
+public final class SummaryJson {
+    private SummaryJson() {}
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public static void write(Path file, RunInfo info, Regression.Outcome outcome) throws IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        root.put("schema_version", SCHEMA_VERSION);
+        root.put("tool", "lockstep " + info.toolVersion());
+        ObjectNode dut = root.putObject("dut");
+        dut.put("spec", info.dutSpec());
+        dut.put("build_id", outcome.dutBuildId());
+        root.put("mutant", info.mutant());
+        root.put("actions_per_seed", info.actionsPerSeed());
+        root.put("passed", outcome.passed());
+        root.put("failed", outcome.failed());
+        ArrayNode seeds = root.putArray("seeds");
+        for (SeedResult r : outcome.results()) {
+            ObjectNode s = seeds.addObject();
+            s.put("seed", r.seed());
+            s.put("status", status(r));
+            s.put("actions", r.actions());
+            s.put("cycles", r.cycles());
+            if (r.divergence() != null) s.set("divergence", divergence(json, r.divergence()));
+            if (r.failure() != null) {
+                ObjectNode f = s.putObject("dut_failure");
+                f.put("kind", r.failure().kind().name().toLowerCase());
+                f.put("message", r.failure().message());
+                f.put("action_index", r.failure().actionIndex());
+                f.put("action", r.failure().action());
+                f.put("reproduce", r.failure().reproduce());
+            }
+        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, json.writeValueAsString(root) + "\n");
+    }
+
+    public static String status(SeedResult r) {
+        if (r.passed()) return "passed";
+        return r.divergence() != null ? "diverged" : "dut_" + r.failure().kind().name().toLowerCase();
+    }
+
+    private static ObjectNode divergence(ObjectMapper json, Divergence d) {
+        ObjectNode n = json.createObjectNode();
+        n.put("action_index", d.actionIndex());
+        n.put("cycle", d.cycle());
+        n.put("action", d.action());
+        n.put("compared", d.subject());
+        ArrayNode fields = n.putArray("fields");
+        for (Divergence.FieldMismatch f : d.fields()) {
+            ObjectNode fn = fields.addObject();
+            fn.put("field", f.field());
+            fn.put("bits", f.bits());
+            fn.put("expected", "0x" + Long.toHexString(f.expected()));
+            fn.put("observed", "0x" + Long.toHexString(f.observed()));
+        }
+        n.put("rule", d.rule());
+        ArrayNode recent = n.putArray("leading_actions");
+        d.recentActions().forEach(recent::add);
+        n.put("reproduce", d.reproduce());
+        return n;
+    }
+}

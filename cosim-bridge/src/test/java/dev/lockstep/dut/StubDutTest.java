@@ -1,0 +1,93 @@
+package dev.lockstep.dut;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lockstep.cli.Cli;
+import dev.lockstep.cli.Main;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The built-in RTL IOMMU through the real native bridge: `make test` builds build/dut/liblockstep_stub.so
+ * before Maven runs, and these tests fail (never skip) when it is missing.
+ */
+class StubDutTest {
+
+    static Path home() { return Path.of(System.getProperty("lockstep.home", ".")).toAbsolutePath(); }
+
+    static Path library() {
+        Path lib = home().resolve("build/dut/liblockstep_stub.so");
+        assertTrue(Files.isRegularFile(lib), lib + " is missing: run the tests with 'make test', which builds the RTL");
+        return lib;
+    }
+
+    @Test
+    void capabilitiesReadBackAsPinnedAndTheBuildIdNamesTheDesign() throws Exception {
+        try (NativeDut dut = NativeDut.open(library(), "mem_latency=2")) {
+            dut.reset(0);
+            long caps = dut.mmioRead(0, 8);
+            String pinned = new ObjectMapper().readTree(home().resolve("rtl-stubs/config.json").toFile())
+                    .get("capabilities").asText();
+            assertEquals(Long.parseUnsignedLong(pinned.substring(2), 16), caps);
+            assertEquals(caps & 0xffffffffL, dut.mmioRead(0, 4));
+            assertEquals(caps >>> 32, dut.mmioRead(4, 4));
+            assertTrue(dut.buildId().contains("lockstep_iommu") && dut.buildId().contains("Verilator"), dut.buildId());
+        }
+    }
+
+    @Test
+    void badArgumentsAreRefusedNotCrashing() throws Exception {
+        try (NativeDut dut = NativeDut.open(library(), "")) {
+            DutException e = org.junit.jupiter.api.Assertions.assertThrows(DutException.class,
+                    () -> dut.mmioRead(3, 4));
+            assertEquals(DutException.Kind.API, e.kind());
+        }
+    }
+
+    @Test
+    void aBadConfigurationIsALoadErrorWithTheReason() {
+        DutException e = org.junit.jupiter.api.Assertions.assertThrows(DutException.class,
+                () -> NativeDut.open(library(), "mem_latency=0"));
+        assertEquals(DutException.Kind.LOAD, e.kind());
+        assertTrue(e.getMessage().contains("mem_latency"), e.getMessage());
+    }
+
+    @Test
+    void theUnmutatedDutPassesAndWritesReports(@TempDir Path out) throws Exception {
+        int code = Cli.run("run", "--dut", "stub", "--seed", "1", "--count", "5", "--jobs", "2",
+                "--out", out.toString()).exitCode;
+        assertEquals(Main.EXIT_PASS, code);
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals(5, summary.get("passed").asInt());
+        assertEquals(0, summary.get("failed").asInt());
+        assertTrue(Files.readString(out.resolve("junit.xml")).contains("name=\"seed-5\""));
+    }
+
+    @Test
+    void thePlantedDdtpWarlBugIsCaughtWithExitOne(@TempDir Path out) throws Exception {
+        int code = Cli.run("run", "--dut", "stub", "--seed", "1", "--count", "3", "--mutant",
+                "ddtp_mode_warl", "--out", out.toString()).exitCode;
+        assertEquals(Main.EXIT_DIVERGENCE, code);
+        JsonNode seed = new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("seeds").get(0);
+        assertEquals("diverged", seed.get("status").asText());
+        assertEquals("iommu_mode", seed.get("divergence").get("fields").get(0).get("field").asText());
+        assertTrue(seed.get("divergence").get("reproduce").asText().contains("--mutant ddtp_mode_warl"));
+    }
+
+    @Test
+    void aMissingLibraryIsAnExitThreeNamingThePath(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("c.json");
+        Files.copy(home().resolve("rtl-stubs/config.json"), config);
+        Path missing = dir.resolve("libnothing.so");
+        DutException e = org.junit.jupiter.api.Assertions.assertThrows(DutException.class,
+                () -> NativeDut.open(missing, ""));
+        assertEquals(DutException.Kind.LOAD, e.kind());
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+        assertEquals(Main.EXIT_DUT, Cli.run("run", "--dut", missing.toString(), "--config", config.toString()).exitCode);
+    }
+}

@@ -1,0 +1,1 @@
+cosim-bridge/src/test/rtl/lockstep_iommu.sv

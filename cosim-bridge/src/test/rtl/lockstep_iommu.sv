@@ -1,0 +1,85 @@
+// A DUT with the native ports of lockstep_iommu whose register file asserts an invariant with
+// $fatal: a write to the reserved offset 0xff8 violates it. Used to prove that an RTL $fatal comes
+// back through the harness as an error instead of aborting the process.
+module lockstep_iommu (
+  input  logic        clk,
+  input  logic        rst_n,
+  input  logic [7:0]  mutant,
+  input  logic        reg_req_valid,
+  output logic        reg_req_ready,
+  input  logic        reg_req_write,
+  input  logic [11:0] reg_req_offset,
+  input  logic        reg_req_size8,
+  input  logic [63:0] reg_req_wdata,
+  output logic        reg_rsp_valid,
+  output logic [63:0] reg_rsp_rdata,
+  input  logic        tr_req_valid,
+  output logic        tr_req_ready,
+  input  logic [15:0] tr_req_tag,
+  input  logic [23:0] tr_req_did,
+  input  logic        tr_req_pv,
+  input  logic [19:0] tr_req_pid,
+  input  logic [63:0] tr_req_iova,
+  input  logic [5:0]  tr_req_ttyp,
+  input  logic        tr_req_priv,
+  input  logic        tr_req_nw,
+  input  logic        tr_req_exe,
+  output logic        tr_cpl_valid,
+  input  logic        tr_cpl_ready,
+  output logic [15:0] tr_cpl_tag,
+  output logic [1:0]  tr_cpl_status,
+  output logic [11:0] tr_cpl_cause,
+  output logic [63:0] tr_cpl_pa,
+  output logic        tr_cpl_r,
+  output logic        tr_cpl_w,
+  output logic        tr_cpl_x,
+  output logic        tr_cpl_u,
+  output logic        tr_cpl_g,
+  output logic [1:0]  tr_cpl_pbmt,
+  output logic        tr_cpl_s,
+  output logic        mem_req_valid,
+  input  logic        mem_req_ready,
+  output logic [1:0]  mem_req_op,
+  output logic [63:0] mem_req_addr,
+  output logic [63:0] mem_req_wdata,
+  output logic [7:0]  mem_req_wstrb,
+  input  logic        mem_rsp_valid,
+  input  logic [63:0] mem_rsp_rdata,
+  input  logic [1:0]  mem_rsp_err,
+  output logic [15:0] irq,
+  output logic        idle
+);
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic unused;
+  assign unused = ^{mutant, reg_req_size8, reg_req_wdata, tr_req_valid, tr_req_tag, tr_req_did, tr_req_pv,
+                    tr_req_pid, tr_req_iova, tr_req_ttyp, tr_req_priv, tr_req_nw, tr_req_exe, tr_cpl_ready,
+                    mem_req_ready, mem_rsp_valid, mem_rsp_rdata, mem_rsp_err};
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign reg_req_ready = 1'b1;
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      reg_rsp_valid <= 1'b0;
+      reg_rsp_rdata <= 64'd0;
+    end else begin
+      reg_rsp_valid <= reg_req_valid;
+      reg_rsp_rdata <= (reg_req_offset == 12'd0) ? 64'h1f811460610 : 64'd0;
+      if (reg_req_valid && reg_req_write && reg_req_offset == 12'hff8)
+        $fatal(1, "register file invariant violated: write to reserved offset 0xff8");
+    end
+  end
+  assign tr_req_ready = 1'b0;
+  assign tr_cpl_valid = 1'b0;
+  assign tr_cpl_tag = 16'd0;
+  assign tr_cpl_status = 2'd0;
+  assign tr_cpl_cause = 12'd0;
+  assign tr_cpl_pa = 64'd0;
+  assign {tr_cpl_r, tr_cpl_w, tr_cpl_x, tr_cpl_u, tr_cpl_g, tr_cpl_s} = 6'd0;
+  assign tr_cpl_pbmt = 2'd0;
+  assign mem_req_valid = 1'b0;
+  assign mem_req_op = 2'd0;
+  assign mem_req_addr = 64'd0;
+  assign mem_req_wdata = 64'd0;
+  assign mem_req_wstrb = 8'd0;
+  assign irq = 16'd0;
+  assign idle = 1'b1;
+endmodule

@@ -1,0 +1,182 @@
+// iommu_cmd_queue: fetches 16-byte commands at cqb.PPN * 4096 + cqh * 16 while cqh != cqt and
+// executes them in order (spec: iommu_in_memory_queues.adoc, "Command-Queue"): IOTINVAL.VMA/GVMA,
+// IODIR.INVAL_DDT/PDT, IOFENCE.C. An illegal command sets cmd_ill and a failed fetch or IOFENCE
+// write sets cqmf; cqh then stays on that command and the queue stops until software clears it.
+module iommu_cmd_queue
+  import iommu_pkg::*;
+(
+  input  logic        clk,
+  input  logic        rst_n,
+  input  logic [7:0]  mutant,
+  input  logic        cq_on,
+  input  logic        cq_stalled,
+  input  logic [4:0]  cq_log2m1,
+  input  logic [43:0] cq_ppn,
+  input  logic [31:0] cqh,
+  input  logic [31:0] cqt,
+  input  logic [3:0]  ddtp_mode,
+  input  logic        xlate_idle,    // IOFENCE.C waits for translations in flight
+  output logic        head_inc,
+  output logic        set_ill,
+  output logic        set_mf,
+  output logic        set_fwip,
+  // IOTLB invalidation
+  output logic        tlb_inv,
+  output logic        tlb_gvma,
+  output logic        tlb_av,
+  output logic        tlb_pscv,
+  output logic        tlb_gv,
+  output logic [19:0] tlb_pscid,
+  output logic [15:0] tlb_gscid,
+  output logic [51:0] tlb_vpn,
+  // DDT cache invalidation
+  output logic        ddt_inv,
+  output logic        ddt_dv,
+  output logic [23:0] ddt_did,
+  // memory client
+  output logic        m_req_valid,
+  input  logic        m_req_ready,
+  output logic [1:0]  m_req_op,
+  output logic [63:0] m_req_addr,
+  output logic [63:0] m_req_wdata,
+  output logic [7:0]  m_req_wstrb,
+  input  logic        m_rsp_valid,
+  input  logic [63:0] m_rsp_rdata,
+  input  logic [1:0]  m_rsp_err,
+  output logic        busy
+);
+  typedef enum logic [3:0] {Q_IDLE, Q_RD0, Q_RD0W, Q_RD1, Q_RD1W, Q_EXEC, Q_FENCE_WAIT,
+                            Q_FWR, Q_FWRW, Q_RETIRE, Q_SETTLE} st_t;
+  st_t st;
+  logic [63:0] c0, c1;
+
+  logic [63:0] cmd_addr;
+  assign cmd_addr = {8'd0, cq_ppn, 12'd0} + {28'd0, cqh, 4'd0};
+
+  // ---- decode ----
+  logic [6:0] opc;
+  logic [2:0] f3;
+  assign opc = c0[6:0];
+  assign f3 = c0[9:7];
+  logic ill;
+  always_comb begin
+    ill = 1'b0;
+    case (opc)
+      7'd1: begin  // IOTINVAL: rsvd[11], NL[34] and S[73] (extensions absent), rsvd[43:35],
+                   // rsvd[63:60], rsvd[72:64], rsvd[127:126]
+        if (f3 > 3'd1) ill = 1'b1;
+        if (c0[11] || c0[34] || c0[43:35] != 9'd0 || c0[63:60] != 4'd0) ill = 1'b1;
+        if (c1[9:0] != 10'd0 || c1[63:62] != 2'd0) ill = 1'b1;
+        if (f3 == 3'd1 && c0[32]) ill = 1'b1;                     // GVMA with PSCV=1
+      end
+      7'd2: begin  // IOFENCE.C: rsvd[31:14], rsvd[127:126]
+        if (f3 != 3'd0) ill = 1'b1;
+        if (c0[31:14] != 18'd0 || c1[63:62] != 2'd0) ill = 1'b1;
+      end
+      7'd3: begin  // IODIR: rsvd[11:10], rsvd[32], rsvd[39:34], rsvd[127:64]
+        if (f3 > 3'd1) ill = 1'b1;
+        if (c0[11:10] != 2'd0 || c0[32] || c0[39:34] != 6'd0 || c1 != 64'd0) ill = 1'b1;
+        if (f3 == 3'd0 && c0[31:12] != 20'd0) ill = 1'b1;         // INVAL_DDT: PID reserved
+        if (f3 == 3'd1 && !c0[33]) ill = 1'b1;                    // INVAL_PDT needs DV=1
+        if (c0[33]) begin                                         // DID wider than the mode
+          if (ddtp_mode == MODE_1LVL && c0[63:46] != 18'd0) ill = 1'b1;
+          if (ddtp_mode == MODE_2LVL && c0[63:55] != 9'd0) ill = 1'b1;
+        end
+      end
+      default: ill = 1'b1;                                         // ATS (no cap), reserved
+    endcase
+  end
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      st <= Q_IDLE; c0 <= 64'd0; c1 <= 64'd0;
+      head_inc <= 1'b0; set_ill <= 1'b0; set_mf <= 1'b0; set_fwip <= 1'b0;
+      tlb_inv <= 1'b0; ddt_inv <= 1'b0;
+    end else begin
+      head_inc <= 1'b0; set_ill <= 1'b0; set_mf <= 1'b0; set_fwip <= 1'b0;
+      tlb_inv <= 1'b0; ddt_inv <= 1'b0;
+      case (st)
+        Q_IDLE: if (cq_on && !cq_stalled && cqh != cqt) st <= Q_RD0;
+        Q_RD0: if (m_req_ready) st <= Q_RD0W;
+        Q_RD0W: if (m_rsp_valid) begin
+          if (m_rsp_err != 2'd0) begin set_mf <= 1'b1; st <= Q_SETTLE; end
+          else begin c0 <= m_rsp_rdata; st <= Q_RD1; end
+        end
+        Q_RD1: if (m_req_ready) st <= Q_RD1W;
+        Q_RD1W: if (m_rsp_valid) begin
+          if (m_rsp_err != 2'd0) begin set_mf <= 1'b1; st <= Q_SETTLE; end
+          else begin c1 <= m_rsp_rdata; st <= Q_EXEC; end
+        end
+        Q_EXEC: begin
+          if (!cq_on) st <= Q_IDLE;                 // queue disabled: the command is dropped
+          else if (ill) begin set_ill <= 1'b1; st <= Q_SETTLE; end
+          else case (opc)
+            7'd1: begin tlb_inv <= 1'b1; st <= Q_RETIRE; end
+            7'd3: begin ddt_inv <= 1'b1; st <= Q_RETIRE; end
+            default: st <= Q_FENCE_WAIT;             // IOFENCE.C
+          endcase
+        end
+        Q_FENCE_WAIT: if (xlate_idle) begin
+          if (c0[10]) st <= Q_FWR;                   // AV: write DATA to ADDR
+          else begin
+            if (c0[11]) set_fwip <= 1'b1;
+            st <= Q_RETIRE;
+          end
+          if (c0[10] && mutant == M_IOFENCE_EARLY) begin
+            // BUG: the fence retires before its memory write is acknowledged
+            if (c0[11]) set_fwip <= 1'b1;
+            head_inc <= 1'b1;
+          end
+        end
+        Q_FWR: if (m_req_ready) st <= Q_FWRW;
+        Q_FWRW: if (m_rsp_valid) begin
+          if (mutant == M_IOFENCE_EARLY) begin
+            if (m_rsp_err != 2'd0) set_mf <= 1'b1;
+            st <= Q_SETTLE;
+          end else if (m_rsp_err != 2'd0) begin
+            set_mf <= 1'b1; st <= Q_SETTLE;          // cqh stays on the IOFENCE.C
+          end else begin
+            if (c0[11]) set_fwip <= 1'b1;
+            st <= Q_RETIRE;
+          end
+        end
+        Q_RETIRE: begin head_inc <= 1'b1; st <= Q_SETTLE; end
+        Q_SETTLE: st <= Q_IDLE;                      // let cqh / error bits update
+        default: st <= Q_IDLE;
+      endcase
+    end
+  end
+
+  // invalidation operands
+  assign tlb_gvma  = (f3 == 3'd1);
+  assign tlb_av    = c0[10];
+  assign tlb_pscv  = c0[32];
+  assign tlb_gv    = c0[33];
+  assign tlb_pscid = c0[31:12];
+  assign tlb_gscid = c0[59:44];
+  assign tlb_vpn   = c1[61:10];          // ADDR[63:12] is at command bits [125:74]
+  assign ddt_dv    = c0[33];
+  assign ddt_did   = c0[63:40];
+
+  // memory
+  logic [63:0] fence_addr;
+  assign fence_addr = {c1[61:0], 2'b00};
+  always_comb begin
+    m_req_valid = 1'b0; m_req_op = MOP_READ; m_req_addr = cmd_addr; m_req_wdata = 64'd0;
+    m_req_wstrb = 8'h00;
+    case (st)
+      Q_RD0: m_req_valid = 1'b1;
+      Q_RD1: begin m_req_valid = 1'b1; m_req_addr = cmd_addr + 64'd8; end
+      Q_FWR: begin
+        m_req_valid = 1'b1; m_req_op = MOP_WRITE; m_req_addr = {fence_addr[63:3], 3'b000};
+        m_req_wdata = fence_addr[2] ? {c0[63:32], 32'd0} : {32'd0, c0[63:32]};
+        m_req_wstrb = fence_addr[2] ? 8'hF0 : 8'h0F;
+      end
+      default: ;
+    endcase
+  end
+  assign busy = (st != Q_IDLE) || (cq_on && !cq_stalled && cqh != cqt);
+
+  logic unused;
+  assign unused = ^{cq_log2m1, fence_addr[1:0]};
+endmodule

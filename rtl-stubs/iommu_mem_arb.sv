@@ -1,0 +1,80 @@
+// iommu_mem_arb: shares the single memory port (one outstanding request) between the IOMMU's
+// own requesters: 0 = translation walks (DDT, PDT, page tables, MSI PT), 1 = fault queue,
+// 2 = command queue. Fixed priority, the response goes back to the client that issued it.
+module iommu_mem_arb #(
+  parameter int N = 3
+) (
+  input  logic          clk,
+  input  logic          rst_n,
+  // clients
+  input  logic [N-1:0]  c_req_valid,
+  output logic [N-1:0]  c_req_ready,
+  input  logic [1:0]    c_req_op    [N],
+  input  logic [63:0]   c_req_addr  [N],
+  input  logic [63:0]   c_req_wdata [N],
+  input  logic [7:0]    c_req_wstrb [N],
+  output logic [N-1:0]  c_rsp_valid,
+  output logic [63:0]   c_rsp_rdata,
+  output logic [1:0]    c_rsp_err,
+  // memory port
+  output logic          mem_req_valid,
+  input  logic          mem_req_ready,
+  output logic [1:0]    mem_req_op,
+  output logic [63:0]   mem_req_addr,
+  output logic [63:0]   mem_req_wdata,
+  output logic [7:0]    mem_req_wstrb,
+  input  logic          mem_rsp_valid,
+  input  logic [63:0]   mem_rsp_rdata,
+  input  logic [1:0]    mem_rsp_err,
+  output logic          busy
+);
+  typedef enum logic [1:0] {A_IDLE, A_REQ, A_RSP} st_t;
+  st_t st;
+  logic [$clog2(N)-1:0] owner;
+  logic [$clog2(N)-1:0] pick;
+  logic                 any;
+
+  always_comb begin
+    pick = '0;
+    any = 1'b0;
+    for (int i = N - 1; i >= 0; i--) begin
+      if (c_req_valid[i]) begin
+        pick = i[$clog2(N)-1:0];
+        any = 1'b1;
+      end
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      st <= A_IDLE;
+      owner <= '0;
+      mem_req_op <= 2'd0; mem_req_addr <= 64'd0; mem_req_wdata <= 64'd0; mem_req_wstrb <= 8'd0;
+    end else begin
+      case (st)
+        A_IDLE: if (any) begin
+          owner <= pick;
+          mem_req_op <= c_req_op[pick];
+          mem_req_addr <= {c_req_addr[pick][63:3], 3'b000};
+          mem_req_wdata <= c_req_wdata[pick];
+          mem_req_wstrb <= c_req_wstrb[pick];
+          st <= A_REQ;
+        end
+        A_REQ: if (mem_req_ready) st <= A_RSP;
+        A_RSP: if (mem_rsp_valid) st <= A_IDLE;
+        default: st <= A_IDLE;
+      endcase
+    end
+  end
+
+  always_comb begin
+    c_req_ready = '0;
+    if (st == A_IDLE && any) c_req_ready[pick] = 1'b1;
+    c_rsp_valid = '0;
+    if (st == A_RSP && mem_rsp_valid) c_rsp_valid[owner] = 1'b1;
+  end
+  assign c_rsp_rdata = mem_rsp_rdata;
+  assign c_rsp_err = mem_rsp_err;
+  assign mem_req_valid = (st == A_REQ);
+  assign busy = (st != A_IDLE);
+endmodule

@@ -1,0 +1,102 @@
+// iommu_pkg: shared constants of the RISC-V IOMMU (spec: iommu_registers.adoc,
+// iommu_data_structures.adoc) and the identifiers of the planted bugs (mutants.tsv).
+// Not every module uses every constant.
+/* verilator lint_off UNUSEDPARAM */
+package iommu_pkg;
+
+  // ---- Register offsets (spec: "Register layout") ----
+  localparam logic [11:0] R_CAPS   = 12'd0;
+  localparam logic [11:0] R_FCTL   = 12'd8;
+  localparam logic [11:0] R_DDTP   = 12'd16;
+  localparam logic [11:0] R_CQB    = 12'd24;
+  localparam logic [11:0] R_CQH    = 12'd32;
+  localparam logic [11:0] R_CQT    = 12'd36;
+  localparam logic [11:0] R_FQB    = 12'd40;
+  localparam logic [11:0] R_FQH    = 12'd48;
+  localparam logic [11:0] R_FQT    = 12'd52;
+  localparam logic [11:0] R_CQCSR  = 12'd72;
+  localparam logic [11:0] R_FQCSR  = 12'd76;
+  localparam logic [11:0] R_IPSR   = 12'd84;
+  localparam logic [11:0] R_ICVEC  = 12'd760;
+
+  // ---- ddtp.iommu_mode ----
+  localparam logic [3:0] MODE_OFF  = 4'd0;
+  localparam logic [3:0] MODE_BARE = 4'd1;
+  localparam logic [3:0] MODE_1LVL = 4'd2;
+  localparam logic [3:0] MODE_2LVL = 4'd3;
+  localparam logic [3:0] MODE_3LVL = 4'd4;
+
+  // ---- Transaction types (fault record TTYP encoding) ----
+  localparam logic [5:0] TT_NONE    = 6'd0;
+  localparam logic [5:0] TT_UT_EXEC = 6'd1;
+  localparam logic [5:0] TT_UT_READ = 6'd2;
+  localparam logic [5:0] TT_UT_WRITE= 6'd3;
+  localparam logic [5:0] TT_T_EXEC  = 6'd5;
+  localparam logic [5:0] TT_T_READ  = 6'd6;
+  localparam logic [5:0] TT_T_WRITE = 6'd7;
+  localparam logic [5:0] TT_ATS     = 6'd8;
+
+  // ---- Fault cause codes (spec: "Fault/Event-Queue record", table of causes) ----
+  localparam logic [11:0] C_INST_ACCESS   = 12'd1;
+  localparam logic [11:0] C_LOAD_ACCESS   = 12'd5;
+  localparam logic [11:0] C_STORE_ACCESS  = 12'd7;
+  localparam logic [11:0] C_INST_PF       = 12'd12;
+  localparam logic [11:0] C_LOAD_PF       = 12'd13;
+  localparam logic [11:0] C_STORE_PF      = 12'd15;
+  localparam logic [11:0] C_INST_GPF      = 12'd20;
+  localparam logic [11:0] C_LOAD_GPF      = 12'd21;
+  localparam logic [11:0] C_STORE_GPF     = 12'd23;
+  localparam logic [11:0] C_ALL_DISALLOW  = 12'd256;
+  localparam logic [11:0] C_DDT_ACCESS    = 12'd257;
+  localparam logic [11:0] C_DDT_INVALID   = 12'd258;
+  localparam logic [11:0] C_DDT_MISCONF   = 12'd259;
+  localparam logic [11:0] C_TTYP_DISALLOW = 12'd260;
+  localparam logic [11:0] C_MSI_ACCESS    = 12'd261;
+  localparam logic [11:0] C_MSI_INVALID   = 12'd262;
+  localparam logic [11:0] C_MSI_MISCONF   = 12'd263;
+  localparam logic [11:0] C_PDT_ACCESS    = 12'd265;
+  localparam logic [11:0] C_PDT_INVALID   = 12'd266;
+  localparam logic [11:0] C_PDT_MISCONF   = 12'd267;
+  localparam logic [11:0] C_DDT_CORRUPT   = 12'd268;
+  localparam logic [11:0] C_PDT_CORRUPT   = 12'd269;
+  localparam logic [11:0] C_MSI_CORRUPT   = 12'd270;
+  localparam logic [11:0] C_PT_CORRUPT    = 12'd274;
+
+  // ---- Memory port operations ----
+  localparam logic [1:0] MOP_READ  = 2'd0;
+  localparam logic [1:0] MOP_WRITE = 2'd1;
+  localparam logic [1:0] MOP_AMOOR = 2'd2;
+
+  // ---- Planted bugs (see mutants.tsv; 0 = none) ----
+  localparam logic [7:0] M_NONE                 = 8'd0;
+  localparam logic [7:0] M_DDTP_MODE_WARL       = 8'd1;
+  localparam logic [7:0] M_DDI_BASE_SPLIT       = 8'd2;
+  localparam logic [7:0] M_L1_INDEX_OFF_BY_ONE  = 8'd3;
+  localparam logic [7:0] M_SUPERPAGE_MISALIGN   = 8'd4;
+  localparam logic [7:0] M_SUPERPAGE_PA_MERGE   = 8'd5;
+  localparam logic [7:0] M_SUM_IGNORED          = 8'd6;
+  localparam logic [7:0] M_GSTAGE_U_IGNORED     = 8'd7;
+  localparam logic [7:0] M_WRITE_CHECKS_R       = 8'd8;
+  localparam logic [7:0] M_XWR_010_ALLOWED      = 8'd9;
+  localparam logic [7:0] M_D_BIT_IGNORED        = 8'd10;
+  localparam logic [7:0] M_HWAD_D_ON_READ       = 8'd11;
+  localparam logic [7:0] M_SIGN_EXT_UNCHECKED   = 8'd12;
+  localparam logic [7:0] M_GPA_WIDTH_UNCHECKED  = 8'd13;
+  localparam logic [7:0] M_CAUSE_MISCONF_OVER_V = 8'd14;
+  localparam logic [7:0] M_FQ_TTYP_SHIFTED      = 8'd15;
+  localparam logic [7:0] M_IOTVAL2_IMPLICIT_BIT = 8'd16;
+  localparam logic [7:0] M_INVAL_VMA_SUPERPAGE  = 8'd17;
+  localparam logic [7:0] M_INVAL_GVMA_BARE_ONLY = 8'd18;
+  localparam logic [7:0] M_IOFENCE_EARLY        = 8'd19;
+  localparam logic [7:0] M_CQH_NO_WRAP          = 8'd20;
+  localparam logic [7:0] M_FQ_FULL_NO_WRAP   = 8'd21;
+  localparam logic [7:0] M_CQCSR_RW1C_AS_RW     = 8'd22;
+  localparam logic [7:0] M_FIP_WITHOUT_FIE      = 8'd23;
+  localparam logic [7:0] M_DDTC_INVAL_LAST      = 8'd24;
+  localparam logic [7:0] M_IOTLB_PSCID_IGNORED  = 8'd25;
+  localparam logic [7:0] M_PD17_ROOT_INDEX      = 8'd26;
+  localparam logic [7:0] M_MSI_MASK_IGNORED     = 8'd27;
+  localparam logic [7:0] M_DTF_IGNORED          = 8'd28;
+
+endpackage
+/* verilator lint_on UNUSEDPARAM */

@@ -1,0 +1,297 @@
+// iommu_regfile: the memory-mapped register page (spec: iommu_registers.adoc).
+// Registers are little-endian; 4- and 8-byte accesses; an 8-byte access acts on two 32-bit
+// words. Absent optional registers (pq*, HPM, debug, qosid, msi_cfg_tbl with IGS=WSI) read 0
+// and ignore writes. The queue and translation engines report events through *_set/_inc pulses.
+module iommu_regfile
+  import iommu_pkg::*;
+#(
+  parameter logic [63:0] CAPS = 64'h0,
+  parameter int unsigned PAS = 56
+) (
+  input  logic        clk,
+  input  logic        rst_n,
+  input  logic [7:0]  mutant,
+  // register port
+  input  logic        req_valid,
+  input  logic        req_write,
+  input  logic [11:0] req_offset,
+  input  logic        req_size8,
+  input  logic [63:0] req_wdata,
+  output logic        rsp_valid,
+  output logic [63:0] rsp_rdata,
+  // configuration to the engines
+  output logic [3:0]  ddtp_mode,
+  output logic [43:0] ddtp_ppn,
+  output logic        ddtp_written,   // pulse: ddtp was written (caches are flushed)
+  output logic [4:0]  cq_log2m1,
+  output logic [43:0] cq_ppn,
+  output logic [31:0] cqh,
+  output logic [31:0] cqt,
+  output logic        cq_on,
+  output logic        cq_stalled,     // cqmf or cmd_ill or cmd_to: the CQ does not advance
+  output logic [4:0]  fq_log2m1,
+  output logic [43:0] fq_ppn,
+  output logic [31:0] fqh,
+  output logic [31:0] fqt,
+  output logic        fq_on,
+  output logic        fq_err,         // fqmf or fqof: new records are dropped
+  // events from the engines
+  input  logic        cq_head_inc,
+  input  logic        cq_set_ill,
+  input  logic        cq_set_mf,
+  input  logic        cq_set_fwip,
+  input  logic        fq_tail_inc,
+  input  logic        fq_set_of,
+  input  logic        fq_set_mf,
+  // interrupt wires (WSI: ipsr bit drives the line icvec selects)
+  output logic [15:0] irq
+);
+
+  // ---- state ----
+  logic [63:0] ddtp_q;
+  logic [63:0] cqb_q, fqb_q;
+  logic [31:0] cqh_q, cqt_q, fqh_q, fqt_q;
+  logic        cqen_q, cie_q, fqen_q, fie_q;
+  logic        cqmf_q, cmd_to_q, cmd_ill_q, fwip_q;
+  logic        fqmf_q, fqof_q;
+  logic        cip_q, fip_q, pmip_q, pip_q;
+  logic [15:0] icvec_q;
+
+  // PPN fields are WARL: only bits below PAS are implemented (ppn is PAS-12 bits wide).
+  localparam logic [43:0] PPN_MASK = 44'((45'd1 << (PAS - 12)) - 45'd1);
+  localparam logic [63:0] BASE_MASK = {10'd0, PPN_MASK, 10'd0};
+
+  function automatic logic [31:0] idx_mask(input logic [4:0] log2m1);
+    idx_mask = 32'hFFFF_FFFF >> (5'd31 - log2m1);
+  endfunction
+
+  // ---- word-level write decode ----
+  logic        wr;
+  assign wr = req_valid & req_write;
+  function automatic logic hit(input logic [11:0] a, input logic [11:0] off, input logic s8);
+    hit = (off == a) | (s8 & ((off + 12'd4) == a));
+  endfunction
+  function automatic logic [31:0] wd(input logic [11:0] a, input logic [11:0] off,
+                                     input logic [63:0] d);
+    wd = (off == a) ? d[31:0] : d[63:32];
+  endfunction
+
+  logic        w_ddtp_lo, w_ddtp_hi, w_cqb_lo, w_cqb_hi, w_fqb_lo, w_fqb_hi;
+  logic        w_cqt, w_fqh, w_cqcsr, w_fqcsr, w_ipsr, w_icvec;
+  assign w_ddtp_lo = wr & hit(R_DDTP, req_offset, req_size8);
+  assign w_ddtp_hi = wr & hit(R_DDTP + 12'd4, req_offset, req_size8);
+  assign w_cqb_lo  = wr & hit(R_CQB, req_offset, req_size8);
+  assign w_cqb_hi  = wr & hit(R_CQB + 12'd4, req_offset, req_size8);
+  assign w_fqb_lo  = wr & hit(R_FQB, req_offset, req_size8);
+  assign w_fqb_hi  = wr & hit(R_FQB + 12'd4, req_offset, req_size8);
+  assign w_cqt     = wr & hit(R_CQT, req_offset, req_size8);
+  assign w_fqh     = wr & hit(R_FQH, req_offset, req_size8);
+  assign w_cqcsr   = wr & hit(R_CQCSR, req_offset, req_size8);
+  assign w_fqcsr   = wr & hit(R_FQCSR, req_offset, req_size8);
+  assign w_ipsr    = wr & hit(R_IPSR, req_offset, req_size8);
+  assign w_icvec   = wr & hit(R_ICVEC, req_offset, req_size8);
+
+  logic [31:0] d_ddtp_lo, d_ddtp_hi, d_cqb_lo, d_cqb_hi, d_fqb_lo, d_fqb_hi;
+  logic [31:0] d_cqt, d_fqh, d_cqcsr, d_fqcsr, d_ipsr, d_icvec;
+  assign d_ddtp_lo = wd(R_DDTP, req_offset, req_wdata);
+  assign d_ddtp_hi = wd(R_DDTP + 12'd4, req_offset, req_wdata);
+  assign d_cqb_lo  = wd(R_CQB, req_offset, req_wdata);
+  assign d_cqb_hi  = wd(R_CQB + 12'd4, req_offset, req_wdata);
+  assign d_fqb_lo  = wd(R_FQB, req_offset, req_wdata);
+  assign d_fqb_hi  = wd(R_FQB + 12'd4, req_offset, req_wdata);
+  assign d_cqt     = wd(R_CQT, req_offset, req_wdata);
+  assign d_fqh     = wd(R_FQH, req_offset, req_wdata);
+  assign d_cqcsr   = wd(R_CQCSR, req_offset, req_wdata);
+  assign d_fqcsr   = wd(R_FQCSR, req_offset, req_wdata);
+  assign d_ipsr    = wd(R_IPSR, req_offset, req_wdata);
+  assign d_icvec   = wd(R_ICVEC, req_offset, req_wdata);
+
+  // ddtp.iommu_mode is WARL: Off, Bare, 1LVL, 2LVL, 3LVL are supported; any other value
+  // (reserved 5..13, custom 14..15) leaves the field unchanged.
+  logic mode_legal;
+  always_comb begin
+    if (mutant == M_DDTP_MODE_WARL) mode_legal = (d_ddtp_lo[3] == 1'b0);   // BUG: 5..7 stick
+    else                            mode_legal = (d_ddtp_lo[3:0] <= MODE_3LVL);
+  end
+
+  logic [63:0] ddtp_new;
+  always_comb begin
+    ddtp_new = ddtp_q;
+    if (w_ddtp_lo) begin
+      ddtp_new[31:10] = d_ddtp_lo[31:10];
+      if (mode_legal) ddtp_new[3:0] = d_ddtp_lo[3:0];
+    end
+    if (w_ddtp_hi) ddtp_new[63:32] = d_ddtp_hi;
+    ddtp_new = ddtp_new & {10'd0, PPN_MASK, 6'd0, 4'hF};  // busy and reserved bits read 0
+  end
+
+  logic [31:0] cq_mask, fq_mask;
+  assign cq_mask = idx_mask(cqb_q[4:0]);
+  assign fq_mask = idx_mask(fqb_q[4:0]);
+
+  // The condition that (re)sets each ipsr bit (spec: ipsr fields; a bit cleared while its
+  // condition still holds is set again).
+  logic cip_cond, fip_cond;
+  assign cip_cond = cie_q & (fwip_q | cmd_ill_q | cmd_to_q | cqmf_q);
+  always_comb begin
+    if (mutant == M_FIP_WITHOUT_FIE) fip_cond = fqof_q | fqmf_q | fq_tail_inc;   // BUG: no fie
+    else                             fip_cond = fie_q & (fqof_q | fqmf_q | fq_tail_inc);
+  end
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      ddtp_q <= 64'd0;              // iommu_mode resets to Off
+      cqb_q <= 64'd0; fqb_q <= 64'd0;
+      cqh_q <= 32'd0; cqt_q <= 32'd0; fqh_q <= 32'd0; fqt_q <= 32'd0;
+      cqen_q <= 1'b0; cie_q <= 1'b0; fqen_q <= 1'b0; fie_q <= 1'b0;
+      cqmf_q <= 1'b0; cmd_to_q <= 1'b0; cmd_ill_q <= 1'b0; fwip_q <= 1'b0;
+      fqmf_q <= 1'b0; fqof_q <= 1'b0;
+      cip_q <= 1'b0; fip_q <= 1'b0; pmip_q <= 1'b0; pip_q <= 1'b0;
+      icvec_q <= 16'd0;
+    end else begin
+      ddtp_q <= ddtp_new;
+      // Queue bases: writes while the queue is on are ignored; a base write zeroes the
+      // software-owned index (spec: bits 31:LOG2SZ read 0, low bits UNSPECIFIED).
+      if (!cqen_q && (w_cqb_lo || w_cqb_hi)) begin
+        if (w_cqb_lo) cqb_q[31:0]  <= d_cqb_lo & BASE_MASK[31:0] | {27'd0, d_cqb_lo[4:0]};
+        if (w_cqb_hi) cqb_q[63:32] <= d_cqb_hi & BASE_MASK[63:32];
+        cqt_q <= 32'd0;
+      end else if (w_cqt) begin
+        cqt_q <= d_cqt & cq_mask;
+      end
+      if (!fqen_q && (w_fqb_lo || w_fqb_hi)) begin
+        if (w_fqb_lo) fqb_q[31:0]  <= d_fqb_lo & BASE_MASK[31:0] | {27'd0, d_fqb_lo[4:0]};
+        if (w_fqb_hi) fqb_q[63:32] <= d_fqb_hi & BASE_MASK[63:32];
+        fqh_q <= 32'd0;
+      end else if (w_fqh) begin
+        fqh_q <= d_fqh & fq_mask;
+      end
+
+      // cqcsr
+      if (w_cqcsr) begin
+        cqen_q <= d_cqcsr[0];
+        cie_q  <= d_cqcsr[1];
+      end
+      if (w_cqcsr && d_cqcsr[0] && !cqen_q) begin
+        // cqen 0->1: cqh and the error/fence bits are cleared
+        cqh_q <= 32'd0;
+        cqmf_q <= 1'b0; cmd_to_q <= 1'b0; cmd_ill_q <= 1'b0; fwip_q <= 1'b0;
+      end else begin
+        if (cq_head_inc) begin
+          if (mutant == M_CQH_NO_WRAP) cqh_q <= cqh_q + 32'd1;            // BUG: no wrap
+          else                         cqh_q <= (cqh_q + 32'd1) & cq_mask;
+        end
+        if (w_cqcsr && mutant == M_CQCSR_RW1C_AS_RW) begin
+          // BUG: the error bits are written like RW bits
+          cqmf_q <= d_cqcsr[8]; cmd_to_q <= d_cqcsr[9];
+          cmd_ill_q <= d_cqcsr[10]; fwip_q <= d_cqcsr[11];
+        end else if (w_cqcsr) begin
+          if (d_cqcsr[8])  cqmf_q    <= 1'b0;
+          if (d_cqcsr[9])  cmd_to_q  <= 1'b0;
+          if (d_cqcsr[10]) cmd_ill_q <= 1'b0;
+          if (d_cqcsr[11]) fwip_q    <= 1'b0;
+        end
+        if (cq_set_mf)   cqmf_q    <= 1'b1;
+        if (cq_set_ill)  cmd_ill_q <= 1'b1;
+        if (cq_set_fwip) fwip_q    <= 1'b1;
+      end
+
+      // fqcsr
+      if (w_fqcsr) begin
+        fqen_q <= d_fqcsr[0];
+        fie_q  <= d_fqcsr[1];
+      end
+      if (w_fqcsr && d_fqcsr[0] && !fqen_q) begin
+        // fqen 0->1: fqt, fqof and fqmf are cleared
+        fqt_q <= 32'd0;
+        fqmf_q <= 1'b0; fqof_q <= 1'b0;
+      end else begin
+        if (fq_tail_inc) fqt_q <= (fqt_q + 32'd1) & fq_mask;
+        if (w_fqcsr) begin
+          if (d_fqcsr[8]) fqmf_q <= 1'b0;
+          if (d_fqcsr[9]) fqof_q <= 1'b0;
+        end
+        if (fq_set_mf) fqmf_q <= 1'b1;
+        if (fq_set_of) fqof_q <= 1'b1;
+      end
+
+      // ipsr: RW1C; set again while the condition holds
+      cip_q  <= (cip_q  & ~(w_ipsr & d_ipsr[0])) | cip_cond;
+      fip_q  <= (fip_q  & ~(w_ipsr & d_ipsr[1])) | fip_cond;
+      pmip_q <= pmip_q & ~(w_ipsr & d_ipsr[2]);    // no HPM: never set
+      pip_q  <= pip_q  & ~(w_ipsr & d_ipsr[3]);    // no ATS/PRI: never set
+
+      if (w_icvec) icvec_q <= d_icvec[15:0];
+    end
+  end
+
+  // ---- reads ----
+  function automatic logic [31:0] rd32(input logic [11:0] a);
+    case (a)
+      12'd0:   rd32 = CAPS[31:0];
+      12'd4:   rd32 = CAPS[63:32];
+      12'd8:   rd32 = {29'd0, 1'b0 /*GXL*/, 1'b1 /*WSI*/, 1'b0 /*BE*/};
+      12'd16:  rd32 = ddtp_q[31:0];
+      12'd20:  rd32 = ddtp_q[63:32];
+      12'd24:  rd32 = cqb_q[31:0];
+      12'd28:  rd32 = cqb_q[63:32];
+      12'd32:  rd32 = cqh_q;
+      12'd36:  rd32 = cqt_q;
+      12'd40:  rd32 = fqb_q[31:0];
+      12'd44:  rd32 = fqb_q[63:32];
+      12'd48:  rd32 = fqh_q;
+      12'd52:  rd32 = fqt_q;
+      12'd72:  rd32 = {14'd0, 1'b0 /*busy*/, cqen_q /*cqon*/, 4'd0,
+                       fwip_q, cmd_ill_q, cmd_to_q, cqmf_q, 6'd0, cie_q, cqen_q};
+      12'd76:  rd32 = {14'd0, 1'b0 /*busy*/, fqen_q /*fqon*/, 6'd0,
+                       fqof_q, fqmf_q, 6'd0, fie_q, fqen_q};
+      12'd84:  rd32 = {28'd0, pip_q, pmip_q, fip_q, cip_q};
+      12'd760: rd32 = {16'd0, icvec_q};
+      default: rd32 = 32'd0;
+    endcase
+  endfunction
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      rsp_valid <= 1'b0;
+      rsp_rdata <= 64'd0;
+    end else begin
+      rsp_valid <= req_valid;
+      if (req_valid && !req_write)
+        rsp_rdata <= req_size8 ? {rd32(req_offset + 12'd4), rd32(req_offset)}
+                               : {32'd0, rd32(req_offset)};
+      else
+        rsp_rdata <= 64'd0;
+    end
+  end
+
+  // ---- outputs ----
+  assign ddtp_mode    = ddtp_q[3:0];
+  assign ddtp_ppn     = ddtp_q[53:10];
+  assign ddtp_written = w_ddtp_lo | w_ddtp_hi;
+  assign cq_log2m1    = cqb_q[4:0];
+  assign cq_ppn       = cqb_q[53:10];
+  assign cqh          = cqh_q;
+  assign cqt          = cqt_q;
+  assign cq_on        = cqen_q;
+  assign cq_stalled   = cqmf_q | cmd_ill_q | cmd_to_q;
+  assign fq_log2m1    = fqb_q[4:0];
+  assign fq_ppn       = fqb_q[53:10];
+  assign fqh          = fqh_q;
+  assign fqt          = fqt_q;
+  assign fq_on        = fqen_q;
+  assign fq_err       = fqmf_q | fqof_q;
+
+  always_comb begin
+    irq = 16'd0;
+    irq[icvec_q[3:0]]   = irq[icvec_q[3:0]]   | cip_q;
+    irq[icvec_q[7:4]]   = irq[icvec_q[7:4]]   | fip_q;
+    irq[icvec_q[11:8]]  = irq[icvec_q[11:8]]  | pmip_q;
+    irq[icvec_q[15:12]] = irq[icvec_q[15:12]] | pip_q;
+  end
+
+
+  logic unused;
+  assign unused = ^{d_ddtp_lo[9:4], d_cqcsr[31:12], d_cqcsr[7:2], d_fqcsr[31:10], d_fqcsr[7:2],
+                    d_ipsr[31:4], d_icvec[31:16]};
+endmodule

@@ -1,0 +1,193 @@
+// lockstep_iommu: top of the default DUT (native co-simulation ports, see README.md).
+module lockstep_iommu
+  import iommu_pkg::*;
+#(
+  parameter bit CAP_SV39   = 1'b1,
+  parameter bit CAP_SV48   = 1'b1,
+  parameter bit CAP_SV39X4 = 1'b1,
+  parameter bit CAP_SV48X4 = 1'b1,
+  parameter bit MSI_FLAT   = 1'b1,
+  parameter bit AMO_HWAD   = 1'b1,
+  parameter bit CAP_PD8    = 1'b1,
+  parameter bit CAP_PD17   = 1'b1,
+  parameter bit CAP_PD20   = 1'b1,
+  parameter int unsigned PAS = 56,
+  parameter int TLB_N = 8,        // IOTLB entries
+  parameter int DDTC_N = 4        // DDT cache entries
+) (
+  input  logic        clk,
+  input  logic        rst_n,
+  input  logic [7:0]  mutant,
+  input  logic        reg_req_valid,
+  output logic        reg_req_ready,
+  input  logic        reg_req_write,
+  input  logic [11:0] reg_req_offset,
+  input  logic        reg_req_size8,
+  input  logic [63:0] reg_req_wdata,
+  output logic        reg_rsp_valid,
+  output logic [63:0] reg_rsp_rdata,
+  input  logic        tr_req_valid,
+  output logic        tr_req_ready,
+  input  logic [15:0] tr_req_tag,
+  input  logic [23:0] tr_req_did,
+  input  logic        tr_req_pv,
+  input  logic [19:0] tr_req_pid,
+  input  logic [63:0] tr_req_iova,
+  input  logic [5:0]  tr_req_ttyp,
+  input  logic        tr_req_priv,
+  input  logic        tr_req_nw,
+  input  logic        tr_req_exe,
+  output logic        tr_cpl_valid,
+  input  logic        tr_cpl_ready,
+  output logic [15:0] tr_cpl_tag,
+  output logic [1:0]  tr_cpl_status,
+  output logic [11:0] tr_cpl_cause,
+  output logic [63:0] tr_cpl_pa,
+  output logic        tr_cpl_r,
+  output logic        tr_cpl_w,
+  output logic        tr_cpl_x,
+  output logic        tr_cpl_u,
+  output logic        tr_cpl_g,
+  output logic [1:0]  tr_cpl_pbmt,
+  output logic        tr_cpl_s,
+  output logic        mem_req_valid,
+  input  logic        mem_req_ready,
+  output logic [1:0]  mem_req_op,
+  output logic [63:0] mem_req_addr,
+  output logic [63:0] mem_req_wdata,
+  output logic [7:0]  mem_req_wstrb,
+  input  logic        mem_rsp_valid,
+  input  logic [63:0] mem_rsp_rdata,
+  input  logic [1:0]  mem_rsp_err,
+  output logic [15:0] irq,
+  output logic        idle
+);
+
+  // capabilities (spec: capabilities register): version 1.0, IGS = WSI, no ATS/HPM/DBG.
+  localparam logic [63:0] CAPS =
+      64'h10
+    | (64'(CAP_SV39)   << 9)  | (64'(CAP_SV48)   << 10)
+    | (64'(CAP_SV39X4) << 17) | (64'(CAP_SV48X4) << 18)
+    | (64'(MSI_FLAT)   << 22) | (64'(AMO_HWAD)   << 24)
+    | (64'd1 << 28)                         // IGS = WSI
+    | (64'(PAS) << 32)
+    | (64'(CAP_PD8) << 38) | (64'(CAP_PD17) << 39) | (64'(CAP_PD20) << 40);
+
+  logic [3:0]  ddtp_mode;
+  logic [43:0] ddtp_ppn;
+  logic        ddtp_written;
+  logic [4:0]  cq_log2m1, fq_log2m1;
+  logic [43:0] cq_ppn, fq_ppn;
+  logic [31:0] cqh, cqt, fqh, fqt;
+  logic        cq_on, cq_stalled, fq_on, fq_err;
+  logic        cq_head_inc, cq_set_ill, cq_set_mf, cq_set_fwip;
+  logic        fq_tail_inc, fq_set_of, fq_set_mf;
+
+  assign reg_req_ready = 1'b1;
+
+  // ---------------- register file ----------------
+  iommu_regfile #(.CAPS(CAPS), .PAS(PAS)) u_regs (
+    .clk, .rst_n, .mutant,
+    .req_valid(reg_req_valid), .req_write(reg_req_write), .req_offset(reg_req_offset),
+    .req_size8(reg_req_size8), .req_wdata(reg_req_wdata),
+    .rsp_valid(reg_rsp_valid), .rsp_rdata(reg_rsp_rdata),
+    .ddtp_mode, .ddtp_ppn, .ddtp_written,
+    .cq_log2m1, .cq_ppn, .cqh, .cqt, .cq_on, .cq_stalled,
+    .fq_log2m1, .fq_ppn, .fqh, .fqt, .fq_on, .fq_err,
+    .cq_head_inc, .cq_set_ill, .cq_set_mf, .cq_set_fwip,
+    .fq_tail_inc, .fq_set_of, .fq_set_mf,
+    .irq
+  );
+
+  // ---------------- memory arbiter: 0 translation, 1 fault queue, 2 command queue --------
+  logic [2:0]  c_req_valid, c_req_ready, c_rsp_valid;
+  logic [1:0]  c_req_op    [3];
+  logic [63:0] c_req_addr  [3];
+  logic [63:0] c_req_wdata [3];
+  logic [7:0]  c_req_wstrb [3];
+  logic [63:0] c_rsp_rdata;
+  logic [1:0]  c_rsp_err;
+  logic        arb_busy;
+
+  iommu_mem_arb #(.N(3)) u_arb (
+    .clk, .rst_n,
+    .c_req_valid, .c_req_ready, .c_req_op, .c_req_addr, .c_req_wdata, .c_req_wstrb,
+    .c_rsp_valid, .c_rsp_rdata, .c_rsp_err,
+    .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_wstrb,
+    .mem_rsp_valid, .mem_rsp_rdata, .mem_rsp_err, .busy(arb_busy)
+  );
+
+  // ---------------- translation ----------------
+  logic        rec_valid, rec_ready, rec_pv, rec_priv;
+  logic [11:0] rec_cause;
+  logic [5:0]  rec_ttyp;
+  logic [23:0] rec_did;
+  logic [19:0] rec_pid;
+  logic [63:0] rec_iotval, rec_iotval2;
+  logic        tlb_inv, tlb_gvma, tlb_av, tlb_pscv, tlb_gv, ddt_inv, ddt_dv;
+  logic [19:0] tlb_pscid;
+  logic [15:0] tlb_gscid;
+  logic [51:0] tlb_vpn;
+  logic [23:0] ddt_did;
+  logic        xl_busy, fq_busy, cq_busy;
+
+  iommu_xlate #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .CAP_SV39(CAP_SV39),
+                .CAP_SV48(CAP_SV48), .CAP_SV39X4(CAP_SV39X4), .CAP_SV48X4(CAP_SV48X4),
+                .CAP_PD8(CAP_PD8), .CAP_PD17(CAP_PD17), .CAP_PD20(CAP_PD20), .PAS(PAS),
+                .TLB_N(TLB_N), .DDTC_N(DDTC_N))
+  u_xlate (
+    .clk, .rst_n, .mutant, .ddtp_mode, .ddtp_ppn, .ddtp_written,
+    .req_valid(tr_req_valid), .req_ready(tr_req_ready), .req_tag(tr_req_tag),
+    .req_did(tr_req_did), .req_pv(tr_req_pv), .req_pid(tr_req_pid), .req_iova(tr_req_iova),
+    .req_ttyp(tr_req_ttyp), .req_priv(tr_req_priv),
+    .cpl_valid(tr_cpl_valid), .cpl_ready(tr_cpl_ready), .cpl_tag(tr_cpl_tag),
+    .cpl_status(tr_cpl_status), .cpl_cause(tr_cpl_cause), .cpl_pa(tr_cpl_pa),
+    .rec_valid, .rec_ready, .rec_cause, .rec_ttyp, .rec_did, .rec_pv, .rec_pid, .rec_priv,
+    .rec_iotval, .rec_iotval2,
+    .tlb_inv, .tlb_gvma, .tlb_av, .tlb_pscv, .tlb_gv, .tlb_pscid, .tlb_gscid, .tlb_vpn,
+    .ddt_inv, .ddt_dv, .ddt_did,
+    .m_req_valid(c_req_valid[0]), .m_req_ready(c_req_ready[0]), .m_req_op(c_req_op[0]),
+    .m_req_addr(c_req_addr[0]), .m_req_wdata(c_req_wdata[0]),
+    .m_rsp_valid(c_rsp_valid[0]), .m_rsp_rdata(c_rsp_rdata), .m_rsp_err(c_rsp_err),
+    .busy(xl_busy)
+  );
+  assign c_req_wstrb[0] = 8'hFF;
+
+  // ATS is not supported: no permissions, global, PBMT or range size to report.
+  assign {tr_cpl_r, tr_cpl_w, tr_cpl_x, tr_cpl_u, tr_cpl_g, tr_cpl_s} = '0;
+  assign tr_cpl_pbmt = 2'd0;
+
+  // ---------------- fault queue ----------------
+  iommu_fault_queue u_fq (
+    .clk, .rst_n, .mutant,
+    .rec_valid, .rec_ready, .rec_cause, .rec_ttyp, .rec_did, .rec_pv, .rec_pid, .rec_priv,
+    .rec_iotval, .rec_iotval2,
+    .fq_on, .fq_err, .fq_log2m1, .fq_ppn, .fqh, .fqt,
+    .tail_inc(fq_tail_inc), .set_of(fq_set_of), .set_mf(fq_set_mf),
+    .m_req_valid(c_req_valid[1]), .m_req_ready(c_req_ready[1]), .m_req_addr(c_req_addr[1]),
+    .m_req_wdata(c_req_wdata[1]), .m_rsp_valid(c_rsp_valid[1]), .m_rsp_err(c_rsp_err),
+    .busy(fq_busy)
+  );
+  assign c_req_op[1] = MOP_WRITE;
+  assign c_req_wstrb[1] = 8'hFF;
+
+  // ---------------- command queue ----------------
+  iommu_cmd_queue u_cq (
+    .clk, .rst_n, .mutant,
+    .cq_on, .cq_stalled, .cq_log2m1, .cq_ppn, .cqh, .cqt, .ddtp_mode,
+    .xlate_idle(!xl_busy && !tr_req_valid),
+    .head_inc(cq_head_inc), .set_ill(cq_set_ill), .set_mf(cq_set_mf), .set_fwip(cq_set_fwip),
+    .tlb_inv, .tlb_gvma, .tlb_av, .tlb_pscv, .tlb_gv, .tlb_pscid, .tlb_gscid, .tlb_vpn,
+    .ddt_inv, .ddt_dv, .ddt_did,
+    .m_req_valid(c_req_valid[2]), .m_req_ready(c_req_ready[2]), .m_req_op(c_req_op[2]),
+    .m_req_addr(c_req_addr[2]), .m_req_wdata(c_req_wdata[2]), .m_req_wstrb(c_req_wstrb[2]),
+    .m_rsp_valid(c_rsp_valid[2]), .m_rsp_rdata(c_rsp_rdata), .m_rsp_err(c_rsp_err),
+    .busy(cq_busy)
+  );
+
+  assign idle = !xl_busy && !fq_busy && !cq_busy && !arb_busy && !tr_req_valid &&
+                !tr_cpl_valid;
+
+  logic unused;
+  assign unused = ^{cq_log2m1 & 5'd0, tr_req_nw, tr_req_exe};
+endmodule

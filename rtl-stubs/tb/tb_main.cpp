@@ -1,0 +1,721 @@
+// Self-test of the rtl-stubs IOMMU: directed checks derived from the RISC-V IOMMU spec, with a
+// sparse memory model serving the memory port. Usage: Vlockstep_iommu [+mutant=N] [+quiet]
+// Exit code 0 when every check passes.
+#include "Vlockstep_iommu.h"
+#include "verilated.h"
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+static Vlockstep_iommu *top;
+static uint64_t now = 0;
+static std::map<uint64_t, uint64_t> mem;        // 8-byte words
+static std::map<uint64_t, int> mem_err;         // injected errors per word
+static int latency = 3;
+static bool quiet = false;
+static int failures = 0, checks = 0;
+static std::string cur_test;
+
+struct Pending { uint64_t due, addr, wdata; int op, strb; };
+static std::deque<Pending> pend;
+struct MemWrite { uint64_t addr, data; int strb, op; };
+static std::vector<MemWrite> writes;
+struct Cpl { int tag, status, cause; uint64_t pa; bool got; };
+static Cpl last_cpl;
+static bool reg_rsp_got;
+static uint64_t reg_rsp_data;
+
+static uint64_t rd64(uint64_t a) { auto it = mem.find(a & ~7ull); return it == mem.end() ? 0 : it->second; }
+static void wr64(uint64_t a, uint64_t v) { mem[a & ~7ull] = v; }
+static uint32_t rd32m(uint64_t a) { uint64_t w = rd64(a); return (a & 4) ? (uint32_t)(w >> 32) : (uint32_t)w; }
+
+static void check(bool ok, const char *what, uint64_t got = 0, uint64_t exp = 0) {
+  checks++;
+  if (!ok) {
+    failures++;
+    if (!quiet) printf("  FAIL [%s] %s: got 0x%llx expected 0x%llx\n", cur_test.c_str(), what,
+                       (unsigned long long)got, (unsigned long long)exp);
+  }
+}
+#define CHECK_EQ(what, got, exp) check((uint64_t)(got) == (uint64_t)(exp), what, got, exp)
+
+static void cycle() {
+  top->mem_rsp_valid = 0;
+  top->mem_rsp_err = 0;
+  if (!pend.empty() && pend.front().due <= now) {
+    Pending p = pend.front(); pend.pop_front();
+    int e = mem_err.count(p.addr) ? mem_err[p.addr] : 0;
+    uint64_t old = rd64(p.addr);
+    top->mem_rsp_valid = 1;
+    top->mem_rsp_err = e;
+    top->mem_rsp_rdata = e ? 0 : old;
+    if (!e && p.op == 1) {
+      uint64_t m = 0;
+      for (int i = 0; i < 8; i++) if (p.strb >> i & 1) m |= 0xffull << (8 * i);
+      wr64(p.addr, (old & ~m) | (p.wdata & m));
+      writes.push_back({p.addr, p.wdata, p.strb, 1});
+    } else if (!e && p.op == 2) {
+      wr64(p.addr, old | p.wdata);
+      writes.push_back({p.addr, old | p.wdata, 0xff, 2});
+    }
+  }
+  top->mem_req_ready = 1;
+  top->tr_cpl_ready = 1;
+  top->eval();
+  bool acc = top->mem_req_valid;
+  Pending np{now + (uint64_t)latency, top->mem_req_addr, top->mem_req_wdata, top->mem_req_op,
+             top->mem_req_wstrb};
+  if (top->tr_cpl_valid) {
+    last_cpl = {top->tr_cpl_tag, top->tr_cpl_status, top->tr_cpl_cause, top->tr_cpl_pa, true};
+  }
+  if (top->reg_rsp_valid) { reg_rsp_got = true; reg_rsp_data = top->reg_rsp_rdata; }
+  top->clk = 1; top->eval();
+  top->clk = 0; top->eval();
+  now++;
+  if (acc) pend.push_back(np);
+}
+
+static void run_idle(int extra = 4) {
+  int n = 0, quietc = 0;
+  while (n++ < 20000) {
+    cycle();
+    top->reg_req_valid = 0;
+    if (top->idle && pend.empty()) { if (++quietc >= extra) return; } else quietc = 0;
+  }
+  check(false, "DUT did not become idle");
+}
+
+static uint64_t reg_access(bool w, int off, bool s8, uint64_t d) {
+  top->reg_req_valid = 1; top->reg_req_write = w; top->reg_req_offset = off;
+  top->reg_req_size8 = s8; top->reg_req_wdata = d;
+  reg_rsp_got = false;
+  cycle();
+  top->reg_req_valid = 0;
+  for (int i = 0; i < 100 && !reg_rsp_got; i++) cycle();
+  check(reg_rsp_got, "register response");
+  return reg_rsp_data;
+}
+static uint64_t rr8(int off) { return reg_access(false, off, true, 0); }
+static uint32_t rr4(int off) { return (uint32_t)reg_access(false, off, false, 0); }
+static void wr8(int off, uint64_t v) { reg_access(true, off, true, v); run_idle(2); }
+static void wr4(int off, uint32_t v) { reg_access(true, off, false, v); run_idle(2); }
+
+// Translation request; returns the completion.
+static Cpl xlate(uint32_t did, uint64_t iova, int ttyp, bool pv = false, uint32_t pid = 0,
+                 bool priv = false) {
+  static int tag = 0;
+  tag = (tag + 1) & 0xffff;
+  top->tr_req_valid = 1; top->tr_req_tag = tag; top->tr_req_did = did; top->tr_req_pv = pv;
+  top->tr_req_pid = pid; top->tr_req_iova = iova; top->tr_req_ttyp = ttyp; top->tr_req_priv = priv;
+  top->tr_req_nw = 0; top->tr_req_exe = 0;
+  last_cpl.got = false;
+  int n = 0;
+  // hold valid until accepted
+  while (n++ < 10000) {
+    top->eval();
+    bool rdy = top->tr_req_ready;
+    cycle();
+    if (rdy) break;
+  }
+  top->tr_req_valid = 0;
+  while (!last_cpl.got && n++ < 20000) cycle();
+  check(last_cpl.got, "translation completion");
+  CHECK_EQ("completion tag", last_cpl.tag, tag);
+  run_idle();
+  return last_cpl;
+}
+
+// ---------------- structures in memory ----------------
+static uint64_t bump = 0x00200000;
+static uint64_t alloc_page(uint64_t align = 0x1000) {
+  bump = (bump + align - 1) & ~(align - 1);
+  uint64_t p = bump; bump += align; return p;
+}
+enum { V = 1, R = 2, W = 4, X = 8, U = 16, G = 32, A = 64, D = 128 };
+static uint64_t pte(uint64_t pa, uint64_t flags) { return ((pa >> 12) << 10) | flags; }
+
+// Sv39/Sv48 (levels 3/4) or x4 (gstage: root index 11 bits) mapping of one page of `lvl`.
+static void map(uint64_t root, int levels, bool x4, uint64_t va, uint64_t pa, int lvl,
+                uint64_t flags) {
+  uint64_t a = root;
+  for (int l = levels - 1; l > lvl; l--) {
+    uint64_t idx = (va >> (12 + 9 * l)) & ((x4 && l == levels - 1) ? 0x7ff : 0x1ff);
+    uint64_t e = rd64(a + idx * 8);
+    if (!(e & V)) { uint64_t n = alloc_page(); e = pte(n, V); wr64(a + idx * 8, e); }
+    a = (e >> 10) << 12;
+  }
+  uint64_t idx = (va >> (12 + 9 * lvl)) & ((x4 && lvl == levels - 1) ? 0x7ff : 0x1ff);
+  wr64(a + idx * 8, pte(pa, flags));
+}
+static uint64_t pte_addr(uint64_t root, int levels, bool x4, uint64_t va, int lvl) {
+  uint64_t a = root;
+  for (int l = levels - 1; l > lvl; l--) {
+    uint64_t idx = (va >> (12 + 9 * l)) & ((x4 && l == levels - 1) ? 0x7ff : 0x1ff);
+    a = (rd64(a + idx * 8) >> 10) << 12;
+  }
+  return a + ((va >> (12 + 9 * lvl)) & ((x4 && lvl == levels - 1) ? 0x7ff : 0x1ff)) * 8;
+}
+
+static const uint64_t DDT = 0x00100000, FQ = 0x00300000, CQ = 0x00310000;
+struct DC { uint64_t dw[8]; };
+static DC dc_make(uint64_t tc, uint64_t gatp, uint64_t ta, uint64_t fsc) {
+  DC d{}; d.dw[0] = tc; d.dw[1] = gatp; d.dw[2] = ta; d.dw[3] = fsc; return d;
+}
+static void dc_write(uint64_t base, uint32_t idx, const DC &d) {
+  for (int i = 0; i < 8; i++) wr64(base + idx * 64 + i * 8, d.dw[i]);
+}
+
+static void reset_dut(int mutant) {
+  mem.clear(); mem_err.clear(); pend.clear(); writes.clear(); bump = 0x00200000;
+  top->mutant = mutant;
+  top->rst_n = 0;
+  top->reg_req_valid = 0; top->tr_req_valid = 0;
+  for (int i = 0; i < 4; i++) cycle();
+  top->rst_n = 1;
+  cycle();
+}
+
+// fault queue setup: 2^(log2m1+1) entries
+static void fq_on(int log2m1 = 3) {
+  wr8(760, 0x21);   // civ = 1, fiv = 2
+  wr8(40, ((FQ >> 12) << 10) | log2m1);
+  wr4(76, 0x3);   // fqen, fie
+}
+static void cq_on(int log2m1 = 3) {
+  wr8(24, ((CQ >> 12) << 10) | log2m1);
+  wr4(72, 0x3);   // cqen, cie
+}
+static uint32_t cq_tail = 0;
+static void cq_submit(uint64_t c0, uint64_t c1) {
+  uint32_t t = rr4(36);
+  wr64(CQ + t * 16, c0); wr64(CQ + t * 16 + 8, c1);
+  uint32_t mask = (2u << (rr8(24) & 0x1f)) - 1;
+  wr4(36, (t + 1) & mask);
+  run_idle(8);
+}
+static uint64_t cmd_iotinval_vma(bool av, bool pscv, uint32_t pscid, bool gv, uint32_t gscid) {
+  return 1 | (uint64_t)av << 10 | (uint64_t)pscid << 12 | (uint64_t)pscv << 32 |
+         (uint64_t)gv << 33 | (uint64_t)gscid << 44;
+}
+static uint64_t cmd_iofence(bool av, bool wsi, uint32_t data) {
+  return 2 | (uint64_t)av << 10 | (uint64_t)wsi << 11 | (uint64_t)data << 32;
+}
+static uint64_t cmd_inval_ddt(bool dv, uint32_t did) {
+  return 3 | (uint64_t)dv << 33 | (uint64_t)did << 40;
+}
+static void fence(uint64_t addr = 0x00320000, uint32_t data = 0x5a5a) {
+  cq_submit(cmd_iofence(true, false, data), addr >> 2);
+}
+
+// fault record at index i
+struct Rec { uint64_t dw[4]; };
+static Rec fq_rec(uint32_t i) { Rec r; for (int k = 0; k < 4; k++) r.dw[k] = rd64(FQ + i * 32 + k * 8); return r; }
+
+static const uint64_t SV39 = 8ull << 60, SV48 = 9ull << 60, SV39X4 = 8ull << 60;
+
+// ---------------- tests ----------------
+static void t_regs() {
+  cur_test = "registers";
+  CHECK_EQ("capabilities", rr8(0), 0x000001F811460610ull);
+  CHECK_EQ("capabilities hi (4B)", rr4(4), 0x1F8);
+  CHECK_EQ("fctl (WSI fixed 1)", rr4(8), 2);
+  wr4(8, 0x7);
+  CHECK_EQ("fctl after write", rr4(8), 2);
+  CHECK_EQ("ddtp reset Off", rr8(16), 0);
+  for (int m = 5; m < 16; m++) { wr8(16, m); CHECK_EQ("ddtp reserved mode ignored", rr8(16) & 0xf, 0); }
+  wr8(16, (0xFFFFFFFFFFFFFull << 10) | 1);
+  CHECK_EQ("ddtp Bare, PPN masked to PAS", rr8(16), (0xFFFFFFFFFFFull << 10) | 1);
+  wr4(16, 0x400 | 4);
+  CHECK_EQ("ddtp 4-byte low write", rr8(16), (0x3FFFFFull << 32) | 0x404);
+  wr8(16, 0);
+  CHECK_EQ("pqb absent", rr8(56), 0);
+  wr8(56, 0x1234); CHECK_EQ("pqb ignores writes", rr8(56), 0);
+  CHECK_EQ("iohpmcycles absent", rr8(96), 0);
+  wr8(760, 0xFFFFFFFFFFFFFFFFull);
+  CHECK_EQ("icvec WARL", rr8(760), 0xFFFF);
+  wr8(760, 0x0021);
+  wr8(24, ((CQ >> 12) << 10) | 2);
+  CHECK_EQ("cqb", rr8(24), ((CQ >> 12) << 10) | 2);
+  wr4(36, 0xFFFF);
+  CHECK_EQ("cqt masked to LOG2SZ", rr4(36), 7);
+  wr4(36, 0);
+  CHECK_EQ("cqh RO", (wr4(32, 5), rr4(32)), 0);
+  wr4(72, 1);
+  CHECK_EQ("cqcsr cqon", rr4(72), 0x10001);
+  wr4(72, 0);
+  CHECK_EQ("cqcsr off", rr4(72), 0);
+}
+
+static void t_off_bare() {
+  cur_test = "off/bare";
+  fq_on();
+  Cpl c = xlate(5, 0x1234, 2);
+  CHECK_EQ("Off: status", c.status, 1);
+  CHECK_EQ("Off: cause 256", c.cause, 256);
+  Rec r = fq_rec(0);
+  CHECK_EQ("Off: record cause/ttyp/did", r.dw[0], 256ull | 2ull << 34 | 5ull << 40);
+  CHECK_EQ("Off: iotval", r.dw[2], 0x1234);
+  CHECK_EQ("fqt advanced", rr4(52), 1);
+  CHECK_EQ("ipsr.fip", rr4(84) & 2, 2);
+  CHECK_EQ("irq line fiv=2", top->irq, 1u << 2);
+  wr4(84, 2);
+  wr4(48, 1);   // consume
+  wr8(16, 1);
+  c = xlate(5, 0xdead0000beefull, 3);
+  CHECK_EQ("Bare: status", c.status, 0);
+  CHECK_EQ("Bare: PA = IOVA", c.pa, 0xdead0000beefull);
+  c = xlate(5, 0x1000, 6);
+  CHECK_EQ("Bare: translated request -> 260", c.cause, 260);
+  wr8(16, 0);
+}
+
+static void setup_1lvl() { wr8(16, ((DDT >> 12) << 10) | 2); }
+
+static void t_sv39() {
+  cur_test = "sv39";
+  fq_on();
+  setup_1lvl();
+  uint64_t root = alloc_page();
+  dc_write(DDT, 7, dc_make(1, 0, 5ull << 12, SV39 | (root >> 12)));
+  map(root, 3, false, 0x40201000, 0x80005000, 0, V | R | W | U | A | D);
+  map(root, 3, false, 0x40202000, 0x80006000, 0, V | R | U | A | D);          // read only
+  map(root, 3, false, 0x40400000, 0x80600000, 1, V | R | W | U | A | D);      // 2 MiB
+  map(root, 3, false, 0x40203000, 0x80007000, 0, V | R | W | U);              // A=0
+  map(root, 3, false, 0x40204000, 0x80008000, 0, V | R | W | A | D);          // U=0
+  map(root, 3, false, 0x40800000, 0x80A01000, 1, V | R | W | U | A | D);      // misaligned 2M
+  map(root, 3, false, 0x40205000, 0x80009000, 0, V | W | U | A | D);          // xwr=010
+  map(root, 3, false, 0x40206000, 0x8000A000, 0, V | R | U | A);              // D=0
+  Cpl c = xlate(7, 0x40201abc, 2);
+  CHECK_EQ("4K read status", c.status, 0);
+  CHECK_EQ("4K read PA", c.pa, 0x80005abc);
+  c = xlate(7, 0x40201abc, 3);
+  CHECK_EQ("4K write PA", c.pa, 0x80005abc);
+  c = xlate(7, 0x40202010, 3);
+  CHECK_EQ("write to read-only: cause 15", c.cause, 15);
+  Rec r = fq_rec(0);
+  CHECK_EQ("record: cause 15, TTYP 3, DID 7", r.dw[0], 15ull | 3ull << 34 | 7ull << 40);
+  CHECK_EQ("record iotval", r.dw[2], 0x40202010);
+  CHECK_EQ("record iotval2", r.dw[3], 0);
+  c = xlate(7, 0x40512345, 2);
+  CHECK_EQ("2M superpage PA", c.pa, 0x80712345);
+  c = xlate(7, 0x40203000, 2);
+  CHECK_EQ("A=0 with SADE=0: cause 13", c.cause, 13);
+  c = xlate(7, 0x40204000, 2);
+  CHECK_EQ("U=0 page, user request: cause 13", c.cause, 13);
+  c = xlate(7, 0x40801000, 2);
+  CHECK_EQ("misaligned superpage: cause 13", c.cause, 13);
+  c = xlate(7, 0x40205000, 3);
+  CHECK_EQ("xwr=010 reserved: cause 15", c.cause, 15);
+  c = xlate(7, 0x40206000, 3);
+  CHECK_EQ("store to D=0 with SADE=0: cause 15", c.cause, 15);
+  c = xlate(7, 0x40201000, 1);
+  CHECK_EQ("exec on X=0: cause 12", c.cause, 12);
+  c = xlate(7, 0x0000004000201000ull, 2);
+  CHECK_EQ("non-canonical Sv39 IOVA: cause 13", c.cause, 13);
+  c = xlate(7, 0x40201000, 2, true, 1);
+  CHECK_EQ("process_id with PDTV=0: 260", c.cause, 260);
+  c = xlate(64, 0x40201000, 2);
+  CHECK_EQ("device_id too wide for 1LVL: 260", c.cause, 260);
+  // SADE=1: hardware A/D update through AMO OR
+  dc_write(DDT, 8, dc_make(1 | (1 << 8), 0, 6ull << 12, SV39 | (root >> 12)));
+  writes.clear();
+  c = xlate(8, 0x40203010, 3);
+  CHECK_EQ("SADE: store to A=0 succeeds", c.pa, 0x80007010);
+  uint64_t pa_pte = pte_addr(root, 3, false, 0x40203000, 0);
+  CHECK_EQ("SADE: A and D set", rd64(pa_pte) & (A | D), A | D);
+  check(!writes.empty() && writes[0].op == 2 && writes[0].addr == pa_pte, "A/D update is an AMO OR");
+  c = xlate(8, 0x40206000, 2);
+  CHECK_EQ("SADE: read of D=0 page leaves D", rd64(pte_addr(root, 3, false, 0x40206000, 0)) & D, 0);
+  map(root, 3, false, 0x40207000, 0x8000B000, 0, V | R | W | U);              // A=0, D=0
+  c = xlate(8, 0x40207008, 2);
+  CHECK_EQ("SADE: read sets A only", rd64(pte_addr(root, 3, false, 0x40207000, 0)) & (A | D), A);
+  // DTF: non-DDT faults are not recorded
+  dc_write(DDT, 9, dc_make(1 | (1 << 4), 0, 7ull << 12, SV39 | (root >> 12)));
+  uint32_t t0 = rr4(52);
+  c = xlate(9, 0x40202000, 3);
+  CHECK_EQ("DTF: fault completion", c.cause, 15);
+  CHECK_EQ("DTF: no record", rr4(52), t0);
+  // DC checks: V=0 with a reserved bit -> 258, reserved bit -> 259
+  dc_write(DDT, 10, dc_make(1ull << 40, 0, 0, 0));
+  c = xlate(10, 0, 2);
+  CHECK_EQ("DC V=0 and reserved bit: 258", c.cause, 258);
+  dc_write(DDT, 11, dc_make(1 | (1ull << 40), 0, 0, 0));
+  c = xlate(11, 0, 2);
+  CHECK_EQ("DC reserved bit: 259", c.cause, 259);
+  dc_write(DDT, 12, dc_make(1 | (1 << 1), 0, 0, 0));
+  c = xlate(12, 0, 2);
+  CHECK_EQ("DC EN_ATS without ATS: 259", c.cause, 259);
+  // supervisor access and U pages need PDTV (tested in pdt)
+  // access fault on a PTE read
+  mem_err[pte_addr(root, 3, false, 0x40201000, 0)] = 1;
+  dc_write(DDT, 13, dc_make(1, 0, 8ull << 12, SV39 | (root >> 12)));
+  c = xlate(13, 0x40201000, 2);
+  CHECK_EQ("PTE access fault: cause 5", c.cause, 5);
+  mem_err[pte_addr(root, 3, false, 0x40201000, 0)] = 2;
+  c = xlate(13, 0x40201000, 2);
+  CHECK_EQ("PTE data corruption: cause 274", c.cause, 274);
+  mem_err.clear();
+  wr8(16, 0);
+}
+
+static void t_sv48_3lvl() {
+  cur_test = "sv48/3lvl";
+  fq_on();
+  uint64_t l2 = alloc_page(), l1 = alloc_page(), leaf = alloc_page();
+  uint32_t did = 0x812345;  // DDI[2]=did[23:15], DDI[1]=did[14:6], DDI[0]=did[5:0]
+  wr64(l2 + ((did >> 15) & 0x1ff) * 8, pte(l1, V));
+  wr64(l1 + ((did >> 6) & 0x1ff) * 8, pte(leaf, V));
+  uint64_t root = alloc_page();
+  dc_write(leaf, did & 0x3f, dc_make(1, 0, 9ull << 12, SV48 | (root >> 12)));
+  wr8(16, ((l2 >> 12) << 10) | 4);
+  map(root, 4, false, 0x0000712345678000ull, 0x91234000, 0, V | R | W | U | A | D);
+  map(root, 4, false, 0x0000400000000000ull, 0x40000000, 2, V | R | U | A | D);   // 1 GiB
+  Cpl c = xlate(did, 0x0000712345678123ull, 2);
+  CHECK_EQ("Sv48 4K PA", c.pa, 0x91234123);
+  c = xlate(did, 0x000040002ABCD123ull, 2);
+  CHECK_EQ("Sv48 1G PA", c.pa, 0x6ABCD123);
+  c = xlate(did, 0xFFFF712345678000ull, 2);
+  CHECK_EQ("Sv48 non-canonical: 13", c.cause, 13);
+  // non-leaf DDTE V=0
+  c = xlate(did ^ (1 << 6), 0, 2);
+  CHECK_EQ("DDTE V=0: 258", c.cause, 258);
+  wr8(16, 0);
+}
+
+static const uint64_t GROOT_ALIGN = 0x4000;
+static void t_two_stage() {
+  cur_test = "two-stage";
+  fq_on();
+  setup_1lvl();
+  uint64_t groot = alloc_page(GROOT_ALIGN); alloc_page(); alloc_page(); alloc_page();
+  uint64_t sroot = alloc_page();
+  // G stage: GPA 0..1G identity (1 GiB page) so first-stage tables are reachable
+  map(groot, 3, true, 0, 0, 2, V | R | W | X | U | A | D);
+  map(groot, 3, true, 0x1C0000000ull, 0x0A000000, 0, V | R | W | U | A | D);     // data page
+  map(groot, 3, true, 0x1C0001000ull, 0x0A001000, 0, V | R | U | A | D);         // G read-only
+  map(groot, 3, true, 0x1C0002000ull, 0x0A002000, 0, V | R | W | A | D);         // G U=0
+  map(groot, 3, true, 0x10000000000ull, 0x0B000000, 0, V | R | W | U | A | D);   // GPA bit 40
+  map(sroot, 3, false, 0x7000, 0x1C0000000ull, 0, V | R | W | U | A | D);
+  map(sroot, 3, false, 0x8000, 0x1C0001000ull, 0, V | R | W | U | A | D);
+  map(sroot, 3, false, 0x9000, 0x1C0002000ull, 0, V | R | W | U | A | D);
+  map(sroot, 3, false, 0xA000, 0x50000000ull, 0, V | R | W | U | A | D);          // GPA unmapped
+  map(sroot, 3, false, 0xB000, 0x10000000000ull, 0, V | R | W | U | A | D);
+  uint64_t gatp = SV39X4 | (1ull << 44) | (groot >> 12);
+  DC d = dc_make(1, gatp, 3ull << 12, SV39 | (sroot >> 12));
+  dc_write(DDT, 3, d);
+  Cpl c = xlate(3, 0x7abc, 2);
+  CHECK_EQ("two-stage PA", c.pa, 0x0A000abc);
+  c = xlate(3, 0x8000, 3);
+  CHECK_EQ("G read-only store: 23", c.cause, 23);
+  uint32_t t = rr4(52);
+  Rec r = fq_rec((t - 1) & 15);
+  CHECK_EQ("GPF iotval2 = GPA", r.dw[3], 0x1C0001000ull);
+  c = xlate(3, 0x9000, 2);
+  CHECK_EQ("G U=0: 21", c.cause, 21);
+  c = xlate(3, 0xA000, 2);
+  CHECK_EQ("GPA unmapped: 21", c.cause, 21);
+  c = xlate(3, 0xB123, 2);
+  CHECK_EQ("GPA bit 40 (Sv39x4 is 41 bits)", c.pa, 0x0B000123);
+  // GPA wider than 41 bits
+  map(sroot, 3, false, 0xC000, 0x20000000000ull, 0, V | R | W | U | A | D);
+  c = xlate(3, 0xC000, 2);
+  CHECK_EQ("GPA bit 41: 21", c.cause, 21);
+  // first-stage root not mapped in G: implicit access, iotval2 bit 0
+  dc_write(DDT, 4, dc_make(1, gatp, 4ull << 12, SV39 | (0x1C0003000ull >> 12)));
+  c = xlate(4, 0x7000, 3);
+  CHECK_EQ("implicit G fault: store GPF 23", c.cause, 23);
+  t = rr4(52);
+  r = fq_rec((t - 1) & 15);
+  CHECK_EQ("implicit G fault: iotval2", r.dw[3], 0x1C0003000ull | 1);
+  // first stage bare, G only
+  dc_write(DDT, 5, dc_make(1, gatp, 0, 0));
+  c = xlate(5, 0x1C0000040ull, 2);
+  CHECK_EQ("G only PA", c.pa, 0x0A000040);
+  // MSI flat: pattern 0x1C0010 / mask 0x3 -> files at GPA 0x1C0010000 + I*4K
+  uint64_t mpt = alloc_page();
+  d.dw[4] = (1ull << 60) | (mpt >> 12);
+  d.dw[5] = 0x3; d.dw[6] = 0x1C0010;
+  dc_write(DDT, 6, d);
+  map(sroot, 3, false, 0x20000, 0x1C0012000ull, 0, V | R | W | X | U | A | D);
+  wr64(mpt + 2 * 16, pte(0x0C000000, 1 | 6));    // V, M=3
+  wr64(mpt + 2 * 16 + 8, 0);
+  c = xlate(6, 0x20004, 3);
+  CHECK_EQ("MSI flat PA", c.pa, 0x0C000004);
+  c = xlate(6, 0x20004, 1);
+  CHECK_EQ("MSI exec: cause 1", c.cause, 1);
+  wr64(mpt + 2 * 16, 0);
+  c = xlate(6, 0x20008, 3);
+  CHECK_EQ("MSI PTE V=0: 262", c.cause, 262);
+  // PDT under the G stage: pdtp and PDT entries are GPAs
+  uint64_t pd8 = alloc_page();
+  wr64(pd8 + 5 * 16, 1 | (12ull << 12)); wr64(pd8 + 5 * 16 + 8, SV39 | (sroot >> 12));
+  dc_write(DDT, 7, dc_make(1 | (1 << 5), gatp, 0, (1ull << 60) | (pd8 >> 12)));
+  c = xlate(7, 0x7abc, 2, true, 5);
+  CHECK_EQ("PD8 under G stage", c.pa, 0x0A000abc);
+  dc_write(DDT, 8, dc_make(1 | (1 << 5), gatp, 0, (1ull << 60) | (0x1C0005000ull >> 12)));
+  c = xlate(8, 0x7abc, 3, true, 5);
+  CHECK_EQ("PDT GPA unmapped: store GPF 23", c.cause, 23);
+  t = rr4(52);
+  r = fq_rec((t - 1) & 15);
+  CHECK_EQ("PDT GPF iotval2 (implicit)", r.dw[3], (0x1C0005000ull + 5 * 16) | 1);
+  wr8(16, 0);
+}
+
+static void t_pdt() {
+  cur_test = "pdt";
+  fq_on();
+  setup_1lvl();
+  uint64_t sroot = alloc_page();
+  map(sroot, 3, false, 0x5000, 0x90000000, 0, V | R | W | U | A | D);
+  map(sroot, 3, false, 0x6000, 0x90001000, 0, V | R | W | A | D);      // supervisor page
+  // PD17: root indexed by pid[16:8], leaf by pid[7:0]
+  uint64_t pdt_root = alloc_page(), pdt_leaf = alloc_page();
+  uint32_t pid = 0x1A5C3;
+  wr64(pdt_root + ((pid >> 8) & 0x1ff) * 8, pte(pdt_leaf, V));
+  wr64(pdt_leaf + (pid & 0xff) * 16, 1 | 2 | (42ull << 12));           // V, ENS, PSCID
+  wr64(pdt_leaf + (pid & 0xff) * 16 + 8, SV39 | (sroot >> 12));
+  dc_write(DDT, 20, dc_make(1 | (1 << 5), 0, 0, (2ull << 60) | (pdt_root >> 12)));
+  Cpl c = xlate(20, 0x5010, 2, true, pid);
+  CHECK_EQ("PD17 PA", c.pa, 0x90000010);
+  c = xlate(20, 0x6010, 2, true, pid, true);
+  CHECK_EQ("supervisor request on S page", c.pa, 0x90001010);
+  c = xlate(20, 0x5010, 2, true, pid, true);
+  CHECK_EQ("supervisor read of U page without SUM: 13", c.cause, 13);
+  c = xlate(20, 0x6010, 2, true, pid, false);
+  CHECK_EQ("user read of S page: 13", c.cause, 13);
+  c = xlate(20, 0x5010, 2, true, 0x20000);
+  CHECK_EQ("pid too wide for PD17: 260", c.cause, 260);
+  c = xlate(20, 0x5010, 2, true, pid ^ 0x10000);
+  CHECK_EQ("PDTE V=0: 266", c.cause, 266);
+  uint32_t t = rr4(52);
+  Rec r = fq_rec((t - 1) & 15);
+  CHECK_EQ("record PV/PID", (r.dw[0] >> 12) & 0x3fffff, (uint64_t)(pid ^ 0x10000) | 1ull << 20);
+  // SUM
+  wr64(pdt_leaf + (pid & 0xff) * 16, 1 | 2 | 4 | (42ull << 12));
+  dc_write(DDT, 21, dc_make(1 | (1 << 5), 0, 0, (2ull << 60) | (pdt_root >> 12)));
+  c = xlate(21, 0x5010, 2, true, pid, true);
+  CHECK_EQ("SUM=1: supervisor read of U page", c.pa, 0x90000010);
+  // PD8 with DPE: no pid -> pid 0
+  uint64_t pd8 = alloc_page();
+  wr64(pd8, 1 | (43ull << 12)); wr64(pd8 + 8, SV39 | (sroot >> 12));
+  dc_write(DDT, 22, dc_make(1 | (1 << 5) | (1 << 9), 0, 0, (1ull << 60) | (pd8 >> 12)));
+  c = xlate(22, 0x5020, 2);
+  CHECK_EQ("DPE default pid 0", c.pa, 0x90000020);
+  c = xlate(22, 0x5020, 2, true, 0x0, true);
+  CHECK_EQ("ENS=0 supervisor: 260", c.cause, 260);
+  // PD20
+  uint64_t p2 = alloc_page(), p1 = alloc_page(), p0 = alloc_page();
+  uint32_t pid2 = 0xA1234;
+  wr64(p2 + (pid2 >> 17) * 8, pte(p1, V));
+  wr64(p1 + ((pid2 >> 8) & 0x1ff) * 8, pte(p0, V));
+  wr64(p0 + (pid2 & 0xff) * 16, 1 | (44ull << 12)); wr64(p0 + (pid2 & 0xff) * 16 + 8, SV39 | (sroot >> 12));
+  dc_write(DDT, 23, dc_make(1 | (1 << 5), 0, 0, (3ull << 60) | (p2 >> 12)));
+  c = xlate(23, 0x5030, 2, true, pid2);
+  CHECK_EQ("PD20 PA", c.pa, 0x90000030);
+  wr8(16, 0);
+}
+
+static void t_cmds_caches() {
+  cur_test = "commands/caches";
+  fq_on();
+  cq_on(2);
+  setup_1lvl();
+  uint64_t root = alloc_page();
+  dc_write(DDT, 30, dc_make(1, 0, 77ull << 12, SV39 | (root >> 12)));
+  map(root, 3, false, 0x10000, 0xA0000000, 0, V | R | W | U | A | D);
+  map(root, 3, false, 0x200000, 0xA0200000, 1, V | R | W | U | A | D);   // 2M
+  Cpl c = xlate(30, 0x10010, 2);
+  CHECK_EQ("before change", c.pa, 0xA0000010);
+  c = xlate(30, 0x212345, 2);
+  CHECK_EQ("2M before change", c.pa, 0xA0212345);
+  map(root, 3, false, 0x10000, 0xA1000000, 0, V | R | W | U | A | D);
+  map(root, 3, false, 0x200000, 0xA1200000, 1, V | R | W | U | A | D);
+  c = xlate(30, 0x10010, 2);
+  CHECK_EQ("stale IOTLB entry may be used until invalidation", c.pa, 0xA0000010);
+  // IOTINVAL.VMA for another PSCID: no effect required
+  cq_submit(cmd_iotinval_vma(false, true, 78, false, 0), 0);
+  fence();
+  CHECK_EQ("IOFENCE.C AV write", rd32m(0x00320000), 0x5a5a);
+  CHECK_EQ("cqh advanced", rr4(32), 2);
+  cq_submit(cmd_iotinval_vma(true, true, 77, false, 0), (0x10000ull >> 12) << 10);
+  cq_submit(cmd_iotinval_vma(true, true, 77, false, 0), (0x3FF000ull >> 12) << 10);
+  fence(0x00320004, 0x77);
+  CHECK_EQ("IOFENCE.C AV write (upper word)", rd64(0x00320000), 0x000000770000'5a5aull);
+  c = xlate(30, 0x10010, 2);
+  CHECK_EQ("after IOTINVAL.VMA + IOFENCE.C", c.pa, 0xA1000010);
+  c = xlate(30, 0x212345, 2);
+  CHECK_EQ("2M entry invalidated by an address inside it", c.pa, 0xA1212345);
+  // DDT cache: change the DC, invalidate
+  uint64_t root2 = alloc_page();
+  map(root2, 3, false, 0x10000, 0xB0000000, 0, V | R | W | U | A | D);
+  // fill all 4 DDT cache entries, then change DC 30
+  for (int i = 31; i < 35; i++) { dc_write(DDT, i, dc_make(1, 0, (uint64_t)i << 12, SV39 | (root >> 12))); xlate(i, 0x10000, 2); }
+  c = xlate(30, 0x10010, 2);
+  dc_write(DDT, 30, dc_make(1, 0, 79ull << 12, SV39 | (root2 >> 12)));
+  cq_submit(cmd_inval_ddt(false, 0), 0);
+  fence();
+  c = xlate(30, 0x10010, 2);
+  CHECK_EQ("after IODIR.INVAL_DDT: new DC", c.pa, 0xB0000010);
+  dc_write(DDT, 30, dc_make(1, 0, 80ull << 12, SV39 | (root >> 12)));
+  cq_submit(cmd_inval_ddt(true, 30), 0);
+  fence();
+  c = xlate(30, 0x10010, 2);
+  CHECK_EQ("after IODIR.INVAL_DDT DV=1", c.pa, 0xA1000010);
+  // IOFENCE.C WSI -> fence_w_ip, cip, irq (civ = 1)
+  cq_submit(cmd_iofence(false, true, 0), 0);
+  CHECK_EQ("fence_w_ip", (rr4(72) >> 11) & 1, 1);
+  CHECK_EQ("cip", rr4(84) & 1, 1);
+  CHECK_EQ("irq civ=1", top->irq & 2, 2);
+  wr4(72, 0x803);    // clear fence_w_ip (RW1C), keep cqen/cie
+  wr4(84, 1);
+  CHECK_EQ("cip cleared", rr4(84) & 1, 0);
+  CHECK_EQ("irq dropped", top->irq & 2, 0);
+  // illegal command: cqh stays on it
+  uint32_t h = rr4(32);
+  cq_submit(0x7f, 0);
+  CHECK_EQ("cmd_ill", (rr4(72) >> 10) & 1, 1);
+  CHECK_EQ("cqh on the illegal command", rr4(32), h);
+  wr4(72, 0x3);                       // writing 0 to cmd_ill keeps it
+  CHECK_EQ("cmd_ill is RW1C", (rr4(72) >> 10) & 1, 1);
+  CHECK_EQ("cqh still on the illegal command", rr4(32), h);
+  // replace the bad command with an IOFENCE.C and clear cmd_ill: the queue resumes
+  wr64(CQ + h * 16, cmd_iofence(false, false, 0)); wr64(CQ + h * 16 + 8, 0);
+  wr4(72, 0x403);
+  CHECK_EQ("cmd_ill cleared", (rr4(72) >> 10) & 1, 0);
+  run_idle(8);
+  CHECK_EQ("cqh past the fixed command", rr4(32), (h + 1) & 7);
+  // command queue wrap-around (8 entries)
+  for (int i = 0; i < 10; i++) cq_submit(cmd_iofence(false, false, 0), 0);
+  CHECK_EQ("cqh wraps", rr4(32), rr4(36));
+  CHECK_EQ("no errors", rr4(72) & 0xf00, 0);
+  // IOFENCE.C AV write fault: cqmf, cqh stays
+  h = rr4(32);
+  mem_err[0x00330000] = 1;
+  cq_submit(cmd_iofence(true, false, 1), 0x00330000 >> 2);
+  CHECK_EQ("cqmf on fence write fault", (rr4(72) >> 8) & 1, 1);
+  CHECK_EQ("cqh stays on the IOFENCE.C", rr4(32), h);
+  mem_err.clear();
+  wr4(72, 0x103);
+  run_idle(8);
+  wr4(72, 0);
+  // GVMA: two-stage entry invalidated by GSCID
+  uint64_t groot = alloc_page(GROOT_ALIGN); alloc_page(); alloc_page(); alloc_page();
+  uint64_t sroot = alloc_page();
+  map(groot, 3, true, 0, 0, 2, V | R | W | X | U | A | D);
+  map(groot, 3, true, 0x1C0000000ull, 0x0A000000, 0, V | R | W | U | A | D);
+  map(sroot, 3, false, 0x7000, 0x1C0000000ull, 0, V | R | W | U | A | D);
+  dc_write(DDT, 40, dc_make(1, SV39X4 | (9ull << 44) | (groot >> 12), 3ull << 12, SV39 | (sroot >> 12)));
+  c = xlate(40, 0x7010, 2);
+  CHECK_EQ("two-stage before", c.pa, 0x0A000010);
+  map(groot, 3, true, 0x1C0000000ull, 0x0D000000, 0, V | R | W | U | A | D);
+  cq_on(2);
+  cq_submit(1 | 1 << 7 | 1ull << 33 | 9ull << 44, 0);    // IOTINVAL.GVMA GV=1 GSCID=9
+  fence();
+  c = xlate(40, 0x7010, 2);
+  CHECK_EQ("after IOTINVAL.GVMA", c.pa, 0x0D000010);
+  wr8(16, 0);
+}
+
+static void t_fq_full() {
+  cur_test = "fault queue";
+  fq_on(1);          // 4 entries: capacity 3
+  Cpl c;
+  for (int i = 0; i < 3; i++) c = xlate(1, 0x1000 * i, 2);
+  CHECK_EQ("fqt after 3 records", rr4(52), 3);
+  CHECK_EQ("no overflow yet", rr4(76) & 0x200, 0);
+  c = xlate(1, 0x9000, 2);
+  CHECK_EQ("fqof on full queue", (rr4(76) >> 9) & 1, 1);
+  CHECK_EQ("fqt unchanged", rr4(52), 3);
+  wr4(48, 3); wr4(76, 0x203);
+  c = xlate(1, 0xA000, 2);
+  CHECK_EQ("record after clearing fqof", rr4(52), 0);
+  CHECK_EQ("record wrapped to slot 3", fq_rec(3).dw[2], 0xA000);
+  wr4(76, 0x1);      // fie = 0
+  wr4(84, 0x2);
+  c = xlate(1, 0xB000, 2);
+  CHECK_EQ("record written with fie=0", rr4(52), 1);
+  CHECK_EQ("fip needs fie", rr4(84) & 2, 0);
+}
+
+static void t_ddt_cache() {
+  cur_test = "ddt cache";
+  cq_on(3);
+  setup_1lvl();
+  uint64_t r1 = alloc_page(), r2 = alloc_page();
+  map(r1, 3, false, 0x1000, 0xC0001000, 0, V | R | W | U | A | D);
+  map(r2, 3, false, 0x1000, 0xC0002000, 0, V | R | W | U | A | D);
+  for (int i = 1; i <= 4; i++) {
+    dc_write(DDT, i, dc_make(1, 0, (uint64_t)i << 12, SV39 | (r1 >> 12)));
+    CHECK_EQ("DC before", xlate(i, 0x1000, 2).pa, 0xC0001000);
+  }
+  for (int i = 1; i <= 4; i++) dc_write(DDT, i, dc_make(1, 0, (uint64_t)(i + 8) << 12, SV39 | (r2 >> 12)));
+  cq_submit(cmd_inval_ddt(false, 0), 0);
+  fence();
+  for (int i = 1; i <= 4; i++) CHECK_EQ("every DC new after INVAL_DDT DV=0", xlate(i, 0x1000, 2).pa, 0xC0002000);
+  wr8(16, 0);
+}
+
+// Robustness: random structures, register values, commands and memory errors. The spec fixes no
+// outcome here; the DUT must answer every request and every register access and come back idle.
+static uint64_t rng_state = 12345;
+static uint64_t rnd() { rng_state ^= rng_state << 13; rng_state ^= rng_state >> 7; rng_state ^= rng_state << 17; return rng_state; }
+static void t_random_nohang() {
+  cur_test = "random";
+  const uint64_t region = 0x00100000;
+  for (int iter = 0; iter < 3000; iter++) {
+    int k = rnd() % 16;
+    if (k < 6) {
+      // random words in a small region, biased to look like valid entries
+      uint64_t a = region + (rnd() % 0x8000) * 8;
+      uint64_t v = rnd();
+      if (rnd() & 1) v = ((region + (rnd() % 0x40) * 0x1000) >> 12 << 10) | (rnd() & 0xff) | 1;
+      if (rnd() % 4 == 0) v &= 0xF00000000000FFFFull;
+      wr64(a, v);
+    } else if (k < 10) {
+      Cpl c = xlate(rnd() % 512, (rnd() & 1) ? rnd() : region + (rnd() % 0x100000), 1 + rnd() % 8,
+                    rnd() & 1, rnd() & 0xfffff, rnd() & 1);
+      (void)c;
+    } else if (k < 13) {
+      static const int offs[] = {16, 24, 32, 36, 40, 48, 52, 72, 76, 84, 760, 8};
+      int o = offs[rnd() % 12];
+      uint64_t v = rnd();
+      if (o == 16) v = (region >> 12 << 10) | (rnd() % 6);
+      if (o == 24 || o == 40) v = ((region + 0x40000) >> 12 << 10) | (rnd() % 4);
+      bool s8 = (o % 8 == 0) && (rnd() & 1);
+      reg_access(true, o, s8, v); run_idle(2);
+    } else if (k < 14) {
+      mem_err.clear();
+      if (rnd() & 1) mem_err[region + (rnd() % 0x8000) * 8] = 1 + rnd() % 2;
+    } else {
+      uint64_t a = region + 0x40000 + (rnd() % 64) * 16;
+      uint64_t c0 = rnd() & ~(rnd() & rnd()), c1 = rnd() & 0x3FFFFFFFFFFFFFFFull;
+      c0 = (c0 & ~0x7full) | (1 + rnd() % 3);
+      wr64(a, c0); wr64(a + 8, c1);
+    }
+  }
+  run_idle(8);
+  check(top->idle, "idle at the end");
+}
+
+int main(int argc, char **argv) {
+  Verilated::commandArgs(argc, argv);
+  int mutant = 0;
+  for (int i = 1; i < argc; i++) {
+    if (!strncmp(argv[i], "+mutant=", 8)) mutant = atoi(argv[i] + 8);
+    if (!strcmp(argv[i], "+quiet")) quiet = true;
+    if (!strncmp(argv[i], "+latency=", 9)) latency = atoi(argv[i] + 9);
+  }
+  top = new Vlockstep_iommu;
+  void (*tests[])() = {t_regs, t_off_bare, t_sv39, t_sv48_3lvl, t_two_stage, t_pdt,
+                       t_cmds_caches, t_fq_full, t_ddt_cache, t_random_nohang};
+  for (auto t : tests) { reset_dut(mutant); t(); }
+  printf("selftest mutant=%d: %d checks, %d failures\n", mutant, checks, failures);
+  top->final();
+  delete top;
+  return failures ? 1 : 0;
+}
