@@ -11,14 +11,20 @@ import dev.lockstep.refmodel.testsupport.TestSystem;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The permitted-outcome model (spec: caching; IOTINVAL note on old/new translations). */
+/**
+ * The permitted-outcome model (spec: caching; IOTINVAL note on old/new translations), over the small
+ * stand-in translator; {@link CachingModelProcessTest} runs the same cases over the translation process.
+ */
 class CachingModelTest {
 
     private static final long DDT = 0x100000, ROOT = 0x101000, L1 = 0x102000, L0 = 0x103000;
     private static final int DID = 3, PSCID = 9;
     private static final long IOVA = 0x4000_3000L;
 
-    private final TestSystem s = TestSystem.standard();
+    protected final TestSystem s = newSystem();
+
+    /** The system under test (overridden to use the full translation process). */
+    protected TestSystem newSystem() { return TestSystem.standard(); }
     private final TranslationRequest req = TranslationRequest.untranslated(DID, IOVA, false);
 
     CachingModelTest() {
