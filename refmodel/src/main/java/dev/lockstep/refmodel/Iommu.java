@@ -72,6 +72,18 @@ public final class Iommu {
         regs.setListener(this::registerWritten);
     }
 
+    /**
+     * The complete golden model in one call: this facade over the full translation process
+     * ({@link dev.lockstep.refmodel.translate.ProcessTranslator}), with page requests in DDT modes
+     * admitted by a walk of the device directory (EN_PRI, PRPR).
+     */
+    public static Iommu withTranslationProcess(IommuConfig config, PhysicalMemory memory, EffectSink sink) {
+        Iommu iommu = new Iommu(config, memory, new dev.lockstep.refmodel.translate.ProcessTranslator(config), sink);
+        iommu.setPageRequestAdmission(
+                dev.lockstep.refmodel.translate.ProcessTranslator.pageRequestAdmission(config, iommu.regs, memory));
+        return iommu;
+    }
+
     // ------------------------------------------------------------------ software side
 
     /** Software reads a register. */

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Plays the Linux RISC-V IOMMU driver's sequence (v3 series: probe, queues, DDT mode discovery,
  * attach, map, unmap with invalidation, detach to a blocking domain, re-initialisation of an IOMMU
- * left enabled, teardown) against the model alone.
+ * left enabled, teardown) against the model alone. {@link LinuxDriverScenarioProcessTest} plays it over
+ * the full translation process.
  */
 class LinuxDriverScenarioTest {
 
@@ -31,7 +32,12 @@ class LinuxDriverScenarioTest {
             .withQueueLog2SzMax(9, 9, 9);
     private final SparseMemory memory = new SparseMemory();
     private final RecordingSink sink = new RecordingSink();
-    private final Iommu iommu = new Iommu(config, memory, new SimpleTranslator(), sink);
+    private final Iommu iommu = newIommu(config, memory, sink);
+
+    /** The model under test: the facade over the small stand-in translator (overridden for the translation process). */
+    protected Iommu newIommu(IommuConfig config, SparseMemory memory, RecordingSink sink) {
+        return new Iommu(config, memory, new SimpleTranslator(), sink);
+    }
 
     /** The driver's state. */
     private long nextPage = 0x100000;

@@ -171,7 +171,9 @@ public final class CachingModel implements InvalidationListener {
             if (versions.size() <= 1) continue;
             for (long[] v : versions) {
                 Map<Long, Long> ov = new HashMap<>(overrides);
-                for (int w = 0; w < v.length; w++) ov.put(base + 8L * w, v[w]);
+                if (v != versions.get(0)) { // the current version needs no override
+                    for (int w = 0; w < v.length; w++) ov.put(base + 8L * w, v[w]);
+                }
                 Set<Long> d = new HashSet<>(decided);
                 d.add(base);
                 explore(request, ov, d, leaves);

@@ -8,7 +8,10 @@ import dev.lockstep.refmodel.mem.SparseMemory;
 import dev.lockstep.refmodel.regs.Capabilities;
 import dev.lockstep.refmodel.regs.IommuConfig;
 
-/** An IOMMU over a sparse memory with the small translator and a recording sink, and software helpers. */
+/**
+ * An IOMMU over a sparse memory with a recording sink, and software helpers; its translator is the
+ * small stand-in ({@link SimpleTranslator}) or the full translation process ({@link #withProcess}).
+ */
 public final class TestSystem {
     public static final long CQ_BASE = 0x10000;
     public static final long FQ_BASE = 0x20000;
@@ -19,7 +22,13 @@ public final class TestSystem {
     public final Iommu iommu;
 
     public TestSystem(IommuConfig config) {
-        iommu = new Iommu(config, memory, new SimpleTranslator(), sink);
+        this(config, false);
+    }
+
+    /** With {@code process}: the full translation process ({@link Iommu#withTranslationProcess}). */
+    public TestSystem(IommuConfig config, boolean process) {
+        iommu = process ? Iommu.withTranslationProcess(config, memory, sink)
+                : new Iommu(config, memory, new SimpleTranslator(), sink);
     }
 
     public static Capabilities caps() {
@@ -29,6 +38,11 @@ public final class TestSystem {
 
     public static TestSystem standard() {
         return new TestSystem(IommuConfig.defaults(caps()));
+    }
+
+    /** The standard configuration over the full translation process. */
+    public static TestSystem withProcess() {
+        return new TestSystem(IommuConfig.defaults(caps()), true);
     }
 
     public long read(int off) { return iommu.mmioRead(off, isEightByteRegister(off & ~7) ? 8 : 4); }
