@@ -182,7 +182,8 @@ public final class Iommu {
     /**
      * How page requests are checked against the device context (Off, Bare, DDT errors, EN_PRI, PRPR).
      * The default handles Off and Bare; with a device directory it needs the translation process's DDT
-     * walk and throws until one is supplied.
+     * walk and throws until one is supplied ({@link #withTranslationProcess} supplies
+     * {@link dev.lockstep.refmodel.translate.ProcessTranslator#pageRequestAdmission}).
      */
     public void setPageRequestAdmission(PageRequestQueue.Admission admission) { this.admission = admission; }
 

@@ -5,8 +5,9 @@ package dev.lockstep.refmodel;
  * memory only through {@code ctx.memory()}, records every structure word it reads in {@code trace}
  * (with its role and cache tag), and performs its A/D updates through {@code ctx.memory()}.
  *
- * <p>The translation package implements the full process; this port keeps the software-visible side
- * independent of it.
+ * <p>The translation package implements the full process
+ * ({@link dev.lockstep.refmodel.translate.ProcessTranslator}, or {@link Iommu#withTranslationProcess});
+ * this port keeps the software-visible side independent of it.
  */
 @FunctionalInterface
 public interface Translator {
