@@ -185,6 +185,7 @@ public:
 
 private:
     static constexpr int kRegisterBudget = 10000;
+    static constexpr int kIdleCycles = 4;
 
     static std::string hex(uint64_t v) {
         char b[32];
@@ -192,8 +193,11 @@ private:
         return b;
     }
 
+    // Idle once the DUT has said so for kIdleCycles cycles in a row, with nothing queued or in flight
+    // on the harness side: status a DUT registers a cycle after its last action (e.g. an ipsr bit set
+    // from an error bit) settles within that window.
     bool idle() const {
-        return top_->idle && requests_.empty() && mem_inflight_.empty() && !reg_busy_;
+        return quiet_cycles_ >= kIdleCycles && requests_.empty() && mem_inflight_.empty() && !reg_busy_;
     }
 
     void drive_idle_inputs() {
@@ -258,8 +262,6 @@ private:
             if (cpl_fire) sample_completion();
             if (mem_fire) accept_memory_request();
         }
-        const uint32_t irq = top_->irq;
-
         top_->clk = 1;
         top_->eval();
         if (vcd_) vcd_->dump(static_cast<uint64_t>(cycles_ * 2 + 1));
@@ -270,6 +272,10 @@ private:
 
         if (tr_fire) requests_.pop_front();
         if (rsp_fire) mem_inflight_.pop_front();
+        // Interrupt lines are sampled after the edge, so a level change is seen in the cycle it happens
+        // (and before the DUT is reported idle).
+        quiet_cycles_ = top_->idle ? quiet_cycles_ + 1 : 0;
+        const uint32_t irq = top_->irq;
         if (!in_reset && irq != irq_prev_) {
             for (int i = 0; i < 16; i++) {
                 if (((irq ^ irq_prev_) >> i) & 1) push_event(LOCKSTEP_EV_IRQ, i, (irq >> i) & 1, 0);
@@ -330,6 +336,7 @@ private:
     uint64_t cycles_ = 0;
     uint32_t irq_prev_ = 0;
     bool reg_busy_ = false;
+    int quiet_cycles_ = 0;
     bool sampled_reg_fire_ = false;
     bool sampled_reg_rsp_ = false;
     uint64_t sampled_reg_rdata_ = 0;

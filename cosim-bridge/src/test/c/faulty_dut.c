@@ -31,6 +31,7 @@ int32_t lockstep_reset(int64_t h, int32_t mutant) {
     if (abort_on_reset) abort();
     memset(regs, 0, sizeof regs);
     regs[0] = 0x1f811460610LL;
+    regs[1] = 2; /* fctl.WSI */
     return 0;
 }
 int32_t lockstep_mmio_read(int64_t h, int32_t offset, int32_t size, int64_t *value) {

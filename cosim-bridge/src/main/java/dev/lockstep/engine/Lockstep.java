@@ -11,6 +11,7 @@ import dev.lockstep.refmodel.fault.Cause;
 import dev.lockstep.refmodel.mem.FastSparseMemory;
 import dev.lockstep.refmodel.mem.OverlayMemory;
 import dev.lockstep.refmodel.regs.IommuConfig;
+import dev.lockstep.refmodel.regs.RegisterFile;
 import dev.lockstep.refmodel.translate.ProcessTranslator;
 import dev.lockstep.refmodel.translate.Request;
 import dev.lockstep.refmodel.translate.Translator;
@@ -197,10 +198,32 @@ public final class Lockstep {
         }
         candidates.sort(Comparator.comparing(TranslationOutcome::toString));
         TranslationOutcome chosen = candidates.get(0);
+        if (candidates.size() > 1) {
+            // Old and new structures can give the same completion and differ only in whether the fault is
+            // reported (DC.tc.DTF): follow the DUT's fault-queue write.
+            boolean recorded = wroteFaultQueue();
+            for (TranslationOutcome c : candidates) {
+                if (c.fault() && c.reported() == recorded) {
+                    chosen = c;
+                    break;
+                }
+            }
+        }
         if (!chosen.equals(current)) staleHits++;
         effects.clear();
         model.translateAs(req, chosen);
         return compareEffects(seed, index, t, recent);
+    }
+
+    /** Whether the DUT wrote into the fault queue during this action. */
+    private boolean wroteFaultQueue() {
+        long fqb = model.registers().fqb();
+        long base = ((fqb >>> 10) & ((1L << 44) - 1)) << 12;
+        long end = base + 32L * RegisterFile.queueEntries(fqb);
+        for (int i = 0; i < observed.writes; i++) {
+            if (observed.writeAddr[i] >= base && observed.writeAddr[i] < end) return true;
+        }
+        return false;
     }
 
     /** The completion fields an untranslated or translated request shows: status, cause, PA, PBMT. */

@@ -90,6 +90,7 @@ public final class SystemStimulus implements Stimulus {
     private void initialize(IommuConfig config) {
         emit(new Action.RegisterRead(RegisterFile.CAPABILITIES, 8));
         emit(new Action.RegisterRead(RegisterFile.FCTL, 4));
+        probeDdtpModes();
         // Fault queue: 2^k records, some small enough to overflow (spec: fqb, fqcsr).
         int fqLog2 = 2 + random.nextInt(5);
         long fqBase = allocator.allocate(32L << fqLog2, Math.max(4096, 32L << fqLog2));
@@ -124,6 +125,20 @@ public final class SystemStimulus implements Stimulus {
     }
 
     private void emit(Action a) { pending.add(a); }
+
+    /**
+     * WARL discovery of ddtp.iommu_mode, as a driver probes it: from Off, write a mode (the directory
+     * modes from 3LVL down, and reserved or custom encodings too), read back what stuck, and return to Off.
+     */
+    private void probeDdtpModes() {
+        // 3LVL, 2LVL, 1LVL; then one low reserved (5-9), one high reserved (10-13) and one custom (14-15).
+        int[] modes = {4, 3, 2, 5 + random.nextInt(5), 10 + random.nextInt(4), 14 + random.nextInt(2)};
+        for (int m : modes) {
+            emit(new Action.RegisterWrite(RegisterFile.DDTP, 8, m));
+            emit(new Action.RegisterRead(RegisterFile.DDTP, 8));
+            emit(new Action.RegisterWrite(RegisterFile.DDTP, 8, IommuMode.OFF.encoding));
+        }
+    }
 
     // ------------------------------------------------------------------ the random mix
 
@@ -297,16 +312,35 @@ public final class SystemStimulus implements Stimulus {
         }
     }
 
-    /** A structure word the IOMMU reads starts answering an access fault or corrupted data. */
+    /**
+     * A structure word the IOMMU reads starts answering an access fault or corrupted data. Software then
+     * invalidates every cache, as after any change to the structures, so that the IOMMU must read the
+     * word again; later the word may heal.
+     */
     private void failMemoryWord() {
         if (structureWords.isEmpty()) return;
         long pa = structureWords.get(random.nextInt(structureWords.size()));
         emit(new Action.MemoryError(pa, 1 + random.nextInt(2)));
+        invalidateAll();
         if (random.nextBoolean()) {
             int lookahead = 3;
             for (int i = 0; i < lookahead; i++) translate();
             emit(new Action.MemoryError(pa, 0));
         }
+    }
+
+    /** Invalidates the DDT/PDT caches and every address space, then fences (spec: "Caching", IODIR, IOTINVAL). */
+    private void invalidateAll() {
+        command(Commands.iodirInvalDdt(false, 0), "IODIR.INVAL_DDT all");
+        command(Commands.iotinval(false, false, 0, false, 0, false, 0, false, false), "IOTINVAL.VMA all host");
+        for (Domain dm : domains) {
+            if (dm.gStageOnly) {
+                command(Commands.iotinval(false, false, 0, false, 0, true, dm.gscid, false, false),
+                        "IOTINVAL.VMA all of GSCID " + dm.gscid);
+            }
+        }
+        command(Commands.iotinval(true, false, 0, false, 0, false, 0, false, false), "IOTINVAL.GVMA all");
+        fence(false);
     }
 
     private void mapMore() {

@@ -17,7 +17,7 @@ class LockstepTest {
     @Test
     void faithfulDutPassesEverySeed() {
         FakeDut dut = new FakeDut(TestConfigs.typical());
-        Lockstep engine = new Lockstep(dut, TestConfigs.typical(), REPRO);
+        Lockstep engine = new Lockstep(dut, TestConfigs.typical(), Scenario.REGISTERS, REPRO);
         for (long seed = 1; seed <= 20; seed++) {
             SeedResult r = engine.run(seed, 0, 300);
             assertTrue(r.passed(), () -> "seed failed: " + r);
@@ -30,7 +30,7 @@ class LockstepTest {
         FakeDut dut = new FakeDut(TestConfigs.typical());
         dut.corruptOffset = 16;
         dut.corruptRead = v -> v | 0x5; // a reserved iommu_mode encoding sticks
-        SeedResult r = new Lockstep(dut, TestConfigs.typical(), REPRO).run(7, 0, 300);
+        SeedResult r = new Lockstep(dut, TestConfigs.typical(), Scenario.REGISTERS, REPRO).run(7, 0, 300);
         Divergence d = r.divergence();
         assertNotNull(d, "the planted ddtp bug must be caught");
         assertEquals(7, d.seed());
@@ -51,7 +51,7 @@ class LockstepTest {
         FakeDut dut = new FakeDut(TestConfigs.typical());
         dut.corruptOffset = 16;
         dut.corruptRead = v -> v & ~(1L << 40); // PPN bit 30 stuck at 0
-        Divergence d = new Lockstep(dut, TestConfigs.typical(), REPRO).run(3, 0, 500).divergence();
+        Divergence d = new Lockstep(dut, TestConfigs.typical(), Scenario.REGISTERS, REPRO).run(3, 0, 500).divergence();
         assertNotNull(d);
         assertEquals("PPN", d.fields().get(0).field());
         assertEquals("53:10", d.fields().get(0).bits());
@@ -62,14 +62,14 @@ class LockstepTest {
         FakeDut dut = new FakeDut(TestConfigs.typical());
         dut.corruptOffset = 16;
         dut.corruptRead = v -> v | (1L << 4);
-        assertTrue(new Lockstep(dut, TestConfigs.typical(), REPRO).run(3, 0, 200).passed());
+        assertTrue(new Lockstep(dut, TestConfigs.typical(), Scenario.REGISTERS, REPRO).run(3, 0, 200).passed());
     }
 
     @Test
     void aDutThatNeverBecomesIdleIsAHang() {
         FakeDut dut = new FakeDut(TestConfigs.typical());
         dut.hangAfterWrites = 2;
-        SeedResult r = new Lockstep(dut, TestConfigs.typical(), REPRO).run(5, 0, 200);
+        SeedResult r = new Lockstep(dut, TestConfigs.typical(), Scenario.REGISTERS, REPRO).run(5, 0, 200);
         assertNull(r.divergence());
         assertNotNull(r.failure());
         assertEquals(DutException.Kind.HANG, r.failure().kind());
@@ -81,7 +81,7 @@ class LockstepTest {
     void rtlFatalBecomesAReportedFailureNamingTheAction() {
         FakeDut dut = new FakeDut(TestConfigs.typical());
         dut.fatalAfterWrites = 1;
-        SeedResult r = new Lockstep(dut, TestConfigs.typical(), REPRO).run(5, 0, 200);
+        SeedResult r = new Lockstep(dut, TestConfigs.typical(), Scenario.REGISTERS, REPRO).run(5, 0, 200);
         assertEquals(DutException.Kind.FATAL, r.failure().kind());
         assertTrue(r.failure().message().contains("$fatal"));
         assertTrue(r.failure().action().startsWith("write"), r.failure().action());
@@ -91,8 +91,8 @@ class LockstepTest {
     void anInterruptTheModelDoesNotRaiseIsADivergence() {
         FakeDut dut = new FakeDut(TestConfigs.typical());
         dut.spuriousIrqAfterWrites = 3;
-        Divergence d = new Lockstep(dut, TestConfigs.typical(), REPRO).run(9, 0, 200).divergence();
+        Divergence d = new Lockstep(dut, TestConfigs.typical(), Scenario.REGISTERS, REPRO).run(9, 0, 200).divergence();
         assertNotNull(d);
-        assertTrue(d.subject().contains("interrupt line 0 -> 1"), d.subject());
+        assertTrue(d.subject().contains("observed line 0 -> 1"), d.subject());
     }
 }

@@ -37,7 +37,7 @@ class ReportsTest {
                 dut.corruptRead = v -> v | 6;
             }
             return dut;
-        }, TestConfigs.typical(), s -> "bin/lockstep run --seed " + s);
+        }, TestConfigs.typical(), dev.lockstep.engine.Scenario.REGISTERS, s -> "bin/lockstep run --seed " + s);
         return regression.run(List.of(1L, 2L, 3L), 0, 100, 2, r -> { });
     }
 
