@@ -51,6 +51,7 @@ public final class SystemStimulus implements Stimulus {
     private int cqTail;
     private long fenceTarget;
     private int tag;
+    private Action.Translate last;
     private int nextPscid = 1;
     private int nextGscid = 1;
 
@@ -178,6 +179,10 @@ public final class SystemStimulus implements Stimulus {
     }
 
     private void translate() {
+        if (last != null && random.nextInt(100) < 20) {
+            repeatVaried(last);
+            return;
+        }
         int choice = random.nextInt(100);
         Device d = devices.get(random.nextInt(devices.size()));
         int ttyp = choice < 95 ? untranslatedType()
@@ -198,19 +203,35 @@ public final class SystemStimulus implements Stimulus {
         }
         boolean priv = pv && random.nextInt(3) == 0;
         long iova = addressFor(domain, d);
-        emit(new Action.Translate(nextTag(), did, pv, pid, priv, ttyp, iova));
+        last = new Action.Translate(nextTag(), did, pv, pid, priv, ttyp, iova);
+        emit(last);
+    }
+
+    /**
+     * The same page again with another privilege or access type: a second request that a cached
+     * translation can answer must still pass the permission checks (spec: "Caching": cached entries keep
+     * the permissions, the checks apply to each request).
+     */
+    private void repeatVaried(Action.Translate t) {
+        boolean priv = t.pv() && random.nextBoolean() ? !t.priv() : t.priv();
+        int ttyp = random.nextBoolean() ? untranslatedType() : t.ttyp();
+        long iova = (t.iova() & ~0xfffL) | (random.nextInt(512) * 8L);
+        emit(new Action.Translate(nextTag(), t.deviceId(), t.pv(), t.processId(), priv, ttyp, iova));
     }
 
     /** An address in a mapping of the domain, an MSI page, an unmapped one or an ill-formed one. */
     private long addressFor(Domain domain, Device d) {
         int k = random.nextInt(100);
-        if (d.msiPages > 0 && k < 8) {
+        if (d.msiPages > 0 && k < 15) {
             long page = d.msiPattern | random.nextInt(d.msiPages);
             return (page << 12) | (random.nextInt(1024) * 4L);
         }
-        if (domain != null && !domain.mappings.isEmpty() && k < 85) {
+        if (domain != null && !domain.mappings.isEmpty() && k < 88) {
             Mapping m = domain.mappings.get(random.nextInt(domain.mappings.size()));
-            return m.va + (random.nextLong() & ((1L << m.shift) - 1) & ~7L);
+            long a = m.va + (random.nextLong() & ((1L << m.shift) - 1) & ~7L);
+            // A mapped address with a high bit flipped: not sign-extended, or wider than the GPA space.
+            if (k >= 84) a ^= 1L << (39 + random.nextInt(24));
+            return a;
         }
         if (k < 95) return random.nextLong() & ((1L << 38) - 1) & ~0xfffL;
         return random.nextLong(); // probably not sign-extended / wider than the GPA space
@@ -252,8 +273,27 @@ public final class SystemStimulus implements Stimulus {
     private void fence(boolean wsi) {
         boolean av = random.nextBoolean();
         long addr = fenceTarget + random.nextInt(512) * 4L;
+        if (av && random.nextInt(12) == 0) {
+            failingFence(addr);
+            return;
+        }
         boolean wsiAllowed = wsi && (readRegister.applyAsLong(RegisterFile.FCTL) & IommuConfig.FCTL_WSI) != 0;
         command(Commands.iofenceC(av, addr, random.nextInt(), wsiAllowed, false, false), "IOFENCE.C");
+        emit(new Action.RegisterRead(RegisterFile.CQH, 4));
+    }
+
+    /**
+     * IOFENCE.C whose DATA store faults: cqmf is set and cqh stays on the fence (spec: IOFENCE.C, cqcsr.cqmf);
+     * software heals the memory and clears cqmf, and the fence runs again.
+     */
+    private void failingFence(long addr) {
+        emit(new Action.MemoryError(addr, 1));
+        command(Commands.iofenceC(true, addr, random.nextInt(), false, false, false), "IOFENCE.C to a failing word");
+        emit(new Action.RegisterRead(RegisterFile.CQH, 4));
+        emit(new Action.RegisterRead(RegisterFile.CQCSR, 4));
+        emit(new Action.MemoryError(addr, 0));
+        long csr = readRegister.applyAsLong(RegisterFile.CQCSR);
+        emit(new Action.RegisterWrite(RegisterFile.CQCSR, 4, (csr & 3) | (1L << 8)));
         emit(new Action.RegisterRead(RegisterFile.CQH, 4));
     }
 
@@ -287,17 +327,34 @@ public final class SystemStimulus implements Stimulus {
             default: updated = pte | PageTable.V; break;                                   // (re)map
         }
         memory.store(m.pteAddress, updated, "change " + m.domain.name + " PTE for 0x" + Long.toHexString(m.va));
-        if (random.nextInt(10) < 7) {
+        boolean invalidate = random.nextInt(10) < 7;
+        if (invalidate) {
             Domain dm = m.domain;
             boolean av = random.nextBoolean();
+            long addr = m.va + (random.nextLong() & ((1L << m.shift) - 1) & ~0xfffL);
             if (m.inG) {
-                command(Commands.iotinval(true, av, m.va, false, 0, true, dm.gscid, false, false), "IOTINVAL.GVMA");
+                command(Commands.iotinval(true, av, addr, false, 0, true, dm.gscid, false, false), "IOTINVAL.GVMA");
             } else {
                 boolean pscv = random.nextInt(4) != 0;
-                command(Commands.iotinval(false, av, m.va, pscv, dm.pscid, dm.gStage != null, dm.gscid, false, false),
+                command(Commands.iotinval(false, av, addr, pscv, dm.pscid, dm.gStage != null, dm.gscid, false, false),
                         "IOTINVAL.VMA");
             }
             fence(false);
+        }
+        accessAgain(m);
+    }
+
+    /** A device that uses the changed mapping accesses it again (through the first stage if there is one). */
+    private void accessAgain(Mapping m) {
+        Domain dm = m.via != null ? m.via : m.domain;
+        long va = m.via != null ? m.viaVa : m.va;
+        if (dm.users.isEmpty()) return;
+        for (int i = 1 + random.nextInt(2); i > 0; i--) {
+            Action.Translate u = dm.users.get(random.nextInt(dm.users.size()));
+            long iova = va + (random.nextLong() & ((1L << m.shift) - 1) & ~7L);
+            last = new Action.Translate(nextTag(), u.deviceId(), u.pv(), u.processId(), u.pv() && random.nextInt(3) == 0,
+                    untranslatedType(), iova);
+            emit(last);
         }
     }
 
@@ -307,8 +364,14 @@ public final class SystemStimulus implements Stimulus {
         long updated = random.nextInt(3) == 0 ? tc ^ 1 : tc ^ (1L << 4); // V or DTF flips
         memory.store(d.dcAddress, updated, "change DC tc of device 0x" + Integer.toHexString(d.id));
         if (random.nextInt(10) < 8) {
-            command(Commands.iodirInvalDdt(random.nextInt(4) != 0, d.id), "IODIR.INVAL_DDT");
+            command(Commands.iodirInvalDdt(random.nextInt(2) != 0, d.id), "IODIR.INVAL_DDT");
             fence(false);
+        }
+        Domain dm = d.domain;
+        if (dm != null && !dm.mappings.isEmpty()) {
+            Mapping m = dm.mappings.get(random.nextInt(dm.mappings.size()));
+            emit(new Action.Translate(nextTag(), d.id, false, 0, false, untranslatedType(),
+                    m.va + (random.nextLong() & ((1L << m.shift) - 1) & ~7L)));
         }
     }
 
@@ -378,7 +441,8 @@ public final class SystemStimulus implements Stimulus {
         boolean gCap = caps.sv39x4() || caps.sv48x4();
         boolean sCap = caps.sv39() || caps.sv48();
         if (kind < 8) {
-            tc = 0; // not valid
+            tc = 0; // not valid (sometimes with reserved bits as well: V=0 is checked first)
+            if (kind < 3) tc |= 1L << (12 + random.nextInt(12));
         } else if (kind < 12) {
             tc |= 1L << (12 + random.nextInt(12)); // a reserved tc bit: misconfigured
         }
@@ -409,7 +473,7 @@ public final class SystemStimulus implements Stimulus {
         } else {
             d.domain = g;
         }
-        if (caps.msiFlat() && g != null && random.nextInt(3) == 0) {
+        if (caps.msiFlat() && g != null && random.nextBoolean()) {
             // MSI flat page table: 2^k interrupt files matched by mask/pattern (spec: "MSI address translation").
             int k = random.nextInt(3);
             long table = allocator.page();
@@ -431,6 +495,10 @@ public final class SystemStimulus implements Stimulus {
             memory.store(d.dcAddress + 8L * i, dc[i], "DC dw" + i + " of device 0x" + Integer.toHexString(id));
         }
         structureWords.add(d.dcAddress);
+        if (d.domain != null) d.domain.users.add(new Action.Translate(0, id, false, 0, false, 0, 0));
+        if (d.processes != null) {
+            for (Process p : d.processes) p.domain.users.add(new Action.Translate(0, id, true, p.pid, false, 0, 0));
+        }
         devices.add(d);
     }
 
@@ -540,7 +608,10 @@ public final class SystemStimulus implements Stimulus {
     private void mapIdentity(Domain g, long page) {
         long pte = g.gStage.map(page, page, 0, PageTable.R | PageTable.W | PageTable.U | PageTable.A | PageTable.D,
                 g.name + " identity");
-        if (pte >= 0) structureWords.add(pte);
+        if (pte >= 0) {
+            structureWords.add(pte);
+            g.mappings.add(new Mapping(g, page, 12, pte, true));
+        }
     }
 
     private void mapRandom(Domain dm, int count) {
@@ -560,7 +631,7 @@ public final class SystemStimulus implements Stimulus {
                 long gpte = dm.gStage.map(gpa, dataPage(shift), leafLevel, leafFlags(true), dm.name + " G data");
                 if (gpte >= 0) {
                     structureWords.add(gpte);
-                    dm.gDomain.mappings.add(new Mapping(dm.gDomain, gpa, shift, gpte, true));
+                    dm.gDomain.mappings.add(new Mapping(dm.gDomain, gpa, shift, gpte, true, dm, va));
                 }
             } else {
                 target = dataPage(shift);
@@ -619,12 +690,22 @@ public final class SystemStimulus implements Stimulus {
         PageTable gStage;
         Domain gDomain;
         final List<Mapping> mappings = new ArrayList<>();
+        /** Who reaches this address space: device_id, and process_id when pv. */
+        final List<Action.Translate> users = new ArrayList<>();
 
         Domain(String name) { this.name = name; }
 
         long pageTableRootForDc() { return firstStage.rootPa; }
     }
 
-    /** A leaf the generator created: the address it maps, its size and where its PTE is. */
-    private record Mapping(Domain domain, long va, int shift, long pteAddress, boolean inG) {}
+    /**
+     * A leaf the generator created: the address it maps, its size and where its PTE is; for a G-stage leaf
+     * behind a first stage, {@code via} is the first-stage domain and {@code viaVa} the address a device
+     * uses to reach it.
+     */
+    private record Mapping(Domain domain, long va, int shift, long pteAddress, boolean inG, Domain via, long viaVa) {
+        Mapping(Domain domain, long va, int shift, long pteAddress, boolean inG) {
+            this(domain, va, shift, pteAddress, inG, null, 0);
+        }
+    }
 }
