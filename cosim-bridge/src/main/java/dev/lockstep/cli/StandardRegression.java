@@ -5,7 +5,7 @@ final class StandardRegression {
     private StandardRegression() {}
 
     static final String FIRST_SEED = "1";
-    static final String SEEDS = "20";
-    static final String ACTIONS = "400";
+    static final String SEEDS = "40";
+    static final String ACTIONS = "2000";
     static final String SCENARIO = "system";
 }

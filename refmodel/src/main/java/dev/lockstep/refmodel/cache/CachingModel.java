@@ -163,7 +163,9 @@ public final class CachingModel implements InvalidationListener {
                     + " permitted structure-version combinations for " + request);
         }
         WalkTrace trace = new WalkTrace();
-        TranslationOutcome o = translator.translate(request, new TranslationContext(new OverlayMemory(overrides, false), regs), trace);
+        OverlayMemory sandbox = new OverlayMemory(overrides, false);
+        TranslationOutcome o = translator.translate(request, new TranslationContext(sandbox, regs), trace);
+        if (sandbox.staleAdUpdate()) return;
         for (int i = 0; i < trace.size(); i++) {
             long base = trace.pa(i);
             if (decided.contains(base)) continue;
@@ -282,9 +284,25 @@ public final class CachingModel implements InvalidationListener {
             return o != null ? o : memory.load64(w);
         }
 
+        /**
+         * Whether this walk set A/D in an old version of a PTE that memory no longer holds as a valid entry
+         * with the same permissions. Such an outcome is not one the IOMMU may give: the A/D update must
+         * atomically check that the PTE in memory is valid and grants the access (Priv: Svadu, "the PTE
+         * update must ... atomically check that the PTE is valid and grants sufficient permissions"), so
+         * the hardware would walk the new PTE instead.
+         */
+        boolean staleAdUpdate() { return staleAdUpdate; }
+
+        private boolean staleAdUpdate;
+
         @Override public void store64(long pa, long value) {
             long w = pa & ~7L;
             if (!live) {
+                Long old = overrides.get(w);
+                if (old != null) {
+                    long now = memory.load64(w);
+                    if ((now & 1) == 0 || ((now ^ old) & 0x1eL) != 0) staleAdUpdate = true;
+                }
                 buffer.put(w, value);
                 return;
             }
