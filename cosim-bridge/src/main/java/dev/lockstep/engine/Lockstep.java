@@ -56,11 +56,19 @@ public final class Lockstep {
     private long translations;
     private ProcessTranslator currentWalk;
 
+    private RunObserver observer = RunObserver.NONE;
+
     public Lockstep(Dut dut, IommuConfig config, Scenario scenario, ReproduceCommand reproduce) {
         this.dut = dut;
         this.config = config;
         this.scenario = scenario;
         this.reproduce = reproduce;
+    }
+
+    /** Sets who watches the run (coverage, logs); {@link RunObserver#NONE} by default. */
+    public Lockstep observer(RunObserver o) {
+        this.observer = o == null ? RunObserver.NONE : o;
+        return this;
     }
 
     /** Builds the command line that reproduces a seed. */
@@ -86,8 +94,10 @@ public final class Lockstep {
         try {
             dut.reset(mutant);
             cycleBase = dut.cycles();
+            observer.seedStarted(seed, mutant);
             for (index = 0; index < actions; index++) {
                 action = stimulus.next();
+                observer.action(index, action);
                 Divergence d = apply(seed, index, action, recent);
                 if (d != null) return result(seed, index + 1, start, d, null);
                 recent.addLast("#" + index + " " + action.describe());
@@ -103,7 +113,10 @@ public final class Lockstep {
     }
 
     private SeedResult result(long seed, int done, long start, Divergence d, SeedResult.DutFailure f) {
-        return new SeedResult(seed, done, cycle(), (System.nanoTime() - start) / 1e9, d, f, translations, staleHits);
+        SeedResult r = new SeedResult(seed, done, cycle(), (System.nanoTime() - start) / 1e9, d, f, translations,
+                staleHits);
+        observer.seedFinished(r);
+        return r;
     }
 
     /** Cycles since the seed's reset. */
@@ -209,7 +222,9 @@ public final class Lockstep {
                 }
             }
         }
-        if (!chosen.equals(current)) staleHits++;
+        boolean stale = !chosen.equals(current);
+        if (stale) staleHits++;
+        observer.translated(index, req, chosen, stale);
         effects.clear();
         model.translateAs(req, chosen);
         return compareEffects(seed, index, t, recent);
@@ -320,6 +335,7 @@ public final class Lockstep {
         long expected = model.mmioRead(offset, size);
         long observedValue = dut.mmioRead(offset, size);
         long mask = model.registerMasks().compareMask(offset, size);
+        observer.registerRead(index, offset, size, expected, observedValue);
         if (((expected ^ observedValue) & mask) == 0) return null;
         List<Divergence.FieldMismatch> fields = new ArrayList<>();
         int shift = (offset & 4) * 8;

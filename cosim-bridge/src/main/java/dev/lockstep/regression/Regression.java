@@ -3,6 +3,7 @@ package dev.lockstep.regression;
 import dev.lockstep.dut.Dut;
 import dev.lockstep.dut.DutException;
 import dev.lockstep.engine.Lockstep;
+import dev.lockstep.engine.RunObserver;
 import dev.lockstep.engine.Scenario;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.refmodel.regs.IommuConfig;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Runs a list of seeds against the model and the DUT, {@code jobs} seeds at a time, one DUT instance
@@ -22,12 +24,19 @@ public final class Regression {
     private final IommuConfig config;
     private final Scenario scenario;
     private final Lockstep.ReproduceCommand reproduce;
+    private Supplier<RunObserver> observers = () -> RunObserver.NONE;
 
     public Regression(DutFactory factory, IommuConfig config, Scenario scenario, Lockstep.ReproduceCommand reproduce) {
         this.factory = factory;
         this.config = config;
         this.scenario = scenario;
         this.reproduce = reproduce;
+    }
+
+    /** Gives each worker thread its own observer (coverage, logs); observers are not shared between threads. */
+    public Regression observers(Supplier<RunObserver> perWorker) {
+        this.observers = perWorker;
+        return this;
     }
 
     /** The outcome of a regression: one result per seed, in the order given, and the DUT's identity. */
@@ -72,7 +81,8 @@ public final class Regression {
                     synchronized (lock) {
                         buildId[0] = dut.buildId();
                     }
-                    Lockstep engine = new Lockstep(dut, config, scenario, reproduce);
+                    RunObserver observer = observers.get();
+                    Lockstep engine = new Lockstep(dut, config, scenario, reproduce).observer(observer);
                     for (int i = next.getAndIncrement(); i < stopAt.get(); i = next.getAndIncrement()) {
                         SeedResult r = engine.run(seeds.get(i), mutant, actions);
                         if (stopAtFailure && !r.passed()) stopAt.accumulateAndGet(i + 1, Math::min);
@@ -87,7 +97,7 @@ public final class Regression {
                             dut.close();
                             dut = null;
                             dut = factory.open();
-                            engine = new Lockstep(dut, config, scenario, reproduce);
+                            engine = new Lockstep(dut, config, scenario, reproduce).observer(observer);
                         }
                     }
                 } catch (DutException e) {
