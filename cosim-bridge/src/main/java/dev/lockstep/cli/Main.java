@@ -21,6 +21,12 @@ public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_DUT = 3;
 
+    /** The exit code of a regression: 3 if any seed's DUT failed, else 1 if any seed diverged, else 0. */
+    public static int exitCode(dev.lockstep.regression.Regression.Outcome outcome) {
+        if (outcome.results().stream().anyMatch(r -> r.failure() != null)) return EXIT_DUT;
+        return outcome.failed() > 0 ? EXIT_DIVERGENCE : EXIT_PASS;
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -66,6 +66,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String mutant;
 
+    @Option(names = "--max-divergences", defaultValue = "1", paramLabel = "N",
+            description = "Divergences reported per seed before it stops; past the first, later ones may be "
+                    + "consequences of it (for triage). Default: ${DEFAULT-VALUE}.")
+    int maxDivergences;
+
     @Option(names = "--jobs", defaultValue = "1", description = "Seeds run concurrently, one DUT instance each. "
             + "Default: ${DEFAULT-VALUE}.")
     int jobs;
@@ -107,7 +112,7 @@ public final class RunCommand implements Callable<Integer> {
                     : () -> NativeDut.open(library, dutConfig);
             Scenario chosen = scenarioByName(scenario);
             Regression regression = new Regression(factory, iommuConfig, chosen,
-                    s -> reproduceCommand(s, m));
+                    s -> reproduceCommand(s, m)).maxDivergences(maxDivergences);
             Regression.Outcome outcome = regression.run(seeds, m.id(), actions, jobs, r -> printResult(stdout, r));
             if (out != null) {
                 RunInfo info = new RunInfo(Main.VERSION, dut, m.name(), actions);
@@ -115,9 +120,7 @@ public final class RunCommand implements Callable<Integer> {
                 JunitXml.write(out.resolve("junit.xml"), "lockstep." + (dut.equals("stub") ? "stub" : "dut"), outcome);
             }
             stdout.println(outcome.passed() + " passed, " + outcome.failed() + " failed");
-            boolean dutFailed = outcome.results().stream().anyMatch(r -> r.failure() != null);
-            if (dutFailed) return Main.EXIT_DUT;
-            return outcome.failed() > 0 ? Main.EXIT_DIVERGENCE : Main.EXIT_PASS;
+            return Main.exitCode(outcome);
         } catch (BadInputException e) {
             err.println("lockstep run: " + e.getMessage());
             return Main.EXIT_USAGE;
@@ -142,13 +145,14 @@ public final class RunCommand implements Callable<Integer> {
         if (count < 1) throw new BadInputException("--count must be at least 1, got " + count);
         if (actions < 1) throw new BadInputException("--actions must be at least 1, got " + actions);
         if (jobs < 1) throw new BadInputException("--jobs must be at least 1, got " + jobs);
+        if (maxDivergences < 1) throw new BadInputException("--max-divergences must be at least 1, got " + maxDivergences);
     }
 
     private static void printResult(PrintWriter out, SeedResult r) {
         if (r.passed()) {
             out.printf("seed %d: passed (%d actions, %d cycles)%n", r.seed(), r.actions(), r.cycles());
         } else if (r.divergence() != null) {
-            out.printf("seed %d: FAILED%n%s", r.seed(), r.divergence().render());
+            out.printf("seed %d: FAILED%n%s", r.seed(), r.renderDivergences());
         } else {
             out.printf("seed %d: FAILED%n%s", r.seed(), r.failure().render());
         }

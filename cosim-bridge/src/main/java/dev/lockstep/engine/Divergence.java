@@ -17,7 +17,14 @@ public record Divergence(
         String rule,
         List<String> recentActions,
         String reproduce,
-        String walk) {
+        String walk,
+        String dutBuild) {
+
+    /** This divergence with the model's walk trace attached (for divergences found on a translation). */
+    public Divergence withWalk(String modelWalk) {
+        return new Divergence(seed, actionIndex, cycle, action, subject, fields, rule, recentActions, reproduce,
+                modelWalk, dutBuild);
+    }
 
     /** One differing field: spec name, bit range, expected (model) and observed (DUT) values. */
     public record FieldMismatch(String field, String bits, long expected, long observed) {}
@@ -42,6 +49,7 @@ public record Divergence(
             b.append("  leading actions:\n");
             for (String a : recentActions) b.append("    ").append(a).append('\n');
         }
+        b.append("  dut:       ").append(dutBuild).append('\n');
         b.append("  reproduce: ").append(reproduce).append('\n');
         return b.toString();
     }

@@ -57,12 +57,24 @@ public final class Lockstep {
     private ProcessTranslator currentWalk;
 
     private RunObserver observer = RunObserver.NONE;
+    private int maxDivergences = 1;
+    private Divergence first;
+    private final List<Divergence> later = new ArrayList<>();
 
     public Lockstep(Dut dut, IommuConfig config, Scenario scenario, ReproduceCommand reproduce) {
         this.dut = dut;
         this.config = config;
         this.scenario = scenario;
         this.reproduce = reproduce;
+    }
+
+    /**
+     * Divergences to report per seed before it stops (default 1). After the first, the engine goes on
+     * applying actions and comparing; later divergences may be consequences of the first.
+     */
+    public Lockstep maxDivergences(int n) {
+        this.maxDivergences = Math.max(1, n);
+        return this;
     }
 
     /** Sets who watches the run (coverage, logs); {@link RunObserver#NONE} by default. */
@@ -91,6 +103,8 @@ public final class Lockstep {
         Deque<String> recent = new ArrayDeque<>();
         int index = 0;
         Action action = null;
+        first = null;
+        later.clear();
         try {
             dut.reset(mutant);
             cycleBase = dut.cycles();
@@ -98,23 +112,30 @@ public final class Lockstep {
             for (index = 0; index < actions; index++) {
                 action = stimulus.next();
                 observer.action(index, action);
-                Divergence d = apply(seed, index, action, recent);
-                if (d != null) return result(seed, index + 1, start, d, null);
+                if (diverged(apply(seed, index, action, recent))) return result(seed, index + 1, start, null);
                 recent.addLast("#" + index + " " + action.describe());
                 if (recent.size() > RECENT) recent.removeFirst();
             }
-            Divergence d = finish(seed, index, recent);
-            return result(seed, actions, start, d, null);
+            diverged(finish(seed, index, recent));
+            return result(seed, actions, start, null);
         } catch (DutException e) {
             String what = action == null ? "reset" : action.describe();
-            return result(seed, index, start, null,
+            return result(seed, index, start,
                     new SeedResult.DutFailure(e.kind(), e.getMessage(), index, what, reproduce.forSeed(seed)));
         }
     }
 
-    private SeedResult result(long seed, int done, long start, Divergence d, SeedResult.DutFailure f) {
-        SeedResult r = new SeedResult(seed, done, cycle(), (System.nanoTime() - start) / 1e9, d, f, translations,
-                staleHits);
+    /** Records {@code d} (if any); true when the seed has reported as many divergences as allowed. */
+    private boolean diverged(Divergence d) {
+        if (d == null) return false;
+        if (first == null) first = d;
+        else later.add(d);
+        return 1 + later.size() >= maxDivergences;
+    }
+
+    private SeedResult result(long seed, int done, long start, SeedResult.DutFailure f) {
+        SeedResult r = new SeedResult(seed, done, cycle(), (System.nanoTime() - start) / 1e9, first, f, translations,
+                staleHits, later);
         observer.seedFinished(r);
         return r;
     }
@@ -162,14 +183,22 @@ public final class Lockstep {
     /** Runs the DUT until idle, collecting what it does; a DUT that never gets idle is a hang. */
     private void drainUntilIdle(Action action) throws DutException {
         long budgetEnd = dut.cycles() + IDLE_BUDGET;
+        int stalls = 0;
         while (true) {
-            long remaining = budgetEnd - dut.cycles();
+            long before = dut.cycles();
+            long remaining = budgetEnd - before;
             if (remaining <= 0) {
                 throw new DutException(DutException.Kind.HANG, "the DUT did not become idle within " + IDLE_BUDGET
                         + " cycles after " + action.describe() + outstanding());
             }
             int n = dut.run(remaining, events);
             if (observed.add(events, n)) return;
+            // A DUT library that returns neither events nor simulated cycles would spin here for ever.
+            stalls = n == 0 && dut.cycles() == before ? stalls + 1 : 0;
+            if (stalls > 1000) {
+                throw new DutException(DutException.Kind.HANG, "the DUT neither advanced its clock nor became idle "
+                        + "after " + action.describe() + outstanding());
+            }
         }
     }
 
@@ -227,7 +256,8 @@ public final class Lockstep {
         observer.translated(index, req, chosen, stale);
         effects.clear();
         model.translateAs(req, chosen);
-        return compareEffects(seed, index, t, recent);
+        Divergence d = compareEffects(seed, index, t, recent);
+        return d == null ? null : d.withWalk(explain(req));
     }
 
     /** Whether the DUT wrote into the fault queue during this action. */
@@ -338,8 +368,10 @@ public final class Lockstep {
         observer.registerRead(index, offset, size, expected, observedValue);
         if (((expected ^ observedValue) & mask) == 0) return null;
         List<Divergence.FieldMismatch> fields = new ArrayList<>();
-        int shift = (offset & 4) * 8;
-        for (RegisterNames.Field f : RegisterNames.fields(offset & ~7)) {
+        // Fields of an 8-byte register read as its upper half sit 32 bits higher than the value read.
+        boolean upperHalf = (offset & 4) != 0 && RegisterFile.isEightByteRegister(offset & ~7);
+        int shift = upperHalf ? 32 : 0;
+        for (RegisterNames.Field f : RegisterNames.fields(upperHalf ? offset & ~7 : offset)) {
             long m = f.mask() >>> shift;
             if (m == 0 || ((expected ^ observedValue) & m & mask) == 0) continue;
             fields.add(new Divergence.FieldMismatch(f.name(),
@@ -380,7 +412,7 @@ public final class Lockstep {
                         String.format("memory word 0x%x at the end of the seed", word),
                         List.of(new Divergence.FieldMismatch("data", "63:0", modelValue, dutValue)),
                         "every store of software and of the IOMMU must leave the same memory on both sides",
-                        List.copyOf(recent), reproduce.forSeed(seed), null);
+                        List.copyOf(recent), reproduce.forSeed(seed), null, dut.buildId());
             }
         }
         return null;
@@ -390,6 +422,6 @@ public final class Lockstep {
                                   List<Divergence.FieldMismatch> fields, String rule, Deque<String> recent,
                                   String walk) {
         return new Divergence(seed, index, cycle(), action.describe(), subject, fields, rule, List.copyOf(recent),
-                reproduce.forSeed(seed), walk);
+                reproduce.forSeed(seed), walk, dut.buildId());
     }
 }

@@ -1,6 +1,7 @@
 package dev.lockstep.engine;
 
 import dev.lockstep.dut.DutException;
+import java.util.List;
 
 /** The verdict of one seed: passed, diverged, or the DUT failed (hang, fatal, crash, load). */
 public record SeedResult(
@@ -11,7 +12,22 @@ public record SeedResult(
         Divergence divergence,
         DutFailure failure,
         long translations,
-        long staleHits) {
+        long staleHits,
+        List<Divergence> laterDivergences) {
+
+    public SeedResult {
+        laterDivergences = laterDivergences == null ? List.of() : List.copyOf(laterDivergences);
+    }
+
+    /** The report of every divergence of the seed, the first one in full. */
+    public String renderDivergences() {
+        StringBuilder b = new StringBuilder(divergence.render());
+        for (Divergence d : laterDivergences) {
+            b.append("(later, possibly a consequence of the first)\n").append(d.render());
+        }
+        return b.toString();
+    }
+
 
     /** A DUT that failed rather than diverged, with what it was doing. */
     public record DutFailure(DutException.Kind kind, String message, int actionIndex, String action, String reproduce) {

@@ -33,6 +33,14 @@ public final class Regression {
         this.reproduce = reproduce;
     }
 
+    private int maxDivergences = 1;
+
+    /** Divergences each seed reports before it stops (see {@link Lockstep#maxDivergences}). */
+    public Regression maxDivergences(int n) {
+        this.maxDivergences = n;
+        return this;
+    }
+
     /** Gives each worker thread its own observer (coverage, logs); observers are not shared between threads. */
     public Regression observers(Supplier<RunObserver> perWorker) {
         this.observers = perWorker;
@@ -82,7 +90,7 @@ public final class Regression {
                         buildId[0] = dut.buildId();
                     }
                     RunObserver observer = observers.get();
-                    Lockstep engine = new Lockstep(dut, config, scenario, reproduce).observer(observer);
+                    Lockstep engine = new Lockstep(dut, config, scenario, reproduce).observer(observer).maxDivergences(maxDivergences);
                     for (int i = next.getAndIncrement(); i < stopAt.get(); i = next.getAndIncrement()) {
                         SeedResult r = engine.run(seeds.get(i), mutant, actions);
                         if (stopAtFailure && !r.passed()) stopAt.accumulateAndGet(i + 1, Math::min);
@@ -97,7 +105,7 @@ public final class Regression {
                             dut.close();
                             dut = null;
                             dut = factory.open();
-                            engine = new Lockstep(dut, config, scenario, reproduce).observer(observer);
+                            engine = new Lockstep(dut, config, scenario, reproduce).observer(observer).maxDivergences(maxDivergences);
                         }
                     }
                 } catch (DutException e) {

@@ -56,7 +56,7 @@ public final class JunitXml {
                     x.writeStartElement("failure");
                     x.writeAttribute("type", "divergence");
                     x.writeAttribute("message", r.divergence().subject());
-                    x.writeCharacters(r.divergence().render());
+                    x.writeCharacters(r.renderDivergences());
                     x.writeEndElement();
                 } else if (r.failure() != null) {
                     x.writeStartElement("error");

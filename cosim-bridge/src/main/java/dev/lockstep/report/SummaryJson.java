@@ -42,6 +42,10 @@ public final class SummaryJson {
             s.put("translations", r.translations());
             s.put("stale_but_legal", r.staleHits());
             if (r.divergence() != null) s.set("divergence", divergence(json, r.divergence()));
+            if (!r.laterDivergences().isEmpty()) {
+                ArrayNode later = s.putArray("later_divergences");
+                for (Divergence d : r.laterDivergences()) later.add(divergence(json, d));
+            }
             if (r.failure() != null) {
                 ObjectNode f = s.putObject("dut_failure");
                 f.put("kind", r.failure().kind().name().toLowerCase());
@@ -78,6 +82,7 @@ public final class SummaryJson {
         if (d.walk() != null) n.put("model_walk", d.walk());
         ArrayNode recent = n.putArray("leading_actions");
         d.recentActions().forEach(recent::add);
+        n.put("dut_build_id", d.dutBuild());
         n.put("reproduce", d.reproduce());
         return n;
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lockstep.TestPaths;
 import dev.lockstep.cli.Cli;
 import dev.lockstep.cli.Main;
 import java.io.IOException;
@@ -28,7 +29,7 @@ class DutFailureTest {
     static Path noRun;
     static Path config;
 
-    static Path home() { return Path.of(System.getProperty("lockstep.home", ".")).toAbsolutePath(); }
+    private static Path home() { return TestPaths.home(); }
 
     @BeforeAll
     static void compileFaultyLibraries() throws Exception {

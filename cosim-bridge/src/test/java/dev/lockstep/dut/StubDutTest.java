@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lockstep.TestPaths;
 import dev.lockstep.cli.Cli;
 import dev.lockstep.cli.Main;
 import java.nio.file.Files;
@@ -18,13 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StubDutTest {
 
-    static Path home() { return Path.of(System.getProperty("lockstep.home", ".")).toAbsolutePath(); }
+    private static Path home() { return TestPaths.home(); }
 
-    static Path library() {
-        Path lib = home().resolve("build/dut/liblockstep_stub.so");
-        assertTrue(Files.isRegularFile(lib), lib + " is missing: run the tests with 'make test', which builds the RTL");
-        return lib;
-    }
+    private static Path library() { return TestPaths.stubLibrary(); }
 
     @Test
     void capabilitiesReadBackAsPinnedAndTheBuildIdNamesTheDesign() throws Exception {

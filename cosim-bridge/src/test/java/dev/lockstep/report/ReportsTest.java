@@ -23,8 +23,7 @@ class ReportsTest {
 
     /** The JUnit schema Jenkins' xUnit plugin validates against, from ../shared/schemas beside the checkout. */
     static Path junitSchema() {
-        Path home = Path.of(System.getProperty("lockstep.home", ".")).toAbsolutePath();
-        Path xsd = home.resolveSibling("shared").resolve("schemas/junit-10.xsd");
+        Path xsd = dev.lockstep.TestPaths.home().resolveSibling("shared").resolve("schemas/junit-10.xsd");
         assertTrue(Files.isRegularFile(xsd), "JUnit schema not found at " + xsd);
         return xsd;
     }

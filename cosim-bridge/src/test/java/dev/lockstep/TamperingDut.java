@@ -1,0 +1,56 @@
+package dev.lockstep;
+
+import dev.lockstep.dut.Dut;
+import dev.lockstep.dut.DutException;
+
+/**
+ * A real DUT with one planted misbehaviour at its boundary: the test decides how the events of
+ * lockstep_run() or the value of a register read are altered, to prove the checker names each kind of
+ * divergence correctly.
+ */
+public final class TamperingDut implements Dut {
+
+    /** Alters {@code n} event records in place; returns the new count. */
+    @FunctionalInterface
+    public interface EventTamper {
+        int apply(long[] events, int n);
+    }
+
+    /** Alters a register value read at {@code offset}. */
+    @FunctionalInterface
+    public interface ReadTamper {
+        long apply(int offset, long value);
+    }
+
+    private final Dut real;
+    public EventTamper events = (e, n) -> n;
+    public ReadTamper reads = (o, v) -> v;
+    /** After this many run() calls, run() never reports idle again. */
+    public int hangAfterRuns = Integer.MAX_VALUE;
+    private int runs;
+
+    public TamperingDut(Dut real) { this.real = real; }
+
+    @Override public String buildId() { return real.buildId() + " (tampered)"; }
+    @Override public void reset(int mutant) throws DutException { runs = 0; real.reset(mutant); }
+    @Override public long mmioRead(int offset, int size) throws DutException {
+        return reads.apply(offset, real.mmioRead(offset, size));
+    }
+    @Override public void mmioWrite(int offset, int size, long value) throws DutException { real.mmioWrite(offset, size, value); }
+    @Override public void memWrite(long addr, byte[] data) throws DutException { real.memWrite(addr, data); }
+    @Override public byte[] memRead(long addr, int len) throws DutException { return real.memRead(addr, len); }
+    @Override public void memError(long addr, int kind) throws DutException { real.memError(addr, kind); }
+    @Override public void submit(int tag, int deviceId, boolean pv, int pid, long iova, int ttyp, int flags)
+            throws DutException {
+        real.submit(tag, deviceId, pv, pid, iova, ttyp, flags);
+    }
+    @Override public int run(long maxCycles, long[] ev) throws DutException {
+        if (++runs > hangAfterRuns) return 0;
+        int n = real.run(maxCycles, ev);
+        return events.apply(ev, n);
+    }
+    @Override public long cycles() { return real.cycles(); }
+    @Override public void trace(String path) throws DutException { real.trace(path); }
+    @Override public String messages() { return real.messages(); }
+    @Override public void close() { real.close(); }
+}
