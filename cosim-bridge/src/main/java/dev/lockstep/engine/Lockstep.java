@@ -3,25 +3,21 @@ package dev.lockstep.engine;
 import dev.lockstep.dut.Dut;
 import dev.lockstep.dut.DutException;
 import dev.lockstep.refmodel.Iommu;
-import dev.lockstep.refmodel.TranslationContext;
+import dev.lockstep.refmodel.cache.CachingModel;
 import dev.lockstep.refmodel.TranslationOutcome;
 import dev.lockstep.refmodel.TranslationRequest;
-import dev.lockstep.refmodel.WalkTrace;
 import dev.lockstep.refmodel.fault.Cause;
 import dev.lockstep.refmodel.mem.FastSparseMemory;
 import dev.lockstep.refmodel.mem.OverlayMemory;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.refmodel.regs.RegisterFile;
-import dev.lockstep.refmodel.translate.ProcessTranslator;
 import dev.lockstep.refmodel.translate.Request;
 import dev.lockstep.refmodel.translate.Translator;
 import dev.lockstep.stimulus.Action;
 import dev.lockstep.stimulus.RegisterNames;
 import dev.lockstep.stimulus.Stimulus;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -51,13 +47,13 @@ public final class Lockstep {
     private long cycleBase;
     private Iommu model;
     private FastSparseMemory memory;
-    private final Set<Long> touchedWords = new TreeSet<>();
+    private final Set<Long> touchedPages = new java.util.HashSet<>();
     private long staleHits;
     private long translations;
-    private ProcessTranslator currentWalk;
 
     private RunObserver observer = RunObserver.NONE;
     private int maxDivergences = 1;
+    private boolean checking = true;
     private Divergence first;
     private final List<Divergence> later = new ArrayList<>();
 
@@ -91,16 +87,28 @@ public final class Lockstep {
 
     /** Runs {@code actions} actions of seed {@code seed} with planted bug {@code mutant} selected in the DUT. */
     public SeedResult run(long seed, int mutant, int actions) {
+        return run(seed, mutant, actions, null, true);
+    }
+
+    /**
+     * Runs a given list of actions, with the model and every comparison ({@code check}) or against the
+     * DUT alone (to measure what checking costs: the DUT's side is the same code either way).
+     */
+    public SeedResult run(long seed, int mutant, List<Action> script, boolean check) {
+        return run(seed, mutant, script.size(), script, check);
+    }
+
+    private SeedResult run(long seed, int mutant, int actions, List<Action> script, boolean check) {
         long start = System.nanoTime();
+        checking = check;
         memory = new FastSparseMemory();
         effects.clear();
         model = Iommu.withTranslationProcess(config, memory, effects);
-        currentWalk = new ProcessTranslator(config);
-        touchedWords.clear();
+        touchedPages.clear();
         staleHits = 0;
         translations = 0;
-        Stimulus stimulus = scenario.create(seed, config, model);
-        Deque<String> recent = new ArrayDeque<>();
+        Stimulus stimulus = script != null ? script.iterator()::next : scenario.create(seed, config, model);
+        RecentActions recent = new RecentActions(RECENT);
         int index = 0;
         Action action = null;
         first = null;
@@ -113,8 +121,7 @@ public final class Lockstep {
                 action = stimulus.next();
                 observer.action(index, action);
                 if (diverged(apply(seed, index, action, recent))) return result(seed, index + 1, start, null);
-                recent.addLast("#" + index + " " + action.describe());
-                if (recent.size() > RECENT) recent.removeFirst();
+                recent.add(index, action);
             }
             diverged(finish(seed, index, recent));
             return result(seed, actions, start, null);
@@ -143,13 +150,16 @@ public final class Lockstep {
     /** Cycles since the seed's reset. */
     private long cycle() { return dut.cycles() - cycleBase; }
 
-    private Divergence apply(long seed, int index, Action action, Deque<String> recent) throws DutException {
+    private Divergence apply(long seed, int index, Action action, RecentActions recent) throws DutException {
         effects.clear();
         observed.clear();
+        if (!checking) {
+            drive(action);
+            return null;
+        }
         if (action instanceof Action.RegisterWrite w) {
             model.mmioWrite(w.offset(), w.size(), w.value());
-            dut.mmioWrite(w.offset(), w.size(), w.value());
-            drainUntilIdle(action);
+            drive(action);
             Divergence d = compareEffects(seed, index, action, recent);
             if (d != null) return d;
             return compareRegister(seed, index, action, w.offset(), w.size(), recent);
@@ -159,19 +169,41 @@ public final class Lockstep {
         }
         if (action instanceof Action.MemoryWrite m) {
             model.softwareWrite64(m.pa(), m.value());
-            dut.memWrite(m.pa(), littleEndian(m.value()));
-            touchedWords.add(m.pa() & ~7L);
+            drive(action);
+            touchedPages.add(m.pa() >>> 12);
             return null;
         }
         if (action instanceof Action.MemoryError e) {
             memory.injectError(e.pa(), e.kind());
-            dut.memError(e.pa(), e.kind());
+            drive(action);
             return null;
         }
         if (action instanceof Action.Translate t) {
             return translate(seed, index, t, recent);
         }
         throw new IllegalStateException("the engine cannot apply " + action.describe());
+    }
+
+    /**
+     * The DUT's half of an action: apply it and run the DUT until idle, collecting what it does. The same
+     * for checked and unchecked runs, so that the two cost the same on the DUT side.
+     */
+    private long drive(Action action) throws DutException {
+        if (action instanceof Action.RegisterWrite w) {
+            dut.mmioWrite(w.offset(), w.size(), w.value());
+            drainUntilIdle(action);
+        } else if (action instanceof Action.RegisterRead r) {
+            return dut.mmioRead(r.offset(), r.size());
+        } else if (action instanceof Action.MemoryWrite m) {
+            dut.memWrite(m.pa(), littleEndian(m.value()));
+        } else if (action instanceof Action.MemoryError e) {
+            dut.memError(e.pa(), e.kind());
+        } else if (action instanceof Action.Translate t) {
+            translations++;
+            dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), t.priv() ? Dut.REQ_PRIV : 0);
+            drainUntilIdle(t);
+        }
+        return 0;
     }
 
     private static byte[] littleEndian(long v) {
@@ -210,14 +242,11 @@ public final class Lockstep {
 
     // ------------------------------------------------------------------ translations
 
-    private Divergence translate(long seed, int index, Action.Translate t, Deque<String> recent) throws DutException {
-        translations++;
+    private Divergence translate(long seed, int index, Action.Translate t, RecentActions recent) throws DutException {
         TranslationRequest req = new TranslationRequest(t.deviceId(), t.pv(), t.processId(), t.priv(), t.ttyp(),
                 t.iova());
-        Set<TranslationOutcome> permitted = model.permittedOutcomes(req);
-        dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(),
-                t.priv() ? Dut.REQ_PRIV : 0);
-        drainUntilIdle(t);
+        List<CachingModel.Candidate> permitted = model.candidates(req);
+        drive(t);
         if (observed.completions != 1 || DutObservations.tag(observed.completionWord[0]) != t.tag()) {
             String got = observed.completions == 0 ? "no completion"
                     : observed.completions + " completion(s), first with tag "
@@ -227,48 +256,67 @@ public final class Lockstep {
                     "every request gets exactly one completion with its tag; the DUT gave " + got, recent,
                     explain(req));
         }
-        long word = observed.completionWord[0];
-        long pa = observed.completionPa[0];
-        List<TranslationOutcome> candidates = new ArrayList<>();
-        for (TranslationOutcome o : permitted) {
-            if (completionMatches(o, word, pa)) candidates.add(o);
-        }
-        TranslationOutcome current = currentOutcome(req);
-        if (candidates.isEmpty()) {
+        CachingModel.Candidate chosen = choose(permitted, observed.completionWord[0], observed.completionPa[0]);
+        if (chosen == null) {
             return divergence(seed, index, t, "translation completion for tag " + t.tag(),
-                    completionFields(current, word, pa), permittedText(permitted), recent, explain(req));
+                    completionFields(permitted.get(0).outcome(), observed.completionWord[0], observed.completionPa[0]),
+                    permittedText(permitted), recent, explain(req));
         }
-        candidates.sort(Comparator.comparing(TranslationOutcome::toString));
-        TranslationOutcome chosen = candidates.get(0);
-        if (candidates.size() > 1) {
-            // Old and new structures can give the same completion and differ only in whether the fault is
-            // reported (DC.tc.DTF): follow the DUT's fault-queue write.
-            boolean recorded = wroteFaultQueue();
-            for (TranslationOutcome c : candidates) {
-                if (c.fault() && c.reported() == recorded) {
-                    chosen = c;
-                    break;
-                }
-            }
-        }
-        boolean stale = !chosen.equals(current);
-        if (stale) staleHits++;
-        observer.translated(index, req, chosen, stale);
+        if (chosen.stale()) staleHits++;
+        observer.translated(index, req, chosen.outcome(), chosen.stale());
         effects.clear();
-        model.translateAs(req, chosen);
+        model.commit(req, chosen);
         Divergence d = compareEffects(seed, index, t, recent);
         return d == null ? null : d.withWalk(explain(req));
     }
 
+    /**
+     * The permitted candidate the DUT's answer shows it used: its completion (status, cause, PA, PBMT)
+     * must match; among several that do (old and new structures agreeing on the completion), the one whose
+     * fault-queue write (DC.tc.DTF) and A/D stores match what the DUT wrote; current contents first.
+     */
+    private CachingModel.Candidate choose(List<CachingModel.Candidate> permitted, long word, long pa) {
+        CachingModel.Candidate first = null;
+        int matching = 0;
+        for (CachingModel.Candidate c : permitted) {
+            if (!completionMatches(c.outcome(), word, pa)) continue;
+            if (first == null) first = c;
+            matching++;
+        }
+        if (matching <= 1) return first;
+        boolean recorded = wroteFaultQueue();
+        Set<Long> stores = adUpdateWords();
+        for (CachingModel.Candidate c : permitted) {
+            if (completionMatches(c.outcome(), word, pa)
+                    && (!c.outcome().fault() || c.outcome().reported() == recorded) && c.stores().equals(stores)) {
+                return c;
+            }
+        }
+        return first;
+    }
+
+    /** The words the DUT wrote during this action outside its fault queue: its A/D updates. */
+    private Set<Long> adUpdateWords() {
+        Set<Long> words = new java.util.HashSet<>();
+        for (int i = 0; i < observed.writes; i++) {
+            long a = observed.writeAddr[i] & ~7L;
+            if (!inFaultQueue(a)) words.add(a);
+        }
+        return words;
+    }
+
     /** Whether the DUT wrote into the fault queue during this action. */
     private boolean wroteFaultQueue() {
-        long fqb = model.registers().fqb();
-        long base = ((fqb >>> 10) & ((1L << 44) - 1)) << 12;
-        long end = base + 32L * RegisterFile.queueEntries(fqb);
         for (int i = 0; i < observed.writes; i++) {
-            if (observed.writeAddr[i] >= base && observed.writeAddr[i] < end) return true;
+            if (inFaultQueue(observed.writeAddr[i])) return true;
         }
         return false;
+    }
+
+    private boolean inFaultQueue(long pa) {
+        long fqb = model.registers().fqb();
+        long base = ((fqb >>> 10) & ((1L << 44) - 1)) << 12;
+        return pa >= base && pa < base + 32L * RegisterFile.queueEntries(fqb);
     }
 
     /** The completion fields an untranslated or translated request shows: status, cause, PA, PBMT. */
@@ -295,26 +343,16 @@ public final class Lockstep {
         return f;
     }
 
-    /**
-     * The outcome with the newest contents of every structure (what a walk of memory gives now), on an
-     * overlay so that its A/D updates do not touch the model's memory.
-     */
-    private TranslationOutcome currentOutcome(TranslationRequest req) {
-        return currentWalk.translate(req, new TranslationContext(new OverlayMemory(memory), model.registers()),
-                new WalkTrace());
-    }
 
-    private static String permittedText(Set<TranslationOutcome> permitted) {
-        StringBuilder b = new StringBuilder("the spec permits ");
-        b.append(permitted.size() == 1 ? "only " : "any of (cached structures may be old or new until invalidated) ");
-        List<String> items = new ArrayList<>();
-        for (TranslationOutcome o : permitted) {
+    private static String permittedText(List<CachingModel.Candidate> permitted) {
+        Set<String> items = new TreeSet<>();
+        for (CachingModel.Candidate c : permitted) {
+            TranslationOutcome o = c.outcome();
             items.add(o.fault() ? "fault cause " + o.record().cause() + " (" + Cause.name(o.record().cause()) + ")"
                     : o.toString());
         }
-        items.sort(null);
-        b.append(String.join(" | ", items));
-        return b.toString();
+        return "the spec permits " + (items.size() == 1 ? "only " : "any of (cached structures may be old or new "
+                + "until invalidated) ") + String.join(" | ", items);
     }
 
     /** The model's walk for {@code req} over the current memory, as text (no effect on the model). */
@@ -331,9 +369,9 @@ public final class Lockstep {
 
     // ------------------------------------------------------------------ effects and registers
 
-    private Divergence compareEffects(long seed, int index, Action action, Deque<String> recent) {
-        for (int i = 0; i < observed.writes; i++) touchedWords.add(observed.writeAddr[i] & ~7L);
-        for (int i = 0; i < effects.writes; i++) touchedWords.add(effects.writePa[i] & ~7L);
+    private Divergence compareEffects(long seed, int index, Action action, RecentActions recent) {
+        for (int i = 0; i < observed.writes; i++) touchedPages.add(observed.writeAddr[i] >>> 12);
+        for (int i = 0; i < effects.writes; i++) touchedPages.add(effects.writePa[i] >>> 12);
         if (observed.completions != 0 && !(action instanceof Action.Translate)) {
             return divergence(seed, index, action, "unexpected translation completion (tag "
                     + DutObservations.tag(observed.completionWord[0]) + ")", List.of(),
@@ -360,10 +398,10 @@ public final class Lockstep {
         return null;
     }
 
-    private Divergence compareRegister(long seed, int index, Action action, int offset, int size, Deque<String> recent)
+    private Divergence compareRegister(long seed, int index, Action action, int offset, int size, RecentActions recent)
             throws DutException {
         long expected = model.mmioRead(offset, size);
-        long observedValue = dut.mmioRead(offset, size);
+        long observedValue = drive(new Action.RegisterRead(offset, size));
         long mask = model.registerMasks().compareMask(offset, size);
         observer.registerRead(index, offset, size, expected, observedValue);
         if (((expected ^ observedValue) & mask) == 0) return null;
@@ -387,41 +425,39 @@ public final class Lockstep {
     }
 
     /** End of the seed: nothing may be left in flight, and both memory images must agree. */
-    private Divergence finish(long seed, int index, Deque<String> recent) throws DutException {
+    private Divergence finish(long seed, int index, RecentActions recent) throws DutException {
         effects.clear();
         observed.clear();
         Action end = new Action.RegisterRead(0, 8);
         drainUntilIdle(end);
+        if (!checking) return null;
         if (!observed.isEmpty()) {
             return divergence(seed, index, end, "DUT activity after the last action", List.of(),
                     "the model has nothing left to do", recent, null);
         }
-        long page = -1;
-        byte[] bytes = null;
-        for (long word : touchedWords) {
-            if ((word & ~0xfffL) != page) {
-                page = word & ~0xfffL;
-                bytes = dut.memRead(page, 4096);
-            }
-            long dutValue = 0;
-            int off = (int) (word - page);
-            for (int i = 7; i >= 0; i--) dutValue = (dutValue << 8) | (bytes[off + i] & 0xff);
-            long modelValue = memory.load64(word);
-            if (dutValue != modelValue) {
-                return new Divergence(seed, index, cycle(), "end of seed: memory image comparison",
-                        String.format("memory word 0x%x at the end of the seed", word),
-                        List.of(new Divergence.FieldMismatch("data", "63:0", modelValue, dutValue)),
-                        "every store of software and of the IOMMU must leave the same memory on both sides",
-                        List.copyOf(recent), reproduce.forSeed(seed), null, dut.buildId());
+        for (long pageNumber : new TreeSet<>(touchedPages)) {
+            long page = pageNumber << 12;
+            byte[] bytes = dut.memRead(page, 4096);
+            for (int off = 0; off < 4096; off += 8) {
+                long dutValue = 0;
+                for (int i = 7; i >= 0; i--) dutValue = (dutValue << 8) | (bytes[off + i] & 0xff);
+                long modelValue = memory.load64(page + off);
+                if (dutValue != modelValue) {
+                    return new Divergence(seed, index, cycle(), "end of seed: memory image comparison",
+                            String.format("memory word 0x%x at the end of the seed", page + off),
+                            List.of(new Divergence.FieldMismatch("data", "63:0", modelValue, dutValue)),
+                            "every store of software and of the IOMMU must leave the same memory on both sides",
+                            recent.describe(), reproduce.forSeed(seed), null, dut.buildId());
+                }
             }
         }
         return null;
     }
 
     private Divergence divergence(long seed, int index, Action action, String subject,
-                                  List<Divergence.FieldMismatch> fields, String rule, Deque<String> recent,
+                                  List<Divergence.FieldMismatch> fields, String rule, RecentActions recent,
                                   String walk) {
-        return new Divergence(seed, index, cycle(), action.describe(), subject, fields, rule, List.copyOf(recent),
+        return new Divergence(seed, index, cycle(), action.describe(), subject, fields, rule, recent.describe(),
                 reproduce.forSeed(seed), walk, dut.buildId());
     }
 }

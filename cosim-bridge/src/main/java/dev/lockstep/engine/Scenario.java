@@ -11,6 +11,8 @@ import java.util.List;
 public enum Scenario {
     /** The whole IOMMU, programmed like a driver: queues, directories, page tables, requests, changes. */
     SYSTEM("system", "constrained-random driver-like programming, translations, invalidations, faults"),
+    /** The system set-up, then mostly translation requests: device traffic, for throughput measurements. */
+    TRAFFIC("traffic", "driver-like set-up, then nearly only translation requests"),
     /** Register accesses only (capabilities, fctl, ddtp WARL behaviour). */
     REGISTERS("registers", "register reads and writes, WARL fields");
 
@@ -24,7 +26,7 @@ public enum Scenario {
 
     Stimulus create(long seed, IommuConfig config, Iommu model) {
         if (this == REGISTERS) return new RegisterStimulus(seed, model.registers());
-        return new SystemStimulus(seed, config, offset -> model.mmioRead((int) offset, 4));
+        return new SystemStimulus(seed, config, offset -> model.mmioRead((int) offset, 4), this == TRAFFIC);
     }
 
     public static Scenario byName(String name) {

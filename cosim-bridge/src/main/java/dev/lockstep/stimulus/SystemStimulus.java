@@ -35,6 +35,7 @@ public final class SystemStimulus implements Stimulus {
     private static final long DATA_BASE = 0x10_0000_0000L;
 
     private final SplittableRandom random;
+    private final boolean traffic;
     private final Capabilities caps;
     private final LongUnaryOperator readRegister;
     private final ArrayDeque<Action> queue = new ArrayDeque<>();
@@ -57,6 +58,15 @@ public final class SystemStimulus implements Stimulus {
 
     /** {@code readRegister} reads a model register (offset -> 8-byte value at offset & ~7 shifted to it). */
     public SystemStimulus(long seed, IommuConfig config, LongUnaryOperator readRegister) {
+        this(seed, config, readRegister, false);
+    }
+
+    /**
+     * With {@code traffic}, after the set-up nearly every action is a translation request over the
+     * structures built (device traffic, as in a throughput benchmark); changes stay rare.
+     */
+    public SystemStimulus(long seed, IommuConfig config, LongUnaryOperator readRegister, boolean traffic) {
+        this.traffic = traffic;
         this.random = new SplittableRandom(seed);
         this.caps = config.capabilities();
         this.readRegister = readRegister;
@@ -145,6 +155,7 @@ public final class SystemStimulus implements Stimulus {
 
     private void step() {
         int p = random.nextInt(100);
+        if (traffic) p = p < 90 ? 0 : 50 + random.nextInt(50);
         if (mode == IommuMode.BARE || devices.isEmpty()) {
             if (p < 70) translateBare();
             else readStatus();
@@ -424,6 +435,8 @@ public final class SystemStimulus implements Stimulus {
     }
 
     private void addDevice() {
+        // Leave most device_ids unused (they exercise "DDT entry not valid"), and keep the search finite.
+        if (devices.size() >= Math.min(256, (1 << deviceIdBits()) / 2)) return;
         int id;
         do {
             id = random.nextInt(1 << deviceIdBits());

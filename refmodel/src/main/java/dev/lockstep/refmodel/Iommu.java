@@ -160,8 +160,30 @@ public final class Iommu {
      * null, with no effect, if it is not permitted (a divergence).
      */
     public TranslationOutcome translateAs(TranslationRequest request, TranslationOutcome observed) {
+        return translateAs(request, observed, stores -> true);
+    }
+
+    /** The permitted ways to translate {@code request} now, the current-contents one first. No side effects. */
+    public java.util.List<CachingModel.Candidate> candidates(TranslationRequest request) {
+        return caching.candidates(request);
+    }
+
+    /** Performs {@code request} as {@code candidate} (one of {@link #candidates}): A/D updates, fault record, HPM. */
+    public TranslationOutcome commit(TranslationRequest request, CachingModel.Candidate candidate) {
+        TranslationOutcome o = caching.commit(request, candidate, trace);
+        complete(request, o);
+        return o;
+    }
+
+    /**
+     * {@link #translateAs(TranslationRequest, TranslationOutcome)}, preferring the structure versions whose
+     * A/D stores (word addresses) {@code storesMatch} accepts: the DUT's own memory writes say whether it
+     * used a cached entry (no A/D update) or walked the new one (update).
+     */
+    public TranslationOutcome translateAs(TranslationRequest request, TranslationOutcome observed,
+                                          java.util.function.Predicate<java.util.Set<Long>> storesMatch) {
         trace.clear();
-        TranslationOutcome o = caching.translateAs(request, observed, trace);
+        TranslationOutcome o = caching.translateAs(request, observed, trace, storesMatch);
         if (o != null) complete(request, o);
         return o;
     }

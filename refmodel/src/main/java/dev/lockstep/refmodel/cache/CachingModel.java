@@ -122,6 +122,32 @@ public final class CachingModel implements InvalidationListener {
 
     // ------------------------------------------------------------------ permitted outcomes
 
+    /**
+     * One permitted way the IOMMU may translate a request now: the outcome, whether it relies on an older
+     * version of some cached structure ({@code stale}), and the words its A/D updates would store.
+     */
+    public record Candidate(TranslationOutcome outcome, boolean stale, Set<Long> stores, Map<Long, Long> overrides) { }
+
+    /**
+     * Every permitted combination of structure versions for {@code request}, the one with the current
+     * memory contents first. No side effects. Checkers pick the one the DUT's answer matches and
+     * {@link #commit} it: one exploration per translation.
+     */
+    public List<Candidate> candidates(TranslationRequest request) {
+        List<Leaf> leaves = explore(request);
+        List<Candidate> out = new ArrayList<>(leaves.size());
+        for (Leaf l : leaves) out.add(new Candidate(l.outcome, !l.overrides.isEmpty(), l.stores, l.overrides));
+        return out;
+    }
+
+    /** Performs {@code request} as candidate {@code c}: its A/D stores reach memory as atomic ORs. */
+    public TranslationOutcome commit(TranslationRequest request, Candidate c, WalkTrace trace) {
+        checkedTranslations++;
+        if (c.stale()) staleHits++;
+        trace.clear();
+        return translator.translate(request, new TranslationContext(new OverlayMemory(c.overrides(), true), regs), trace);
+    }
+
     /** Every outcome the spec permits now for {@code request}. No side effects. */
     public Set<TranslationOutcome> permittedOutcomes(TranslationRequest request) {
         Set<TranslationOutcome> out = new LinkedHashSet<>();
@@ -139,17 +165,36 @@ public final class CachingModel implements InvalidationListener {
      * with A/D stores applied to memory as atomic ORs; null if no permitted version gives it.
      */
     public TranslationOutcome translateAs(TranslationRequest request, TranslationOutcome observed, WalkTrace trace) {
-        checkedTranslations++;
-        for (Leaf l : explore(request)) {
-            if (!l.outcome.equals(observed)) continue;
-            if (!l.overrides.isEmpty()) staleHits++;
-            trace.clear();
-            return translator.translate(request, new TranslationContext(new OverlayMemory(l.overrides, true), regs), trace);
-        }
-        return null;
+        return translateAs(request, observed, trace, stores -> true);
     }
 
-    private record Leaf(Map<Long, Long> overrides, TranslationOutcome outcome) { }
+    /**
+     * Like {@link #translateAs(TranslationRequest, TranslationOutcome, WalkTrace)}, choosing among the
+     * structure versions that give {@code observed} the first whose A/D stores (the set of word addresses
+     * it would update) {@code storesMatch} accepts, or else the first that gives it. Old and new versions
+     * of a PTE can give the same translation and differ only in whether A/D must be set, so the DUT's
+     * memory writes decide which one it used.
+     */
+    public TranslationOutcome translateAs(TranslationRequest request, TranslationOutcome observed, WalkTrace trace,
+                                          java.util.function.Predicate<Set<Long>> storesMatch) {
+        checkedTranslations++;
+        Leaf chosen = null;
+        for (Leaf l : explore(request)) {
+            if (!l.outcome.equals(observed)) continue;
+            if (chosen == null) chosen = l;
+            if (storesMatch.test(l.stores)) {
+                chosen = l;
+                break;
+            }
+        }
+        if (chosen == null) return null;
+        if (!chosen.overrides.isEmpty()) staleHits++;
+        trace.clear();
+        return translator.translate(request, new TranslationContext(new OverlayMemory(chosen.overrides, true), regs), trace);
+    }
+
+    /** One combination of structure versions: its overrides, the outcome and the words its A/D updates store. */
+    private record Leaf(Map<Long, Long> overrides, TranslationOutcome outcome, Set<Long> stores) { }
 
     private List<Leaf> explore(TranslationRequest request) {
         List<Leaf> leaves = new ArrayList<>();
@@ -182,7 +227,7 @@ public final class CachingModel implements InvalidationListener {
             }
             return;
         }
-        leaves.add(new Leaf(overrides, o));
+        leaves.add(new Leaf(overrides, o, sandbox.storedWords()));
     }
 
     /**
@@ -292,6 +337,9 @@ public final class CachingModel implements InvalidationListener {
          * the hardware would walk the new PTE instead.
          */
         boolean staleAdUpdate() { return staleAdUpdate; }
+
+        /** The words this (sandboxed) walk stored to. */
+        Set<Long> storedWords() { return Set.copyOf(buffer.keySet()); }
 
         private boolean staleAdUpdate;
 

@@ -1,0 +1,119 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.dut.Dut;
+import dev.lockstep.dut.DutException;
+import dev.lockstep.dut.NativeDut;
+import dev.lockstep.engine.Lockstep;
+import dev.lockstep.engine.RunObserver;
+import dev.lockstep.engine.Scenario;
+import dev.lockstep.engine.SeedResult;
+import dev.lockstep.refmodel.regs.IommuConfig;
+import dev.lockstep.regression.BadInputException;
+import dev.lockstep.regression.DutConfigFile;
+import dev.lockstep.stimulus.Action;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lockstep bench}: what checking costs on top of the RTL simulation. The same recorded stimulus
+ * runs against the same DUT twice per round, once with the golden model and every comparison, once
+ * against the DUT alone; the ratio of wall times is the checker's overhead.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure the checker's overhead: the same stimulus against the built-in DUT with the model "
+                + "and comparisons on, then off; prints the ratio of wall times, translations/s and cycles/s.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--seeds", defaultValue = "12", description = "Seeds of stimulus. Default: ${DEFAULT-VALUE}.")
+    int seeds;
+
+    @Option(names = "--actions", defaultValue = "10000", description = "Actions per seed. Default: ${DEFAULT-VALUE}.")
+    int actions;
+
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Measured rounds (each: checked and unchecked, alternating); the best of each is kept. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int rounds;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            if (seeds < 1 || actions < 1 || rounds < 1) throw new BadInputException("--seeds, --actions, --rounds >= 1");
+            IommuConfig config = DutConfigFile.read(Home.stubConfig());
+            try (Dut dut = NativeDut.open(Home.stubLibrary(), "")) {
+                // Record the stimulus once (this also warms up both sides).
+                List<List<Action>> scripts = new ArrayList<>();
+                for (int s = 0; s < seeds; s++) {
+                    List<Action> script = new ArrayList<>();
+                    RunObserver recorder = new RunObserver() {
+                        @Override
+                        public void action(int index, Action action) { script.add(action); }
+                    };
+                    SeedResult r = new Lockstep(dut, config, Scenario.TRAFFIC, x -> "").observer(recorder)
+                            .run(s + 1, 0, actions);
+                    if (!r.passed()) throw new DutException(DutException.Kind.API, "bench seed " + (s + 1)
+                            + " does not pass; run 'bin/lockstep run --seed " + (s + 1) + " --count 1' first");
+                    scripts.add(script);
+                }
+                Measure checked = null;
+                Measure unchecked = null;
+                for (int round = 0; round < rounds; round++) {
+                    unchecked = Measure.best(unchecked, measure(dut, config, scripts, false));
+                    checked = Measure.best(checked, measure(dut, config, scripts, true));
+                }
+                out.printf("stimulus: %d seeds x %d actions, %d translations, %d DUT cycles%n", seeds, actions,
+                        checked.translations, checked.cycles);
+                out.printf("DUT alone:         %8.3f s  %,12.0f translations/s  %,14.0f cycles/s%n",
+                        unchecked.seconds, unchecked.translations / unchecked.seconds, unchecked.cycles / unchecked.seconds);
+                out.printf("DUT + model check: %8.3f s  %,12.0f translations/s  %,14.0f cycles/s%n",
+                        checked.seconds, checked.translations / checked.seconds, checked.cycles / checked.seconds);
+                double ratio = checked.seconds / unchecked.seconds;
+                out.printf("checking overhead: wall-time ratio %.3f, CPU-time ratio %.3f (target <= 1.10 for "
+                        + ">= 100,000 translations)%n", ratio, checked.cpuSeconds / unchecked.cpuSeconds);
+                return Main.EXIT_PASS;
+            }
+        } catch (BadInputException e) {
+            spec.commandLine().getErr().println("lockstep bench: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        } catch (DutException e) {
+            spec.commandLine().getErr().println("lockstep bench: DUT " + e.kind().name().toLowerCase() + ": "
+                    + e.getMessage());
+            return Main.EXIT_DUT;
+        }
+    }
+
+    /** One measured pass: wall time, CPU time of the driving thread (robust to other load), work done. */
+    private record Measure(double seconds, double cpuSeconds, long translations, long cycles) {
+        static Measure best(Measure a, Measure b) { return a == null || b.seconds < a.seconds ? b : a; }
+    }
+
+    private static Measure measure(Dut dut, IommuConfig config, List<List<Action>> scripts, boolean check)
+            throws DutException {
+        Lockstep engine = new Lockstep(dut, config, Scenario.TRAFFIC, x -> "");
+        long translations = 0;
+        long cycles = 0;
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        for (int s = 0; s < scripts.size(); s++) {
+            SeedResult r = engine.run(s + 1, 0, scripts.get(s), check);
+            if (!r.passed()) {
+                throw new DutException(DutException.Kind.API, "bench seed " + (s + 1) + " failed when replayed");
+            }
+            translations += r.translations();
+            cycles += r.cycles();
+        }
+        return new Measure((System.nanoTime() - start) / 1e9, (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9,
+                translations, cycles);
+    }
+}
