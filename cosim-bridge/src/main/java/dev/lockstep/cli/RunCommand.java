@@ -1,10 +1,10 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.coverage.CoverageRegression;
 import dev.lockstep.dut.DutException;
 import dev.lockstep.dut.NativeDut;
 import dev.lockstep.dut.RemoteDut;
 import dev.lockstep.engine.Scenario;
-import dev.lockstep.engine.SeedResult;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.regression.BadInputException;
 import dev.lockstep.regression.DutConfigFile;
@@ -88,6 +88,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Directory for summary.json and junit.xml.")
     Path out;
 
+    @Option(names = "--coverage-goal", paramLabel = "PERCENT",
+            description = "Keep running further seeds (seed, seed+1, ...) until this percentage of the functional "
+                    + "coverage goal bins is hit, or --count seeds have run.")
+    Double coverageGoal;
+
     @Spec
     CommandSpec spec;
 
@@ -113,10 +118,19 @@ public final class RunCommand implements Callable<Integer> {
             Scenario chosen = scenarioByName(scenario);
             Regression regression = new Regression(factory, iommuConfig, chosen,
                     s -> reproduceCommand(s, m)).maxDivergences(maxDivergences);
-            Regression.Outcome outcome = regression.run(seeds, m.id(), actions, jobs, r -> printResult(stdout, r));
+            Progress progress = new Progress(stdout, seeds.size(), Progress.interactive());
+            CoverageRegression.Result covered = CoverageRegression.run(regression, iommuConfig, seeds, m.id(), actions,
+                    jobs, coverageGoal, progress);
+            progress.finish();
+            Regression.Outcome outcome = covered.outcome();
+            stdout.print(covered.coverage().table());
+            if (coverageGoal != null) {
+                stdout.printf("coverage goal %.1f%% %s after %d seed(s)%n", coverageGoal,
+                        covered.goalReached() ? "reached" : "NOT reached", outcome.results().size());
+            }
             if (out != null) {
                 RunInfo info = new RunInfo(Main.VERSION, dut, m.name(), actions);
-                SummaryJson.write(out.resolve("summary.json"), info, outcome);
+                SummaryJson.write(out.resolve("summary.json"), info, outcome, covered.coverage());
                 JunitXml.write(out.resolve("junit.xml"), "lockstep." + (dut.equals("stub") ? "stub" : "dut"), outcome);
             }
             stdout.println(outcome.passed() + " passed, " + outcome.failed() + " failed");
@@ -146,17 +160,9 @@ public final class RunCommand implements Callable<Integer> {
         if (actions < 1) throw new BadInputException("--actions must be at least 1, got " + actions);
         if (jobs < 1) throw new BadInputException("--jobs must be at least 1, got " + jobs);
         if (maxDivergences < 1) throw new BadInputException("--max-divergences must be at least 1, got " + maxDivergences);
-    }
-
-    private static void printResult(PrintWriter out, SeedResult r) {
-        if (r.passed()) {
-            out.printf("seed %d: passed (%d actions, %d cycles)%n", r.seed(), r.actions(), r.cycles());
-        } else if (r.divergence() != null) {
-            out.printf("seed %d: FAILED%n%s", r.seed(), r.renderDivergences());
-        } else {
-            out.printf("seed %d: FAILED%n%s", r.seed(), r.failure().render());
+        if (coverageGoal != null && !(coverageGoal > 0 && coverageGoal <= 100)) {
+            throw new BadInputException("--coverage-goal must be a percentage in (0, 100], got " + coverageGoal);
         }
-        out.flush();
     }
 
     private String reproduceCommand(long s, Mutants.Mutant m) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lockstep.coverage.Coverage;
 import dev.lockstep.engine.Divergence;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.regression.Regression;
@@ -21,6 +22,12 @@ public final class SummaryJson {
     public static final int SCHEMA_VERSION = 1;
 
     public static void write(Path file, RunInfo info, Regression.Outcome outcome) throws IOException {
+        write(file, info, outcome, null);
+    }
+
+    /** Writes the summary, with a {@code coverage} object when {@code coverage} is not null. */
+    public static void write(Path file, RunInfo info, Regression.Outcome outcome, Coverage coverage)
+            throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         root.put("schema_version", SCHEMA_VERSION);
@@ -55,8 +62,39 @@ public final class SummaryJson {
                 f.put("reproduce", r.failure().reproduce());
             }
         }
+        if (coverage != null) root.set("coverage", coverage(json, coverage));
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, json.writeValueAsString(root) + "\n");
+    }
+
+    /** Coverage: goal bins hit in total and per group, every bin's count (fixed order), missing goal bins. */
+    public static ObjectNode coverage(ObjectMapper json, Coverage c) {
+        ObjectNode n = json.createObjectNode();
+        n.put("goal_bins", c.goalBins());
+        n.put("goal_bins_hit", c.goalBinsHit());
+        n.put("percent", Math.round(c.percent() * 10) / 10.0);
+        ObjectNode groups = n.putObject("groups");
+        ArrayNode missingAll = json.createArrayNode();
+        for (String g : c.groups()) {
+            ObjectNode gn = groups.putObject(g);
+            gn.put("goal_bins", c.goalBins(g));
+            gn.put("goal_bins_hit", c.goalBinsHit(g));
+            ArrayNode bins = gn.putArray("bins");
+            for (String b : c.bins(g)) {
+                ObjectNode bn = bins.addObject();
+                bn.put("bin", b);
+                if (g.equals(Coverage.CAUSES)) bn.put("name", Coverage.label(g, b));
+                bn.put("goal", c.isGoal(g, b));
+                bn.put("count", c.count(g, b));
+            }
+            ArrayNode missing = gn.putArray("missing");
+            for (String b : c.missing(g)) {
+                missing.add(b);
+                missingAll.add(g + "/" + b);
+            }
+        }
+        n.set("missing", missingAll);
+        return n;
     }
 
     public static String status(SeedResult r) {

@@ -65,4 +65,29 @@ final class PageTable {
         memory.store(leaf, ((pa >>> 12) << 10) | flags | V, what + " leaf PTE L" + leafLevel);
         return leaf;
     }
+
+    /**
+     * Maps the 64 KiB range at {@code va} (64 KiB aligned) to {@code pa} with 16 identical Svnapot PTEs
+     * (N=1, PPN[3:0]=1000b). Returns the first PTE's address, or -1 when any of them is in use.
+     */
+    long mapNapot(long va, long pa, long flags, String what) {
+        long table = rootPa;
+        for (int level = levels - 1; level > 0; level--) {
+            long pteAddr = pteAddress(table, va, level);
+            long pte = memory.load(pteAddr);
+            if ((pte & V) != 0 && (pte & (R | W | X)) != 0) return -1;
+            if ((pte & V) == 0) {
+                long next = allocator.page();
+                onTablePage.accept(next);
+                pte = ((next >>> 12) << 10) | V;
+                memory.store(pteAddr, pte, what + " non-leaf PTE L" + level);
+            }
+            table = ((pte >>> 10) & ((1L << 44) - 1)) << 12;
+        }
+        long first = pteAddress(table, va, 0);
+        for (int i = 0; i < 16; i++) if (memory.load(first + 8L * i) != 0) return -1;
+        long pte = (1L << 63) | ((((pa >>> 12) & ~0xfL) | 0x8) << 10) | flags | V;
+        for (int i = 0; i < 16; i++) memory.store(first + 8L * i, pte, what + " leaf PTE " + i);
+        return first;
+    }
 }

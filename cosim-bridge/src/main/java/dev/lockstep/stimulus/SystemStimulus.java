@@ -45,6 +45,8 @@ public final class SystemStimulus implements Stimulus {
     private final List<Device> devices = new ArrayList<>();
     private final List<Domain> domains = new ArrayList<>();
     private final List<Long> structureWords = new ArrayList<>();
+    /** MSI PTE words and a request (device, address) that reads each. */
+    private final java.util.Map<Long, Action.Translate> msiUsers = new java.util.HashMap<>();
     private IommuMode mode;
     private long ddtRoot;
     private long cqBase;
@@ -102,6 +104,8 @@ public final class SystemStimulus implements Stimulus {
         emit(new Action.RegisterRead(RegisterFile.CAPABILITIES, 8));
         emit(new Action.RegisterRead(RegisterFile.FCTL, 4));
         probeDdtpModes();
+        // A device speaks before the directory is set: with ddtp Off every request faults (cause 256).
+        emit(new Action.Translate(nextTag(), 1, false, 0, false, Ttyp.UNTRANSLATED_READ, STRUCTURES_BASE));
         // Fault queue: 2^k records, some small enough to overflow (spec: fqb, fqcsr).
         int fqLog2 = 2 + random.nextInt(5);
         long fqBase = allocator.allocate(32L << fqLog2, Math.max(4096, 32L << fqLog2));
@@ -237,6 +241,10 @@ public final class SystemStimulus implements Stimulus {
             long page = d.msiPattern | random.nextInt(d.msiPages);
             return (page << 12) | (random.nextInt(1024) * 4L);
         }
+        if (domain != null && !domain.napot.isEmpty() && k >= 80 && k < 84) {
+            Mapping m = domain.napot.get(random.nextInt(domain.napot.size()));
+            return m.va + (random.nextLong() & 0xfff8L);
+        }
         if (domain != null && !domain.mappings.isEmpty() && k < 88) {
             Mapping m = domain.mappings.get(random.nextInt(domain.mappings.size()));
             long a = m.va + (random.nextLong() & ((1L << m.shift) - 1) & ~7L);
@@ -371,6 +379,10 @@ public final class SystemStimulus implements Stimulus {
 
     private void changeDeviceContext() {
         Device d = devices.get(random.nextInt(devices.size()));
+        if (d.processes != null && !d.processes.isEmpty() && random.nextBoolean()) {
+            changeProcessContext(d, d.processes.get(random.nextInt(d.processes.size())));
+            return;
+        }
         long tc = memory.load(d.dcAddress);
         long updated = random.nextInt(3) == 0 ? tc ^ 1 : tc ^ (1L << 4); // V or DTF flips
         memory.store(d.dcAddress, updated, "change DC tc of device 0x" + Integer.toHexString(d.id));
@@ -386,6 +398,23 @@ public final class SystemStimulus implements Stimulus {
         }
     }
 
+    /** A PC's V bit flips; software invalidates it with IODIR.INVAL_PDT (spec: IODIR) and fences, or not. */
+    private void changeProcessContext(Device d, Process p) {
+        long ta = memory.load(p.pcAddress());
+        memory.store(p.pcAddress(), ta ^ 1, "change PC ta of device 0x" + Integer.toHexString(d.id) + " pid 0x"
+                + Integer.toHexString(p.pid()));
+        if (random.nextInt(10) < 8) {
+            command(Commands.iodirInvalPdt(d.id, p.pid()), "IODIR.INVAL_PDT");
+            fence(false);
+        }
+        Domain dm = p.domain();
+        if (!dm.mappings.isEmpty()) {
+            Mapping m = dm.mappings.get(random.nextInt(dm.mappings.size()));
+            emit(new Action.Translate(nextTag(), d.id, true, p.pid(), false, untranslatedType(),
+                    m.va + (random.nextLong() & ((1L << m.shift) - 1) & ~7L)));
+        }
+    }
+
     /**
      * A structure word the IOMMU reads starts answering an access fault or corrupted data. Software then
      * invalidates every cache, as after any change to the structures, so that the IOMMU must read the
@@ -396,6 +425,12 @@ public final class SystemStimulus implements Stimulus {
         long pa = structureWords.get(random.nextInt(structureWords.size()));
         emit(new Action.MemoryError(pa, 1 + random.nextInt(2)));
         invalidateAll();
+        Action.Translate msi = msiUsers.get(pa);
+        if (msi != null) {
+            // An MSI PTE is only read for its interrupt file's page: write to it (causes 261, 270).
+            emit(new Action.Translate(nextTag(), msi.deviceId(), false, 0, false, Ttyp.UNTRANSLATED_WRITE,
+                    msi.iova() | (random.nextInt(1024) * 4L)));
+        }
         if (random.nextBoolean()) {
             int lookahead = 3;
             for (int i = 0; i < lookahead; i++) translate();
@@ -497,9 +532,17 @@ public final class SystemStimulus implements Stimulus {
             d.msiPages = 1 << k;
             for (int i = 0; i < (1 << k); i++) {
                 long pte = random.nextInt(8) == 0 ? 0 : (3L << 1) | 1 | ((dataPage(12) >>> 12) << 10);
+                if (pte != 0 && random.nextInt(10) == 0) {
+                    // Misconfigured (263): a reserved mode (M=0/2), MRIF mode without MSI_MRIF, or a reserved bit.
+                    int how = random.nextInt(3);
+                    pte = how == 0 ? (pte & ~6L) | ((long) random.nextInt(2) * 4) : how == 1 && !caps.msiMrif()
+                            ? (pte & ~6L) | 2 : pte | (1L << (54 + random.nextInt(9)));
+                }
                 memory.store(table + i * 16L, pte, "MSI PTE " + i + " of device 0x" + Integer.toHexString(id));
                 memory.store(table + i * 16L + 8, 0, "MSI PTE " + i + " dw1");
                 structureWords.add(table + i * 16L);
+                msiUsers.put(table + i * 16L, new Action.Translate(0, id, false, 0, false, 0,
+                        ((msiPattern | i) << 12)));
             }
         }
         long[] dc = {tc, iohgatp, ta, fsc, msiptp, msiMask, msiPattern, 0};
@@ -578,11 +621,12 @@ public final class SystemStimulus implements Stimulus {
         Domain s = newFirstStageDomain(g);
         long ta = 1 | (random.nextBoolean() ? 2 : 0) | (random.nextInt(3) == 0 ? 4 : 0) | ((long) s.pscid << 12);
         if (random.nextInt(12) == 0) ta &= ~1L; // not valid
+        else if (random.nextInt(12) == 0) ta |= 1L << (32 + random.nextInt(32)); // reserved bit: misconfigured (267)
         long fsc = ((long) sMode(s) << 60) | (s.pageTableRootForDc() >>> 12);
         memory.store(pc + 8, fsc, "PC fsc of pid 0x" + Integer.toHexString(pid));
         memory.store(pc, ta, "PC ta of pid 0x" + Integer.toHexString(pid));
         structureWords.add(pc);
-        d.processes.add(new Process(pid, s));
+        d.processes.add(new Process(pid, s, pc));
     }
 
     private Domain newGStageDomain() {
@@ -636,6 +680,10 @@ public final class SystemStimulus implements Stimulus {
             long va = (random.nextLong() & ((1L << vaBits) - 1)) & -(1L << shift);
             if (dm.firstStage != null && random.nextInt(8) == 0) va |= -(1L << (table.addressBits() - 1));
             boolean misaligned = leafLevel > 0 && random.nextInt(10) == 0;
+            if (leafLevel == 0 && !(dm.firstStage != null && dm.gStage != null) && random.nextInt(8) == 0) {
+                mapNapot(dm, table, va & -(1L << 16));
+                continue;
+            }
             long target;
             if (dm.firstStage != null && dm.gStage != null) {
                 // The first stage yields a GPA, which the G stage maps to data.
@@ -656,6 +704,16 @@ public final class SystemStimulus implements Stimulus {
                 structureWords.add(pte);
             }
         }
+    }
+
+    /**
+     * A 64 KiB Svnapot mapping: the 16 PTEs of the range, identical (Priv "Svnapot"). It stays as it is
+     * (changes to one of its PTEs would make the range inconsistent), so it is not in the change pool.
+     */
+    private void mapNapot(Domain dm, PageTable table, long va) {
+        long pa = dataPage(16);
+        long first = table.mapNapot(va, pa, leafFlags(dm.firstStage == null) | PageTable.A, dm.name + " Svnapot");
+        if (first >= 0) dm.napot.add(new Mapping(dm, va, 16, first, dm.firstStage == null));
     }
 
     /** Leaf permission bits: mostly usable, sometimes reserved encodings (W without R, xwr=010 ...). */
@@ -691,7 +749,7 @@ public final class SystemStimulus implements Stimulus {
         Device(int id) { this.id = id; }
     }
 
-    private record Process(int pid, Domain domain) {}
+    private record Process(int pid, Domain domain, long pcAddress) {}
 
     /** An address space: a first stage (PSCID), a G stage (GSCID), or both. */
     private static final class Domain {
@@ -703,6 +761,8 @@ public final class SystemStimulus implements Stimulus {
         PageTable gStage;
         Domain gDomain;
         final List<Mapping> mappings = new ArrayList<>();
+        /** Svnapot mappings: translated, never changed. */
+        final List<Mapping> napot = new ArrayList<>();
         /** Who reaches this address space: device_id, and process_id when pv. */
         final List<Action.Translate> users = new ArrayList<>();
 
