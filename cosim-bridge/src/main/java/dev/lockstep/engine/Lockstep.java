@@ -275,7 +275,8 @@ public final class Lockstep {
      * must match; among several that do (old and new structures agreeing on the completion), the one whose
      * fault-queue write (DC.tc.DTF) and A/D stores match what the DUT wrote; current contents first.
      */
-    private CachingModel.Candidate choose(List<CachingModel.Candidate> permitted, long word, long pa) {
+    private CachingModel.Candidate choose(List<CachingModel.Candidate> permitted, long word, long pa)
+            throws DutException {
         CachingModel.Candidate first = null;
         int matching = 0;
         for (CachingModel.Candidate c : permitted) {
@@ -284,7 +285,7 @@ public final class Lockstep {
             matching++;
         }
         if (matching <= 1) return first;
-        boolean recorded = wroteFaultQueue();
+        boolean recorded = faultReported();
         Set<Long> stores = adUpdateWords();
         for (CachingModel.Candidate c : permitted) {
             if (completionMatches(c.outcome(), word, pa)
@@ -303,6 +304,24 @@ public final class Lockstep {
             if (!inFaultQueue(a)) words.add(a);
         }
         return words;
+    }
+
+    /**
+     * Whether the DUT reported a fault record for this action: it wrote one into the fault queue, or, when
+     * the model's queue is full, it set fqof (read from the DUT: a read has no side effect). With fqof or
+     * fqmf already set nothing tells, and nothing differs either.
+     */
+    private boolean faultReported() throws DutException {
+        if (wroteFaultQueue()) return true;
+        RegisterFile regs = model.registers();
+        long fqcsr = regs.read(RegisterFile.FQCSR, 4);
+        boolean errors = (fqcsr & (3L << 8)) != 0;
+        long mask = RegisterFile.queueEntries(regs.fqb()) - 1;
+        long fqt = regs.read(RegisterFile.FQT, 4);
+        long fqh = regs.read(RegisterFile.FQH, 4);
+        boolean full = ((fqt + 1) & mask) == (fqh & mask);
+        if (errors || !full || (fqcsr & 1) == 0) return false;
+        return (dut.mmioRead(RegisterFile.FQCSR, 4) & (1L << 9)) != 0;
     }
 
     /** Whether the DUT wrote into the fault queue during this action. */
