@@ -5,6 +5,7 @@ import dev.lockstep.dut.DutException;
 import dev.lockstep.dut.NativeDut;
 import dev.lockstep.dut.RemoteDut;
 import dev.lockstep.engine.Scenario;
+import dev.lockstep.engine.SeedResult;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.regression.BadInputException;
 import dev.lockstep.regression.DutConfigFile;
@@ -85,6 +86,15 @@ public final class RunCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     long callTimeout;
 
+    @Option(names = "--waves", paramLabel = "FILE",
+            description = "Write a VCD waveform (GTKWave) of the first failing seed around its divergence: the seed "
+                    + "is run again with the DUT traced from --waves-window cycles before the divergence.")
+    Path waves;
+
+    @Option(names = "--waves-window", defaultValue = "2000", paramLabel = "CYCLES",
+            description = "Cycles of waveform before the divergence. Default: ${DEFAULT-VALUE}.")
+    long wavesWindow;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Directory for summary.json and junit.xml.")
     Path out;
 
@@ -133,6 +143,7 @@ public final class RunCommand implements Callable<Integer> {
                 SummaryJson.write(out.resolve("summary.json"), info, outcome, covered.coverage());
                 JunitXml.write(out.resolve("junit.xml"), "lockstep." + (dut.equals("stub") ? "stub" : "dut"), outcome);
             }
+            if (waves != null) dumpWaves(factory, iommuConfig, chosen, m, outcome, stdout);
             stdout.println(outcome.passed() + " passed, " + outcome.failed() + " failed");
             return Main.exitCode(outcome);
         } catch (BadInputException e) {
@@ -155,10 +166,29 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** Runs the first diverging seed again with the DUT traced around the divergence. */
+    private void dumpWaves(DutFactory factory, IommuConfig config, Scenario scenario, Mutants.Mutant m,
+                           Regression.Outcome outcome, PrintWriter stdout) throws DutException {
+        SeedResult failing = outcome.results().stream().filter(r -> r.divergence() != null).findFirst().orElse(null);
+        if (failing == null) {
+            stdout.println("no divergence: no waveform written");
+            return;
+        }
+        long from = Math.max(0, failing.divergence().cycle() - wavesWindow);
+        try (dev.lockstep.dut.Dut dut = factory.open()) {
+            new dev.lockstep.engine.Lockstep(dut, config, scenario, s -> "")
+                    .waves(waves.toAbsolutePath().toString(), from, failing.divergence().actionIndex())
+                    .run(failing.seed(), m.id(), actions);
+        }
+        stdout.printf("waveform of seed %d from cycle %d to the divergence at cycle %d: %s%n", failing.seed(), from,
+                failing.divergence().cycle(), waves);
+    }
+
     private void validate() throws BadInputException {
         if (count < 1) throw new BadInputException("--count must be at least 1, got " + count);
         if (actions < 1) throw new BadInputException("--actions must be at least 1, got " + actions);
         if (jobs < 1) throw new BadInputException("--jobs must be at least 1, got " + jobs);
+        if (wavesWindow < 0) throw new BadInputException("--waves-window must be >= 0, got " + wavesWindow);
         if (maxDivergences < 1) throw new BadInputException("--max-divergences must be at least 1, got " + maxDivergences);
         if (coverageGoal != null && !(coverageGoal > 0 && coverageGoal <= 100)) {
             throw new BadInputException("--coverage-goal must be a percentage in (0, 100], got " + coverageGoal);

@@ -54,6 +54,9 @@ public final class Lockstep {
     private RunObserver observer = RunObserver.NONE;
     private int maxDivergences = 1;
     private boolean checking = true;
+    private String wavePath;
+    private long waveFromCycle;
+    private int waveLatestAction;
     private Divergence first;
     private final List<Divergence> later = new ArrayList<>();
 
@@ -70,6 +73,18 @@ public final class Lockstep {
      */
     public Lockstep maxDivergences(int n) {
         this.maxDivergences = Math.max(1, n);
+        return this;
+    }
+
+    /**
+     * Dumps a VCD waveform to {@code path} from the first action boundary at or after cycle
+     * {@code fromCycle} of the seed (and no later than action {@code latestAction}) to the end of the seed:
+     * re-running a failing seed this way gives a window of cycles around its divergence.
+     */
+    public Lockstep waves(String path, long fromCycle, int latestAction) {
+        this.wavePath = path;
+        this.waveFromCycle = fromCycle;
+        this.waveLatestAction = latestAction;
         return this;
     }
 
@@ -117,7 +132,12 @@ public final class Lockstep {
             dut.reset(mutant);
             cycleBase = dut.cycles();
             observer.seedStarted(seed, mutant);
+            boolean tracing = false;
             for (index = 0; index < actions; index++) {
+                if (wavePath != null && !tracing && (cycle() >= waveFromCycle || index >= waveLatestAction)) {
+                    dut.trace(wavePath);
+                    tracing = true;
+                }
                 action = stimulus.next();
                 observer.action(index, action);
                 if (diverged(apply(seed, index, action, recent))) return result(seed, index + 1, start, null);
@@ -141,6 +161,13 @@ public final class Lockstep {
     }
 
     private SeedResult result(long seed, int done, long start, SeedResult.DutFailure f) {
+        if (wavePath != null) {
+            try {
+                dut.trace(null);
+            } catch (DutException e) {
+                // the DUT failed; what was dumped so far stays in the file
+            }
+        }
         SeedResult r = new SeedResult(seed, done, cycle(), (System.nanoTime() - start) / 1e9, first, f, translations,
                 staleHits, later);
         observer.seedFinished(r);
