@@ -42,7 +42,7 @@ public final class Lockstep {
 
     private final Dut dut;
     private final IommuConfig config;
-    private final Scenario scenario;
+    private final StimulusSource stimulusSource;
     private final ReproduceCommand reproduce;
     private final long[] events = new long[1024 * Dut.EVENT_WORDS];
     private final DutObservations observed = new DutObservations();
@@ -59,9 +59,14 @@ public final class Lockstep {
     private RunObserver observer = RunObserver.NONE;
 
     public Lockstep(Dut dut, IommuConfig config, Scenario scenario, ReproduceCommand reproduce) {
+        this(dut, config, scenario::create, reproduce);
+    }
+
+    /** An engine whose actions come from {@code source} (e.g. a log being checked or replayed). */
+    public Lockstep(Dut dut, IommuConfig config, StimulusSource source, ReproduceCommand reproduce) {
         this.dut = dut;
         this.config = config;
-        this.scenario = scenario;
+        this.stimulusSource = source;
         this.reproduce = reproduce;
     }
 
@@ -87,7 +92,7 @@ public final class Lockstep {
         touchedWords.clear();
         staleHits = 0;
         translations = 0;
-        Stimulus stimulus = scenario.create(seed, config, model);
+        Stimulus stimulus = stimulusSource.create(seed, config, model);
         Deque<String> recent = new ArrayDeque<>();
         int index = 0;
         Action action = null;
