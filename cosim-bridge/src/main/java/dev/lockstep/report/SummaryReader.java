@@ -1,0 +1,116 @@
+package dev.lockstep.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lockstep.dut.DutException;
+import dev.lockstep.engine.Divergence;
+import dev.lockstep.engine.SeedResult;
+import dev.lockstep.regression.BadInputException;
+import dev.lockstep.regression.Regression;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads a {@code summary.json} back into the results it was written from (the inverse of
+ * {@link SummaryJson}), so shards can be merged and rewritten by the same writers as a whole run.
+ */
+public final class SummaryReader {
+    private SummaryReader() {}
+
+    /** A summary as read: what the run was, its results, and keys this reader does not carry over. */
+    public record Summary(Path file, RunInfo info, Regression.Outcome outcome, Set<String> unknownKeys) {}
+
+    private static final Set<String> TOP = Set.of("schema_version", "tool", "dut", "mutant", "actions_per_seed",
+            "passed", "failed", "seeds");
+    private static final Set<String> SEED = Set.of("seed", "status", "actions", "cycles", "translations",
+            "stale_but_legal", "divergence", "dut_failure");
+
+    public static Summary read(Path file) throws BadInputException {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read summary: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) throw new BadInputException(file + ": not a summary.json object");
+        int version = root.path("schema_version").asInt(-1);
+        if (version != SummaryJson.SCHEMA_VERSION) {
+            throw new BadInputException(file + ": summary schema_version " + version + ", this lockstep reads "
+                    + SummaryJson.SCHEMA_VERSION);
+        }
+        Set<String> unknown = new TreeSet<>();
+        root.fieldNames().forEachRemaining(k -> { if (!TOP.contains(k)) unknown.add(k); });
+        String tool = text(root, "tool", file);
+        RunInfo info = new RunInfo(tool.startsWith("lockstep ") ? tool.substring("lockstep ".length()) : tool,
+                text(root.path("dut"), "spec", file), text(root, "mutant", file),
+                root.path("actions_per_seed").asInt());
+        JsonNode buildId = root.path("dut").get("build_id");
+        List<SeedResult> results = new ArrayList<>();
+        JsonNode seeds = root.get("seeds");
+        if (seeds == null || !seeds.isArray()) throw new BadInputException(file + ": missing 'seeds' array");
+        for (int i = 0; i < seeds.size(); i++) {
+            JsonNode s = seeds.get(i);
+            String where = "seeds[" + i + "]";
+            s.fieldNames().forEachRemaining(k -> { if (!SEED.contains(k)) unknown.add(where.replaceAll("\\d+", "") + "." + k); });
+            try {
+                results.add(seed(s));
+            } catch (RuntimeException e) {
+                throw new BadInputException(file + ": " + where + ": " + e.getMessage());
+            }
+        }
+        Regression.Outcome outcome = new Regression.Outcome(List.copyOf(results),
+                buildId == null || buildId.isNull() ? null : buildId.asText());
+        return new Summary(file, info, outcome, unknown);
+    }
+
+    private static SeedResult seed(JsonNode s) {
+        long seed = need(s, "seed").asLong();
+        Divergence d = null;
+        JsonNode dn = s.get("divergence");
+        if (dn != null) {
+            List<Divergence.FieldMismatch> fields = new ArrayList<>();
+            for (JsonNode f : need(dn, "fields")) {
+                fields.add(new Divergence.FieldMismatch(need(f, "field").asText(), need(f, "bits").asText(),
+                        hex(need(f, "expected").asText()), hex(need(f, "observed").asText())));
+            }
+            List<String> leading = new ArrayList<>();
+            for (JsonNode a : need(dn, "leading_actions")) leading.add(a.asText());
+            JsonNode walk = dn.get("model_walk");
+            d = new Divergence(seed, need(dn, "action_index").asInt(), need(dn, "cycle").asLong(),
+                    need(dn, "action").asText(), need(dn, "compared").asText(), List.copyOf(fields),
+                    need(dn, "rule").asText(), List.copyOf(leading), need(dn, "reproduce").asText(),
+                    walk == null ? null : walk.asText());
+        }
+        SeedResult.DutFailure f = null;
+        JsonNode fn = s.get("dut_failure");
+        if (fn != null) {
+            f = new SeedResult.DutFailure(DutException.Kind.valueOf(need(fn, "kind").asText().toUpperCase(Locale.ROOT)),
+                    need(fn, "message").asText(), need(fn, "action_index").asInt(), need(fn, "action").asText(),
+                    need(fn, "reproduce").asText());
+        }
+        return new SeedResult(seed, need(s, "actions").asInt(), need(s, "cycles").asLong(), 0, d, f,
+                need(s, "translations").asLong(), need(s, "stale_but_legal").asLong());
+    }
+
+    private static JsonNode need(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) throw new IllegalArgumentException("missing key '" + key + "'");
+        return v;
+    }
+
+    private static long hex(String s) {
+        if (!s.startsWith("0x")) throw new IllegalArgumentException("expected a 0x... value, got '" + s + "'");
+        return Long.parseUnsignedLong(s.substring(2), 16);
+    }
+
+    private static String text(JsonNode n, String key, Path file) throws BadInputException {
+        JsonNode v = n.get(key);
+        if (v == null || !v.isTextual()) throw new BadInputException(file + ": missing key '" + key + "'");
+        return v.asText();
+    }
+}
