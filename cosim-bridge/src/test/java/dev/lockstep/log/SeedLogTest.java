@@ -217,6 +217,27 @@ class SeedLogTest {
         assertTrue(b.out.contains("iommu_mode"), b.out);
     }
 
+    @Test
+    void dumpOptionsAreValidated() {
+        Cli noOut = Cli.run("run", "--dump", "all", "--count", "1");
+        assertEquals(Main.EXIT_USAGE, noOut.exitCode);
+        assertTrue(noOut.err.contains("--dump all") && noOut.err.contains("--out"), noOut.err);
+        Cli bad = Cli.run("run", "--dump", "some", "--count", "1");
+        assertEquals(Main.EXIT_USAGE, bad.exitCode);
+        assertTrue(bad.err.contains("--dump must be all, failing or none"), bad.err);
+    }
+
+    @Test
+    void checkingSeveralLogsReportsEachAndABadOneMakesItExitTwo(@TempDir Path out) throws Exception {
+        Path logs = runAll(out, "--seed", "1", "--count", "2");
+        Path missing = out.resolve("nope.jsonl");
+        Cli c = Cli.run("check", logs.resolve("seed-1.jsonl").toString(), missing.toString(),
+                logs.resolve("seed-2.jsonl").toString());
+        assertEquals(Main.EXIT_USAGE, c.exitCode);
+        assertTrue(c.out.contains("2 passed, 0 failed"), c.out);
+        assertTrue(c.err.contains(missing.toString()), c.err);
+    }
+
     /** Copies {@code from} to {@code to} editing the first record {@code which} selects; returns its line. */
     private static int edit(Path from, Path to, Predicate<ObjectNode> which, java.util.function.Consumer<ObjectNode> how)
             throws Exception {
