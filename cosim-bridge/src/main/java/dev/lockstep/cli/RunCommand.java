@@ -6,12 +6,16 @@ import dev.lockstep.dut.NativeDut;
 import dev.lockstep.dut.RemoteDut;
 import dev.lockstep.engine.Scenario;
 import dev.lockstep.engine.SeedResult;
+import dev.lockstep.log.DumpMode;
+import dev.lockstep.log.LogCapture;
+import dev.lockstep.log.LogContext;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.regression.BadInputException;
 import dev.lockstep.regression.DutConfigFile;
 import dev.lockstep.regression.DutFactory;
 import dev.lockstep.regression.Mutants;
 import dev.lockstep.regression.Regression;
+import dev.lockstep.regression.Shard;
 import dev.lockstep.report.JunitXml;
 import dev.lockstep.report.RunInfo;
 import dev.lockstep.report.SummaryJson;
@@ -103,6 +107,39 @@ public final class RunCommand implements Callable<Integer> {
                     + "coverage goal bins is hit, or --count seeds have run.")
     Double coverageGoal;
 
+    // --- Splitting across machines and seed logs (docs/log-format.md).
+    @Option(names = "--shard", paramLabel = "i/n",
+            description = "Run only shard i of n: the seeds whose position (from 0) modulo n is i-1. Each shard "
+                    + "writes its own --out; 'lockstep merge' combines them.")
+    String shard;
+
+    @Option(names = "--dump", defaultValue = "failing", paramLabel = "all|failing|none",
+            description = "Which seeds keep their JSON Lines log in OUT/logs/seed-N.jsonl (needs --out). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String dump;
+
+    /** The seed logging --dump and --out ask for, or null for none. */
+    private LogCapture logCapture(IommuConfig iommuConfig, Mutants.Mutant m) throws BadInputException {
+        DumpMode mode = dumpMode();
+        if (mode == DumpMode.NONE) return null;
+        if (out == null) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--dump")) {
+                throw new BadInputException("--dump " + dump + ": logs go to OUT/logs, give --out DIR");
+            }
+            return null;
+        }
+        return new LogCapture(new LogContext(out.resolve("logs"), mode, "lockstep " + Main.VERSION, dut, iommuConfig,
+                scenario, m.id(), m.name(), actions));
+    }
+
+    private DumpMode dumpMode() throws BadInputException {
+        try {
+            return DumpMode.parse(dump);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -121,13 +158,17 @@ public final class RunCommand implements Callable<Integer> {
             Mutants.Mutant m = Mutants.resolve(mutant, Home.mutantList());
             List<Long> seeds = new ArrayList<>();
             for (int i = 0; i < count; i++) seeds.add(seed + i);
+            if (shard != null) seeds = Shard.parse(shard).select(seeds);
 
             boolean outOfProcess = isolate != null ? isolate : !dut.equals("stub");
             DutFactory factory = outOfProcess ? () -> RemoteDut.open(library, dutConfig, callTimeout)
                     : () -> NativeDut.open(library, dutConfig);
             Scenario chosen = scenarioByName(scenario);
+            LogCapture logs = logCapture(iommuConfig, m);
+            if (logs != null) factory = logs.wrap(factory);
             Regression regression = new Regression(factory, iommuConfig, chosen,
                     s -> reproduceCommand(s, m)).maxDivergences(maxDivergences);
+            if (logs != null) regression.addObserver(logs.observers());
             Progress progress = new Progress(stdout, seeds.size(), Progress.interactive());
             CoverageRegression.Result covered = CoverageRegression.run(regression, iommuConfig, seeds, m.id(), actions,
                     jobs, coverageGoal, progress);

@@ -37,10 +37,7 @@ public final class Coverage {
 
     /** Empty coverage with the goal bins {@code config} allows. */
     public Coverage(IommuConfig config) {
-        for (String g : GROUPS) {
-            goals.put(g, new LinkedHashSet<>());
-            counts.put(g, new TreeMap<>());
-        }
+        this();
         defineGoals(config);
     }
 
@@ -163,6 +160,31 @@ public final class Coverage {
         return first + "+" + second;
     }
 
+    /**
+     * Coverage read back from a report's {@code coverage} object (bins with their goal flag and count),
+     * so that shards' coverage can be merged.
+     */
+    public static Coverage fromJson(com.fasterxml.jackson.databind.JsonNode node) {
+        Coverage c = new Coverage();
+        com.fasterxml.jackson.databind.JsonNode groups = node.path("groups");
+        for (String g : GROUPS) {
+            for (com.fasterxml.jackson.databind.JsonNode b : groups.path(g).path("bins")) {
+                String bin = b.path("bin").asText();
+                if (b.path("goal").asBoolean()) c.goal(g, bin);
+                long n = b.path("count").asLong();
+                if (n > 0) c.counts.get(g).merge(bin, n, Long::sum);
+            }
+        }
+        return c;
+    }
+
+    private Coverage() {
+        for (String g : GROUPS) {
+            goals.put(g, new LinkedHashSet<>());
+            counts.put(g, new TreeMap<>());
+        }
+    }
+
     private void goal(String group, String bin) {
         goals.get(group).add(bin);
     }
@@ -172,9 +194,10 @@ public final class Coverage {
         counts.get(group).merge(bin, 1L, Long::sum);
     }
 
-    /** Adds {@code other}'s counts to these. */
+    /** Adds {@code other}'s counts (and goal bins) to these. */
     public void merge(Coverage other) {
         for (String g : GROUPS) {
+            goals.get(g).addAll(other.goals.get(g));
             Map<String, Long> mine = counts.get(g);
             other.counts.get(g).forEach((bin, n) -> mine.merge(bin, n, Long::sum));
         }

@@ -27,7 +27,7 @@ public final class CoverageRegression {
                              int jobs, Double goalPercent, Consumer<SeedResult> onResult) throws DutException {
         Coverage total = new Coverage(config);
         List<CoverageObserver> observers = new ArrayList<>();
-        regression.observers(() -> {
+        regression.addObserver(() -> {
             CoverageObserver o = new CoverageObserver(config);
             synchronized (observers) {
                 observers.add(o);

@@ -38,7 +38,7 @@ public final class Lockstep {
 
     private final Dut dut;
     private final IommuConfig config;
-    private final Scenario scenario;
+    private final StimulusSource stimulusSource;
     private final ReproduceCommand reproduce;
     private final long[] events = new long[1024 * Dut.EVENT_WORDS];
     private final DutObservations observed = new DutObservations();
@@ -61,9 +61,14 @@ public final class Lockstep {
     private final List<Divergence> later = new ArrayList<>();
 
     public Lockstep(Dut dut, IommuConfig config, Scenario scenario, ReproduceCommand reproduce) {
+        this(dut, config, scenario::create, reproduce);
+    }
+
+    /** An engine whose actions come from {@code source} (e.g. a log being checked or replayed). */
+    public Lockstep(Dut dut, IommuConfig config, StimulusSource source, ReproduceCommand reproduce) {
         this.dut = dut;
         this.config = config;
-        this.scenario = scenario;
+        this.stimulusSource = source;
         this.reproduce = reproduce;
     }
 
@@ -122,7 +127,7 @@ public final class Lockstep {
         touchedPages.clear();
         staleHits = 0;
         translations = 0;
-        Stimulus stimulus = script != null ? script.iterator()::next : scenario.create(seed, config, model);
+        Stimulus stimulus = script != null ? script.iterator()::next : stimulusSource.create(seed, config, model);
         RecentActions recent = new RecentActions(RECENT);
         int index = 0;
         Action action = null;

@@ -31,4 +31,29 @@ public interface RunObserver {
 
     /** The observer that watches nothing. */
     RunObserver NONE = new RunObserver() { };
+
+    /** An observer that tells each of {@code observers}, in order. */
+    static RunObserver all(java.util.List<RunObserver> observers) {
+        if (observers.isEmpty()) return NONE;
+        if (observers.size() == 1) return observers.get(0);
+        RunObserver[] each = observers.toArray(new RunObserver[0]);
+        return new RunObserver() {
+            @Override public void seedStarted(long seed, int mutant) {
+                for (RunObserver o : each) o.seedStarted(seed, mutant);
+            }
+            @Override public void action(int index, dev.lockstep.stimulus.Action action) {
+                for (RunObserver o : each) o.action(index, action);
+            }
+            @Override public void translated(int index, TranslationRequest request, TranslationOutcome outcome,
+                                             boolean stale) {
+                for (RunObserver o : each) o.translated(index, request, outcome, stale);
+            }
+            @Override public void registerRead(int index, int offset, int size, long modelValue, long dutValue) {
+                for (RunObserver o : each) o.registerRead(index, offset, size, modelValue, dutValue);
+            }
+            @Override public void seedFinished(SeedResult result) {
+                for (RunObserver o : each) o.seedFinished(result);
+            }
+        };
+    }
 }

@@ -24,7 +24,7 @@ public final class Regression {
     private final IommuConfig config;
     private final Scenario scenario;
     private final Lockstep.ReproduceCommand reproduce;
-    private Supplier<RunObserver> observers = () -> RunObserver.NONE;
+    private final List<Supplier<RunObserver>> observers = new ArrayList<>();
 
     public Regression(DutFactory factory, IommuConfig config, Scenario scenario, Lockstep.ReproduceCommand reproduce) {
         this.factory = factory;
@@ -41,10 +41,20 @@ public final class Regression {
         return this;
     }
 
-    /** Gives each worker thread its own observer (coverage, logs); observers are not shared between threads. */
-    public Regression observers(Supplier<RunObserver> perWorker) {
-        this.observers = perWorker;
+    /**
+     * Adds an observer (coverage, logs): {@code perWorker} gives each worker thread its own, so observers
+     * are never shared between threads.
+     */
+    public Regression addObserver(Supplier<RunObserver> perWorker) {
+        observers.add(perWorker);
         return this;
+    }
+
+    /** One worker's observers, each told everything in order. */
+    private RunObserver workerObserver() {
+        List<RunObserver> mine = new ArrayList<>();
+        for (Supplier<RunObserver> s : observers) mine.add(s.get());
+        return RunObserver.all(mine);
     }
 
     /** The outcome of a regression: one result per seed, in the order given, and the DUT's identity. */
@@ -89,7 +99,7 @@ public final class Regression {
                     synchronized (lock) {
                         buildId[0] = dut.buildId();
                     }
-                    RunObserver observer = observers.get();
+                    RunObserver observer = workerObserver();
                     Lockstep engine = new Lockstep(dut, config, scenario, reproduce).observer(observer).maxDivergences(maxDivergences);
                     for (int i = next.getAndIncrement(); i < stopAt.get(); i = next.getAndIncrement()) {
                         SeedResult r = engine.run(seeds.get(i), mutant, actions);

@@ -1,0 +1,118 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.dut.Dut;
+import dev.lockstep.dut.DutException;
+import dev.lockstep.dut.NativeDut;
+import dev.lockstep.dut.RemoteDut;
+import dev.lockstep.engine.Lockstep;
+import dev.lockstep.engine.RunObserver;
+import dev.lockstep.engine.SeedResult;
+import dev.lockstep.log.DumpMode;
+import dev.lockstep.log.LogCapture;
+import dev.lockstep.log.LogContext;
+import dev.lockstep.log.LogReader;
+import dev.lockstep.log.LoggedStimulus;
+import dev.lockstep.log.SeedLog;
+import dev.lockstep.refmodel.regs.IommuConfig;
+import dev.lockstep.regression.BadInputException;
+import dev.lockstep.regression.DutConfigFile;
+import dev.lockstep.regression.DutFactory;
+import dev.lockstep.regression.Mutants;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code lockstep replay LOG}: drives a log's actions into a DUT again, in lockstep with the model. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Replay the actions of a seed log into a DUT (e.g. a fixed RTL) in lockstep with the golden "
+                + "model, as 'run' does with generated stimulus. Ends with the line 'N passed, N failed'.")
+public final class ReplayCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "LOG", description = "A seed log.")
+    Path log;
+
+    @Option(names = "--dut", defaultValue = "stub", paramLabel = "stub|PATH",
+            description = "The DUT: 'stub' (the built-in RTL IOMMU) or the path of a DUT library. Default: ${DEFAULT-VALUE}.")
+    String dut;
+
+    @Option(names = "--dut-config", defaultValue = "", paramLabel = "KEY=VALUE;...",
+            description = "Settings passed to the DUT library when it opens.")
+    String dutConfig;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The DUT's pinned configuration (JSON). Default: the configuration in the log's header.")
+    Path config;
+
+    @Option(names = "--mutant", paramLabel = "NAME|ID",
+            description = "Planted bug of the built-in DUT. Default: the log header's mutant.")
+    String mutant;
+
+    @Option(names = "--isolate", negatable = true,
+            description = "Run the DUT in a child process. Default: on for a DUT library given by path, off for 'stub'.")
+    Boolean isolate;
+
+    @Option(names = "--call-timeout", defaultValue = "120", paramLabel = "SECONDS",
+            description = "With --isolate: a DUT call that does not return within this time is a hang.")
+    long callTimeout;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write the replay's own log to DIR/logs/seed-N.jsonl.")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            SeedLog seedLog = LogReader.read(log);
+            IommuConfig iommuConfig = config != null ? DutConfigFile.read(config) : seedLog.header().config();
+            Mutants.Mutant m = mutant != null ? Mutants.resolve(mutant, Home.mutantList())
+                    : new Mutants.Mutant(seedLog.header().mutantId(), seedLog.header().mutantName(), "from the log");
+            Path library = dut.equals("stub") ? Home.stubLibrary() : Path.of(dut);
+            boolean outOfProcess = isolate != null ? isolate : !dut.equals("stub");
+            DutFactory factory = outOfProcess ? () -> RemoteDut.open(library, dutConfig, callTimeout)
+                    : () -> NativeDut.open(library, dutConfig);
+            RunObserver observer = RunObserver.NONE;
+            if (out != null) {
+                LogCapture capture = new LogCapture(new LogContext(out.resolve("logs"), DumpMode.ALL,
+                        "lockstep " + Main.VERSION, dut, iommuConfig, seedLog.header().scenario(), m.id(), m.name(),
+                        seedLog.actions().size()));
+                factory = capture.wrap(factory);
+                observer = capture.observers().get();
+            }
+            SeedResult r;
+            try (Dut d = factory.open()) {
+                Lockstep engine = new Lockstep(d, iommuConfig, LoggedStimulus.of(seedLog), s -> reproduce(m))
+                        .observer(observer);
+                r = engine.run(seedLog.header().seed(), m.id(), seedLog.actions().size());
+            }
+            SeedResults.print(stdout, log + " (seed " + r.seed() + ")", r);
+            stdout.println((r.passed() ? "1 passed, 0 failed" : "0 passed, 1 failed"));
+            return SeedResults.exitCode(r);
+        } catch (BadInputException e) {
+            err.println("lockstep replay: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        } catch (DutException e) {
+            err.println("lockstep replay: DUT " + e.kind().name().toLowerCase() + ": " + e.getMessage());
+            return Main.EXIT_DUT;
+        } catch (java.io.UncheckedIOException e) {
+            err.println("lockstep replay: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
+    }
+
+    private String reproduce(Mutants.Mutant m) {
+        StringBuilder b = new StringBuilder("bin/lockstep replay ").append(log).append(" --dut ").append(dut);
+        if (config != null) b.append(" --config ").append(config);
+        if (!dutConfig.isEmpty()) b.append(" --dut-config '").append(dutConfig).append('\'');
+        if (mutant != null) b.append(" --mutant ").append(m.name());
+        return b.toString();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.lockstep.log;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lockstep.dut.Dut;
+import dev.lockstep.log.LogFormat.FieldException;
+
+/**
+ * A DUT event record ({@link Dut#run}: 8 words, layout in lockstep_dut.h) as a log record with named
+ * fields, and back. Only the events the checker compares are logged: completions, IOMMU memory writes,
+ * interrupt edges, and the idle marker that ends a run of the DUT.
+ */
+final class EventJson {
+    private EventJson() {}
+
+    /** Whether event kind {@code kind} is part of the log. */
+    static boolean logged(long kind) {
+        return kind == Dut.EV_COMPLETION || kind == Dut.EV_MEM_WRITE || kind == Dut.EV_IRQ || kind == Dut.EV_IDLE;
+    }
+
+    /** The record for the event at {@code ev[base..]}, with {@code cycle} (relative to the seed's reset). */
+    static ObjectNode write(long[] ev, int base, long cycle) {
+        int kind = (int) ev[base];
+        long w2 = ev[base + 2];
+        ObjectNode n;
+        switch (kind) {
+            case Dut.EV_COMPLETION:
+                n = LogFormat.record(LogFormat.COMPLETION);
+                n.put("cycle", cycle);
+                n.put("tag", w2 & 0xffff);
+                n.put("status", (w2 >>> 16) & 3);
+                n.put("cause", (w2 >>> 32) & 0xfff);
+                n.put("pa", LogFormat.hex(ev[base + 3]));
+                n.put("r", bit(w2, 20));
+                n.put("w", bit(w2, 21));
+                n.put("x", bit(w2, 22));
+                n.put("u", bit(w2, 23));
+                n.put("g", bit(w2, 24));
+                n.put("pbmt", (w2 >>> 25) & 3);
+                n.put("s", bit(w2, 27));
+                return n;
+            case Dut.EV_MEM_WRITE:
+                n = LogFormat.record(LogFormat.MEM_WRITE);
+                n.put("cycle", cycle);
+                n.put("addr", LogFormat.hex(w2));
+                n.put("data", LogFormat.hex(ev[base + 3]));
+                n.put("strobe", LogFormat.hex(ev[base + 4] & 0xff));
+                n.put("op", ((ev[base + 4] >>> 8) & 0xff) == 2 ? "amo_or" : "write");
+                return n;
+            case Dut.EV_IRQ:
+                n = LogFormat.record(LogFormat.IRQ);
+                n.put("cycle", cycle);
+                n.put("line", w2);
+                n.put("level", ev[base + 3] != 0 ? 1 : 0);
+                return n;
+            case Dut.EV_IDLE:
+                n = LogFormat.record(LogFormat.IDLE);
+                n.put("cycle", cycle);
+                return n;
+            default:
+                throw new IllegalArgumentException("event kind " + kind + " is not logged");
+        }
+    }
+
+    /**
+     * The 8-word event record of a log record of type {@code type}; word 1 (the cycle) is {@code lastCycle}
+     * when the record has no cycle.
+     */
+    static long[] read(String type, JsonNode n, long lastCycle) throws FieldException {
+        long[] ev = new long[Dut.EVENT_WORDS];
+        ev[1] = LogFormat.integer(n, "cycle", lastCycle);
+        switch (type) {
+            case LogFormat.COMPLETION:
+                ev[0] = Dut.EV_COMPLETION;
+                long status = LogFormat.integer(n, "status");
+                if (status < 0 || status > 2) throw new FieldException("field 'status' must be 0, 1 or 2, got " + status);
+                ev[2] = (LogFormat.integer(n, "tag") & 0xffff) | status << 16
+                        | flag(n, "r", 20) | flag(n, "w", 21) | flag(n, "x", 22) | flag(n, "u", 23) | flag(n, "g", 24)
+                        | (LogFormat.integer(n, "pbmt", 0) & 3) << 25 | flag(n, "s", 27)
+                        | (LogFormat.integer(n, "cause", 0) & 0xfff) << 32;
+                ev[3] = LogFormat.integer(n, "pa", 0);
+                return ev;
+            case LogFormat.MEM_WRITE:
+                ev[0] = Dut.EV_MEM_WRITE;
+                ev[2] = LogFormat.integer(n, "addr");
+                ev[3] = LogFormat.integer(n, "data");
+                String op = n.hasNonNull("op") ? n.get("op").asText() : "write";
+                if (!op.equals("write") && !op.equals("amo_or")) {
+                    throw new FieldException("field 'op' must be write or amo_or, got '" + op + "'");
+                }
+                ev[4] = (LogFormat.integer(n, "strobe", 0xff) & 0xff) | (op.equals("amo_or") ? 2L : 1L) << 8;
+                return ev;
+            case LogFormat.IRQ:
+                ev[0] = Dut.EV_IRQ;
+                ev[2] = LogFormat.integer(n, "line");
+                ev[3] = LogFormat.integer(n, "level") != 0 ? 1 : 0;
+                return ev;
+            case LogFormat.IDLE:
+                ev[0] = Dut.EV_IDLE;
+                return ev;
+            default:
+                throw new IllegalArgumentException("not an event record: " + type);
+        }
+    }
+
+    private static boolean bit(long w, int b) { return ((w >>> b) & 1) != 0; }
+
+    private static long flag(JsonNode n, String field, int b) throws FieldException {
+        return LogFormat.bool(n, field, false) ? 1L << b : 0;
+    }
+}

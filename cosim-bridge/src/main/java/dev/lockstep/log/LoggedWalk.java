@@ -1,0 +1,161 @@
+package dev.lockstep.log;
+
+import dev.lockstep.dut.Dut;
+import dev.lockstep.refmodel.Iommu;
+import dev.lockstep.refmodel.TranslationOutcome;
+import dev.lockstep.refmodel.TranslationRequest;
+import dev.lockstep.refmodel.effect.EffectSink;
+import dev.lockstep.refmodel.mem.FastSparseMemory;
+import dev.lockstep.refmodel.mem.OverlayMemory;
+import dev.lockstep.refmodel.translate.Request;
+import dev.lockstep.refmodel.translate.Translator;
+import dev.lockstep.regression.BadInputException;
+import dev.lockstep.stimulus.Action;
+import dev.lockstep.stimulus.RegisterNames;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Explains one action of a log from the golden model alone: actions 0..N-1 are applied to a fresh model
+ * (no DUT) to rebuild its registers and memory, then action N is explained: for a translation the
+ * model's walk (each entry read, at which address, which rule decided) and the outcomes the spec
+ * permits; for a register access the value the model expects, field by field.
+ *
+ * <p>Where cached structures let several outcomes be correct, the replay follows the completion the
+ * log recorded (as the engine follows the DUT), so the state matches the run's.
+ */
+public final class LoggedWalk {
+    private LoggedWalk() {}
+
+    public static String explain(SeedLog log, int n) throws BadInputException {
+        if (n < 0 || n >= log.actions().size()) {
+            throw new BadInputException("--action " + n + ": " + log.file() + " has actions 0 to "
+                    + (log.actions().size() - 1));
+        }
+        FastSparseMemory memory = new FastSparseMemory();
+        Iommu model = Iommu.withTranslationProcess(log.header().config(), memory, EffectSink.NONE);
+        for (int i = 0; i < n; i++) apply(log, i, model, memory);
+        SeedLog.ActionEntry entry = log.actions().get(n);
+        StringBuilder b = new StringBuilder();
+        b.append("action #").append(n).append(" (").append(log.at(entry.line())).append("): ")
+                .append(entry.action().describe()).append('\n');
+        if (entry.action() instanceof Action.Translate t) {
+            explainTranslation(log, n, t, model, memory, b);
+        } else if (entry.action() instanceof Action.RegisterWrite w) {
+            model.mmioWrite(w.offset(), w.size(), w.value());
+            explainRegister(log, n, w.offset(), w.size(), model, "read back after the write", b);
+        } else if (entry.action() instanceof Action.RegisterRead r) {
+            explainRegister(log, n, r.offset(), r.size(), model, "read", b);
+        } else {
+            b.append("a software or platform action: the model has no walk for it\n");
+        }
+        return b.toString();
+    }
+
+    private static void apply(SeedLog log, int index, Iommu model, FastSparseMemory memory) {
+        Action a = log.actions().get(index).action();
+        if (a instanceof Action.RegisterWrite w) {
+            model.mmioWrite(w.offset(), w.size(), w.value());
+        } else if (a instanceof Action.RegisterRead r) {
+            model.mmioRead(r.offset(), r.size());
+        } else if (a instanceof Action.MemoryWrite m) {
+            model.softwareWrite64(m.pa(), m.value());
+        } else if (a instanceof Action.MemoryError e) {
+            memory.injectError(e.pa(), e.kind());
+        } else if (a instanceof Action.Translate t) {
+            TranslationRequest req = request(t);
+            TranslationOutcome chosen = followLoggedCompletion(log, index, model, req);
+            if (chosen != null) model.translateAs(req, chosen);
+            else model.translate(req);
+        }
+    }
+
+    /** The permitted outcome the logged completion of action {@code index} shows, or null if none fits. */
+    private static TranslationOutcome followLoggedCompletion(SeedLog log, int index, Iommu model,
+                                                             TranslationRequest req) {
+        long[] cpl = completion(log, index);
+        if (cpl == null) return null;
+        List<TranslationOutcome> fits = new ArrayList<>();
+        for (TranslationOutcome o : model.permittedOutcomes(req)) {
+            boolean fit = o.fault() ? status(cpl) != 0 && cause(cpl) == o.record().cause()
+                    : status(cpl) == 0 && cpl[3] == o.pa() && ((cpl[2] >>> 25) & 3) == o.pbmt();
+            if (fit) fits.add(o);
+        }
+        fits.sort(Comparator.comparing(TranslationOutcome::toString));
+        return fits.isEmpty() ? null : fits.get(0);
+    }
+
+    private static void explainTranslation(SeedLog log, int n, Action.Translate t, Iommu model,
+                                           FastSparseMemory memory, StringBuilder b) {
+        TranslationRequest req = request(t);
+        Translator translator = new Translator(log.header().config(), new OverlayMemory(memory));
+        Request r = new Request(req.deviceId(), req.pv(), req.processId(), req.iova(), req.ttyp(), req.priv(),
+                false, false);
+        b.append("model walk:\n");
+        String walk;
+        try {
+            walk = translator.translate(r, model.registers().ddtp(), model.registers().fctl()).toString();
+        } catch (RuntimeException e) {
+            walk = "walk trace unavailable: " + e.getMessage();
+        }
+        for (String line : walk.split("\n")) b.append("  ").append(line).append('\n');
+        List<String> permitted = new ArrayList<>();
+        for (TranslationOutcome o : model.permittedOutcomes(req)) permitted.add(o.toString());
+        permitted.sort(null);
+        b.append("permitted outcomes: ").append(String.join(" | ", permitted)).append('\n');
+        long[] cpl = completion(log, n);
+        b.append("logged completion: ");
+        if (cpl == null) {
+            b.append("none\n");
+        } else {
+            b.append(String.format("tag %d status %d cause %d pa 0x%x pbmt %d%n", cpl[2] & 0xffff, status(cpl),
+                    cause(cpl), cpl[3], (cpl[2] >>> 25) & 3));
+        }
+    }
+
+    private static void explainRegister(SeedLog log, int n, int offset, int size, Iommu model, String what,
+                                        StringBuilder b) {
+        long expected = model.mmioRead(offset, size);
+        long mask = model.registerMasks().compareMask(offset, size);
+        b.append(String.format("model %s: %s (0x%x, %d B) = 0x%x (compared bits 0x%x)%n", what,
+                RegisterNames.name(offset), offset, size, expected, mask));
+        int shift = (offset & 4) * 8;
+        for (RegisterNames.Field f : RegisterNames.fields(offset & ~7)) {
+            if ((f.mask() >>> shift) == 0) continue;
+            b.append(String.format("  %-14s [%s] = 0x%x%n", f.name(),
+                    f.msb() == f.lsb() ? String.valueOf(f.msb()) : f.msb() + ":" + f.lsb(), f.extract(expected << shift)));
+        }
+        for (SeedLog.Entry e : entriesOf(log, n)) {
+            if (e instanceof SeedLog.ReadEntry r && r.offset() == offset) {
+                b.append(String.format("logged DUT value (line %d): 0x%x%n", r.line(), r.value()));
+            }
+        }
+    }
+
+    /** The records of action {@code index}: from its action record up to the next action. */
+    private static List<SeedLog.Entry> entriesOf(SeedLog log, int index) {
+        List<SeedLog.Entry> flow = log.flow();
+        int from = flow.indexOf(log.actions().get(index));
+        List<SeedLog.Entry> mine = new ArrayList<>();
+        for (int i = from + 1; i < flow.size() && !(flow.get(i) instanceof SeedLog.ActionEntry); i++) {
+            mine.add(flow.get(i));
+        }
+        return mine;
+    }
+
+    private static long[] completion(SeedLog log, int index) {
+        for (SeedLog.Entry e : entriesOf(log, index)) {
+            if (e instanceof SeedLog.EventEntry ev && ev.words()[0] == Dut.EV_COMPLETION) return ev.words();
+        }
+        return null;
+    }
+
+    private static TranslationRequest request(Action.Translate t) {
+        return new TranslationRequest(t.deviceId(), t.pv(), t.processId(), t.priv(), t.ttyp(), t.iova());
+    }
+
+    private static int status(long[] cpl) { return (int) ((cpl[2] >>> 16) & 3); }
+
+    private static int cause(long[] cpl) { return (int) ((cpl[2] >>> 32) & 0xfff); }
+}

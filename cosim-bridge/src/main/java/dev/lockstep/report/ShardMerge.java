@@ -1,0 +1,127 @@
+package dev.lockstep.report;
+
+import dev.lockstep.engine.SeedResult;
+import dev.lockstep.regression.BadInputException;
+import dev.lockstep.regression.Regression;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+/**
+ * Combines the output directories of a run's shards ({@code run --shard i/n --out DIR}) into one
+ * summary.json, one junit.xml and one logs/ directory. Results are sorted by seed and rewritten by
+ * the run's own writers, so merging every shard gives the bytes the unsharded run gives.
+ */
+public final class ShardMerge {
+    private ShardMerge() {}
+
+    /** The merged outcome, and keys of the shards' summaries that the merge could not carry over. */
+    public record Merged(Regression.Outcome outcome, Set<String> droppedKeys) {}
+
+    public static Merged merge(List<Path> dirs, Path out) throws BadInputException, IOException {
+        SummaryReader.Summary first = null;
+        String suite = null;
+        Map<Long, Path> seen = new HashMap<>();
+        List<SeedResult> all = new ArrayList<>();
+        Set<String> dropped = new TreeSet<>();
+        dev.lockstep.coverage.Coverage coverage = null;
+        for (Path dir : dirs) {
+            if (!Files.isDirectory(dir)) throw new BadInputException(dir + ": not a directory (a shard's --out DIR)");
+            Path summaryFile = dir.resolve("summary.json");
+            Path junitFile = dir.resolve("junit.xml");
+            if (!Files.isRegularFile(summaryFile)) throw new BadInputException(summaryFile + ": missing");
+            if (!Files.isRegularFile(junitFile)) throw new BadInputException(junitFile + ": missing");
+            SummaryReader.Summary s = SummaryReader.read(summaryFile);
+            JunitSuite j = JunitSuite.read(junitFile);
+            if (j.tests != s.outcome().results().size()) {
+                throw new BadInputException(junitFile + ": " + j.tests + " test cases but " + summaryFile + " has "
+                        + s.outcome().results().size() + " seeds");
+            }
+            if (first == null) {
+                first = s;
+                suite = j.name;
+            } else {
+                same(s, "tool", s.info().toolVersion(), first, first.info().toolVersion());
+                same(s, "dut.spec", s.info().dutSpec(), first, first.info().dutSpec());
+                same(s, "dut.build_id", s.outcome().dutBuildId(), first, first.outcome().dutBuildId());
+                same(s, "mutant", s.info().mutant(), first, first.info().mutant());
+                same(s, "actions_per_seed", s.info().actionsPerSeed(), first, first.info().actionsPerSeed());
+                if (!Objects.equals(j.name, suite)) {
+                    throw new BadInputException(junitFile + ": test suite '" + j.name + "' but the first shard's is '"
+                            + suite + "'");
+                }
+            }
+            for (SeedResult r : s.outcome().results()) {
+                Path other = seen.putIfAbsent(r.seed(), summaryFile);
+                if (other != null) {
+                    throw new BadInputException(summaryFile + ": seed " + r.seed() + " is also in " + other
+                            + " (overlapping shards)");
+                }
+                all.add(r);
+            }
+            dropped.addAll(s.unknownKeys());
+            if (s.coverage() != null) {
+                if (coverage == null) coverage = s.coverage();
+                else coverage.merge(s.coverage());
+            }
+        }
+        if (first == null) throw new BadInputException("no shard directories given");
+        all.sort(Comparator.comparingLong(SeedResult::seed));
+        Regression.Outcome merged = new Regression.Outcome(List.copyOf(all), first.outcome().dutBuildId());
+        SummaryJson.write(out.resolve("summary.json"), first.info(), merged, coverage);
+        JunitXml.write(out.resolve("junit.xml"), suite, merged);
+        for (Path dir : dirs) copyLogs(dir.resolve("logs"), out.resolve("logs"));
+        return new Merged(merged, dropped);
+    }
+
+    private static void same(SummaryReader.Summary s, String key, Object value, SummaryReader.Summary first,
+                             Object firstValue) throws BadInputException {
+        if (!Objects.equals(value, firstValue)) {
+            throw new BadInputException(s.file() + ": " + key + " is '" + value + "' but " + first.file() + " has '"
+                    + firstValue + "': shards of different runs");
+        }
+    }
+
+    private static void copyLogs(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from) || from.toAbsolutePath().normalize().equals(to.toAbsolutePath().normalize())) return;
+        Files.createDirectories(to);
+        try (DirectoryStream<Path> logs = Files.newDirectoryStream(from, "*.jsonl")) {
+            for (Path log : logs) Files.copy(log, to.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** The name and test count of a shard's junit.xml (its single test suite). */
+    private record JunitSuite(String name, int tests) {
+        static JunitSuite read(Path file) throws BadInputException {
+            try (InputStream in = Files.newInputStream(file)) {
+                XMLStreamReader x = XMLInputFactory.newFactory().createXMLStreamReader(in);
+                String name = null;
+                int tests = 0;
+                while (x.hasNext()) {
+                    if (x.next() != XMLStreamConstants.START_ELEMENT) continue;
+                    if (x.getLocalName().equals("testsuite") && name == null) name = x.getAttributeValue(null, "name");
+                    if (x.getLocalName().equals("testcase")) tests++;
+                }
+                if (name == null) throw new BadInputException(file + ": no <testsuite> element");
+                return new JunitSuite(name, tests);
+            } catch (IOException | XMLStreamException e) {
+                throw new BadInputException(file + ": not readable JUnit XML: " + e.getMessage());
+            }
+        }
+    }
+}
