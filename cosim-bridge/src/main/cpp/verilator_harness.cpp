@@ -500,12 +500,15 @@ int32_t lockstep_mmio_write(int64_t h, int32_t offset, int32_t size, int64_t val
 int32_t lockstep_mem_write(int64_t h, int64_t addr, const uint8_t *data, int32_t len) {
     if (!data || len < 0) return LOCKSTEP_EARG;
     return guarded(h, [&](Dut *d) {
-        for (int32_t i = 0; i < len; i++) {
+        // Word by word: one image lookup per 8 bytes, whatever the alignment.
+        for (int32_t i = 0; i < len;) {
             const uint64_t a = static_cast<uint64_t>(addr) + i;
-            const int shift = static_cast<int>(a & 7) * 8;
-            uint64_t w = d->memory().load(a & ~7ull);
-            w = (w & ~(0xffull << shift)) | (static_cast<uint64_t>(data[i]) << shift);
-            d->memory().store(a & ~7ull, w);
+            const uint64_t word = a & ~7ull;
+            uint64_t w = d->memory().load(word);
+            for (int b = static_cast<int>(a & 7); b < 8 && i < len; b++, i++) {
+                w = (w & ~(0xffull << (8 * b))) | (static_cast<uint64_t>(data[i]) << (8 * b));
+            }
+            d->memory().store(word, w);
         }
         return LOCKSTEP_OK;
     });
@@ -514,9 +517,12 @@ int32_t lockstep_mem_write(int64_t h, int64_t addr, const uint8_t *data, int32_t
 int32_t lockstep_mem_read(int64_t h, int64_t addr, uint8_t *data, int32_t len) {
     if (!data || len < 0) return LOCKSTEP_EARG;
     return guarded(h, [&](Dut *d) {
-        for (int32_t i = 0; i < len; i++) {
+        for (int32_t i = 0; i < len;) {
             const uint64_t a = static_cast<uint64_t>(addr) + i;
-            data[i] = static_cast<uint8_t>(d->memory().load(a & ~7ull) >> ((a & 7) * 8));
+            const uint64_t w = d->memory().load(a & ~7ull);
+            for (int b = static_cast<int>(a & 7); b < 8 && i < len; b++, i++) {
+                data[i] = static_cast<uint8_t>(w >> (8 * b));
+            }
         }
         return LOCKSTEP_OK;
     });

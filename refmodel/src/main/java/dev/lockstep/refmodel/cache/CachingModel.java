@@ -239,6 +239,7 @@ public final class CachingModel implements InvalidationListener {
     List<long[]> versions(WalkTrace trace, int i) {
         long base = trace.pa(i) & ~7L;
         int words = Math.max(1, (trace.bytes(i) + 7) / 8);
+        if (onlyCurrentVersion(base, words)) return ONLY_CURRENT;
         List<long[]> out = new ArrayList<>();
         long[] current = new long[words];
         for (int w = 0; w < words; w++) current[w] = memory.load64(base + 8L * w);
@@ -289,6 +290,29 @@ public final class CachingModel implements InvalidationListener {
             if (inv.covers(trace, i, flags)) return true;
         }
         return false;
+    }
+
+    /** What {@link #versions} answers when only the current contents can be used (nothing to override). */
+    private static final List<long[]> ONLY_CURRENT = List.of(new long[0]);
+
+    /**
+     * The common case, answered without building versions: no word of the entry was ever written since
+     * reset, or each was written once, the first word (with V) last, over a V=0 first word. Then every
+     * earlier state of the entry had V=0, which is never cached.
+     */
+    private boolean onlyCurrentVersion(long base, int words) {
+        WordHistory first = history.get(base);
+        if (first == null) {
+            for (int w = 1; w < words; w++) if (history.get(base + 8L * w) != null) return false;
+            return true;
+        }
+        if (first.n != 1 || (first.initial & 1) != 0) return false;
+        long seq = first.firstSeq();
+        for (int w = 1; w < words; w++) {
+            WordHistory h = history.get(base + 8L * w);
+            if (h != null && (h.n != 1 || h.firstSeq() > seq)) return false;
+        }
+        return !regs.bigEndian();
     }
 
     // ------------------------------------------------------------------ memory views
