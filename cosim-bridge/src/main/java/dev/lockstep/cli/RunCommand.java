@@ -99,7 +99,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Cycles of waveform before the divergence. Default: ${DEFAULT-VALUE}.")
     long wavesWindow;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Directory for summary.json and junit.xml.")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Directory for summary.json, junit.xml and logs/ (see --dump).")
     Path out;
 
     @Option(names = "--coverage-goal", paramLabel = "PERCENT",
