@@ -63,7 +63,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--scenario", defaultValue = StandardRegression.SCENARIO, paramLabel = "NAME",
             description = "Stimulus: 'system' (driver-like programming of the whole IOMMU, translations, "
-                    + "invalidations, faults) or 'registers' (register accesses only). Default: ${DEFAULT-VALUE}.")
+                    + "invalidations, faults), 'traffic', 'registers' (register accesses only), a directed scenario "
+                    + "(probe, queue-setup, attach-identity, attach-blocking, attach-paging, map-unmap, iotlb-inval, "
+                    + "iofence, detach, reinit, fq-overflow, command-errors) or 'all' (seeds divisible by 3 run "
+                    + "the directed scenarios in turn, the others 'system'). Default: ${DEFAULT-VALUE}.")
     String scenario;
 
     @Option(names = "--mutant", defaultValue = "none", paramLabel = "NAME|ID",

@@ -143,13 +143,15 @@ public final class Lockstep {
                     dut.trace(wavePath);
                     tracing = true;
                 }
-                action = stimulus.next();
+                Action nextAction = stimulus.next();
+                if (nextAction == null) break; // a finite scenario ended before the action budget
+                action = nextAction;
                 observer.action(index, action);
                 if (diverged(apply(seed, index, action, recent))) return result(seed, index + 1, start, null);
                 recent.add(index, action);
             }
             diverged(finish(seed, index, recent));
-            return result(seed, actions, start, null);
+            return result(seed, index, start, null);
         } catch (DutException e) {
             String what = action == null ? "reset" : action.describe();
             return result(seed, index, start,

@@ -2,9 +2,12 @@ package dev.lockstep.engine;
 
 import dev.lockstep.refmodel.Iommu;
 import dev.lockstep.refmodel.regs.IommuConfig;
+import dev.lockstep.stimulus.DirectedStimulus;
+import dev.lockstep.stimulus.DirectedStimulus.Kind;
 import dev.lockstep.stimulus.RegisterStimulus;
 import dev.lockstep.stimulus.Stimulus;
 import dev.lockstep.stimulus.SystemStimulus;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The stimulus a regression runs (--scenario). */
@@ -14,19 +17,65 @@ public enum Scenario {
     /** The system set-up, then mostly translation requests: device traffic, for throughput measurements. */
     TRAFFIC("traffic", "driver-like set-up, then nearly only translation requests"),
     /** Register accesses only (capabilities, fctl, ddtp WARL behaviour). */
-    REGISTERS("registers", "register reads and writes, WARL fields");
+    REGISTERS("registers", "register reads and writes, WARL fields"),
+    /**
+     * Random and directed together (the standard regression): seeds that are multiples of 3 run the
+     * directed scenarios in turn (seed 3 the first, 6 the second, ...), the others run {@code system}.
+     * Any 3 x D consecutive seeds (D directed scenarios) run each directed scenario at least once.
+     */
+    ALL("all", "seeds divisible by 3: the directed scenarios in turn; other seeds: system"),
+    PROBE(Kind.PROBE),
+    QUEUE_SETUP(Kind.QUEUE_SETUP),
+    ATTACH_IDENTITY(Kind.ATTACH_IDENTITY),
+    ATTACH_BLOCKING(Kind.ATTACH_BLOCKING),
+    ATTACH_PAGING(Kind.ATTACH_PAGING),
+    MAP_UNMAP(Kind.MAP_UNMAP),
+    IOTLB_INVAL(Kind.IOTLB_INVAL),
+    IOFENCE(Kind.IOFENCE),
+    DETACH(Kind.DETACH),
+    REINIT(Kind.REINIT),
+    FQ_OVERFLOW(Kind.FQ_OVERFLOW),
+    COMMAND_ERRORS(Kind.COMMAND_ERRORS);
 
     public final String cliName;
     public final String description;
+    /** The directed scenario, or null for the random ones. */
+    public final Kind directed;
 
     Scenario(String cliName, String description) {
         this.cliName = cliName;
         this.description = description;
+        this.directed = null;
+    }
+
+    Scenario(Kind directed) {
+        this.cliName = directed.cliName;
+        this.description = directed.description;
+        this.directed = directed;
+    }
+
+    /** The directed scenarios, in declaration order. */
+    public static List<Scenario> directedScenarios() {
+        List<Scenario> d = new ArrayList<>();
+        for (Scenario s : values()) if (s.directed != null) d.add(s);
+        return d;
+    }
+
+    /** What seed {@code seed} runs: for {@link #ALL} a directed scenario or {@link #SYSTEM}, else this. */
+    public Scenario forSeed(long seed) {
+        if (this != ALL) return this;
+        if (Math.floorMod(seed, 3) != 0) return SYSTEM;
+        List<Scenario> d = directedScenarios();
+        return d.get((int) Math.floorMod(Math.floorDiv(seed, 3) - 1, (long) d.size()));
     }
 
     Stimulus create(long seed, IommuConfig config, Iommu model) {
-        if (this == REGISTERS) return new RegisterStimulus(seed, model.registers());
-        return new SystemStimulus(seed, config, offset -> model.mmioRead((int) offset, 4), this == TRAFFIC);
+        Scenario s = forSeed(seed);
+        if (s == REGISTERS) return new RegisterStimulus(seed, model.registers());
+        if (s.directed != null) {
+            return new DirectedStimulus(s.directed, seed, config, offset -> model.mmioRead((int) offset, 4));
+        }
+        return new SystemStimulus(seed, config, offset -> model.mmioRead((int) offset, 4), s == TRAFFIC);
     }
 
     public static Scenario byName(String name) {

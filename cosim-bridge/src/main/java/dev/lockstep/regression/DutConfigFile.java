@@ -14,7 +14,8 @@ import java.util.Set;
  * Reads a DUT's pinned configuration: the implementation choices the spec leaves to the hardware.
  * Example:
  * <pre>{"capabilities": "0x...", "fctl_writable": 0, "fctl_reset": 2, "reset_mode": "Off",
- *  "ddtp_modes": ["Off", "Bare", "1LVL", "2LVL", "3LVL"]}</pre>
+ *  "ddtp_modes": ["Off", "Bare", "1LVL", "2LVL", "3LVL"], "cq_log2sz_max": 31, "fq_log2sz_max": 31}</pre>
+ * The {@code *_log2sz_max} keys (largest LOG2SZ-1 of cqb/fqb/pqb, WARL) are optional and default to 19.
  */
 public final class DutConfigFile {
     private DutConfigFile() {}
@@ -35,7 +36,13 @@ public final class DutConfigFile {
             for (JsonNode m : required(root, "ddtp_modes", file)) {
                 modes.add(mode(m.asText(), file, "ddtp_modes"));
             }
-            return new IommuConfig(caps, fctlWritable, fctlReset, reset, modes);
+            IommuConfig c = new IommuConfig(caps, fctlWritable, fctlReset, reset, modes);
+            // Optional: the largest LOG2SZ-1 the WARL queue-size fields hold (default 19).
+            int cq = (int) optional(root, "cq_log2sz_max", c.cqLog2SzMax());
+            int fq = (int) optional(root, "fq_log2sz_max", c.fqLog2SzMax());
+            int pq = (int) optional(root, "pq_log2sz_max", c.pqLog2SzMax());
+            return new IommuConfig(caps, fctlWritable, fctlReset, reset, modes, cq, fq, pq, c.hpmCounters(),
+                    c.hpmCounterWidth(), c.icvecWritableMask());
         } catch (IllegalArgumentException e) {
             throw new BadInputException(file + ": " + e.getMessage());
         }
@@ -45,6 +52,11 @@ public final class DutConfigFile {
         JsonNode n = root.get(key);
         if (n == null || n.isNull()) throw new BadInputException(file + ": missing key '" + key + "'");
         return n;
+    }
+
+    private static long optional(JsonNode root, String key, long otherwise) {
+        JsonNode n = root.get(key);
+        return n == null || n.isNull() ? otherwise : parseLong(n);
     }
 
     private static long parseLong(JsonNode n) {

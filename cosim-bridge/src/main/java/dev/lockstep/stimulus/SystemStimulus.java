@@ -30,18 +30,18 @@ import java.util.function.LongUnaryOperator;
  */
 public final class SystemStimulus implements Stimulus {
 
-    private static final long STRUCTURES_BASE = 0x8000_0000L;
-    private static final long STRUCTURES_LIMIT = 0x1_0000_0000L;
-    private static final long DATA_BASE = 0x10_0000_0000L;
+    private static final long STRUCTURES_BASE = Driver.STRUCTURES_BASE;
+    private static final long DATA_BASE = Driver.DATA_BASE;
 
     private final SplittableRandom random;
     private final boolean traffic;
     private final Capabilities caps;
     private final LongUnaryOperator readRegister;
     private final ArrayDeque<Action> queue = new ArrayDeque<>();
-    private final List<Action> pending = new ArrayList<>();
-    private final SoftwareMemory memory = new SoftwareMemory(pending);
-    private final PageAllocator allocator = new PageAllocator(STRUCTURES_BASE, STRUCTURES_LIMIT);
+    private final Driver driver;
+    private final List<Action> pending;
+    private final SoftwareMemory memory;
+    private final PageAllocator allocator;
     private final List<Device> devices = new ArrayList<>();
     private final List<Domain> domains = new ArrayList<>();
     private final List<Long> structureWords = new ArrayList<>();
@@ -49,11 +49,7 @@ public final class SystemStimulus implements Stimulus {
     private final java.util.Map<Long, Action.Translate> msiUsers = new java.util.HashMap<>();
     private IommuMode mode;
     private long ddtRoot;
-    private long cqBase;
-    private int cqEntries;
-    private int cqTail;
     private long fenceTarget;
-    private int tag;
     private Action.Translate last;
     private int nextPscid = 1;
     private int nextGscid = 1;
@@ -72,6 +68,10 @@ public final class SystemStimulus implements Stimulus {
         this.random = new SplittableRandom(seed);
         this.caps = config.capabilities();
         this.readRegister = readRegister;
+        this.driver = new Driver(caps);
+        this.pending = driver.pending;
+        this.memory = driver.memory;
+        this.allocator = driver.allocator;
         requireSupported(config);
         initialize(config);
     }
@@ -108,18 +108,9 @@ public final class SystemStimulus implements Stimulus {
         emit(new Action.Translate(nextTag(), 1, false, 0, false, Ttyp.UNTRANSLATED_READ, STRUCTURES_BASE));
         // Fault queue: 2^k records, some small enough to overflow (spec: fqb, fqcsr).
         int fqLog2 = 2 + random.nextInt(5);
-        long fqBase = allocator.allocate(32L << fqLog2, Math.max(4096, 32L << fqLog2));
-        emit(new Action.RegisterWrite(RegisterFile.FQB, 8, ((fqBase >>> 12) << 10) | (fqLog2 - 1)));
-        emit(new Action.RegisterWrite(RegisterFile.FQH, 4, 0));
-        emit(new Action.RegisterWrite(RegisterFile.FQCSR, 4, 1 | (random.nextBoolean() ? 2 : 0)));
-        emit(new Action.RegisterRead(RegisterFile.FQCSR, 4));
+        driver.setupFaultQueue(fqLog2, random.nextBoolean());
         int cqLog2 = 2 + random.nextInt(5);
-        cqEntries = 1 << cqLog2;
-        cqBase = allocator.allocate(16L << cqLog2, Math.max(4096, 16L << cqLog2));
-        emit(new Action.RegisterWrite(RegisterFile.CQB, 8, ((cqBase >>> 12) << 10) | (cqLog2 - 1)));
-        emit(new Action.RegisterWrite(RegisterFile.CQT, 4, 0));
-        emit(new Action.RegisterWrite(RegisterFile.CQCSR, 4, 1 | (random.nextBoolean() ? 2 : 0)));
-        emit(new Action.RegisterRead(RegisterFile.CQCSR, 4));
+        driver.setupCommandQueue(cqLog2, random.nextBoolean());
         emit(new Action.RegisterWrite(RegisterFile.ICVEC, 8, random.nextLong() & 0xffff));
         fenceTarget = allocator.page();
 
@@ -148,11 +139,7 @@ public final class SystemStimulus implements Stimulus {
     private void probeDdtpModes() {
         // 3LVL, 2LVL, 1LVL; then one low reserved (5-9), one high reserved (10-13) and one custom (14-15).
         int[] modes = {4, 3, 2, 5 + random.nextInt(5), 10 + random.nextInt(4), 14 + random.nextInt(2)};
-        for (int m : modes) {
-            emit(new Action.RegisterWrite(RegisterFile.DDTP, 8, m));
-            emit(new Action.RegisterRead(RegisterFile.DDTP, 8));
-            emit(new Action.RegisterWrite(RegisterFile.DDTP, 8, IommuMode.OFF.encoding));
-        }
+        driver.probeDdtpModes(modes);
     }
 
     // ------------------------------------------------------------------ the random mix
@@ -183,10 +170,7 @@ public final class SystemStimulus implements Stimulus {
         emit(new Action.Translate(nextTag(), random.nextInt(1 << 24), false, 0, false, untranslatedType(), iova));
     }
 
-    private int nextTag() {
-        tag = (tag + 1) & 0xffff;
-        return tag;
-    }
+    private int nextTag() { return driver.nextTag(); }
 
     private int untranslatedType() {
         int t = random.nextInt(10);
@@ -281,13 +265,7 @@ public final class SystemStimulus implements Stimulus {
 
     // ------------------------------------------------------------------ commands
 
-    private void command(long[] cmd, String what) {
-        long slot = cqBase + (long) cqTail * 16;
-        memory.store(slot, cmd[0], what + " dw0");
-        memory.store(slot + 8, cmd[1], what + " dw1");
-        cqTail = (cqTail + 1) % cqEntries;
-        emit(new Action.RegisterWrite(RegisterFile.CQT, 4, cqTail));
-    }
+    private void command(long[] cmd, String what) { driver.command(cmd, what); }
 
     private void fence(boolean wsi) {
         boolean av = random.nextBoolean();
@@ -318,13 +296,12 @@ public final class SystemStimulus implements Stimulus {
 
     /** A reserved opcode: the queue stops with cmd_ill on it; software replaces it and clears cmd_ill. */
     private void illegalCommand() {
-        int slot = cqTail;
-        command(new long[] {5 + random.nextInt(59), random.nextLong()}, "reserved opcode");
+        long slot = driver.command(new long[] {5 + random.nextInt(59), random.nextLong()}, "reserved opcode");
         emit(new Action.RegisterRead(RegisterFile.CQCSR, 4));
         emit(new Action.RegisterRead(RegisterFile.CQH, 4));
         long[] nop = Commands.iofenceC(false, 0, 0, false, false, false);
-        memory.store(cqBase + slot * 16L, nop[0], "IOFENCE.C replacing the illegal command dw0");
-        memory.store(cqBase + slot * 16L + 8, nop[1], "IOFENCE.C replacing the illegal command dw1");
+        memory.store(slot, nop[0], "IOFENCE.C replacing the illegal command dw0");
+        memory.store(slot + 8, nop[1], "IOFENCE.C replacing the illegal command dw1");
         long csr = readRegister.applyAsLong(RegisterFile.CQCSR);
         emit(new Action.RegisterWrite(RegisterFile.CQCSR, 4, (csr & 3) | (1L << 10)));
         emit(new Action.RegisterRead(RegisterFile.CQH, 4));
@@ -460,14 +437,7 @@ public final class SystemStimulus implements Stimulus {
 
     // ------------------------------------------------------------------ devices and domains
 
-    private int deviceIdBits() {
-        boolean ext = caps.extendedDeviceContext();
-        switch (mode) {
-            case LVL1: return ext ? 6 : 7;
-            case LVL2: return ext ? 15 : 16;
-            default: return 24;
-        }
-    }
+    private int deviceIdBits() { return driver.deviceIdBits(mode); }
 
     private void addDevice() {
         // Leave most device_ids unused (they exercise "DDT entry not valid"), and keep the search finite.
@@ -545,11 +515,7 @@ public final class SystemStimulus implements Stimulus {
                         ((msiPattern | i) << 12)));
             }
         }
-        long[] dc = {tc, iohgatp, ta, fsc, msiptp, msiMask, msiPattern, 0};
-        int dwords = caps.extendedDeviceContext() ? 8 : 4;
-        for (int i = dwords - 1; i >= 0; i--) {
-            memory.store(d.dcAddress + 8L * i, dc[i], "DC dw" + i + " of device 0x" + Integer.toHexString(id));
-        }
+        driver.storeDeviceContext(d.dcAddress, new long[] {tc, iohgatp, ta, fsc, msiptp, msiMask, msiPattern, 0}, id);
         structureWords.add(d.dcAddress);
         if (d.domain != null) d.domain.users.add(new Action.Translate(0, id, false, 0, false, 0, 0));
         if (d.processes != null) {
@@ -564,26 +530,7 @@ public final class SystemStimulus implements Stimulus {
     }
 
     /** Walks (building as needed) the device directory to the DC of {@code id} (spec: "Device-directory-table"). */
-    private long deviceContextAddress(int id) {
-        boolean ext = caps.extendedDeviceContext();
-        int leafBits = ext ? 6 : 7;
-        int dcBytes = ext ? 64 : 32;
-        long table = ddtRoot;
-        for (int level = mode.levels() - 1; level > 0; level--) {
-            int shift = leafBits + 9 * (level - 1);
-            long index = (id >>> shift) & 0x1ff;
-            long entry = table + index * 8;
-            long ddte = memory.load(entry);
-            if ((ddte & 1) == 0) {
-                long next = allocator.page();
-                ddte = ((next >>> 12) << 10) | 1;
-                memory.store(entry, ddte, "DDT non-leaf entry L" + level);
-                structureWords.add(entry);
-            }
-            table = ((ddte >>> 10) & ((1L << 44) - 1)) << 12;
-        }
-        return table + (long) (id & ((1 << leafBits) - 1)) * dcBytes;
-    }
+    private long deviceContextAddress(int id) { return driver.deviceContextAddress(mode, ddtRoot, id, structureWords); }
 
     private int pdtMode() {
         List<Integer> m = new ArrayList<>();

@@ -23,10 +23,15 @@ class CoverageTest {
     static Path home() { return Path.of(System.getProperty("lockstep.home", ".")).toAbsolutePath(); }
 
     private static CoverageRegression.Result run(int first, int count, int actions, Double goal) throws Exception {
+        return run(Scenario.SYSTEM, first, count, actions, goal);
+    }
+
+    private static CoverageRegression.Result run(Scenario scenario, int first, int count, int actions, Double goal)
+            throws Exception {
         Path lib = home().resolve("build/dut/liblockstep_stub.so");
         assertTrue(Files.isRegularFile(lib), lib + " is missing: run the tests with 'make test'");
         IommuConfig config = DutConfigFile.read(home().resolve("rtl-stubs/config.json"));
-        Regression r = new Regression(() -> NativeDut.open(lib, ""), config, Scenario.SYSTEM, s -> "seed " + s);
+        Regression r = new Regression(() -> NativeDut.open(lib, ""), config, scenario, s -> "seed " + s);
         List<Long> seeds = new ArrayList<>();
         for (int i = 0; i < count; i++) seeds.add((long) first + i);
         return CoverageRegression.run(r, config, seeds, 0, actions, 2, goal, x -> { });
@@ -49,6 +54,21 @@ class CoverageTest {
                 + want.stream().filter(x -> !hit.contains(x)).toList());
         assertTrue(c.missing(Coverage.COMMANDS).isEmpty(), "commands missing: " + c.missing(Coverage.COMMANDS));
         assertTrue(c.missing(Coverage.STALE).isEmpty());
+    }
+
+    /**
+     * The standard regression (--scenario all: random and directed seeds) reaches the bins only the
+     * directed scenarios aim at: pass-through DCs, ddtp Bare, and a fault-queue memory fault.
+     */
+    @Test
+    void theStandardRegressionReachesTheDirectedBins() throws Exception {
+        Coverage c = run(Scenario.ALL, 1, 40, 2000, null).coverage();
+        for (String bin : List.of("Bare ok", "ddtp Bare ok")) {
+            assertTrue(c.count(Coverage.MODES, bin) > 0, bin + " not hit");
+        }
+        assertTrue(c.count(Coverage.EVENTS, "fqcsr.fqmf") > 0, "fqcsr.fqmf not hit");
+        assertTrue(c.missing(Coverage.EVENTS).isEmpty(), "events missing: " + c.missing(Coverage.EVENTS));
+        assertTrue(c.missing(Coverage.MODES).isEmpty(), "modes missing: " + c.missing(Coverage.MODES));
     }
 
     @Test
