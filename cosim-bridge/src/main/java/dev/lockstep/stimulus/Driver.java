@@ -63,7 +63,8 @@ final class Driver {
         fqBase = allocator.allocate(32L << log2, Math.max(4096, 32L << log2));
         write(RegisterFile.FQB, 8, ((fqBase >>> 12) << 10) | (log2 - 1));
         write(RegisterFile.FQH, 4, 0);
-        write(RegisterFile.FQCSR, 4, 1 | (fie ? 2 : 0));
+        fqControl = 1 | (fie ? 2 : 0);
+        write(RegisterFile.FQCSR, 4, fqControl);
         read(RegisterFile.FQCSR, 4);
     }
 
@@ -74,9 +75,23 @@ final class Driver {
         cqBase = allocator.allocate(16L << log2, Math.max(4096, 16L << log2));
         write(RegisterFile.CQB, 8, ((cqBase >>> 12) << 10) | (log2 - 1));
         write(RegisterFile.CQT, 4, 0);
-        write(RegisterFile.CQCSR, 4, 1 | (cie ? 2 : 0));
+        cqControl = 1 | (cie ? 2 : 0);
+        write(RegisterFile.CQCSR, 4, cqControl);
         read(RegisterFile.CQCSR, 4);
     }
+
+    /**
+     * cqcsr's cqen and cie as software set them. Writes that clear an error bit must keep them: they are
+     * known here, whereas the model's register is read when actions are generated, before the queued ones
+     * (e.g. the set-up itself) are applied.
+     */
+    int cqControl() { return cqControl; }
+
+    /** fqcsr's fqen and fie as software set them (see {@link #cqControl()}). */
+    int fqControl() { return fqControl; }
+
+    private int cqControl;
+    private int fqControl;
 
     /** Stores a command at cqt and advances cqt; returns the slot's address. */
     long command(long[] cmd, String what) {

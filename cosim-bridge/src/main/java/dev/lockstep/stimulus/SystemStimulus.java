@@ -254,7 +254,7 @@ public final class SystemStimulus implements Stimulus {
         long csr = readRegister.applyAsLong(RegisterFile.FQCSR);
         long errors = csr & (0x3L << 8);
         if (errors != 0 && random.nextBoolean()) {
-            emit(new Action.RegisterWrite(RegisterFile.FQCSR, 4, (csr & 3) | errors)); // RW1C fqmf/fqof
+            emit(new Action.RegisterWrite(RegisterFile.FQCSR, 4, driver.fqControl() | errors)); // RW1C fqmf/fqof
         }
     }
 
@@ -289,8 +289,7 @@ public final class SystemStimulus implements Stimulus {
         emit(new Action.RegisterRead(RegisterFile.CQH, 4));
         emit(new Action.RegisterRead(RegisterFile.CQCSR, 4));
         emit(new Action.MemoryError(addr, 0));
-        long csr = readRegister.applyAsLong(RegisterFile.CQCSR);
-        emit(new Action.RegisterWrite(RegisterFile.CQCSR, 4, (csr & 3) | (1L << 8)));
+        emit(new Action.RegisterWrite(RegisterFile.CQCSR, 4, driver.cqControl() | (1L << 8)));
         emit(new Action.RegisterRead(RegisterFile.CQH, 4));
     }
 
@@ -302,8 +301,7 @@ public final class SystemStimulus implements Stimulus {
         long[] nop = Commands.iofenceC(false, 0, 0, false, false, false);
         memory.store(slot, nop[0], "IOFENCE.C replacing the illegal command dw0");
         memory.store(slot + 8, nop[1], "IOFENCE.C replacing the illegal command dw1");
-        long csr = readRegister.applyAsLong(RegisterFile.CQCSR);
-        emit(new Action.RegisterWrite(RegisterFile.CQCSR, 4, (csr & 3) | (1L << 10)));
+        emit(new Action.RegisterWrite(RegisterFile.CQCSR, 4, driver.cqControl() | (1L << 10)));
         emit(new Action.RegisterRead(RegisterFile.CQH, 4));
     }
 
