@@ -159,27 +159,33 @@ public final class PageTableWalker {
     private int walk(long va, int type, int want, boolean strict, boolean supervisor, boolean sum, long implicitBits) {
         final PagingScheme s = scheme;
         final int role = gStage ? Role.G_STAGE_PTE : Role.FIRST_STAGE_PTE;
+        final int top = s.levels - 1;
+        final int bits = s.bitsPerLevel;
+        final int pteBytes = s.pteBytes;
+        // The G-stage walker that translates this walk's PTE addresses (null: they are already SPAs).
+        final PageTableWalker g = gStage || gWalker.isBare() ? null : gWalker;
         long a = rootPpn << 12;
         long pte = 0;
         long pteAddress = 0;
         int level;
-        for (level = s.levels - 1; ; level--) {
-            int shift = 12 + level * s.bitsPerLevel;
-            int indexBits = s.bitsPerLevel + (gStage && level == s.levels - 1 ? 2 : 0);
+        for (level = top; ; level--) {
+            int shift = 12 + level * bits;
+            int indexBits = bits + (gStage && level == top ? 2 : 0); // the x4 root has 2 more VPN bits
             long vpn = (va >>> shift) & ((1L << indexBits) - 1);
-            pteAddress = a + vpn * s.pteBytes;
+            pteAddress = a + vpn * pteBytes;
             long pa = pteAddress;
-            if (!gStage && !gWalker.isBare()) {
-                int cause = gWalker.translateGpa(pteAddress, type, Access.R, true, true, false);
+            if (g != null) {
+                int cause = g.translateGpa(pteAddress, type, Access.R, true, true, false);
                 if (cause != 0) {
-                    iotval2 = gWalker.iotval2;
+                    iotval2 = g.iotval2;
                     return cause;
                 }
-                pa = gWalker.address;
+                pa = g.address;
             }
-            pte = s.pteBytes == 8 ? mem.read64(pa, bigEndian, role, level) : mem.read32(pa, bigEndian, role, level);
-            if (mem.status() == PhysicalMemory.ACCESS_FAULT) return fault(Rule.PTE_ACCESS_FAULT, level, Access.accessFault(type));
-            if (mem.status() == PhysicalMemory.DATA_CORRUPTION) return fault(Rule.PTE_CORRUPTED, level, Cause.PT_DATA_CORRUPTION);
+            pte = pteBytes == 8 ? mem.read64(pa, bigEndian, role, level) : mem.read32(pa, bigEndian, role, level);
+            int status = mem.status();
+            if (status == PhysicalMemory.ACCESS_FAULT) return fault(Rule.PTE_ACCESS_FAULT, level, Access.accessFault(type));
+            if (status == PhysicalMemory.DATA_CORRUPTION) return fault(Rule.PTE_CORRUPTED, level, Cause.PT_DATA_CORRUPTION);
             Rule bad = Pte.encodingFault(pte, s, level, svpbmt, svrsw60t59b);
             if (bad != null) return pageFault(bad, level, type, va, implicitBits);
             if (Pte.isLeaf(pte)) {
