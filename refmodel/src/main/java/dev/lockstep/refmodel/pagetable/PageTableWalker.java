@@ -245,21 +245,16 @@ public final class PageTableWalker {
         final long pte = leafPte;
         final int level = leafLevel;
         long ppn = Pte.ppn(pte, s);
-        int shift = 12 + level * s.bitsPerLevel;
-        if ((pte & Pte.N) != 0) shift = 16; // Svnapot 64 KiB: ppn[0][3:0] is replaced by vpn[0][3:0]
-        else if (level > 0 && (ppn & ((1L << (level * s.bitsPerLevel)) - 1)) != 0) {
-            return pageFault(Rule.PTE_MISALIGNED_SUPERPAGE, level, type, va, implicitBits);
-        }
+        int shift = leafShift(pte, ppn, level);
+        if (shift < 0) return pageFault(Rule.PTE_MISALIGNED_SUPERPAGE, level, type, va, implicitBits);
         // Step 6: the U bit. G-stage accesses are always user accesses.
         boolean u = (pte & Pte.U) != 0;
         if (gStage || !supervisor) {
             if (!u) return pageFault(gStage ? Rule.PTE_G_STAGE_U : Rule.PTE_U_USER, level, type, va, implicitBits);
         } else if (u) {
-            if (!sum) return pageFault(Rule.PTE_U_SUPERVISOR, level, type, va, implicitBits);
-            if ((want & Access.X) != 0) {
-                if (strict) return pageFault(Rule.PTE_U_SUPERVISOR_EXEC, level, type, va, implicitBits);
-                want &= ~Access.X;
-            }
+            Rule bad = supervisorUserPageFault(want, strict, sum);
+            if (bad != null) return pageFault(bad, level, type, va, implicitBits);
+            want &= ~Access.X; // SUM=1 never grants execute of a U page to supervisor requests (lenient: cleared)
         }
         // Step 8: R/W/X.
         int granted = (int) (pte & (Access.R | Access.W | Access.X)) & want;
@@ -277,6 +272,27 @@ public final class PageTableWalker {
             if (cause != 0) return cause;
         }
         return success(va, ppn, shift, pte, granted);
+    }
+
+    /**
+     * log2 of the region the leaf at {@code level} maps, or -1 for a misaligned superpage (step 5);
+     * 16 for an Svnapot 64 KiB page, whose ppn[0][3:0] is replaced by vpn[0][3:0].
+     */
+    private int leafShift(long pte, long ppn, int level) {
+        int bits = scheme.bitsPerLevel;
+        if ((pte & Pte.N) != 0) return 16;
+        if (level > 0 && (ppn & ((1L << (level * bits)) - 1)) != 0) return -1;
+        return 12 + level * bits;
+    }
+
+    /**
+     * Step 6 for a supervisor request to a U=1 page: a fault without PC.ta.SUM, or for an execute
+     * permission requested by a strict (non-ATS) request; null when the access goes on.
+     */
+    private static Rule supervisorUserPageFault(int want, boolean strict, boolean sum) {
+        if (!sum) return Rule.PTE_U_SUPERVISOR;
+        if ((want & Access.X) != 0 && strict) return Rule.PTE_U_SUPERVISOR_EXEC;
+        return null;
     }
 
     /** Step 9's A/D update of the leaf (the caller has found one needed), or the fault that prevents it. */
