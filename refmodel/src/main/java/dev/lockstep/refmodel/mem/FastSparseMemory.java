@@ -7,10 +7,10 @@ import java.util.Arrays;
  * primitive page numbers so that loads never box or allocate (for the model's hot path and the
  * benchmarks). Error injection works per 8-byte word as in {@link SparseMemory}.
  *
- * <p>Loads first look in a direct-mapped cache of recently used words (address tag and value side
- * by side): a page-table walk is a chain of dependent loads, and a hit costs one memory access on
- * that chain instead of two (page, then word). Every store writes the word's cache entry, so the
- * cache is always coherent with the pages.
+ * <p>Loads first look in a direct-mapped cache of recently used words (address tag and value): a
+ * page-table walk is a chain of dependent loads, and a hit costs one memory access on that chain
+ * instead of two (page, then word). Every store writes the word's cache entry, so the cache is
+ * always coherent with the pages.
  */
 public final class FastSparseMemory implements PhysicalMemory {
 
@@ -26,9 +26,14 @@ public final class FastSparseMemory implements PhysicalMemory {
     private final long[] cacheKeys = new long[CACHE];
     private final long[][] cachePages = new long[CACHE][];
 
-    /** Word cache: entry i is words[2i] (word number pa >>> 3, or EMPTY) and words[2i + 1] (its value). */
-    private static final int WORD_CACHE = 1024;
-    private final long[] words = new long[2 * WORD_CACHE];
+    /**
+     * Word cache: entry i holds the word number (pa >>> 3, or EMPTY) wordTags[i] and its value
+     * wordValues[i]. Indexed by the word number's low bits alone, which keeps the index computation
+     * (on the walk's dependency chain) to one AND; 4096 entries cover the offsets of 8 consecutive pages.
+     */
+    private static final int WORD_CACHE = 4096;
+    private final long[] wordTags = new long[WORD_CACHE];
+    private final long[] wordValues = new long[WORD_CACHE];
 
     private long[] errorKeys = new long[16];
     private int[] errorValues = new int[16];
@@ -38,7 +43,7 @@ public final class FastSparseMemory implements PhysicalMemory {
         Arrays.fill(keys, EMPTY);
         Arrays.fill(errorKeys, EMPTY);
         Arrays.fill(cacheKeys, EMPTY);
-        for (int i = 0; i < words.length; i += 2) words[i] = EMPTY;
+        Arrays.fill(wordTags, EMPTY);
     }
 
     @Override
@@ -57,7 +62,7 @@ public final class FastSparseMemory implements PhysicalMemory {
     public long load64(long pa) {
         long word = pa >>> 3;
         int slot = wordSlot(word);
-        if (words[slot] == word) return words[slot + 1];
+        if (wordTags[slot] == word) return wordValues[slot];
         return loadAndCache(pa, word, slot);
     }
 
@@ -65,8 +70,8 @@ public final class FastSparseMemory implements PhysicalMemory {
     private long loadAndCache(long pa, long word, int slot) {
         long[] page = find(pa >>> 12);
         long value = page == null ? 0 : page[(int) (word & (WORDS_PER_PAGE - 1))];
-        words[slot] = word;
-        words[slot + 1] = value;
+        wordTags[slot] = word;
+        wordValues[slot] = value;
         return value;
     }
 
@@ -78,13 +83,13 @@ public final class FastSparseMemory implements PhysicalMemory {
         long word = pa >>> 3;
         page[(int) (word & (WORDS_PER_PAGE - 1))] = value;
         int slot = wordSlot(word);
-        words[slot] = word;
-        words[slot + 1] = value;
+        wordTags[slot] = word;
+        wordValues[slot] = value;
     }
 
-    /** Index of the tag of {@code word}'s word-cache entry; the page number is folded in so that equal offsets of different tables spread. */
+    /** The word-cache entry of {@code word}. */
     private static int wordSlot(long word) {
-        return ((int) (word ^ (word >>> 9)) & (WORD_CACHE - 1)) << 1;
+        return (int) word & (WORD_CACHE - 1);
     }
 
     /**
