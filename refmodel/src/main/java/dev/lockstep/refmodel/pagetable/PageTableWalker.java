@@ -48,6 +48,12 @@ public final class PageTableWalker {
     private int permissions;
     private boolean global;
     private long iotval2;
+
+    // The leaf of the current walk, from findLeaf to checkLeaf: its value, level, address (GPA when
+    // the G stage translates this stage's PTE addresses) and the SPA it was read from.
+    private long leafPte;
+    private int leafLevel;
+    private long leafPteGpa;
     private long leafPteAddress;
 
     private PageTableWalker(boolean gStage, TracedMemory mem, Capabilities caps, PageTableWalker gWalker) {
@@ -156,57 +162,99 @@ public final class PageTableWalker {
         return 0;
     }
 
+    /** Steps 2-9 of the algorithm for a configured, non-Bare stage; {@code implicitBits}: iotval2 bits 1:0 (G stage). */
     private int walk(long va, int type, int want, boolean strict, boolean supervisor, boolean sum, long implicitBits) {
+        int cause = findLeaf(va, type, implicitBits);
+        if (cause != 0) return cause;
+        return checkLeaf(va, type, want, strict, supervisor, sum, implicitBits);
+    }
+
+    /**
+     * Steps 2-4: reads the PTEs from the root down to the leaf (each PTE address a GPA translated by
+     * the G stage when this is a first stage over an active G stage) and leaves the leaf in
+     * {@link #leafPte}, {@link #leafLevel}, {@link #leafPteGpa} and {@link #leafPteAddress}. Kept
+     * apart from the leaf checks so that it stays small: the JIT then inlines the G-stage descent
+     * into the first-stage loop, where a worst-case translation spends most of its time.
+     */
+    private int findLeaf(long va, int type, long implicitBits) {
         final PagingScheme s = scheme;
         final int role = gStage ? Role.G_STAGE_PTE : Role.FIRST_STAGE_PTE;
+        final int top = s.levels - 1;
+        final int bits = s.bitsPerLevel;
+        final int pteBytes = s.pteBytes;
+        // The G-stage walker that translates this walk's PTE addresses (null: they are already SPAs).
+        final PageTableWalker g = gStage || gWalker.isBare() ? null : gWalker;
         long a = rootPpn << 12;
-        long pte = 0;
-        long pteAddress = 0;
-        int level;
-        for (level = s.levels - 1; ; level--) {
-            int shift = 12 + level * s.bitsPerLevel;
-            int indexBits = s.bitsPerLevel + (gStage && level == s.levels - 1 ? 2 : 0);
-            long vpn = (va >>> shift) & ((1L << indexBits) - 1);
-            pteAddress = a + vpn * s.pteBytes;
+        for (int level = top; ; level--) {
+            long pteAddress = a + pteIndex(va, level, top, bits) * pteBytes;
             long pa = pteAddress;
-            if (!gStage && !gWalker.isBare()) {
-                int cause = gWalker.translateGpa(pteAddress, type, Access.R, true, true, false);
-                if (cause != 0) {
-                    iotval2 = gWalker.iotval2;
-                    return cause;
-                }
-                pa = gWalker.address;
+            if (g != null) {
+                int gCause = translatePteAddress(g, pteAddress, type);
+                if (gCause != 0) return gCause;
+                pa = g.address;
             }
-            pte = s.pteBytes == 8 ? mem.read64(pa, bigEndian, role, level) : mem.read32(pa, bigEndian, role, level);
-            if (mem.status() == PhysicalMemory.ACCESS_FAULT) return fault(Rule.PTE_ACCESS_FAULT, level, Access.accessFault(type));
-            if (mem.status() == PhysicalMemory.DATA_CORRUPTION) return fault(Rule.PTE_CORRUPTED, level, Cause.PT_DATA_CORRUPTION);
+            long pte = readPte(pa, pteBytes, role, level);
+            int cause = readFault(level, type);
+            if (cause != 0) return cause;
             Rule bad = Pte.encodingFault(pte, s, level, svpbmt, svrsw60t59b);
             if (bad != null) return pageFault(bad, level, type, va, implicitBits);
-            if (Pte.isLeaf(pte)) {
-                leafPteAddress = pa;
-                break;
-            }
+            if (Pte.isLeaf(pte)) return leaf(pte, level, pteAddress, pa);
             if ((pte & Pte.G) != 0) global = true;
             if (level == 0) return pageFault(Rule.PTE_NO_LEAF, level, type, va, implicitBits);
             a = Pte.ppn(pte, s) << 12;
         }
-        // A leaf PTE has been reached (step 5 on).
+    }
+
+    /** VPN[level] of {@code va}: the index of its PTE in the table at {@code level} (the x4 root has 2 more bits). */
+    private int pteIndex(long va, int level, int top, int bits) {
+        int indexBits = bits + (gStage && level == top ? 2 : 0);
+        return (int) (va >>> (12 + level * bits)) & ((1 << indexBits) - 1);
+    }
+
+    /** The G-stage translation of a PTE address (an implicit read); the SPA is left in {@code g.address}. */
+    private int translatePteAddress(PageTableWalker g, long pteAddress, int type) {
+        int cause = g.translateGpa(pteAddress, type, Access.R, true, true, false);
+        if (cause != 0) iotval2 = g.iotval2;
+        return cause;
+    }
+
+    /** Remembers the leaf reached for {@link #checkLeaf}. */
+    private int leaf(long pte, int level, long pteGpa, long pteAddress) {
+        leafPte = pte;
+        leafLevel = level;
+        leafPteGpa = pteGpa;
+        leafPteAddress = pteAddress;
+        return 0;
+    }
+
+    private long readPte(long pa, int pteBytes, int role, int level) {
+        return pteBytes == 8 ? mem.read64(pa, bigEndian, role, level) : mem.read32(pa, bigEndian, role, level);
+    }
+
+    /** Step 2's faults: the cause when the PTE load just made answered an access fault or corrupted data, else 0. */
+    private int readFault(int level, int type) {
+        int status = mem.status();
+        if (status == PhysicalMemory.ACCESS_FAULT) return fault(Rule.PTE_ACCESS_FAULT, level, Access.accessFault(type));
+        if (status == PhysicalMemory.DATA_CORRUPTION) return fault(Rule.PTE_CORRUPTED, level, Cause.PT_DATA_CORRUPTION);
+        return 0;
+    }
+
+    /** Steps 5-9 on the leaf {@link #findLeaf} reached: superpage alignment, U, R/W/X, then A/D. */
+    private int checkLeaf(long va, int type, int want, boolean strict, boolean supervisor, boolean sum, long implicitBits) {
+        final PagingScheme s = scheme;
+        final long pte = leafPte;
+        final int level = leafLevel;
         long ppn = Pte.ppn(pte, s);
-        int shift = 12 + level * s.bitsPerLevel;
-        if ((pte & Pte.N) != 0) shift = 16; // Svnapot 64 KiB: ppn[0][3:0] is replaced by vpn[0][3:0]
-        else if (level > 0 && (ppn & ((1L << (level * s.bitsPerLevel)) - 1)) != 0) {
-            return pageFault(Rule.PTE_MISALIGNED_SUPERPAGE, level, type, va, implicitBits);
-        }
+        int shift = leafShift(pte, ppn, level);
+        if (shift < 0) return pageFault(Rule.PTE_MISALIGNED_SUPERPAGE, level, type, va, implicitBits);
         // Step 6: the U bit. G-stage accesses are always user accesses.
         boolean u = (pte & Pte.U) != 0;
         if (gStage || !supervisor) {
             if (!u) return pageFault(gStage ? Rule.PTE_G_STAGE_U : Rule.PTE_U_USER, level, type, va, implicitBits);
         } else if (u) {
-            if (!sum) return pageFault(Rule.PTE_U_SUPERVISOR, level, type, va, implicitBits);
-            if ((want & Access.X) != 0) {
-                if (strict) return pageFault(Rule.PTE_U_SUPERVISOR_EXEC, level, type, va, implicitBits);
-                want &= ~Access.X;
-            }
+            Rule bad = supervisorUserPageFault(want, strict, sum);
+            if (bad != null) return pageFault(bad, level, type, va, implicitBits);
+            want &= ~Access.X; // SUM=1 never grants execute of a U page to supervisor requests (lenient: cleared)
         }
         // Step 8: R/W/X.
         int granted = (int) (pte & (Access.R | Access.W | Access.X)) & want;
@@ -220,24 +268,52 @@ public final class PageTableWalker {
         boolean needA = (pte & Pte.A) == 0;
         boolean needD = (granted & Access.W) != 0 && (pte & Pte.D) == 0;
         if (needA || needD) {
-            if (!adUpdate) return pageFault(Rule.PTE_A_OR_D_CLEAR, level, type, va, implicitBits);
-            long updated = pte | Pte.A | (needD ? Pte.D : 0);
-            long pa = leafPteAddress;
-            if (!gStage && !gWalker.isBare()) {
-                // The store is an implicit write for the G stage (Priv "Guest Physical Address Translation").
-                int cause = gWalker.translateGpa(pteAddress, type, Access.W, true, true, true);
-                if (cause != 0) {
-                    iotval2 = gWalker.iotval2;
-                    return cause;
-                }
-                pa = gWalker.address;
-            }
-            if (mem.memory().status(pa) == PhysicalMemory.ACCESS_FAULT) {
-                return fault(Rule.PTE_ACCESS_FAULT, level, Access.accessFault(type));
-            }
-            mem.write(pa, updated, s.pteBytes, bigEndian, gStage ? Role.G_STAGE_PTE : Role.FIRST_STAGE_PTE);
+            int cause = updateAd(pte, needD, level, type, implicitBits, va);
+            if (cause != 0) return cause;
         }
         return success(va, ppn, shift, pte, granted);
+    }
+
+    /**
+     * log2 of the region the leaf at {@code level} maps, or -1 for a misaligned superpage (step 5);
+     * 16 for an Svnapot 64 KiB page, whose ppn[0][3:0] is replaced by vpn[0][3:0].
+     */
+    private int leafShift(long pte, long ppn, int level) {
+        int bits = scheme.bitsPerLevel;
+        if ((pte & Pte.N) != 0) return 16;
+        if (level > 0 && (ppn & ((1L << (level * bits)) - 1)) != 0) return -1;
+        return 12 + level * bits;
+    }
+
+    /**
+     * Step 6 for a supervisor request to a U=1 page: a fault without PC.ta.SUM, or for an execute
+     * permission requested by a strict (non-ATS) request; null when the access goes on.
+     */
+    private static Rule supervisorUserPageFault(int want, boolean strict, boolean sum) {
+        if (!sum) return Rule.PTE_U_SUPERVISOR;
+        if ((want & Access.X) != 0 && strict) return Rule.PTE_U_SUPERVISOR_EXEC;
+        return null;
+    }
+
+    /** Step 9's A/D update of the leaf (the caller has found one needed), or the fault that prevents it. */
+    private int updateAd(long pte, boolean needD, int level, int type, long implicitBits, long va) {
+        if (!adUpdate) return pageFault(Rule.PTE_A_OR_D_CLEAR, level, type, va, implicitBits);
+        long updated = pte | Pte.A | (needD ? Pte.D : 0);
+        long pa = leafPteAddress;
+        if (!gStage && !gWalker.isBare()) {
+            // The store is an implicit write for the G stage (Priv "Guest Physical Address Translation").
+            int cause = gWalker.translateGpa(leafPteGpa, type, Access.W, true, true, true);
+            if (cause != 0) {
+                iotval2 = gWalker.iotval2;
+                return cause;
+            }
+            pa = gWalker.address;
+        }
+        if (mem.memory().status(pa) == PhysicalMemory.ACCESS_FAULT) {
+            return fault(Rule.PTE_ACCESS_FAULT, level, Access.accessFault(type));
+        }
+        mem.write(pa, updated, scheme.pteBytes, bigEndian, gStage ? Role.G_STAGE_PTE : Role.FIRST_STAGE_PTE);
+        return 0;
     }
 
     private int success(long va, long ppn, int shift, long pte, int granted) {

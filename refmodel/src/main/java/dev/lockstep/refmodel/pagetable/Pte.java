@@ -19,6 +19,12 @@ public final class Pte {
     static final long RESERVED_60_54 = 0x7fL << 54;
     /** With Svrsw60t59b, bits 60:59 are for software (IOMMU capabilities.Svrsw60t59b); 58:54 stay reserved. */
     static final long RESERVED_58_54 = 0x1fL << 54;
+    /**
+     * The bits that must all be 0, but V, for a PTE to be a well-formed non-leaf entry under every
+     * scheme and capability set: R, W, X, U, A, D, N, PBMT and reserved 60:54. Most PTEs a walk reads
+     * are such entries, so {@link #encodingFault} answers them with one test.
+     */
+    private static final long NONLEAF_FAST_MASK = V | R | W | X | U | A | D | N | PBMT_MASK | RESERVED_60_54;
 
     public static boolean isLeaf(long pte) { return (pte & (R | X)) != 0; }
 
@@ -44,6 +50,8 @@ public final class Pte {
 
     /** {@link #encodingFault(long, PagingScheme, int, Capabilities)} with the two capability bits it needs. */
     public static Rule encodingFault(long pte, PagingScheme scheme, int level, boolean svpbmt, boolean svrsw60t59b) {
+        // Fast path: passes every check below (an Sv32 PTE is zero-extended, so its bits 63:32 are 0).
+        if ((pte & NONLEAF_FAST_MASK) == V) return null;
         if ((pte & V) == 0) return Rule.PTE_NOT_VALID;
         if ((pte & R) == 0 && (pte & W) != 0) return Rule.PTE_W_WITHOUT_R; // includes XWR=010, reserved for IO
         boolean leaf = isLeaf(pte);

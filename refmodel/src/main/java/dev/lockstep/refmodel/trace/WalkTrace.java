@@ -26,10 +26,12 @@ public final class WalkTrace {
 
     private final long[] readAddress = new long[MAX_READS];
     private final long[] readValue = new long[MAX_READS];
-    private final byte[] readRole = new byte[MAX_READS];
-    private final byte[] readLevel = new byte[MAX_READS];
-    private final byte[] readStatus = new byte[MAX_READS];
-    private final byte[] readSize = new byte[MAX_READS];
+    /**
+     * Role, level, status and size of each read, one byte each (see {@link #meta}): a read is recorded
+     * with three array stores instead of six, which matters on the walk's hot path (about 60 reads
+     * per worst-case translation).
+     */
+    private final int[] readMeta = new int[MAX_READS];
     private int reads;
 
     private final long[] writeAddress = new long[MAX_WRITES];
@@ -55,12 +57,16 @@ public final class WalkTrace {
         if (reads == MAX_READS) throw new IllegalStateException("walk trace overflow: more than " + MAX_READS + " reads");
         readAddress[reads] = pa;
         readValue[reads] = value;
-        readRole[reads] = (byte) role;
-        readLevel[reads] = (byte) level;
-        readStatus[reads] = (byte) status;
-        readSize[reads] = (byte) size;
+        readMeta[reads] = meta(role, level, status, size);
         reads++;
     }
+
+    /** Packs the four small fields of a read into one int, a byte each (read back sign-extended, as bytes). */
+    private static int meta(int role, int level, int status, int size) {
+        return (role & 0xff) | (level & 0xff) << 8 | (status & 0xff) << 16 | size << 24;
+    }
+
+    private static int metaByte(int meta, int index) { return (byte) (meta >>> (index * 8)); }
 
     void recordWrite(long pa, long value, int role, int size) {
         if (writes == MAX_WRITES) throw new IllegalStateException("walk trace overflow: more than " + MAX_WRITES + " writes");
@@ -82,12 +88,12 @@ public final class WalkTrace {
     public long readAddress(int i) { check(i, reads); return readAddress[i]; }
     /** The value read, as interpreted (byte order already applied); 0 when the read faulted. */
     public long readValue(int i) { check(i, reads); return readValue[i]; }
-    public int readRole(int i) { check(i, reads); return readRole[i]; }
-    public int readLevel(int i) { check(i, reads); return readLevel[i]; }
+    public int readRole(int i) { check(i, reads); return metaByte(readMeta[i], 0); }
+    public int readLevel(int i) { check(i, reads); return metaByte(readMeta[i], 1); }
     /** {@link PhysicalMemory#OK}, {@link PhysicalMemory#ACCESS_FAULT} or {@link PhysicalMemory#DATA_CORRUPTION}. */
-    public int readStatus(int i) { check(i, reads); return readStatus[i]; }
+    public int readStatus(int i) { check(i, reads); return metaByte(readMeta[i], 2); }
     /** Access width in bytes: 8, or 4 for Sv32/Sv32x4 PTEs. */
-    public int readSize(int i) { check(i, reads); return readSize[i]; }
+    public int readSize(int i) { check(i, reads); return metaByte(readMeta[i], 3); }
 
     public int writeCount() { return writes; }
     public long writeAddress(int i) { check(i, writes); return writeAddress[i]; }
@@ -104,10 +110,7 @@ public final class WalkTrace {
     public void copyFrom(WalkTrace o) {
         System.arraycopy(o.readAddress, 0, readAddress, 0, o.reads);
         System.arraycopy(o.readValue, 0, readValue, 0, o.reads);
-        System.arraycopy(o.readRole, 0, readRole, 0, o.reads);
-        System.arraycopy(o.readLevel, 0, readLevel, 0, o.reads);
-        System.arraycopy(o.readStatus, 0, readStatus, 0, o.reads);
-        System.arraycopy(o.readSize, 0, readSize, 0, o.reads);
+        System.arraycopy(o.readMeta, 0, readMeta, 0, o.reads);
         System.arraycopy(o.writeAddress, 0, writeAddress, 0, o.writes);
         System.arraycopy(o.writeValue, 0, writeValue, 0, o.writes);
         System.arraycopy(o.writeRole, 0, writeRole, 0, o.writes);
@@ -133,8 +136,8 @@ public final class WalkTrace {
     public String toString() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < reads; i++) {
-            sb.append(String.format("read  %-18s level %d  pa=0x%016x  value=0x%016x  %s%n", Role.name(readRole[i]),
-                    readLevel[i], readAddress[i], readValue[i], statusName(readStatus[i])));
+            sb.append(String.format("read  %-18s level %d  pa=0x%016x  value=0x%016x  %s%n", Role.name(readRole(i)),
+                    readLevel(i), readAddress[i], readValue[i], statusName(readStatus(i))));
         }
         for (int i = 0; i < writes; i++) {
             sb.append(String.format("write %-18s          pa=0x%016x  value=0x%016x  (%d bytes)%n", Role.name(writeRole[i]),
