@@ -1,6 +1,7 @@
 // iommu_ddt_cache: caches valid, well-formed device contexts by device_id (spec: "Caching
 // in-memory data structures"; invalidated by IODIR.INVAL_DDT). Stale entries may be used until
-// the invalidation. A fill is dropped when an invalidation happened during its walk.
+// the invalidation. A fill is dropped when an invalidation happened during its walk, including
+// one in the fill's own cycle (the entry it would replace is not the one the invalidation sees).
 module iommu_ddt_cache
   import iommu_pkg::*;
 #(
@@ -50,7 +51,7 @@ module iommu_ddt_cache
       end
     end else begin
       if (walk_start) armed <= 1'b1;
-      if (fill && armed) begin
+      if (fill && armed && !inv && !flush) begin
         v[rr] <= 1'b1;
         tag[rr] <= fill_did;
         for (int k = 0; k < 8; k++) data[rr][k] <= fill_dc[k];

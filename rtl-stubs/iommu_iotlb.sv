@@ -141,7 +141,9 @@ module iommu_iotlb
       for (int i = 0; i < N; i++) e[i] <= '0;
     end else begin
       if (walk_start) armed <= 1'b1;
-      if (fill && armed) begin
+      // an invalidation in the fill's own cycle is checked against the entry being replaced,
+      // not the new one: the fill is dropped like one whose walk saw an invalidation
+      if (fill && armed && !inv && !flush) begin
         v[rr] <= 1'b1;
         e[rr] <= '{did: lk_did, pv: lk_pv, pid: lk_pid, gv: f_gv, gscid: f_gscid, pscv: f_pscv, pscid: f_pscid,
                    vpn: f_vpn & lvl_mask(f_lvl), lvl: f_lvl, ppn: f_ppn & ppn_mask(f_lvl),

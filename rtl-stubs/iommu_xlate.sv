@@ -186,7 +186,7 @@ module iommu_xlate
     .clk, .rst_n, .mutant,
     .lk_did(did), .lk_pv(pv), .lk_pid(pid), .lk_gv, .lk_gscid(gatp[59:44]), .lk_pscv, .lk_pscid(pscid), .lk_vpn(iova[63:12]),
     .lk_acc(acc), .lk_priv_s(priv_s), .lk_sum(sum), .lk_hit(tlb_hit), .lk_pa(tlb_pa),
-    .walk_start(pt_start && !pt_gonly), .fill(tlb_fill),
+    .walk_start(st == X_START), .fill(tlb_fill),   // armed for the whole translation
     .f_gv(lk_gv), .f_gscid(gatp[59:44]), .f_pscv(lk_pscv), .f_pscid(pscid),
     .f_vpn(iova[63:12]), .f_lvl(ptw_lvl[1:0]), .f_ppn(ptw_pa[55:12]),
     .f_r(ptw_sr & ptw_gr), .f_w(ptw_sw & ptw_gw), .f_x(ptw_sx & ptw_gx), .f_u(ptw_su),

@@ -665,6 +665,70 @@ static void t_ddt_cache() {
   wr8(16, 0);
 }
 
+// A translation whose walk read the old structure races an invalidation submitted with the new
+// one: for offsets of the command against the walk and memory latencies that make a cache fill
+// and the invalidation meet in the same cycle, once the invalidation and an IOFENCE.C completed
+// the new structure is used. kind 0: DC + IODIR.INVAL_DDT, 1: PTE + IOTINVAL.VMA.
+static void race_once(int kind, int d, bool cmd_first, uint64_t r1, uint64_t r2) {
+  setup_1lvl();                                   // ddtp write: both caches empty
+  dc_write(DDT, 20, dc_make(1, 0, 21ull << 12, SV39 | (r1 >> 12)));
+  map(r1, 3, false, 0x1000, 0xD0001000, 0, V | R | W | U | A | D);
+  if (kind == 1) {                                // DC cached, no IOTLB entry
+    xlate(20, 0x1000, 2);
+    cq_submit(cmd_iotinval_vma(false, false, 0, false, 0), 0);
+    fence();
+  }
+  uint32_t t = rr4(36);
+  if (kind == 0) {
+    // new PSCID too: the IOTLB entry of the racing walk (PSCID 21) may legally stay
+    wr64(CQ + t * 16, cmd_inval_ddt(true, 20));
+  } else {
+    wr64(CQ + t * 16, cmd_iotinval_vma(false, true, 21, false, 0));
+  }
+  wr64(CQ + t * 16 + 8, 0);
+  auto submit = [&]() {
+    if (kind == 0) dc_write(DDT, 20, dc_make(1, 0, 22ull << 12, SV39 | (r2 >> 12)));
+    else map(r1, 3, false, 0x1000, 0xD0002000, 0, V | R | W | U | A | D);
+    top->reg_req_valid = 1; top->reg_req_write = 1; top->reg_req_offset = 36;
+    top->reg_req_size8 = 0; top->reg_req_wdata = (t + 1) & 15;
+    cycle();
+    top->reg_req_valid = 0;
+  };
+  if (cmd_first) { submit(); for (int n = 0; n < d; n++) cycle(); }
+  static int tag = 0x4000;
+  tag = (tag + 1) & 0xffff;
+  top->tr_req_valid = 1; top->tr_req_tag = tag; top->tr_req_did = 20; top->tr_req_pv = 0;
+  top->tr_req_pid = 0; top->tr_req_iova = 0x1000; top->tr_req_ttyp = 2; top->tr_req_priv = 0;
+  top->tr_req_nw = 0; top->tr_req_exe = 0;
+  last_cpl.got = false;
+  for (int n = 0; n < 1000; n++) { top->eval(); bool rdy = top->tr_req_ready; cycle(); if (rdy) break; }
+  top->tr_req_valid = 0;
+  if (!cmd_first) { for (int n = 0; n < d; n++) cycle(); submit(); }
+  run_idle(8);
+  check(last_cpl.got, "racing translation completed");
+  fence();
+  CHECK_EQ(kind ? "after IOTINVAL.VMA racing a fill: new PTE" : "after IODIR.INVAL_DDT racing a fill: new DC",
+           xlate(20, 0x1000, 2).pa, 0xD0002000);
+}
+
+static void t_fill_inval_race() {
+  cur_test = "fill/invalidation race";
+  cq_on(3);
+  uint64_t r1 = alloc_page(), r2 = alloc_page();
+  map(r2, 3, false, 0x1000, 0xD0002000, 0, V | R | W | U | A | D);
+  int saved = latency;
+  for (int kind = 0; kind < 2; kind++)
+    for (int lat = 1; lat <= 4; lat++)
+      for (int cf = 0; cf < 2; cf++)
+        for (int d = 0; d < 24; d++) {
+          latency = lat;
+          if (getenv("RACE_TRACE")) printf("race k%d lat%d cf%d d%d\n", kind, lat, cf, d);
+          race_once(kind, d, cf, r1, r2);
+        }
+  latency = saved;
+  wr8(16, 0);
+}
+
 // Robustness: random structures, register values, commands and memory errors. The spec fixes no
 // outcome here; the DUT must answer every request and every register access and come back idle.
 static void t_random_nohang() {
@@ -777,7 +841,8 @@ int main(int argc, char **argv) {
   }
   top = new Vlockstep_iommu;
   void (*tests[])() = {t_regs, t_off_bare, t_sv39, t_sv48_3lvl, t_two_stage, t_pdt,
-                       t_cmds_caches, t_fq_full, t_ddt_cache, t_tlb_consistency, t_random_nohang};
+                       t_cmds_caches, t_fq_full, t_ddt_cache, t_fill_inval_race, t_tlb_consistency,
+                       t_random_nohang};
   for (auto t : tests) { reset_dut(mutant); t(); }
   printf("selftest mutant=%d: %d checks, %d failures\n", mutant, checks, failures);
   top->final();
