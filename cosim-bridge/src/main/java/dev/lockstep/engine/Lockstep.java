@@ -54,6 +54,8 @@ public final class Lockstep {
     private RunObserver observer = RunObserver.NONE;
     private int maxDivergences = 1;
     private boolean checking = true;
+    /** The model's fqcsr before the current action: a record write that faulted sets fqmf during it. */
+    private int fqcsrBefore;
     private String wavePath;
     private long waveFromCycle;
     private int waveLatestAction;
@@ -187,6 +189,7 @@ public final class Lockstep {
     private Divergence apply(long seed, int index, Action action, RecentActions recent) throws DutException {
         effects.clear();
         observed.clear();
+        fqcsrBefore = model.registers().fqcsr();
         if (!checking) {
             drive(action);
             return null;
@@ -430,6 +433,7 @@ public final class Lockstep {
                     + DutObservations.tag(observed.completionWord[0]) + ")", List.of(),
                     "no translation request is outstanding", recent, null);
         }
+        acceptDiscardedRecordWrites();
         MemoryWriteCheck.Mismatch m = MemoryWriteCheck.compare(effects, observed);
         if (m != null) return divergence(seed, index, action, m.subject(), m.fields(), m.rule(), recent, null);
         int n = Math.max(effects.edges, observed.edges);
@@ -449,6 +453,34 @@ public final class Lockstep {
                     recent, null);
         }
         return null;
+    }
+
+    /**
+     * A fault record whose write faulted is discarded and fqmf set (spec: Fault/Event-Queue, fqmf); the
+     * slot at fqt is not a record until fqt moves past it, so the words the DUT stored there before the
+     * faulting beat are not compared: they are taken into the model's memory image as they are.
+     */
+    private void acceptDiscardedRecordWrites() {
+        int fqmf = 1 << 8;
+        if ((fqcsrBefore & fqmf) != 0 || (model.registers().fqcsr() & fqmf) == 0) return;
+        long fqb = model.registers().fqb();
+        long slot = (((fqb >>> 10) & ((1L << 44) - 1)) << 12) + 32L * model.registers().fqt();
+        int kept = 0;
+        for (int i = 0; i < observed.writes; i++) {
+            long a = observed.writeAddr[i] & ~7L;
+            if (a >= slot && a < slot + 32) {
+                long mask = 0;
+                for (int b = 0; b < 8; b++) if ((observed.writeStrobe[i] & (1 << b)) != 0) mask |= 0xffL << (8 * b);
+                memory.store64(a, (memory.load64(a) & ~mask) | (observed.writeData[i] & mask));
+                continue;
+            }
+            observed.writeAddr[kept] = observed.writeAddr[i];
+            observed.writeData[kept] = observed.writeData[i];
+            observed.writeStrobe[kept] = observed.writeStrobe[i];
+            observed.writeCycle[kept] = observed.writeCycle[i];
+            kept++;
+        }
+        observed.writes = kept;
     }
 
     private Divergence compareRegister(long seed, int index, Action action, int offset, int size, RecentActions recent)
