@@ -73,10 +73,13 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 out.printf("stimulus: %d seeds x %d actions, %d translations, %d DUT cycles%n", seeds, actions,
                         checked.translations, checked.cycles);
-                out.printf("DUT alone:         %8.3f s  %,12.0f translations/s  %,14.0f cycles/s%n",
-                        unchecked.seconds, unchecked.translations / unchecked.seconds, unchecked.cycles / unchecked.seconds);
-                out.printf("DUT + model check: %8.3f s  %,12.0f translations/s  %,14.0f cycles/s%n",
-                        checked.seconds, checked.translations / checked.seconds, checked.cycles / checked.seconds);
+                long actionsRun = (long) seeds * actions;
+                out.printf("DUT alone:         %8.3f s  %,12.0f translations/s  %,14.0f cycles/s  %,8d B allocated/action%n",
+                        unchecked.seconds, unchecked.translations / unchecked.seconds, unchecked.cycles / unchecked.seconds,
+                        unchecked.allocated / actionsRun);
+                out.printf("DUT + model check: %8.3f s  %,12.0f translations/s  %,14.0f cycles/s  %,8d B allocated/action%n",
+                        checked.seconds, checked.translations / checked.seconds, checked.cycles / checked.seconds,
+                        checked.allocated / actionsRun);
                 double ratio = checked.seconds / unchecked.seconds;
                 out.printf("checking overhead: wall-time ratio %.3f, CPU-time ratio %.3f (target <= 1.10 for "
                         + ">= 100,000 translations)%n", ratio, checked.cpuSeconds / unchecked.cpuSeconds);
@@ -93,7 +96,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** One measured pass: wall time, CPU time of the driving thread (robust to other load), work done. */
-    private record Measure(double seconds, double cpuSeconds, long translations, long cycles) {
+    private record Measure(double seconds, double cpuSeconds, long translations, long cycles, long allocated) {
         static Measure best(Measure a, Measure b) { return a == null || b.seconds < a.seconds ? b : a; }
     }
 
@@ -103,6 +106,8 @@ public final class BenchCommand implements Callable<Integer> {
         long translations = 0;
         long cycles = 0;
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean alloc = (com.sun.management.ThreadMXBean) threads;
+        long bytesStart = alloc.getCurrentThreadAllocatedBytes();
         long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         for (int s = 0; s < scripts.size(); s++) {
@@ -114,6 +119,6 @@ public final class BenchCommand implements Callable<Integer> {
             cycles += r.cycles();
         }
         return new Measure((System.nanoTime() - start) / 1e9, (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9,
-                translations, cycles);
+                translations, cycles, alloc.getCurrentThreadAllocatedBytes() - bytesStart);
     }
 }

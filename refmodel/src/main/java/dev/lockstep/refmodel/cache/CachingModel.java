@@ -45,7 +45,7 @@ public final class CachingModel implements InvalidationListener {
 
     /** Sequence number of the latest write; versions and invalidations are ordered by it. */
     private long seq;
-    private final Map<Long, WordHistory> history = new HashMap<>();
+    private final WordMap<WordHistory> history = new WordMap<>();
     private final List<Invalidation> pending = new ArrayList<>();
     private final List<Invalidation> completed = new ArrayList<>();
     private long staleHits;
@@ -197,17 +197,21 @@ public final class CachingModel implements InvalidationListener {
     private record Leaf(Map<Long, Long> overrides, TranslationOutcome outcome, Set<Long> stores) { }
 
     private List<Leaf> explore(TranslationRequest request) {
-        List<Leaf> leaves = new ArrayList<>();
-        explore(request, new HashMap<>(), new HashSet<>(), leaves);
+        List<Leaf> leaves = new ArrayList<>(1);
+        explore(request, Map.of(), Set.of(), leaves);
         return leaves;
     }
+
+    /** The trace of the first walk of an exploration (current contents), reused: most requests need no other. */
+    private final WalkTrace firstTrace = new WalkTrace();
 
     private void explore(TranslationRequest request, Map<Long, Long> overrides, Set<Long> decided, List<Leaf> leaves) {
         if (leaves.size() >= MAX_COMBINATIONS) {
             throw new IllegalStateException("caching model: more than " + MAX_COMBINATIONS
                     + " permitted structure-version combinations for " + request);
         }
-        WalkTrace trace = new WalkTrace();
+        WalkTrace trace = decided.isEmpty() ? firstTrace : new WalkTrace();
+        trace.clear();
         OverlayMemory sandbox = new OverlayMemory(overrides, false);
         TranslationOutcome o = translator.translate(request, new TranslationContext(sandbox, regs), trace);
         if (sandbox.staleAdUpdate()) return;
@@ -336,7 +340,8 @@ public final class CachingModel implements InvalidationListener {
     private final class OverlayMemory implements PhysicalMemory {
         private final Map<Long, Long> overrides;
         private final boolean live;
-        private final Map<Long, Long> buffer = new HashMap<>();
+        /** Words this walk stored, created on the first store (most walks store nothing). */
+        private Map<Long, Long> buffer;
 
         OverlayMemory(Map<Long, Long> overrides, boolean live) {
             this.overrides = overrides;
@@ -347,7 +352,8 @@ public final class CachingModel implements InvalidationListener {
 
         @Override public long load64(long pa) {
             long w = pa & ~7L;
-            Long b = buffer.get(w);
+            if (buffer == null && overrides.isEmpty()) return memory.load64(w); // the common case, unboxed
+            Long b = buffer == null ? null : buffer.get(w);
             if (b != null) return b;
             Long o = overrides.get(w);
             return o != null ? o : memory.load64(w);
@@ -363,7 +369,7 @@ public final class CachingModel implements InvalidationListener {
         boolean staleAdUpdate() { return staleAdUpdate; }
 
         /** The words this (sandboxed) walk stored to. */
-        Set<Long> storedWords() { return Set.copyOf(buffer.keySet()); }
+        Set<Long> storedWords() { return buffer == null ? Set.of() : Set.copyOf(buffer.keySet()); }
 
         private boolean staleAdUpdate;
 
@@ -375,11 +381,13 @@ public final class CachingModel implements InvalidationListener {
                     long now = memory.load64(w);
                     if ((now & 1) == 0 || ((now ^ old) & 0x1eL) != 0) staleAdUpdate = true;
                 }
+                if (buffer == null) buffer = new HashMap<>();
                 buffer.put(w, value);
                 return;
             }
             Long o = overrides.get(w);
             long v = o == null ? value : memory.load64(w) | (value & ~o);
+            if (buffer == null) buffer = new HashMap<>();
             buffer.put(w, value);
             recordWrite(w, v);
             memory.store64(w, v);
