@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
                 + "and comparisons on, then off; prints the ratio of wall times, translations/s and cycles/s.")
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--seeds", defaultValue = "12", description = "Seeds of stimulus. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seeds", defaultValue = "25", description = "Seeds of stimulus. Default: ${DEFAULT-VALUE}.")
     int seeds;
 
     @Option(names = "--actions", defaultValue = "10000", description = "Actions per seed. Default: ${DEFAULT-VALUE}.")
