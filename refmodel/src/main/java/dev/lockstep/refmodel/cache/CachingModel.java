@@ -32,7 +32,11 @@ import java.util.Set;
  *
  * <p>Limits: the V bit of an old version is read in fctl.BE byte order (DC.tc.SBE is not known here);
  * the history is kept until reset (no pruning); at most {@link #MAX_COMBINATIONS} combinations are
- * explored per translation, beyond which it throws.
+ * explored per translation, beyond which it throws. Versions are contents only: a word that starts
+ * answering an access fault or corrupted data is not an older version of itself, and only entries the
+ * current walk reaches are explored, so an entry cached before such an error (or cached below a
+ * non-leaf entry that now fails) is not permitted once the error is there. Stimulus that injects memory
+ * errors therefore invalidates the caches (and fences) right after, as software repairing memory would.
  */
 public final class CachingModel implements InvalidationListener {
 
