@@ -11,6 +11,7 @@ import dev.lockstep.log.LogCapture;
 import dev.lockstep.log.LogContext;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.regression.BadInputException;
+import dev.lockstep.regression.ConfigDiscovery;
 import dev.lockstep.regression.DutConfigFile;
 import dev.lockstep.regression.DutFactory;
 import dev.lockstep.regression.Mutants;
@@ -46,9 +47,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "harness (memory latency in cycles).")
     String dutConfig;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "The DUT's pinned configuration (JSON). Default for 'stub': rtl-stubs/config.json.")
-    Path config;
+    @Option(names = "--config", paramLabel = "FILE|discover",
+            description = "The DUT's pinned configuration (JSON). Default for 'stub': rtl-stubs/config.json. "
+                    + "'discover' probes the DUT as a driver does (capabilities, fctl, ddtp modes, queue sizes), "
+                    + "prints the configuration found and uses it: for bring-up; pin it for regressions.")
+    String config;
 
     @Option(names = "--seed", defaultValue = StandardRegression.FIRST_SEED,
             description = "First seed. Default: ${DEFAULT-VALUE}.")
@@ -154,19 +157,28 @@ public final class RunCommand implements Callable<Integer> {
         try {
             validate();
             Path library = dut.equals("stub") ? Home.stubLibrary() : Path.of(dut);
-            Path configFile = config != null ? config : Home.stubConfig();
             if (config == null && !dut.equals("stub")) {
-                throw new BadInputException("--config: a DUT library other than 'stub' needs its configuration file");
+                throw new BadInputException("--config: a DUT library other than 'stub' needs its configuration file "
+                        + "(or '--config discover' to probe it)");
             }
-            IommuConfig iommuConfig = DutConfigFile.read(configFile);
+            boolean outOfProcess = isolate != null ? isolate : !dut.equals("stub");
+            DutFactory factory = outOfProcess ? () -> RemoteDut.open(library, dutConfig, callTimeout)
+                    : () -> NativeDut.open(library, dutConfig);
+            IommuConfig iommuConfig;
+            if ("discover".equals(config)) {
+                try (dev.lockstep.dut.Dut probe = factory.open()) {
+                    iommuConfig = ConfigDiscovery.discover(probe);
+                }
+                stdout.print("discovered configuration (pin it in a file for regressions):\n"
+                        + DutConfigFile.toJson(iommuConfig));
+            } else {
+                iommuConfig = DutConfigFile.read(config != null ? Path.of(config) : Home.stubConfig());
+            }
             Mutants.Mutant m = Mutants.resolve(mutant, Home.mutantList());
             List<Long> seeds = new ArrayList<>();
             for (int i = 0; i < count; i++) seeds.add(seed + i);
             if (shard != null) seeds = Shard.parse(shard).select(seeds);
 
-            boolean outOfProcess = isolate != null ? isolate : !dut.equals("stub");
-            DutFactory factory = outOfProcess ? () -> RemoteDut.open(library, dutConfig, callTimeout)
-                    : () -> NativeDut.open(library, dutConfig);
             Scenario chosen = scenarioByName(scenario);
             LogCapture logs = logCapture(iommuConfig, m);
             if (logs != null) factory = logs.wrap(factory);

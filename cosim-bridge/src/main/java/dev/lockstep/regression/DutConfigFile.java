@@ -48,6 +48,36 @@ public final class DutConfigFile {
         }
     }
 
+    /** The configuration as a file {@link #read} accepts (to pin a discovered configuration). */
+    public static String toJson(IommuConfig c) {
+        StringBuilder modes = new StringBuilder();
+        for (IommuMode m : IommuMode.values()) {
+            if (!c.supportedModes().contains(m)) continue;
+            if (modes.length() > 0) modes.append(", ");
+            modes.append('"').append(name(m)).append('"');
+        }
+        return "{\n"
+                + "  \"capabilities\": \"0x" + Long.toHexString(c.capabilities().value()) + "\",\n"
+                + "  \"fctl_writable\": " + c.fctlWritableMask() + ",\n"
+                + "  \"fctl_reset\": " + c.fctlReset() + ",\n"
+                + "  \"reset_mode\": \"" + name(c.resetMode()) + "\",\n"
+                + "  \"ddtp_modes\": [" + modes + "],\n"
+                + "  \"cq_log2sz_max\": " + c.cqLog2SzMax() + ",\n"
+                + "  \"fq_log2sz_max\": " + c.fqLog2SzMax() + ",\n"
+                + "  \"pq_log2sz_max\": " + c.pqLog2SzMax() + "\n"
+                + "}\n";
+    }
+
+    private static String name(IommuMode m) {
+        switch (m) {
+            case OFF: return "Off";
+            case BARE: return "Bare";
+            case LVL1: return "1LVL";
+            case LVL2: return "2LVL";
+            default: return "3LVL";
+        }
+    }
+
     private static JsonNode required(JsonNode root, String key, Path file) throws BadInputException {
         JsonNode n = root.get(key);
         if (n == null || n.isNull()) throw new BadInputException(file + ": missing key '" + key + "'");

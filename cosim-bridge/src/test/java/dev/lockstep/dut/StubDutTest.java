@@ -38,6 +38,26 @@ class StubDutTest {
     }
 
     @Test
+    void discoveryProbesTheSameConfigurationTheStubPins() throws Exception {
+        try (NativeDut dut = NativeDut.open(library(), "")) {
+            dev.lockstep.refmodel.regs.IommuConfig found = dev.lockstep.regression.ConfigDiscovery.discover(dut);
+            dev.lockstep.refmodel.regs.IommuConfig pinned = dev.lockstep.regression.DutConfigFile.read(
+                    TestPaths.stubConfig());
+            assertEquals(pinned.capabilities(), found.capabilities());
+            assertEquals(pinned.fctlWritableMask(), found.fctlWritableMask());
+            assertEquals(pinned.fctlReset(), found.fctlReset());
+            assertEquals(pinned.resetMode(), found.resetMode());
+            assertEquals(pinned.supportedModes(), found.supportedModes());
+            assertEquals(pinned.cqLog2SzMax(), found.cqLog2SzMax());
+            assertEquals(pinned.fqLog2SzMax(), found.fqLog2SzMax());
+            // The printed form reads back to the same configuration.
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("discovered", ".json");
+            java.nio.file.Files.writeString(file, dev.lockstep.regression.DutConfigFile.toJson(found));
+            assertEquals(found, dev.lockstep.regression.DutConfigFile.read(file));
+        }
+    }
+
+    @Test
     void badArgumentsAreRefusedNotCrashing() throws Exception {
         try (NativeDut dut = NativeDut.open(library(), "")) {
             DutException e = org.junit.jupiter.api.Assertions.assertThrows(DutException.class,
