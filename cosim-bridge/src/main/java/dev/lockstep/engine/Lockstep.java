@@ -7,6 +7,7 @@ import dev.lockstep.refmodel.cache.CachingModel;
 import dev.lockstep.refmodel.TranslationOutcome;
 import dev.lockstep.refmodel.TranslationRequest;
 import dev.lockstep.refmodel.fault.Cause;
+import dev.lockstep.refmodel.fault.Ttyp;
 import dev.lockstep.refmodel.mem.FastSparseMemory;
 import dev.lockstep.refmodel.mem.OverlayMemory;
 import dev.lockstep.refmodel.regs.IommuConfig;
@@ -293,10 +294,13 @@ public final class Lockstep {
                     "every request gets exactly one completion with its tag; the DUT gave " + got, recent,
                     explain(req));
         }
-        CachingModel.Candidate chosen = choose(permitted, observed.completionWord[0], observed.completionPa[0]);
+        boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
+        CachingModel.Candidate chosen = choose(permitted, observed.completionWord[0], observed.completionPa[0], ats);
         if (chosen == null) {
+            TranslationOutcome want = permitted.get(0).outcome();
             return divergence(seed, index, t, "translation completion for tag " + t.tag(),
-                    completionFields(permitted.get(0).outcome(), observed.completionWord[0], observed.completionPa[0]),
+                    ats ? AtsCompletion.mismatches(want, observed.completionWord[0], observed.completionPa[0])
+                            : completionFields(want, observed.completionWord[0], observed.completionPa[0]),
                     permittedText(permitted), recent, explain(req));
         }
         if (chosen.stale()) staleHits++;
@@ -312,12 +316,12 @@ public final class Lockstep {
      * must match; among several that do (old and new structures agreeing on the completion), the one whose
      * fault-queue write (DC.tc.DTF) and A/D stores match what the DUT wrote; current contents first.
      */
-    private CachingModel.Candidate choose(List<CachingModel.Candidate> permitted, long word, long pa)
+    private CachingModel.Candidate choose(List<CachingModel.Candidate> permitted, long word, long pa, boolean ats)
             throws DutException {
         CachingModel.Candidate first = null;
         int matching = 0;
         for (CachingModel.Candidate c : permitted) {
-            if (!completionMatches(c.outcome(), word, pa)) continue;
+            if (!completionMatches(c.outcome(), word, pa, ats)) continue;
             if (first == null) first = c;
             matching++;
         }
@@ -325,7 +329,7 @@ public final class Lockstep {
         boolean recorded = faultReported();
         Set<Long> stores = adUpdateWords();
         for (CachingModel.Candidate c : permitted) {
-            if (completionMatches(c.outcome(), word, pa)
+            if (completionMatches(c.outcome(), word, pa, ats)
                     && (!c.outcome().fault() || c.outcome().reported() == recorded) && c.stores().equals(stores)) {
                 return c;
             }
@@ -375,8 +379,13 @@ public final class Lockstep {
         return pa >= base && pa < base + 32L * RegisterFile.queueEntries(fqb);
     }
 
-    /** The completion fields an untranslated or translated request shows: status, cause, PA, PBMT. */
-    private static boolean completionMatches(TranslationOutcome o, long word, long pa) {
+    /**
+     * Whether the DUT's completion shows outcome {@code o}: for an untranslated or translated request its
+     * status, cause, PA and PBMT; for an ATS translation request the completion rules of
+     * {@link AtsCompletion}.
+     */
+    private static boolean completionMatches(TranslationOutcome o, long word, long pa, boolean ats) {
+        if (ats) return AtsCompletion.matches(o, word, pa);
         int status = DutObservations.status(word);
         if (o.fault()) return status != 0 && DutObservations.cause(word) == o.record().cause();
         return status == 0 && pa == o.pa() && DutObservations.pbmt(word) == o.pbmt();

@@ -108,7 +108,13 @@ public final class ProcessTranslator implements dev.lockstep.refmodel.Translator
             return TranslationOutcome.fault(rec, o.recordFault());
         }
         // Access.R/W/X sit at PTE bit positions 1..3; the facade's R/W/X are bits 0..2.
-        return TranslationOutcome.success(o.address(), o.permissions() >>> 1, o.pbmt(), o.pageShift());
+        int ats = 0;
+        if (o.ttyp() == Ttyp.ATS_TRANSLATION) {
+            ats = (o.untranslatedOnly() ? TranslationOutcome.ATS_U : 0) | (o.global() ? TranslationOutcome.ATS_G : 0)
+                    | (o.atsPriv() ? TranslationOutcome.ATS_PRIV : 0)
+                    | (o.sizeImplementationDefined() ? TranslationOutcome.ATS_SIZE_IMPLEMENTATION_DEFINED : 0);
+        }
+        return TranslationOutcome.success(o.address(), o.permissions() >>> 1, o.pbmt(), o.pageShift(), ats);
     }
 
     /**

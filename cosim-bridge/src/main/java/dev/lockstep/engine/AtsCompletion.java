@@ -1,0 +1,73 @@
+package dev.lockstep.engine;
+
+import dev.lockstep.refmodel.TranslationOutcome;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a PCIe ATS translation completion is compared (spec: "PCIe ATS translation request" and the
+ * completion rules of the translation process): status Unsupported Request for causes 256-260 and
+ * Completer Abort for the access-fault and corruption causes; on success the R/W/X permissions, U and
+ * G, and the range. The range may be reported smaller than the translation's page (down to 4 KiB), and
+ * any size is allowed when a stage is Bare (implementation-defined), but its base must be where the
+ * model's translation puts it.
+ */
+final class AtsCompletion {
+    private AtsCompletion() {}
+
+    static final int STATUS_SUCCESS = 0;
+    static final int STATUS_UR = 1;
+    static final int STATUS_CA = 2;
+
+    /** The completion status the spec gives a fault with {@code cause} on an ATS request. */
+    static int faultStatus(int cause) {
+        return cause >= 256 && cause <= 260 ? STATUS_UR : STATUS_CA;
+    }
+
+    /** log2 of the range a completion reports: 4 KiB when S=0, else from the first 0 bit of the PPN. */
+    static int reportedShift(long word, long pa) {
+        if (((word >>> 27) & 1) == 0) return 12;
+        long ppn = pa >>> 12;
+        return 12 + Long.numberOfTrailingZeros(~ppn) + 1;
+    }
+
+    static boolean matches(TranslationOutcome o, long word, long pa) {
+        return mismatches(o, word, pa).isEmpty();
+    }
+
+    /** The fields of the DUT's ATS completion that differ from outcome {@code o}. */
+    static List<Divergence.FieldMismatch> mismatches(TranslationOutcome o, long word, long pa) {
+        List<Divergence.FieldMismatch> f = new ArrayList<>();
+        int status = DutObservations.status(word);
+        int cause = DutObservations.cause(word);
+        if (o.fault()) {
+            int want = faultStatus(o.record().cause());
+            if (status != want) f.add(new Divergence.FieldMismatch("status (0 ok, 1 UR, 2 CA)", "-", want, status));
+            if (cause != o.record().cause()) f.add(new Divergence.FieldMismatch("cause", "11:0", o.record().cause(), cause));
+            return f;
+        }
+        if (status != STATUS_SUCCESS) {
+            f.add(new Divergence.FieldMismatch("status (0 ok, 1 UR, 2 CA)", "-", STATUS_SUCCESS, status));
+            return f;
+        }
+        int perms = (int) ((word >>> 20) & 7);
+        if (perms != o.permissions()) f.add(new Divergence.FieldMismatch("R/W/X", "2:0", o.permissions(), perms));
+        field(f, "U", (o.ats() & TranslationOutcome.ATS_U) != 0, ((word >>> 23) & 1) != 0);
+        field(f, "G", (o.ats() & TranslationOutcome.ATS_G) != 0, ((word >>> 24) & 1) != 0);
+        int shift = reportedShift(word, pa);
+        boolean anySize = (o.ats() & TranslationOutcome.ATS_SIZE_IMPLEMENTATION_DEFINED) != 0;
+        if (shift > 63 || (!anySize && shift > o.pageShift())) {
+            f.add(new Divergence.FieldMismatch("range (log2 bytes)", "-", o.pageShift(), shift));
+        } else {
+            long base = shift >= 64 ? 0 : ~((1L << shift) - 1);
+            if ((pa & base) != (o.pa() & base)) {
+                f.add(new Divergence.FieldMismatch("translated address", "63:12", o.pa() & base, pa & base));
+            }
+        }
+        return f;
+    }
+
+    private static void field(List<Divergence.FieldMismatch> f, String name, boolean want, boolean got) {
+        if (want != got) f.add(new Divergence.FieldMismatch(name, "-", want ? 1 : 0, got ? 1 : 0));
+    }
+}
