@@ -2,8 +2,6 @@ package dev.lockstep.cli;
 
 import dev.lockstep.dut.Dut;
 import dev.lockstep.dut.DutException;
-import dev.lockstep.dut.NativeDut;
-import dev.lockstep.dut.RemoteDut;
 import dev.lockstep.engine.Lockstep;
 import dev.lockstep.engine.RunObserver;
 import dev.lockstep.engine.SeedResult;
@@ -22,6 +20,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,14 +35,6 @@ public final class ReplayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "LOG", description = "A seed log.")
     Path log;
 
-    @Option(names = "--dut", defaultValue = "stub", paramLabel = "stub|PATH",
-            description = "The DUT: 'stub' (the built-in RTL IOMMU) or the path of a DUT library. Default: ${DEFAULT-VALUE}.")
-    String dut;
-
-    @Option(names = "--dut-config", defaultValue = "", paramLabel = "KEY=VALUE;...",
-            description = "Settings passed to the DUT library when it opens.")
-    String dutConfig;
-
     @Option(names = "--config", paramLabel = "FILE",
             description = "The DUT's pinned configuration (JSON). Default: the configuration in the log's header.")
     Path config;
@@ -52,16 +43,11 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Planted bug of the built-in DUT. Default: the log header's mutant.")
     String mutant;
 
-    @Option(names = "--isolate", negatable = true,
-            description = "Run the DUT in a child process. Default: on for a DUT library given by path, off for 'stub'.")
-    Boolean isolate;
-
-    @Option(names = "--call-timeout", defaultValue = "120", paramLabel = "SECONDS",
-            description = "With --isolate: a DUT call that does not return within this time is a hang.")
-    long callTimeout;
-
     @Option(names = "--out", paramLabel = "DIR", description = "Write the replay's own log to DIR/logs/seed-N.jsonl.")
     Path out;
+
+    @Mixin
+    DutOptions dutOptions;
 
     @Spec
     CommandSpec spec;
@@ -75,14 +61,11 @@ public final class ReplayCommand implements Callable<Integer> {
             IommuConfig iommuConfig = config != null ? DutConfigFile.read(config) : seedLog.header().config();
             Mutants.Mutant m = mutant != null ? Mutants.resolve(mutant, Home.mutantList())
                     : new Mutants.Mutant(seedLog.header().mutantId(), seedLog.header().mutantName(), "from the log");
-            Path library = dut.equals("stub") ? Home.stubLibrary() : Path.of(dut);
-            boolean outOfProcess = isolate != null ? isolate : !dut.equals("stub");
-            DutFactory factory = outOfProcess ? () -> RemoteDut.open(library, dutConfig, callTimeout)
-                    : () -> NativeDut.open(library, dutConfig);
+            DutFactory factory = dutOptions.factory();
             RunObserver observer = RunObserver.NONE;
             if (out != null) {
                 LogCapture capture = new LogCapture(new LogContext(out.resolve("logs"), DumpMode.ALL,
-                        "lockstep " + Main.VERSION, dut, iommuConfig, seedLog.header().scenario(), m.id(), m.name(),
+                        "lockstep " + Main.VERSION, dutOptions.dut, iommuConfig, seedLog.header().scenario(), m.id(), m.name(),
                         seedLog.actions().size()));
                 factory = capture.wrap(factory);
                 observer = capture.observers().get();
@@ -109,9 +92,8 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     private String reproduce(Mutants.Mutant m) {
-        StringBuilder b = new StringBuilder("bin/lockstep replay ").append(log).append(" --dut ").append(dut);
+        StringBuilder b = new StringBuilder("bin/lockstep replay ").append(log).append(dutOptions.commandLine());
         if (config != null) b.append(" --config ").append(config);
-        if (!dutConfig.isEmpty()) b.append(" --dut-config '").append(dutConfig).append('\'');
         if (mutant != null) b.append(" --mutant ").append(m.name());
         return b.toString();
     }

@@ -2,8 +2,6 @@ package dev.lockstep.cli;
 
 import dev.lockstep.coverage.CoverageRegression;
 import dev.lockstep.dut.DutException;
-import dev.lockstep.dut.NativeDut;
-import dev.lockstep.dut.RemoteDut;
 import dev.lockstep.engine.Scenario;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.log.DumpMode;
@@ -27,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,16 +35,6 @@ import picocli.CommandLine.Spec;
         description = "Run a lockstep regression: seeds of stimulus applied to the golden model and the DUT, "
                 + "every observable compared. Ends with the line 'N passed, N failed'.")
 public final class RunCommand implements Callable<Integer> {
-
-    @Option(names = "--dut", defaultValue = "stub", paramLabel = "stub|PATH",
-            description = "The DUT: 'stub' (the built-in RTL IOMMU, build/dut/liblockstep_stub.so) or the path "
-                    + "of a DUT library implementing lockstep_dut.h. Default: ${DEFAULT-VALUE}.")
-    String dut;
-
-    @Option(names = "--dut-config", defaultValue = "", paramLabel = "KEY=VALUE;...",
-            description = "Settings passed to the DUT library when it opens, e.g. 'mem_latency=8' for the built-in "
-                    + "harness (memory latency in cycles).")
-    String dutConfig;
 
     @Option(names = "--config", paramLabel = "FILE|discover",
             description = "The DUT's pinned configuration (JSON). Default for 'stub': rtl-stubs/config.json. "
@@ -86,16 +75,6 @@ public final class RunCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     int jobs;
 
-    @Option(names = "--isolate", negatable = true,
-            description = "Run each DUT instance in a child process, so a crashing library fails its seed and the "
-                    + "regression goes on. Default: on for a DUT library given by path, off for 'stub'.")
-    Boolean isolate;
-
-    @Option(names = "--call-timeout", defaultValue = "120", paramLabel = "SECONDS",
-            description = "With --isolate: a DUT call that does not return within this time is a hang. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    long callTimeout;
-
     @Option(names = "--waves", paramLabel = "FILE",
             description = "Write a VCD waveform (GTKWave) of the first failing seed around its divergence: the seed "
                     + "is run again with the DUT traced from --waves-window cycles before the divergence.")
@@ -135,7 +114,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             return null;
         }
-        return new LogCapture(new LogContext(out.resolve("logs"), mode, "lockstep " + Main.VERSION, dut, iommuConfig,
+        return new LogCapture(new LogContext(out.resolve("logs"), mode, "lockstep " + Main.VERSION, dutOptions.dut, iommuConfig,
                 scenario, m.id(), m.name(), actions));
     }
 
@@ -147,6 +126,9 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    @Mixin
+    DutOptions dutOptions;
+
     @Spec
     CommandSpec spec;
 
@@ -156,14 +138,11 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             validate();
-            Path library = dut.equals("stub") ? Home.stubLibrary() : Path.of(dut);
-            if (config == null && !dut.equals("stub")) {
+            if (config == null && !dutOptions.isStub()) {
                 throw new BadInputException("--config: a DUT library other than 'stub' needs its configuration file "
                         + "(or '--config discover' to probe it)");
             }
-            boolean outOfProcess = isolate != null ? isolate : !dut.equals("stub");
-            DutFactory factory = outOfProcess ? () -> RemoteDut.open(library, dutConfig, callTimeout)
-                    : () -> NativeDut.open(library, dutConfig);
+            DutFactory factory = dutOptions.factory();
             IommuConfig iommuConfig;
             if ("discover".equals(config)) {
                 try (dev.lockstep.dut.Dut probe = factory.open()) {
@@ -196,9 +175,9 @@ public final class RunCommand implements Callable<Integer> {
                         covered.goalReached() ? "reached" : "NOT reached", outcome.results().size());
             }
             if (out != null) {
-                RunInfo info = new RunInfo(Main.VERSION, dut, m.name(), actions);
+                RunInfo info = new RunInfo(Main.VERSION, dutOptions.dut, m.name(), actions);
                 SummaryJson.write(out.resolve("summary.json"), info, outcome, covered.coverage());
-                JunitXml.write(out.resolve("junit.xml"), "lockstep." + (dut.equals("stub") ? "stub" : "dut"), outcome);
+                JunitXml.write(out.resolve("junit.xml"), "lockstep." + (dutOptions.isStub() ? "stub" : "dut"), outcome);
             }
             if (waves != null) dumpWaves(factory, iommuConfig, chosen, m, outcome, stdout);
             stdout.println(outcome.passed() + " passed, " + outcome.failed() + " failed");
@@ -253,10 +232,8 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private String reproduceCommand(long s, Mutants.Mutant m) {
-        StringBuilder b = new StringBuilder("bin/lockstep run --dut ").append(dut);
+        StringBuilder b = new StringBuilder("bin/lockstep run").append(dutOptions.commandLine());
         if (config != null) b.append(" --config ").append(config);
-        if (isolate != null) b.append(isolate ? " --isolate" : " --no-isolate");
-        if (!dutConfig.isEmpty()) b.append(" --dut-config '").append(dutConfig).append('\'');
         if (!scenario.equals(StandardRegression.SCENARIO)) b.append(" --scenario ").append(scenario);
         b.append(" --seed ").append(s).append(" --count 1 --actions ").append(actions);
         if (m.id() != 0) b.append(" --mutant ").append(m.name());

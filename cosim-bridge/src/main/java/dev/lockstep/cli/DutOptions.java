@@ -1,0 +1,51 @@
+package dev.lockstep.cli;
+
+import dev.lockstep.dut.NativeDut;
+import dev.lockstep.dut.RemoteDut;
+import dev.lockstep.regression.DutFactory;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Which DUT library a command drives and how it opens it (shared by run and replay). */
+final class DutOptions {
+
+    @Option(names = "--dut", defaultValue = "stub", paramLabel = "stub|PATH",
+            description = "The DUT: 'stub' (the built-in RTL IOMMU, build/dut/liblockstep_stub.so) or the path "
+                    + "of a DUT library implementing lockstep_dut.h. Default: ${DEFAULT-VALUE}.")
+    String dut;
+
+    @Option(names = "--dut-config", defaultValue = "", paramLabel = "KEY=VALUE;...",
+            description = "Settings passed to the DUT library when it opens, e.g. 'mem_latency=8' for the built-in "
+                    + "harness (memory latency in cycles).")
+    String dutConfig;
+
+    @Option(names = "--isolate", negatable = true,
+            description = "Run each DUT instance in a child process, so a crashing library fails its seed and the "
+                    + "regression goes on. Default: on for a DUT library given by path, off for 'stub'.")
+    Boolean isolate;
+
+    @Option(names = "--call-timeout", defaultValue = "120", paramLabel = "SECONDS",
+            description = "With --isolate: a DUT call that does not return within this time is a hang. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    long callTimeout;
+
+    boolean isStub() { return dut.equals("stub"); }
+
+    Path library() { return isStub() ? Home.stubLibrary() : Path.of(dut); }
+
+    /** Opens DUT instances as the options say: in this process, or each in a child process. */
+    DutFactory factory() {
+        Path library = library();
+        boolean outOfProcess = isolate != null ? isolate : !isStub();
+        return outOfProcess ? () -> RemoteDut.open(library, dutConfig, callTimeout)
+                : () -> NativeDut.open(library, dutConfig);
+    }
+
+    /** The options as a command line would repeat them. */
+    String commandLine() {
+        StringBuilder b = new StringBuilder(" --dut ").append(dut);
+        if (isolate != null) b.append(isolate ? " --isolate" : " --no-isolate");
+        if (!dutConfig.isEmpty()) b.append(" --dut-config '").append(dutConfig).append('\'');
+        return b.toString();
+    }
+}
