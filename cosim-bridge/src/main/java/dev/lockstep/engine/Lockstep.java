@@ -18,7 +18,6 @@ import dev.lockstep.stimulus.Action;
 import dev.lockstep.stimulus.RegisterNames;
 import dev.lockstep.stimulus.Stimulus;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
