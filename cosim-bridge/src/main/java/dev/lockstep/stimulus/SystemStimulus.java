@@ -35,6 +35,7 @@ public final class SystemStimulus implements Stimulus {
 
     private final SplittableRandom random;
     private final boolean traffic;
+    private final IommuConfig config;
     private final Capabilities caps;
     private final LongUnaryOperator readRegister;
     private final ArrayDeque<Action> queue = new ArrayDeque<>();
@@ -65,6 +66,7 @@ public final class SystemStimulus implements Stimulus {
      */
     public SystemStimulus(long seed, IommuConfig config, LongUnaryOperator readRegister, boolean traffic) {
         this.traffic = traffic;
+        this.config = config;
         this.random = new SplittableRandom(seed);
         this.caps = config.capabilities();
         this.readRegister = readRegister;
@@ -459,8 +461,6 @@ public final class SystemStimulus implements Stimulus {
         if (kind < 8) {
             tc = 0; // not valid (sometimes with reserved bits as well: V=0 is checked first)
             if (kind < 3) tc |= 1L << (12 + random.nextInt(12));
-        } else if (kind < 12) {
-            tc |= 1L << (12 + random.nextInt(12)); // a reserved tc bit: misconfigured
         }
         boolean wantG = gCap && (random.nextInt(3) == 0 || !sCap);
         Domain g = wantG ? newGStageDomain() : null;
@@ -513,7 +513,9 @@ public final class SystemStimulus implements Stimulus {
                         ((msiPattern | i) << 12)));
             }
         }
-        driver.storeDeviceContext(d.dcAddress, new long[] {tc, iohgatp, ta, fsc, msiptp, msiMask, msiPattern, 0}, id);
+        long[] dc = {tc, iohgatp, ta, fsc, msiptp, msiMask, msiPattern, 0};
+        if (kind >= 8 && kind < 14) DcMisconfiguration.apply(random, dc, config, caps.extendedDeviceContext());
+        driver.storeDeviceContext(d.dcAddress, dc, id);
         structureWords.add(d.dcAddress);
         if (d.domain != null) d.domain.users.add(new Action.Translate(0, id, false, 0, false, 0, 0));
         if (d.processes != null) {
