@@ -673,7 +673,20 @@ public final class SystemStimulus implements Stimulus {
         if (random.nextInt(10) != 0) f |= PageTable.A;
         if (random.nextInt(4) != 0) f |= PageTable.D;
         if (!gStage && random.nextInt(8) == 0) f |= PageTable.G;
+        if (random.nextInt(30) == 0) f |= reservedPteBits();
         return f;
+    }
+
+    /**
+     * Bits a leaf PTE must not have set here (Priv: page-table entry formats): reserved bits 60:54 (58:54
+     * with Svrsw60t59b), PBMT without Svpbmt or PBMT=3, N outside a level-0 NAPOT encoding.
+     */
+    private long reservedPteBits() {
+        switch (random.nextInt(3)) {
+            case 0: return 1L << (54 + random.nextInt(caps.svrsw60t59b() ? 5 : 7));
+            case 1: return caps.svpbmt() ? 3L << 61 : (1L + random.nextInt(3)) << 61;
+            default: return 1L << 63;
+        }
     }
 
     /** A random physical data page aligned to {@code 2^shift}, inside the physical address space. */
