@@ -68,13 +68,6 @@ final class Progress implements Consumer<SeedResult> {
     }
 
     private void printResult(SeedResult r) {
-        if (r.passed()) {
-            out.printf("seed %d: passed (%d actions, %d cycles)%n", r.seed(), r.actions(), r.cycles());
-        } else if (r.divergence() != null) {
-            out.printf("seed %d: FAILED%n%s", r.seed(), r.renderDivergences());
-        } else {
-            out.printf("seed %d: FAILED%n%s", r.seed(), r.failure().render());
-        }
-        out.flush();
+        SeedResults.print(out, "seed " + r.seed(), r);
     }
 }

@@ -3,7 +3,7 @@ package dev.lockstep.cli;
 import dev.lockstep.engine.SeedResult;
 import java.io.PrintWriter;
 
-/** One seed's verdict on the terminal, as 'check' and 'replay' print it (the format of 'run'). */
+/** One seed's verdict on the terminal, as run, check and replay print it. */
 final class SeedResults {
     private SeedResults() {}
 
@@ -11,7 +11,7 @@ final class SeedResults {
         if (r.passed()) {
             out.printf("%s: passed (%d actions, %d cycles)%n", what, r.actions(), r.cycles());
         } else if (r.divergence() != null) {
-            out.printf("%s: FAILED%n%s", what, r.divergence().render());
+            out.printf("%s: FAILED%n%s", what, r.renderDivergences());
         } else {
             out.printf("%s: FAILED%n%s", what, r.failure().render());
         }
@@ -19,7 +19,6 @@ final class SeedResults {
     }
 
     static int exitCode(SeedResult r) {
-        if (r.failure() != null) return Main.EXIT_DUT;
-        return r.divergence() != null ? Main.EXIT_DIVERGENCE : Main.EXIT_PASS;
+        return Main.exitCode(new dev.lockstep.regression.Regression.Outcome(java.util.List.of(r), null));
     }
 }

@@ -374,7 +374,7 @@ public final class Lockstep {
 
     private boolean inFaultQueue(long pa) {
         long fqb = model.registers().fqb();
-        long base = ((fqb >>> 10) & ((1L << 44) - 1)) << 12;
+        long base = RegisterFile.queueBaseAddress(fqb);
         return pa >= base && pa < base + 32L * RegisterFile.queueEntries(fqb);
     }
 
@@ -472,13 +472,12 @@ public final class Lockstep {
         int fqmf = 1 << 8;
         if ((fqcsrBefore & fqmf) != 0 || (model.registers().fqcsr() & fqmf) == 0) return;
         long fqb = model.registers().fqb();
-        long slot = (((fqb >>> 10) & ((1L << 44) - 1)) << 12) + 32L * model.registers().fqt();
+        long slot = RegisterFile.queueBaseAddress(fqb) + 32L * model.registers().fqt();
         int kept = 0;
         for (int i = 0; i < observed.writes; i++) {
             long a = observed.writeAddr[i] & ~7L;
             if (a >= slot && a < slot + 32) {
-                long mask = 0;
-                for (int b = 0; b < 8; b++) if ((observed.writeStrobe[i] & (1 << b)) != 0) mask |= 0xffL << (8 * b);
+                long mask = MemoryWriteCheck.strobeMask(observed.writeStrobe[i]);
                 memory.store64(a, (memory.load64(a) & ~mask) | (observed.writeData[i] & mask));
                 continue;
             }

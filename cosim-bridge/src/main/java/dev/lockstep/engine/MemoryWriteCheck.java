@@ -120,7 +120,8 @@ final class MemoryWriteCheck {
         return w == null ? 0 : w.value;
     }
 
-    private static long strobeMask(int strobe) {
+    /** The bytes a write's strobe selects, as a 64-bit mask. */
+    static long strobeMask(int strobe) {
         long m = 0;
         for (int i = 0; i < 8; i++) if ((strobe & (1 << i)) != 0) m |= 0xffL << (8 * i);
         return m;
