@@ -5,7 +5,7 @@
 #   refmodel/bench.sh                 # build the test classpath, run, print the summary
 #   refmodel/bench.sh worstCase       # only the benchmarks matching a regex
 #   CPU=1 refmodel/bench.sh           # pin the benchmark JVM to CPU 1 (taskset), on a shared machine
-#   JMH_ARGS="-i 10" refmodel/bench.sh  # extra JMH options (they override the defaults below)
+#   JMH_ARGS="-f 1 -wi 5 -i 10" refmodel/bench.sh  # JMH run options, replacing the defaults below
 #
 # Uses only Maven (offline, as the build does) and java. The raw JMH output is kept in
 # refmodel/target/bench/jmh.txt and the results in refmodel/target/bench/results.csv.
@@ -29,11 +29,13 @@ pin=()
 if [[ -n "${CPU:-}" ]] && command -v taskset >/dev/null; then pin=(taskset -c "$CPU"); fi
 
 echo "load before: $(uptime)"
-# 1 fork, 3 x 1 s warm-up, 5 x 1 s measurement, one thread; JMH_ARGS come last and win.
+# Default: 1 fork, 3 x 1 s warm-up, 5 x 1 s measurement, one thread. JMH refuses an option given
+# twice, so JMH_ARGS replaces these defaults rather than adding to them.
+run_args="${JMH_ARGS:--f 1 -wi 3 -w 1s -i 5 -r 1s}"
 # shellcheck disable=SC2086
 "${pin[@]}" java -cp "$cp" dev.lockstep.refmodel.bench.TranslationBenchmark \
-    -f 1 -wi 3 -w 1s -i 5 -r 1s -t 1 -prof gc \
-    -rf csv -rff "$out/results.csv" ${JMH_ARGS:-} ${filter:+"$filter"} > "$out/jmh.txt" 2>&1 || {
+    $run_args -t 1 -prof gc \
+    -rf csv -rff "$out/results.csv" ${filter:+"$filter"} > "$out/jmh.txt" 2>&1 || {
     cat "$out/jmh.txt"; exit 1; }
 echo "load after:  $(uptime)"
 

@@ -38,6 +38,11 @@ public interface Dut extends AutoCloseable {
     /** Reads {@code len} bytes of the DUT's memory image at {@code addr}. */
     byte[] memRead(long addr, int len) throws DutException;
 
+    /** Reads {@code into.length} bytes of the DUT's memory image at {@code addr} into a caller's buffer. */
+    default void memRead(long addr, byte[] into) throws DutException {
+        System.arraycopy(memRead(addr, into.length), 0, into, 0, into.length);
+    }
+
     /** Makes IOMMU accesses to the 8-byte word at {@code addr} fail (1 access fault, 2 corruption, 0 none). */
     void memError(long addr, int kind) throws DutException;
 

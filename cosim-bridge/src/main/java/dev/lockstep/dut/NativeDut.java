@@ -99,8 +99,13 @@ public final class NativeDut implements Dut {
     @Override
     public byte[] memRead(long addr, int len) throws DutException {
         byte[] data = new byte[len];
-        check(Api.lockstep_mem_read(handle, addr, data, len), "memory read");
+        memRead(addr, data);
         return data;
+    }
+
+    @Override
+    public void memRead(long addr, byte[] into) throws DutException {
+        check(Api.lockstep_mem_read(handle, addr, into, into.length), "memory read");
     }
 
     @Override

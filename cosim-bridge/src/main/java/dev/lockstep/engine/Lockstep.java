@@ -48,6 +48,10 @@ public final class Lockstep {
     private Iommu model;
     private FastSparseMemory memory;
     private final Set<Long> touchedPages = new java.util.HashSet<>();
+    /** One page of the DUT's memory image, for the end-of-seed comparison. */
+    private final byte[] pageBuffer = new byte[4096];
+    private final long[] dutPageWords = new long[512];
+    private final long[] modelPageWords = new long[512];
     private long staleHits;
     private long translations;
 
@@ -527,20 +531,21 @@ public final class Lockstep {
             return divergence(seed, index, end, "DUT activity after the last action", List.of(),
                     "the model has nothing left to do", recent, null);
         }
+        byte[] bytes = pageBuffer;
+        long[] dutWords = dutPageWords;
+        long[] modelWords = modelPageWords;
         for (long pageNumber : new TreeSet<>(touchedPages)) {
             long page = pageNumber << 12;
-            byte[] bytes = dut.memRead(page, 4096);
-            for (int off = 0; off < 4096; off += 8) {
-                long dutValue = 0;
-                for (int i = 7; i >= 0; i--) dutValue = (dutValue << 8) | (bytes[off + i] & 0xff);
-                long modelValue = memory.load64(page + off);
-                if (dutValue != modelValue) {
-                    return new Divergence(seed, index, cycle(), "end of seed: memory image comparison",
-                            String.format("memory word 0x%x at the end of the seed", page + off),
-                            List.of(new Divergence.FieldMismatch("data", "63:0", modelValue, dutValue)),
-                            "every store of software and of the IOMMU must leave the same memory on both sides",
-                            recent.describe(), reproduce.forSeed(seed), null, dut.buildId());
-                }
+            dut.memRead(page, bytes);
+            java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(dutWords);
+            memory.readWords(page, modelWords);
+            int w = java.util.Arrays.mismatch(modelWords, dutWords);
+            if (w >= 0) {
+                return new Divergence(seed, index, cycle(), "end of seed: memory image comparison",
+                        String.format("memory word 0x%x at the end of the seed", page + 8L * w),
+                        List.of(new Divergence.FieldMismatch("data", "63:0", modelWords[w], dutWords[w])),
+                        "every store of software and of the IOMMU must leave the same memory on both sides",
+                        recent.describe(), reproduce.forSeed(seed), null, dut.buildId());
             }
         }
         return null;

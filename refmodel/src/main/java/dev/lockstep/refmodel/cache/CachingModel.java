@@ -221,7 +221,7 @@ public final class CachingModel implements InvalidationListener {
         if (sandbox.staleAdUpdate()) return;
         for (int i = 0; i < trace.size(); i++) {
             long base = trace.pa(i);
-            if (decided.contains(base)) continue;
+            if (!decided.isEmpty() && decided.contains(base)) continue;
             List<long[]> versions = versions(trace, i);
             if (versions.size() <= 1) continue;
             for (long[] v : versions) {
@@ -248,35 +248,52 @@ public final class CachingModel implements InvalidationListener {
         long base = trace.pa(i) & ~7L;
         int words = Math.max(1, (trace.bytes(i) + 7) / 8);
         if (onlyCurrentVersion(base, words)) return ONLY_CURRENT;
-        List<long[]> out = new ArrayList<>();
-        long[] current = new long[words];
-        for (int w = 0; w < words; w++) current[w] = memory.load64(base + 8L * w);
-        out.add(current);
-        List<Long> times = new ArrayList<>();
+        // The times at which the entry's words changed, with -1 for "before the first recorded write".
+        int n = 0;
         for (int w = 0; w < words; w++) {
             WordHistory h = history.get(base + 8L * w);
-            if (h != null) h.seqsAfter(Long.MIN_VALUE, times);
+            if (h == null) continue;
+            if (n + h.n + 1 > seqBuffer.length) seqBuffer = java.util.Arrays.copyOf(seqBuffer, 2 * (n + h.n + 1));
+            System.arraycopy(h.seqs, 0, seqBuffer, n, h.n);
+            n += h.n;
         }
-        if (times.isEmpty()) return out;
-        times.add(-1L); // before the first recorded write
-        java.util.Collections.sort(times);
-        for (int k = 0; k < times.size() - 1; k++) {
-            long t = times.get(k);
-            long end = times.get(k + 1);
+        if (n == 0) return ONLY_CURRENT;
+        long[] times = seqBuffer;
+        times[n++] = -1L;
+        java.util.Arrays.sort(times, 0, n);
+        // Built only once an older version qualifies: most entries have none (their old contents had V=0
+        // or were invalidated since), and this runs for every entry of every walk a checker explores.
+        List<long[]> out = null;
+        for (int k = 0; k < n - 1; k++) {
+            long t = times[k];
+            long end = times[k + 1];
             if (end == t) continue;
-            long[] v = new long[words];
-            for (int w = 0; w < words; w++) {
-                WordHistory h = history.get(base + 8L * w);
-                v[w] = h == null ? current[w] : h.valueAt(t);
-            }
-            long first = regs.bigEndian() ? Long.reverseBytes(v[0]) : v[0];
+            long first = wordAt(base, t);
+            if (regs.bigEndian()) first = Long.reverseBytes(first);
             if ((first & 1) == 0) continue; // V=0 entries are never cached
             if (invalidatedSince(trace, i, versionFlags(trace, i, first), end)) continue;
+            long[] v = new long[words];
+            for (int w = 0; w < words; w++) v[w] = wordAt(base + 8L * w, t);
+            if (out == null) {
+                long[] current = new long[words];
+                for (int w = 0; w < words; w++) current[w] = memory.load64(base + 8L * w);
+                out = new ArrayList<>();
+                out.add(current);
+            }
             boolean dup = false;
             for (long[] o : out) dup |= java.util.Arrays.equals(o, v);
             if (!dup) out.add(v);
         }
-        return out;
+        return out == null ? ONLY_CURRENT : out;
+    }
+
+    /** Scratch for {@link #versions}: the change times of an entry's words. */
+    private long[] seqBuffer = new long[16];
+
+    /** The word at {@code pa} as it was from time {@code t} on (its current value if it has no history). */
+    private long wordAt(long pa, long t) {
+        WordHistory h = history.get(pa);
+        return h == null ? memory.load64(pa) : h.valueAt(t);
     }
 
     /** The trace flags of entry {@code i} as they would be for a cached version whose first dword is {@code first}. */

@@ -3,9 +3,13 @@ package dev.lockstep.refmodel.mem;
 import java.util.Arrays;
 
 /**
- * A sparse memory of 4 KiB pages like {@link SparseMemory}, indexed by an open-addressing table of
- * primitive page numbers so that loads never box or allocate (for the model's hot path and the
- * benchmarks). Error injection works per 8-byte word as in {@link SparseMemory}.
+ * A sparse memory like {@link SparseMemory}, held in 512-byte blocks indexed by an open-addressing
+ * table of primitive block numbers so that loads never box or allocate (for the model's hot path and
+ * the benchmarks). Error injection works per 8-byte word as in {@link SparseMemory}.
+ *
+ * <p>Blocks are smaller than a page because the structures a regression writes (DDT, PDT, page
+ * tables, queues) touch a few words in each of many pages: 4 KiB blocks made the model allocate and
+ * sweep several megabytes per seed, evicting the co-simulated RTL's data from the caches.
  *
  * <p>Loads first look in a direct-mapped cache of recently used words (address tag and value): a
  * page-table walk is a chain of dependent loads, and a hit costs one memory access on that chain
@@ -14,14 +18,16 @@ import java.util.Arrays;
  */
 public final class FastSparseMemory implements PhysicalMemory {
 
-    private static final int WORDS_PER_PAGE = 512;
+    /** log2 of a block's size in bytes. */
+    private static final int BLOCK_SHIFT = 9;
+    private static final int WORDS_PER_BLOCK = 1 << (BLOCK_SHIFT - 3);
     private static final long EMPTY = -1L;
 
     private long[] keys = new long[64];
     private long[][] pages = new long[64][];
     private int size;
 
-    /** Direct-mapped cache of recent pages: walks revisit a few table pages. */
+    /** Direct-mapped cache of recent blocks: walks revisit a few tables. */
     private static final int CACHE = 64;
     private final long[] cacheKeys = new long[CACHE];
     private final long[][] cachePages = new long[CACHE][];
@@ -29,7 +35,7 @@ public final class FastSparseMemory implements PhysicalMemory {
     /**
      * Word cache: entry i holds the word number (pa >>> 3, or EMPTY) wordTags[i] and its value
      * wordValues[i]. Indexed by the word number's low bits alone, which keeps the index computation
-     * (on the walk's dependency chain) to one AND; 4096 entries cover the offsets of 8 consecutive pages.
+     * (on the walk's dependency chain) to one AND; 4096 entries cover 32 KiB of consecutive words.
      */
     private static final int WORD_CACHE = 4096;
     private final long[] wordTags = new long[WORD_CACHE];
@@ -66,22 +72,39 @@ public final class FastSparseMemory implements PhysicalMemory {
         return loadAndCache(pa, word, slot);
     }
 
-    /** A word-cache miss: reads the page (unwritten memory reads 0) and caches the word. */
+    /** A word-cache miss: reads the block (unwritten memory reads 0) and caches the word. */
     private long loadAndCache(long pa, long word, int slot) {
-        long[] page = find(pa >>> 12);
-        long value = page == null ? 0 : page[(int) (word & (WORDS_PER_PAGE - 1))];
+        long[] page = find(pa >>> BLOCK_SHIFT);
+        long value = page == null ? 0 : page[(int) (word & (WORDS_PER_BLOCK - 1))];
         wordTags[slot] = word;
         wordValues[slot] = value;
         return value;
     }
 
+    /**
+     * Copies {@code into.length} consecutive words starting at {@code pa} (8-byte aligned) into
+     * {@code into}, block by block and without disturbing the word cache: for bulk comparisons of the
+     * image, which would otherwise evict the words walks use.
+     */
+    public void readWords(long pa, long[] into) {
+        for (int i = 0; i < into.length; ) {
+            long a = pa + 8L * i;
+            int offset = (int) ((a >>> 3) & (WORDS_PER_BLOCK - 1));
+            int n = Math.min(WORDS_PER_BLOCK - offset, into.length - i);
+            long[] block = lookup(a >>> BLOCK_SHIFT);
+            if (block == null) Arrays.fill(into, i, i + n, 0L);
+            else System.arraycopy(block, offset, into, i, n);
+            i += n;
+        }
+    }
+
     @Override
     public void store64(long pa, long value) {
-        long pn = pa >>> 12;
+        long pn = pa >>> BLOCK_SHIFT;
         long[] page = find(pn);
         if (page == null) page = insert(pn);
         long word = pa >>> 3;
-        page[(int) (word & (WORDS_PER_PAGE - 1))] = value;
+        page[(int) (word & (WORDS_PER_BLOCK - 1))] = value;
         int slot = wordSlot(word);
         wordTags[slot] = word;
         wordValues[slot] = value;
@@ -148,7 +171,7 @@ public final class FastSparseMemory implements PhysicalMemory {
             size = 0;
             for (int i = 0; i < ok.length; i++) if (ok[i] != EMPTY) put(ok[i], op[i]);
         }
-        long[] page = new long[WORDS_PER_PAGE];
+        long[] page = new long[WORDS_PER_BLOCK];
         put(pn, page);
         return page;
     }

@@ -21,6 +21,23 @@ class FastSparseMemoryTest {
     }
 
     @Test
+    void a_bulk_read_of_a_page_sees_every_block_written_and_zero_elsewhere() {
+        FastSparseMemory m = new FastSparseMemory();
+        m.store64(0x5000, 1);             // first block of the page
+        m.store64(0x5ff8, 2);             // last word of the page
+        m.store64(0x5208, 3);             // second block
+        m.store64(0x6000, 4);             // the next page: not read
+        long[] words = new long[512];
+        java.util.Arrays.fill(words, -1);
+        m.readWords(0x5000, words);
+        for (int i = 0; i < 512; i++) {
+            long want = i == 0 ? 1 : i == 511 ? 2 : i == 0x41 ? 3 : 0;
+            assertEquals(want, words[i], "word " + i);
+        }
+        assertEquals(3, m.load64(0x5208), "the word cache is unaffected");
+    }
+
+    @Test
     void random_stores_and_loads_match_sparse_memory() {
         // Addresses that collide in the word cache (same offset in many pages, aliasing word numbers)
         // and enough pages to grow the page table several times.
