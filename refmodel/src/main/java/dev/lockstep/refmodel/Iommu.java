@@ -11,13 +11,19 @@ import dev.lockstep.refmodel.effect.ImplicitMemory;
 import dev.lockstep.refmodel.fault.FaultRecord;
 import dev.lockstep.refmodel.hpm.PerformanceMonitor;
 import dev.lockstep.refmodel.interrupt.InterruptController;
+import dev.lockstep.refmodel.fault.Cause;
+import dev.lockstep.refmodel.fault.Ttyp;
 import dev.lockstep.refmodel.mem.PhysicalMemory;
+import dev.lockstep.refmodel.msi.MrifDelivery;
 import dev.lockstep.refmodel.queue.CommandQueue;
 import dev.lockstep.refmodel.queue.FaultQueue;
 import dev.lockstep.refmodel.queue.PageRequestQueue;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.refmodel.regs.RegisterFile;
 import dev.lockstep.refmodel.regs.RegisterMasks;
+import dev.lockstep.refmodel.translate.InboundMessages;
+import dev.lockstep.refmodel.translate.PcieMessage;
+import java.util.function.IntPredicate;
 
 /**
  * The golden IOMMU as the lockstep engine drives it: software's register reads and writes, software's
@@ -33,6 +39,17 @@ import dev.lockstep.refmodel.regs.RegisterMasks;
  * <p>Caching is architectural: {@link #translate} answers with the current memory contents, and
  * {@link #permittedOutcomes} / {@link #isPermitted} / {@link #translateAs} accept any outcome a
  * structure version still legal under the spec's caching rules would give.
+ *
+ * <p>MSIs to an MRIF-mode MSI PTE: the spec lets the IOMMU itself or the IO bridge record the MSI in
+ * the MRIF and send the notice MSI ("Process to translate addresses of MSIs", note). With
+ * {@link #setMrifDeliveredByIommu} true (the default when capabilities.MSI_MRIF=1) a write that
+ * translates to an MRIF is recorded by this model ({@link MrifDelivery}: its stores and notice MSI go to
+ * the EffectSink; a fault there is cause 264 or 271, reported like other faults of the request, and is
+ * the returned outcome); such a write must carry its data ({@link TranslationRequest#data()}). With it
+ * false the outcome only reports the MRIF destination ({@link TranslationOutcome#mrif()}) for the IO
+ * bridge. The MRIF's contents are data, not translation state: the caching model keeps versions of the
+ * MSI PTE only. A debug translation (tr_req_ctl) of such an address is a "Transaction type disallowed"
+ * fault (spec: "Debug support").
  */
 public final class Iommu {
 
@@ -50,6 +67,8 @@ public final class Iommu {
     private final DebugTranslation debug;
     private final CachingModel caching;
     private final Translator translator;
+    private final MrifDelivery mrifDelivery;
+    private boolean mrifDeliveredByIommu;
     private final WalkTrace trace = new WalkTrace();
 
     public Iommu(IommuConfig config, PhysicalMemory memory, Translator translator, EffectSink sink) {
@@ -66,7 +85,9 @@ public final class Iommu {
         this.commandQueue = new CommandQueue(regs, implicitMemory, executor, interrupts);
         this.pageRequestQueue = new PageRequestQueue(regs, implicitMemory, interrupts, this.sink);
         this.hpm = new PerformanceMonitor(regs, interrupts);
-        this.debug = new DebugTranslation(regs, this::translate);
+        this.debug = new DebugTranslation(regs, this::debugTranslate);
+        this.mrifDelivery = new MrifDelivery(implicitMemory, config.capabilities().amoMrif());
+        this.mrifDeliveredByIommu = config.capabilities().msiMrif();
         this.caching = new CachingModel(memory, regs, translator, this.sink);
         executor.setInvalidationListener(caching);
         regs.setListener(this::registerWritten);
@@ -75,14 +96,24 @@ public final class Iommu {
     /**
      * The complete golden model in one call: this facade over the full translation process
      * ({@link dev.lockstep.refmodel.translate.ProcessTranslator}), with page requests in DDT modes
-     * admitted by a walk of the device directory (EN_PRI, PRPR).
+     * admitted, and Invalidation Completion messages accepted, by the translation process for PCIe
+     * messages ({@link InboundMessages}: DDT walk, EN_PRI, EN_ATS, PRPR, fault records with TTYP 9).
      */
     public static Iommu withTranslationProcess(IommuConfig config, PhysicalMemory memory, EffectSink sink) {
         Iommu iommu = new Iommu(config, memory, new dev.lockstep.refmodel.translate.ProcessTranslator(config), sink);
-        iommu.setPageRequestAdmission(
-                dev.lockstep.refmodel.translate.ProcessTranslator.pageRequestAdmission(config, iommu.regs, memory));
+        InboundMessages messages = new InboundMessages(config, iommu.regs, memory, iommu.faultQueue::report);
+        iommu.setPageRequestAdmission(messages);
+        iommu.setInvalidationCompletionCheck(messages::acceptInvalidationCompletion);
         return iommu;
     }
+
+    /**
+     * Whether this model records MSIs in MRIFs itself (true) or leaves it to the IO bridge (false); the
+     * default is capabilities.MSI_MRIF. See the class comment.
+     */
+    public void setMrifDeliveredByIommu(boolean byIommu) { this.mrifDeliveredByIommu = byIommu; }
+
+    public boolean mrifDeliveredByIommu() { return mrifDeliveredByIommu; }
 
     // ------------------------------------------------------------------ software side
 
@@ -140,8 +171,7 @@ public final class Iommu {
     public TranslationOutcome translate(TranslationRequest request) {
         trace.clear();
         TranslationOutcome o = translator.translate(request, caching.liveContext(), trace);
-        complete(request, o);
-        return o;
+        return complete(request, o);
     }
 
     /** Every outcome the spec permits for {@code request} now, given what may still be cached. No side effects. */
@@ -170,9 +200,7 @@ public final class Iommu {
 
     /** Performs {@code request} as {@code candidate} (one of {@link #candidates}): A/D updates, fault record, HPM. */
     public TranslationOutcome commit(TranslationRequest request, CachingModel.Candidate candidate) {
-        TranslationOutcome o = caching.commit(request, candidate, trace);
-        complete(request, o);
-        return o;
+        return complete(request, caching.commit(request, candidate, trace));
     }
 
     /**
@@ -184,18 +212,62 @@ public final class Iommu {
                                           java.util.function.Predicate<java.util.Set<Long>> storesMatch) {
         trace.clear();
         TranslationOutcome o = caching.translateAs(request, observed, trace, storesMatch);
-        if (o != null) complete(request, o);
+        return o == null ? null : complete(request, o);
+    }
+
+    /**
+     * What follows a translation: HPM counts, recording an MSI in an MRIF (which may turn the outcome into
+     * a 264/271 fault), and the fault record. Returns the final outcome.
+     */
+    private TranslationOutcome complete(TranslationRequest request, TranslationOutcome o) {
+        hpm.countTranslation(request, trace);
+        if (o.mrif() != null && request.isWrite() && mrifDeliveredByIommu) o = deliverToMrif(request, o);
+        if (o.fault() && o.reported()) faultQueue.report(o.record());
         return o;
     }
 
-    private void complete(TranslationRequest request, TranslationOutcome o) {
+    private TranslationOutcome deliverToMrif(TranslationRequest request, TranslationOutcome o) {
+        if (!request.hasData()) {
+            throw new IllegalArgumentException("data: the write from device_id 0x" + Integer.toHexString(request.deviceId())
+                    + " to 0x" + Long.toHexString(request.iova()) + " is an MSI to an MRIF (" + o.mrif()
+                    + "), which the IOMMU records using the write's data: give TranslationRequest.data");
+        }
+        TranslationOutcome.Mrif m = o.mrif();
+        int cause = mrifDelivery.deliver(m.address(), m.noticeAddress(), m.noticeData(), request.data()).cause();
+        if (cause == 0) return o;
+        return TranslationOutcome.fault(faultOf(request, cause, request.iova()), !m.dtf() || Cause.reportedDespiteDtf(cause));
+    }
+
+    /** The fault record of {@code request} (IOMMU "Fault/Event-Queue": PID and PRIV only with PV). */
+    private static FaultRecord faultOf(TranslationRequest request, int cause, long iotval) {
+        boolean pv = request.pv();
+        return new FaultRecord(cause, request.ttyp(), request.deviceId(), pv, pv ? request.processId() : 0,
+                pv && request.priv(), iotval, 0);
+    }
+
+    /**
+     * A debug translation (tr_req_ctl.Go): the translation process, except that an address an MRIF-mode
+     * MSI PTE maps stops with "Transaction type disallowed" (spec "Debug support": "If the IOVA is
+     * determined to be that of a virtual interrupt file and the corresponding MSI PTE is in MRIF mode,
+     * then the process stops and reports a Transaction type disallowed (cause = 260) fault").
+     */
+    private TranslationOutcome debugTranslate(TranslationRequest request) {
+        trace.clear();
+        TranslationOutcome o = translator.translate(request, caching.liveContext(), trace);
+        if (o.mrif() != null) {
+            o = TranslationOutcome.fault(faultOf(request, Cause.TRANSACTION_TYPE_DISALLOWED, request.iova()),
+                    !o.mrif().dtf());
+        }
         hpm.countTranslation(request, trace);
         if (o.fault() && o.reported()) faultQueue.report(o.record());
+        return o;
     }
 
     /**
      * A PCIe "Page Request" message from device {@code deviceId} (spec: "Page-Request-Queue", ATS_PRI).
-     * {@code payload} is the message's bytes 8-15 (R, W, L, PRG index, page address).
+     * {@code payload} is the message's bytes 8-15 (R, W, L, PRG index, page address). A request the
+     * device context refuses gets its fault record (TTYP 9, iotval = message code 0x04) and, if it needs
+     * one, an automatic response; the queue's own conditions (off, pqmf, full, pqof) write no record.
      */
     public void pageRequest(int deviceId, boolean pv, int processId, boolean priv, boolean exec, long payload) {
         pageRequestQueue.receive(deviceId, pv, processId, priv, exec, payload, admission);
@@ -211,14 +283,43 @@ public final class Iommu {
 
     private PageRequestQueue.Admission admission = this::defaultAdmission;
 
-    private int defaultAdmission(int deviceId) {
+    private int defaultAdmission(int deviceId, boolean pv, int processId, boolean priv) {
+        int cause = offOrBareMessageFault(deviceId, pv, processId, priv, PcieMessage.PAGE_REQUEST);
+        return cause == Cause.ALL_INBOUND_DISALLOWED ? PageRequestQueue.RESPONSE_FAILURE : PageRequestQueue.RESPONSE_INVALID_REQUEST;
+    }
+
+    /**
+     * A PCIe "Invalidation Completion" message from device {@code deviceId}: whether the IOMMU accepts it
+     * (DC.tc.EN_ATS=1: "If EN_ATS is set to 1, IOMMU supports ... PCIe ATS Invalidation Completion
+     * Message; otherwise they are treated as unsupported requests"); a refused one gets its fault record
+     * (TTYP 9, iotval = message code 0x02). This entry checks and reports only: ATS.INVAL's completion is
+     * modelled by {@link #setAtsDevices}.
+     */
+    public boolean invalidationCompletion(int deviceId) { return invalidationCompletionCheck.test(deviceId); }
+
+    /** How Invalidation Completion messages are checked (the default handles Off and Bare, like page requests). */
+    public void setInvalidationCompletionCheck(IntPredicate check) { this.invalidationCompletionCheck = check; }
+
+    private IntPredicate invalidationCompletionCheck =
+            did -> offOrBareMessageFault(did, false, 0, false, PcieMessage.INVALIDATION_COMPLETION) == 0;
+
+    /**
+     * Without the translation process: reports the fault of a PCIe message in mode Off (256) or Bare (260,
+     * ddtp: "PCIe message transactions are unsupported") and returns its cause; a DDT mode needs the
+     * device context and throws.
+     */
+    private int offOrBareMessageFault(int deviceId, boolean pv, int processId, boolean priv, int code) {
+        int cause;
         switch (regs.mode() == null ? dev.lockstep.refmodel.regs.IommuMode.OFF : regs.mode()) {
-            case OFF: return PageRequestQueue.RESPONSE_FAILURE;
-            case BARE: return PageRequestQueue.RESPONSE_INVALID_REQUEST;
+            case OFF: cause = Cause.ALL_INBOUND_DISALLOWED; break;
+            case BARE: cause = Cause.TRANSACTION_TYPE_DISALLOWED; break;
             default:
-                throw new UnsupportedOperationException("page requests in a DDT mode need the device context "
-                        + "(EN_ATS, EN_PRI, PRPR): call setPageRequestAdmission with the translation process's DDT walk");
+                throw new UnsupportedOperationException("PCIe messages in a DDT mode need the device context "
+                        + "(EN_ATS, EN_PRI, PRPR): use withTranslationProcess, or setPageRequestAdmission and "
+                        + "setInvalidationCompletionCheck with the translation process's DDT walk");
         }
+        faultQueue.report(new FaultRecord(cause, Ttyp.PCIE_MESSAGE, deviceId, pv, pv ? processId : 0, pv && priv, code, 0));
+        return cause;
     }
 
     /** Reports a fault record to the fault queue, as the translation process does; returns its fate. */

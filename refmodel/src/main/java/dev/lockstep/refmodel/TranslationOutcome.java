@@ -9,9 +9,13 @@ import dev.lockstep.refmodel.fault.FaultRecord;
  * the completion's other fields (spec: "PCIe ATS translation request" completion rules): U
  * (untranslated only, MRIF), G (global, with a PASID), Priv, and whether the range size is
  * implementation-defined (a Bare stage). Two outcomes are the same outcome when they are equal.
+ *
+ * <p>{@code mrif} is set when an untranslated or translated request reached an MRIF-mode MSI PTE: the
+ * three values the spec's MRIF note says the IOMMU provides to the IO bridge (destination MRIF
+ * address, notice MSI address and data); {@code pa} is then the MRIF address. Otherwise null.
  */
 public record TranslationOutcome(boolean fault, long pa, int permissions, int pbmt, int pageShift,
-                                 FaultRecord record, boolean reported, int ats) {
+                                 FaultRecord record, boolean reported, int ats, Mrif mrif) {
 
     public static final int R = 1;
     public static final int W = 2;
@@ -23,16 +27,41 @@ public record TranslationOutcome(boolean fault, long pa, int permissions, int pb
     public static final int ATS_PRIV = 4;
     public static final int ATS_SIZE_IMPLEMENTATION_DEFINED = 8;
 
+    /**
+     * The destination of an MSI translated by an MRIF-mode MSI PTE (spec "Process to translate addresses
+     * of MSIs", MRIF mode): {@code address} = MRIF_Address[55:9] x 512, {@code noticeAddress} = NPPN << 12,
+     * {@code noticeData} = NID = N10 << 10 | N[9:0] (zero-extended), and {@code dtf} = DC.tc.DTF of the
+     * device, which suppresses the record of a fault while recording the MSI (causes 264, 271).
+     */
+    public record Mrif(long address, long noticeAddress, int noticeData, boolean dtf) {
+        @Override
+        public String toString() {
+            return "MRIF=0x" + Long.toHexString(address) + " notice=0x" + Long.toHexString(noticeAddress)
+                    + " nid=" + noticeData + (dtf ? " dtf" : "");
+        }
+    }
+
+    /** An outcome without MRIF destination. */
+    public TranslationOutcome(boolean fault, long pa, int permissions, int pbmt, int pageShift,
+                              FaultRecord record, boolean reported, int ats) {
+        this(fault, pa, permissions, pbmt, pageShift, record, reported, ats, null);
+    }
+
     public static TranslationOutcome success(long pa, int permissions, int pbmt, int pageShift) {
         return success(pa, permissions, pbmt, pageShift, 0);
     }
 
     public static TranslationOutcome success(long pa, int permissions, int pbmt, int pageShift, int ats) {
-        return new TranslationOutcome(false, pa, permissions, pbmt, pageShift, null, false, ats);
+        return new TranslationOutcome(false, pa, permissions, pbmt, pageShift, null, false, ats, null);
+    }
+
+    /** A success whose address is an MRIF (the page's permissions, PBMT 0, 4 KiB). */
+    public static TranslationOutcome mrif(int permissions, Mrif mrif) {
+        return new TranslationOutcome(false, mrif.address(), permissions, 0, 12, null, false, 0, mrif);
     }
 
     public static TranslationOutcome fault(FaultRecord record, boolean reported) {
-        return new TranslationOutcome(true, 0, 0, 0, 0, record, reported, 0);
+        return new TranslationOutcome(true, 0, 0, 0, 0, record, reported, 0, null);
     }
 
     @Override
@@ -40,6 +69,6 @@ public record TranslationOutcome(boolean fault, long pa, int permissions, int pb
         return fault ? "fault{cause=" + record.cause() + ", iotval=0x" + Long.toHexString(record.iotval())
                 + (reported ? "" : ", suppressed") + "}"
                 : "ok{pa=0x" + Long.toHexString(pa) + ", perms=" + permissions + ", pbmt=" + pbmt
-                + ", page=2^" + pageShift + (ats == 0 ? "" : ", ats=" + ats) + "}";
+                + ", page=2^" + pageShift + (ats == 0 ? "" : ", ats=" + ats) + (mrif == null ? "" : ", " + mrif) + "}";
     }
 }

@@ -19,10 +19,20 @@ public interface EffectSink {
     int WRITE_MSI = 4;
     /** An A/D-bit update of a page-table entry by the translation process. */
     int WRITE_AD_UPDATE = 5;
+    /**
+     * Recording an MSI in a memory-resident interrupt file with an atomic OR (capabilities.AMO_MRIF=1):
+     * {@code value} is the OR operand (the interrupt-pending bit), not the resulting word.
+     */
+    int WRITE_MRIF_AMO_OR = 6;
+    /** Recording an MSI in an MRIF by read-modify-write (AMO_MRIF=0): the 8-byte pending word stored. */
+    int WRITE_MRIF = 7;
+    /** The 4-byte notice MSI of an MRIF (NID stored at the notice address). */
+    int WRITE_MRIF_NOTICE = 8;
 
     /**
      * The IOMMU stored {@code size} (4 or 8) bytes at physical address {@code pa}. {@code value} is the
-     * value as it lies in memory read little-endian (byte order per fctl.BE already applied).
+     * value as it lies in memory read little-endian (byte order per fctl.BE already applied); for
+     * {@link #WRITE_MRIF_AMO_OR} the operand of the atomic OR, in the same byte order.
      */
     default void memoryWrite(int kind, long pa, int size, long value) { }
 

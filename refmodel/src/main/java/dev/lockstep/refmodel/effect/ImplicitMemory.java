@@ -33,6 +33,15 @@ public final class ImplicitMemory {
         return inRange(pa) && memory.status(pa) != PhysicalMemory.ACCESS_FAULT;
     }
 
+    /**
+     * How an access to the word at {@code pa} completes: {@link PhysicalMemory#OK},
+     * {@link PhysicalMemory#ACCESS_FAULT} (also for an address beyond capabilities.PAS) or
+     * {@link PhysicalMemory#DATA_CORRUPTION}.
+     */
+    public int status(long pa) {
+        return inRange(pa) ? memory.status(pa) : PhysicalMemory.ACCESS_FAULT;
+    }
+
     private boolean inRange(long pa) {
         return (pa & ~regs.physicalAddressMask()) == 0;
     }
@@ -48,6 +57,18 @@ public final class ImplicitMemory {
         if (!storable(pa)) return false;
         long v = regs.bigEndian() ? Long.reverseBytes(value) : value;
         memory.store64(pa, v);
+        sink.memoryWrite(kind, pa, 8, v);
+        return true;
+    }
+
+    /**
+     * Atomically ORs {@code bits} (fctl.BE byte order) into the doubleword at {@code pa} and reports the
+     * operand; false (nothing stored) on an access fault.
+     */
+    public boolean amoOr64(int kind, long pa, long bits) {
+        if (!storable(pa)) return false;
+        long v = regs.bigEndian() ? Long.reverseBytes(bits) : bits;
+        memory.store64(pa, memory.load64(pa) | v);
         sink.memoryWrite(kind, pa, 8, v);
         return true;
     }

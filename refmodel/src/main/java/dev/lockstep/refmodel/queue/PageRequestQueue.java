@@ -17,6 +17,10 @@ import dev.lockstep.refmodel.regs.RegisterFile;
  * Response Failure carries a PASID whenever the request had one; Invalid Request and Success only if
  * DC.tc.PRPR=1.
  *
+ * <p>A refused message's fault record (TTYP 9) is the admission's business; the queue's own conditions
+ * (not enabled or on, pqmf, full, pqof) write no fault record (spec: they are not faults of the
+ * translation process and carry no cause code; checklist section 10).
+ *
  * <p>The automatic response goes to RID = device_id[15:0] with DSV=1 and DSEG = device_id[23:16].
  */
 public final class PageRequestQueue {
@@ -26,7 +30,10 @@ public final class PageRequestQueue {
     public static final int RESPONSE_INVALID_REQUEST = 0x1;
     public static final int RESPONSE_FAILURE = 0xf;
 
-    /** What the device context says about a page request (from the translation process's DDT walk). */
+    /**
+     * What the device context says about a page request (from the translation process's DDT walk). The
+     * check also reports the fault of a refused request (TTYP 9, spec ATS_PRI) to the fault queue.
+     */
     @FunctionalInterface
     public interface Admission {
         /** Flag: the request may be queued (otherwise bits 3:0 are the response code to answer with). */
@@ -34,8 +41,8 @@ public final class PageRequestQueue {
         /** Flag: DC.tc.PRPR is 1. */
         int PRPR = 1 << 8;
 
-        /** ADMIT (optionally | PRPR), or a response code (optionally | PRPR). */
-        int check(int deviceId);
+        /** ADMIT (optionally | PRPR), or a response code (optionally | PRPR), for a message with this header. */
+        int check(int deviceId, boolean pv, int processId, boolean priv);
     }
 
     private final RegisterFile regs;
@@ -58,7 +65,7 @@ public final class PageRequestQueue {
         }
         boolean last = (payload & 4) != 0;
         boolean stopMarker = pv && last && (payload & 3) == 0;
-        int adm = admission.check(deviceId);
+        int adm = admission.check(deviceId, pv, processId, pv && priv);
         boolean prpr = (adm & Admission.PRPR) != 0;
         if ((adm & Admission.ADMIT) == 0) {
             respond(deviceId, pv, processId, payload, adm & 0xf, prpr, last, stopMarker);

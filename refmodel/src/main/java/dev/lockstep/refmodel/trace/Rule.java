@@ -21,6 +21,13 @@ public enum Rule {
     TRANSLATED_NO_T2GPA("Translated request with DC.tc.T2GPA=0: PA = IOVA", "IOMMU P2IOVA step 8"),
     SUCCESS("translation complete", "IOMMU P2IOVA step 20"),
 
+    // Inbound PCIe messages (TTYP 9)
+    MESSAGE_IN_BARE_MODE("PCIe message request while ddtp.iommu_mode is Bare",
+            "IOMMU ddtp: in Bare mode PCIe message transactions are unsupported; ATS_PRI"),
+    MESSAGE_PRI_DISABLED("Page Request/Stop Marker message and DC.tc.EN_PRI=0", "IOMMU ATS_PRI"),
+    MESSAGE_ATS_DISABLED("Invalidation Completion message and DC.tc.EN_ATS=0", "IOMMU DC.tc.EN_ATS"),
+    MESSAGE_ACCEPTED("PCIe message accepted by the device context", "IOMMU ATS_PRI, DC.tc.EN_ATS"),
+
     // Process to locate the Device-context
     DDTE_ACCESS_FAULT("DDT non-leaf entry load access fault", "IOMMU GET_DC step 3"),
     DDTE_CORRUPTED("DDT non-leaf entry data corruption", "IOMMU GET_DC step 4"),

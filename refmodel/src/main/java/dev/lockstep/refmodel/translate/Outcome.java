@@ -51,6 +51,9 @@ public final class Outcome {
     private long mrifAddress;
     private long noticeAddress;
     private int noticeData;
+    private boolean dcFound;
+    private boolean dtf;
+    private boolean prpr;
 
     void reset(Request r) {
         trace.clear();
@@ -74,6 +77,16 @@ public final class Outcome {
         mrifAddress = 0;
         noticeAddress = 0;
         noticeData = 0;
+        dcFound = false;
+        dtf = false;
+        prpr = false;
+    }
+
+    /** A valid device context was located: its tc.DTF and tc.PRPR. */
+    void deviceContext(boolean dtf, boolean prpr) {
+        this.dcFound = true;
+        this.dtf = dtf;
+        this.prpr = prpr;
     }
 
     void fault(Status status, int cause, boolean recordFault, long iotval2) {
@@ -149,6 +162,12 @@ public final class Outcome {
     public long noticeAddress() { return noticeAddress; }
     /** Notice MSI data (NID, zero-extended). */
     public int noticeData() { return noticeData; }
+    /** Whether a valid device context was located (its DTF and PRPR below are meaningful). */
+    public boolean deviceContextFound() { return dcFound; }
+    /** DC.tc.DTF of the device context located; false when none was (spec: DTF is then taken as 0). */
+    public boolean dtf() { return dtf; }
+    /** DC.tc.PRPR of the device context located; false when none was (spec ATS_PRI: PRPR is then taken as 0). */
+    public boolean prpr() { return prpr; }
 
     /** ATS completion: the S bit (range larger than 4 KiB). */
     public boolean atsS() { return pageShift > 12; }
@@ -170,7 +189,7 @@ public final class Outcome {
     public boolean pv() { return request.pidValid(); }
     public int processId() { return request.pidValid() ? request.processId() : 0; }
     public boolean priv() { return request.pidValid() && request.supervisor(); }
-    /** iotval: the IOVA (the page offset may legally be reported as 0). */
+    /** iotval: the IOVA (the page offset may legally be reported as 0); for TTYP 9 the PCIe message code. */
     public long iotval() { return request.iova(); }
     /** iotval2: for guest-page faults GPA[63:2] with bit 0 = implicit access, bit 1 = implicit write; else 0. */
     public long iotval2() { return iotval2; }
@@ -201,6 +220,7 @@ public final class Outcome {
         permissions = s.permissions; untranslatedOnly = s.untranslatedOnly; global = s.global; atsPriv = s.atsPriv;
         pbmt = s.pbmt; firstStagePbmt = s.firstStagePbmt; gStagePbmt = s.gStagePbmt; msi = s.msi; mrif = s.mrif;
         mrifAddress = s.mrifAddress; noticeAddress = s.noticeAddress; noticeData = s.noticeData;
+        dcFound = s.dcFound; dtf = s.dtf; prpr = s.prpr;
     }
 
     /** A human-readable explanation: the result, then the walk. */
@@ -209,7 +229,7 @@ public final class Outcome {
         StringBuilder sb = new StringBuilder();
         sb.append(Ttyp.name(request.type())).append(" did=0x").append(Integer.toHexString(request.deviceId()));
         if (request.pidValid()) sb.append(" pid=0x").append(Integer.toHexString(request.processId())).append(request.supervisor() ? " S" : " U");
-        sb.append(" iova=0x").append(Long.toHexString(request.iova())).append(": ").append(status);
+        sb.append(request.isMessage() ? " message code=0x" : " iova=0x").append(Long.toHexString(request.iova())).append(": ").append(status);
         if (cause != 0) sb.append(" cause ").append(cause).append(" (").append(Cause.name(cause)).append(')').append(recordFault ? " recorded" : " not recorded");
         if (status == Status.SUCCESS) {
             sb.append(String.format(" pa=0x%x size=2^%d%s perms=%s%s%s pbmt=%d", address, pageShift,

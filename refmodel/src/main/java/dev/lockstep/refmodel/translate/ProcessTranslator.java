@@ -4,19 +4,14 @@ import dev.lockstep.refmodel.TranslationContext;
 import dev.lockstep.refmodel.TranslationOutcome;
 import dev.lockstep.refmodel.TranslationRequest;
 import dev.lockstep.refmodel.ddt.DeviceContext;
-import dev.lockstep.refmodel.ddt.DeviceContextChecks;
-import dev.lockstep.refmodel.ddt.DeviceDirectory;
 import dev.lockstep.refmodel.fault.FaultRecord;
 import dev.lockstep.refmodel.fault.Ttyp;
 import dev.lockstep.refmodel.mem.PhysicalMemory;
 import dev.lockstep.refmodel.pagetable.PagingScheme;
 import dev.lockstep.refmodel.pagetable.Pte;
-import dev.lockstep.refmodel.queue.PageRequestQueue;
 import dev.lockstep.refmodel.regs.IommuConfig;
-import dev.lockstep.refmodel.regs.IommuMode;
 import dev.lockstep.refmodel.regs.RegisterFile;
 import dev.lockstep.refmodel.trace.Role;
-import dev.lockstep.refmodel.trace.TracedMemory;
 import dev.lockstep.refmodel.trace.WalkTrace;
 
 /**
@@ -31,7 +26,10 @@ import dev.lockstep.refmodel.trace.WalkTrace;
  * <p>Outcome mapping: a completion other than Success is a fault carrying the full record (TTYP, DID,
  * PV, PID, PRIV, iotval, iotval2), {@code reported} false when DC.tc.DTF suppresses it; a Success
  * (including an ATS Success with R=W=0) maps the address, the permissions (R=1, W=2, X=4), the
- * resolved PBMT and the page size.
+ * resolved PBMT and the page size; an untranslated or translated request to an MRIF-mode MSI PTE maps
+ * to an outcome carrying the MRIF destination ({@link TranslationOutcome.Mrif}), which the facade
+ * records in the MRIF (or leaves to the IO bridge). A PCIe message request (TTYP 9, message code in
+ * the request's iova) maps like any other request: a fault with its record, or a Success.
  *
  * <p>Tags the process's trace does not carry are rebuilt from it: the DC's iohgatp (GSCID, G-stage
  * mode), ta (PSCID) and tc (PDTV) from the DC words read; the PSCID of a process from the PC read; the
@@ -78,14 +76,6 @@ public final class ProcessTranslator implements dev.lockstep.refmodel.Translator
         RegisterFile regs = ctx.registers();
         translator.memory(ctx.memory());
         Outcome o = translator.translate(r, regs.ddtp(), regs.fctl());
-        if (o.isSuccess() && o.mrif() && r.type() != Ttyp.ATS_TRANSLATION) {
-            // An MSI to an MRIF-mode interrupt file is delivered by the IOMMU itself (a store into the MRIF
-            // and maybe a notice MSI, with causes 264/271 on failure); the model does not do that yet.
-            throw new UnsupportedOperationException("MRIF delivery is not modelled: device_id 0x"
-                    + Integer.toHexString(r.deviceId()) + " wrote to GPA 0x" + Long.toHexString(r.iova())
-                    + ", an MRIF-mode MSI PTE (MRIF at 0x" + Long.toHexString(o.mrifAddress())
-                    + "); check this DUT with capabilities.MSI_MRIF=0 or without MRIF-mode MSI PTEs");
-        }
         record(o.trace(), r, (regs.fctl() & IommuConfig.FCTL_GXL) != 0, trace);
         return outcome(o);
     }
@@ -113,6 +103,10 @@ public final class ProcessTranslator implements dev.lockstep.refmodel.Translator
             ats = (o.untranslatedOnly() ? TranslationOutcome.ATS_U : 0) | (o.global() ? TranslationOutcome.ATS_G : 0)
                     | (o.atsPriv() ? TranslationOutcome.ATS_PRIV : 0)
                     | (o.sizeImplementationDefined() ? TranslationOutcome.ATS_SIZE_IMPLEMENTATION_DEFINED : 0);
+        }
+        if (o.mrif() && o.ttyp() != Ttyp.ATS_TRANSLATION) {
+            return TranslationOutcome.mrif(o.permissions() >>> 1,
+                    new TranslationOutcome.Mrif(o.mrifAddress(), o.noticeAddress(), o.noticeData(), o.dtf()));
         }
         return TranslationOutcome.success(o.address(), o.permissions() >>> 1, o.pbmt(), o.pageShift(), ats);
     }
@@ -246,40 +240,5 @@ public final class ProcessTranslator implements dev.lockstep.refmodel.Translator
         long ppn = Pte.ppn(pte, size == 4 ? PagingScheme.SV32 : PagingScheme.SV39);
         long mask = (1L << shift) - 1;
         return ((ppn << 12) & ~mask) | (iova & mask);
-    }
-
-    // ------------------------------------------------------------------ page-request admission
-
-    /**
-     * The device-context check of a page request (spec "ATS_PRI"): Off: Response Failure; Bare or a
-     * device_id too wide: Invalid Request; a DDT walk error or a misconfigured DC: Response Failure;
-     * EN_PRI=0: Invalid Request; else admitted. PRPR is reported whenever a valid DC was found. Reads
-     * the current contents of {@code memory} under the current ddtp and fctl of {@code regs}.
-     */
-    public static PageRequestQueue.Admission pageRequestAdmission(IommuConfig config, RegisterFile regs, PhysicalMemory memory) {
-        TranslatorOptions options = TranslatorOptions.from(config);
-        WalkTrace scratch = new WalkTrace();
-        TracedMemory mem = new TracedMemory(memory, scratch);
-        DeviceDirectory ddt = new DeviceDirectory(mem, config.capabilities());
-        DeviceContext dc = new DeviceContext();
-        return deviceId -> {
-            IommuMode mode = regs.mode();
-            if (mode == null || mode == IommuMode.OFF) return PageRequestQueue.RESPONSE_FAILURE;
-            if (mode == IommuMode.BARE) return PageRequestQueue.RESPONSE_INVALID_REQUEST;
-            if (ddt.deviceIdTooWide(deviceId, mode.levels())) return PageRequestQueue.RESPONSE_INVALID_REQUEST;
-            scratch.clear();
-            boolean be = (regs.fctl() & IommuConfig.FCTL_BE) != 0;
-            boolean gxl = (regs.fctl() & IommuConfig.FCTL_GXL) != 0;
-            if (ddt.locate(deviceId, mode.levels(), (regs.ddtp() >>> 10) & DeviceContext.PPN_MASK, be, dc) != 0) {
-                return PageRequestQueue.RESPONSE_FAILURE;
-            }
-            if (DeviceContextChecks.check(dc, config.capabilities(), gxl, be, options.gxlWritable(),
-                    options.msiptpOffWhenGBare()) != null) {
-                return PageRequestQueue.RESPONSE_FAILURE;
-            }
-            int prpr = dc.prpr() ? PageRequestQueue.Admission.PRPR : 0;
-            if (!dc.enPri()) return PageRequestQueue.RESPONSE_INVALID_REQUEST | prpr;
-            return PageRequestQueue.Admission.ADMIT | prpr;
-        };
     }
 }

@@ -9,9 +9,11 @@ import dev.lockstep.refmodel.fault.Ttyp;
  * @param deviceId      device_id, 24 bits
  * @param pidValid      whether the request carries a process_id (PCIe: a PASID)
  * @param processId     process_id, 20 bits (ignored and must be 0 when {@code pidValid} is false)
- * @param iova          the IOVA (a GPA for translated requests with T2GPA, an SPA without)
+ * @param iova          the IOVA (a GPA for translated requests with T2GPA, an SPA without); for a PCIe
+ *                      message request the 8-bit message code ({@link PcieMessage}), which the fault
+ *                      record reports in iotval
  * @param type          the TTYP encoding: 1/2/3 untranslated exec/read/write, 5/6/7 translated
- *                      exec/read/write, 8 PCIe ATS translation request, 9 PCIe message (not supported)
+ *                      exec/read/write, 8 PCIe ATS translation request, 9 PCIe message request
  * @param supervisor    supervisor privilege requested; only with a process_id (the privilege of a
  *                      request without one is User)
  * @param noWrite       ATS only: the no-write flag (only read permission requested)
@@ -28,6 +30,10 @@ public record Request(int deviceId, boolean pidValid, int processId, long iova, 
         boolean known = Ttyp.isUntranslated(type) || Ttyp.isTranslated(type) || type == Ttyp.ATS_TRANSLATION || type == Ttyp.PCIE_MESSAGE;
         if (!known) throw new IllegalArgumentException("type: not a transaction TTYP (1-3, 5-9): " + type);
         if (supervisor && !pidValid) throw new IllegalArgumentException("supervisor: a request without a process_id has User privilege");
+        if (type == Ttyp.PCIE_MESSAGE && (iova & ~0xffL) != 0) {
+            throw new IllegalArgumentException("iova: a PCIe message request carries its 8-bit message code here, got 0x"
+                    + Long.toHexString(iova));
+        }
         if ((noWrite || execRequested) && type != Ttyp.ATS_TRANSLATION) {
             throw new IllegalArgumentException("noWrite/execRequested: only for ATS translation requests (type 8)");
         }
@@ -48,6 +54,14 @@ public record Request(int deviceId, boolean pidValid, int processId, long iova, 
         return new Request(deviceId, false, 0, iova, Ttyp.ATS_TRANSLATION, false, noWrite, execRequested);
     }
 
+    /**
+     * An inbound PCIe message (TTYP 9) with message code {@code code} ({@link PcieMessage}), with a PASID
+     * when {@code pv} ({@code priv}: its "Privilege Mode Requested" bit).
+     */
+    public static Request message(int deviceId, boolean pv, int processId, boolean priv, int code) {
+        return new Request(deviceId, pv, pv ? processId : 0, code & 0xffffffffL, Ttyp.PCIE_MESSAGE, pv && priv, false, false);
+    }
+
     /** This request with a process_id and privilege. */
     public Request withProcess(int processId, boolean supervisor) {
         return new Request(deviceId, true, processId, iova, type, supervisor, noWrite, execRequested);
@@ -59,4 +73,6 @@ public record Request(int deviceId, boolean pidValid, int processId, long iova, 
 
     public boolean isAts() { return type == Ttyp.ATS_TRANSLATION; }
     public boolean isTranslated() { return Ttyp.isTranslated(type); }
+    /** A PCIe message request (TTYP 9); its message code is {@link #iova()}. */
+    public boolean isMessage() { return type == Ttyp.PCIE_MESSAGE; }
 }

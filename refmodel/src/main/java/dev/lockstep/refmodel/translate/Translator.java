@@ -36,8 +36,16 @@ import dev.lockstep.refmodel.trace.TracedMemory;
  * (e.g. an {@link dev.lockstep.refmodel.mem.OverlayMemory} holding stale words), use
  * {@link #memory(PhysicalMemory)} or a second translator.
  *
- * <p>PCIe message requests (TTYP 9) are not part of the translation process and throw
- * UnsupportedOperationException.
+ * <p>PCIe message requests (TTYP 9, {@link Request#message}) run the part of the process that locates
+ * the device context (spec ATS_PRI: "steps 1 through 5 of P2IOVA" and GET_DC) and then check the
+ * control the message needs: DC.tc.EN_PRI for a Page Request or Stop Marker (ATS_PRI), DC.tc.EN_ATS for
+ * an Invalidation Completion (DC.tc: "If EN_ATS is set to 1, IOMMU supports ... PCIe ATS Invalidation
+ * Completion Message; otherwise they are treated as unsupported requests"). Mode Off gives 256; Bare
+ * gives 260 (ddtp: "When in Bare mode only Untranslated requests are allowed. Translated requests,
+ * Translation request, and PCIe message transactions are unsupported"); DDT faults 257/258/259/268; a
+ * device_id too wide, EN_PRI=0 or EN_ATS=0 gives 260. Fault records carry TTYP 9 and the message code
+ * in iotval; DC.tc.DTF suppresses them as for other requests. An accepted message is a Success with
+ * {@link Outcome#prpr()}. Whether the page-request queue can take it is not part of this process.
  */
 public final class Translator {
 
@@ -93,13 +101,14 @@ public final class Translator {
      * {@code fctl} (BE, GXL) into {@code out}.
      *
      * @throws IllegalArgumentException when ddtp.iommu_mode is a reserved or custom encoding (WARL: the register never holds one)
-     * @throws UnsupportedOperationException for PCIe message requests (TTYP 9)
+     * @throws UnsupportedOperationException for a PCIe message whose code the model does not know
      */
     public Outcome translate(Request r, long ddtp, int fctl, Outcome out) {
         IommuMode mode = MODES[(int) (ddtp & 0xf)];
         if (mode == null) throw new IllegalArgumentException("ddtp: iommu_mode " + (ddtp & 0xf) + " is reserved or custom");
-        if (r.type() == Ttyp.PCIE_MESSAGE) {
-            throw new UnsupportedOperationException("PCIe message requests (TTYP 9) are handled by the page-request path, not the translation process");
+        if (r.isMessage() && !PcieMessage.isKnown((int) r.iova())) {
+            throw new UnsupportedOperationException("PCIe message request (TTYP 9) with " + PcieMessage.name((int) r.iova())
+                    + ": the model handles Page Request (0x04) and Invalidation Completion (0x02) messages only");
         }
         out.reset(r);
         mem.trace(out.trace());
@@ -120,6 +129,7 @@ public final class Translator {
         if (mode == IommuMode.OFF) { fail(out, Rule.MODE_OFF, Cause.ALL_INBOUND_DISALLOWED, false, 0); return; }
         // Step 2.
         if (mode == IommuMode.BARE) {
+            if (r.isMessage()) { fail(out, Rule.MESSAGE_IN_BARE_MODE, Cause.TRANSACTION_TYPE_DISALLOWED, false, 0); return; }
             if (translated || ats) { fail(out, Rule.MODE_BARE_TRANSLATED_OR_ATS, Cause.TRANSACTION_TYPE_DISALLOWED, false, 0); return; }
             out.trace().decide(Rule.MODE_BARE_SUCCESS, -1, 0);
             out.success(r.iova(), options.bareRangeShift(), true, Access.permissionFor(type));
@@ -136,6 +146,8 @@ public final class Translator {
         Rule bad = DeviceContextChecks.check(dc, caps, gxl, be, options.gxlWritable(), options.msiptpOffWhenGBare());
         if (bad != null) { fail(out, bad, Cause.DDT_ENTRY_MISCONFIGURED, false, 0); return; }
         final boolean dtf = dc.dtf();
+        out.deviceContext(dtf, dc.prpr());
+        if (r.isMessage()) { message(r, dtf, out); return; }
         // Step 7.
         if ((translated || ats) && !dc.enAts()) { fail(out, Rule.ATS_DISABLED, Cause.TRANSACTION_TYPE_DISALLOWED, dtf, 0); return; }
         if (r.pidValid() && !dc.pdtv()) { fail(out, Rule.PID_WITHOUT_PDTV, Cause.TRANSACTION_TYPE_DISALLOWED, dtf, 0); return; }
@@ -205,6 +217,18 @@ public final class Translator {
         out.trace().decide(Rule.SUCCESS, -1, 0);
         out.success(ats && dc.t2gpa() ? gpa : gStage.address(), shift, bareStage, gStage.permissions());
         out.attributes(global, r.pidValid() && r.supervisor(), firstStage.pbmt(), gStage.pbmt());
+    }
+
+    /** A PCIe message once its device context is located: the control the message needs (class comment). */
+    private void message(Request r, boolean dtf, Outcome out) {
+        if (r.iova() == PcieMessage.PAGE_REQUEST) {
+            // EN_PRI=1 implies EN_ATS=1 in a DC that passed DC_MISCONFIG (rule: EN_ATS=0 and EN_PRI=1).
+            if (!dc.enPri()) { fail(out, Rule.MESSAGE_PRI_DISABLED, Cause.TRANSACTION_TYPE_DISALLOWED, dtf, 0); return; }
+        } else if (!dc.enAts()) {
+            fail(out, Rule.MESSAGE_ATS_DISABLED, Cause.TRANSACTION_TYPE_DISALLOWED, dtf, 0);
+            return;
+        }
+        out.trace().decide(Rule.MESSAGE_ACCEPTED, -1, 0);
     }
 
     /**

@@ -132,6 +132,37 @@ class MsiTranslationTest {
     }
 
     @Test
+    void mrif_outcome_explains_its_destination() {
+        setUp();
+        s.write64(pteAddress(0), ((0x7_1234_5600L >>> 9) << 7) | (1 << 1) | 1, false);
+        s.write64(pteAddress(0) + 8, ((0x8_8888_8000L >>> 12) << 10) | 0x2a, false);
+        Outcome o = s.write(DID, 0x28000L << 12);
+        assertEquals(Rule.MSI_MRIF_SUCCESS, o.trace().rule());
+        assertTrue(o.toString().contains("MRIF=0x712345600 notice=0x888888000 nid=42"), o::toString);
+    }
+
+    @Test
+    void mrif_pages_are_not_executable() {
+        setUp();
+        s.write64(pteAddress(0), (1 << 1) | 1, false);
+        assertEquals(Cause.INSTRUCTION_ACCESS_FAULT, s.exec(DID, 0x28000L << 12).cause());
+        assertEquals(Status.SUCCESS, s.read(DID, 0x28000L << 12).status(), "R=W=1");
+    }
+
+    @Test
+    void mrif_reserved_bits_are_263() {
+        setUp();
+        long gpa = 0x28000L << 12;
+        for (long[] pte : new long[][] {{(1 << 1) | 1 | (1L << 3), 0}, {(1 << 1) | 1, 1L << 54}, {(1 << 1) | 1, 1L << 61}}) {
+            s.write64(pteAddress(0), pte[0], false);
+            s.write64(pteAddress(0) + 8, pte[1], false);
+            Outcome o = s.write(DID, gpa);
+            assertEquals(Cause.MSI_PTE_MISCONFIGURED, o.cause(), o::toString);
+            assertEquals(Rule.MSI_PTE_RESERVED, o.trace().rule());
+        }
+    }
+
+    @Test
     void mrif_mode_without_capabilities_msi_mrif_is_263() {
         setUp(new Capabilities(Scenario.fullCaps(true).build().value() & ~(1L << 23)));
         s.write64(pteAddress(0), (1 << 1) | 1, false);

@@ -14,7 +14,7 @@ class PageRequestQueueTest {
 
     PageRequestQueueTest() {
         s.write(DDTP, IommuMode.LVL3.encoding);
-        s.iommu.setPageRequestAdmission(did -> PageRequestQueue.Admission.ADMIT);
+        s.iommu.setPageRequestAdmission((did, pv, pid, priv) -> PageRequestQueue.Admission.ADMIT);
     }
 
     @Test

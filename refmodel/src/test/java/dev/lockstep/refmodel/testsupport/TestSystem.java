@@ -17,7 +17,7 @@ public final class TestSystem {
     public static final long FQ_BASE = 0x20000;
     public static final long PQ_BASE = 0x30000;
 
-    public final SparseMemory memory = new SparseMemory();
+    public final SparseMemory memory;
     public final RecordingSink sink = new RecordingSink();
     public final Iommu iommu;
 
@@ -27,6 +27,12 @@ public final class TestSystem {
 
     /** With {@code process}: the full translation process ({@link Iommu#withTranslationProcess}). */
     public TestSystem(IommuConfig config, boolean process) {
+        this(config, process, new SparseMemory());
+    }
+
+    /** Over {@code memory} (e.g. a {@link dev.lockstep.refmodel.testutil.Scenario}'s, holding its structures). */
+    public TestSystem(IommuConfig config, boolean process, SparseMemory memory) {
+        this.memory = memory;
         iommu = process ? Iommu.withTranslationProcess(config, memory, sink)
                 : new Iommu(config, memory, new SimpleTranslator(), sink);
     }

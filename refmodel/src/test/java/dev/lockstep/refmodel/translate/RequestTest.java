@@ -2,6 +2,7 @@ package dev.lockstep.refmodel.translate;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.lockstep.refmodel.TranslationRequest;
 import dev.lockstep.refmodel.fault.Ttyp;
 import dev.lockstep.refmodel.mem.SparseMemory;
 import dev.lockstep.refmodel.regs.Capabilities;
@@ -41,9 +42,32 @@ class RequestTest {
     }
 
     @Test
-    void pcie_messages_are_not_supported_yet_and_say_so() {
+    void pcie_messages_with_a_code_the_model_does_not_know_fail_loudly() {
         Translator t = new Translator(Capabilities.builder().build(), new SparseMemory());
-        assertThrows(UnsupportedOperationException.class, () -> t.translate(Request.of(Ttyp.PCIE_MESSAGE, 1, 0), 2, 0));
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> t.translate(Request.of(Ttyp.PCIE_MESSAGE, 1, 0x05), 2, 0));
+        assertTrue(e.getMessage().contains("0x5"), e::getMessage);
+    }
+
+    @Test
+    void a_message_code_wider_than_8_bits_is_rejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Request.of(Ttyp.PCIE_MESSAGE, 1, 0x104));
+        assertTrue(e.getMessage().startsWith("iova"));
+    }
+
+    @Test
+    void write_data_is_32_bits_and_only_for_writes() {
+        IllegalArgumentException wide = assertThrows(IllegalArgumentException.class,
+                () -> new TranslationRequest(1, false, 0, false, Ttyp.UNTRANSLATED_WRITE, 0, 1L << 32));
+        assertTrue(wide.getMessage().startsWith("data"));
+        IllegalArgumentException read = assertThrows(IllegalArgumentException.class,
+                () -> new TranslationRequest(1, false, 0, false, Ttyp.UNTRANSLATED_READ, 0, 5));
+        assertTrue(read.getMessage().startsWith("data"));
+        assertThrows(IllegalArgumentException.class,
+                () -> new TranslationRequest(1, false, 0, false, Ttyp.UNTRANSLATED_WRITE, 0, -2));
+        assertEquals(0xffff_ffffL, TranslationRequest.untranslatedWrite(1, 0, -1).data());
+        assertEquals(TranslationRequest.NO_DATA, TranslationRequest.untranslated(1, 0, true).data());
+        assertEquals(7, new TranslationRequest(1, false, 0, false, Ttyp.TRANSLATED_WRITE, 0, 7).data());
     }
 
     @Test
