@@ -108,6 +108,25 @@ public final class WalkTrace {
         return false;
     }
 
+    /** Makes this trace a copy of {@code o}. */
+    public void copyFrom(WalkTrace o) {
+        while (pa.length < o.n) grow();
+        System.arraycopy(o.pa, 0, pa, 0, o.n);
+        System.arraycopy(o.bytes, 0, bytes, 0, o.n);
+        System.arraycopy(o.role, 0, role, 0, o.n);
+        System.arraycopy(o.deviceId, 0, deviceId, 0, o.n);
+        System.arraycopy(o.processId, 0, processId, 0, o.n);
+        System.arraycopy(o.gscid, 0, gscid, 0, o.n);
+        System.arraycopy(o.pscid, 0, pscid, 0, o.n);
+        System.arraycopy(o.address, 0, address, 0, o.n);
+        System.arraycopy(o.flags, 0, flags, 0, o.n);
+        n = o.n;
+        gscidValid = o.gscidValid;
+        pscidValid = o.pscidValid;
+        gscidValue = o.gscidValue;
+        pscidValue = o.pscidValue;
+    }
+
     private void grow() {
         int c = pa.length * 2;
         pa = java.util.Arrays.copyOf(pa, c);

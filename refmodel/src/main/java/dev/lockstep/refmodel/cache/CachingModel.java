@@ -70,6 +70,7 @@ public final class CachingModel implements InvalidationListener {
         history.clear();
         pending.clear();
         completed.clear();
+        firstOutcome = null;
     }
 
     /** The context the facade translates in: current memory; A/D stores are applied and reported. */
@@ -88,6 +89,7 @@ public final class CachingModel implements InvalidationListener {
     }
 
     private void recordWrite(long word, long value) {
+        firstOutcome = null;
         WordHistory h = history.get(word);
         if (h == null) {
             h = new WordHistory(memory.load64(word));
@@ -144,10 +146,19 @@ public final class CachingModel implements InvalidationListener {
         return out;
     }
 
-    /** Performs {@code request} as candidate {@code c}: its A/D stores reach memory as atomic ORs. */
+    /**
+     * Performs {@code request} as candidate {@code c}: its A/D stores reach memory as atomic ORs. Called
+     * right after {@link #candidates} for the same request, with the model unchanged in between.
+     */
     public TranslationOutcome commit(TranslationRequest request, Candidate c, WalkTrace trace) {
         checkedTranslations++;
         if (c.stale()) staleHits++;
+        if (!c.stale() && c.stores().isEmpty() && c.outcome() == firstOutcome) {
+            // The walk of the current contents that candidates() just made, and it stores nothing:
+            // walking again would read the same words and give the same outcome.
+            trace.copyFrom(firstTrace);
+            return c.outcome();
+        }
         trace.clear();
         return translator.translate(request, new TranslationContext(new OverlayMemory(c.overrides(), true), regs), trace);
     }
@@ -208,6 +219,8 @@ public final class CachingModel implements InvalidationListener {
 
     /** The trace of the first walk of an exploration (current contents), reused: most requests need no other. */
     private final WalkTrace firstTrace = new WalkTrace();
+    /** The outcome of that walk, by identity: {@link #commit} reuses the walk when the candidate is its outcome. */
+    private TranslationOutcome firstOutcome;
 
     private void explore(TranslationRequest request, Map<Long, Long> overrides, Set<Long> decided, List<Leaf> leaves) {
         if (leaves.size() >= MAX_COMBINATIONS) {
@@ -218,6 +231,7 @@ public final class CachingModel implements InvalidationListener {
         trace.clear();
         OverlayMemory sandbox = new OverlayMemory(overrides, false);
         TranslationOutcome o = translator.translate(request, new TranslationContext(sandbox, regs), trace);
+        if (decided.isEmpty()) firstOutcome = o;
         if (sandbox.staleAdUpdate()) return;
         for (int i = 0; i < trace.size(); i++) {
             long base = trace.pa(i);
