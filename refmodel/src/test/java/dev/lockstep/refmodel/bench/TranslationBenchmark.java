@@ -111,7 +111,11 @@ public class TranslationBenchmark {
      * {@code java -cp <test classpath> dev.lockstep.refmodel.bench.TranslationBenchmark [JMH options, e.g. -prof gc]}.
      */
     public static void main(String[] args) throws Exception {
-        new Runner(new OptionsBuilder().parent(new CommandLineOptions(args))
-                .include(TranslationBenchmark.class.getName()).build()).run();
+        CommandLineOptions cmd = new CommandLineOptions(args);
+        OptionsBuilder options = new OptionsBuilder();
+        options.parent(cmd);
+        // A regex on the command line (e.g. "worstCase") picks benchmarks; without one, all of these.
+        if (cmd.getIncludes().isEmpty()) options.include(TranslationBenchmark.class.getName());
+        new Runner(options.build()).run();
     }
 }
