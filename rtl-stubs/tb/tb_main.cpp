@@ -69,6 +69,7 @@ static void cycle() {
   bp_state = bp_state * 6364136223846793005ull + 1442695040888963407ull;
   top->mem_req_ready = backpressure ? (bp_state >> 62) != 0 : 1;
   top->tr_cpl_ready = 1;
+  top->msg_ready = 1;
   top->eval();
   bool acc = top->mem_req_valid && top->mem_req_ready;
   Pending np{now + (uint64_t)latency, top->mem_req_addr, top->mem_req_wdata, top->mem_req_op,
@@ -226,7 +227,7 @@ static const uint64_t SV39 = 8ull << 60, SV48 = 9ull << 60, SV39X4 = 8ull << 60;
 // ---------------- tests ----------------
 static void t_regs() {
   cur_test = "registers";
-  CHECK_EQ("capabilities", rr8(0), 0x000001F811460610ull);
+  CHECK_EQ("capabilities", rr8(0), 0x000001F813460610ull);
   CHECK_EQ("capabilities hi (4B)", rr4(4), 0x1F8);
   CHECK_EQ("fctl (WSI fixed 1)", rr4(8), 2);
   wr4(8, 0x7);
@@ -238,8 +239,11 @@ static void t_regs() {
   wr4(16, 0x400 | 4);
   CHECK_EQ("ddtp 4-byte low write", rr8(16), (0x3FFFFFull << 32) | 0x404);
   wr8(16, 0);
-  CHECK_EQ("pqb absent", rr8(56), 0);
-  wr8(56, 0x1234); CHECK_EQ("pqb ignores writes", rr8(56), 0);
+  CHECK_EQ("pqb resets to 0", rr8(56), 0);
+  wr8(56, 0x1234); CHECK_EQ("pqb WARL: PPN and LOG2SZ-1", rr8(56), 0x1014);
+  wr4(80, 3); CHECK_EQ("pqcsr: pqen, pie, pqon", rr4(80), 0x10003);
+  wr4(80, 0); CHECK_EQ("pqcsr off", rr4(80), 0);
+  wr8(56, 0);
   CHECK_EQ("iohpmcycles absent", rr8(96), 0);
   wr8(760, 0xFFFFFFFFFFFFFFFFull);
   CHECK_EQ("icvec WARL", rr8(760), 0xFFFF);
@@ -352,9 +356,9 @@ static void t_sv39() {
   dc_write(DDT, 11, dc_make(1 | (1ull << 40), 0, 0, 0));
   c = xlate(11, 0, 2);
   CHECK_EQ("DC reserved bit: 259", c.cause, 259);
-  dc_write(DDT, 12, dc_make(1 | (1 << 1), 0, 0, 0));
+  dc_write(DDT, 12, dc_make(1 | (1 << 2), 0, 0, 0));
   c = xlate(12, 0, 2);
-  CHECK_EQ("DC EN_ATS without ATS: 259", c.cause, 259);
+  CHECK_EQ("DC EN_PRI without EN_ATS: 259", c.cause, 259);
   // supervisor access and U pages need PDTV (tested in pdt)
   // access fault on a PTE read
   mem_err[pte_addr(root, 3, false, 0x40201000, 0)] = 1;
