@@ -15,9 +15,14 @@ final class MessageCheck {
     /** One differing message: what was compared, the fields, the rule. */
     record Mismatch(String subject, List<Divergence.FieldMismatch> fields, String rule) {}
 
-    static final String RULE = "ATS.INVAL sends one Invalidation Request and ATS.PRGR one Page Request Group Response "
-            + "to the device function RID (DSEG when DSV=1), with the PASID when PV=1 and the command's payload "
-            + "(spec: ATS.INVAL, ATS.PRGR)";
+    static String rule(long header) {
+        if ((header & 3) == Dut.MSG_PAGE_REQUEST_GROUP_RESPONSE) {
+            return "ATS.PRGR sends one Page Request Group Response to the device function RID (DSEG when DSV=1), "
+                    + "with the PASID when PV=1, and the command's PRGI and response code (spec: ATS.PRGR)";
+        }
+        return "ATS.INVAL sends one Invalidation Request to the device function RID (DSEG when DSV=1), with the PASID "
+                + "when PV=1 and the command's PAYLOAD, in command order (spec: ATS.INVAL)";
+    }
 
     /** The w[2] word of a message event. */
     static long header(int type, int rid, boolean dsv, int dseg, boolean pv, int pid) {
@@ -42,7 +47,8 @@ final class MessageCheck {
             if (i >= dut.messages) {
                 return new Mismatch("missing outbound message #" + i + ": " + typeName(model.messageHeader[i])
                         + describe(model.messageHeader[i], model.messagePayload[i]),
-                        List.of(new Divergence.FieldMismatch("messages", "-", model.messages, dut.messages)), RULE);
+                        List.of(new Divergence.FieldMismatch("messages", "-", model.messages, dut.messages)),
+                        rule(model.messageHeader[i]));
             }
             if (i >= model.messages) {
                 return new Mismatch("unexpected outbound message #" + i + ": " + typeName(dut.messageHeader[i])
@@ -54,7 +60,8 @@ final class MessageCheck {
             List<Divergence.FieldMismatch> f = fields(model.messageHeader[i], model.messagePayload[i],
                     dut.messageHeader[i], dut.messagePayload[i]);
             if (!f.isEmpty()) {
-                return new Mismatch("outbound message #" + i + ": " + typeName(model.messageHeader[i]), f, RULE);
+                return new Mismatch("outbound message #" + i + ": " + typeName(model.messageHeader[i]), f,
+                        rule(model.messageHeader[i]));
             }
         }
         return null;

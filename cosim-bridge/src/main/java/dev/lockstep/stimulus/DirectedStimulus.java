@@ -709,6 +709,12 @@ public final class DirectedStimulus implements Stimulus {
                 driver.translate(ids[1], Ttyp.ATS_TRANSLATION, va);       // EN_ATS=0: UR, cause 260
             }
             driver.translate(ids[0], Ttyp.ATS_TRANSLATION, base + (100L << 12)); // not mapped: R=W=0
+            // A leaf PTE that answers an access fault: Completer Abort with a fault record (cause 7:
+            // the request's original access type is a write, no-write not being set).
+            long pte = dms[0].pages.get(0)[1];
+            driver.emit(new Action.MemoryError(pte, 1));
+            driver.translate(ids[0], Ttyp.ATS_TRANSLATION, dms[0].pages.get(0)[0]);
+            driver.emit(new Action.MemoryError(pte, 0));
             // Translated requests carry the SPA the completion returned (T2GPA=0: not translated again).
             for (int t : new int[] {Ttyp.TRANSLATED_READ, Ttyp.TRANSLATED_WRITE, Ttyp.TRANSLATED_EXEC}) {
                 driver.translate(ids[0], t, dataPage(12) | (random.nextInt(512) * 8L));

@@ -100,7 +100,8 @@ class SeedLogTest {
         Path tampered = out.resolve("tampered.jsonl");
         // DW0 of the record: flip a TTYP bit (bit 34).
         edit(log, tampered, r -> r.get("type").asText().equals("mem_write") && r.get("addr").asText().equals(recordStart),
-                r -> r.put("data", "0x" + Long.toHexString(Long.decode(r.get("data").asText()) ^ (1L << 34))));
+                r -> r.put("data", "0x" + Long.toHexString(Long.parseUnsignedLong(r.get("data").asText().substring(2), 16)
+                        ^ (1L << 34))));
         Cli c = Cli.run("check", tampered.toString());
         assertEquals(Main.EXIT_DIVERGENCE, c.exitCode, c.err + c.out);
         assertTrue(c.out.contains("fault record at " + recordStart) && c.out.contains("TTYP"), c.out);
