@@ -108,6 +108,20 @@ class SeedLogTest {
     }
 
     @Test
+    void outboundMessagesAndPrivAreLoggedAndChecked(@TempDir Path out) throws Exception {
+        Path log = runAll(out, "--scenario", "ats", "--seed", "1", "--count", "1").resolve("seed-1.jsonl");
+        String text = Files.readString(log);
+        assertTrue(text.contains("\"type\":\"message\",") && text.contains("page_request_group_response"), text);
+        assertTrue(text.contains("\"priv\":true"), "a completion with Priv set");
+        assertEquals(Main.EXIT_PASS, Cli.run("check", log.toString()).exitCode);
+        Path tampered = out.resolve("tampered.jsonl");
+        edit(log, tampered, r -> r.get("type").asText().equals("message"), r -> r.put("rid", r.get("rid").asInt() ^ 1));
+        Cli c = Cli.run("check", tampered.toString());
+        assertEquals(Main.EXIT_DIVERGENCE, c.exitCode, c.err + c.out);
+        assertTrue(c.out.contains("outbound message #0") && c.out.contains("RID"), c.out);
+    }
+
+    @Test
     void aTruncatedLogIsBadInputNamingTheLine(@TempDir Path out) throws Exception {
         Path log = runAll(out, "--seed", "1", "--count", "1").resolve("seed-1.jsonl");
         List<String> lines = Files.readAllLines(log);
