@@ -121,6 +121,7 @@ static uint32_t rr4(int off) { return (uint32_t)reg_access(false, off, false, 0)
 static void wr8(int off, uint64_t v) { reg_access(true, off, true, v); run_idle(2); }
 static void wr4(int off, uint32_t v) { reg_access(true, off, false, v); run_idle(2); }
 
+static bool req_nw = false, req_exe = false;   // ATS: no-write, execute requested
 // Translation request; returns the completion.
 static Cpl xlate(uint32_t did, uint64_t iova, int ttyp, bool pv = false, uint32_t pid = 0,
                  bool priv = false) {
@@ -128,7 +129,7 @@ static Cpl xlate(uint32_t did, uint64_t iova, int ttyp, bool pv = false, uint32_
   tag = (tag + 1) & 0xffff;
   top->tr_req_valid = 1; top->tr_req_tag = tag; top->tr_req_did = did; top->tr_req_pv = pv;
   top->tr_req_pid = pid; top->tr_req_iova = iova; top->tr_req_ttyp = ttyp; top->tr_req_priv = priv;
-  top->tr_req_nw = 0; top->tr_req_exe = 0;
+  top->tr_req_nw = req_nw; top->tr_req_exe = req_exe;
   last_cpl.got = false;
   int n = 0;
   // hold valid until accepted
@@ -870,6 +871,19 @@ static void t_ats() {
   c = xlate(30, 0x40212345, 8);
   CHECK_EQ("ATS 2 MiB: S", c.s, 1);
   CHECK_EQ("ATS 2 MiB: address with the size encoding", c.pa, 0xA02FF000);
+  map(root, 3, false, 0x40003000, 0xA0003000, 0, V | R | X | U | A);      // read/execute
+  req_nw = true;
+  c = xlate(30, 0x40000010, 8);
+  CHECK_EQ("ATS no-write: R=1 W=0", c.r * 2 + c.w, 2);
+  req_exe = true;
+  c = xlate(30, 0x40003010, 8);
+  CHECK_EQ("ATS no-write + execute on an RX page: R X", c.r * 4 + c.w * 2 + c.x, 5);
+  c = xlate(30, 0x40000010, 8);
+  CHECK_EQ("ATS execute on an RW page: X denied", c.r * 4 + c.w * 2 + c.x, 4);
+  req_nw = false;
+  c = xlate(30, 0x40003010, 8);
+  CHECK_EQ("ATS write + execute on an RX page: R X", c.r * 4 + c.w * 2 + c.x, 5);
+  req_exe = false;
   uint32_t t0 = rr4(52);
   c = xlate(30, 0x40005000, 8);
   CHECK_EQ("ATS page fault: Success", c.status, 0);
