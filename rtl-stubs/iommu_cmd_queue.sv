@@ -1,7 +1,10 @@
 // iommu_cmd_queue: fetches 16-byte commands at cqb.PPN * 4096 + cqh * 16 while cqh != cqt and
 // executes them in order (spec: iommu_in_memory_queues.adoc, "Command-Queue"): IOTINVAL.VMA/GVMA,
-// IODIR.INVAL_DDT/PDT, IOFENCE.C. An illegal command sets cmd_ill and a failed fetch or IOFENCE
-// write sets cqmf; cqh then stays on that command and the queue stops until software clears it.
+// IODIR.INVAL_DDT/PDT, IOFENCE.C, ATS.INVAL, ATS.PRGR. An illegal command sets cmd_ill and a failed
+// fetch or IOFENCE write sets cqmf; cqh then stays on that command and the queue stops until
+// software clears it. ATS.INVAL sends an Invalidation Request message and retires; the device's
+// Invalidation Completion (inv_cpl) arrives later, and IOFENCE.C waits until every invalidation
+// sent before it has completed. ATS.PRGR sends a Page Request Group Response message.
 module iommu_cmd_queue
   import iommu_pkg::*;
 (
@@ -16,6 +19,17 @@ module iommu_cmd_queue
   input  logic [31:0] cqt,
   input  logic [3:0]  ddtp_mode,
   input  logic        xlate_idle,    // IOFENCE.C waits for translations in flight
+  // outbound PCIe messages (ATS.INVAL, ATS.PRGR) and inbound Invalidation Completions
+  output logic        msg_valid,
+  input  logic        msg_ready,
+  output logic        msg_prgr,      // 0 Invalidation Request, 1 Page Request Group Response
+  output logic [15:0] msg_rid,
+  output logic        msg_dsv,
+  output logic [7:0]  msg_dseg,
+  output logic        msg_pv,
+  output logic [19:0] msg_pid,
+  output logic [63:0] msg_payload,
+  input  logic        inv_cpl,       // one pulse per Invalidation Completion, in order
   output logic        head_inc,
   output logic        set_ill,
   output logic        set_mf,
@@ -46,9 +60,10 @@ module iommu_cmd_queue
   output logic        busy
 );
   typedef enum logic [3:0] {Q_IDLE, Q_RD0, Q_RD0W, Q_RD1, Q_RD1W, Q_EXEC, Q_FENCE_WAIT,
-                            Q_FWR, Q_FWRW, Q_RETIRE, Q_SETTLE} st_t;
+                            Q_FWR, Q_FWRW, Q_RETIRE, Q_SETTLE, Q_MSG} st_t;
   st_t st;
   logic [63:0] c0, c1;
+  logic [7:0]  inv_pending;          // Invalidation Requests sent, not yet completed
 
   logic [63:0] cmd_addr;
   assign cmd_addr = {8'd0, cq_ppn, 12'd0} + {28'd0, cqh, 4'd0};
@@ -83,7 +98,11 @@ module iommu_cmd_queue
           if (ddtp_mode == MODE_2LVL && c0[63:55] != 9'd0) ill = 1'b1;
         end
       end
-      default: ill = 1'b1;                                         // ATS (no cap), reserved
+      7'd4: begin  // ATS: func3 0 INVAL, 1 PRGR; rsvd[11:10], rsvd[39:34]
+        if (f3 > 3'd1) ill = 1'b1;
+        if (c0[11:10] != 2'd0 || c0[39:34] != 6'd0) ill = 1'b1;
+      end
+      default: ill = 1'b1;                                         // reserved, custom
     endcase
   end
 
@@ -91,8 +110,10 @@ module iommu_cmd_queue
     if (!rst_n) begin
       st <= Q_IDLE; c0 <= 64'd0; c1 <= 64'd0;
       head_inc <= 1'b0; set_ill <= 1'b0; set_mf <= 1'b0; set_fwip <= 1'b0;
-      tlb_inv <= 1'b0; ddt_inv <= 1'b0;
+      tlb_inv <= 1'b0; ddt_inv <= 1'b0; inv_pending <= 8'd0;
     end else begin
+      inv_pending <= inv_pending + ((st == Q_MSG && msg_ready && !msg_prgr) ? 8'd1 : 8'd0)
+                                 - ((inv_cpl && inv_pending != 8'd0) ? 8'd1 : 8'd0);
       head_inc <= 1'b0; set_ill <= 1'b0; set_mf <= 1'b0; set_fwip <= 1'b0;
       tlb_inv <= 1'b0; ddt_inv <= 1'b0;
       case (st)
@@ -113,10 +134,12 @@ module iommu_cmd_queue
           else case (opc)
             7'd1: begin tlb_inv <= 1'b1; st <= Q_RETIRE; end
             7'd3: begin ddt_inv <= 1'b1; st <= Q_RETIRE; end
+            7'd4: st <= Q_MSG;
             default: st <= Q_FENCE_WAIT;             // IOFENCE.C
           endcase
         end
-        Q_FENCE_WAIT: if (xlate_idle) begin
+        Q_MSG: if (msg_ready) st <= Q_RETIRE;
+        Q_FENCE_WAIT: if (xlate_idle && inv_pending == 8'd0) begin
           if (c0[10]) st <= Q_FWR;                   // AV: write DATA to ADDR
           else begin
             if (c0[11]) set_fwip <= 1'b1;
@@ -175,7 +198,22 @@ module iommu_cmd_queue
       default: ;
     endcase
   end
-  assign busy = (st != Q_IDLE) || (cq_on && !cq_stalled && cqh != cqt);
+  assign busy = (st != Q_IDLE) || (cq_on && !cq_stalled && cqh != cqt) || inv_pending != 8'd0;
+
+  // messages: the command's RID, DSV/DSEG, PV/PID; the payload is dw1 for an Invalidation Request,
+  // and the PRG index [40:32] and response code [47:44] of dw1 for a Page Request Group Response.
+  assign msg_valid = (st == Q_MSG);
+  assign msg_prgr  = (f3 == 3'd1);
+  assign msg_rid   = c0[55:40];
+  assign msg_dsv   = c0[33];
+  assign msg_dseg  = c0[63:56];
+  assign msg_pv    = c0[32];
+  assign msg_pid   = c0[31:12];
+  always_comb begin
+    if (!msg_prgr)                            msg_payload = c1;
+    else if (mutant == M_PRGR_INDEX_SHIFTED)  msg_payload = {16'd0, c1[47:44], 3'd0, c1[39:31], 32'd0}; // BUG
+    else                                      msg_payload = {16'd0, c1[47:44], 3'd0, c1[40:32], 32'd0};
+  end
 
   logic unused;
   assign unused = ^{cq_log2m1, fence_addr[1:0]};

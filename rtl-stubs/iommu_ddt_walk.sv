@@ -6,6 +6,7 @@ module iommu_ddt_walk
 #(
   parameter bit MSI_FLAT   = 1'b1,
   parameter bit AMO_HWAD   = 1'b1,
+  parameter bit CAP_ATS    = 1'b1,
   parameter bit CAP_SV39   = 1'b1,
   parameter bit CAP_SV48   = 1'b1,
   parameter bit CAP_SV39X4 = 1'b1,
@@ -86,7 +87,9 @@ module iommu_ddt_walk
     mrsvd = 52'hF_FFFF_FFFF_FFFF << (mgpaw - 6'd12);
     misconf = 1'b0;
     if (tc[63:32] != 32'd0 || tc[23:12] != 12'd0) misconf = 1'b1;      // reserved bits
-    if (tc[1] || tc[2] || tc[6]) misconf = 1'b1;                        // EN_ATS/EN_PRI/PRPR, no ATS
+    if (!CAP_ATS && (tc[1] || tc[2] || tc[6])) misconf = 1'b1;          // EN_ATS/EN_PRI/PRPR, no ATS
+    if (!tc[1] && (tc[3] || tc[2])) misconf = 1'b1;                     // T2GPA/EN_PRI need EN_ATS
+    if (!tc[2] && tc[6]) misconf = 1'b1;                                // PRPR needs EN_PRI
     if (tc[3]) misconf = 1'b1;                                          // T2GPA, no cap.T2GPA
     if (tc[5]) begin                                                    // PDTV: fsc is pdtp
       if (!pd_mode_ok(fsc[63:60])) misconf = 1'b1;

@@ -14,8 +14,12 @@ package iommu_pkg;
   localparam logic [11:0] R_FQB    = 12'd40;
   localparam logic [11:0] R_FQH    = 12'd48;
   localparam logic [11:0] R_FQT    = 12'd52;
+  localparam logic [11:0] R_PQB    = 12'd56;
+  localparam logic [11:0] R_PQH    = 12'd64;
+  localparam logic [11:0] R_PQT    = 12'd68;
   localparam logic [11:0] R_CQCSR  = 12'd72;
   localparam logic [11:0] R_FQCSR  = 12'd76;
+  localparam logic [11:0] R_PQCSR  = 12'd80;
   localparam logic [11:0] R_IPSR   = 12'd84;
   localparam logic [11:0] R_ICVEC  = 12'd760;
 
@@ -97,6 +101,11 @@ package iommu_pkg;
   localparam logic [7:0] M_PD17_ROOT_INDEX      = 8'd26;
   localparam logic [7:0] M_MSI_MASK_IGNORED     = 8'd27;
   localparam logic [7:0] M_DTF_IGNORED          = 8'd28;
+  localparam logic [7:0] M_ATS_WRITE_DENIED_ALL = 8'd29;
+  localparam logic [7:0] M_ATS_PF_REPORTED      = 8'd30;
+  localparam logic [7:0] M_ATS_PRIV_DROPPED     = 8'd31;
+  localparam logic [7:0] M_PRGR_INDEX_SHIFTED   = 8'd32;
+  localparam logic [7:0] M_TRANSLATED_NO_EN_ATS = 8'd33;
 
 endpackage
 /* verilator lint_on UNUSEDPARAM */

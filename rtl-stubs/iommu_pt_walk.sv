@@ -5,6 +5,11 @@
 // Faults are reported as a kind; the caller maps them to cause codes:
 //   FK_PF page fault, FK_GPF guest-page fault, FK_ACC access fault, FK_CORRUPT data corruption.
 // With msi_en, a GPA that matches the MSI pattern stops before the G stage (is_msi).
+// With ats=1 (PCIe ATS translation request, spec "PCIe ATS translation request handling") the
+// leaf permission checks of the first stage and of the final G-stage translation are lenient: a
+// denied R/W/X permission is cleared from the granted set (perm) instead of faulting, X and W are
+// granted only with R, and a leaf that grants no R ends the walk with none=1 (Success with R=W=0,
+// no A/D update). The U/SUM rules still fault; D is set only when W is granted.
 module iommu_pt_walk
   import iommu_pkg::*;
 #(
@@ -17,6 +22,9 @@ module iommu_pt_walk
   input  logic        gonly_in,
   input  logic [63:0] iova_in,
   input  logic [1:0]  acc,          // 0 read, 1 write, 2 execute
+  input  logic        ats,          // ATS translation request: lenient permission checks
+  input  logic        want_w,       // ATS: write requested (no-write not set)
+  input  logic        want_x,       // ATS: execute requested
   input  logic        priv_s,
   input  logic        sum,
   input  logic [3:0]  s_mode,       // iosatp.MODE: 0 Bare, 8 Sv39, 9 Sv48
@@ -38,6 +46,9 @@ module iommu_pt_walk
   output logic [2:0]  lvl_eff,      // combined page size level (0 4K, 1 2M, 2 1G, 3 512G; 7 both Bare)
   output logic        s_r, s_w, s_x, s_u, s_g,
   output logic        g_r, g_w, g_x,
+  output logic [2:0]  perm,         // ATS: permissions granted {X, W, R}
+  output logic        none,         // ATS: a leaf granted no read permission (R=W=0)
+  output logic        s_glob,       // first-stage G from the leaf or a non-leaf PTE
   // memory client
   output logic        m_req_valid,
   input  logic        m_req_ready,
@@ -76,6 +87,7 @@ module iommu_pt_walk
   logic        g_impl, g_implw, g_final;
   logic [2:0]  g_leaf_lvl;
   logic [63:0] g_ad_bits;
+  logic        s_gl;
 
   // ---- first stage helpers ----
   logic [2:0] s_top;
@@ -185,6 +197,24 @@ module iommu_pt_walk
     if (!g_pte[4] && mutant != M_GSTAGE_U_IGNORED) g_perm_ok = 1'b0;
   end
 
+  // ATS (lenient) leaf checks: the U/SUM rules still fault; R/W/X are granted as the PTE and the
+  // request allow; no R grants nothing. SUM never grants execute of a U page to a supervisor.
+  logic       s_u_ok, g_u_ok;
+  logic [2:0] s_grant, g_grant;
+  always_comb begin
+    s_u_ok = 1'b1;
+    if (!priv_s && !s_pte[4]) s_u_ok = 1'b0;
+    if (priv_s && s_pte[4] && !sum && mutant != M_SUM_IGNORED) s_u_ok = 1'b0;
+    s_grant = {s_pte[3] & want_x & !(priv_s & s_pte[4]), s_pte[2] & want_w, s_pte[1]};
+    if (!s_pte[1]) s_grant = 3'b000;
+    if (mutant == M_ATS_WRITE_DENIED_ALL && want_w && !s_pte[2]) s_grant = 3'b000;   // BUG
+    g_u_ok = g_pte[4] || mutant == M_GSTAGE_U_IGNORED;
+    g_grant = {g_pte[3] & perm[2], g_pte[2] & perm[1], g_pte[1] & perm[0]};
+    if (!g_grant[0]) g_grant = 3'b000;
+  end
+  logic g_lenient;
+  assign g_lenient = ats && g_final;
+
   // A/D: bits to set (A always when 0, D on a write when 0)
   // whole PTEs / entries are passed; not every bit is used
   /* verilator lint_off UNUSEDSIGNAL */
@@ -198,8 +228,8 @@ module iommu_pt_walk
   /* verilator lint_on UNUSEDSIGNAL */
 
   logic [63:0] s_need, g_need;
-  assign s_need = ad_need(s_pte, acc == ACC_W, mutant);
-  assign g_need = ad_need(g_pte, g_acc == ACC_W, mutant);
+  assign s_need = ad_need(s_pte, ats ? s_grant[1] : acc == ACC_W, mutant);
+  assign g_need = ad_need(g_pte, g_lenient ? g_grant[1] : g_acc == ACC_W, mutant);
 
   // MSI address match (spec: "MSI address translation"): (A >> 12) & ~mask == pattern & ~mask
   logic msi_match;
@@ -228,6 +258,7 @@ module iommu_pt_walk
       g_out <= 64'd0; g_acc <= 2'd0; g_impl <= 1'b0; g_implw <= 1'b0; g_final <= 1'b0;
       g_leaf_lvl <= 3'd7; g_ad_bits <= 64'd0;
       {s_r, s_w, s_x, s_u, s_g, g_r, g_w, g_x} <= '0;
+      perm <= 3'd0; none <= 1'b0; s_gl <= 1'b0; s_glob <= 1'b0;
     end else begin
       done <= 1'b0;
       case (st)
@@ -237,6 +268,7 @@ module iommu_pt_walk
           s_leaf_lvl <= 3'd7; g_leaf_lvl <= 3'd7; g_final <= 1'b0;
           {s_r, s_w, s_x, s_u, s_g} <= 5'b11110;
           {g_r, g_w, g_x} <= 3'b111;
+          perm <= {want_x, want_w, 1'b1}; none <= 1'b0; s_gl <= 1'b0; s_glob <= 1'b0;
           st <= P_S_START;
         end
         // ---------------- first stage ----------------
@@ -270,14 +302,20 @@ module iommu_pt_walk
         P_S_PTE: begin
           if (s_k[0]) fail(FK_PF);
           else if (!s_k[1]) begin                         // pointer to the next level
+            if (s_pte[5]) s_gl <= 1'b1;
             s_a <= s_pte[53:10];
             s_lvl <= s_lvl - 3'd1;
             st <= P_S_ADDR;
           end else if (misaligned(s_pte, s_lvl) && mutant != M_SUPERPAGE_MISALIGN) begin
             fail(FK_PF);                                  // misaligned superpage
-          end else if (!s_perm_ok) begin
+          end else if (ats ? !s_u_ok : !s_perm_ok) begin
             fail(FK_PF);
+          end else if (ats && !s_grant[0]) begin
+            perm <= 3'd0; none <= 1'b1;                   // ATS: nothing granted, no A/D update
+            st <= P_DONE;
           end else begin
+            if (ats) perm <= s_grant;
+            s_glob <= s_gl | s_pte[5];
             s_gpa <= leaf_pa(s_pte, s_lvl, iova, mutant);
             s_leaf_lvl <= s_pte[63] ? 3'd0 : s_lvl;
             {s_r, s_w, s_x, s_u, s_g} <= {s_pte[1], s_pte[2], s_pte[3], s_pte[4], s_pte[5]};
@@ -333,7 +371,7 @@ module iommu_pt_walk
           else begin g_pte <= m_rsp_rdata; st <= P_G_PTE; end
         end
         P_G_PTE: begin
-          if (g_k[0] || (g_k[1] && (!g_perm_ok ||
+          if (g_k[0] || (g_k[1] && (!(g_lenient ? g_u_ok : g_perm_ok) ||
               (misaligned(g_pte, g_lvl) && mutant != M_SUPERPAGE_MISALIGN)))) begin
             iotval2 <= {g_in[63:2], g_implw, g_impl && mutant != M_IOTVAL2_IMPLICIT_BIT};
             fail(FK_GPF);
@@ -341,7 +379,11 @@ module iommu_pt_walk
             g_a <= g_pte[53:10];
             g_lvl <= g_lvl - 3'd1;
             st <= P_G_ADDR;
+          end else if (g_lenient && !g_grant[0]) begin
+            perm <= 3'd0; none <= 1'b1;                   // ATS: nothing granted, no A/D update
+            st <= P_DONE;
           end else begin
+            if (g_lenient) perm <= g_grant;
             g_out <= leaf_pa(g_pte, g_lvl, g_in, mutant);
             if (g_final) begin
               g_leaf_lvl <= g_pte[63] ? 3'd0 : g_lvl;

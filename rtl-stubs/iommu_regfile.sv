@@ -1,7 +1,9 @@
 // iommu_regfile: the memory-mapped register page (spec: iommu_registers.adoc).
 // Registers are little-endian; 4- and 8-byte accesses; an 8-byte access acts on two 32-bit
-// words. Absent optional registers (pq*, HPM, debug, qosid, msi_cfg_tbl with IGS=WSI) read 0
-// and ignore writes. The queue and translation engines report events through *_set/_inc pulses.
+// words. The page-request-queue registers (pqb, pqh, pqt, pqcsr) exist when capabilities.ATS=1;
+// no page request ever arrives (the native ports carry none), so pqt, pqmf and pqof stay 0 and
+// ipsr.pip is never set. Absent optional registers (HPM, debug, qosid, msi_cfg_tbl with IGS=WSI)
+// read 0 and ignore writes. The queue and translation engines report events through *_set/_inc pulses.
 module iommu_regfile
   import iommu_pkg::*;
 #(
@@ -56,6 +58,10 @@ module iommu_regfile
   logic        fqmf_q, fqof_q;
   logic        cip_q, fip_q, pmip_q, pip_q;
   logic [15:0] icvec_q;
+  logic [63:0] pqb_q;
+  logic [31:0] pqh_q, pqt_q;
+  logic        pqen_q, pie_q, pqmf_q, pqof_q;
+  localparam bit HAS_PQ = CAPS[25];      // capabilities.ATS
 
   // PPN fields are WARL: only bits below PAS are implemented (ppn is PAS-12 bits wide).
   localparam logic [43:0] PPN_MASK = 44'((45'd1 << (PAS - 12)) - 45'd1);
@@ -78,6 +84,11 @@ module iommu_regfile
 
   logic        w_ddtp_lo, w_ddtp_hi, w_cqb_lo, w_cqb_hi, w_fqb_lo, w_fqb_hi;
   logic        w_cqt, w_fqh, w_cqcsr, w_fqcsr, w_ipsr, w_icvec;
+  logic        w_pqb_lo, w_pqb_hi, w_pqh, w_pqcsr;
+  assign w_pqb_lo  = HAS_PQ & wr & hit(R_PQB, req_offset, req_size8);
+  assign w_pqb_hi  = HAS_PQ & wr & hit(R_PQB + 12'd4, req_offset, req_size8);
+  assign w_pqh     = HAS_PQ & wr & hit(R_PQH, req_offset, req_size8);
+  assign w_pqcsr   = HAS_PQ & wr & hit(R_PQCSR, req_offset, req_size8);
   assign w_ddtp_lo = wr & hit(R_DDTP, req_offset, req_size8);
   assign w_ddtp_hi = wr & hit(R_DDTP + 12'd4, req_offset, req_size8);
   assign w_cqb_lo  = wr & hit(R_CQB, req_offset, req_size8);
@@ -93,6 +104,11 @@ module iommu_regfile
 
   logic [31:0] d_ddtp_lo, d_ddtp_hi, d_cqb_lo, d_cqb_hi, d_fqb_lo, d_fqb_hi;
   logic [31:0] d_cqt, d_fqh, d_cqcsr, d_fqcsr, d_ipsr, d_icvec;
+  logic [31:0] d_pqb_lo, d_pqb_hi, d_pqh, d_pqcsr;
+  assign d_pqb_lo  = wd(R_PQB, req_offset, req_wdata);
+  assign d_pqb_hi  = wd(R_PQB + 12'd4, req_offset, req_wdata);
+  assign d_pqh     = wd(R_PQH, req_offset, req_wdata);
+  assign d_pqcsr   = wd(R_PQCSR, req_offset, req_wdata);
   assign d_ddtp_lo = wd(R_DDTP, req_offset, req_wdata);
   assign d_ddtp_hi = wd(R_DDTP + 12'd4, req_offset, req_wdata);
   assign d_cqb_lo  = wd(R_CQB, req_offset, req_wdata);
@@ -125,13 +141,15 @@ module iommu_regfile
     ddtp_new = ddtp_new & {10'd0, PPN_MASK, 6'd0, 4'hF};  // busy and reserved bits read 0
   end
 
-  logic [31:0] cq_mask, fq_mask;
+  logic [31:0] cq_mask, fq_mask, pq_mask;
   assign cq_mask = idx_mask(cqb_q[4:0]);
   assign fq_mask = idx_mask(fqb_q[4:0]);
+  assign pq_mask = idx_mask(pqb_q[4:0]);
 
   // The condition that (re)sets each ipsr bit (spec: ipsr fields; a bit cleared while its
   // condition still holds is set again).
-  logic cip_cond, fip_cond;
+  logic cip_cond, fip_cond, pip_cond;
+  assign pip_cond = pie_q & (pqof_q | pqmf_q);     // no page-request record is ever queued
   assign cip_cond = cie_q & (fwip_q | cmd_ill_q | cmd_to_q | cqmf_q);
   always_comb begin
     if (mutant == M_FIP_WITHOUT_FIE) fip_cond = fqof_q | fqmf_q | fq_tail_inc;   // BUG: no fie
@@ -148,6 +166,8 @@ module iommu_regfile
       fqmf_q <= 1'b0; fqof_q <= 1'b0;
       cip_q <= 1'b0; fip_q <= 1'b0; pmip_q <= 1'b0; pip_q <= 1'b0;
       icvec_q <= 16'd0;
+      pqb_q <= 64'd0; pqh_q <= 32'd0; pqt_q <= 32'd0;
+      pqen_q <= 1'b0; pie_q <= 1'b0; pqmf_q <= 1'b0; pqof_q <= 1'b0;
     end else begin
       ddtp_q <= ddtp_new;
       // Queue bases: writes while the queue is on are ignored; a base write zeroes the
@@ -165,6 +185,27 @@ module iommu_regfile
         fqh_q <= 32'd0;
       end else if (w_fqh) begin
         fqh_q <= d_fqh & fq_mask;
+      end
+
+      if (!pqen_q && (w_pqb_lo || w_pqb_hi)) begin
+        if (w_pqb_lo) pqb_q[31:0]  <= d_pqb_lo & BASE_MASK[31:0] | {27'd0, d_pqb_lo[4:0]};
+        if (w_pqb_hi) pqb_q[63:32] <= d_pqb_hi & BASE_MASK[63:32];
+        pqh_q <= 32'd0;
+      end else if (w_pqh) begin
+        pqh_q <= d_pqh & pq_mask;
+      end
+
+      // pqcsr (pqen 0->1 clears pqt, pqmf, pqof; pqmf/pqof are RW1C)
+      if (w_pqcsr) begin
+        pqen_q <= d_pqcsr[0];
+        pie_q  <= d_pqcsr[1];
+      end
+      if (w_pqcsr && d_pqcsr[0] && !pqen_q) begin
+        pqt_q <= 32'd0;
+        pqmf_q <= 1'b0; pqof_q <= 1'b0;
+      end else if (w_pqcsr) begin
+        if (d_pqcsr[8]) pqmf_q <= 1'b0;
+        if (d_pqcsr[9]) pqof_q <= 1'b0;
       end
 
       // cqcsr
@@ -219,7 +260,7 @@ module iommu_regfile
       cip_q  <= (cip_q  & ~(w_ipsr & d_ipsr[0])) | cip_cond;
       fip_q  <= (fip_q  & ~(w_ipsr & d_ipsr[1])) | fip_cond;
       pmip_q <= pmip_q & ~(w_ipsr & d_ipsr[2]);    // no HPM: never set
-      pip_q  <= pip_q  & ~(w_ipsr & d_ipsr[3]);    // no ATS/PRI: never set
+      pip_q  <= (pip_q & ~(w_ipsr & d_ipsr[3])) | pip_cond;
 
       if (w_icvec) icvec_q <= d_icvec[15:0];
     end
@@ -241,6 +282,12 @@ module iommu_regfile
       12'd44:  rd32 = fqb_q[63:32];
       12'd48:  rd32 = fqh_q;
       12'd52:  rd32 = fqt_q;
+      12'd56:  rd32 = HAS_PQ ? pqb_q[31:0] : 32'd0;
+      12'd60:  rd32 = HAS_PQ ? pqb_q[63:32] : 32'd0;
+      12'd64:  rd32 = HAS_PQ ? pqh_q : 32'd0;
+      12'd68:  rd32 = HAS_PQ ? pqt_q : 32'd0;
+      12'd80:  rd32 = HAS_PQ ? {14'd0, 1'b0 /*busy*/, pqen_q /*pqon*/, 6'd0,
+                                pqof_q, pqmf_q, 6'd0, pie_q, pqen_q} : 32'd0;
       12'd72:  rd32 = {14'd0, 1'b0 /*busy*/, cqen_q /*cqon*/, 4'd0,
                        fwip_q, cmd_ill_q, cmd_to_q, cqmf_q, 6'd0, cie_q, cqen_q};
       12'd76:  rd32 = {14'd0, 1'b0 /*busy*/, fqen_q /*fqon*/, 6'd0,
@@ -293,5 +340,5 @@ module iommu_regfile
 
   logic unused;
   assign unused = ^{d_ddtp_lo[9:4], d_cqcsr[31:12], d_cqcsr[7:2], d_fqcsr[31:10], d_fqcsr[7:2],
-                    d_ipsr[31:4], d_icvec[31:16]};
+                    d_ipsr[31:4], d_icvec[31:16], d_pqcsr[31:10], d_pqcsr[7:2]};
 endmodule

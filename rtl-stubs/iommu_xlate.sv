@@ -2,11 +2,17 @@
 // an IOVA"). One request at a time: mode checks, device context (DDT cache or DDT walk), request
 // checks, process context (PDT walk), IOTLB or two-stage page walk, MSI flat translation, then
 // the completion and, for a fault, the fault record (unless DC.tc.DTF suppresses it).
+// Translated requests (TTYP 5-7) need DC.tc.EN_ATS and, without T2GPA, carry an SPA: they complete
+// without translation. PCIe ATS translation requests (TTYP 8) are translated with lenient
+// permission checks and completed per "PCIe ATS translation request handling": UR (256-260), CA
+// (access faults, corruption, misconfigurations) with a fault record, Success with R=W=0 and no
+// record for page faults, guest-page faults, 262 and 266. They neither use nor fill the IOTLB.
 module iommu_xlate
   import iommu_pkg::*;
 #(
   parameter bit MSI_FLAT   = 1'b1,
   parameter bit AMO_HWAD   = 1'b1,
+  parameter bit CAP_ATS    = 1'b1,
   parameter bit CAP_SV39   = 1'b1,
   parameter bit CAP_SV48   = 1'b1,
   parameter bit CAP_SV39X4 = 1'b1,
@@ -34,12 +40,15 @@ module iommu_xlate
   input  logic [63:0] req_iova,
   input  logic [5:0]  req_ttyp,
   input  logic        req_priv,
+  input  logic        req_nw,
+  input  logic        req_exe,
   output logic        cpl_valid,
   input  logic        cpl_ready,
   output logic [15:0] cpl_tag,
   output logic [1:0]  cpl_status,
   output logic [11:0] cpl_cause,
   output logic [63:0] cpl_pa,
+  output logic        cpl_r, cpl_w, cpl_x, cpl_u, cpl_g, cpl_s, cpl_priv,
   // fault record to the fault queue
   output logic        rec_valid,
   input  logic        rec_ready,
@@ -88,6 +97,10 @@ module iommu_xlate
   logic [63:0] iova;
   logic [5:0]  ttyp;
   logic [1:0]  acc;
+  logic        nw, exe;
+  logic [2:0]  perm;                 // ATS: granted {X, W, R}
+  logic        glob;                 // ATS: first-stage global
+  logic [2:0]  lvl;                  // ATS: range level (0 4 KiB, 1 2 MiB, 2 1 GiB, 3 512 GiB)
   // context
   logic [63:0] dc [8];
   logic        dc_valid;             // a valid DC was found (DTF applies)
@@ -128,6 +141,8 @@ module iommu_xlate
   logic [63:0] ptw_iotval2, ptw_gpa, ptw_pa, pt_iova;
   logic [2:0]  ptw_lvl;
   logic        ptw_sr, ptw_sw, ptw_sx, ptw_su, ptw_sg, ptw_gr, ptw_gw, ptw_gx;
+  logic [2:0]  ptw_perm;
+  logic        ptw_none, ptw_glob;
   logic        ptw_req_valid;
   logic [1:0]  ptw_req_op;
   logic [63:0] ptw_req_addr, ptw_req_wdata;
@@ -142,7 +157,7 @@ module iommu_xlate
     .inv(ddt_inv), .inv_dv(ddt_dv), .inv_did(ddt_did), .flush(ddtp_written)
   );
 
-  iommu_ddt_walk #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .CAP_SV39(CAP_SV39),
+  iommu_ddt_walk #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .CAP_ATS(CAP_ATS), .CAP_SV39(CAP_SV39),
                    .CAP_SV48(CAP_SV48), .CAP_SV39X4(CAP_SV39X4), .CAP_SV48X4(CAP_SV48X4),
                    .CAP_PD8(CAP_PD8), .CAP_PD17(CAP_PD17), .CAP_PD20(CAP_PD20), .PAS(PAS))
   u_ddtw (
@@ -167,13 +182,14 @@ module iommu_xlate
 
   iommu_pt_walk #(.AMO_HWAD(AMO_HWAD)) u_ptw (
     .clk, .rst_n, .mutant, .start(pt_start), .gonly_in(pt_gonly), .iova_in(pt_iova), .acc,
+    .ats(is_ats && st != X_PDTW && st != X_PDTG), .want_w(!nw), .want_x(exe),
     .priv_s, .sum, .s_mode, .s_ppn, .g_mode, .g_ppn(gatp[43:0]),
     .sade(tc[8]), .gade(tc[7]), .msi_en(MSI_FLAT && msiptp[63:60] == 4'd1),
     .msi_mask(dc[5][51:0]), .msi_pattern(dc[6][51:0]),
     .done(ptw_done), .fault(ptw_fault), .fault_kind(ptw_kind), .iotval2(ptw_iotval2),
     .is_msi(ptw_is_msi), .gpa(ptw_gpa), .pa(ptw_pa), .lvl_eff(ptw_lvl),
     .s_r(ptw_sr), .s_w(ptw_sw), .s_x(ptw_sx), .s_u(ptw_su), .s_g(ptw_sg),
-    .g_r(ptw_gr), .g_w(ptw_gw), .g_x(ptw_gx),
+    .g_r(ptw_gr), .g_w(ptw_gw), .g_x(ptw_gx), .perm(ptw_perm), .none(ptw_none), .s_glob(ptw_glob),
     .m_req_valid(ptw_req_valid), .m_req_ready(m_req_ready && ptw_busy), .m_req_op(ptw_req_op),
     .m_req_addr(ptw_req_addr), .m_req_wdata(ptw_req_wdata),
     .m_rsp_valid(m_rsp_valid && ptw_busy), .m_rsp_rdata, .m_rsp_err, .busy(ptw_busy)
@@ -232,8 +248,19 @@ module iommu_xlate
                  (c == 12'd273);
   endfunction
 
+  // ATS completion status of a fault (spec: "PCIe ATS translation request handling")
+  function automatic logic ats_success_cause(input logic [11:0] c);
+    ats_success_cause = (c == C_INST_PF) || (c == C_LOAD_PF) || (c == C_STORE_PF) ||
+                        (c == C_INST_GPF) || (c == C_LOAD_GPF) || (c == C_STORE_GPF) ||
+                        (c == C_MSI_INVALID) || (c == C_PDT_INVALID);
+  endfunction
+
   // request checks after the DC is found (step 7), pid width per pdtp.MODE
-  logic bad_type, pid_wide;
+  logic bad_type, pid_wide, is_ats, is_tr, ats_off;
+  assign is_ats = (ttyp == TT_ATS);
+  assign is_tr  = (ttyp == TT_T_EXEC || ttyp == TT_T_READ || ttyp == TT_T_WRITE);
+  // translated and ATS requests need DC.tc.EN_ATS
+  assign ats_off = (is_ats || (is_tr && mutant != M_TRANSLATED_NO_EN_ATS)) && !tc[1];
   always_comb begin
     bad_type = !(ttyp == TT_UT_EXEC || ttyp == TT_UT_READ || ttyp == TT_UT_WRITE ||
                  ttyp == TT_T_EXEC || ttyp == TT_T_READ || ttyp == TT_T_WRITE || ttyp == TT_ATS);
@@ -250,7 +277,8 @@ module iommu_xlate
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       st <= X_IDLE; tag <= 16'd0; did <= 24'd0; pv <= 1'b0; priv_s <= 1'b0; pid <= 20'd0;
-      iova <= 64'd0; ttyp <= 6'd0; acc <= 2'd0;
+      iova <= 64'd0; ttyp <= 6'd0; acc <= 2'd0; nw <= 1'b0; exe <= 1'b0;
+      perm <= 3'd0; glob <= 1'b0; lvl <= 3'd0;
       for (int i = 0; i < 8; i++) dc[i] <= 64'd0;
       dc_valid <= 1'b0; s_mode <= 4'd0; s_ppn <= 44'd0; pscid <= 20'd0; sum <= 1'b0;
       cause <= 12'd0; iotval2 <= 64'd0; pa <= 64'd0; msi_gpa <= 64'd0; msipte0 <= 64'd0;
@@ -260,8 +288,14 @@ module iommu_xlate
           tag <= req_tag; did <= req_did; pv <= req_pv; pid <= req_pv ? req_pid : 20'd0;
           priv_s <= req_pv & req_priv;            // without a process_id: user privilege
           iova <= req_iova; ttyp <= req_ttyp;
-          acc <= (req_ttyp == TT_UT_EXEC || req_ttyp == TT_T_EXEC) ? 2'd2 :
+          // ATS (model of the original access type): write unless no-write, else execute if
+          // requested, else read
+          acc <= (req_ttyp == TT_ATS) ? (!req_nw ? 2'd1 : req_exe ? 2'd2 : 2'd0) :
+                 (req_ttyp == TT_UT_EXEC || req_ttyp == TT_T_EXEC) ? 2'd2 :
                  (req_ttyp == TT_UT_WRITE || req_ttyp == TT_T_WRITE) ? 2'd1 : 2'd0;
+          nw <= (req_ttyp == TT_ATS) & req_nw; exe <= (req_ttyp == TT_ATS) & req_exe;
+          perm <= {(req_ttyp == TT_ATS) & req_exe, !((req_ttyp == TT_ATS) & req_nw), 1'b1};
+          glob <= 1'b0; lvl <= 3'd0;
           dc_valid <= 1'b0; cause <= 12'd0; iotval2 <= 64'd0; pa <= 64'd0;
           st <= X_START;
         end
@@ -294,10 +328,12 @@ module iommu_xlate
         X_DC: begin
           dc_valid <= 1'b1;
           s_mode <= 4'd0; s_ppn <= 44'd0; pscid <= 20'd0; sum <= 1'b0;
-          if (bad_type || ttyp >= TT_T_EXEC) do_fault(C_TTYP_DISALLOW);  // EN_ATS is always 0
+          if (bad_type || ats_off) do_fault(C_TTYP_DISALLOW);
           else if (pv && !tc[5]) do_fault(C_TTYP_DISALLOW);
           else if (pv && tc[5] && pid_wide) do_fault(C_TTYP_DISALLOW);
-          else if (!tc[5]) begin
+          else if (is_tr) begin
+            pa <= iova; st <= X_CPL;                   // T2GPA = 0: the address is an SPA
+          end else if (!tc[5]) begin
             s_mode <= dc[3][63:60]; s_ppn <= dc[3][43:0]; pscid <= dc[2][31:12];
             st <= X_TLB;
           end else if ((!pv && !tc[9]) || dc[3][63:60] == 4'd0) begin
@@ -328,7 +364,7 @@ module iommu_xlate
         X_TLB: begin
           if (s_mode == 4'd0 && g_mode == 4'd0) begin
             pa <= iova; st <= X_CPL;
-          end else if (tlb_hit) begin
+          end else if (tlb_hit && !is_ats) begin
             pa <= tlb_pa | {52'd0, iova[11:0]}; st <= X_CPL;
           end else st <= X_PTW;
         end
@@ -336,11 +372,16 @@ module iommu_xlate
           if (ptw_fault) begin
             iotval2 <= (ptw_kind == 2'd1) ? ptw_iotval2 : 64'd0;
             do_fault(pt_cause(ptw_kind, acc, 1'b0));
+          end else if (ptw_none) begin
+            perm <= 3'd0; st <= X_CPL;                 // ATS: Success with R=W=0
           end else if (ptw_is_msi) begin
             msi_gpa <= ptw_gpa;
+            perm <= ptw_perm & 3'b011;                  // no execute of an MSI page
             st <= X_MSI_RD0;
           end else begin
-            pa <= ptw_pa; st <= X_CPL;
+            pa <= ptw_pa; perm <= ptw_perm; st <= X_CPL;
+            glob <= pv && ptw_glob && s_mode != 4'd0;
+            lvl <= (ptw_lvl == 3'd7) ? 3'd0 : ptw_lvl;
           end
         end
         // ---- MSI flat translation (spec: "Process to translate addresses of MSIs") ----
@@ -357,14 +398,15 @@ module iommu_xlate
           // (M = 3) is supported (no MSI_MRIF); reserved bits must be 0 (dw1 is reserved).
           else if (msipte0[63] || msipte0[2:1] != 2'd3 || msipte0[9:3] != 7'd0 ||
                    msipte0[62:54] != 9'd0 || m_rsp_rdata != 64'd0) do_fault(C_MSI_MISCONF);
-          else if (acc == 2'd2) do_fault(C_INST_ACCESS);
+          else if (acc == 2'd2 && !is_ats) do_fault(C_INST_ACCESS);
           else begin
             pa <= {8'd0, msipte0[53:10], msi_gpa[11:0]};
             st <= X_CPL;
           end
         end
         X_FAULT: begin
-          if (dc_valid && tc[4] && !dtf_exempt(cause) && mutant != M_DTF_IGNORED) st <= X_CPL;
+          if (is_ats && ats_success_cause(cause) && mutant != M_ATS_PF_REPORTED) st <= X_CPL;
+          else if (dc_valid && tc[4] && !dtf_exempt(cause) && mutant != M_DTF_IGNORED) st <= X_CPL;
           else st <= X_REC;
         end
         X_REC: if (rec_ready) st <= X_CPL;
@@ -381,14 +423,14 @@ module iommu_xlate
                                         (ddtp_mode == MODE_2LVL && (MSI_FLAT ? did[23:15] != 9'd0
                                                                              : did[23:16] != 8'd0)));
   assign dcache_fill = (st == X_DDTW) && ddtw_done && !ddtw_fault;
-  assign pdt_start   = (st == X_DC) && !(bad_type || ttyp >= TT_T_EXEC) && !(pv && !tc[5]) &&
+  assign pdt_start   = (st == X_DC) && !(bad_type || ats_off) && !is_tr && !(pv && !tc[5]) &&
                        !(pv && tc[5] && pid_wide) && tc[5] && !((!pv && !tc[9]) ||
                        dc[3][63:60] == 4'd0);
   assign pt_gonly    = (st == X_PDTW);
   assign pt_start    = (st == X_PDTW && pdtw_gx_start) ||
-                       (st == X_TLB && !(s_mode == 4'd0 && g_mode == 4'd0) && !tlb_hit);
+                       (st == X_TLB && !(s_mode == 4'd0 && g_mode == 4'd0) && (!tlb_hit || is_ats));
   assign pt_iova     = (st == X_PDTW) ? pdtw_gx_gpa : iova;
-  assign tlb_fill    = (st == X_PTW) && ptw_done && !ptw_fault && !ptw_is_msi &&
+  assign tlb_fill    = (st == X_PTW) && ptw_done && !ptw_fault && !ptw_is_msi && !is_ats &&
                        ptw_lvl != 3'd7;
 
   // memory client mux: only one walker is active at a time
@@ -409,9 +451,33 @@ module iommu_xlate
   assign req_ready  = (st == X_IDLE);
   assign cpl_valid  = (st == X_CPL);
   assign cpl_tag    = tag;
-  assign cpl_status = (cause != 12'd0) ? 2'd1 : 2'd0;
+  // ATS: a fault completes as UR (256-260), CA, or Success with R=W=0 (page faults, 262, 266)
+  logic ats_ok;
+  assign ats_ok = is_ats && (cause == 12'd0 || ats_success_cause(cause));
+  always_comb begin
+    if (cause == 12'd0)                       cpl_status = 2'd0;
+    else if (!is_ats)                         cpl_status = 2'd1;
+    else if (ats_success_cause(cause))        cpl_status = 2'd0;
+    else if (cause >= C_ALL_DISALLOW && cause <= C_TTYP_DISALLOW) cpl_status = 2'd1;
+    else                                      cpl_status = 2'd2;
+  end
   assign cpl_cause  = cause;
-  assign cpl_pa     = (cause != 12'd0) ? 64'd0 : pa;
+  // ATS success: the range's base, with the NAPOT size encoding (S=1) above 4 KiB
+  logic [63:0] ats_half;
+  assign ats_half = (lvl == 3'd0) ? 64'd0 : ((64'd1 << (11 + 9 * int'(lvl))) - 64'd1) & ~64'hFFF;
+  always_comb begin
+    if (cause != 12'd0)  cpl_pa = 64'd0;
+    else if (is_ats)     cpl_pa = ((pa >> (12 + 9 * int'(lvl))) << (12 + 9 * int'(lvl))) | ats_half;
+    else                 cpl_pa = pa;
+  end
+  assign cpl_r    = ats_ok && cause == 12'd0 && perm[0];
+  assign cpl_w    = ats_ok && cause == 12'd0 && perm[1];
+  assign cpl_x    = ats_ok && cause == 12'd0 && perm[2];
+  assign cpl_u    = 1'b0;                          // no MSI_MRIF: never untranslated-only
+  assign cpl_g    = ats_ok && cause == 12'd0 && glob;
+  assign cpl_s    = ats_ok && cause == 12'd0 && lvl != 3'd0;
+  // Priv: the request's Privilege Mode Requested when it has a PASID (priv_s = pv & priv)
+  assign cpl_priv = ats_ok && priv_s && mutant != M_ATS_PRIV_DROPPED;
 
   assign rec_valid   = (st == X_REC);
   assign rec_cause   = cause;

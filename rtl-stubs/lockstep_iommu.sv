@@ -8,6 +8,7 @@ module lockstep_iommu
   parameter bit CAP_SV48X4 = 1'b1,
   parameter bit MSI_FLAT   = 1'b1,
   parameter bit AMO_HWAD   = 1'b1,
+  parameter bit CAP_ATS    = 1'b1,
   parameter bit CAP_PD8    = 1'b1,
   parameter bit CAP_PD17   = 1'b1,
   parameter bit CAP_PD20   = 1'b1,
@@ -50,6 +51,17 @@ module lockstep_iommu
   output logic        tr_cpl_g,
   output logic [1:0]  tr_cpl_pbmt,
   output logic        tr_cpl_s,
+  output logic        tr_cpl_priv,
+  output logic        msg_valid,
+  input  logic        msg_ready,
+  output logic        msg_prgr,
+  output logic [15:0] msg_rid,
+  output logic        msg_dsv,
+  output logic [7:0]  msg_dseg,
+  output logic        msg_pv,
+  output logic [19:0] msg_pid,
+  output logic [63:0] msg_payload,
+  input  logic        ats_inv_cpl_valid,
   output logic        mem_req_valid,
   input  logic        mem_req_ready,
   output logic [1:0]  mem_req_op,
@@ -63,12 +75,12 @@ module lockstep_iommu
   output logic        idle
 );
 
-  // capabilities (spec: capabilities register): version 1.0, IGS = WSI, no ATS/HPM/DBG.
+  // capabilities (spec: capabilities register): version 1.0, ATS, IGS = WSI, no T2GPA/HPM/DBG.
   localparam logic [63:0] CAPS =
       64'h10
     | (64'(CAP_SV39)   << 9)  | (64'(CAP_SV48)   << 10)
     | (64'(CAP_SV39X4) << 17) | (64'(CAP_SV48X4) << 18)
-    | (64'(MSI_FLAT)   << 22) | (64'(AMO_HWAD)   << 24)
+    | (64'(MSI_FLAT)   << 22) | (64'(AMO_HWAD)   << 24) | (64'(CAP_ATS) << 25)
     | (64'd1 << 28)                         // IGS = WSI
     | (64'(PAS) << 32)
     | (64'(CAP_PD8) << 38) | (64'(CAP_PD17) << 39) | (64'(CAP_PD20) << 40);
@@ -131,7 +143,7 @@ module lockstep_iommu
   logic [23:0] ddt_did;
   logic        xl_busy, fq_busy, cq_busy;
 
-  iommu_xlate #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .CAP_SV39(CAP_SV39),
+  iommu_xlate #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .CAP_ATS(CAP_ATS), .CAP_SV39(CAP_SV39),
                 .CAP_SV48(CAP_SV48), .CAP_SV39X4(CAP_SV39X4), .CAP_SV48X4(CAP_SV48X4),
                 .CAP_PD8(CAP_PD8), .CAP_PD17(CAP_PD17), .CAP_PD20(CAP_PD20), .PAS(PAS),
                 .TLB_N(TLB_N), .DDTC_N(DDTC_N))
@@ -139,9 +151,11 @@ module lockstep_iommu
     .clk, .rst_n, .mutant, .ddtp_mode, .ddtp_ppn, .ddtp_written,
     .req_valid(tr_req_valid), .req_ready(tr_req_ready), .req_tag(tr_req_tag),
     .req_did(tr_req_did), .req_pv(tr_req_pv), .req_pid(tr_req_pid), .req_iova(tr_req_iova),
-    .req_ttyp(tr_req_ttyp), .req_priv(tr_req_priv),
+    .req_ttyp(tr_req_ttyp), .req_priv(tr_req_priv), .req_nw(tr_req_nw), .req_exe(tr_req_exe),
     .cpl_valid(tr_cpl_valid), .cpl_ready(tr_cpl_ready), .cpl_tag(tr_cpl_tag),
     .cpl_status(tr_cpl_status), .cpl_cause(tr_cpl_cause), .cpl_pa(tr_cpl_pa),
+    .cpl_r(tr_cpl_r), .cpl_w(tr_cpl_w), .cpl_x(tr_cpl_x), .cpl_u(tr_cpl_u), .cpl_g(tr_cpl_g),
+    .cpl_s(tr_cpl_s), .cpl_priv(tr_cpl_priv),
     .rec_valid, .rec_ready, .rec_cause, .rec_ttyp, .rec_did, .rec_pv, .rec_pid, .rec_priv,
     .rec_iotval, .rec_iotval2,
     .tlb_inv, .tlb_gvma, .tlb_av, .tlb_pscv, .tlb_gv, .tlb_pscid, .tlb_gscid, .tlb_vpn,
@@ -153,8 +167,7 @@ module lockstep_iommu
   );
   assign c_req_wstrb[0] = 8'hFF;
 
-  // ATS is not supported: no permissions, global, PBMT or range size to report.
-  assign {tr_cpl_r, tr_cpl_w, tr_cpl_x, tr_cpl_u, tr_cpl_g, tr_cpl_s} = '0;
+  // No Svpbmt: the resolved PBMT is always PMA.
   assign tr_cpl_pbmt = 2'd0;
 
   // ---------------- fault queue ----------------
@@ -176,6 +189,8 @@ module lockstep_iommu
     .clk, .rst_n, .mutant,
     .cq_on, .cq_stalled, .cq_log2m1, .cq_ppn, .cqh, .cqt, .ddtp_mode,
     .xlate_idle(!xl_busy && !tr_req_valid),
+    .msg_valid, .msg_ready, .msg_prgr, .msg_rid, .msg_dsv, .msg_dseg, .msg_pv, .msg_pid,
+    .msg_payload, .inv_cpl(ats_inv_cpl_valid),
     .head_inc(cq_head_inc), .set_ill(cq_set_ill), .set_mf(cq_set_mf), .set_fwip(cq_set_fwip),
     .tlb_inv, .tlb_gvma, .tlb_av, .tlb_pscv, .tlb_gv, .tlb_pscid, .tlb_gscid, .tlb_vpn,
     .ddt_inv, .ddt_dv, .ddt_did,
@@ -189,5 +204,5 @@ module lockstep_iommu
                 !tr_cpl_valid;
 
   logic unused;
-  assign unused = ^{cq_log2m1 & 5'd0, tr_req_nw, tr_req_exe};
+  assign unused = ^{cq_log2m1 & 5'd0};
 endmodule

@@ -27,7 +27,10 @@ struct Pending { uint64_t due, addr, wdata; int op, strb; };
 static std::deque<Pending> pend;
 struct MemWrite { uint64_t addr, data; int strb, op; };
 static std::vector<MemWrite> writes;
-struct Cpl { int tag, status, cause; uint64_t pa; bool got; };
+struct Cpl { int tag, status, cause; uint64_t pa; bool got; bool r, w, x, g, s, priv; };
+struct Msg { bool prgr; uint32_t rid, pid; bool pv; uint64_t payload; };
+static std::vector<Msg> msgs;
+static std::deque<uint64_t> inv_due;    // cycles at which the devices' Invalidation Completions arrive
 static Cpl last_cpl;
 static bool reg_rsp_got;
 static uint64_t reg_rsp_data;
@@ -69,12 +72,22 @@ static void cycle() {
   bp_state = bp_state * 6364136223846793005ull + 1442695040888963407ull;
   top->mem_req_ready = backpressure ? (bp_state >> 62) != 0 : 1;
   top->tr_cpl_ready = 1;
+  top->msg_ready = 1;
+  bool inv_cpl = !inv_due.empty() && inv_due.front() <= now;
+  top->ats_inv_cpl_valid = inv_cpl;
   top->eval();
+  if (top->msg_valid) {
+    msgs.push_back({(bool)top->msg_prgr, top->msg_rid, top->msg_pid, (bool)top->msg_pv, top->msg_payload});
+    if (!top->msg_prgr) inv_due.push_back(now + 5);
+  }
+  if (inv_cpl) inv_due.pop_front();
   bool acc = top->mem_req_valid && top->mem_req_ready;
   Pending np{now + (uint64_t)latency, top->mem_req_addr, top->mem_req_wdata, top->mem_req_op,
              top->mem_req_wstrb};
   if (top->tr_cpl_valid) {
-    last_cpl = {top->tr_cpl_tag, top->tr_cpl_status, top->tr_cpl_cause, top->tr_cpl_pa, true};
+    last_cpl = {top->tr_cpl_tag, top->tr_cpl_status, top->tr_cpl_cause, top->tr_cpl_pa, true,
+                (bool)top->tr_cpl_r, (bool)top->tr_cpl_w, (bool)top->tr_cpl_x, (bool)top->tr_cpl_g,
+                (bool)top->tr_cpl_s, (bool)top->tr_cpl_priv};
   }
   if (top->reg_rsp_valid) { reg_rsp_got = true; reg_rsp_data = top->reg_rsp_rdata; }
   top->clk = 1; top->eval();
@@ -88,7 +101,7 @@ static void run_idle(int extra = 4) {
   while (n++ < 20000) {
     cycle();
     top->reg_req_valid = 0;
-    if (top->idle && pend.empty()) { if (++quietc >= extra) return; } else quietc = 0;
+    if (top->idle && pend.empty() && inv_due.empty()) { if (++quietc >= extra) return; } else quietc = 0;
   }
   check(false, "DUT did not become idle");
 }
@@ -108,6 +121,7 @@ static uint32_t rr4(int off) { return (uint32_t)reg_access(false, off, false, 0)
 static void wr8(int off, uint64_t v) { reg_access(true, off, true, v); run_idle(2); }
 static void wr4(int off, uint32_t v) { reg_access(true, off, false, v); run_idle(2); }
 
+static bool req_nw = false, req_exe = false;   // ATS: no-write, execute requested
 // Translation request; returns the completion.
 static Cpl xlate(uint32_t did, uint64_t iova, int ttyp, bool pv = false, uint32_t pid = 0,
                  bool priv = false) {
@@ -115,7 +129,7 @@ static Cpl xlate(uint32_t did, uint64_t iova, int ttyp, bool pv = false, uint32_
   tag = (tag + 1) & 0xffff;
   top->tr_req_valid = 1; top->tr_req_tag = tag; top->tr_req_did = did; top->tr_req_pv = pv;
   top->tr_req_pid = pid; top->tr_req_iova = iova; top->tr_req_ttyp = ttyp; top->tr_req_priv = priv;
-  top->tr_req_nw = 0; top->tr_req_exe = 0;
+  top->tr_req_nw = req_nw; top->tr_req_exe = req_exe;
   last_cpl.got = false;
   int n = 0;
   // hold valid until accepted
@@ -177,6 +191,7 @@ static void dc_write(uint64_t base, uint32_t idx, const DC &d) {
 
 static void reset_dut(int mutant) {
   mem.clear(); mem_err.clear(); pend.clear(); writes.clear(); bump = 0x00200000;
+  msgs.clear(); inv_due.clear();
   top->mutant = mutant;
   top->rst_n = 0;
   top->reg_req_valid = 0; top->tr_req_valid = 0;
@@ -226,7 +241,7 @@ static const uint64_t SV39 = 8ull << 60, SV48 = 9ull << 60, SV39X4 = 8ull << 60;
 // ---------------- tests ----------------
 static void t_regs() {
   cur_test = "registers";
-  CHECK_EQ("capabilities", rr8(0), 0x000001F811460610ull);
+  CHECK_EQ("capabilities", rr8(0), 0x000001F813460610ull);
   CHECK_EQ("capabilities hi (4B)", rr4(4), 0x1F8);
   CHECK_EQ("fctl (WSI fixed 1)", rr4(8), 2);
   wr4(8, 0x7);
@@ -238,8 +253,11 @@ static void t_regs() {
   wr4(16, 0x400 | 4);
   CHECK_EQ("ddtp 4-byte low write", rr8(16), (0x3FFFFFull << 32) | 0x404);
   wr8(16, 0);
-  CHECK_EQ("pqb absent", rr8(56), 0);
-  wr8(56, 0x1234); CHECK_EQ("pqb ignores writes", rr8(56), 0);
+  CHECK_EQ("pqb resets to 0", rr8(56), 0);
+  wr8(56, 0x1234); CHECK_EQ("pqb WARL: PPN and LOG2SZ-1", rr8(56), 0x1014);
+  wr4(80, 3); CHECK_EQ("pqcsr: pqen, pie, pqon", rr4(80), 0x10003);
+  wr4(80, 0); CHECK_EQ("pqcsr off", rr4(80), 0);
+  wr8(56, 0);
   CHECK_EQ("iohpmcycles absent", rr8(96), 0);
   wr8(760, 0xFFFFFFFFFFFFFFFFull);
   CHECK_EQ("icvec WARL", rr8(760), 0xFFFF);
@@ -352,9 +370,9 @@ static void t_sv39() {
   dc_write(DDT, 11, dc_make(1 | (1ull << 40), 0, 0, 0));
   c = xlate(11, 0, 2);
   CHECK_EQ("DC reserved bit: 259", c.cause, 259);
-  dc_write(DDT, 12, dc_make(1 | (1 << 1), 0, 0, 0));
+  dc_write(DDT, 12, dc_make(1 | (1 << 2), 0, 0, 0));
   c = xlate(12, 0, 2);
-  CHECK_EQ("DC EN_ATS without ATS: 259", c.cause, 259);
+  CHECK_EQ("DC EN_PRI without EN_ATS: 259", c.cause, 259);
   // supervisor access and U pages need PDTV (tested in pdt)
   // access fault on a PTE read
   mem_err[pte_addr(root, 3, false, 0x40201000, 0)] = 1;
@@ -830,6 +848,83 @@ static void t_tlb_consistency() {
   wr8(16, 0);
 }
 
+// PCIe ATS: translation requests (permissions, R=W=0 without a record, Priv), translated requests,
+// ATS.INVAL (IOFENCE.C waits for the Invalidation Completion), ATS.PRGR.
+static void t_ats() {
+  cur_test = "ats";
+  fq_on();
+  cq_on();
+  setup_1lvl();
+  uint64_t root = alloc_page();
+  map(root, 3, false, 0x40000000, 0xA0000000, 0, V | R | W | U | A | D);
+  map(root, 3, false, 0x40001000, 0xA0001000, 0, V | R | U | A);          // read-only
+  map(root, 3, false, 0x40200000, 0xA0200000, 1, V | R | W | U | A | D);  // 2 MiB
+  dc_write(DDT, 30, dc_make(1 | 2, 0, 7ull << 12, SV39 | (root >> 12)));  // V, EN_ATS
+  dc_write(DDT, 31, dc_make(1, 0, 7ull << 12, SV39 | (root >> 12)));      // no EN_ATS
+  Cpl c = xlate(30, 0x40000010, 8);
+  CHECK_EQ("ATS RW page: status", c.status, 0);
+  CHECK_EQ("ATS RW page: R W", c.r * 2 + c.w, 3);
+  CHECK_EQ("ATS RW page: address", c.pa, 0xA0000000);
+  CHECK_EQ("ATS without PASID: Priv 0", c.priv, 0);
+  c = xlate(30, 0x40001010, 8);
+  CHECK_EQ("ATS read-only page: R=1 W=0", c.r * 2 + c.w, 2);
+  c = xlate(30, 0x40212345, 8);
+  CHECK_EQ("ATS 2 MiB: S", c.s, 1);
+  CHECK_EQ("ATS 2 MiB: address with the size encoding", c.pa, 0xA02FF000);
+  map(root, 3, false, 0x40003000, 0xA0003000, 0, V | R | X | U | A);      // read/execute
+  req_nw = true;
+  c = xlate(30, 0x40000010, 8);
+  CHECK_EQ("ATS no-write: R=1 W=0", c.r * 2 + c.w, 2);
+  req_exe = true;
+  c = xlate(30, 0x40003010, 8);
+  CHECK_EQ("ATS no-write + execute on an RX page: R X", c.r * 4 + c.w * 2 + c.x, 5);
+  c = xlate(30, 0x40000010, 8);
+  CHECK_EQ("ATS execute on an RW page: X denied", c.r * 4 + c.w * 2 + c.x, 4);
+  req_nw = false;
+  c = xlate(30, 0x40003010, 8);
+  CHECK_EQ("ATS write + execute on an RX page: R X", c.r * 4 + c.w * 2 + c.x, 5);
+  req_exe = false;
+  uint32_t t0 = rr4(52);
+  c = xlate(30, 0x40005000, 8);
+  CHECK_EQ("ATS page fault: Success", c.status, 0);
+  CHECK_EQ("ATS page fault: R=W=0", c.r * 2 + c.w, 0);
+  CHECK_EQ("ATS page fault: no fault record", rr4(52), t0);
+  c = xlate(31, 0x40000010, 8);
+  CHECK_EQ("ATS without EN_ATS: UR", c.status, 1);
+  CHECK_EQ("ATS without EN_ATS: 260", c.cause, 260);
+  c = xlate(31, 0x12345000, 6);
+  CHECK_EQ("translated without EN_ATS: 260", c.cause, 260);
+  c = xlate(30, 0x12345008, 7);
+  CHECK_EQ("translated with EN_ATS: the SPA", c.pa, 0x12345008);
+  // Priv: a supervisor request with a PASID (PD8, ENS)
+  uint64_t pdt = alloc_page();
+  map(root, 3, false, 0x40002000, 0xA0002000, 0, V | R | W | A | D);      // supervisor page
+  wr64(pdt + 5 * 16, 1 | 2 | (9ull << 12));
+  wr64(pdt + 5 * 16 + 8, SV39 | (root >> 12));
+  dc_write(DDT, 32, dc_make(1 | 2 | (1 << 5), 0, 0, (1ull << 60) | (pdt >> 12)));
+  c = xlate(32, 0x40002010, 8, true, 5, true);
+  CHECK_EQ("ATS supervisor with PASID: R W", c.r * 2 + c.w, 3);
+  CHECK_EQ("ATS supervisor with PASID: Priv", c.priv, 1);
+  // ATS.INVAL, then IOFENCE.C (waits for the completion), ATS.PRGR
+  cq_submit(4 | (1ull << 32) | (5ull << 12) | (30ull << 40), 0x40000000ull | (1 << 11));
+  fence(0x00320000, 0x77);
+  CHECK_EQ("IOFENCE.C after ATS.INVAL completes", rd64(0x00320000) & 0xffffffff, 0x77);
+  CHECK_EQ("Invalidation Request sent", msgs.size(), 1);
+  if (msgs.size() == 1) {
+    CHECK_EQ("Invalidation Request RID", msgs[0].rid, 30);
+    CHECK_EQ("Invalidation Request PID", msgs[0].pid, 5);
+    CHECK_EQ("Invalidation Request payload", msgs[0].payload, 0x40000800ull);
+  }
+  cq_submit(4 | (1 << 7) | (31ull << 40), (0x1a5ull << 32) | (0xfull << 44));
+  CHECK_EQ("Page Request Group Response sent", msgs.size(), 2);
+  if (msgs.size() == 2) {
+    CHECK_EQ("PRGR is a response", msgs[1].prgr, 1);
+    CHECK_EQ("PRGR PRG index and code", msgs[1].payload, (0x1a5ull << 32) | (0xfull << 44));
+  }
+  CHECK_EQ("ATS commands: no cmd_ill", rr4(72) & (1 << 10), 0);
+  wr8(16, 0);
+}
+
 int main(int argc, char **argv) {
   Verilated::commandArgs(argc, argv);
   int mutant = 0;
@@ -842,7 +937,7 @@ int main(int argc, char **argv) {
   top = new Vlockstep_iommu;
   void (*tests[])() = {t_regs, t_off_bare, t_sv39, t_sv48_3lvl, t_two_stage, t_pdt,
                        t_cmds_caches, t_fq_full, t_ddt_cache, t_fill_inval_race, t_tlb_consistency,
-                       t_random_nohang};
+                       t_random_nohang, t_ats};
   for (auto t : tests) { reset_dut(mutant); t(); }
   printf("selftest mutant=%d: %d checks, %d failures\n", mutant, checks, failures);
   top->final();

@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-#define LOCKSTEP_ABI_VERSION 1
+#define LOCKSTEP_ABI_VERSION 2
 
 /* Return codes. */
 #define LOCKSTEP_OK 0
@@ -37,7 +37,9 @@ extern "C" {
 
 /* Translation completion:
  *   w[2] = tag[15:0] | status[17:16] << 16 | R << 20 | W << 21 | X << 22 | U << 23 | G << 24
- *          | PBMT[1:0] << 25 | S << 27 | cause[11:0] << 32
+ *          | PBMT[1:0] << 25 | S << 27 | Priv << 28 | cause[11:0] << 32
+ *   R, W, X, U, G, S and Priv are the ATS translation completion's fields (0 for other requests);
+ *   Priv (ABI 2) is the completion's Privilege Mode: the request's Priv when it had a PASID, else 0.
  *   w[3] = physical address (untranslated/translated requests) or translated address (ATS)
  *   status: 0 success, 1 fault (abort for untranslated/translated; Unsupported Request for ATS),
  *           2 Completer Abort (ATS only).
@@ -52,6 +54,19 @@ extern "C" {
 #define LOCKSTEP_EV_IRQ 3
 /* A message the RTL printed ($display): text available through lockstep_last_message(). */
 #define LOCKSTEP_EV_MESSAGE 4
+/* An outbound PCIe message the IOMMU sent to a device (ABI 2), from ATS.INVAL or ATS.PRGR:
+ *   w[2] = type[1:0] | PV << 2 | DSV << 3 | RID[15:0] << 16 | DSEG[7:0] << 32 | PID[19:0] << 40
+ *   w[3] = payload
+ *   type 0: "Invalidation Request"; payload = the ATS.INVAL command's dw1 (the PCIe invalidation
+ *           payload: address and S, global bit).
+ *   type 1: "Page Request Group Response"; payload = PRG index[8:0] << 32 | response code[3:0] << 44
+ *           (the ATS.PRGR dw1 layout), other bits 0.
+ * The built-in harness plays the devices: it answers each Invalidation Request with an
+ * "Invalidation Completion" a few cycles later; a DUT is idle only once every invalidation it sent
+ * has completed. */
+#define LOCKSTEP_EV_MESSAGE_OUT 5
+#define LOCKSTEP_MSG_INVALIDATION_REQUEST 0
+#define LOCKSTEP_MSG_PAGE_REQUEST_GROUP_RESPONSE 1
 /* The DUT is idle: nothing outstanding. Always the last record of its lockstep_run() call. */
 #define LOCKSTEP_EV_IDLE 15
 

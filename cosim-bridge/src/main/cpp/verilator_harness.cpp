@@ -98,6 +98,7 @@ public:
         mem_errors_.clear();
         requests_.clear();
         mem_inflight_.clear();
+        inv_cpl_due_.clear();
         events_.clear();
         reg_busy_ = false;
         top_->mutant = static_cast<uint8_t>(mutant);
@@ -192,6 +193,7 @@ public:
 private:
     static constexpr int kRegisterBudget = 10000;
     static constexpr int kIdleCycles = 4;
+    static constexpr uint64_t kInvalidationLatency = 6;
 
     static std::string hex(uint64_t v) {
         char b[32];
@@ -203,7 +205,8 @@ private:
     // on the harness side: status a DUT registers a cycle after its last action (e.g. an ipsr bit set
     // from an error bit) settles within that window.
     bool idle() const {
-        return quiet_cycles_ >= kIdleCycles && requests_.empty() && mem_inflight_.empty() && !reg_busy_;
+        return quiet_cycles_ >= kIdleCycles && requests_.empty() && mem_inflight_.empty() && inv_cpl_due_.empty() &&
+               !reg_busy_;
     }
 
     void drive_idle_inputs() {
@@ -214,6 +217,8 @@ private:
         top_->mem_rsp_valid = 0;
         top_->mem_rsp_rdata = 0;
         top_->mem_rsp_err = 0;
+        top_->msg_ready = 1;
+        top_->ats_inv_cpl_valid = 0;
     }
 
     void push_event(uint64_t kind, uint64_t a, uint64_t b, uint64_t c) {
@@ -254,6 +259,9 @@ private:
         } else {
             top_->mem_rsp_valid = 0;
         }
+        // Invalidation Completions from the devices, one per cycle, each once it is due.
+        const bool inv_cpl = !in_reset && !inv_cpl_due_.empty() && inv_cpl_due_.front() <= cycles_;
+        top_->ats_inv_cpl_valid = inv_cpl;
         top_->clk = 0;
         top_->eval();
 
@@ -264,8 +272,10 @@ private:
         const bool cpl_fire = top_->tr_cpl_valid && top_->tr_cpl_ready;
         const bool mem_fire = top_->mem_req_valid && top_->mem_req_ready;
         const bool rsp_fire = top_->mem_rsp_valid;
+        const bool msg_fire = top_->msg_valid && top_->msg_ready;
         if (!in_reset) {
             if (cpl_fire) sample_completion();
+            if (msg_fire) sample_message();
             if (mem_fire) accept_memory_request();
         }
         top_->clk = 1;
@@ -278,6 +288,7 @@ private:
 
         if (tr_fire) requests_.pop_front();
         if (rsp_fire) mem_inflight_.pop_front();
+        if (inv_cpl) inv_cpl_due_.pop_front();
         // Interrupt lines are sampled after the edge, so a level change is seen in the cycle it happens
         // (and before the DUT is reported idle).
         quiet_cycles_ = top_->idle ? quiet_cycles_ + 1 : 0;
@@ -297,8 +308,22 @@ private:
                       (static_cast<uint64_t>(top_->tr_cpl_g) << 24) |
                       (static_cast<uint64_t>(top_->tr_cpl_pbmt & 3) << 25) |
                       (static_cast<uint64_t>(top_->tr_cpl_s) << 27) |
+                      (static_cast<uint64_t>(top_->tr_cpl_priv) << 28) |
                       (static_cast<uint64_t>(top_->tr_cpl_cause & 0xfff) << 32);
         push_event(LOCKSTEP_EV_COMPLETION, w2, top_->tr_cpl_pa, 0);
+    }
+
+    // An outbound message; the device answers an Invalidation Request with an Invalidation
+    // Completion after kInvalidationLatency cycles (every device completes).
+    void sample_message() {
+        const uint64_t type = top_->msg_prgr ? LOCKSTEP_MSG_PAGE_REQUEST_GROUP_RESPONSE : LOCKSTEP_MSG_INVALIDATION_REQUEST;
+        const uint64_t w2 = type | (static_cast<uint64_t>(top_->msg_pv & 1) << 2) |
+                            (static_cast<uint64_t>(top_->msg_dsv & 1) << 3) |
+                            (static_cast<uint64_t>(top_->msg_rid & 0xffff) << 16) |
+                            (static_cast<uint64_t>(top_->msg_dseg & 0xff) << 32) |
+                            (static_cast<uint64_t>(top_->msg_pid & 0xfffff) << 40);
+        push_event(LOCKSTEP_EV_MESSAGE_OUT, w2, top_->msg_payload, 0);
+        if (!top_->msg_prgr) inv_cpl_due_.push_back(cycles_ + kInvalidationLatency);
     }
 
     // The memory access takes effect when the request is accepted; the response follows after the
@@ -337,6 +362,7 @@ private:
     std::unordered_map<uint64_t, uint8_t> mem_errors_;
     std::deque<TranslationRequest> requests_;
     std::deque<MemoryAccess> mem_inflight_;
+    std::deque<uint64_t> inv_cpl_due_;  // cycles at which the devices' Invalidation Completions arrive
     std::deque<Event> events_;
     int mem_latency_;
     uint64_t cycles_ = 0;

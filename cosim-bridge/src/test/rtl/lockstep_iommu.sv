@@ -37,6 +37,17 @@ module lockstep_iommu (
   output logic        tr_cpl_g,
   output logic [1:0]  tr_cpl_pbmt,
   output logic        tr_cpl_s,
+  output logic        tr_cpl_priv,
+  output logic        msg_valid,
+  input  logic        msg_ready,
+  output logic        msg_prgr,
+  output logic [15:0] msg_rid,
+  output logic        msg_dsv,
+  output logic [7:0]  msg_dseg,
+  output logic        msg_pv,
+  output logic [19:0] msg_pid,
+  output logic [63:0] msg_payload,
+  input  logic        ats_inv_cpl_valid,
   output logic        mem_req_valid,
   input  logic        mem_req_ready,
   output logic [1:0]  mem_req_op,
@@ -53,7 +64,7 @@ module lockstep_iommu (
   logic unused;
   assign unused = ^{mutant, reg_req_size8, reg_req_wdata, tr_req_valid, tr_req_tag, tr_req_did, tr_req_pv,
                     tr_req_pid, tr_req_iova, tr_req_ttyp, tr_req_priv, tr_req_nw, tr_req_exe, tr_cpl_ready,
-                    mem_req_ready, mem_rsp_valid, mem_rsp_rdata, mem_rsp_err};
+                    mem_req_ready, mem_rsp_valid, mem_rsp_rdata, mem_rsp_err, msg_ready, ats_inv_cpl_valid};
   /* verilator lint_on UNUSEDSIGNAL */
   assign reg_req_ready = 1'b1;
   always_ff @(posedge clk) begin
@@ -62,7 +73,7 @@ module lockstep_iommu (
       reg_rsp_rdata <= 64'd0;
     end else begin
       reg_rsp_valid <= reg_req_valid;
-      reg_rsp_rdata <= (reg_req_offset == 12'd0) ? 64'h1f811460610 : 64'd0;
+      reg_rsp_rdata <= (reg_req_offset == 12'd0) ? 64'h1f813460610 : 64'd0;
       if (reg_req_valid && reg_req_write && reg_req_offset == 12'hff8)
         $fatal(1, "register file invariant violated: write to reserved offset 0xff8");
     end
@@ -73,7 +84,12 @@ module lockstep_iommu (
   assign tr_cpl_status = 2'd0;
   assign tr_cpl_cause = 12'd0;
   assign tr_cpl_pa = 64'd0;
-  assign {tr_cpl_r, tr_cpl_w, tr_cpl_x, tr_cpl_u, tr_cpl_g, tr_cpl_s} = 6'd0;
+  assign {tr_cpl_r, tr_cpl_w, tr_cpl_x, tr_cpl_u, tr_cpl_g, tr_cpl_s, tr_cpl_priv} = 7'd0;
+  assign {msg_valid, msg_prgr, msg_dsv, msg_pv} = 4'd0;
+  assign msg_rid = 16'd0;
+  assign msg_dseg = 8'd0;
+  assign msg_pid = 20'd0;
+  assign msg_payload = 64'd0;
   assign tr_cpl_pbmt = 2'd0;
   assign mem_req_valid = 1'b0;
   assign mem_req_op = 2'd0;

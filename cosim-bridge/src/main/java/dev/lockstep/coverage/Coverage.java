@@ -15,7 +15,8 @@ import java.util.TreeMap;
 
 /**
  * Functional coverage of a regression: counts per bin, grouped (fault causes, translation modes, page
- * sizes, commands, register fields, queue events, stale-but-legal hits). Goal bins come from what the
+ * sizes, commands, register fields, queue events, stale-but-legal hits, ATS completions and translated
+ * requests). Goal bins come from what the
  * DUT's capabilities allow (a bin for an unsupported feature is not a goal); bins hit outside the goals
  * are counted too. Iteration order is fixed (groups in declaration order, goal bins in declaration
  * order, other bins sorted), so reports are deterministic.
@@ -29,8 +30,9 @@ public final class Coverage {
     public static final String REGISTERS = "register_fields";
     public static final String EVENTS = "queue_events";
     public static final String STALE = "stale_but_legal";
+    public static final String ATS = "ats";
 
-    private static final List<String> GROUPS = List.of(CAUSES, MODES, PAGES, COMMANDS, REGISTERS, EVENTS, STALE);
+    private static final List<String> GROUPS = List.of(CAUSES, MODES, PAGES, COMMANDS, REGISTERS, EVENTS, STALE, ATS);
 
     private final Map<String, Set<String>> goals = new LinkedHashMap<>();
     private final Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
@@ -139,6 +141,10 @@ public final class Coverage {
             goal(COMMANDS, "IOFENCE.C WSI");
             goal(COMMANDS, "IOFENCE.C AV WSI");
         }
+        if (c.ats()) {
+            goal(COMMANDS, "ATS.INVAL");
+            goal(COMMANDS, "ATS.PRGR");
+        }
         goal(COMMANDS, "illegal");
 
         // Register fields software sets (multi-bit fields: any write; single bits: written 1).
@@ -148,6 +154,9 @@ public final class Coverage {
                 "icvec.fiv")) {
             goal(REGISTERS, f);
         }
+        if (c.ats()) {
+            for (String f : List.of("pqb.LOG2SZ-1", "pqb.PPN", "pqh.value", "pqcsr.pqen", "pqcsr.pie")) goal(REGISTERS, f);
+        }
 
         // Queue events seen in the registers (spec: cqcsr, fqcsr, ipsr).
         for (String e : List.of("cqcsr.cmd_ill", "cqcsr.cqmf", "fqcsr.fqof", "fqcsr.fqmf", "ipsr.cip", "ipsr.fip")) {
@@ -156,6 +165,15 @@ public final class Coverage {
 
         goal(STALE, "stale translation");
         goal(STALE, "stale fault");
+
+        // PCIe ATS (spec: "PCIe ATS translation request handling"): each completion status, the Priv and
+        // Global fields set, and translated requests allowed or disallowed.
+        if (c.ats() && dirs) {
+            for (String b : List.of("ATS Success", "ATS Success R=W=0", "ATS UR", "ATS CA", "ATS Priv")) goal(ATS, b);
+            if (s) goal(ATS, "ATS G");
+            goal(ATS, "translated ok");
+            goal(ATS, "translated 260");
+        }
     }
 
     static String modeName(String first, String second) {

@@ -4,6 +4,7 @@ import dev.lockstep.engine.RunObserver;
 import dev.lockstep.refmodel.TranslationOutcome;
 import dev.lockstep.refmodel.TranslationRequest;
 import dev.lockstep.refmodel.command.Commands;
+import dev.lockstep.refmodel.fault.Ttyp;
 import dev.lockstep.refmodel.regs.Capabilities;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.refmodel.regs.RegisterFile;
@@ -139,6 +140,7 @@ public final class CoverageObserver implements RunObserver {
     @Override
     public void translated(int index, TranslationRequest request, TranslationOutcome outcome, boolean stale) {
         if (outcome.fault()) coverage.hit(Coverage.CAUSES, String.valueOf(outcome.record().cause()));
+        ats(request, outcome);
         if (stale) coverage.hit(Coverage.STALE, outcome.fault() ? "stale fault" : "stale translation");
         String result = outcome.fault() ? "fault" : "ok";
         int mode = (int) (ddtp & 0xf);
@@ -178,6 +180,26 @@ public final class CoverageObserver implements RunObserver {
                         : shift == 39 ? "512 GiB" : "2^" + shift;
                 coverage.hit(Coverage.PAGES, kind + " " + size);
             }
+        }
+    }
+
+    /** ATS completion statuses and fields, and translated requests (spec: "PCIe ATS translation request handling"). */
+    private void ats(TranslationRequest request, TranslationOutcome outcome) {
+        int t = request.ttyp();
+        if (t == Ttyp.ATS_TRANSLATION) {
+            if (outcome.fault()) {
+                int cause = outcome.record().cause();
+                coverage.hit(Coverage.ATS, cause >= 256 && cause <= 260 ? "ATS UR" : "ATS CA");
+            } else if ((outcome.permissions() & (TranslationOutcome.R | TranslationOutcome.W)) == 0) {
+                coverage.hit(Coverage.ATS, "ATS Success R=W=0");
+            } else {
+                coverage.hit(Coverage.ATS, "ATS Success");
+                if ((outcome.ats() & TranslationOutcome.ATS_PRIV) != 0) coverage.hit(Coverage.ATS, "ATS Priv");
+                if ((outcome.ats() & TranslationOutcome.ATS_G) != 0) coverage.hit(Coverage.ATS, "ATS G");
+            }
+        } else if (t == Ttyp.TRANSLATED_READ || t == Ttyp.TRANSLATED_WRITE || t == Ttyp.TRANSLATED_EXEC) {
+            if (!outcome.fault()) coverage.hit(Coverage.ATS, "translated ok");
+            else coverage.hit(Coverage.ATS, "translated " + outcome.record().cause());
         }
     }
 

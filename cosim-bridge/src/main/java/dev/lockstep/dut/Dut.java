@@ -16,6 +16,10 @@ public interface Dut extends AutoCloseable {
     int EV_MEM_WRITE = 2;
     int EV_IRQ = 3;
     int EV_MESSAGE = 4;
+    /** An outbound PCIe message (ATS.INVAL, ATS.PRGR): w[2] type/PV/DSV/RID/DSEG/PID, w[3] payload (ABI 2). */
+    int EV_MESSAGE_OUT = 5;
+    int MSG_INVALIDATION_REQUEST = 0;
+    int MSG_PAGE_REQUEST_GROUP_RESPONSE = 1;
     int EV_IDLE = 15;
 
     int REQ_PRIV = 1;

@@ -7,10 +7,15 @@ import java.util.List;
 /**
  * How a PCIe ATS translation completion is compared (spec: "PCIe ATS translation request" and the
  * completion rules of the translation process): status Unsupported Request for causes 256-260 and
- * Completer Abort for the access-fault and corruption causes; on success the R/W/X permissions, U and
- * G, and the range. The range may be reported smaller than the translation's page (down to 4 KiB), and
- * any size is allowed when a stage is Bare (implementation-defined), but its base must be where the
+ * Completer Abort for the access-fault and corruption causes; on success the R/W/X permissions, U,
+ * G, Priv and the range. The range may be reported smaller than the translation's page (down to 4 KiB),
+ * and any size is allowed when a stage is Bare (implementation-defined), but its base must be where the
  * model's translation puts it.
+ *
+ * <p>A Success with R=W=0 (a page fault, guest-page fault, 262 or 266, or no read permission granted)
+ * is compared on its status and permissions only: its translated address (and so its range) is
+ * UNSPECIFIED (spec: "PCIe ATS translation request handling"), and the model does not fill in G and
+ * Priv for every way of reaching it, so they are not compared either.
  */
 final class AtsCompletion {
     private AtsCompletion() {}
@@ -53,7 +58,9 @@ final class AtsCompletion {
         int perms = (int) ((word >>> 20) & 7);
         if (perms != o.permissions()) f.add(new Divergence.FieldMismatch("R/W/X", "2:0", o.permissions(), perms));
         field(f, "U", (o.ats() & TranslationOutcome.ATS_U) != 0, ((word >>> 23) & 1) != 0);
+        if ((o.permissions() & (TranslationOutcome.R | TranslationOutcome.W)) == 0) return f;
         field(f, "G", (o.ats() & TranslationOutcome.ATS_G) != 0, ((word >>> 24) & 1) != 0);
+        field(f, "Priv", (o.ats() & TranslationOutcome.ATS_PRIV) != 0, DutObservations.priv(word));
         int shift = reportedShift(word, pa);
         boolean anySize = (o.ats() & TranslationOutcome.ATS_SIZE_IMPLEMENTATION_DEFINED) != 0;
         if (shift > 63 || (!anySize && shift > o.pageShift())) {

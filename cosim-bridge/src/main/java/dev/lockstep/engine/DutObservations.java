@@ -2,7 +2,7 @@ package dev.lockstep.engine;
 
 import dev.lockstep.dut.Dut;
 
-/** What the DUT did during one action: completions, IOMMU memory writes and interrupt edges, in order. */
+/** What the DUT did during one action: completions, IOMMU memory writes, interrupt edges and outbound messages, in order. */
 final class DutObservations {
 
     int completions;
@@ -18,14 +18,18 @@ final class DutObservations {
     int[] edgeLine = new int[16];
     boolean[] edgeLevel = new boolean[16];
     long[] edgeCycle = new long[16];
+    int messages;
+    long[] messageHeader = new long[8];
+    long[] messagePayload = new long[8];
 
     void clear() {
         completions = 0;
         writes = 0;
         edges = 0;
+        messages = 0;
     }
 
-    boolean isEmpty() { return completions == 0 && writes == 0 && edges == 0; }
+    boolean isEmpty() { return completions == 0 && writes == 0 && edges == 0 && messages == 0; }
 
     /** Takes the records of one lockstep_run() call; returns true once the DUT reported idle. */
     boolean add(long[] ev, int n) {
@@ -55,6 +59,15 @@ final class DutObservations {
                     edgeCycle[edges] = ev[b + 1];
                     edges++;
                     break;
+                case Dut.EV_MESSAGE_OUT:
+                    if (messages == messageHeader.length) {
+                        messageHeader = java.util.Arrays.copyOf(messageHeader, messages * 2);
+                        messagePayload = java.util.Arrays.copyOf(messagePayload, messages * 2);
+                    }
+                    messageHeader[messages] = ev[b + 2];
+                    messagePayload[messages] = ev[b + 3];
+                    messages++;
+                    break;
                 case Dut.EV_IDLE:
                     idle = true;
                     break;
@@ -69,6 +82,7 @@ final class DutObservations {
     static int status(long w) { return (int) ((w >>> 16) & 3); }
     static int cause(long w) { return (int) ((w >>> 32) & 0xfff); }
     static int pbmt(long w) { return (int) ((w >>> 25) & 3); }
+    static boolean priv(long w) { return ((w >>> 28) & 1) != 0; }
 
     private void growCompletions() {
         int n = completions * 2;

@@ -3,8 +3,9 @@ package dev.lockstep.engine;
 import dev.lockstep.refmodel.effect.EffectSink;
 
 /**
- * Collects the model's observable effects of one action (IOMMU memory writes, interrupt wire edges)
- * in reusable arrays, for comparison with what the DUT did.
+ * Collects the model's observable effects of one action (IOMMU memory writes, interrupt wire edges,
+ * outbound PCIe messages) in reusable arrays, for comparison with what the DUT did. Messages are kept
+ * in the ABI's event layout ({@code lockstep_dut.h}, LOCKSTEP_EV_MESSAGE_OUT).
  */
 final class EffectRecorder implements EffectSink {
 
@@ -16,10 +17,36 @@ final class EffectRecorder implements EffectSink {
     int edges;
     int[] edgeVector = new int[16];
     boolean[] edgeLevel = new boolean[16];
+    int messages;
+    long[] messageHeader = new long[8];
+    long[] messagePayload = new long[8];
 
     void clear() {
         writes = 0;
         edges = 0;
+        messages = 0;
+    }
+
+    @Override
+    public void atsInvalidationRequest(int rid, boolean dsv, int dseg, boolean pv, int pid, long payload) {
+        message(MessageCheck.header(dev.lockstep.dut.Dut.MSG_INVALIDATION_REQUEST, rid, dsv, dseg, pv, pid), payload);
+    }
+
+    @Override
+    public void pageRequestGroupResponse(int rid, boolean dsv, int dseg, boolean pv, int pid, int prgIndex,
+                                         int responseCode, boolean automatic) {
+        message(MessageCheck.header(dev.lockstep.dut.Dut.MSG_PAGE_REQUEST_GROUP_RESPONSE, rid, dsv, dseg, pv, pid),
+                MessageCheck.prgrPayload(prgIndex, responseCode));
+    }
+
+    private void message(long header, long payload) {
+        if (messages == messageHeader.length) {
+            messageHeader = java.util.Arrays.copyOf(messageHeader, messages * 2);
+            messagePayload = java.util.Arrays.copyOf(messagePayload, messages * 2);
+        }
+        messageHeader[messages] = header;
+        messagePayload[messages] = payload;
+        messages++;
     }
 
     @Override

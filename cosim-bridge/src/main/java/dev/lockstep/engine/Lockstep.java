@@ -278,7 +278,7 @@ public final class Lockstep {
     private String outstanding() {
         if (observed.isEmpty()) return "; nothing came back from it";
         return "; it had produced " + observed.completions + " completion(s), " + observed.writes
-                + " memory write(s) and " + observed.edges + " interrupt edge(s)";
+                + " memory write(s), " + observed.edges + " interrupt edge(s) and " + observed.messages + " message(s)";
     }
 
     // ------------------------------------------------------------------ translations
@@ -448,6 +448,8 @@ public final class Lockstep {
         acceptDiscardedRecordWrites();
         MemoryWriteCheck.Mismatch m = MemoryWriteCheck.compare(effects, observed);
         if (m != null) return divergence(seed, index, action, m.subject(), m.fields(), m.rule(), recent, null);
+        MessageCheck.Mismatch msg = MessageCheck.compare(effects, observed);
+        if (msg != null) return divergence(seed, index, action, msg.subject(), msg.fields(), msg.rule(), recent, null);
         int n = Math.max(effects.edges, observed.edges);
         for (int i = 0; i < n; i++) {
             boolean haveModel = i < effects.edges;

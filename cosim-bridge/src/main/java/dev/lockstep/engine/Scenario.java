@@ -35,7 +35,8 @@ public enum Scenario {
     DETACH(Kind.DETACH),
     REINIT(Kind.REINIT),
     FQ_OVERFLOW(Kind.FQ_OVERFLOW),
-    COMMAND_ERRORS(Kind.COMMAND_ERRORS);
+    COMMAND_ERRORS(Kind.COMMAND_ERRORS),
+    ATS(Kind.ATS);
 
     public final String cliName;
     public final String description;

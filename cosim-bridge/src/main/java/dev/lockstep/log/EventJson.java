@@ -8,14 +8,15 @@ import dev.lockstep.log.LogFormat.FieldException;
 /**
  * A DUT event record ({@link Dut#run}: 8 words, layout in lockstep_dut.h) as a log record with named
  * fields, and back. Only the events the checker compares are logged: completions, IOMMU memory writes,
- * interrupt edges, and the idle marker that ends a run of the DUT.
+ * interrupt edges, outbound PCIe messages, and the idle marker that ends a run of the DUT.
  */
 final class EventJson {
     private EventJson() {}
 
     /** Whether event kind {@code kind} is part of the log. */
     static boolean logged(long kind) {
-        return kind == Dut.EV_COMPLETION || kind == Dut.EV_MEM_WRITE || kind == Dut.EV_IRQ || kind == Dut.EV_IDLE;
+        return kind == Dut.EV_COMPLETION || kind == Dut.EV_MEM_WRITE || kind == Dut.EV_IRQ
+                || kind == Dut.EV_MESSAGE_OUT || kind == Dut.EV_IDLE;
     }
 
     /** The record for the event at {@code ev[base..]}, with {@code cycle} (relative to the seed's reset). */
@@ -38,6 +39,7 @@ final class EventJson {
                 n.put("g", bit(w2, 24));
                 n.put("pbmt", (w2 >>> 25) & 3);
                 n.put("s", bit(w2, 27));
+                n.put("priv", bit(w2, 28));
                 return n;
             case Dut.EV_MEM_WRITE:
                 n = LogFormat.record(LogFormat.MEM_WRITE);
@@ -52,6 +54,18 @@ final class EventJson {
                 n.put("cycle", cycle);
                 n.put("line", w2);
                 n.put("level", ev[base + 3] != 0 ? 1 : 0);
+                return n;
+            case Dut.EV_MESSAGE_OUT:
+                n = LogFormat.record(LogFormat.MESSAGE);
+                n.put("cycle", cycle);
+                n.put("message", (w2 & 3) == Dut.MSG_INVALIDATION_REQUEST ? "invalidation_request"
+                        : "page_request_group_response");
+                n.put("rid", (w2 >>> 16) & 0xffff);
+                n.put("dsv", bit(w2, 3));
+                n.put("dseg", (w2 >>> 32) & 0xff);
+                n.put("pv", bit(w2, 2));
+                n.put("pid", (w2 >>> 40) & 0xfffff);
+                n.put("payload", LogFormat.hex(ev[base + 3]));
                 return n;
             case Dut.EV_IDLE:
                 n = LogFormat.record(LogFormat.IDLE);
@@ -76,7 +90,7 @@ final class EventJson {
                 if (status < 0 || status > 2) throw new FieldException("field 'status' must be 0, 1 or 2, got " + status);
                 ev[2] = (LogFormat.integer(n, "tag") & 0xffff) | status << 16
                         | flag(n, "r", 20) | flag(n, "w", 21) | flag(n, "x", 22) | flag(n, "u", 23) | flag(n, "g", 24)
-                        | (LogFormat.integer(n, "pbmt", 0) & 3) << 25 | flag(n, "s", 27)
+                        | (LogFormat.integer(n, "pbmt", 0) & 3) << 25 | flag(n, "s", 27) | flag(n, "priv", 28)
                         | (LogFormat.integer(n, "cause", 0) & 0xfff) << 32;
                 ev[3] = LogFormat.integer(n, "pa", 0);
                 return ev;
@@ -94,6 +108,18 @@ final class EventJson {
                 ev[0] = Dut.EV_IRQ;
                 ev[2] = LogFormat.integer(n, "line");
                 ev[3] = LogFormat.integer(n, "level") != 0 ? 1 : 0;
+                return ev;
+            case LogFormat.MESSAGE:
+                ev[0] = Dut.EV_MESSAGE_OUT;
+                String m = LogFormat.text(n, "message");
+                long kind;
+                if (m.equals("invalidation_request")) kind = Dut.MSG_INVALIDATION_REQUEST;
+                else if (m.equals("page_request_group_response")) kind = Dut.MSG_PAGE_REQUEST_GROUP_RESPONSE;
+                else throw new FieldException("field 'message' must be invalidation_request or "
+                        + "page_request_group_response, got '" + m + "'");
+                ev[2] = kind | flag(n, "pv", 2) | flag(n, "dsv", 3) | (LogFormat.integer(n, "rid") & 0xffff) << 16
+                        | (LogFormat.integer(n, "dseg", 0) & 0xff) << 32 | (LogFormat.integer(n, "pid", 0) & 0xfffff) << 40;
+                ev[3] = LogFormat.integer(n, "payload", 0);
                 return ev;
             case LogFormat.IDLE:
                 ev[0] = Dut.EV_IDLE;

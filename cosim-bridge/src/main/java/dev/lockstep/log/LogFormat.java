@@ -21,6 +21,7 @@ public final class LogFormat {
     public static final String COMPLETION = "completion";
     public static final String MEM_WRITE = "mem_write";
     public static final String IRQ = "irq";
+    public static final String MESSAGE = "message";
     public static final String IDLE = "idle";
     public static final String DUT_ERROR = "dut_error";
     public static final String MEM_WORD = "mem_word";

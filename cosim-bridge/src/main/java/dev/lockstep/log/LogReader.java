@@ -93,6 +93,7 @@ public final class LogReader {
                 case LogFormat.COMPLETION:
                 case LogFormat.MEM_WRITE:
                 case LogFormat.IRQ:
+                case LogFormat.MESSAGE:
                 case LogFormat.IDLE:
                     long[] ev = EventJson.read(type, n, cycle);
                     cycle = ev[1];

@@ -16,7 +16,9 @@ final class DcMisconfiguration {
     private DcMisconfiguration() {}
 
     private static final long TC_EN_ATS = 1L << 1;
+    private static final long TC_EN_PRI = 1L << 2;
     private static final long TC_T2GPA = 1L << 3;
+    private static final long TC_PRPR = 1L << 6;
     private static final long TC_PDTV = 1L << 5;
     private static final long TC_DPE = 1L << 9;
     private static final long TC_SBE = 1L << 10;
@@ -28,6 +30,10 @@ final class DcMisconfiguration {
         List<String> rules = new ArrayList<>(List.of("reserved tc bit", "reserved ta bit", "reserved fsc bit"));
         if (!caps.ats()) rules.add("EN_ATS without capabilities.ATS");
         if (!caps.t2gpa()) rules.add("T2GPA without capabilities.T2GPA");
+        if (caps.ats()) {
+            rules.add("EN_PRI without EN_ATS");
+            rules.add("PRPR without EN_PRI");
+        }
         boolean pdtv = (dc[0] & TC_PDTV) != 0;
         rules.add(pdtv ? "reserved pdtp.MODE" : "reserved iosatp.MODE");
         if (!pdtv) rules.add("DPE with PDTV=0");
@@ -47,6 +53,8 @@ final class DcMisconfiguration {
             case "reserved fsc bit": dc[3] |= 1L << (44 + random.nextInt(16)); break;
             case "EN_ATS without capabilities.ATS": dc[0] |= TC_EN_ATS; break;
             case "T2GPA without capabilities.T2GPA": dc[0] |= TC_T2GPA; break;
+            case "EN_PRI without EN_ATS": dc[0] = (dc[0] & ~TC_EN_ATS) | TC_EN_PRI; break;
+            case "PRPR without EN_PRI": dc[0] = (dc[0] & ~TC_EN_PRI) | TC_PRPR; break;
             case "reserved pdtp.MODE": dc[3] = (dc[3] & ~(0xfL << 60)) | ((long) (4 + random.nextInt(10)) << 60); break;
             case "reserved iosatp.MODE": dc[3] = (dc[3] & ~(0xfL << 60)) | ((long) (1 + random.nextInt(7)) << 60); break;
             case "DPE with PDTV=0": dc[0] |= TC_DPE; break;

@@ -37,7 +37,9 @@ public final class DirectedStimulus implements Stimulus {
         DETACH("detach", "detach a device (DC V=0, IODIR, PSCID invalidation), then attach a new domain"),
         REINIT("reinit", "an IOMMU left enabled: disable queues, ddtp Off, set up queues and directory again"),
         FQ_OVERFLOW("fq-overflow", "fault queue overflow (fqof, fqh untouched), recovery, and a failing record write (fqmf)"),
-        COMMAND_ERRORS("command-errors", "illegal commands (cmd_ill, cqh stays), a failing command word (cqmf), recovery");
+        COMMAND_ERRORS("command-errors", "illegal commands (cmd_ill, cqh stays), a failing command word (cqmf), recovery"),
+        ATS("ats", "PCIe ATS: page-request queue set-up, translation requests with and without PASID/Priv, translated "
+                + "requests, ATS.INVAL with IOFENCE.C, ATS.PRGR");
 
         public final String cliName;
         public final String description;
@@ -72,6 +74,9 @@ public final class DirectedStimulus implements Stimulus {
         this.random = new SplittableRandom(seed);
         this.readRegister = readRegister;
         this.driver = new Driver(caps);
+        if (kind == Kind.ATS && !caps.ats()) {
+            throw new UnsupportedOperationException("scenario ats needs capabilities.ATS");
+        }
         if (kind != Kind.PROBE && kind != Kind.QUEUE_SETUP && directoryModes().isEmpty()) {
             throw new UnsupportedOperationException("scenario " + kind.cliName + " needs a device-directory mode");
         }
@@ -96,6 +101,7 @@ public final class DirectedStimulus implements Stimulus {
             case REINIT -> reinit();
             case FQ_OVERFLOW -> fqOverflow();
             case COMMAND_ERRORS -> commandErrors();
+            case ATS -> ats();
         }
     }
 
@@ -665,6 +671,101 @@ public final class DirectedStimulus implements Stimulus {
         driver.read(RegisterFile.CQCSR, 4);
         driver.write(RegisterFile.IPSR, 4, RegisterFile.IPSR_CIP);
         driver.read(RegisterFile.IPSR, 4);
+    }
+
+    /**
+     * An ATS-capable device as a driver enables it (spec: DC.tc EN_ATS, "PCIe ATS translation request
+     * handling", ATS.INVAL, ATS.PRGR): the page-request queue, a device with EN_ATS and a first-stage
+     * domain, translation requests to pages with every permission combination (granted and denied
+     * permissions, A=0 without hardware A/D: R=W=0), translated requests to the returned addresses and from a
+     * device without EN_ATS (260); a device with a process directory (PD8) whose processes have ENS and SUM set
+     * or not, requests with a PASID in user and supervisor mode; then ATS.INVAL for both, IOFENCE.C, and
+     * ATS.PRGR.
+     */
+    private void ats() {
+        bringUp(5);
+        final int[] ids = new int[3];
+        final Domain[] dms = new Domain[2];
+        then(() -> {
+            driver.setupPageRequestQueue(2 + random.nextInt(4), random.nextBoolean());
+            long en = 1 | (1L << 1); // V, EN_ATS
+            ids[0] = newDeviceId();
+            ids[1] = newDeviceId();
+            dms[0] = newDomain();
+            long base = region();
+            dms[0].map(base, 0, RW);
+            dms[0].map(base + (1L << 12), 0, RW | PageTable.G);             // global
+            dms[0].map(base + (2L << 12), 0, R | U | A);                    // read-only: W denied
+            dms[0].map(base + (3L << 12), 0, R | X | U | A);                // read/execute
+            dms[0].map(base + (4L << 12), 0, W | X | U | A | D);            // no R: nothing granted (reserved xwr=110 faults)
+            dms[0].map(base + (5L << 12), 0, R | W | U | D);                // A=0 (SADE=0): R=W=0
+            dms[0].map(base + (6L << 12), 0, R | W | A | D);                // U=0: a user request gets R=W=0
+            dms[0].map(base + (1L << 21), 1, RW);                           // 2 MiB: the range may be 2 MiB
+            setDeviceContext(ids[0], en, (long) dms[0].pscid << 12, dms[0].fsc());
+            setDeviceContext(ids[1], 1, (long) dms[0].pscid << 12, dms[0].fsc()); // no EN_ATS
+            for (long[] p : dms[0].pages) {
+                long va = p[0] + (random.nextLong() & ((1L << p[2]) - 1) & ~7L);
+                driver.translate(ids[0], Ttyp.ATS_TRANSLATION, va);
+                driver.translate(ids[1], Ttyp.ATS_TRANSLATION, va);       // EN_ATS=0: UR, cause 260
+            }
+            driver.translate(ids[0], Ttyp.ATS_TRANSLATION, base + (100L << 12)); // not mapped: R=W=0
+            // A leaf PTE that answers an access fault: Completer Abort with a fault record (cause 7:
+            // the request's original access type is a write, no-write not being set).
+            long pte = dms[0].pages.get(0)[1];
+            driver.emit(new Action.MemoryError(pte, 1));
+            driver.translate(ids[0], Ttyp.ATS_TRANSLATION, dms[0].pages.get(0)[0]);
+            driver.emit(new Action.MemoryError(pte, 0));
+            // Translated requests carry the SPA the completion returned (T2GPA=0: not translated again).
+            for (int t : new int[] {Ttyp.TRANSLATED_READ, Ttyp.TRANSLATED_WRITE, Ttyp.TRANSLATED_EXEC}) {
+                driver.translate(ids[0], t, dataPage(12) | (random.nextInt(512) * 8L));
+                driver.translate(ids[1], t, dataPage(12));                // EN_ATS=0: 260
+            }
+        });
+        then(() -> {
+            // A device with a process directory (PD8): PASIDs with and without ENS and SUM.
+            ids[2] = newDeviceId();
+            dms[1] = newDomain();
+            long base = region();
+            dms[1].map(base, 0, R | W | A | D);                            // supervisor page
+            dms[1].map(base + (1L << 12), 0, R | W | A | D | PageTable.G); // supervisor, global
+            dms[1].map(base + (2L << 12), 0, RW);                           // user page
+            dms[1].map(base + (3L << 12), 0, R | U | A | PageTable.G);      // user, read-only, global
+            long pdt = driver.allocator.page();
+            int[] pids = {1 + random.nextInt(80), 81 + random.nextInt(80), 161 + random.nextInt(80)};
+            long[] ta = {(1L << 1) | 1, (1L << 2) | (1L << 1) | 1, 1};     // ENS; ENS+SUM; neither
+            for (int i = 0; i < 3; i++) {
+                long pc = pdt + pids[i] * 16L;
+                driver.memory.store(pc + 8, dms[1].fsc(), "PC fsc of PASID " + pids[i]);
+                driver.memory.store(pc, ta[i] | ((long) dms[1].pscid << 12), "PC ta of PASID " + pids[i]);
+            }
+            setDeviceContext(ids[2], 1 | (1L << 1) | (1L << 5), 0, (1L << 60) | (pdt >>> 12)); // V, EN_ATS, PDTV; PD8
+            for (long[] p : dms[1].pages) {
+                for (int pid : pids) {
+                    for (boolean priv : new boolean[] {false, true}) {
+                        driver.emit(new Action.Translate(driver.nextTag(), ids[2], true, pid, priv, Ttyp.ATS_TRANSLATION,
+                                p[0] + (random.nextInt(512) * 8L)));
+                    }
+                }
+            }
+            driver.emit(new Action.Translate(driver.nextTag(), ids[2], true, 250, false, Ttyp.ATS_TRANSLATION, base)); // PC not valid
+            driver.translate(ids[2], Ttyp.ATS_TRANSLATION, base);         // no PASID, DPE=0: first stage Bare
+            driver.read(RegisterFile.FQT, 4);
+        });
+        consumeFaults();
+        then(() -> {
+            // Invalidate the devices' ATCs (with and without a PASID), then wait for the completions.
+            driver.command(Commands.atsInval(ids[0], false, 0, false, 0, dms[0].pages.get(0)[0]), "ATS.INVAL device A");
+            driver.command(Commands.atsInval(ids[2], true, 1 + random.nextInt(240), random.nextBoolean(), random.nextInt(256),
+                    (dms[1].pages.get(0)[0]) | (1L << 11)), "ATS.INVAL device C PASID");
+            driver.command(Commands.iofenceC(true, driver.allocator.page() + 4L * random.nextInt(1024), random.nextInt(),
+                    false, false, false), "IOFENCE.C after ATS.INVAL");
+            driver.read(RegisterFile.CQH, 4);
+            driver.command(Commands.atsPrgr(ids[2], true, 1 + random.nextInt(240), random.nextInt(512), 0), "ATS.PRGR");
+            driver.command(Commands.atsPrgr(ids[0], false, 0, random.nextInt(512), 1), "ATS.PRGR invalid request");
+            driver.sync();
+            driver.read(RegisterFile.PQT, 4);
+            driver.read(RegisterFile.PQCSR, 4);
+        });
     }
 
     private void commandErrors() {

@@ -68,6 +68,19 @@ final class Driver {
         read(RegisterFile.FQCSR, 4);
     }
 
+    /**
+     * A page-request queue of 2^log2 records at a new base (capabilities.ATS): pqb, pqh = 0, pqen (and
+     * pie), read back pqcsr and pqt (spec: pqb, pqcsr; the queue must be off while its base is written).
+     */
+    void setupPageRequestQueue(int log2, boolean pie) {
+        long base = allocator.allocate(16L << log2, Math.max(4096, 16L << log2));
+        write(RegisterFile.PQB, 8, ((base >>> 12) << 10) | (log2 - 1));
+        write(RegisterFile.PQH, 4, 0);
+        write(RegisterFile.PQCSR, 4, 1 | (pie ? 2 : 0));
+        read(RegisterFile.PQCSR, 4);
+        read(RegisterFile.PQT, 4);
+    }
+
     /** A command queue of 2^log2 commands at a new base: cqb, cqt = 0, cqen (and cie), read back cqcsr. */
     void setupCommandQueue(int log2, boolean cie) {
         cqEntries = 1 << log2;

@@ -113,6 +113,8 @@ public final class SystemStimulus implements Stimulus {
         driver.setupFaultQueue(fqLog2, random.nextBoolean());
         int cqLog2 = 2 + random.nextInt(5);
         driver.setupCommandQueue(cqLog2, random.nextBoolean());
+        // Page-request queue (ATS): set up like the fault queue; no page request arrives through the ports.
+        if (caps.ats() && random.nextInt(3) != 0) driver.setupPageRequestQueue(2 + random.nextInt(5), random.nextBoolean());
         emit(new Action.RegisterWrite(RegisterFile.ICVEC, 8, random.nextLong() & 0xffff));
         fenceTarget = allocator.page();
 
@@ -160,7 +162,8 @@ public final class SystemStimulus implements Stimulus {
         else if (p < 70) acknowledgeInterrupts();
         else if (p < 80) changePageTable();
         else if (p < 84) changeDeviceContext();
-        else if (p < 89) fence(random.nextBoolean());
+        else if (p < 87 || (p < 89 && !caps.ats())) fence(random.nextBoolean());
+        else if (p < 89) atsCommand();
         else if (p < 91) illegalCommand();
         else if (p < 93) failMemoryWord();
         else if (p < 96) addDevice();
@@ -179,6 +182,11 @@ public final class SystemStimulus implements Stimulus {
         return t < 5 ? Ttyp.UNTRANSLATED_READ : t < 8 ? Ttyp.UNTRANSLATED_WRITE : Ttyp.UNTRANSLATED_EXEC;
     }
 
+    private int translatedType() {
+        int t = random.nextInt(3);
+        return t == 0 ? Ttyp.TRANSLATED_READ : t == 1 ? Ttyp.TRANSLATED_WRITE : Ttyp.TRANSLATED_EXEC;
+    }
+
     private void translate() {
         if (last != null && random.nextInt(100) < 20) {
             repeatVaried(last);
@@ -186,9 +194,15 @@ public final class SystemStimulus implements Stimulus {
         }
         int choice = random.nextInt(100);
         Device d = devices.get(random.nextInt(devices.size()));
-        int ttyp = choice < 95 ? untranslatedType()
-                : random.nextBoolean() ? Ttyp.TRANSLATED_READ : Ttyp.ATS_TRANSLATION;
-        if (ttyp == Ttyp.ATS_TRANSLATION && !caps.ats()) ttyp = Ttyp.TRANSLATED_WRITE;
+        int ttyp;
+        if (!caps.ats()) {
+            ttyp = choice < 95 ? untranslatedType() : random.nextBoolean() ? Ttyp.TRANSLATED_READ : Ttyp.TRANSLATED_WRITE;
+        } else {
+            // ATS devices: translation requests (spec: "PCIe ATS translation request handling") and
+            // translated requests with the addresses they return.
+            int t = random.nextInt(100);
+            ttyp = t < 78 ? untranslatedType() : t < 94 ? Ttyp.ATS_TRANSLATION : translatedType();
+        }
         int did = choice < 90 ? d.id : random.nextInt(1 << deviceIdBits());
         boolean pv = false;
         int pid = 0;
@@ -295,9 +309,40 @@ public final class SystemStimulus implements Stimulus {
         emit(new Action.RegisterRead(RegisterFile.CQH, 4));
     }
 
+    /**
+     * ATS.INVAL to a device function (sometimes with a PASID or a segment; the device answers with an
+     * Invalidation Completion), often followed by IOFENCE.C, which waits for it; or ATS.PRGR with a PRG
+     * index and response code (spec: ATS.INVAL, ATS.PRGR).
+     */
+    private void atsCommand() {
+        Device d = devices.get(random.nextInt(devices.size()));
+        int rid = random.nextInt(4) == 0 ? random.nextInt(1 << 16) : d.id & 0xffff;
+        boolean pv = random.nextInt(3) == 0;
+        int pid = pv ? random.nextInt(1 << 20) : 0;
+        boolean dsv = random.nextInt(5) == 0;
+        int dseg = dsv ? random.nextInt(256) : 0;
+        if (random.nextInt(3) != 0) {
+            // Invalidation Request payload: untranslated address [63:12], S [11], Global [0].
+            long payload = (random.nextLong() & ~0xfffL) | (random.nextBoolean() ? 1L << 11 : 0) | (random.nextInt(4) == 0 ? 1 : 0);
+            command(Commands.atsInval(rid, pv, pid, dsv, dseg, payload), "ATS.INVAL");
+            if (random.nextInt(3) != 0) fence(false);
+        } else {
+            // Response codes: 0 Success, 1 Invalid Request, 0xf Response Failure.
+            int[] codes = {0, 1, 0xf};
+            command(Commands.atsPrgr(rid, pv, pid, random.nextInt(512), codes[random.nextInt(codes.length)]), "ATS.PRGR");
+            emit(new Action.RegisterRead(RegisterFile.CQH, 4));
+        }
+    }
+
     /** A reserved opcode: the queue stops with cmd_ill on it; software replaces it and clears cmd_ill. */
     private void illegalCommand() {
-        long slot = driver.command(new long[] {5 + random.nextInt(59), random.nextLong()}, "reserved opcode");
+        long[] bad = {5 + random.nextInt(59), random.nextLong()};
+        if (caps.ats() && random.nextInt(4) == 0) {
+            // ATS with a reserved func3 or a reserved bit of dw0 (11:10, 39:34).
+            bad = random.nextBoolean() ? new long[] {Commands.ATS | (2L + random.nextInt(6)) << 7, 0}
+                    : new long[] {Commands.ATS | (random.nextBoolean() ? 1L << (10 + random.nextInt(2)) : 1L << (34 + random.nextInt(6))), 0};
+        }
+        long slot = driver.command(bad, "reserved opcode");
         emit(new Action.RegisterRead(RegisterFile.CQCSR, 4));
         emit(new Action.RegisterRead(RegisterFile.CQH, 4));
         long[] nop = Commands.iofenceC(false, 0, 0, false, false, false);
@@ -470,6 +515,13 @@ public final class SystemStimulus implements Stimulus {
             if (random.nextBoolean()) tc |= 1L << 7; // GADE
         }
         if (random.nextInt(6) == 0) tc |= 1L << 4; // DTF
+        if (caps.ats() && random.nextInt(3) != 0) {
+            tc |= 1L << 1; // EN_ATS
+            if (random.nextInt(4) == 0) {
+                tc |= 1L << 2; // EN_PRI
+                if (random.nextBoolean()) tc |= 1L << 6; // PRPR
+            }
+        }
         boolean pdt = (caps.pd8() || caps.pd17() || caps.pd20()) && sCap && random.nextInt(4) == 0;
         if (pdt) {
             int pdMode = pdtMode();

@@ -45,6 +45,28 @@ class AtsCompletionTest {
     }
 
     @Test
+    void privIsCompared() {
+        long priv = 1L << 28;
+        TranslationOutcome supervisor = TranslationOutcome.success(0x8000_3000L, TranslationOutcome.R, 0, 12,
+                TranslationOutcome.ATS_PRIV);
+        assertTrue(AtsCompletion.matches(supervisor, word(0, 1, false, false, false, 0) | priv, 0x8000_3000L));
+        List<Divergence.FieldMismatch> m = AtsCompletion.mismatches(supervisor, word(0, 1, false, false, false, 0),
+                0x8000_3000L);
+        assertEquals("Priv", m.get(0).field());
+        TranslationOutcome user = TranslationOutcome.success(0x8000_3000L, TranslationOutcome.R, 0, 12);
+        assertEquals("Priv", AtsCompletion.mismatches(user, word(0, 1, false, false, false, 0) | priv, 0x8000_3000L)
+                .get(0).field());
+    }
+
+    @Test
+    void aSuccessWithoutPermissionsComparesStatusAndPermissionsOnly() {
+        // R=W=0: the translated address is UNSPECIFIED (spec), so address, range, G and Priv are not compared.
+        TranslationOutcome none = TranslationOutcome.success(0, 0, 0, 12);
+        assertTrue(AtsCompletion.matches(none, word(0, 0, false, true, true, 0) | (1L << 28), 0x1234_5000L));
+        assertEquals("R/W/X", AtsCompletion.mismatches(none, word(0, 1, false, false, false, 0), 0).get(0).field());
+    }
+
+    @Test
     void aSmallerRangeIsAllowedALargerOneIsNot() {
         // A 2 MiB translation at 0x4020_0000.
         TranslationOutcome twoMiB = TranslationOutcome.success(0x4020_0000L, TranslationOutcome.R | TranslationOutcome.W,

@@ -39,11 +39,22 @@ class DivergenceKindsTest {
     }
 
     private static SeedResult run(long seed, Consumer<TamperingDut> plant) throws DutException {
+        return run(Scenario.SYSTEM, seed, plant);
+    }
+
+    private static SeedResult run(Scenario scenario, long seed, Consumer<TamperingDut> plant) throws DutException {
         try (TamperingDut dut = new TamperingDut(NativeDut.open(TestPaths.stubLibrary(), ""))) {
             plant.accept(dut);
-            return new Lockstep(dut, config, Scenario.SYSTEM, s -> "repro " + s).run(seed, 0, 2000);
+            return new Lockstep(dut, config, scenario, s -> "repro " + s).run(seed, 0, 2000);
         }
     }
+
+    /** The directed ATS scenario (seed 1): ATS completions with Priv, ATS.INVAL and ATS.PRGR messages. */
+    private static SeedResult runAts(Consumer<TamperingDut> plant) throws DutException {
+        return run(Scenario.ATS, 1, plant);
+    }
+
+    private static boolean bit(long[] e, int b, int n) { return ((e[b + 2] >>> n) & 1) != 0; }
 
     /** The first seed whose untampered run raises an interrupt line. */
     private static long seedWithInterrupts() throws DutException {
@@ -163,6 +174,84 @@ class DivergenceKindsTest {
         }));
         assertTrue(d.subject().startsWith("interrupt edge #0"), d.subject());
         assertTrue(d.subject().endsWith("observed none"), d.subject());
+    }
+
+    @Test
+    void theUntamperedDutPassesTheAtsScenario() throws Exception {
+        assertTrue(runAts(d -> { }).passed());
+    }
+
+    @Test
+    void atsCompletionWithADeniedPermissionGranted() throws Exception {
+        // An ATS Success granting R but not W (a read-only page): the DUT grants W as well.
+        Divergence d = diverged(runAts(dut -> dut.events = once(Dut.EV_COMPLETION,
+                (e, b) -> success(e, b) && bit(e, b, 20) && !bit(e, b, 21), (e, b) -> e[b + 2] |= 1L << 21)));
+        assertTrue(d.subject().startsWith("translation completion"), d.subject());
+        assertEquals("R/W/X", d.fields().get(0).field());
+        assertEquals(1, d.fields().get(0).expected());
+        assertEquals(3, d.fields().get(0).observed());
+    }
+
+    @Test
+    void atsCompletionWithoutPriv() throws Exception {
+        // A supervisor request with a PASID: Priv must be 1 in its Success completion.
+        Divergence d = diverged(runAts(dut -> dut.events = once(Dut.EV_COMPLETION,
+                (e, b) -> success(e, b) && bit(e, b, 20) && bit(e, b, 28), (e, b) -> e[b + 2] &= ~(1L << 28))));
+        assertEquals("Priv", d.fields().get(0).field());
+        assertEquals(1, d.fields().get(0).expected());
+        assertEquals(0, d.fields().get(0).observed());
+    }
+
+    @Test
+    void wrongPageRequestGroupResponseField() throws Exception {
+        Divergence d = diverged(runAts(dut -> dut.events = once(Dut.EV_MESSAGE_OUT,
+                (e, b) -> (e[b + 2] & 3) == Dut.MSG_PAGE_REQUEST_GROUP_RESPONSE, (e, b) -> e[b + 3] ^= 1L << 33)));
+        assertTrue(d.subject().startsWith("outbound message #0: Page Request Group Response"), d.subject());
+        assertEquals("PRG index", d.fields().get(0).field());
+        assertTrue(d.rule().contains("ATS.PRGR"), d.rule());
+    }
+
+    @Test
+    void wrongInvalidationRequestRid() throws Exception {
+        Divergence d = diverged(runAts(dut -> dut.events = once(Dut.EV_MESSAGE_OUT,
+                (e, b) -> (e[b + 2] & 3) == Dut.MSG_INVALIDATION_REQUEST, (e, b) -> e[b + 2] ^= 1L << 16)));
+        assertTrue(d.subject().contains("Invalidation Request"), d.subject());
+        assertEquals("RID", d.fields().get(0).field());
+    }
+
+    @Test
+    void missingInvalidationRequest() throws Exception {
+        Divergence d = diverged(runAts(dut -> dut.events = (e, n) -> {
+            int out = 0;
+            for (int i = 0; i < n; i++) {
+                int b = i * Dut.EVENT_WORDS;
+                if (e[b] != Dut.EV_MESSAGE_OUT) System.arraycopy(e, b, e, out++ * Dut.EVENT_WORDS, Dut.EVENT_WORDS);
+            }
+            return out;
+        }));
+        assertTrue(d.subject().startsWith("missing outbound message #0: Invalidation Request"), d.subject());
+    }
+
+    @Test
+    void extraMessage() throws Exception {
+        boolean[] done = {false};
+        Divergence d = diverged(runAts(dut -> dut.events = (e, n) -> {
+            // After the first completion: a Page Request Group Response nobody asked for, before idle.
+            for (int i = 0; i < n && !done[0]; i++) {
+                int b = i * Dut.EVENT_WORDS;
+                if (e[b] == Dut.EV_IDLE && i > 0 && e[b - Dut.EVENT_WORDS] == Dut.EV_COMPLETION) {
+                    System.arraycopy(e, b, e, b + Dut.EVENT_WORDS, Dut.EVENT_WORDS);
+                    java.util.Arrays.fill(e, b, b + Dut.EVENT_WORDS, 0);
+                    e[b] = Dut.EV_MESSAGE_OUT;
+                    e[b + 1] = e[b + Dut.EVENT_WORDS + 1];
+                    e[b + 2] = Dut.MSG_PAGE_REQUEST_GROUP_RESPONSE | (0x12L << 16);
+                    done[0] = true;
+                    return n + 1;
+                }
+            }
+            return n;
+        }));
+        assertTrue(d.subject().startsWith("unexpected outbound message #0: Page Request Group Response"), d.subject());
     }
 
     @Test

@@ -100,10 +100,25 @@ class SeedLogTest {
         Path tampered = out.resolve("tampered.jsonl");
         // DW0 of the record: flip a TTYP bit (bit 34).
         edit(log, tampered, r -> r.get("type").asText().equals("mem_write") && r.get("addr").asText().equals(recordStart),
-                r -> r.put("data", "0x" + Long.toHexString(Long.decode(r.get("data").asText()) ^ (1L << 34))));
+                r -> r.put("data", "0x" + Long.toHexString(Long.parseUnsignedLong(r.get("data").asText().substring(2), 16)
+                        ^ (1L << 34))));
         Cli c = Cli.run("check", tampered.toString());
         assertEquals(Main.EXIT_DIVERGENCE, c.exitCode, c.err + c.out);
         assertTrue(c.out.contains("fault record at " + recordStart) && c.out.contains("TTYP"), c.out);
+    }
+
+    @Test
+    void outboundMessagesAndPrivAreLoggedAndChecked(@TempDir Path out) throws Exception {
+        Path log = runAll(out, "--scenario", "ats", "--seed", "1", "--count", "1").resolve("seed-1.jsonl");
+        String text = Files.readString(log);
+        assertTrue(text.contains("\"type\":\"message\",") && text.contains("page_request_group_response"), text);
+        assertTrue(text.contains("\"priv\":true"), "a completion with Priv set");
+        assertEquals(Main.EXIT_PASS, Cli.run("check", log.toString()).exitCode);
+        Path tampered = out.resolve("tampered.jsonl");
+        edit(log, tampered, r -> r.get("type").asText().equals("message"), r -> r.put("rid", r.get("rid").asInt() ^ 1));
+        Cli c = Cli.run("check", tampered.toString());
+        assertEquals(Main.EXIT_DIVERGENCE, c.exitCode, c.err + c.out);
+        assertTrue(c.out.contains("outbound message #0") && c.out.contains("RID"), c.out);
     }
 
     @Test

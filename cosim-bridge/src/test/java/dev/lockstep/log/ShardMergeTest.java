@@ -36,7 +36,7 @@ class ShardMergeTest {
     void mergingTheShardsEqualsTheUnshardedRun(@TempDir Path dir) throws Exception {
         // A planted bug that some seeds reach and some do not, so both kinds of test case are merged.
         String[] common = {"run", "--dut", "stub", "--seed", "1", "--count", "5", "--actions", "600", "--mutant",
-                "d_bit_ignored"};
+                "write_checks_r"};
         Path whole = dir.resolve("whole");
         int code = Cli.run(concat(common, "--out", whole.toString())).exitCode;
         Path s1 = dir.resolve("shard-1");

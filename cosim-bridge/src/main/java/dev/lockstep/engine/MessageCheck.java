@@ -1,0 +1,97 @@
+package dev.lockstep.engine;
+
+import dev.lockstep.dut.Dut;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the outbound PCIe messages of one action are compared: the model's ATS.INVAL "Invalidation
+ * Request" and ATS.PRGR "Page Request Group Response" messages (spec: ATS.INVAL, ATS.PRGR in
+ * "Command-Queue") against the DUT's LOCKSTEP_EV_MESSAGE_OUT events, in order, field by field.
+ */
+final class MessageCheck {
+    private MessageCheck() {}
+
+    /** One differing message: what was compared, the fields, the rule. */
+    record Mismatch(String subject, List<Divergence.FieldMismatch> fields, String rule) {}
+
+    static String rule(long header) {
+        if ((header & 3) == Dut.MSG_PAGE_REQUEST_GROUP_RESPONSE) {
+            return "ATS.PRGR sends one Page Request Group Response to the device function RID (DSEG when DSV=1), "
+                    + "with the PASID when PV=1, and the command's PRGI and response code (spec: ATS.PRGR)";
+        }
+        return "ATS.INVAL sends one Invalidation Request to the device function RID (DSEG when DSV=1), with the PASID "
+                + "when PV=1 and the command's PAYLOAD, in command order (spec: ATS.INVAL)";
+    }
+
+    /** The w[2] word of a message event. */
+    static long header(int type, int rid, boolean dsv, int dseg, boolean pv, int pid) {
+        return (type & 3L) | (pv ? 1L << 2 : 0) | (dsv ? 1L << 3 : 0) | (rid & 0xffffL) << 16
+                | (dseg & 0xffL) << 32 | (pid & 0xfffffL) << 40;
+    }
+
+    /** The payload word of a Page Request Group Response: PRG index [40:32], response code [47:44]. */
+    static long prgrPayload(int prgIndex, int responseCode) {
+        return (prgIndex & 0x1ffL) << 32 | (responseCode & 0xfL) << 44;
+    }
+
+    static String typeName(long header) {
+        return (header & 3) == Dut.MSG_INVALIDATION_REQUEST ? "Invalidation Request"
+                : (header & 3) == Dut.MSG_PAGE_REQUEST_GROUP_RESPONSE ? "Page Request Group Response"
+                : "message type " + (header & 3);
+    }
+
+    static Mismatch compare(EffectRecorder model, DutObservations dut) {
+        int n = Math.max(model.messages, dut.messages);
+        for (int i = 0; i < n; i++) {
+            if (i >= dut.messages) {
+                return new Mismatch("missing outbound message #" + i + ": " + typeName(model.messageHeader[i])
+                        + describe(model.messageHeader[i], model.messagePayload[i]),
+                        List.of(new Divergence.FieldMismatch("messages", "-", model.messages, dut.messages)),
+                        rule(model.messageHeader[i]));
+            }
+            if (i >= model.messages) {
+                return new Mismatch("unexpected outbound message #" + i + ": " + typeName(dut.messageHeader[i])
+                        + describe(dut.messageHeader[i], dut.messagePayload[i]),
+                        List.of(new Divergence.FieldMismatch("messages", "-", model.messages, dut.messages)),
+                        "the model sent no such message: only ATS.INVAL and ATS.PRGR send messages to devices "
+                                + "(spec: ATS.INVAL, ATS.PRGR)");
+            }
+            List<Divergence.FieldMismatch> f = fields(model.messageHeader[i], model.messagePayload[i],
+                    dut.messageHeader[i], dut.messagePayload[i]);
+            if (!f.isEmpty()) {
+                return new Mismatch("outbound message #" + i + ": " + typeName(model.messageHeader[i]), f,
+                        rule(model.messageHeader[i]));
+            }
+        }
+        return null;
+    }
+
+    static List<Divergence.FieldMismatch> fields(long wantHeader, long wantPayload, long gotHeader, long gotPayload) {
+        List<Divergence.FieldMismatch> f = new ArrayList<>();
+        field(f, "message type (0 Invalidation Request, 1 Page Request Group Response)", "-", wantHeader & 3, gotHeader & 3);
+        field(f, "RID", "15:0", (wantHeader >>> 16) & 0xffff, (gotHeader >>> 16) & 0xffff);
+        field(f, "DSV", "-", (wantHeader >>> 3) & 1, (gotHeader >>> 3) & 1);
+        field(f, "DSEG", "7:0", (wantHeader >>> 32) & 0xff, (gotHeader >>> 32) & 0xff);
+        field(f, "PV", "-", (wantHeader >>> 2) & 1, (gotHeader >>> 2) & 1);
+        field(f, "PID", "19:0", (wantHeader >>> 40) & 0xfffff, (gotHeader >>> 40) & 0xfffff);
+        if ((wantHeader & 3) == Dut.MSG_PAGE_REQUEST_GROUP_RESPONSE) {
+            field(f, "PRG index", "8:0", (wantPayload >>> 32) & 0x1ff, (gotPayload >>> 32) & 0x1ff);
+            field(f, "response code", "3:0", (wantPayload >>> 44) & 0xf, (gotPayload >>> 44) & 0xf);
+            long other = ~(0x1ffL << 32 | 0xfL << 44);
+            field(f, "payload (other bits)", "63:0", wantPayload & other, gotPayload & other);
+        } else {
+            field(f, "payload (ATS.INVAL dw1)", "63:0", wantPayload, gotPayload);
+        }
+        return f;
+    }
+
+    private static String describe(long header, long payload) {
+        return String.format(" (RID 0x%x, PV %d, PID 0x%x, payload 0x%x)", (header >>> 16) & 0xffff,
+                (header >>> 2) & 1, (header >>> 40) & 0xfffff, payload);
+    }
+
+    private static void field(List<Divergence.FieldMismatch> f, String name, String bits, long want, long got) {
+        if (want != got) f.add(new Divergence.FieldMismatch(name, bits, want, got));
+    }
+}
