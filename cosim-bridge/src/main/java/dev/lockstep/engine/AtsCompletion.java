@@ -12,10 +12,12 @@ import java.util.List;
  * and any size is allowed when a stage is Bare (implementation-defined), but its base must be where the
  * model's translation puts it.
  *
- * <p>A Success with R=W=0 (a page fault, guest-page fault, 262 or 266, or no read permission granted)
- * is compared on its status and permissions only: its translated address (and so its range) is
- * UNSPECIFIED (spec: "PCIe ATS translation request handling"), and the model does not fill in G and
- * Priv for every way of reaching it, so they are not compared either.
+ * <p>Priv is compared in every Success, those with R=W=0 included (spec: "the setting of the Priv, N,
+ * CXL.io, Global, and AMA fields": when a PASID is present, Priv is its "Privilege Mode Requested").
+ * A Success with R=W=0 (a page fault, guest-page fault, 262 or 266, or a permission or U-bit denial) is
+ * otherwise compared on its status, permissions and U only: its translated address (and so its range)
+ * is UNSPECIFIED after a fault, and Global is defined "if translation could be successfully completed",
+ * which the spec leaves open for a translation whose every permission was denied. Masked, not guessed.
  */
 final class AtsCompletion {
     private AtsCompletion() {}
@@ -58,9 +60,9 @@ final class AtsCompletion {
         int perms = (int) ((word >>> 20) & 7);
         if (perms != o.permissions()) f.add(new Divergence.FieldMismatch("R/W/X", "2:0", o.permissions(), perms));
         field(f, "U", (o.ats() & TranslationOutcome.ATS_U) != 0, ((word >>> 23) & 1) != 0);
+        field(f, "Priv", (o.ats() & TranslationOutcome.ATS_PRIV) != 0, DutObservations.priv(word));
         if ((o.permissions() & (TranslationOutcome.R | TranslationOutcome.W)) == 0) return f;
         field(f, "G", (o.ats() & TranslationOutcome.ATS_G) != 0, ((word >>> 24) & 1) != 0);
-        field(f, "Priv", (o.ats() & TranslationOutcome.ATS_PRIV) != 0, DutObservations.priv(word));
         int shift = reportedShift(word, pa);
         boolean anySize = (o.ats() & TranslationOutcome.ATS_SIZE_IMPLEMENTATION_DEFINED) != 0;
         if (shift > 63 || (!anySize && shift > o.pageShift())) {

@@ -59,11 +59,17 @@ class AtsCompletionTest {
     }
 
     @Test
-    void aSuccessWithoutPermissionsComparesStatusAndPermissionsOnly() {
-        // R=W=0: the translated address is UNSPECIFIED (spec), so address, range, G and Priv are not compared.
+    void aSuccessWithoutPermissionsComparesStatusPermissionsUAndPriv() {
+        // R=W=0: the translated address is UNSPECIFIED after a fault and Global is left open by the spec,
+        // so address, range and G are not compared; Priv is defined for every Success.
         TranslationOutcome none = TranslationOutcome.success(0, 0, 0, 12);
-        assertTrue(AtsCompletion.matches(none, word(0, 0, false, true, true, 0) | (1L << 28), 0x1234_5000L));
+        assertTrue(AtsCompletion.matches(none, word(0, 0, false, true, true, 0), 0x1234_5000L));
         assertEquals("R/W/X", AtsCompletion.mismatches(none, word(0, 1, false, false, false, 0), 0).get(0).field());
+        assertEquals("Priv", AtsCompletion.mismatches(none, word(0, 0, false, false, false, 0) | (1L << 28), 0)
+                .get(0).field());
+        TranslationOutcome noneSupervisor = TranslationOutcome.success(0, 0, 0, 12, TranslationOutcome.ATS_PRIV);
+        assertEquals("Priv", AtsCompletion.mismatches(noneSupervisor, word(0, 0, false, false, false, 0), 0)
+                .get(0).field());
     }
 
     @Test

@@ -56,8 +56,8 @@ public final class CommandQueue {
                 break;
             }
             commandsExecuted++;
-            int n = RegisterFile.queueEntries(regs.cqb());
-            regs.hwSetCqh((int) (((head & 0xffffffffL) + 1) % (n & 0xffffffffL)));
+            long n = RegisterFile.queueEntries(regs.cqb());
+            regs.hwSetCqh((int) (((head & 0xffffffffL) + 1) % n));
             interrupts.update(); // fence_w_ip may have been set
         }
         interrupts.update();

@@ -45,9 +45,9 @@ public final class FaultQueue {
         int csr = regs.fqcsr();
         if ((csr & QCSR_ON) == 0) return drop(DROPPED_OFF);
         if ((csr & (QCSR_OF | QCSR_MF)) != 0) return drop(DROPPED_ERROR_PENDING);
-        int n = RegisterFile.queueEntries(regs.fqb());
+        long n = RegisterFile.queueEntries(regs.fqb());
         int tail = regs.fqt();
-        int next = (int) (((tail & 0xffffffffL) + 1) % (n & 0xffffffffL));
+        int next = (int) (((tail & 0xffffffffL) + 1) % n);
         if (next == regs.fqh()) {
             regs.hwSetFqcsrBits(QCSR_OF);
             interrupts.update();

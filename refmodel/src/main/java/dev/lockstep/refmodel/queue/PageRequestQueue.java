@@ -80,9 +80,9 @@ public final class PageRequestQueue {
             respond(deviceId, pv, processId, payload, RESPONSE_SUCCESS, prpr, last, stopMarker);
             return false;
         }
-        int n = RegisterFile.queueEntries(regs.pqb());
+        long n = RegisterFile.queueEntries(regs.pqb());
         int tail = regs.pqt();
-        int next = (int) (((tail & 0xffffffffL) + 1) % (n & 0xffffffffL));
+        int next = (int) (((tail & 0xffffffffL) + 1) % n);
         if (next == regs.pqh()) {
             regs.hwSetPqcsrBits(QCSR_OF);
             interrupts.update();

@@ -539,12 +539,12 @@ public final class RegisterFile {
     public static long queueBaseAddress(long qb) { return ((qb & QB_PPN_MASK) >>> 10) << 12; }
 
     /** Number of entries of a queue from its cqb/fqb/pqb value: 2^(LOG2SZ-1 + 1). */
-    public static int queueEntries(long qb) {
-        long n = 1L << ((qb & QB_LOG2SZ_MASK) + 1);
-        return n > (1L << 31) ? Integer.MIN_VALUE : (int) n;
+    public static long queueEntries(long qb) {
+        return 1L << ((qb & QB_LOG2SZ_MASK) + 1);
     }
 
-    private static int indexMask(long qb) { return queueEntries(qb) - 1; }
+    /** The writable bits of a queue's index register: LOG2SZ-1:0 (all 32 for a 2^32-entry queue). */
+    private static int indexMask(long qb) { return (int) (queueEntries(qb) - 1); }
 
     /** The icvec vector of an ipsr bit (0 cip, 1 fip, 2 pmip, 3 pip). */
     public int vectorOf(int ipsrBit) { return (int) ((icvec >>> (4 * ipsrBit)) & 0xf); }

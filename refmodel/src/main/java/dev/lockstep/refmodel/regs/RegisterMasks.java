@@ -55,11 +55,11 @@ public final class RegisterMasks {
             case RegisterFile.PQCSR:
                 return RegisterFile.QCSR_BUSY | RegisterFile.QCSR_ON;
             case RegisterFile.CQT:
-                return regs.cqtUnspecified() ? RegisterFile.queueEntries(regs.cqb()) - 1 : 0;
+                return regs.cqtUnspecified() ? (int) (RegisterFile.queueEntries(regs.cqb()) - 1) : 0;
             case RegisterFile.FQH:
-                return regs.fqhUnspecified() ? RegisterFile.queueEntries(regs.fqb()) - 1 : 0;
+                return regs.fqhUnspecified() ? (int) (RegisterFile.queueEntries(regs.fqb()) - 1) : 0;
             case RegisterFile.PQH:
-                return regs.pqhUnspecified() ? RegisterFile.queueEntries(regs.pqb()) - 1 : 0;
+                return regs.pqhUnspecified() ? (int) (RegisterFile.queueEntries(regs.pqb()) - 1) : 0;
             case RegisterFile.IOCOUNTOVF:
                 return 1;
             default:

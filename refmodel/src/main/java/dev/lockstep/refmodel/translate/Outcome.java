@@ -42,7 +42,6 @@ public final class Outcome {
     private int permissions;
     private boolean untranslatedOnly;
     private boolean global;
-    private boolean atsPriv;
     private int pbmt;
     private int firstStagePbmt;
     private int gStagePbmt;
@@ -68,7 +67,6 @@ public final class Outcome {
         permissions = 0;
         untranslatedOnly = false;
         global = false;
-        atsPriv = false;
         pbmt = 0;
         firstStagePbmt = 0;
         gStagePbmt = 0;
@@ -104,9 +102,8 @@ public final class Outcome {
         this.permissions = permissions;
     }
 
-    void attributes(boolean global, boolean atsPriv, int firstStagePbmt, int gStagePbmt) {
+    void attributes(boolean global, int firstStagePbmt, int gStagePbmt) {
         this.global = global;
-        this.atsPriv = atsPriv;
         this.firstStagePbmt = firstStagePbmt;
         this.gStagePbmt = gStagePbmt;
         this.pbmt = firstStagePbmt != 0 ? firstStagePbmt : gStagePbmt;
@@ -145,8 +142,14 @@ public final class Outcome {
     public boolean untranslatedOnly() { return untranslatedOnly; }
     /** ATS completion Global: the first stage's G when the request had a PASID (0 for MSI). */
     public boolean global() { return global; }
-    /** ATS completion Priv: the request's privilege when it had a PASID, else 0. */
-    public boolean atsPriv() { return atsPriv; }
+    /**
+     * ATS completion Priv: in every Success completion (those with R=W=0 included), the request's
+     * "Privilege Mode Requested" when it had a PASID, else 0 (spec: "PCIe ATS translation request
+     * handling", "the setting of the Priv, N, CXL.io, Global, and AMA fields").
+     */
+    public boolean atsPriv() {
+        return status == Status.SUCCESS && request.isAts() && request.pidValid() && request.supervisor();
+    }
     /** ATS completion N: always 0. */
     public boolean noSnoop() { return false; }
     /** ATS completion AMA: 000b. */
@@ -217,7 +220,7 @@ public final class Outcome {
         trace.copyFrom(s.trace);
         request = s.request; status = s.status; cause = s.cause; recordFault = s.recordFault; iotval2 = s.iotval2;
         address = s.address; pageShift = s.pageShift; sizeImplementationDefined = s.sizeImplementationDefined;
-        permissions = s.permissions; untranslatedOnly = s.untranslatedOnly; global = s.global; atsPriv = s.atsPriv;
+        permissions = s.permissions; untranslatedOnly = s.untranslatedOnly; global = s.global;
         pbmt = s.pbmt; firstStagePbmt = s.firstStagePbmt; gStagePbmt = s.gStagePbmt; msi = s.msi; mrif = s.mrif;
         mrifAddress = s.mrifAddress; noticeAddress = s.noticeAddress; noticeData = s.noticeData;
         dcFound = s.dcFound; dtf = s.dtf; prpr = s.prpr;

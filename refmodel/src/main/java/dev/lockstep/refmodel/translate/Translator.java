@@ -204,7 +204,7 @@ public final class Translator {
             out.trace().decide(msi.mrif() ? Rule.MSI_MRIF_SUCCESS : Rule.MSI_FLAT_SUCCESS, -1, 0);
             out.success(ats && dc.t2gpa() ? gpa : msi.address(), 12, false, granted & (Access.R | Access.W));
             out.msi(msi.mrif(), msi.mrifAddress(), msi.noticeAddress(), msi.noticeData());
-            out.attributes(false, ats && r.pidValid() && r.supervisor(), 0, 0);
+            out.attributes(false, 0, 0);
             return;
         }
         // Step 19: G stage.
@@ -216,7 +216,7 @@ public final class Translator {
         if (shift > 63) shift = options.bareRangeShift();
         out.trace().decide(Rule.SUCCESS, -1, 0);
         out.success(ats && dc.t2gpa() ? gpa : gStage.address(), shift, bareStage, gStage.permissions());
-        out.attributes(global, r.pidValid() && r.supervisor(), firstStage.pbmt(), gStage.pbmt());
+        out.attributes(global, firstStage.pbmt(), gStage.pbmt());
     }
 
     /** A PCIe message once its device context is located: the control the message needs (class comment). */

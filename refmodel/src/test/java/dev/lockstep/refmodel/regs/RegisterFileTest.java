@@ -86,6 +86,19 @@ class RegisterFileTest {
     }
 
     @Test
+    void aQueueOf2To32EntriesHasA32BitIndex() {
+        // LOG2SZ-1 = 31: 2^32 entries, and bits LOG2SZ-1:0 of cqt/fqh/pqh (all 32) are writable (spec: cqt).
+        RegisterFile r = new RegisterFile(IommuConfig.defaults(fullCaps()).withQueueLog2SzMax(31, 31, 31));
+        r.write(CQB, 8, 31);
+        assertEquals(1L << 32, RegisterFile.queueEntries(r.cqb()));
+        r.write(CQT, 4, 0xffffffffL);
+        assertEquals(0xffffffffL, r.read(CQT, 4));
+        r.write(FQB, 8, 30);
+        r.write(FQH, 4, 0xffffffffL);
+        assertEquals(0x7fffffffL, r.read(FQH, 4), "2^31 entries: 31 index bits");
+    }
+
+    @Test
     void queueBaseWarlAndIndexMasks() {
         RegisterFile r = new RegisterFile(IommuConfig.defaults(fullCaps()).withQueueLog2SzMax(9, 7, 5));
         r.write(CQB, 8, (0x80000L << 10) | 31 | (0x1fL << 5) | (0x3ffL << 54));

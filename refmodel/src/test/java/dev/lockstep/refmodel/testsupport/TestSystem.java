@@ -75,13 +75,13 @@ public final class TestSystem {
 
     /** Writes commands at cqt and advances cqt past them (one cqt write). */
     public void submit(long[]... commands) {
-        int n = queueEntries(iommu.registers().cqb());
+        long n = queueEntries(iommu.registers().cqb());
         int tail = (int) read(CQT);
         for (long[] c : commands) {
             long pa = CQ_BASE + tail * 16L;
             iommu.softwareWrite64(pa, c[0]);
             iommu.softwareWrite64(pa + 8, c[1]);
-            tail = (tail + 1) % n;
+            tail = (int) ((tail + 1) % n);
         }
         write(CQT, tail);
     }

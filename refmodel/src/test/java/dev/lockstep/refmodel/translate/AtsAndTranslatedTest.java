@@ -123,6 +123,10 @@ class AtsAndTranslatedTest {
         assertEquals(Cause.WRITE_PAGE_FAULT, o.cause());
         assertEquals(0, o.permissions());
         assertFalse(o.recordFault());
+        Outcome supervisor = atsPid(va, true);
+        assertEquals(Status.SUCCESS, supervisor.status());
+        assertEquals(0, supervisor.permissions());
+        assertTrue(supervisor.atsPriv(), "Priv is the request's in a fault-derived Success too");
         fs.map(va, GPA, 0, R | W | U | A | D);
         Outcome go = ats(va, true, false); // G stage not mapped
         assertEquals(Cause.READ_GUEST_PAGE_FAULT, go.cause());
@@ -139,8 +143,15 @@ class AtsAndTranslatedTest {
         Outcome sup = atsPid(va, true);
         assertTrue(sup.r() && sup.w());
         assertTrue(sup.atsPriv());
+        Outcome supervisorToUser = atsPid(va, false);
+        assertEquals(0, supervisorToUser.permissions(), "U=0 for a non-privileged request");
+        assertFalse(supervisorToUser.atsPriv(), "Privilege Mode Requested 0");
         fs.map(va, GPA, 0, R | W | U | A | D | G);
-        assertEquals(0, atsPid(va, true).permissions(), "U=1 and SUM=0");
+        Outcome noSum = atsPid(va, true);
+        assertEquals(0, noSum.permissions(), "U=1 and SUM=0");
+        // Spec "PCIe ATS translation request handling": in every Success, Priv is the request's
+        // Privilege Mode Requested when a PASID is present, R=W=0 completions included.
+        assertTrue(noSum.atsPriv(), "Priv in a Success with R=W=0");
         Outcome user = atsPid(va, false);
         assertTrue(user.global(), "G from the first stage with a PASID");
         assertFalse(user.atsPriv());
