@@ -169,7 +169,10 @@ public final class Coverage {
         // PCIe ATS (spec: "PCIe ATS translation request handling"): each completion status, the Priv and
         // Global fields set, and translated requests allowed or disallowed.
         if (c.ats() && dirs) {
-            for (String b : List.of("ATS Success", "ATS Success R=W=0", "ATS UR", "ATS CA", "ATS Priv")) goal(ATS, b);
+            for (String b : List.of("ATS Success", "ATS Success R=W=0", "ATS UR", "ATS CA", "ATS Priv",
+                    "ATS no-write granted R", "ATS exec-requested granted X")) {
+                goal(ATS, b);
+            }
             if (s) goal(ATS, "ATS G");
             goal(ATS, "translated ok");
             goal(ATS, "translated 260");

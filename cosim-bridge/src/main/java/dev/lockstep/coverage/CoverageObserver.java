@@ -196,6 +196,10 @@ public final class CoverageObserver implements RunObserver {
                 coverage.hit(Coverage.ATS, "ATS Success");
                 if ((outcome.ats() & TranslationOutcome.ATS_PRIV) != 0) coverage.hit(Coverage.ATS, "ATS Priv");
                 if ((outcome.ats() & TranslationOutcome.ATS_G) != 0) coverage.hit(Coverage.ATS, "ATS G");
+                if (request.noWrite()) coverage.hit(Coverage.ATS, "ATS no-write granted R");
+                if (request.execRequested() && (outcome.permissions() & TranslationOutcome.X) != 0) {
+                    coverage.hit(Coverage.ATS, "ATS exec-requested granted X");
+                }
             }
         } else if (t == Ttyp.TRANSLATED_READ || t == Ttyp.TRANSLATED_WRITE || t == Ttyp.TRANSLATED_EXEC) {
             if (!outcome.fault()) coverage.hit(Coverage.ATS, "translated ok");

@@ -241,7 +241,8 @@ public final class Lockstep {
             dut.memError(e.pa(), e.kind());
         } else if (action instanceof Action.Translate t) {
             translations++;
-            dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), t.priv() ? Dut.REQ_PRIV : 0);
+            dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), (t.priv() ? Dut.REQ_PRIV : 0)
+                    | (t.noWrite() ? Dut.REQ_NW : 0) | (t.execRequested() ? Dut.REQ_EXEC : 0));
             drainUntilIdle(t);
         }
         return 0;
@@ -285,7 +286,7 @@ public final class Lockstep {
 
     private Divergence translate(long seed, int index, Action.Translate t, RecentActions recent) throws DutException {
         TranslationRequest req = new TranslationRequest(t.deviceId(), t.pv(), t.processId(), t.priv(), t.ttyp(),
-                t.iova());
+                t.iova(), TranslationRequest.NO_DATA, t.noWrite(), t.execRequested());
         List<CachingModel.Candidate> permitted = model.candidates(req);
         drive(t);
         if (observed.completions != 1 || DutObservations.tag(observed.completionWord[0]) != t.tag()) {
@@ -428,7 +429,7 @@ public final class Lockstep {
         try {
             Translator t = new Translator(config, new OverlayMemory(memory));
             Request r = new Request(req.deviceId(), req.pv(), req.processId(), req.iova(), req.ttyp(), req.priv(),
-                    false, false);
+                    req.noWrite(), req.execRequested());
             return t.translate(r, model.registers().ddtp(), model.registers().fctl()).toString();
         } catch (RuntimeException e) {
             return "walk trace unavailable: " + e.getMessage();

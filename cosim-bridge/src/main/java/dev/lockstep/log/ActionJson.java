@@ -3,6 +3,7 @@ package dev.lockstep.log;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.log.LogFormat.FieldException;
+import dev.lockstep.refmodel.fault.Ttyp;
 import dev.lockstep.stimulus.Action;
 
 /** An {@link Action} as an {@code action} record: {@code op} names the kind, the other fields are the action's. */
@@ -41,6 +42,8 @@ final class ActionJson {
             n.put("priv", t.priv());
             n.put("ttyp", t.ttyp());
             n.put("iova", LogFormat.hex(t.iova()));
+            if (t.noWrite()) n.put("no_write", true);
+            if (t.execRequested()) n.put("exec_requested", true);
         } else {
             throw new IllegalArgumentException("no log record for " + action.describe());
         }
@@ -59,10 +62,18 @@ final class ActionJson {
                         n.hasNonNull("what") ? n.get("what").asText() : "logged store");
             case "memory_error":
                 return new Action.MemoryError(LogFormat.integer(n, "pa"), memoryError(LogFormat.text(n, "error")));
-            case "translate":
+            case "translate": {
+                int ttyp = (int) LogFormat.integer(n, "ttyp");
+                boolean noWrite = n.has("no_write") && LogFormat.bool(n, "no_write");
+                boolean exec = n.has("exec_requested") && LogFormat.bool(n, "exec_requested");
+                if ((noWrite || exec) && ttyp != Ttyp.ATS_TRANSLATION) {
+                    throw new FieldException((noWrite ? "no_write" : "exec_requested")
+                            + ": only an ATS translation request (ttyp 8) has it, not ttyp " + ttyp);
+                }
                 return new Action.Translate((int) LogFormat.integer(n, "tag"), LogFormat.smallInteger(n, "device_id"),
                         LogFormat.bool(n, "pv"), LogFormat.smallInteger(n, "process_id"), LogFormat.bool(n, "priv"),
-                        (int) LogFormat.integer(n, "ttyp"), LogFormat.integer(n, "iova"));
+                        ttyp, LogFormat.integer(n, "iova"), noWrite, exec);
+            }
             default:
                 throw new FieldException("unknown action op '" + op
                         + "' (expected register_read, register_write, memory_write, memory_error or translate)");

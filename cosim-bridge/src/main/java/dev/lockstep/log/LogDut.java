@@ -106,7 +106,8 @@ public final class LogDut implements Dut {
     @Override
     public void submit(int tag, int deviceId, boolean processValid, int processId, long iova, int ttyp, int flags)
             throws DutException {
-        apply(new Action.Translate(tag, deviceId, processValid, processId, (flags & REQ_PRIV) != 0, ttyp, iova));
+        apply(new Action.Translate(tag, deviceId, processValid, processId, (flags & REQ_PRIV) != 0, ttyp, iova,
+                (flags & REQ_NW) != 0, (flags & REQ_EXEC) != 0));
     }
 
     /** Hands out the recorded events up to and including the next idle record (or as many as fit). */

@@ -45,12 +45,23 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
     }
 
     /** A device's translation request, identified by {@code tag} in the completion. */
-    record Translate(int tag, int deviceId, boolean pv, int processId, boolean priv, int ttyp, long iova)
-            implements Action {
+    /**
+     * A translation request; {@code noWrite} and {@code execRequested} are the "No Write" and "Execute
+     * Requested" fields of a PCIe ATS translation request (false for any other type).
+     */
+    record Translate(int tag, int deviceId, boolean pv, int processId, boolean priv, int ttyp, long iova,
+                     boolean noWrite, boolean execRequested) implements Action {
+
+        /** A request other than an ATS translation request with No Write or Execute Requested. */
+        public Translate(int tag, int deviceId, boolean pv, int processId, boolean priv, int ttyp, long iova) {
+            this(tag, deviceId, pv, processId, priv, ttyp, iova, false, false);
+        }
+
         @Override
         public String describe() {
-            return String.format("translate tag %d: device 0x%x%s%s %s iova 0x%x", tag, deviceId,
-                    pv ? String.format(" pid 0x%x", processId) : "", priv ? " S-mode" : "", Ttyp.name(ttyp), iova);
+            return String.format("translate tag %d: device 0x%x%s%s %s%s%s iova 0x%x", tag, deviceId,
+                    pv ? String.format(" pid 0x%x", processId) : "", priv ? " S-mode" : "", Ttyp.name(ttyp),
+                    noWrite ? " no-write" : "", execRequested ? " exec-requested" : "", iova);
         }
     }
 }

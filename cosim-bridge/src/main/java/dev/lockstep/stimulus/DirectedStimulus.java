@@ -707,6 +707,11 @@ public final class DirectedStimulus implements Stimulus {
                 long va = p[0] + (random.nextLong() & ((1L << p[2]) - 1) & ~7L);
                 driver.translate(ids[0], Ttyp.ATS_TRANSLATION, va);
                 driver.translate(ids[1], Ttyp.ATS_TRANSLATION, va);       // EN_ATS=0: UR, cause 260
+                // No Write: W is not asked for (no D update); Execute Requested: X only with R.
+                driver.emit(new Action.Translate(driver.nextTag(), ids[0], false, 0, false, Ttyp.ATS_TRANSLATION, va,
+                        true, false));
+                driver.emit(new Action.Translate(driver.nextTag(), ids[0], false, 0, false, Ttyp.ATS_TRANSLATION, va,
+                        random.nextBoolean(), true));
             }
             driver.translate(ids[0], Ttyp.ATS_TRANSLATION, base + (100L << 12)); // not mapped: R=W=0
             // A leaf PTE that answers an access fault: Completer Abort with a fault record (cause 7:

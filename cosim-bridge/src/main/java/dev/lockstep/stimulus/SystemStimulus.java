@@ -47,7 +47,8 @@ public final class SystemStimulus implements Stimulus {
     private final List<Domain> domains = new ArrayList<>();
     private final List<Long> structureWords = new ArrayList<>();
     /** MSI PTE words and a request (device, address) that reads each. */
-    private final java.util.Map<Long, Action.Translate> msiUsers = new java.util.HashMap<>();
+    /** MSI PTE address -> a request that reads it; insertion-ordered so that picks are deterministic. */
+    private final java.util.Map<Long, Action.Translate> msiUsers = new java.util.LinkedHashMap<>();
     private IommuMode mode;
     private long ddtRoot;
     private long fenceTarget;
@@ -218,7 +219,12 @@ public final class SystemStimulus implements Stimulus {
         }
         boolean priv = pv && random.nextInt(3) == 0;
         long iova = addressFor(domain, d);
-        last = new Action.Translate(nextTag(), did, pv, pid, priv, ttyp, iova);
+        // ATS: "No Write" and "Execute Requested" select the permissions asked for (spec: "PCIe ATS
+        // translation request handling"); most devices ask for read and write.
+        boolean ats = ttyp == Ttyp.ATS_TRANSLATION;
+        boolean noWrite = ats && random.nextInt(4) == 0;
+        boolean exec = ats && random.nextInt(4) == 0;
+        last = new Action.Translate(nextTag(), did, pv, pid, priv, ttyp, iova, noWrite, exec);
         emit(last);
     }
 
@@ -231,7 +237,9 @@ public final class SystemStimulus implements Stimulus {
         boolean priv = t.pv() && random.nextBoolean() ? !t.priv() : t.priv();
         int ttyp = random.nextBoolean() ? untranslatedType() : t.ttyp();
         long iova = (t.iova() & ~0xfffL) | (random.nextInt(512) * 8L);
-        emit(new Action.Translate(nextTag(), t.deviceId(), t.pv(), t.processId(), priv, ttyp, iova));
+        boolean ats = ttyp == Ttyp.ATS_TRANSLATION;
+        emit(new Action.Translate(nextTag(), t.deviceId(), t.pv(), t.processId(), priv, ttyp, iova,
+                ats && random.nextBoolean(), ats && random.nextBoolean()));
     }
 
     /** An address in a mapping of the domain, an MSI page, an unmapped one or an ill-formed one. */
@@ -445,6 +453,10 @@ public final class SystemStimulus implements Stimulus {
     private void failMemoryWord() {
         if (structureWords.isEmpty()) return;
         long pa = structureWords.get(random.nextInt(structureWords.size()));
+        if (!msiUsers.isEmpty() && random.nextInt(6) == 0) {
+            // MSI PTEs are few among the structure words: aim at one now and then (causes 261, 270).
+            pa = new java.util.ArrayList<>(msiUsers.keySet()).get(random.nextInt(msiUsers.size()));
+        }
         emit(new Action.MemoryError(pa, 1 + random.nextInt(2)));
         invalidateAll();
         Action.Translate msi = msiUsers.get(pa);

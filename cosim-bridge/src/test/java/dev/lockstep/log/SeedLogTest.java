@@ -113,12 +113,21 @@ class SeedLogTest {
         String text = Files.readString(log);
         assertTrue(text.contains("\"type\":\"message\",") && text.contains("page_request_group_response"), text);
         assertTrue(text.contains("\"priv\":true"), "a completion with Priv set");
+        assertTrue(text.contains("\"no_write\":true") && text.contains("\"exec_requested\":true"),
+                "ATS requests with No Write and Execute Requested");
         assertEquals(Main.EXIT_PASS, Cli.run("check", log.toString()).exitCode);
         Path tampered = out.resolve("tampered.jsonl");
         edit(log, tampered, r -> r.get("type").asText().equals("message"), r -> r.put("rid", r.get("rid").asInt() ^ 1));
         Cli c = Cli.run("check", tampered.toString());
         assertEquals(Main.EXIT_DIVERGENCE, c.exitCode, c.err + c.out);
         assertTrue(c.out.contains("outbound message #0") && c.out.contains("RID"), c.out);
+
+        Path misplaced = out.resolve("misplaced.jsonl");
+        edit(log, misplaced, r -> r.get("type").asText().equals("action") && r.path("op").asText().equals("translate")
+                && r.path("ttyp").asInt() != 8, r -> r.put("no_write", true));
+        Cli bad = Cli.run("check", misplaced.toString());
+        assertEquals(Main.EXIT_USAGE, bad.exitCode, bad.err + bad.out);
+        assertTrue(bad.err.contains("no_write") && bad.err.contains("ttyp 8"), bad.err);
     }
 
     @Test

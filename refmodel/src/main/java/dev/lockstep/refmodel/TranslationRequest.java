@@ -10,18 +10,27 @@ import dev.lockstep.refmodel.fault.Ttyp;
  * {@code iova} holds the 8-bit PCIe message code, which the fault record reports in iotval (spec:
  * "Fault/Event-Queue", TTYP encodings).
  *
+ * <p>{@code noWrite} and {@code execRequested} are the PCIe ATS translation request's "No Write" and
+ * "Execute Requested" fields (spec: "PCIe ATS translation request handling"); other requests have
+ * neither.
+ *
  * <p>{@code data} is the 32-bit data of a write, or {@link #NO_DATA}. The translation process does not
  * need it; the IOMMU does when it records an MSI in a memory-resident interrupt file (an MRIF-mode MSI
  * PTE: the MSI's data is the interrupt identity, spec "Process to translate addresses of MSIs", note).
  *
  * @throws IllegalArgumentException naming the field when {@code data} is ill-formed
  */
-public record TranslationRequest(int deviceId, boolean pv, int processId, boolean priv, int ttyp, long iova, long data) {
+public record TranslationRequest(int deviceId, boolean pv, int processId, boolean priv, int ttyp, long iova, long data,
+                                 boolean noWrite, boolean execRequested) {
 
     /** {@link #data()} of a request that carries no write data. */
     public static final long NO_DATA = -1;
 
     public TranslationRequest {
+        if ((noWrite || execRequested) && ttyp != Ttyp.ATS_TRANSLATION) {
+            throw new IllegalArgumentException((noWrite ? "noWrite" : "execRequested")
+                    + ": only a PCIe ATS translation request (TTYP 8) has it, not TTYP " + ttyp);
+        }
         if (data != NO_DATA) {
             if ((data & ~0xffff_ffffL) != 0) {
                 throw new IllegalArgumentException("data: a write's data is 32 bits (0..0xffffffff) or NO_DATA, got 0x"
@@ -38,6 +47,18 @@ public record TranslationRequest(int deviceId, boolean pv, int processId, boolea
         this(deviceId, pv, processId, priv, ttyp, iova, NO_DATA);
     }
 
+    /** A request that is not an ATS translation request. */
+    public TranslationRequest(int deviceId, boolean pv, int processId, boolean priv, int ttyp, long iova, long data) {
+        this(deviceId, pv, processId, priv, ttyp, iova, data, false, false);
+    }
+
+    /** A PCIe ATS translation request with its "No Write" and "Execute Requested" fields. */
+    public static TranslationRequest ats(int deviceId, boolean pv, int processId, boolean priv, long iova,
+                                         boolean noWrite, boolean execRequested) {
+        return new TranslationRequest(deviceId, pv, processId, priv, Ttyp.ATS_TRANSLATION, iova, NO_DATA, noWrite,
+                execRequested);
+    }
+
     public static TranslationRequest untranslated(int deviceId, long iova, boolean write) {
         return new TranslationRequest(deviceId, false, 0, false,
                 write ? Ttyp.UNTRANSLATED_WRITE : Ttyp.UNTRANSLATED_READ, iova);
@@ -50,7 +71,7 @@ public record TranslationRequest(int deviceId, boolean pv, int processId, boolea
 
     /** This request carrying the write data {@code data} (32 bits). */
     public TranslationRequest withData(long newData) {
-        return new TranslationRequest(deviceId, pv, processId, priv, ttyp, iova, newData);
+        return new TranslationRequest(deviceId, pv, processId, priv, ttyp, iova, newData, noWrite, execRequested);
     }
 
     public boolean isWrite() { return Ttyp.isWrite(ttyp); }

@@ -84,7 +84,8 @@ public final class ProcessTranslator implements dev.lockstep.refmodel.Translator
     private Request request(TranslationRequest q) {
         if (q == lastIn) return lastRequest;
         boolean pv = q.pv();
-        Request r = new Request(q.deviceId(), pv, pv ? q.processId() : 0, q.iova(), q.ttyp(), pv && q.priv(), false, false);
+        Request r = new Request(q.deviceId(), pv, pv ? q.processId() : 0, q.iova(), q.ttyp(), pv && q.priv(),
+                q.noWrite(), q.execRequested());
         lastIn = q;
         lastRequest = r;
         return r;

@@ -71,6 +71,18 @@ class RequestTest {
     }
 
     @Test
+    void no_write_and_execute_requested_belong_to_ats_translation_requests_only() {
+        IllegalArgumentException nw = assertThrows(IllegalArgumentException.class, () -> new TranslationRequest(1,
+                false, 0, false, Ttyp.UNTRANSLATED_READ, 0, TranslationRequest.NO_DATA, true, false));
+        assertTrue(nw.getMessage().startsWith("noWrite"));
+        IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> new TranslationRequest(1,
+                false, 0, false, Ttyp.TRANSLATED_EXEC, 0, TranslationRequest.NO_DATA, false, true));
+        assertTrue(x.getMessage().startsWith("execRequested"));
+        TranslationRequest ats = TranslationRequest.ats(1, true, 2, true, 0x1000, true, true);
+        assertTrue(ats.noWrite() && ats.execRequested());
+    }
+
+    @Test
     void reserved_ddtp_modes_are_rejected() {
         Translator t = new Translator(Capabilities.builder().build(), new SparseMemory());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
