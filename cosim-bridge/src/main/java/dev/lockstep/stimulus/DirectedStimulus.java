@@ -489,6 +489,20 @@ public final class DirectedStimulus implements Stimulus {
             driver.translate(db, Ttyp.UNTRANSLATED_READ, b.pages.get(0)[0]);
             driver.translate(da, Ttyp.UNTRANSLATED_READ, gone[0]);
             translateAll(db, b, Ttyp.UNTRANSLATED_WRITE);
+            // A 2 MiB page moves: an address-specific IOTINVAL.VMA with ADDR inside it, not at its base,
+            // must drop it (spec: IOTINVAL.VMA "the leaf ... that correspond to the IOVA in ADDR").
+            long superVa = region() + (1L << 30);
+            long superPte = a.map(superVa, 1, RW);
+            if (superPte >= 0) {
+                driver.translate(da, Ttyp.UNTRANSLATED_READ, superVa + 0x1234_8L);
+                long moved = (driver.memory.load(superPte) & 0x3ffL) | ((dataPage(21) >>> 12) << 10);
+                driver.memory.store(superPte, moved, "move the 2 MiB page 0x" + Long.toHexString(superVa));
+                long inside = superVa + ((1L + random.nextInt(511)) << 12);
+                driver.command(Commands.iotinval(false, true, inside, true, a.pscid, false, 0, false, false),
+                        "IOTINVAL.VMA inside the 2 MiB page");
+                driver.sync();
+                driver.translate(da, Ttyp.UNTRANSLATED_READ, superVa + 0x1234_8L);
+            }
             driver.read(RegisterFile.FQT, 4);
         });
         consumeFaults();

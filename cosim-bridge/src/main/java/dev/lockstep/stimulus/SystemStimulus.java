@@ -367,6 +367,9 @@ public final class SystemStimulus implements Stimulus {
         for (Domain dm : domains) all.addAll(dm.mappings);
         if (all.isEmpty()) return;
         Mapping m = all.get(random.nextInt(all.size()));
+        // Often the mapping is in use just before it changes, so that the IOMMU may hold it in its caches
+        // (a two-stage translation through a changed G-stage PTE included) and must drop it on invalidation.
+        if (random.nextBoolean()) accessAgain(m);
         long pte = memory.load(m.pteAddress);
         long updated;
         switch (random.nextInt(4)) {
