@@ -49,12 +49,6 @@ public final class PageTableWalker {
     private boolean global;
     private long iotval2;
 
-    // The leaf of the current walk, from findLeaf to checkLeaf: its value, level, address (GPA when
-    // the G stage translates this stage's PTE addresses) and the SPA it was read from.
-    private long leafPte;
-    private int leafLevel;
-    private long leafPteGpa;
-    private long leafPteAddress;
 
     private PageTableWalker(boolean gStage, TracedMemory mem, Capabilities caps, PageTableWalker gWalker) {
         this.gStage = gStage;
@@ -162,21 +156,18 @@ public final class PageTableWalker {
         return 0;
     }
 
-    /** Steps 2-9 of the algorithm for a configured, non-Bare stage; {@code implicitBits}: iotval2 bits 1:0 (G stage). */
-    private int walk(long va, int type, int want, boolean strict, boolean supervisor, boolean sum, long implicitBits) {
-        int cause = findLeaf(va, type, implicitBits);
-        if (cause != 0) return cause;
-        return checkLeaf(va, type, want, strict, supervisor, sum, implicitBits);
-    }
-
     /**
-     * Steps 2-4: reads the PTEs from the root down to the leaf (each PTE address a GPA translated by
-     * the G stage when this is a first stage over an active G stage) and leaves the leaf in
-     * {@link #leafPte}, {@link #leafLevel}, {@link #leafPteGpa} and {@link #leafPteAddress}. Kept
-     * apart from the leaf checks so that it stays small: the JIT then inlines the G-stage descent
-     * into the first-stage loop, where a worst-case translation spends most of its time.
+     * Steps 2-9 of the algorithm for a configured, non-Bare stage; {@code implicitBits}: iotval2 bits 1:0
+     * (G stage). Steps 2-4 read the PTEs from the root down to the leaf, each PTE address a GPA translated
+     * by the G stage when this is a first stage over an active G stage; steps 5-9 check the leaf:
+     * superpage alignment, U, R/W/X, then A/D.
+     *
+     * <p>One method on purpose: larger than HotSpot's inlining limit for hot methods (FreqInlineSize,
+     * 325 bytecodes), it is compiled once and called for each walk. A worst-case translation makes up to
+     * nine G-stage walks; inlined at every call site, their copies made the translation about 15% slower
+     * (JMH worstCase).
      */
-    private int findLeaf(long va, int type, long implicitBits) {
+    private int walk(long va, int type, int want, boolean strict, boolean supervisor, boolean sum, long implicitBits) {
         final PagingScheme s = scheme;
         final int role = gStage ? Role.G_STAGE_PTE : Role.FIRST_STAGE_PTE;
         final int top = s.levels - 1;
@@ -185,7 +176,11 @@ public final class PageTableWalker {
         // The G-stage walker that translates this walk's PTE addresses (null: they are already SPAs).
         final PageTableWalker g = gStage || gWalker.isBare() ? null : gWalker;
         long a = rootPpn << 12;
-        for (int level = top; ; level--) {
+        long pte;
+        int level;
+        long pteGpa;    // the leaf's address as this stage sees it (a GPA under an active G stage)
+        long pteSpa;    // the SPA it was read from
+        for (level = top; ; level--) {
             long pteAddress = a + pteIndex(va, level, top, bits) * pteBytes;
             long pa = pteAddress;
             if (g != null) {
@@ -193,57 +188,21 @@ public final class PageTableWalker {
                 if (gCause != 0) return gCause;
                 pa = g.address;
             }
-            long pte = readPte(pa, pteBytes, role, level);
+            pte = readPte(pa, pteBytes, role, level);
             int cause = readFault(level, type);
             if (cause != 0) return cause;
             Rule bad = Pte.encodingFault(pte, s, level, svpbmt, svrsw60t59b);
             if (bad != null) return pageFault(bad, level, type, va, implicitBits);
-            if (Pte.isLeaf(pte)) return leaf(pte, level, pteAddress, pa);
+            if (Pte.isLeaf(pte)) {
+                pteGpa = pteAddress;
+                pteSpa = pa;
+                break;
+            }
             if ((pte & Pte.G) != 0) global = true;
             if (level == 0) return pageFault(Rule.PTE_NO_LEAF, level, type, va, implicitBits);
             a = Pte.ppn(pte, s) << 12;
         }
-    }
-
-    /** VPN[level] of {@code va}: the index of its PTE in the table at {@code level} (the x4 root has 2 more bits). */
-    private int pteIndex(long va, int level, int top, int bits) {
-        int indexBits = bits + (gStage && level == top ? 2 : 0);
-        return (int) (va >>> (12 + level * bits)) & ((1 << indexBits) - 1);
-    }
-
-    /** The G-stage translation of a PTE address (an implicit read); the SPA is left in {@code g.address}. */
-    private int translatePteAddress(PageTableWalker g, long pteAddress, int type) {
-        int cause = g.translateGpa(pteAddress, type, Access.R, true, true, false);
-        if (cause != 0) iotval2 = g.iotval2;
-        return cause;
-    }
-
-    /** Remembers the leaf reached for {@link #checkLeaf}. */
-    private int leaf(long pte, int level, long pteGpa, long pteAddress) {
-        leafPte = pte;
-        leafLevel = level;
-        leafPteGpa = pteGpa;
-        leafPteAddress = pteAddress;
-        return 0;
-    }
-
-    private long readPte(long pa, int pteBytes, int role, int level) {
-        return pteBytes == 8 ? mem.read64(pa, bigEndian, role, level) : mem.read32(pa, bigEndian, role, level);
-    }
-
-    /** Step 2's faults: the cause when the PTE load just made answered an access fault or corrupted data, else 0. */
-    private int readFault(int level, int type) {
-        int status = mem.status();
-        if (status == PhysicalMemory.ACCESS_FAULT) return fault(Rule.PTE_ACCESS_FAULT, level, Access.accessFault(type));
-        if (status == PhysicalMemory.DATA_CORRUPTION) return fault(Rule.PTE_CORRUPTED, level, Cause.PT_DATA_CORRUPTION);
-        return 0;
-    }
-
-    /** Steps 5-9 on the leaf {@link #findLeaf} reached: superpage alignment, U, R/W/X, then A/D. */
-    private int checkLeaf(long va, int type, int want, boolean strict, boolean supervisor, boolean sum, long implicitBits) {
-        final PagingScheme s = scheme;
-        final long pte = leafPte;
-        final int level = leafLevel;
+        // Step 5: a misaligned superpage.
         long ppn = Pte.ppn(pte, s);
         int shift = leafShift(pte, ppn, level);
         if (shift < 0) return pageFault(Rule.PTE_MISALIGNED_SUPERPAGE, level, type, va, implicitBits);
@@ -268,10 +227,35 @@ public final class PageTableWalker {
         boolean needA = (pte & Pte.A) == 0;
         boolean needD = (granted & Access.W) != 0 && (pte & Pte.D) == 0;
         if (needA || needD) {
-            int cause = updateAd(pte, needD, level, type, implicitBits, va);
+            int cause = updateAd(pte, needD, level, type, implicitBits, va, pteGpa, pteSpa);
             if (cause != 0) return cause;
         }
         return success(va, ppn, shift, pte, granted);
+    }
+
+    /** VPN[level] of {@code va}: the index of its PTE in the table at {@code level} (the x4 root has 2 more bits). */
+    private int pteIndex(long va, int level, int top, int bits) {
+        int indexBits = bits + (gStage && level == top ? 2 : 0);
+        return (int) (va >>> (12 + level * bits)) & ((1 << indexBits) - 1);
+    }
+
+    /** The G-stage translation of a PTE address (an implicit read); the SPA is left in {@code g.address}. */
+    private int translatePteAddress(PageTableWalker g, long pteAddress, int type) {
+        int cause = g.translateGpa(pteAddress, type, Access.R, true, true, false);
+        if (cause != 0) iotval2 = g.iotval2;
+        return cause;
+    }
+
+    private long readPte(long pa, int pteBytes, int role, int level) {
+        return pteBytes == 8 ? mem.read64(pa, bigEndian, role, level) : mem.read32(pa, bigEndian, role, level);
+    }
+
+    /** Step 2's faults: the cause when the PTE load just made answered an access fault or corrupted data, else 0. */
+    private int readFault(int level, int type) {
+        int status = mem.status();
+        if (status == PhysicalMemory.ACCESS_FAULT) return fault(Rule.PTE_ACCESS_FAULT, level, Access.accessFault(type));
+        if (status == PhysicalMemory.DATA_CORRUPTION) return fault(Rule.PTE_CORRUPTED, level, Cause.PT_DATA_CORRUPTION);
+        return 0;
     }
 
     /**
@@ -295,14 +279,18 @@ public final class PageTableWalker {
         return null;
     }
 
-    /** Step 9's A/D update of the leaf (the caller has found one needed), or the fault that prevents it. */
-    private int updateAd(long pte, boolean needD, int level, int type, long implicitBits, long va) {
+    /**
+     * Step 9's A/D update of the leaf (the caller has found one needed), or the fault that prevents it;
+     * {@code pteGpa}/{@code pteSpa}: the leaf's address as this stage sees it and the SPA it was read from.
+     */
+    private int updateAd(long pte, boolean needD, int level, int type, long implicitBits, long va, long pteGpa,
+                         long pteSpa) {
         if (!adUpdate) return pageFault(Rule.PTE_A_OR_D_CLEAR, level, type, va, implicitBits);
         long updated = pte | Pte.A | (needD ? Pte.D : 0);
-        long pa = leafPteAddress;
+        long pa = pteSpa;
         if (!gStage && !gWalker.isBare()) {
             // The store is an implicit write for the G stage (Priv "Guest Physical Address Translation").
-            int cause = gWalker.translateGpa(leafPteGpa, type, Access.W, true, true, true);
+            int cause = gWalker.translateGpa(pteGpa, type, Access.W, true, true, true);
             if (cause != 0) {
                 iotval2 = gWalker.iotval2;
                 return cause;
