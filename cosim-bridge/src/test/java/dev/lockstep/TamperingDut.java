@@ -22,8 +22,15 @@ public final class TamperingDut implements Dut {
         long apply(int offset, long value);
     }
 
+    /** Alters the bytes of the DUT's memory image read at {@code addr} (in place). */
+    @FunctionalInterface
+    public interface MemoryTamper {
+        void apply(long addr, byte[] bytes);
+    }
+
     private final Dut real;
     public EventTamper events = (e, n) -> n;
+    public MemoryTamper memory = (a, b) -> { };
     public ReadTamper reads = (o, v) -> v;
     /** After this many run() calls, run() never reports idle again. */
     public int hangAfterRuns = Integer.MAX_VALUE;
@@ -38,7 +45,11 @@ public final class TamperingDut implements Dut {
     }
     @Override public void mmioWrite(int offset, int size, long value) throws DutException { real.mmioWrite(offset, size, value); }
     @Override public void memWrite(long addr, byte[] data) throws DutException { real.memWrite(addr, data); }
-    @Override public byte[] memRead(long addr, int len) throws DutException { return real.memRead(addr, len); }
+    @Override public byte[] memRead(long addr, int len) throws DutException {
+        byte[] b = real.memRead(addr, len);
+        memory.apply(addr, b);
+        return b;
+    }
     @Override public void memError(long addr, int kind) throws DutException { real.memError(addr, kind); }
     @Override public void submit(int tag, int deviceId, boolean pv, int pid, long iova, int ttyp, int flags)
             throws DutException {

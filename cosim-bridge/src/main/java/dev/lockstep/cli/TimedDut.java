@@ -58,6 +58,12 @@ final class TimedDut implements Dut {
     }
 
     @Override
+    public void memRead(long addr, java.nio.ByteBuffer into) throws DutException {
+        long t = System.nanoTime();
+        try { dut.memRead(addr, into); } finally { nanos += System.nanoTime() - t; }
+    }
+
+    @Override
     public void memError(long addr, int kind) throws DutException {
         long t = System.nanoTime();
         try { dut.memError(addr, kind); } finally { nanos += System.nanoTime() - t; }

@@ -47,6 +47,14 @@ public interface Dut extends AutoCloseable {
         System.arraycopy(memRead(addr, into.length), 0, into, 0, into.length);
     }
 
+    /**
+     * Reads {@code into.capacity()} bytes of the DUT's memory image at {@code addr} into a buffer (a
+     * direct one saves the native library's DUT a copy); position and limit are left alone.
+     */
+    default void memRead(long addr, java.nio.ByteBuffer into) throws DutException {
+        into.duplicate().clear().put(memRead(addr, into.capacity()));
+    }
+
     /** Makes IOMMU accesses to the 8-byte word at {@code addr} fail (1 access fault, 2 corruption, 0 none). */
     void memError(long addr, int kind) throws DutException;
 

@@ -109,6 +109,12 @@ public final class NativeDut implements Dut {
     }
 
     @Override
+    public void memRead(long addr, java.nio.ByteBuffer into) throws DutException {
+        if (!into.isDirect()) throw new IllegalArgumentException("memRead: the buffer must be direct");
+        check(Api.lockstep_mem_read(handle, addr, into, into.capacity()), "memory read");
+    }
+
+    @Override
     public void memError(long addr, int kind) throws DutException {
         check(Api.lockstep_mem_error(handle, addr, kind), "memory error injection");
     }
@@ -170,6 +176,8 @@ public final class NativeDut implements Dut {
         static native int lockstep_mmio_write(long h, int offset, int size, long value);
         static native int lockstep_mem_write(long h, long addr, byte[] data, int len);
         static native int lockstep_mem_read(long h, long addr, byte[] data, int len);
+        /** The same function into a direct buffer: no copy of a Java array across the call. */
+        static native int lockstep_mem_read(long h, long addr, java.nio.ByteBuffer data, int len);
         static native int lockstep_mem_error(long h, long addr, int kind);
         static native int lockstep_submit(long h, int tag, int deviceId, int processValid, int processId, long iova,
                                           int ttyp, int flags);

@@ -49,7 +49,8 @@ public final class Lockstep {
     private FastSparseMemory memory;
     private final Set<Long> touchedPages = new java.util.HashSet<>();
     /** One page of the DUT's memory image, for the end-of-seed comparison. */
-    private final byte[] pageBuffer = new byte[4096];
+    private final java.nio.ByteBuffer pageBuffer =
+            java.nio.ByteBuffer.allocateDirect(4096).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     private final long[] dutPageWords = new long[512];
     private final long[] modelPageWords = new long[512];
     private long staleHits;
@@ -534,13 +535,13 @@ public final class Lockstep {
             return divergence(seed, index, end, "DUT activity after the last action", List.of(),
                     "the model has nothing left to do", recent, null);
         }
-        byte[] bytes = pageBuffer;
+        java.nio.LongBuffer dutPage = pageBuffer.asLongBuffer();
         long[] dutWords = dutPageWords;
         long[] modelWords = modelPageWords;
         for (long pageNumber : new TreeSet<>(touchedPages)) {
             long page = pageNumber << 12;
-            dut.memRead(page, bytes);
-            java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(dutWords);
+            dut.memRead(page, pageBuffer);
+            dutPage.get(0, dutWords);
             memory.readWords(page, modelWords);
             int w = java.util.Arrays.mismatch(modelWords, dutWords);
             if (w >= 0) {

@@ -101,6 +101,20 @@ class DivergenceKindsTest {
     }
 
     @Test
+    void aMemoryWordTheDutLeftDifferentIsFoundAtTheEndOfTheSeed() throws Exception {
+        long[] flipped = {-1};
+        Divergence d = diverged(run(dut -> dut.memory = (addr, bytes) -> {
+            if (flipped[0] < 0) {
+                flipped[0] = addr + 0x18;
+                bytes[0x18 + 2] ^= 0x10;
+            }
+        }));
+        assertEquals("end of seed: memory image comparison", d.action());
+        assertEquals(String.format("memory word 0x%x at the end of the seed", flipped[0]), d.subject());
+        assertEquals(0x10L << 16, d.fields().get(0).expected() ^ d.fields().get(0).observed());
+    }
+
+    @Test
     void wrongPhysicalAddress() throws Exception {
         Divergence d = diverged(run(dut -> dut.events = once(Dut.EV_COMPLETION, DivergenceKindsTest::success,
                 (e, b) -> e[b + 3] ^= 0x1000)));
