@@ -106,6 +106,8 @@ package iommu_pkg;
   localparam logic [7:0] M_ATS_PRIV_DROPPED     = 8'd31;
   localparam logic [7:0] M_PRGR_INDEX_SHIFTED   = 8'd32;
   localparam logic [7:0] M_TRANSLATED_NO_EN_ATS = 8'd33;
+  localparam logic [7:0] M_T2GPA_ATS_SPA        = 8'd34;
+  localparam logic [7:0] M_T2GPA_TRANSLATED_SPA = 8'd35;
 
 endpackage
 /* verilator lint_on UNUSEDPARAM */

@@ -2,8 +2,11 @@
 // an IOVA"). One request at a time: mode checks, device context (DDT cache or DDT walk), request
 // checks, process context (PDT walk), IOTLB or two-stage page walk, MSI flat translation, then
 // the completion and, for a fault, the fault record (unless DC.tc.DTF suppresses it).
-// Translated requests (TTYP 5-7) need DC.tc.EN_ATS and, without T2GPA, carry an SPA: they complete
-// without translation. PCIe ATS translation requests (TTYP 8) are translated with lenient
+// Translated requests (TTYP 5-7) need DC.tc.EN_ATS; without T2GPA they carry an SPA and complete
+// without translation; with DC.tc.T2GPA they carry a GPA, translated through the G stage only (first
+// stage Bare, an ordinary access of the request's type, MSI translation included), bypassing the
+// IOTLB. With T2GPA an ATS translation request is translated in two stages as usual but completes
+// with the GPA. PCIe ATS translation requests (TTYP 8) are translated with lenient
 // permission checks and completed per "PCIe ATS translation request handling": UR (256-260), CA
 // (access faults, corruption, misconfigurations) with a fault record, Success with R=W=0 and no
 // record for page faults, guest-page faults, 262 and 266. They neither use nor fill the IOTLB.
@@ -13,6 +16,7 @@ module iommu_xlate
   parameter bit MSI_FLAT   = 1'b1,
   parameter bit AMO_HWAD   = 1'b1,
   parameter bit CAP_ATS    = 1'b1,
+  parameter bit CAP_T2GPA  = 1'b1,
   parameter bit CAP_SV39   = 1'b1,
   parameter bit CAP_SV48   = 1'b1,
   parameter bit CAP_SV39X4 = 1'b1,
@@ -157,7 +161,7 @@ module iommu_xlate
     .inv(ddt_inv), .inv_dv(ddt_dv), .inv_did(ddt_did), .flush(ddtp_written)
   );
 
-  iommu_ddt_walk #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .CAP_ATS(CAP_ATS), .CAP_SV39(CAP_SV39),
+  iommu_ddt_walk #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .CAP_ATS(CAP_ATS), .CAP_T2GPA(CAP_T2GPA), .CAP_SV39(CAP_SV39),
                    .CAP_SV48(CAP_SV48), .CAP_SV39X4(CAP_SV39X4), .CAP_SV48X4(CAP_SV48X4),
                    .CAP_PD8(CAP_PD8), .CAP_PD17(CAP_PD17), .CAP_PD20(CAP_PD20), .PAS(PAS))
   u_ddtw (
@@ -331,8 +335,10 @@ module iommu_xlate
           if (bad_type || ats_off) do_fault(C_TTYP_DISALLOW);
           else if (pv && !tc[5]) do_fault(C_TTYP_DISALLOW);
           else if (pv && tc[5] && pid_wide) do_fault(C_TTYP_DISALLOW);
-          else if (is_tr) begin
+          else if (is_tr && (!tc[3] || mutant == M_T2GPA_TRANSLATED_SPA)) begin
             pa <= iova; st <= X_CPL;                   // T2GPA = 0: the address is an SPA
+          end else if (is_tr) begin
+            st <= X_TLB;                               // T2GPA = 1: a GPA, G stage only
           end else if (!tc[5]) begin
             s_mode <= dc[3][63:60]; s_ppn <= dc[3][43:0]; pscid <= dc[2][31:12];
             st <= X_TLB;
@@ -364,7 +370,7 @@ module iommu_xlate
         X_TLB: begin
           if (s_mode == 4'd0 && g_mode == 4'd0) begin
             pa <= iova; st <= X_CPL;
-          end else if (tlb_hit && !is_ats) begin
+          end else if (tlb_hit && !is_ats && !is_tr) begin
             pa <= tlb_pa | {52'd0, iova[11:0]}; st <= X_CPL;
           end else st <= X_PTW;
         end
@@ -379,7 +385,9 @@ module iommu_xlate
             perm <= ptw_perm & 3'b011;                  // no execute of an MSI page
             st <= X_MSI_RD0;
           end else begin
-            pa <= ptw_pa; perm <= ptw_perm; st <= X_CPL;
+            // T2GPA: an ATS completion returns the GPA
+            pa <= (is_ats && tc[3] && mutant != M_T2GPA_ATS_SPA) ? ptw_gpa : ptw_pa;
+            perm <= ptw_perm; st <= X_CPL;
             glob <= pv && ptw_glob && s_mode != 4'd0;
             lvl <= (ptw_lvl == 3'd7) ? 3'd0 : ptw_lvl;
           end
@@ -400,7 +408,7 @@ module iommu_xlate
                    msipte0[62:54] != 9'd0 || m_rsp_rdata != 64'd0) do_fault(C_MSI_MISCONF);
           else if (acc == 2'd2 && !is_ats) do_fault(C_INST_ACCESS);
           else begin
-            pa <= {8'd0, msipte0[53:10], msi_gpa[11:0]};
+            pa <= (is_ats && tc[3]) ? msi_gpa : {8'd0, msipte0[53:10], msi_gpa[11:0]};
             st <= X_CPL;
           end
         end
@@ -428,9 +436,9 @@ module iommu_xlate
                        dc[3][63:60] == 4'd0);
   assign pt_gonly    = (st == X_PDTW);
   assign pt_start    = (st == X_PDTW && pdtw_gx_start) ||
-                       (st == X_TLB && !(s_mode == 4'd0 && g_mode == 4'd0) && (!tlb_hit || is_ats));
+                       (st == X_TLB && !(s_mode == 4'd0 && g_mode == 4'd0) && (!tlb_hit || is_ats || is_tr));
   assign pt_iova     = (st == X_PDTW) ? pdtw_gx_gpa : iova;
-  assign tlb_fill    = (st == X_PTW) && ptw_done && !ptw_fault && !ptw_is_msi && !is_ats &&
+  assign tlb_fill    = (st == X_PTW) && ptw_done && !ptw_fault && !ptw_is_msi && !is_ats && !is_tr &&
                        ptw_lvl != 3'd7;
 
   // memory client mux: only one walker is active at a time

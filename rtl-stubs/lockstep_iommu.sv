@@ -9,6 +9,7 @@ module lockstep_iommu
   parameter bit MSI_FLAT   = 1'b1,
   parameter bit AMO_HWAD   = 1'b1,
   parameter bit CAP_ATS    = 1'b1,
+  parameter bit CAP_T2GPA  = 1'b1,
   parameter bit CAP_PD8    = 1'b1,
   parameter bit CAP_PD17   = 1'b1,
   parameter bit CAP_PD20   = 1'b1,
@@ -75,12 +76,13 @@ module lockstep_iommu
   output logic        idle
 );
 
-  // capabilities (spec: capabilities register): version 1.0, ATS, IGS = WSI, no T2GPA/HPM/DBG.
+  // capabilities (spec: capabilities register): version 1.0, ATS, T2GPA, IGS = WSI, no HPM/DBG.
   localparam logic [63:0] CAPS =
       64'h10
     | (64'(CAP_SV39)   << 9)  | (64'(CAP_SV48)   << 10)
     | (64'(CAP_SV39X4) << 17) | (64'(CAP_SV48X4) << 18)
     | (64'(MSI_FLAT)   << 22) | (64'(AMO_HWAD)   << 24) | (64'(CAP_ATS) << 25)
+    | (64'(CAP_ATS && CAP_T2GPA) << 26)
     | (64'd1 << 28)                         // IGS = WSI
     | (64'(PAS) << 32)
     | (64'(CAP_PD8) << 38) | (64'(CAP_PD17) << 39) | (64'(CAP_PD20) << 40);
@@ -143,7 +145,8 @@ module lockstep_iommu
   logic [23:0] ddt_did;
   logic        xl_busy, fq_busy, cq_busy;
 
-  iommu_xlate #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .CAP_ATS(CAP_ATS), .CAP_SV39(CAP_SV39),
+  iommu_xlate #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .CAP_ATS(CAP_ATS),
+                .CAP_T2GPA(CAP_ATS && CAP_T2GPA), .CAP_SV39(CAP_SV39),
                 .CAP_SV48(CAP_SV48), .CAP_SV39X4(CAP_SV39X4), .CAP_SV48X4(CAP_SV48X4),
                 .CAP_PD8(CAP_PD8), .CAP_PD17(CAP_PD17), .CAP_PD20(CAP_PD20), .PAS(PAS),
                 .TLB_N(TLB_N), .DDTC_N(DDTC_N))

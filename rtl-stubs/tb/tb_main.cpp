@@ -241,7 +241,7 @@ static const uint64_t SV39 = 8ull << 60, SV48 = 9ull << 60, SV39X4 = 8ull << 60;
 // ---------------- tests ----------------
 static void t_regs() {
   cur_test = "registers";
-  CHECK_EQ("capabilities", rr8(0), 0x000001F813460610ull);
+  CHECK_EQ("capabilities", rr8(0), 0x000001F817460610ull);
   CHECK_EQ("capabilities hi (4B)", rr4(4), 0x1F8);
   CHECK_EQ("fctl (WSI fixed 1)", rr4(8), 2);
   wr4(8, 0x7);

@@ -219,6 +219,12 @@ public final class SystemStimulus implements Stimulus {
         }
         boolean priv = pv && random.nextInt(3) == 0;
         long iova = addressFor(domain, d);
+        if (d.t2gpa && did == d.id && (ttyp == Ttyp.TRANSLATED_READ || ttyp == Ttyp.TRANSLATED_WRITE
+                || ttyp == Ttyp.TRANSLATED_EXEC)) {
+            // T2GPA: the device's ATC holds GPAs (what its translation requests returned), which the IOMMU
+            // translates through the G stage; mapped, unmapped, too wide, or an MSI page.
+            iova = addressFor(d.gDomain, d);
+        }
         // ATS: "No Write" and "Execute Requested" select the permissions asked for (spec: "PCIe ATS
         // translation request handling"); most devices ask for read and write.
         boolean ats = ttyp == Ttyp.ATS_TRANSLATION;
@@ -536,7 +542,12 @@ public final class SystemStimulus implements Stimulus {
                 tc |= 1L << 2; // EN_PRI
                 if (random.nextBoolean()) tc |= 1L << 6; // PRPR
             }
+            if (g != null && caps.t2gpa() && random.nextBoolean()) {
+                tc |= 1L << 3; // T2GPA: completions return GPAs, translated requests are translated by the G stage
+                d.t2gpa = true;
+            }
         }
+        d.gDomain = g;
         boolean pdt = (caps.pd8() || caps.pd17() || caps.pd20()) && sCap && random.nextInt(4) == 0;
         if (pdt) {
             int pdMode = pdtMode();
@@ -772,6 +783,9 @@ public final class SystemStimulus implements Stimulus {
         List<Process> processes;
         long msiPattern;
         int msiPages;
+        /** The G stage of the DC (null when iohgatp is Bare), and whether DC.tc.T2GPA is set. */
+        Domain gDomain;
+        boolean t2gpa;
 
         Device(int id) { this.id = id; }
     }
