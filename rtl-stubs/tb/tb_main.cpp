@@ -486,6 +486,25 @@ static void t_two_stage() {
   t = rr4(52);
   r = fq_rec((t - 1) & 15);
   CHECK_EQ("PDT GPF iotval2 (implicit)", r.dw[3], (0x1C0005000ull + 5 * 16) | 1);
+  // T2GPA: ATS completions return the GPA; translated requests carry a GPA, translated by the G stage
+  dc_write(DDT, 9, dc_make(1 | 2 | 8, gatp, 3ull << 12, SV39 | (sroot >> 12)));   // V, EN_ATS, T2GPA
+  c = xlate(9, 0x7abc, 8);
+  CHECK_EQ("T2GPA ATS: status", c.status, 0);
+  CHECK_EQ("T2GPA ATS: R W", c.r * 2 + c.w, 3);
+  CHECK_EQ("T2GPA ATS: the GPA", c.pa, 0x1C0000000ull);
+  c = xlate(9, 0x1C0000040ull, 6);
+  CHECK_EQ("T2GPA translated read: G-stage SPA", c.pa, 0x0A000040);
+  c = xlate(9, 0x1C0001008ull, 7);
+  CHECK_EQ("T2GPA translated write to G read-only: 23", c.cause, 23);
+  t = rr4(52);
+  r = fq_rec((t - 1) & 15);
+  CHECK_EQ("T2GPA GPF iotval2 (not implicit)", r.dw[3] & ~0xffeull, 0x1C0001000ull);
+  dc_write(DDT, 10, dc_make(1 | 2 | 8, 0, 3ull << 12, SV39 | (sroot >> 12)));   // T2GPA, iohgatp Bare
+  c = xlate(10, 0x7abc, 2);
+  CHECK_EQ("T2GPA with iohgatp Bare: 259", c.cause, 259);
+  dc_write(DDT, 11, dc_make(1 | 8, gatp, 3ull << 12, SV39 | (sroot >> 12)));    // T2GPA without EN_ATS
+  c = xlate(11, 0x7abc, 2);
+  CHECK_EQ("T2GPA without EN_ATS: 259", c.cause, 259);
   wr8(16, 0);
 }
 

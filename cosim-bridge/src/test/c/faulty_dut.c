@@ -30,7 +30,7 @@ int32_t lockstep_reset(int64_t h, int32_t mutant) {
     (void)h; (void)mutant;
     if (abort_on_reset) abort();
     memset(regs, 0, sizeof regs);
-    regs[0] = 0x1f813460610LL;
+    regs[0] = 0x1f817460610LL;
     regs[1] = 2; /* fctl.WSI */
     return 0;
 }

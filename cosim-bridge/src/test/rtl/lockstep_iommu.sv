@@ -73,7 +73,7 @@ module lockstep_iommu (
       reg_rsp_rdata <= 64'd0;
     end else begin
       reg_rsp_valid <= reg_req_valid;
-      reg_rsp_rdata <= (reg_req_offset == 12'd0) ? 64'h1f813460610 : 64'd0;
+      reg_rsp_rdata <= (reg_req_offset == 12'd0) ? 64'h1f817460610 : 64'd0;
       if (reg_req_valid && reg_req_write && reg_req_offset == 12'hff8)
         $fatal(1, "register file invariant violated: write to reserved offset 0xff8");
     end
