@@ -60,6 +60,10 @@ int32_t lockstep_submit(int64_t h, int32_t t, int32_t d, int32_t pv, int32_t p, 
     (void)h; (void)t; (void)d; (void)pv; (void)p; (void)i; (void)ty; (void)f;
     return 0;
 }
+int32_t lockstep_page_request(int64_t h, int32_t d, int32_t pv, int32_t p, int32_t f, int64_t payload) {
+    (void)h; (void)d; (void)pv; (void)p; (void)f; (void)payload;
+    return 0;
+}
 #ifndef OMIT_RUN
 int32_t lockstep_run(int64_t h, int64_t max_cycles, int64_t *events, int32_t capacity) {
     (void)h; (void)max_cycles; (void)capacity;

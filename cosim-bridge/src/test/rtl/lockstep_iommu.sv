@@ -24,6 +24,14 @@ module lockstep_iommu (
   input  logic        tr_req_priv,
   input  logic        tr_req_nw,
   input  logic        tr_req_exe,
+  input  logic        pr_req_valid,
+  output logic        pr_req_ready,
+  input  logic [23:0] pr_req_did,
+  input  logic        pr_req_pv,
+  input  logic [19:0] pr_req_pid,
+  input  logic        pr_req_priv,
+  input  logic        pr_req_exec,
+  input  logic [63:0] pr_req_payload,
   output logic        tr_cpl_valid,
   input  logic        tr_cpl_ready,
   output logic [15:0] tr_cpl_tag,
@@ -64,7 +72,8 @@ module lockstep_iommu (
   logic unused;
   assign unused = ^{mutant, reg_req_size8, reg_req_wdata, tr_req_valid, tr_req_tag, tr_req_did, tr_req_pv,
                     tr_req_pid, tr_req_iova, tr_req_ttyp, tr_req_priv, tr_req_nw, tr_req_exe, tr_cpl_ready,
-                    mem_req_ready, mem_rsp_valid, mem_rsp_rdata, mem_rsp_err, msg_ready, ats_inv_cpl_valid};
+                    mem_req_ready, mem_rsp_valid, mem_rsp_rdata, mem_rsp_err, msg_ready, ats_inv_cpl_valid,
+                    pr_req_valid, pr_req_did, pr_req_pv, pr_req_pid, pr_req_priv, pr_req_exec, pr_req_payload};
   /* verilator lint_on UNUSEDSIGNAL */
   assign reg_req_ready = 1'b1;
   always_ff @(posedge clk) begin
@@ -79,6 +88,7 @@ module lockstep_iommu (
     end
   end
   assign tr_req_ready = 1'b0;
+  assign pr_req_ready = 1'b0;
   assign tr_cpl_valid = 1'b0;
   assign tr_cpl_tag = 16'd0;
   assign tr_cpl_status = 2'd0;

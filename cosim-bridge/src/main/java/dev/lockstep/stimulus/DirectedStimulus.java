@@ -702,8 +702,9 @@ public final class DirectedStimulus implements Stimulus {
         bringUp(5);
         final int[] ids = new int[3];
         final Domain[] dms = new Domain[2];
+        final int[] pqLog2 = {2 + random.nextInt(4)};
         then(() -> {
-            driver.setupPageRequestQueue(2 + random.nextInt(4), random.nextBoolean());
+            driver.setupPageRequestQueue(pqLog2[0], random.nextBoolean());
             long en = 1 | (1L << 1); // V, EN_ATS
             ids[0] = newDeviceId();
             ids[1] = newDeviceId();
@@ -789,6 +790,82 @@ public final class DirectedStimulus implements Stimulus {
             driver.command(Commands.atsPrgr(ids[0], false, 0, random.nextInt(512), 1), "ATS.PRGR invalid request");
             driver.sync();
             driver.read(RegisterFile.PQT, 4);
+            driver.read(RegisterFile.PQCSR, 4);
+        });
+        then(() -> pageRequests(ids, dms[0], pqLog2[0]));
+    }
+
+    /** A Page Request message (spec: "PCIe ATS Page Request handling"): R/W, L and the PRG index in dw1. */
+    private void pageRequest(int id, boolean pv, int pid, boolean priv, boolean exec, long page, boolean last, int rw) {
+        long payload = (page & ~0xfffL) | ((long) random.nextInt(512) << 3) | (last ? 4 : 0) | rw;
+        driver.emit(new Action.PageRequest(id, pv, pid, priv, exec, payload));
+    }
+
+    /**
+     * Page Requests as devices send them: to a device with EN_PRI (and PRPR or not) with and without a
+     * PASID, L=0 and L=1, Stop Markers; to devices without EN_PRI (260, Invalid Request), from a device
+     * with no valid DC (Response Failure); until the queue is full (pqof, Success responses); software
+     * consumes the records and clears pqof; a record write that fails (pqmf, Response Failure); the queue
+     * off (Response Failure). Records, fault records, responses and pip are compared.
+     */
+    private void pageRequests(int[] ids, Domain dm, int log2) {
+        int pri = newDeviceId();
+        boolean prpr = random.nextBoolean();
+        setDeviceContext(pri, 1 | (1L << 1) | (1L << 2) | (prpr ? 1L << 6 : 0) | (random.nextInt(4) == 0 ? 1L << 4 : 0),
+                (long) dm.pscid << 12, dm.fsc());
+        long page = dm.pages.get(0)[0];
+        int pid = 1 + random.nextInt(0xfffff);
+        pageRequest(pri, false, 0, false, false, page, false, 1);
+        pageRequest(pri, false, 0, false, false, page, true, 3);
+        pageRequest(pri, true, pid, true, true, page, true, 2);
+        pageRequest(pri, true, pid, false, false, 0, true, 0);                 // Stop Marker: queued
+        driver.read(RegisterFile.PQT, 4);
+        driver.read(RegisterFile.IPSR, 4);
+        // Without EN_PRI: 260 (a fault record unless DTF), Invalid Request for L=1, nothing for L=0 or a Stop Marker.
+        for (int id : new int[] {ids[0], ids[1]}) {
+            pageRequest(id, true, pid, false, false, page, true, 1);
+            pageRequest(id, false, 0, false, false, page, true, 3);
+            pageRequest(id, true, pid, false, false, page, false, 1);
+            pageRequest(id, true, pid, false, false, 0, true, 0);
+        }
+        // No valid DC (258): Response Failure, with the PASID.
+        int absent = newDeviceId();
+        pageRequest(absent, true, pid, false, false, page, true, 1);
+        pageRequest(absent, true, pid, false, false, 0, true, 0);
+        driver.read(RegisterFile.FQT, 4);
+        // Until the queue is full: pqof, then Success responses while it stays set.
+        for (int i = 0; i < (1 << log2) + 1; i++) pageRequest(pri, random.nextBoolean(), pid, false, false, page, true, 1);
+        driver.read(RegisterFile.PQT, 4);
+        driver.read(RegisterFile.PQCSR, 4);
+        driver.read(RegisterFile.IPSR, 4);
+        then(() -> {
+            // Software consumes the records and clears pqof (RW1C) and pip.
+            driver.write(RegisterFile.PQH, 4, reg(RegisterFile.PQT));
+            long on = reg(RegisterFile.PQCSR) & (RegisterFile.QCSR_EN | RegisterFile.QCSR_IE);
+            driver.write(RegisterFile.PQCSR, 4, on | RegisterFile.QCSR_OF);
+            driver.write(RegisterFile.IPSR, 4, RegisterFile.IPSR_PIP);
+            driver.read(RegisterFile.IPSR, 4);
+            pageRequest(pri, false, 0, false, false, page, true, 1);
+            driver.read(RegisterFile.PQT, 4);
+        });
+        then(() -> {
+            // The next record's slot answers an access fault: pqmf, Response Failure; then the queue heals.
+            long pqb = readRegister.applyAsLong(RegisterFile.PQB);
+            long slot = ((pqb >>> 10) << 12) + 16 * reg(RegisterFile.PQT);
+            driver.emit(new Action.MemoryError(slot + 8L * random.nextInt(2), 1));
+            pageRequest(pri, true, pid, false, false, page, true, 1);
+            driver.read(RegisterFile.PQCSR, 4);
+            driver.read(RegisterFile.IPSR, 4);
+            pageRequest(pri, true, pid, false, false, page, true, 1);           // pqmf: Response Failure
+            for (int i = 0; i < 2; i++) driver.emit(new Action.MemoryError(slot + 8L * i, 0));
+            long on = reg(RegisterFile.PQCSR) & (RegisterFile.QCSR_EN | RegisterFile.QCSR_IE);
+            driver.write(RegisterFile.PQCSR, 4, on | RegisterFile.QCSR_MF);
+            pageRequest(pri, false, 0, false, false, page, true, 1);
+            driver.read(RegisterFile.PQT, 4);
+            // The queue off: Response Failure for L=1, nothing for L=0.
+            driver.write(RegisterFile.PQCSR, 4, 0);
+            pageRequest(pri, true, pid, false, false, page, true, 1);
+            pageRequest(pri, true, pid, false, false, page, false, 1);
             driver.read(RegisterFile.PQCSR, 4);
         });
     }

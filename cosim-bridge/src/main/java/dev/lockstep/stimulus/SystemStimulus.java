@@ -153,13 +153,18 @@ public final class SystemStimulus implements Stimulus {
         int p = random.nextInt(100);
         if (traffic) p = p < 90 ? 0 : 50 + random.nextInt(50);
         if (mode == IommuMode.BARE || devices.isEmpty()) {
-            if (p < 70) translateBare();
+            if (caps.ats() && p < 3) pageRequest();
+            else if (p < 70) translateBare();
             else readStatus();
             return;
         }
-        if (p < 50) translate();
+        if (caps.ats() && p < 4) pageRequest();
+        else if (p < 50) translate();
         else if (p < 58) readStatus();
-        else if (p < 66) consumeFaults();
+        else if (p < 66) {
+            consumeFaults();
+            if (caps.ats() && random.nextBoolean()) consumePageRequests();
+        }
         else if (p < 70) acknowledgeInterrupts();
         else if (p < 80) changePageTable();
         else if (p < 84) changeDeviceContext();
@@ -285,6 +290,41 @@ public final class SystemStimulus implements Stimulus {
         long errors = csr & (0x3L << 8);
         if (errors != 0 && random.nextBoolean()) {
             emit(new Action.RegisterWrite(RegisterFile.FQCSR, 4, driver.fqControl() | errors)); // RW1C fqmf/fqof
+        }
+    }
+
+    /**
+     * A device's Page Request message (spec: "PCIe ATS Page Request handling"), with or without a PASID,
+     * L=0 or 1, sometimes a Stop Marker (PASID, L=1, R=W=0); to devices with and without EN_PRI, now and
+     * then from a device_id with no device.
+     */
+    private void pageRequest() {
+        Device d = devices.isEmpty() ? null : devices.get(random.nextInt(devices.size()));
+        int did = d != null && random.nextInt(10) != 0 ? d.id : random.nextInt(1 << 24);
+        boolean pv = random.nextInt(3) != 0;
+        int pid = 0;
+        if (pv) {
+            pid = d != null && d.processes != null && !d.processes.isEmpty() && random.nextBoolean()
+                    ? d.processes.get(random.nextInt(d.processes.size())).pid : random.nextInt(1 << 20);
+        }
+        boolean priv = pv && random.nextInt(3) == 0;
+        boolean exec = pv && random.nextInt(4) == 0;
+        long page = d != null ? addressFor(d.domain, d) & ~0xfffL : random.nextLong() & ~0xfffL;
+        long payload = page | ((long) random.nextInt(512) << 3);
+        if (pv && random.nextInt(8) == 0) payload = (payload & 0xff8L) | 4; // Stop Marker
+        else payload |= (random.nextInt(3) != 0 ? 4 : 0) | (1 + random.nextInt(3));
+        emit(new Action.PageRequest(did, pv, pid, priv, exec, payload));
+    }
+
+    /** Software's page-request handler: pqh = pqt, and pqof/pqmf cleared now and then (RW1C). */
+    private void consumePageRequests() {
+        long pqt = readRegister.applyAsLong(RegisterFile.PQT) & 0xffffffffL;
+        emit(new Action.RegisterRead(RegisterFile.PQT, 4));
+        emit(new Action.RegisterWrite(RegisterFile.PQH, 4, pqt));
+        long csr = readRegister.applyAsLong(RegisterFile.PQCSR);
+        long errors = csr & (0x3L << 8);
+        if (errors != 0 && random.nextBoolean()) {
+            emit(new Action.RegisterWrite(RegisterFile.PQCSR, 4, (csr & 3) | errors));
         }
     }
 
