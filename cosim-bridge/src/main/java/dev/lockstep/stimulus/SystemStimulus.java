@@ -114,7 +114,7 @@ public final class SystemStimulus implements Stimulus {
         driver.setupFaultQueue(fqLog2, random.nextBoolean());
         int cqLog2 = 2 + random.nextInt(5);
         driver.setupCommandQueue(cqLog2, random.nextBoolean());
-        // Page-request queue (ATS): set up like the fault queue; no page request arrives through the ports.
+        // Page-request queue (ATS): set up like the fault queue; devices send Page Requests now and then.
         if (caps.ats() && random.nextInt(3) != 0) driver.setupPageRequestQueue(2 + random.nextInt(5), random.nextBoolean());
         emit(new Action.RegisterWrite(RegisterFile.ICVEC, 8, random.nextLong() & 0xffff));
         fenceTarget = allocator.page();
