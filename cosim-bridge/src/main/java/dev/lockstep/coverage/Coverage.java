@@ -162,6 +162,10 @@ public final class Coverage {
         for (String e : List.of("cqcsr.cmd_ill", "cqcsr.cqmf", "fqcsr.fqof", "fqcsr.fqmf", "ipsr.cip", "ipsr.fip")) {
             goal(EVENTS, e);
         }
+        // Page Requests (capabilities.ATS): the page-request queue's events (spec: pqcsr, ipsr).
+        if (c.ats() && dirs) {
+            for (String e : List.of("pqcsr.pqof", "pqcsr.pqmf", "ipsr.pip")) goal(EVENTS, e);
+        }
 
         goal(STALE, "stale translation");
         goal(STALE, "stale fault");

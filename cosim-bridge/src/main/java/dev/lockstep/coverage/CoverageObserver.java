@@ -125,10 +125,16 @@ public final class CoverageObserver implements RunObserver {
             if ((csr & (1L << 8)) != 0) coverage.hit(Coverage.EVENTS, "fqcsr.fqmf");
             if ((csr & (1L << 9)) != 0) coverage.hit(Coverage.EVENTS, "fqcsr.fqof");
         }
+        if (covers(offset, size, RegisterFile.PQCSR)) {
+            long csr = offset == RegisterFile.PQCSR ? modelValue : v >>> 32;
+            if ((csr & (1L << 8)) != 0) coverage.hit(Coverage.EVENTS, "pqcsr.pqmf");
+            if ((csr & (1L << 9)) != 0) coverage.hit(Coverage.EVENTS, "pqcsr.pqof");
+        }
         if (covers(offset, size, RegisterFile.IPSR)) {
             long ipsr = offset == RegisterFile.IPSR ? modelValue : v >>> 32;
             if ((ipsr & 1) != 0) coverage.hit(Coverage.EVENTS, "ipsr.cip");
             if ((ipsr & 2) != 0) coverage.hit(Coverage.EVENTS, "ipsr.fip");
+            if ((ipsr & 8) != 0) coverage.hit(Coverage.EVENTS, "ipsr.pip");
         }
     }
 
