@@ -8,5 +8,6 @@ rtl-stubs/iommu_pt_walk.sv
 rtl-stubs/iommu_iotlb.sv
 rtl-stubs/iommu_xlate.sv
 rtl-stubs/iommu_fault_queue.sv
+rtl-stubs/iommu_page_req_queue.sv
 rtl-stubs/iommu_cmd_queue.sv
 rtl-stubs/lockstep_iommu.sv

@@ -7,6 +7,7 @@ module iommu_ddt_walk
   parameter bit MSI_FLAT   = 1'b1,
   parameter bit AMO_HWAD   = 1'b1,
   parameter bit CAP_ATS    = 1'b1,
+  parameter bit CAP_T2GPA  = 1'b1,
   parameter bit CAP_SV39   = 1'b1,
   parameter bit CAP_SV48   = 1'b1,
   parameter bit CAP_SV39X4 = 1'b1,
@@ -90,7 +91,8 @@ module iommu_ddt_walk
     if (!CAP_ATS && (tc[1] || tc[2] || tc[6])) misconf = 1'b1;          // EN_ATS/EN_PRI/PRPR, no ATS
     if (!tc[1] && (tc[3] || tc[2])) misconf = 1'b1;                     // T2GPA/EN_PRI need EN_ATS
     if (!tc[2] && tc[6]) misconf = 1'b1;                                // PRPR needs EN_PRI
-    if (tc[3]) misconf = 1'b1;                                          // T2GPA, no cap.T2GPA
+    if (!CAP_T2GPA && tc[3]) misconf = 1'b1;                            // T2GPA, no cap.T2GPA
+    if (tc[3] && gatp[63:60] == 4'd0) misconf = 1'b1;                   // T2GPA needs a G stage
     if (tc[5]) begin                                                    // PDTV: fsc is pdtp
       if (!pd_mode_ok(fsc[63:60])) misconf = 1'b1;
     end else begin                                                      // fsc is iosatp

@@ -39,6 +39,7 @@ package iommu_pkg;
   localparam logic [5:0] TT_T_READ  = 6'd6;
   localparam logic [5:0] TT_T_WRITE = 6'd7;
   localparam logic [5:0] TT_ATS     = 6'd8;
+  localparam logic [5:0] TT_MSG     = 6'd9;    // PCIe message request (Page Request)
 
   // ---- Fault cause codes (spec: "Fault/Event-Queue record", table of causes) ----
   localparam logic [11:0] C_INST_ACCESS   = 12'd1;
@@ -106,6 +107,9 @@ package iommu_pkg;
   localparam logic [7:0] M_ATS_PRIV_DROPPED     = 8'd31;
   localparam logic [7:0] M_PRGR_INDEX_SHIFTED   = 8'd32;
   localparam logic [7:0] M_TRANSLATED_NO_EN_ATS = 8'd33;
+  localparam logic [7:0] M_T2GPA_ATS_SPA        = 8'd34;
+  localparam logic [7:0] M_T2GPA_TRANSLATED_SPA = 8'd35;
+  localparam logic [7:0] M_PRQ_STOP_MARKER_RESPONSE = 8'd36;
 
 endpackage
 /* verilator lint_on UNUSEDPARAM */

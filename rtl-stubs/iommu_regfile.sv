@@ -1,8 +1,8 @@
 // iommu_regfile: the memory-mapped register page (spec: iommu_registers.adoc).
 // Registers are little-endian; 4- and 8-byte accesses; an 8-byte access acts on two 32-bit
 // words. The page-request-queue registers (pqb, pqh, pqt, pqcsr) exist when capabilities.ATS=1;
-// no page request ever arrives (the native ports carry none), so pqt, pqmf and pqof stay 0 and
-// ipsr.pip is never set. Absent optional registers (HPM, debug, qosid, msi_cfg_tbl with IGS=WSI)
+// the page-request queue engine advances pqt and sets pqof/pqmf; ipsr.pip is set (with pie) by a
+// new record, pqof or pqmf. Absent optional registers (HPM, debug, qosid, msi_cfg_tbl with IGS=WSI)
 // read 0 and ignore writes. The queue and translation engines report events through *_set/_inc pulses.
 module iommu_regfile
   import iommu_pkg::*;
@@ -37,6 +37,13 @@ module iommu_regfile
   output logic [31:0] fqt,
   output logic        fq_on,
   output logic        fq_err,         // fqmf or fqof: new records are dropped
+  output logic [4:0]  pq_log2m1,
+  output logic [43:0] pq_ppn,
+  output logic [31:0] pqh,
+  output logic [31:0] pqt,
+  output logic        pq_on,
+  output logic        pq_mf,
+  output logic        pq_of,
   // events from the engines
   input  logic        cq_head_inc,
   input  logic        cq_set_ill,
@@ -45,6 +52,9 @@ module iommu_regfile
   input  logic        fq_tail_inc,
   input  logic        fq_set_of,
   input  logic        fq_set_mf,
+  input  logic        pq_tail_inc,
+  input  logic        pq_set_of,
+  input  logic        pq_set_mf,
   // interrupt wires (WSI: ipsr bit drives the line icvec selects)
   output logic [15:0] irq
 );
@@ -149,7 +159,7 @@ module iommu_regfile
   // The condition that (re)sets each ipsr bit (spec: ipsr fields; a bit cleared while its
   // condition still holds is set again).
   logic cip_cond, fip_cond, pip_cond;
-  assign pip_cond = pie_q & (pqof_q | pqmf_q);     // no page-request record is ever queued
+  assign pip_cond = pie_q & (pqof_q | pqmf_q | pq_tail_inc);
   assign cip_cond = cie_q & (fwip_q | cmd_ill_q | cmd_to_q | cqmf_q);
   always_comb begin
     if (mutant == M_FIP_WITHOUT_FIE) fip_cond = fqof_q | fqmf_q | fq_tail_inc;   // BUG: no fie
@@ -203,9 +213,14 @@ module iommu_regfile
       if (w_pqcsr && d_pqcsr[0] && !pqen_q) begin
         pqt_q <= 32'd0;
         pqmf_q <= 1'b0; pqof_q <= 1'b0;
-      end else if (w_pqcsr) begin
-        if (d_pqcsr[8]) pqmf_q <= 1'b0;
-        if (d_pqcsr[9]) pqof_q <= 1'b0;
+      end else begin
+        if (pq_tail_inc) pqt_q <= (pqt_q + 32'd1) & pq_mask;
+        if (w_pqcsr) begin
+          if (d_pqcsr[8]) pqmf_q <= 1'b0;
+          if (d_pqcsr[9]) pqof_q <= 1'b0;
+        end
+        if (pq_set_mf) pqmf_q <= 1'b1;
+        if (pq_set_of) pqof_q <= 1'b1;
       end
 
       // cqcsr
@@ -328,6 +343,13 @@ module iommu_regfile
   assign fqt          = fqt_q;
   assign fq_on        = fqen_q;
   assign fq_err       = fqmf_q | fqof_q;
+  assign pq_log2m1    = pqb_q[4:0];
+  assign pq_ppn       = pqb_q[53:10];
+  assign pqh          = pqh_q;
+  assign pqt          = pqt_q;
+  assign pq_on        = pqen_q;
+  assign pq_mf        = pqmf_q;
+  assign pq_of        = pqof_q;
 
   always_comb begin
     irq = 16'd0;

@@ -2,8 +2,16 @@
 // an IOVA"). One request at a time: mode checks, device context (DDT cache or DDT walk), request
 // checks, process context (PDT walk), IOTLB or two-stage page walk, MSI flat translation, then
 // the completion and, for a fault, the fault record (unless DC.tc.DTF suppresses it).
-// Translated requests (TTYP 5-7) need DC.tc.EN_ATS and, without T2GPA, carry an SPA: they complete
-// without translation. PCIe ATS translation requests (TTYP 8) are translated with lenient
+// Translated requests (TTYP 5-7) need DC.tc.EN_ATS; without T2GPA they carry an SPA and complete
+// without translation; with DC.tc.T2GPA they carry a GPA, translated through the G stage only (first
+// stage Bare, an ordinary access of the request's type, MSI translation included), bypassing the
+// IOTLB. With T2GPA an ATS translation request is translated in two stages as usual but completes
+// with the GPA.
+// Inbound PCIe "Page Request" messages (TTYP 9, iotval = message code 0x04) run steps 1-6 of the process
+// (mode, device_id width, DDT walk, always from memory: the DDT cache is neither used nor filled) and
+// need DC.tc.EN_PRI (else 260); a fault is recorded like any other (DTF applies once a DC is found).
+// The message then goes to the page-request queue with the response code of a refusal (Invalid Request
+// for 260, Response Failure otherwise). It gets no completion. PCIe ATS translation requests (TTYP 8) are translated with lenient
 // permission checks and completed per "PCIe ATS translation request handling": UR (256-260), CA
 // (access faults, corruption, misconfigurations) with a fault record, Success with R=W=0 and no
 // record for page faults, guest-page faults, 262 and 266. They neither use nor fill the IOTLB.
@@ -13,6 +21,7 @@ module iommu_xlate
   parameter bit MSI_FLAT   = 1'b1,
   parameter bit AMO_HWAD   = 1'b1,
   parameter bit CAP_ATS    = 1'b1,
+  parameter bit CAP_T2GPA  = 1'b1,
   parameter bit CAP_SV39   = 1'b1,
   parameter bit CAP_SV48   = 1'b1,
   parameter bit CAP_SV39X4 = 1'b1,
@@ -42,6 +51,27 @@ module iommu_xlate
   input  logic        req_priv,
   input  logic        req_nw,
   input  logic        req_exe,
+  // inbound Page Request messages
+  input  logic        pr_req_valid,
+  output logic        pr_req_ready,
+  input  logic [23:0] pr_req_did,
+  input  logic        pr_req_pv,
+  input  logic [19:0] pr_req_pid,
+  input  logic        pr_req_priv,
+  input  logic        pr_req_exec,
+  input  logic [63:0] pr_req_payload,
+  // to the page-request queue
+  output logic        prq_valid,
+  input  logic        prq_ready,
+  output logic        prq_admit,
+  output logic [3:0]  prq_code,
+  output logic        prq_prpr,
+  output logic [23:0] prq_did,
+  output logic        prq_pv,
+  output logic [19:0] prq_pid,
+  output logic        prq_priv,
+  output logic        prq_exec,
+  output logic [63:0] prq_payload,
   output logic        cpl_valid,
   input  logic        cpl_ready,
   output logic [15:0] cpl_tag,
@@ -85,7 +115,7 @@ module iommu_xlate
 );
   typedef enum logic [4:0] {
     X_IDLE, X_START, X_DDTW, X_DC, X_PDTW, X_PDTG, X_PC, X_TLB, X_PTW,
-    X_MSI_RD0, X_MSI_RD0W, X_MSI_RD1, X_MSI_RD1W, X_MSI_CHK, X_FAULT, X_REC, X_CPL
+    X_MSI_RD0, X_MSI_RD0W, X_MSI_RD1, X_MSI_RD1W, X_MSI_CHK, X_FAULT, X_REC, X_CPL, X_PRQ
   } st_t;
   st_t st;
 
@@ -98,6 +128,8 @@ module iommu_xlate
   logic [5:0]  ttyp;
   logic [1:0]  acc;
   logic        nw, exe;
+  logic        is_msg, pr_exec;      // a Page Request message, its Execute Requested
+  logic [63:0] pr_payload;
   logic [2:0]  perm;                 // ATS: granted {X, W, R}
   logic        glob;                 // ATS: first-stage global
   logic [2:0]  lvl;                  // ATS: range level (0 4 KiB, 1 2 MiB, 2 1 GiB, 3 512 GiB)
@@ -157,7 +189,7 @@ module iommu_xlate
     .inv(ddt_inv), .inv_dv(ddt_dv), .inv_did(ddt_did), .flush(ddtp_written)
   );
 
-  iommu_ddt_walk #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .CAP_ATS(CAP_ATS), .CAP_SV39(CAP_SV39),
+  iommu_ddt_walk #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .CAP_ATS(CAP_ATS), .CAP_T2GPA(CAP_T2GPA), .CAP_SV39(CAP_SV39),
                    .CAP_SV48(CAP_SV48), .CAP_SV39X4(CAP_SV39X4), .CAP_SV48X4(CAP_SV48X4),
                    .CAP_PD8(CAP_PD8), .CAP_PD17(CAP_PD17), .CAP_PD20(CAP_PD20), .PAS(PAS))
   u_ddtw (
@@ -282,6 +314,7 @@ module iommu_xlate
       for (int i = 0; i < 8; i++) dc[i] <= 64'd0;
       dc_valid <= 1'b0; s_mode <= 4'd0; s_ppn <= 44'd0; pscid <= 20'd0; sum <= 1'b0;
       cause <= 12'd0; iotval2 <= 64'd0; pa <= 64'd0; msi_gpa <= 64'd0; msipte0 <= 64'd0;
+      is_msg <= 1'b0; pr_exec <= 1'b0; pr_payload <= 64'd0;
     end else begin
       case (st)
         X_IDLE: if (req_valid) begin
@@ -297,6 +330,16 @@ module iommu_xlate
           perm <= {(req_ttyp == TT_ATS) & req_exe, !((req_ttyp == TT_ATS) & req_nw), 1'b1};
           glob <= 1'b0; lvl <= 3'd0;
           dc_valid <= 1'b0; cause <= 12'd0; iotval2 <= 64'd0; pa <= 64'd0;
+          is_msg <= 1'b0;
+          st <= X_START;
+        end else if (pr_req_valid) begin
+          // Page Request: TTYP 9 (PCIe message), iotval = the message code
+          tag <= 16'd0; did <= pr_req_did; pv <= pr_req_pv; pid <= pr_req_pv ? pr_req_pid : 20'd0;
+          priv_s <= pr_req_pv & pr_req_priv;
+          iova <= 64'h4; ttyp <= TT_MSG; acc <= 2'd0; nw <= 1'b0; exe <= 1'b0; perm <= 3'd0;
+          glob <= 1'b0; lvl <= 3'd0;
+          dc_valid <= 1'b0; cause <= 12'd0; iotval2 <= 64'd0; pa <= 64'd0;
+          is_msg <= 1'b1; pr_exec <= pr_req_exec; pr_payload <= pr_req_payload;
           st <= X_START;
         end
         X_START: begin
@@ -311,7 +354,7 @@ module iommu_xlate
                        (ddtp_mode == MODE_2LVL && (MSI_FLAT ? did[23:15] != 9'd0
                                                             : did[23:16] != 8'd0))) begin
             do_fault(C_TTYP_DISALLOW);            // device_id too wide for the mode
-          end else if (dcache_hit) begin
+          end else if (dcache_hit && !is_msg) begin
             for (int i = 0; i < 8; i++) dc[i] <= dcache_dc[i];
             st <= X_DC;
           end else begin
@@ -328,11 +371,17 @@ module iommu_xlate
         X_DC: begin
           dc_valid <= 1'b1;
           s_mode <= 4'd0; s_ppn <= 44'd0; pscid <= 20'd0; sum <= 1'b0;
-          if (bad_type || ats_off) do_fault(C_TTYP_DISALLOW);
+          if (is_msg) begin
+            if (!tc[2]) do_fault(C_TTYP_DISALLOW);     // EN_PRI = 0
+            else st <= X_PRQ;
+          end
+          else if (bad_type || ats_off) do_fault(C_TTYP_DISALLOW);
           else if (pv && !tc[5]) do_fault(C_TTYP_DISALLOW);
           else if (pv && tc[5] && pid_wide) do_fault(C_TTYP_DISALLOW);
-          else if (is_tr) begin
+          else if (is_tr && (!tc[3] || mutant == M_T2GPA_TRANSLATED_SPA)) begin
             pa <= iova; st <= X_CPL;                   // T2GPA = 0: the address is an SPA
+          end else if (is_tr) begin
+            st <= X_TLB;                               // T2GPA = 1: a GPA, G stage only
           end else if (!tc[5]) begin
             s_mode <= dc[3][63:60]; s_ppn <= dc[3][43:0]; pscid <= dc[2][31:12];
             st <= X_TLB;
@@ -364,7 +413,7 @@ module iommu_xlate
         X_TLB: begin
           if (s_mode == 4'd0 && g_mode == 4'd0) begin
             pa <= iova; st <= X_CPL;
-          end else if (tlb_hit && !is_ats) begin
+          end else if (tlb_hit && !is_ats && !is_tr) begin
             pa <= tlb_pa | {52'd0, iova[11:0]}; st <= X_CPL;
           end else st <= X_PTW;
         end
@@ -379,7 +428,9 @@ module iommu_xlate
             perm <= ptw_perm & 3'b011;                  // no execute of an MSI page
             st <= X_MSI_RD0;
           end else begin
-            pa <= ptw_pa; perm <= ptw_perm; st <= X_CPL;
+            // T2GPA: an ATS completion returns the GPA
+            pa <= (is_ats && tc[3] && mutant != M_T2GPA_ATS_SPA) ? ptw_gpa : ptw_pa;
+            perm <= ptw_perm; st <= X_CPL;
             glob <= pv && ptw_glob && s_mode != 4'd0;
             lvl <= (ptw_lvl == 3'd7) ? 3'd0 : ptw_lvl;
           end
@@ -400,17 +451,18 @@ module iommu_xlate
                    msipte0[62:54] != 9'd0 || m_rsp_rdata != 64'd0) do_fault(C_MSI_MISCONF);
           else if (acc == 2'd2 && !is_ats) do_fault(C_INST_ACCESS);
           else begin
-            pa <= {8'd0, msipte0[53:10], msi_gpa[11:0]};
+            pa <= (is_ats && tc[3]) ? msi_gpa : {8'd0, msipte0[53:10], msi_gpa[11:0]};
             st <= X_CPL;
           end
         end
         X_FAULT: begin
           if (is_ats && ats_success_cause(cause) && mutant != M_ATS_PF_REPORTED) st <= X_CPL;
-          else if (dc_valid && tc[4] && !dtf_exempt(cause) && mutant != M_DTF_IGNORED) st <= X_CPL;
+          else if (dc_valid && tc[4] && !dtf_exempt(cause) && mutant != M_DTF_IGNORED) st <= is_msg ? X_PRQ : X_CPL;
           else st <= X_REC;
         end
-        X_REC: if (rec_ready) st <= X_CPL;
+        X_REC: if (rec_ready) st <= is_msg ? X_PRQ : X_CPL;
         X_CPL: if (cpl_ready) st <= X_IDLE;
+        X_PRQ: if (prq_ready) st <= X_IDLE;
         default: st <= X_IDLE;
       endcase
     end
@@ -418,19 +470,19 @@ module iommu_xlate
 
   // sub-module starts and cache fills
   assign ddt_start   = (st == X_START) && ddtp_mode >= MODE_1LVL && ddtp_mode <= MODE_3LVL &&
-                       !dcache_hit && !((ddtp_mode == MODE_1LVL && (MSI_FLAT ? did[23:6] != 18'd0
+                       (!dcache_hit || is_msg) && !((ddtp_mode == MODE_1LVL && (MSI_FLAT ? did[23:6] != 18'd0
                                                                              : did[23:7] != 17'd0)) ||
                                         (ddtp_mode == MODE_2LVL && (MSI_FLAT ? did[23:15] != 9'd0
                                                                              : did[23:16] != 8'd0)));
-  assign dcache_fill = (st == X_DDTW) && ddtw_done && !ddtw_fault;
+  assign dcache_fill = (st == X_DDTW) && ddtw_done && !ddtw_fault && !is_msg;
   assign pdt_start   = (st == X_DC) && !(bad_type || ats_off) && !is_tr && !(pv && !tc[5]) &&
                        !(pv && tc[5] && pid_wide) && tc[5] && !((!pv && !tc[9]) ||
                        dc[3][63:60] == 4'd0);
   assign pt_gonly    = (st == X_PDTW);
   assign pt_start    = (st == X_PDTW && pdtw_gx_start) ||
-                       (st == X_TLB && !(s_mode == 4'd0 && g_mode == 4'd0) && (!tlb_hit || is_ats));
+                       (st == X_TLB && !(s_mode == 4'd0 && g_mode == 4'd0) && (!tlb_hit || is_ats || is_tr));
   assign pt_iova     = (st == X_PDTW) ? pdtw_gx_gpa : iova;
-  assign tlb_fill    = (st == X_PTW) && ptw_done && !ptw_fault && !ptw_is_msi && !is_ats &&
+  assign tlb_fill    = (st == X_PTW) && ptw_done && !ptw_fault && !ptw_is_msi && !is_ats && !is_tr &&
                        ptw_lvl != 3'd7;
 
   // memory client mux: only one walker is active at a time
@@ -449,6 +501,18 @@ module iommu_xlate
   end
 
   assign req_ready  = (st == X_IDLE);
+  assign pr_req_ready = (st == X_IDLE) && !req_valid;
+  // the page request, checked, to the page-request queue
+  assign prq_valid   = (st == X_PRQ);
+  assign prq_admit   = (cause == 12'd0);
+  assign prq_code    = (cause == C_TTYP_DISALLOW) ? 4'h1 : 4'hF;
+  assign prq_prpr    = (cause == 12'd0) && tc[6];
+  assign prq_did     = did;
+  assign prq_pv      = pv;
+  assign prq_pid     = pid;
+  assign prq_priv    = priv_s;
+  assign prq_exec    = pr_exec;
+  assign prq_payload = pr_payload;
   assign cpl_valid  = (st == X_CPL);
   assign cpl_tag    = tag;
   // ATS: a fault completes as UR (256-260), CA, or Success with R=W=0 (page faults, 262, 266)

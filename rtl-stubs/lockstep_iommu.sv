@@ -9,6 +9,7 @@ module lockstep_iommu
   parameter bit MSI_FLAT   = 1'b1,
   parameter bit AMO_HWAD   = 1'b1,
   parameter bit CAP_ATS    = 1'b1,
+  parameter bit CAP_T2GPA  = 1'b1,
   parameter bit CAP_PD8    = 1'b1,
   parameter bit CAP_PD17   = 1'b1,
   parameter bit CAP_PD20   = 1'b1,
@@ -38,6 +39,15 @@ module lockstep_iommu
   input  logic        tr_req_priv,
   input  logic        tr_req_nw,
   input  logic        tr_req_exe,
+  // inbound PCIe Page Request message (ATS/PRI)
+  input  logic        pr_req_valid,
+  output logic        pr_req_ready,
+  input  logic [23:0] pr_req_did,
+  input  logic        pr_req_pv,
+  input  logic [19:0] pr_req_pid,
+  input  logic        pr_req_priv,
+  input  logic        pr_req_exec,
+  input  logic [63:0] pr_req_payload,
   output logic        tr_cpl_valid,
   input  logic        tr_cpl_ready,
   output logic [15:0] tr_cpl_tag,
@@ -75,12 +85,13 @@ module lockstep_iommu
   output logic        idle
 );
 
-  // capabilities (spec: capabilities register): version 1.0, ATS, IGS = WSI, no T2GPA/HPM/DBG.
+  // capabilities (spec: capabilities register): version 1.0, ATS, T2GPA, IGS = WSI, no HPM/DBG.
   localparam logic [63:0] CAPS =
       64'h10
     | (64'(CAP_SV39)   << 9)  | (64'(CAP_SV48)   << 10)
     | (64'(CAP_SV39X4) << 17) | (64'(CAP_SV48X4) << 18)
     | (64'(MSI_FLAT)   << 22) | (64'(AMO_HWAD)   << 24) | (64'(CAP_ATS) << 25)
+    | (64'(CAP_ATS && CAP_T2GPA) << 26)
     | (64'd1 << 28)                         // IGS = WSI
     | (64'(PAS) << 32)
     | (64'(CAP_PD8) << 38) | (64'(CAP_PD17) << 39) | (64'(CAP_PD20) << 40);
@@ -108,20 +119,22 @@ module lockstep_iommu
     .fq_log2m1, .fq_ppn, .fqh, .fqt, .fq_on, .fq_err,
     .cq_head_inc, .cq_set_ill, .cq_set_mf, .cq_set_fwip,
     .fq_tail_inc, .fq_set_of, .fq_set_mf,
+    .pq_log2m1, .pq_ppn, .pqh, .pqt, .pq_on, .pq_mf, .pq_of,
+    .pq_tail_inc, .pq_set_of, .pq_set_mf,
     .irq
   );
 
-  // ---------------- memory arbiter: 0 translation, 1 fault queue, 2 command queue --------
-  logic [2:0]  c_req_valid, c_req_ready, c_rsp_valid;
-  logic [1:0]  c_req_op    [3];
-  logic [63:0] c_req_addr  [3];
-  logic [63:0] c_req_wdata [3];
-  logic [7:0]  c_req_wstrb [3];
+  // ---------------- memory arbiter: 0 translation, 1 fault queue, 2 command queue, 3 PQ ----
+  logic [3:0]  c_req_valid, c_req_ready, c_rsp_valid;
+  logic [1:0]  c_req_op    [4];
+  logic [63:0] c_req_addr  [4];
+  logic [63:0] c_req_wdata [4];
+  logic [7:0]  c_req_wstrb [4];
   logic [63:0] c_rsp_rdata;
   logic [1:0]  c_rsp_err;
   logic        arb_busy;
 
-  iommu_mem_arb #(.N(3)) u_arb (
+  iommu_mem_arb #(.N(4)) u_arb (
     .clk, .rst_n,
     .c_req_valid, .c_req_ready, .c_req_op, .c_req_addr, .c_req_wdata, .c_req_wstrb,
     .c_rsp_valid, .c_rsp_rdata, .c_rsp_err,
@@ -141,9 +154,24 @@ module lockstep_iommu
   logic [15:0] tlb_gscid;
   logic [51:0] tlb_vpn;
   logic [23:0] ddt_did;
-  logic        xl_busy, fq_busy, cq_busy;
+  logic        xl_busy, fq_busy, cq_busy, pq_busy;
+  logic        cq_msg_valid, cq_msg_ready, cq_msg_prgr, cq_msg_dsv, cq_msg_pv;
+  logic [15:0] cq_msg_rid;
+  logic [7:0]  cq_msg_dseg;
+  logic [19:0] cq_msg_pid;
+  logic [63:0] cq_msg_payload;
+  logic [4:0]  pq_log2m1;
+  logic [43:0] pq_ppn;
+  logic [31:0] pqh, pqt;
+  logic        pq_on, pq_mf, pq_of, pq_tail_inc, pq_set_of, pq_set_mf;
+  logic        prq_valid, prq_ready, prq_admit, prq_prpr, prq_pv, prq_priv, prq_exec;
+  logic [3:0]  prq_code;
+  logic [23:0] prq_did;
+  logic [19:0] prq_pid;
+  logic [63:0] prq_payload;
 
-  iommu_xlate #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .CAP_ATS(CAP_ATS), .CAP_SV39(CAP_SV39),
+  iommu_xlate #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .CAP_ATS(CAP_ATS),
+                .CAP_T2GPA(CAP_ATS && CAP_T2GPA), .CAP_SV39(CAP_SV39),
                 .CAP_SV48(CAP_SV48), .CAP_SV39X4(CAP_SV39X4), .CAP_SV48X4(CAP_SV48X4),
                 .CAP_PD8(CAP_PD8), .CAP_PD17(CAP_PD17), .CAP_PD20(CAP_PD20), .PAS(PAS),
                 .TLB_N(TLB_N), .DDTC_N(DDTC_N))
@@ -152,6 +180,10 @@ module lockstep_iommu
     .req_valid(tr_req_valid), .req_ready(tr_req_ready), .req_tag(tr_req_tag),
     .req_did(tr_req_did), .req_pv(tr_req_pv), .req_pid(tr_req_pid), .req_iova(tr_req_iova),
     .req_ttyp(tr_req_ttyp), .req_priv(tr_req_priv), .req_nw(tr_req_nw), .req_exe(tr_req_exe),
+    .pr_req_valid(CAP_ATS && pr_req_valid), .pr_req_ready, .pr_req_did, .pr_req_pv, .pr_req_pid,
+    .pr_req_priv, .pr_req_exec, .pr_req_payload,
+    .prq_valid, .prq_ready, .prq_admit, .prq_code, .prq_prpr, .prq_did, .prq_pv, .prq_pid,
+    .prq_priv, .prq_exec, .prq_payload,
     .cpl_valid(tr_cpl_valid), .cpl_ready(tr_cpl_ready), .cpl_tag(tr_cpl_tag),
     .cpl_status(tr_cpl_status), .cpl_cause(tr_cpl_cause), .cpl_pa(tr_cpl_pa),
     .cpl_r(tr_cpl_r), .cpl_w(tr_cpl_w), .cpl_x(tr_cpl_x), .cpl_u(tr_cpl_u), .cpl_g(tr_cpl_g),
@@ -189,8 +221,9 @@ module lockstep_iommu
     .clk, .rst_n, .mutant,
     .cq_on, .cq_stalled, .cq_log2m1, .cq_ppn, .cqh, .cqt, .ddtp_mode,
     .xlate_idle(!xl_busy && !tr_req_valid),
-    .msg_valid, .msg_ready, .msg_prgr, .msg_rid, .msg_dsv, .msg_dseg, .msg_pv, .msg_pid,
-    .msg_payload, .inv_cpl(ats_inv_cpl_valid),
+    .msg_valid(cq_msg_valid), .msg_ready(cq_msg_ready), .msg_prgr(cq_msg_prgr), .msg_rid(cq_msg_rid),
+    .msg_dsv(cq_msg_dsv), .msg_dseg(cq_msg_dseg), .msg_pv(cq_msg_pv), .msg_pid(cq_msg_pid),
+    .msg_payload(cq_msg_payload), .inv_cpl(ats_inv_cpl_valid),
     .head_inc(cq_head_inc), .set_ill(cq_set_ill), .set_mf(cq_set_mf), .set_fwip(cq_set_fwip),
     .tlb_inv, .tlb_gvma, .tlb_av, .tlb_pscv, .tlb_gv, .tlb_pscid, .tlb_gscid, .tlb_vpn,
     .ddt_inv, .ddt_dv, .ddt_did,
@@ -200,8 +233,42 @@ module lockstep_iommu
     .busy(cq_busy)
   );
 
-  assign idle = !xl_busy && !fq_busy && !cq_busy && !arb_busy && !tr_req_valid &&
-                !tr_cpl_valid;
+  // ---------------- page-request queue ----------------
+  logic        pq_rsp_valid, pq_rsp_ready, pq_rsp_pv;
+  logic [15:0] pq_rsp_rid;
+  logic [7:0]  pq_rsp_dseg;
+  logic [19:0] pq_rsp_pid;
+  logic [63:0] pq_rsp_payload;
+  iommu_page_req_queue u_pq (
+    .clk, .rst_n, .mutant,
+    .pr_valid(prq_valid), .pr_ready(prq_ready), .pr_admit(prq_admit), .pr_code(prq_code),
+    .pr_prpr(prq_prpr), .pr_did(prq_did), .pr_pv(prq_pv), .pr_pid(prq_pid), .pr_priv(prq_priv),
+    .pr_exec(prq_exec), .pr_payload(prq_payload),
+    .pq_on, .pq_mf, .pq_of, .pq_log2m1, .pq_ppn, .pqh, .pqt,
+    .tail_inc(pq_tail_inc), .set_of(pq_set_of), .set_mf(pq_set_mf),
+    .rsp_valid(pq_rsp_valid), .rsp_ready(pq_rsp_ready), .rsp_rid(pq_rsp_rid), .rsp_dseg(pq_rsp_dseg),
+    .rsp_pv(pq_rsp_pv), .rsp_pid(pq_rsp_pid), .rsp_payload(pq_rsp_payload),
+    .m_req_valid(c_req_valid[3]), .m_req_ready(c_req_ready[3]), .m_req_addr(c_req_addr[3]),
+    .m_req_wdata(c_req_wdata[3]), .m_rsp_valid(c_rsp_valid[3]), .m_rsp_err(c_rsp_err),
+    .busy(pq_busy)
+  );
+  assign c_req_op[3] = MOP_WRITE;
+  assign c_req_wstrb[3] = 8'hFF;
+
+  // ---------------- outbound messages: the command queue first, then automatic responses ----
+  assign msg_valid    = cq_msg_valid || pq_rsp_valid;
+  assign cq_msg_ready = msg_ready;
+  assign pq_rsp_ready = msg_ready && !cq_msg_valid;
+  assign msg_prgr     = cq_msg_valid ? cq_msg_prgr : 1'b1;
+  assign msg_rid      = cq_msg_valid ? cq_msg_rid : pq_rsp_rid;
+  assign msg_dsv      = cq_msg_valid ? cq_msg_dsv : 1'b1;
+  assign msg_dseg     = cq_msg_valid ? cq_msg_dseg : pq_rsp_dseg;
+  assign msg_pv       = cq_msg_valid ? cq_msg_pv : pq_rsp_pv;
+  assign msg_pid      = cq_msg_valid ? cq_msg_pid : pq_rsp_pid;
+  assign msg_payload  = cq_msg_valid ? cq_msg_payload : pq_rsp_payload;
+
+  assign idle = !xl_busy && !fq_busy && !cq_busy && !pq_busy && !arb_busy && !tr_req_valid &&
+                !tr_cpl_valid && !pr_req_valid;
 
   logic unused;
   assign unused = ^{cq_log2m1 & 5'd0};

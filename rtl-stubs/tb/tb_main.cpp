@@ -194,7 +194,7 @@ static void reset_dut(int mutant) {
   msgs.clear(); inv_due.clear();
   top->mutant = mutant;
   top->rst_n = 0;
-  top->reg_req_valid = 0; top->tr_req_valid = 0;
+  top->reg_req_valid = 0; top->tr_req_valid = 0; top->pr_req_valid = 0;
   for (int i = 0; i < 4; i++) cycle();
   top->rst_n = 1;
   cycle();
@@ -241,7 +241,7 @@ static const uint64_t SV39 = 8ull << 60, SV48 = 9ull << 60, SV39X4 = 8ull << 60;
 // ---------------- tests ----------------
 static void t_regs() {
   cur_test = "registers";
-  CHECK_EQ("capabilities", rr8(0), 0x000001F813460610ull);
+  CHECK_EQ("capabilities", rr8(0), 0x000001F817460610ull);
   CHECK_EQ("capabilities hi (4B)", rr4(4), 0x1F8);
   CHECK_EQ("fctl (WSI fixed 1)", rr4(8), 2);
   wr4(8, 0x7);
@@ -486,6 +486,25 @@ static void t_two_stage() {
   t = rr4(52);
   r = fq_rec((t - 1) & 15);
   CHECK_EQ("PDT GPF iotval2 (implicit)", r.dw[3], (0x1C0005000ull + 5 * 16) | 1);
+  // T2GPA: ATS completions return the GPA; translated requests carry a GPA, translated by the G stage
+  dc_write(DDT, 9, dc_make(1 | 2 | 8, gatp, 3ull << 12, SV39 | (sroot >> 12)));   // V, EN_ATS, T2GPA
+  c = xlate(9, 0x7abc, 8);
+  CHECK_EQ("T2GPA ATS: status", c.status, 0);
+  CHECK_EQ("T2GPA ATS: R W", c.r * 2 + c.w, 3);
+  CHECK_EQ("T2GPA ATS: the GPA", c.pa, 0x1C0000000ull);
+  c = xlate(9, 0x1C0000040ull, 6);
+  CHECK_EQ("T2GPA translated read: G-stage SPA", c.pa, 0x0A000040);
+  c = xlate(9, 0x1C0001008ull, 7);
+  CHECK_EQ("T2GPA translated write to G read-only: 23", c.cause, 23);
+  t = rr4(52);
+  r = fq_rec((t - 1) & 15);
+  CHECK_EQ("T2GPA GPF iotval2 (not implicit)", r.dw[3] & ~0xffeull, 0x1C0001000ull);
+  dc_write(DDT, 10, dc_make(1 | 2 | 8, 0, 3ull << 12, SV39 | (sroot >> 12)));   // T2GPA, iohgatp Bare
+  c = xlate(10, 0x7abc, 2);
+  CHECK_EQ("T2GPA with iohgatp Bare: 259", c.cause, 259);
+  dc_write(DDT, 11, dc_make(1 | 8, gatp, 3ull << 12, SV39 | (sroot >> 12)));    // T2GPA without EN_ATS
+  c = xlate(11, 0x7abc, 2);
+  CHECK_EQ("T2GPA without EN_ATS: 259", c.cause, 259);
   wr8(16, 0);
 }
 
@@ -925,6 +944,61 @@ static void t_ats() {
   wr8(16, 0);
 }
 
+// Inbound Page Requests: records at pqt, pip, refusal (260, Invalid Request, fault record TTYP 9),
+// Stop Markers and L=0 dropped, full queue (pqof, Success response).
+static void page_req(uint32_t did, bool pv, uint32_t pid, uint64_t payload) {
+  top->pr_req_valid = 1; top->pr_req_did = did; top->pr_req_pv = pv; top->pr_req_pid = pid;
+  top->pr_req_priv = 0; top->pr_req_exec = 0; top->pr_req_payload = payload;
+  for (int n = 0; n < 1000; n++) {
+    top->eval();
+    bool rdy = top->pr_req_ready;
+    cycle();
+    if (rdy) break;
+  }
+  top->pr_req_valid = 0;
+  run_idle(8);
+}
+
+static void t_page_req() {
+  cur_test = "page requests";
+  const uint64_t PQ = 0x00F00000;
+  fq_on();
+  setup_1lvl();
+  wr8(760, 0x3021);                          // civ 1, fiv 2, piv 3
+  wr8(56, ((PQ >> 12) << 10) | 1);           // 4 entries
+  wr4(80, 0x3);                              // pqen, pie
+  dc_write(DDT, 40, dc_make(1 | 2 | 4, 0, 0, 0));   // V, EN_ATS, EN_PRI
+  dc_write(DDT, 41, dc_make(1 | 2, 0, 0, 0));       // no EN_PRI
+  page_req(40, false, 0, 0xABC000ull | (5 << 3) | 4 | 1);
+  CHECK_EQ("PR queued: dw0", rd64(PQ), 40ull << 40);
+  CHECK_EQ("PR queued: dw1", rd64(PQ + 8), 0xABC000ull | (5 << 3) | 4 | 1);
+  CHECK_EQ("PR queued: pqt", rr4(68), 1);
+  CHECK_EQ("PR queued: pip", rr4(84) & 8, 8);
+  CHECK_EQ("PR queued: no response", msgs.size(), 0);
+  uint32_t t0 = rr4(52);
+  page_req(41, true, 7, (9 << 3) | 4 | 2);
+  CHECK_EQ("PR without EN_PRI: response", msgs.size(), 1);
+  if (msgs.size() == 1) {
+    CHECK_EQ("PR without EN_PRI: Invalid Request, PRG index", msgs[0].payload, (9ull << 32) | (1ull << 44));
+    CHECK_EQ("PR without EN_PRI: no PASID (PRPR=0)", msgs[0].pv, 0);
+  }
+  CHECK_EQ("PR without EN_PRI: fault record", rr4(52), (t0 + 1) & 15);
+  Rec r = fq_rec(t0);
+  CHECK_EQ("PR fault record: cause, TTYP 9", r.dw[0] & ((0xfffull) | (0x3full << 34)), 260ull | (9ull << 34));
+  CHECK_EQ("PR fault record: iotval", r.dw[2], 4);
+  page_req(41, true, 7, (9 << 3) | 4);          // Stop Marker: dropped
+  page_req(41, true, 7, (9 << 3) | 1);          // L=0: dropped
+  CHECK_EQ("Stop Marker and L=0: no response", msgs.size(), 1);
+  page_req(40, true, 7, (3 << 3) | 4 | 1);
+  page_req(40, true, 7, (3 << 3) | 4 | 1);
+  CHECK_EQ("queue full: pqt", rr4(68), 3);
+  page_req(40, true, 7, (4 << 3) | 4 | 1);
+  CHECK_EQ("queue full: pqof", rr4(80) & (1 << 9), 1 << 9);
+  CHECK_EQ("queue full: Success response", msgs.size(), 2);
+  if (msgs.size() == 2) CHECK_EQ("queue full: Success, PRG index", msgs[1].payload, 4ull << 32);
+  wr8(16, 0);
+}
+
 int main(int argc, char **argv) {
   Verilated::commandArgs(argc, argv);
   int mutant = 0;
@@ -937,7 +1011,7 @@ int main(int argc, char **argv) {
   top = new Vlockstep_iommu;
   void (*tests[])() = {t_regs, t_off_bare, t_sv39, t_sv48_3lvl, t_two_stage, t_pdt,
                        t_cmds_caches, t_fq_full, t_ddt_cache, t_fill_inval_race, t_tlb_consistency,
-                       t_random_nohang, t_ats};
+                       t_random_nohang, t_ats, t_page_req};
   for (auto t : tests) { reset_dut(mutant); t(); }
   printf("selftest mutant=%d: %d checks, %d failures\n", mutant, checks, failures);
   top->final();

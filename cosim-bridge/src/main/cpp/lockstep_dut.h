@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-#define LOCKSTEP_ABI_VERSION 2
+#define LOCKSTEP_ABI_VERSION 3
 
 /* Return codes. */
 #define LOCKSTEP_OK 0
@@ -54,7 +54,8 @@ extern "C" {
 #define LOCKSTEP_EV_IRQ 3
 /* A message the RTL printed ($display): text available through lockstep_last_message(). */
 #define LOCKSTEP_EV_MESSAGE 4
-/* An outbound PCIe message the IOMMU sent to a device (ABI 2), from ATS.INVAL or ATS.PRGR:
+/* An outbound PCIe message the IOMMU sent to a device (ABI 2), from ATS.INVAL or ATS.PRGR, or (ABI 3) the
+ * automatic response to a Page Request the IOMMU could not queue:
  *   w[2] = type[1:0] | PV << 2 | DSV << 3 | RID[15:0] << 16 | DSEG[7:0] << 32 | PID[19:0] << 40
  *   w[3] = payload
  *   type 0: "Invalidation Request"; payload = the ATS.INVAL command's dw1 (the PCIe invalidation
@@ -117,6 +118,17 @@ int32_t lockstep_mem_error(int64_t h, int64_t addr, int32_t kind);
 /* Queues a translation request; it enters the DUT during the next lockstep_run(). */
 int32_t lockstep_submit(int64_t h, int32_t tag, int32_t device_id, int32_t process_valid,
                         int32_t process_id, int64_t iova, int32_t ttyp, int32_t flags);
+
+/* Queues an inbound PCIe "Page Request" message (ABI 3; PRI, spec: "PCIe ATS Page Request handling")
+ * from device_id, with a PASID when process_valid (process_id); flags: LOCKSTEP_REQ_PRIV (Privilege
+ * Mode Requested) and LOCKSTEP_REQ_EXEC (Execute Requested), meaningful with a PASID. payload is the
+ * message's page-request record dw1: R [0], W [1], L (Last) [2], PRG index [11:3], page address
+ * [63:12]; a Stop Marker is L=1, R=W=0 with a PASID. It enters the DUT during the next lockstep_run().
+ * The IOMMU answers with nothing directly: a page-request record write at pqt, a fault record (TTYP 9,
+ * iotval 0x04), an automatic Page Request Group Response (LOCKSTEP_EV_MESSAGE_OUT type 1) or nothing.
+ * A DUT without capabilities.ATS may ignore it. */
+int32_t lockstep_page_request(int64_t h, int32_t device_id, int32_t process_valid, int32_t process_id,
+                              int32_t flags, int64_t payload);
 
 /* Runs the clock for at most max_cycles, until the DUT is idle (nothing queued or outstanding) or
  * `capacity` event records are written to `events`. Returns the number of records written. */

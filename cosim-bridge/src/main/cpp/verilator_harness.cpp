@@ -38,6 +38,14 @@ struct TranslationRequest {
     uint32_t flags;
 };
 
+struct PageRequest {
+    uint32_t device_id;
+    bool process_valid;
+    uint32_t process_id;
+    uint32_t flags;
+    uint64_t payload;
+};
+
 struct MemoryAccess {
     uint64_t due_cycle;
     uint64_t rdata;
@@ -97,6 +105,7 @@ public:
         memory_.clear();
         mem_errors_.clear();
         requests_.clear();
+        page_requests_.clear();
         mem_inflight_.clear();
         inv_cpl_due_.clear();
         events_.clear();
@@ -139,6 +148,7 @@ public:
     }
 
     void submit(const TranslationRequest &r) { requests_.push_back(r); }
+    void submit_page_request(const PageRequest &r) { page_requests_.push_back(r); }
 
     int32_t run(int64_t max_cycles, int64_t *out, int32_t capacity) {
         int32_t n = 0;
@@ -205,13 +215,14 @@ private:
     // on the harness side: status a DUT registers a cycle after its last action (e.g. an ipsr bit set
     // from an error bit) settles within that window.
     bool idle() const {
-        return quiet_cycles_ >= kIdleCycles && requests_.empty() && mem_inflight_.empty() && inv_cpl_due_.empty() &&
+        return quiet_cycles_ >= kIdleCycles && requests_.empty() && page_requests_.empty() && mem_inflight_.empty() && inv_cpl_due_.empty() &&
                !reg_busy_;
     }
 
     void drive_idle_inputs() {
         top_->reg_req_valid = 0;
         top_->tr_req_valid = 0;
+        top_->pr_req_valid = 0;
         top_->tr_cpl_ready = 1;
         top_->mem_req_ready = 1;
         top_->mem_rsp_valid = 0;
@@ -251,6 +262,19 @@ private:
         } else {
             top_->tr_req_valid = 0;
         }
+        // Page Request message port: the oldest queued message.
+        if (!in_reset && !page_requests_.empty()) {
+            const PageRequest &p = page_requests_.front();
+            top_->pr_req_valid = 1;
+            top_->pr_req_did = p.device_id;
+            top_->pr_req_pv = p.process_valid;
+            top_->pr_req_pid = p.process_id;
+            top_->pr_req_priv = (p.flags & LOCKSTEP_REQ_PRIV) != 0;
+            top_->pr_req_exec = (p.flags & LOCKSTEP_REQ_EXEC) != 0;
+            top_->pr_req_payload = p.payload;
+        } else {
+            top_->pr_req_valid = 0;
+        }
         // Memory responses: in order, each no earlier than its due cycle.
         if (!mem_inflight_.empty() && mem_inflight_.front().due_cycle <= cycles_) {
             top_->mem_rsp_valid = 1;
@@ -269,6 +293,7 @@ private:
         sampled_reg_rsp_ = top_->reg_rsp_valid;
         sampled_reg_rdata_ = top_->reg_rsp_rdata;
         const bool tr_fire = top_->tr_req_valid && top_->tr_req_ready;
+        const bool pr_fire = top_->pr_req_valid && top_->pr_req_ready;
         const bool cpl_fire = top_->tr_cpl_valid && top_->tr_cpl_ready;
         const bool mem_fire = top_->mem_req_valid && top_->mem_req_ready;
         const bool rsp_fire = top_->mem_rsp_valid;
@@ -287,6 +312,7 @@ private:
         cycles_++;
 
         if (tr_fire) requests_.pop_front();
+        if (pr_fire) page_requests_.pop_front();
         if (rsp_fire) mem_inflight_.pop_front();
         if (inv_cpl) inv_cpl_due_.pop_front();
         // Interrupt lines are sampled after the edge, so a level change is seen in the cycle it happens
@@ -361,6 +387,7 @@ private:
     MemoryImage memory_;
     std::unordered_map<uint64_t, uint8_t> mem_errors_;
     std::deque<TranslationRequest> requests_;
+    std::deque<PageRequest> page_requests_;
     std::deque<MemoryAccess> mem_inflight_;
     std::deque<uint64_t> inv_cpl_due_;  // cycles at which the devices' Invalidation Completions arrive
     std::deque<Event> events_;
@@ -585,6 +612,17 @@ int32_t lockstep_submit(int64_t h, int32_t tag, int32_t device_id, int32_t proce
         d->submit(TranslationRequest{static_cast<uint16_t>(tag), static_cast<uint32_t>(device_id), process_valid != 0,
                                      static_cast<uint32_t>(process_id), static_cast<uint64_t>(iova),
                                      static_cast<uint8_t>(ttyp), static_cast<uint32_t>(flags)});
+        return LOCKSTEP_OK;
+    });
+}
+
+int32_t lockstep_page_request(int64_t h, int32_t device_id, int32_t process_valid, int32_t process_id,
+                              int32_t flags, int64_t payload) {
+    if (device_id < 0 || device_id > 0xffffff || process_id < 0 || process_id > 0xfffff) return LOCKSTEP_EARG;
+    return guarded(h, [&](Dut *d) {
+        d->submit_page_request(PageRequest{static_cast<uint32_t>(device_id), process_valid != 0,
+                                           static_cast<uint32_t>(process_id), static_cast<uint32_t>(flags),
+                                           static_cast<uint64_t>(payload)});
         return LOCKSTEP_OK;
     });
 }

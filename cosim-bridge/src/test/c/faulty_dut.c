@@ -30,7 +30,7 @@ int32_t lockstep_reset(int64_t h, int32_t mutant) {
     (void)h; (void)mutant;
     if (abort_on_reset) abort();
     memset(regs, 0, sizeof regs);
-    regs[0] = 0x1f813460610LL;
+    regs[0] = 0x1f817460610LL;
     regs[1] = 2; /* fctl.WSI */
     return 0;
 }
@@ -58,6 +58,10 @@ int32_t lockstep_mem_read(int64_t h, int64_t a, uint8_t *d, int32_t n) { (void)h
 int32_t lockstep_mem_error(int64_t h, int64_t a, int32_t k) { (void)h; (void)a; (void)k; return 0; }
 int32_t lockstep_submit(int64_t h, int32_t t, int32_t d, int32_t pv, int32_t p, int64_t i, int32_t ty, int32_t f) {
     (void)h; (void)t; (void)d; (void)pv; (void)p; (void)i; (void)ty; (void)f;
+    return 0;
+}
+int32_t lockstep_page_request(int64_t h, int32_t d, int32_t pv, int32_t p, int32_t f, int64_t payload) {
+    (void)h; (void)d; (void)pv; (void)p; (void)f; (void)payload;
     return 0;
 }
 #ifndef OMIT_RUN

@@ -24,6 +24,14 @@ module lockstep_iommu (
   input  logic        tr_req_priv,
   input  logic        tr_req_nw,
   input  logic        tr_req_exe,
+  input  logic        pr_req_valid,
+  output logic        pr_req_ready,
+  input  logic [23:0] pr_req_did,
+  input  logic        pr_req_pv,
+  input  logic [19:0] pr_req_pid,
+  input  logic        pr_req_priv,
+  input  logic        pr_req_exec,
+  input  logic [63:0] pr_req_payload,
   output logic        tr_cpl_valid,
   input  logic        tr_cpl_ready,
   output logic [15:0] tr_cpl_tag,
@@ -64,7 +72,8 @@ module lockstep_iommu (
   logic unused;
   assign unused = ^{mutant, reg_req_size8, reg_req_wdata, tr_req_valid, tr_req_tag, tr_req_did, tr_req_pv,
                     tr_req_pid, tr_req_iova, tr_req_ttyp, tr_req_priv, tr_req_nw, tr_req_exe, tr_cpl_ready,
-                    mem_req_ready, mem_rsp_valid, mem_rsp_rdata, mem_rsp_err, msg_ready, ats_inv_cpl_valid};
+                    mem_req_ready, mem_rsp_valid, mem_rsp_rdata, mem_rsp_err, msg_ready, ats_inv_cpl_valid,
+                    pr_req_valid, pr_req_did, pr_req_pv, pr_req_pid, pr_req_priv, pr_req_exec, pr_req_payload};
   /* verilator lint_on UNUSEDSIGNAL */
   assign reg_req_ready = 1'b1;
   always_ff @(posedge clk) begin
@@ -73,12 +82,13 @@ module lockstep_iommu (
       reg_rsp_rdata <= 64'd0;
     end else begin
       reg_rsp_valid <= reg_req_valid;
-      reg_rsp_rdata <= (reg_req_offset == 12'd0) ? 64'h1f813460610 : 64'd0;
+      reg_rsp_rdata <= (reg_req_offset == 12'd0) ? 64'h1f817460610 : 64'd0;
       if (reg_req_valid && reg_req_write && reg_req_offset == 12'hff8)
         $fatal(1, "register file invariant violated: write to reserved offset 0xff8");
     end
   end
   assign tr_req_ready = 1'b0;
+  assign pr_req_ready = 1'b0;
   assign tr_cpl_valid = 1'b0;
   assign tr_cpl_tag = 16'd0;
   assign tr_cpl_status = 2'd0;

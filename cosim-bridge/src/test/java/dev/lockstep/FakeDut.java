@@ -73,6 +73,9 @@ public final class FakeDut implements Dut {
     public void submit(int tag, int deviceId, boolean processValid, int processId, long iova, int ttyp, int flags) {}
 
     @Override
+    public void pageRequest(int deviceId, boolean processValid, int processId, int flags, long payload) {}
+
+    @Override
     public int run(long maxCycles, long[] events) {
         if (writes > hangAfterWrites) {
             cycles += maxCycles;

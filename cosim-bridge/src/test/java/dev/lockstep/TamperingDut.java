@@ -55,6 +55,9 @@ public final class TamperingDut implements Dut {
             throws DutException {
         real.submit(tag, deviceId, pv, pid, iova, ttyp, flags);
     }
+    @Override public void pageRequest(int deviceId, boolean pv, int pid, int flags, long payload) throws DutException {
+        real.pageRequest(deviceId, pv, pid, flags, payload);
+    }
     @Override public int run(long maxCycles, long[] ev) throws DutException {
         if (++runs > hangAfterRuns) return 0;
         int n = real.run(maxCycles, ev);

@@ -77,6 +77,13 @@ final class TimedDut implements Dut {
     }
 
     @Override
+    public void pageRequest(int deviceId, boolean processValid, int processId, int flags, long payload)
+            throws DutException {
+        long t = System.nanoTime();
+        try { dut.pageRequest(deviceId, processValid, processId, flags, payload); } finally { nanos += System.nanoTime() - t; }
+    }
+
+    @Override
     public int run(long maxCycles, long[] events) throws DutException {
         long t = System.nanoTime();
         try { return dut.run(maxCycles, events); } finally { nanos += System.nanoTime() - t; }

@@ -162,6 +162,10 @@ public final class Coverage {
         for (String e : List.of("cqcsr.cmd_ill", "cqcsr.cqmf", "fqcsr.fqof", "fqcsr.fqmf", "ipsr.cip", "ipsr.fip")) {
             goal(EVENTS, e);
         }
+        // Page Requests (capabilities.ATS): the page-request queue's events (spec: pqcsr, ipsr).
+        if (c.ats() && dirs) {
+            for (String e : List.of("pqcsr.pqof", "pqcsr.pqmf", "ipsr.pip")) goal(EVENTS, e);
+        }
 
         goal(STALE, "stale translation");
         goal(STALE, "stale fault");
@@ -176,6 +180,13 @@ public final class Coverage {
             if (s) goal(ATS, "ATS G");
             goal(ATS, "translated ok");
             goal(ATS, "translated 260");
+            // T2GPA (spec: DC.tc.T2GPA): the completion returns the GPA; translated requests then carry a
+            // GPA that the G stage translates, or faults on like any access of the request's type.
+            if (c.t2gpa() && g) {
+                for (String b : List.of("T2GPA ATS Success", "T2GPA translated ok", "T2GPA translated guest-page fault")) {
+                    goal(ATS, b);
+                }
+            }
         }
     }
 

@@ -125,10 +125,16 @@ public final class CoverageObserver implements RunObserver {
             if ((csr & (1L << 8)) != 0) coverage.hit(Coverage.EVENTS, "fqcsr.fqmf");
             if ((csr & (1L << 9)) != 0) coverage.hit(Coverage.EVENTS, "fqcsr.fqof");
         }
+        if (covers(offset, size, RegisterFile.PQCSR)) {
+            long csr = offset == RegisterFile.PQCSR ? modelValue : v >>> 32;
+            if ((csr & (1L << 8)) != 0) coverage.hit(Coverage.EVENTS, "pqcsr.pqmf");
+            if ((csr & (1L << 9)) != 0) coverage.hit(Coverage.EVENTS, "pqcsr.pqof");
+        }
         if (covers(offset, size, RegisterFile.IPSR)) {
             long ipsr = offset == RegisterFile.IPSR ? modelValue : v >>> 32;
             if ((ipsr & 1) != 0) coverage.hit(Coverage.EVENTS, "ipsr.cip");
             if ((ipsr & 2) != 0) coverage.hit(Coverage.EVENTS, "ipsr.fip");
+            if ((ipsr & 8) != 0) coverage.hit(Coverage.EVENTS, "ipsr.pip");
         }
     }
 
@@ -186,6 +192,7 @@ public final class CoverageObserver implements RunObserver {
     /** ATS completion statuses and fields, and translated requests (spec: "PCIe ATS translation request handling"). */
     private void ats(TranslationRequest request, TranslationOutcome outcome) {
         int t = request.ttyp();
+        boolean t2gpa = t >= Ttyp.TRANSLATED_EXEC && t <= Ttyp.ATS_TRANSLATION && t2gpa(request.deviceId());
         if (t == Ttyp.ATS_TRANSLATION) {
             if (outcome.fault()) {
                 int cause = outcome.record().cause();
@@ -194,6 +201,7 @@ public final class CoverageObserver implements RunObserver {
                 coverage.hit(Coverage.ATS, "ATS Success R=W=0");
             } else {
                 coverage.hit(Coverage.ATS, "ATS Success");
+                if (t2gpa) coverage.hit(Coverage.ATS, "T2GPA ATS Success");
                 if ((outcome.ats() & TranslationOutcome.ATS_PRIV) != 0) coverage.hit(Coverage.ATS, "ATS Priv");
                 if ((outcome.ats() & TranslationOutcome.ATS_G) != 0) coverage.hit(Coverage.ATS, "ATS G");
                 if (request.noWrite()) coverage.hit(Coverage.ATS, "ATS no-write granted R");
@@ -204,7 +212,20 @@ public final class CoverageObserver implements RunObserver {
         } else if (t == Ttyp.TRANSLATED_READ || t == Ttyp.TRANSLATED_WRITE || t == Ttyp.TRANSLATED_EXEC) {
             if (!outcome.fault()) coverage.hit(Coverage.ATS, "translated ok");
             else coverage.hit(Coverage.ATS, "translated " + outcome.record().cause());
+            if (t2gpa && !outcome.fault()) coverage.hit(Coverage.ATS, "T2GPA translated ok");
+            if (t2gpa && outcome.fault()) {
+                int cause = outcome.record().cause();
+                if (cause == 20 || cause == 21 || cause == 23) coverage.hit(Coverage.ATS, "T2GPA translated guest-page fault");
+            }
         }
+    }
+
+    /** Whether the valid DC software stored for {@code deviceId} has T2GPA set. */
+    private boolean t2gpa(int deviceId) {
+        int mode = (int) (ddtp & 0xf);
+        if (mode < 2 || mode > 4) return false;
+        long[] dc = deviceContext(deviceId, mode - 1);
+        return dc != null && (dc[0] & 1) != 0 && bit(dc[0], 3);
     }
 
     /** The DC software stored for {@code deviceId} in a DDT of {@code levels} levels, or null. */

@@ -62,6 +62,13 @@ public interface Dut extends AutoCloseable {
             throws DutException;
 
     /**
+     * Queues an inbound PCIe "Page Request" message (ABI 3) from {@code deviceId}, with a PASID when
+     * {@code processValid}; {@code flags} {@link #REQ_PRIV} and {@link #REQ_EXEC}; {@code payload} is the
+     * page-request record's dw1 (R [0], W [1], L [2], PRG index [11:3], page address [63:12]).
+     */
+    void pageRequest(int deviceId, boolean processValid, int processId, int flags, long payload) throws DutException;
+
+    /**
      * Runs at most {@code maxCycles} cycles, until the DUT is idle or {@code events} is full. Returns the
      * number of {@link #EVENT_WORDS}-word records written to {@code events}; the last one is
      * {@link #EV_IDLE} when the DUT became idle.

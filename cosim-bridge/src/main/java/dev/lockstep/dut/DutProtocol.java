@@ -25,4 +25,5 @@ final class DutProtocol {
     static final int MESSAGES = 11;
     static final int CLOSE = 12;
     static final int MEM_READ = 13;
+    static final int PAGE_REQUEST = 14;
 }

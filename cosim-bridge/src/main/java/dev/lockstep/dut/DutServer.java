@@ -119,6 +119,16 @@ public final class DutServer {
                 out.writeInt(DutProtocol.OK);
                 break;
             }
+            case DutProtocol.PAGE_REQUEST: {
+                int did = in.readInt();
+                boolean pv = in.readBoolean();
+                int pid = in.readInt();
+                int flags = in.readInt();
+                long payload = in.readLong();
+                dut.pageRequest(did, pv, pid, flags, payload);
+                out.writeInt(DutProtocol.OK);
+                break;
+            }
             case DutProtocol.RUN: {
                 long maxCycles = in.readLong();
                 int capacity = Math.min(in.readInt(), events.length / Dut.EVENT_WORDS);

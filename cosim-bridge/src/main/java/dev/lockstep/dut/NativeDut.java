@@ -17,7 +17,7 @@ public final class NativeDut implements Dut {
     private static final int EARG = -1;
     private static final int EFATAL = -2;
     private static final int EHANG = -3;
-    private static final int ABI_VERSION = 2;
+    private static final int ABI_VERSION = 3;
     private static final int EVENT_CAPACITY = 1024;
 
     private static Path boundLibrary;
@@ -127,6 +127,13 @@ public final class NativeDut implements Dut {
     }
 
     @Override
+    public void pageRequest(int deviceId, boolean processValid, int processId, int flags, long payload)
+            throws DutException {
+        check(Api.lockstep_page_request(handle, deviceId, processValid ? 1 : 0, processId, flags, payload),
+                "page request");
+    }
+
+    @Override
     public int run(long maxCycles, long[] events) throws DutException {
         int capacity = Math.min(EVENT_CAPACITY, events.length / EVENT_WORDS);
         int n = Api.lockstep_run(handle, maxCycles, eventBuffer, capacity);
@@ -181,6 +188,8 @@ public final class NativeDut implements Dut {
         static native int lockstep_mem_error(long h, long addr, int kind);
         static native int lockstep_submit(long h, int tag, int deviceId, int processValid, int processId, long iova,
                                           int ttyp, int flags);
+        static native int lockstep_page_request(long h, int deviceId, int processValid, int processId, int flags,
+                                                long payload);
         static native int lockstep_run(long h, long maxCycles, Pointer events, int capacity);
         static native long lockstep_cycles(long h);
         static native int lockstep_trace(long h, String path);

@@ -294,6 +294,22 @@ public final class RemoteDut implements Dut {
     }
 
     @Override
+    public void pageRequest(int deviceId, boolean processValid, int processId, int flags, long payload)
+            throws DutException {
+        call(() -> {
+            out.writeInt(DutProtocol.PAGE_REQUEST);
+            out.writeInt(deviceId);
+            out.writeBoolean(processValid);
+            out.writeInt(processId);
+            out.writeInt(flags);
+            out.writeLong(payload);
+            out.flush();
+            answer();
+            return null;
+        });
+    }
+
+    @Override
     public int run(long maxCycles, long[] events) throws DutException {
         return call(() -> {
             out.writeInt(DutProtocol.RUN);

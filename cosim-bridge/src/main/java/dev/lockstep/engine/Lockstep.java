@@ -61,6 +61,7 @@ public final class Lockstep {
     private boolean checking = true;
     /** The model's fqcsr before the current action: a record write that faulted sets fqmf during it. */
     private int fqcsrBefore;
+    private int pqcsrBefore;
     private String wavePath;
     private long waveFromCycle;
     private int waveLatestAction;
@@ -195,6 +196,7 @@ public final class Lockstep {
         effects.clear();
         observed.clear();
         fqcsrBefore = model.registers().fqcsr();
+        pqcsrBefore = model.registers().pqcsr();
         if (!checking) {
             drive(action);
             return null;
@@ -223,6 +225,13 @@ public final class Lockstep {
         if (action instanceof Action.Translate t) {
             return translate(seed, index, t, recent);
         }
+        if (action instanceof Action.PageRequest p) {
+            // The model's page-request queue and its automatic responses, then the DUT's; what both wrote,
+            // sent and signalled is compared (records at pqt, fault records with TTYP 9, responses, wires).
+            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload());
+            drive(action);
+            return compareEffects(seed, index, action, recent);
+        }
         throw new IllegalStateException("the engine cannot apply " + action.describe());
     }
 
@@ -240,6 +249,10 @@ public final class Lockstep {
             dut.memWrite(m.pa(), littleEndian(m.value()));
         } else if (action instanceof Action.MemoryError e) {
             dut.memError(e.pa(), e.kind());
+        } else if (action instanceof Action.PageRequest p) {
+            dut.pageRequest(p.deviceId(), p.pv(), p.processId(), (p.priv() ? Dut.REQ_PRIV : 0) | (p.exec() ? Dut.REQ_EXEC : 0),
+                    p.payload());
+            drainUntilIdle(p);
         } else if (action instanceof Action.Translate t) {
             translations++;
             dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), (t.priv() ? Dut.REQ_PRIV : 0)
@@ -477,14 +490,22 @@ public final class Lockstep {
      * faulting beat are not compared: they are taken into the model's memory image as they are.
      */
     private void acceptDiscardedRecordWrites() {
-        int fqmf = 1 << 8;
-        if ((fqcsrBefore & fqmf) != 0 || (model.registers().fqcsr() & fqmf) == 0) return;
-        long fqb = model.registers().fqb();
-        long slot = RegisterFile.queueBaseAddress(fqb) + 32L * model.registers().fqt();
+        int mf = 1 << 8;
+        if ((fqcsrBefore & mf) == 0 && (model.registers().fqcsr() & mf) != 0) {
+            acceptSlotWrites(RegisterFile.queueBaseAddress(model.registers().fqb()) + 32L * model.registers().fqt(), 32);
+        }
+        // Likewise a page-request record (spec: Page-Request-Queue, pqmf).
+        if ((pqcsrBefore & mf) == 0 && (model.registers().pqcsr() & mf) != 0) {
+            acceptSlotWrites(RegisterFile.queueBaseAddress(model.registers().pqb())
+                    + 16L * (model.registers().pqt() & 0xffffffffL), 16);
+        }
+    }
+
+    private void acceptSlotWrites(long slot, int bytes) {
         int kept = 0;
         for (int i = 0; i < observed.writes; i++) {
             long a = observed.writeAddr[i] & ~7L;
-            if (a >= slot && a < slot + 32) {
+            if (a >= slot && a < slot + bytes) {
                 long mask = MemoryWriteCheck.strobeMask(observed.writeStrobe[i]);
                 memory.store64(a, (memory.load64(a) & ~mask) | (observed.writeData[i] & mask));
                 continue;

@@ -54,8 +54,9 @@ final class MessageCheck {
                 return new Mismatch("unexpected outbound message #" + i + ": " + typeName(dut.messageHeader[i])
                         + describe(dut.messageHeader[i], dut.messagePayload[i]),
                         List.of(new Divergence.FieldMismatch("messages", "-", model.messages, dut.messages)),
-                        "the model sent no such message: only ATS.INVAL and ATS.PRGR send messages to devices "
-                                + "(spec: ATS.INVAL, ATS.PRGR)");
+                        "the model sent no such message: only ATS.INVAL, ATS.PRGR and a Page Request the IOMMU "
+                                + "cannot queue (L=1, not a Stop Marker) send messages to devices (spec: ATS.INVAL, "
+                                + "ATS.PRGR, PCIe ATS Page Request handling)");
             }
             List<Divergence.FieldMismatch> f = fields(model.messageHeader[i], model.messagePayload[i],
                     dut.messageHeader[i], dut.messagePayload[i]);

@@ -44,6 +44,14 @@ final class ActionJson {
             n.put("iova", LogFormat.hex(t.iova()));
             if (t.noWrite()) n.put("no_write", true);
             if (t.execRequested()) n.put("exec_requested", true);
+        } else if (action instanceof Action.PageRequest p) {
+            n.put("op", "page_request");
+            n.put("device_id", LogFormat.hex(p.deviceId()));
+            n.put("pv", p.pv());
+            n.put("process_id", LogFormat.hex(p.processId()));
+            n.put("priv", p.priv());
+            n.put("exec", p.exec());
+            n.put("payload", LogFormat.hex(p.payload()));
         } else {
             throw new IllegalArgumentException("no log record for " + action.describe());
         }
@@ -74,9 +82,13 @@ final class ActionJson {
                         LogFormat.bool(n, "pv"), LogFormat.smallInteger(n, "process_id"), LogFormat.bool(n, "priv"),
                         ttyp, LogFormat.integer(n, "iova"), noWrite, exec);
             }
+            case "page_request":
+                return new Action.PageRequest(LogFormat.smallInteger(n, "device_id"), LogFormat.bool(n, "pv"),
+                        LogFormat.smallInteger(n, "process_id"), LogFormat.bool(n, "priv"), LogFormat.bool(n, "exec"),
+                        LogFormat.integer(n, "payload"));
             default:
                 throw new FieldException("unknown action op '" + op
-                        + "' (expected register_read, register_write, memory_write, memory_error or translate)");
+                        + "' (expected register_read, register_write, memory_write, memory_error, translate or page_request)");
         }
     }
 

@@ -110,6 +110,13 @@ public final class LogDut implements Dut {
                 (flags & REQ_NW) != 0, (flags & REQ_EXEC) != 0));
     }
 
+    @Override
+    public void pageRequest(int deviceId, boolean processValid, int processId, int flags, long payload)
+            throws DutException {
+        apply(new Action.PageRequest(deviceId, processValid, processId, (flags & REQ_PRIV) != 0,
+                (flags & REQ_EXEC) != 0, payload));
+    }
+
     /** Hands out the recorded events up to and including the next idle record (or as many as fit). */
     @Override
     public int run(long maxCycles, long[] events) throws DutException {

@@ -63,6 +63,8 @@ public final class LoggedWalk {
             model.softwareWrite64(m.pa(), m.value());
         } else if (a instanceof Action.MemoryError e) {
             memory.injectError(e.pa(), e.kind());
+        } else if (a instanceof Action.PageRequest p) {
+            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload());
         } else if (a instanceof Action.Translate t) {
             TranslationRequest req = request(t);
             TranslationOutcome chosen = followLoggedCompletion(log, index, model, req);

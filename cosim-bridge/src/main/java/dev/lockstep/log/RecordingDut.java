@@ -94,6 +94,16 @@ final class RecordingDut implements Dut {
     }
 
     @Override
+    public void pageRequest(int deviceId, boolean processValid, int processId, int flags, long payload)
+            throws DutException {
+        try {
+            dut.pageRequest(deviceId, processValid, processId, flags, payload);
+        } catch (DutException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
     public int run(long maxCycles, long[] events) throws DutException {
         try {
             int n = dut.run(maxCycles, events);

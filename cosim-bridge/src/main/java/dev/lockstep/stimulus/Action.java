@@ -8,7 +8,7 @@ import dev.lockstep.refmodel.fault.Ttyp;
  * (a memory word that starts failing). Records, so that logs can hold them and replay them.
  */
 public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite, Action.MemoryWrite,
-        Action.MemoryError, Action.Translate {
+        Action.MemoryError, Action.Translate, Action.PageRequest {
 
     /** A one-line description for reports, e.g. {@code write ddtp (0x10, 8 B) = 0x...}. */
     String describe();
@@ -44,7 +44,6 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
         }
     }
 
-    /** A device's translation request, identified by {@code tag} in the completion. */
     /**
      * A translation request; {@code noWrite} and {@code execRequested} are the "No Write" and "Execute
      * Requested" fields of a PCIe ATS translation request (false for any other type).
@@ -62,6 +61,28 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
             return String.format("translate tag %d: device 0x%x%s%s %s%s%s iova 0x%x", tag, deviceId,
                     pv ? String.format(" pid 0x%x", processId) : "", priv ? " S-mode" : "", Ttyp.name(ttyp),
                     noWrite ? " no-write" : "", execRequested ? " exec-requested" : "", iova);
+        }
+    }
+
+    /**
+     * A device's PCIe "Page Request" message (spec: "PCIe ATS Page Request handling"): with a PASID when
+     * {@code pv}, Privilege Mode Requested and Execute Requested; {@code payload} is the page-request
+     * record's dw1: R [0], W [1], L (Last) [2], PRG index [11:3], page address [63:12]. A Stop Marker is
+     * L=1 and R=W=0 with a PASID.
+     */
+    record PageRequest(int deviceId, boolean pv, int processId, boolean priv, boolean exec, long payload)
+            implements Action {
+        public boolean last() { return (payload & 4) != 0; }
+
+        public boolean stopMarker() { return pv && last() && (payload & 3) == 0; }
+
+        @Override
+        public String describe() {
+            return String.format("%s: device 0x%x%s%s%s PRG index %d%s%s%s page 0x%x",
+                    stopMarker() ? "Stop Marker" : "Page Request", deviceId,
+                    pv ? String.format(" pid 0x%x", processId) : "", pv && priv ? " S-mode" : "",
+                    pv && exec ? " exec" : "", (payload >>> 3) & 0x1ff, (payload & 1) != 0 ? " R" : "",
+                    (payload & 2) != 0 ? " W" : "", last() ? " L" : "", payload & ~0xfffL);
         }
     }
 }

@@ -9,8 +9,8 @@ import java.util.SplittableRandom;
 /**
  * Makes a valid device context misconfigured in one of the ways the spec lists (spec: "Device-context
  * configuration checks"; cause 259), chosen among those the capabilities make applicable: a reserved
- * bit, a feature the IOMMU lacks, an invalid or unsupported mode, a misaligned G-stage root, an
- * illegal SBE or SXL. Context words: dw0 tc, dw1 iohgatp, dw2 ta, dw3 fsc, dw4 msiptp (extended only).
+ * bit, a feature the IOMMU lacks, T2GPA without EN_ATS or without a G stage, an invalid or unsupported
+ * mode, a misaligned G-stage root, an illegal SBE or SXL. Context words: dw0 tc, dw1 iohgatp, dw2 ta, dw3 fsc, dw4 msiptp (extended only).
  */
 final class DcMisconfiguration {
     private DcMisconfiguration() {}
@@ -32,6 +32,8 @@ final class DcMisconfiguration {
         if (!caps.t2gpa()) rules.add("T2GPA without capabilities.T2GPA");
         if (caps.ats()) {
             rules.add("EN_PRI without EN_ATS");
+            if (caps.t2gpa()) rules.add("T2GPA without EN_ATS");
+            if (caps.t2gpa() && (dc[1] >>> 60) == 0) rules.add("T2GPA with iohgatp Bare");
             rules.add("PRPR without EN_PRI");
         }
         boolean pdtv = (dc[0] & TC_PDTV) != 0;
@@ -53,6 +55,8 @@ final class DcMisconfiguration {
             case "reserved fsc bit": dc[3] |= 1L << (44 + random.nextInt(16)); break;
             case "EN_ATS without capabilities.ATS": dc[0] |= TC_EN_ATS; break;
             case "T2GPA without capabilities.T2GPA": dc[0] |= TC_T2GPA; break;
+            case "T2GPA without EN_ATS": dc[0] = (dc[0] & ~(TC_EN_ATS | TC_EN_PRI | TC_PRPR)) | TC_T2GPA; break;
+            case "T2GPA with iohgatp Bare": dc[0] |= TC_EN_ATS | TC_T2GPA; break;
             case "EN_PRI without EN_ATS": dc[0] = (dc[0] & ~TC_EN_ATS) | TC_EN_PRI; break;
             case "PRPR without EN_PRI": dc[0] = (dc[0] & ~TC_EN_PRI) | TC_PRPR; break;
             case "reserved pdtp.MODE": dc[3] = (dc[3] & ~(0xfL << 60)) | ((long) (4 + random.nextInt(10)) << 60); break;

@@ -159,9 +159,11 @@ public final class DirectedStimulus implements Stimulus {
     }
 
     /** Writes the DC of {@code id} (tc last), then IODIR.INVAL_DDT for it and IOFENCE.C (the driver's iodir update). */
-    private void setDeviceContext(int id, long tc, long ta, long fsc) {
+    private void setDeviceContext(int id, long tc, long ta, long fsc) { setDeviceContext(id, tc, 0, ta, fsc); }
+
+    private void setDeviceContext(int id, long tc, long iohgatp, long ta, long fsc) {
         long at = driver.deviceContextAddress(mode, ddtRoot, id, null);
-        driver.storeDeviceContext(at, new long[] {tc, 0, ta, fsc}, id);
+        driver.storeDeviceContext(at, new long[] {tc, iohgatp, ta, fsc}, id);
         driver.command(Commands.iodirInvalDdt(true, id), "IODIR.INVAL_DDT");
         driver.sync();
     }
@@ -700,8 +702,9 @@ public final class DirectedStimulus implements Stimulus {
         bringUp(5);
         final int[] ids = new int[3];
         final Domain[] dms = new Domain[2];
+        final int[] pqLog2 = {2 + random.nextInt(4)};
         then(() -> {
-            driver.setupPageRequestQueue(2 + random.nextInt(4), random.nextBoolean());
+            driver.setupPageRequestQueue(pqLog2[0], random.nextBoolean());
             long en = 1 | (1L << 1); // V, EN_ATS
             ids[0] = newDeviceId();
             ids[1] = newDeviceId();
@@ -740,6 +743,10 @@ public final class DirectedStimulus implements Stimulus {
                 driver.translate(ids[1], t, dataPage(12));                // EN_ATS=0: 260
             }
         });
+        if (caps.t2gpa() && (caps.sv39x4() || caps.sv48x4())) {
+            then(this::atsT2gpa);
+            consumeFaults();
+        }
         then(() -> {
             // A device with a process directory (PD8): PASIDs with and without ENS and SUM.
             ids[2] = newDeviceId();
@@ -785,6 +792,140 @@ public final class DirectedStimulus implements Stimulus {
             driver.read(RegisterFile.PQT, 4);
             driver.read(RegisterFile.PQCSR, 4);
         });
+        then(() -> pageRequests(ids, dms[0], pqLog2[0]));
+    }
+
+    /** A Page Request message (spec: "PCIe ATS Page Request handling"): R/W, L and the PRG index in dw1. */
+    private void pageRequest(int id, boolean pv, int pid, boolean priv, boolean exec, long page, boolean last, int rw) {
+        long payload = (page & ~0xfffL) | ((long) random.nextInt(512) << 3) | (last ? 4 : 0) | rw;
+        driver.emit(new Action.PageRequest(id, pv, pid, priv, exec, payload));
+    }
+
+    /**
+     * Page Requests as devices send them: to a device with EN_PRI (and PRPR or not) with and without a
+     * PASID, L=0 and L=1, Stop Markers; to devices without EN_PRI (260, Invalid Request), from a device
+     * with no valid DC (Response Failure); until the queue is full (pqof, Success responses); software
+     * consumes the records and clears pqof; a record write that fails (pqmf, Response Failure); the queue
+     * off (Response Failure). Records, fault records, responses and pip are compared.
+     */
+    private void pageRequests(int[] ids, Domain dm, int log2) {
+        int pri = newDeviceId();
+        boolean prpr = random.nextBoolean();
+        setDeviceContext(pri, 1 | (1L << 1) | (1L << 2) | (prpr ? 1L << 6 : 0) | (random.nextInt(4) == 0 ? 1L << 4 : 0),
+                (long) dm.pscid << 12, dm.fsc());
+        long page = dm.pages.get(0)[0];
+        int pid = 1 + random.nextInt(0xfffff);
+        pageRequest(pri, false, 0, false, false, page, false, 1);
+        pageRequest(pri, false, 0, false, false, page, true, 3);
+        pageRequest(pri, true, pid, true, true, page, true, 2);
+        pageRequest(pri, true, pid, false, false, 0, true, 0);                 // Stop Marker: queued
+        driver.read(RegisterFile.PQT, 4);
+        driver.read(RegisterFile.IPSR, 4);
+        // Without EN_PRI: 260 (a fault record unless DTF), Invalid Request for L=1, nothing for L=0 or a Stop Marker.
+        for (int id : new int[] {ids[0], ids[1]}) {
+            pageRequest(id, true, pid, false, false, page, true, 1);
+            pageRequest(id, false, 0, false, false, page, true, 3);
+            pageRequest(id, true, pid, false, false, page, false, 1);
+            pageRequest(id, true, pid, false, false, 0, true, 0);
+        }
+        // No valid DC (258): Response Failure, with the PASID.
+        int absent = newDeviceId();
+        pageRequest(absent, true, pid, false, false, page, true, 1);
+        pageRequest(absent, true, pid, false, false, 0, true, 0);
+        driver.read(RegisterFile.FQT, 4);
+        // Until the queue is full: pqof, then Success responses while it stays set.
+        for (int i = 0; i < (1 << log2) + 1; i++) pageRequest(pri, random.nextBoolean(), pid, false, false, page, true, 1);
+        driver.read(RegisterFile.PQT, 4);
+        driver.read(RegisterFile.PQCSR, 4);
+        driver.read(RegisterFile.IPSR, 4);
+        then(() -> {
+            // Software consumes the records and clears pqof (RW1C) and pip.
+            driver.write(RegisterFile.PQH, 4, reg(RegisterFile.PQT));
+            long on = reg(RegisterFile.PQCSR) & (RegisterFile.QCSR_EN | RegisterFile.QCSR_IE);
+            driver.write(RegisterFile.PQCSR, 4, on | RegisterFile.QCSR_OF);
+            driver.write(RegisterFile.IPSR, 4, RegisterFile.IPSR_PIP);
+            driver.read(RegisterFile.IPSR, 4);
+            pageRequest(pri, false, 0, false, false, page, true, 1);
+            driver.read(RegisterFile.PQT, 4);
+        });
+        then(() -> {
+            // The next record's slot answers an access fault: pqmf, Response Failure; then the queue heals.
+            long pqb = readRegister.applyAsLong(RegisterFile.PQB);
+            long slot = ((pqb >>> 10) << 12) + 16 * reg(RegisterFile.PQT);
+            driver.emit(new Action.MemoryError(slot + 8L * random.nextInt(2), 1));
+            pageRequest(pri, true, pid, false, false, page, true, 1);
+            driver.read(RegisterFile.PQCSR, 4);
+            driver.read(RegisterFile.IPSR, 4);
+            pageRequest(pri, true, pid, false, false, page, true, 1);           // pqmf: Response Failure
+            for (int i = 0; i < 2; i++) driver.emit(new Action.MemoryError(slot + 8L * i, 0));
+            long on = reg(RegisterFile.PQCSR) & (RegisterFile.QCSR_EN | RegisterFile.QCSR_IE);
+            driver.write(RegisterFile.PQCSR, 4, on | RegisterFile.QCSR_MF);
+            pageRequest(pri, false, 0, false, false, page, true, 1);
+            driver.read(RegisterFile.PQT, 4);
+            // The queue off: Response Failure for L=1, nothing for L=0.
+            driver.write(RegisterFile.PQCSR, 4, 0);
+            pageRequest(pri, true, pid, false, false, page, true, 1);
+            pageRequest(pri, true, pid, false, false, page, false, 1);
+            driver.read(RegisterFile.PQCSR, 4);
+        });
+    }
+
+    /**
+     * T2GPA (spec: DC.tc.T2GPA): a device whose DC has EN_ATS, T2GPA, a first stage and a G stage. Its
+     * translation requests are translated in both stages for the permissions and the size, and complete with
+     * the GPA; its translated requests carry those GPAs (and unmapped ones, one too wide for the G stage),
+     * which the IOMMU translates through the G stage only, faulting as an ordinary access of the request's
+     * type. Then T2GPA with iohgatp Bare: misconfigured (259).
+     */
+    private void atsT2gpa() {
+        int id = newDeviceId();
+        int gLevels = caps.sv39x4() && (!caps.sv48x4() || random.nextBoolean()) ? 3 : 4;
+        PageTable g = new PageTable(gLevels, true, driver.memory, driver.allocator, p -> { });
+        long gFlags = R | W | U | A | D;
+        // The first stage's table pages are reached through the G stage (GPA = SPA).
+        PageTable s = new PageTable(caps.sv39() ? 3 : 4, false, driver.memory, driver.allocator,
+                p -> g.map(p, p, 0, gFlags, "T2GPA identity"));
+        int pscid = nextPscid++;
+        int gscid = 1 + random.nextInt(0xffff);
+        long va = region();
+        long gpa = (1L << 40) | ((random.nextLong() & ((1L << 39) - 1)) & -(1L << 21));
+        // {va, gpa, leaf level}: RW in both stages; G stage read-only; 2 MiB in both; G stage unmapped;
+        // G stage without U; first stage read-only.
+        long[][] pages = {
+            {va, gpa, 0}, {va + (1L << 12), gpa + (1L << 12), 0}, {va + (1L << 21), gpa + (1L << 21), 1},
+            {va + (2L << 12), gpa + (2L << 12), 0}, {va + (3L << 12), gpa + (3L << 12), 0},
+            {va + (4L << 12), gpa + (4L << 12), 0}};
+        long[] sFlags = {RW, RW, RW, RW, RW, R | U | A};
+        long[] gLeaf = {gFlags, R | U | A, gFlags, -1, R | W | A | D, gFlags};
+        for (int i = 0; i < pages.length; i++) {
+            int lvl = (int) pages[i][2];
+            s.map(pages[i][0], pages[i][1], lvl, sFlags[i], "T2GPA first stage");
+            if (gLeaf[i] >= 0) g.map(pages[i][1], dataPage(12 + 9 * lvl), lvl, gLeaf[i], "T2GPA G stage");
+        }
+        long tc = 1 | (1L << 1) | (1L << 3); // V, EN_ATS, T2GPA
+        long iohgatp = ((long) (gLevels == 4 ? 9 : 8) << 60) | ((long) gscid << 44) | (g.rootPa >>> 12);
+        long fsc = ((long) (s.levels == 4 ? 9 : 8) << 60) | (s.rootPa >>> 12);
+        setDeviceContext(id, tc, iohgatp, (long) pscid << 12, fsc);
+        for (long[] p : pages) {
+            long off = (random.nextLong() & ((1L << (12 + 9 * p[2])) - 1)) & ~7L;
+            // The completion returns the GPA of the range (R/W/X as both stages allow).
+            driver.translate(id, Ttyp.ATS_TRANSLATION, p[0] + off);
+            driver.emit(new Action.Translate(driver.nextTag(), id, false, 0, false, Ttyp.ATS_TRANSLATION, p[0] + off,
+                    true, random.nextBoolean()));
+            // Translated requests with that GPA: G stage only.
+            for (int t : new int[] {Ttyp.TRANSLATED_READ, Ttyp.TRANSLATED_WRITE, Ttyp.TRANSLATED_EXEC}) {
+                driver.translate(id, t, p[1] + off);
+            }
+        }
+        driver.translate(id, Ttyp.TRANSLATED_READ, gpa + (100L << 12));               // not mapped: 21
+        driver.translate(id, Ttyp.TRANSLATED_WRITE, gpa | (1L << (g.addressBits() + random.nextInt(8)))); // too wide: 23
+        driver.translate(id, Ttyp.UNTRANSLATED_READ, va);                             // still two-stage
+        driver.read(RegisterFile.FQT, 4);
+        // T2GPA without a G stage: DC misconfigured.
+        int bare = newDeviceId();
+        setDeviceContext(bare, tc, 0, (long) pscid << 12, fsc);
+        driver.translate(bare, Ttyp.ATS_TRANSLATION, va);
+        driver.translate(bare, Ttyp.TRANSLATED_READ, gpa);
     }
 
     private void commandErrors() {

@@ -114,7 +114,7 @@ public final class SystemStimulus implements Stimulus {
         driver.setupFaultQueue(fqLog2, random.nextBoolean());
         int cqLog2 = 2 + random.nextInt(5);
         driver.setupCommandQueue(cqLog2, random.nextBoolean());
-        // Page-request queue (ATS): set up like the fault queue; no page request arrives through the ports.
+        // Page-request queue (ATS): set up like the fault queue; devices send Page Requests now and then.
         if (caps.ats() && random.nextInt(3) != 0) driver.setupPageRequestQueue(2 + random.nextInt(5), random.nextBoolean());
         emit(new Action.RegisterWrite(RegisterFile.ICVEC, 8, random.nextLong() & 0xffff));
         fenceTarget = allocator.page();
@@ -153,13 +153,18 @@ public final class SystemStimulus implements Stimulus {
         int p = random.nextInt(100);
         if (traffic) p = p < 90 ? 0 : 50 + random.nextInt(50);
         if (mode == IommuMode.BARE || devices.isEmpty()) {
-            if (p < 70) translateBare();
+            if (caps.ats() && p < 3) pageRequest();
+            else if (p < 70) translateBare();
             else readStatus();
             return;
         }
-        if (p < 50) translate();
+        if (caps.ats() && p < 4) pageRequest();
+        else if (p < 50) translate();
         else if (p < 58) readStatus();
-        else if (p < 66) consumeFaults();
+        else if (p < 66) {
+            consumeFaults();
+            if (caps.ats() && random.nextBoolean()) consumePageRequests();
+        }
         else if (p < 70) acknowledgeInterrupts();
         else if (p < 80) changePageTable();
         else if (p < 84) changeDeviceContext();
@@ -219,6 +224,12 @@ public final class SystemStimulus implements Stimulus {
         }
         boolean priv = pv && random.nextInt(3) == 0;
         long iova = addressFor(domain, d);
+        if (d.t2gpa && did == d.id && (ttyp == Ttyp.TRANSLATED_READ || ttyp == Ttyp.TRANSLATED_WRITE
+                || ttyp == Ttyp.TRANSLATED_EXEC)) {
+            // T2GPA: the device's ATC holds GPAs (what its translation requests returned), which the IOMMU
+            // translates through the G stage; mapped, unmapped, too wide, or an MSI page.
+            iova = addressFor(d.gDomain, d);
+        }
         // ATS: "No Write" and "Execute Requested" select the permissions asked for (spec: "PCIe ATS
         // translation request handling"); most devices ask for read and write.
         boolean ats = ttyp == Ttyp.ATS_TRANSLATION;
@@ -279,6 +290,41 @@ public final class SystemStimulus implements Stimulus {
         long errors = csr & (0x3L << 8);
         if (errors != 0 && random.nextBoolean()) {
             emit(new Action.RegisterWrite(RegisterFile.FQCSR, 4, driver.fqControl() | errors)); // RW1C fqmf/fqof
+        }
+    }
+
+    /**
+     * A device's Page Request message (spec: "PCIe ATS Page Request handling"), with or without a PASID,
+     * L=0 or 1, sometimes a Stop Marker (PASID, L=1, R=W=0); to devices with and without EN_PRI, now and
+     * then from a device_id with no device.
+     */
+    private void pageRequest() {
+        Device d = devices.isEmpty() ? null : devices.get(random.nextInt(devices.size()));
+        int did = d != null && random.nextInt(10) != 0 ? d.id : random.nextInt(1 << 24);
+        boolean pv = random.nextInt(3) != 0;
+        int pid = 0;
+        if (pv) {
+            pid = d != null && d.processes != null && !d.processes.isEmpty() && random.nextBoolean()
+                    ? d.processes.get(random.nextInt(d.processes.size())).pid : random.nextInt(1 << 20);
+        }
+        boolean priv = pv && random.nextInt(3) == 0;
+        boolean exec = pv && random.nextInt(4) == 0;
+        long page = d != null ? addressFor(d.domain, d) & ~0xfffL : random.nextLong() & ~0xfffL;
+        long payload = page | ((long) random.nextInt(512) << 3);
+        if (pv && random.nextInt(8) == 0) payload = (payload & 0xff8L) | 4; // Stop Marker
+        else payload |= (random.nextInt(3) != 0 ? 4 : 0) | (1 + random.nextInt(3));
+        emit(new Action.PageRequest(did, pv, pid, priv, exec, payload));
+    }
+
+    /** Software's page-request handler: pqh = pqt, and pqof/pqmf cleared now and then (RW1C). */
+    private void consumePageRequests() {
+        long pqt = readRegister.applyAsLong(RegisterFile.PQT) & 0xffffffffL;
+        emit(new Action.RegisterRead(RegisterFile.PQT, 4));
+        emit(new Action.RegisterWrite(RegisterFile.PQH, 4, pqt));
+        long csr = readRegister.applyAsLong(RegisterFile.PQCSR);
+        long errors = csr & (0x3L << 8);
+        if (errors != 0 && random.nextBoolean()) {
+            emit(new Action.RegisterWrite(RegisterFile.PQCSR, 4, (csr & 3) | errors));
         }
     }
 
@@ -536,7 +582,12 @@ public final class SystemStimulus implements Stimulus {
                 tc |= 1L << 2; // EN_PRI
                 if (random.nextBoolean()) tc |= 1L << 6; // PRPR
             }
+            if (g != null && caps.t2gpa() && random.nextBoolean()) {
+                tc |= 1L << 3; // T2GPA: completions return GPAs, translated requests are translated by the G stage
+                d.t2gpa = true;
+            }
         }
+        d.gDomain = g;
         boolean pdt = (caps.pd8() || caps.pd17() || caps.pd20()) && sCap && random.nextInt(4) == 0;
         if (pdt) {
             int pdMode = pdtMode();
@@ -772,6 +823,9 @@ public final class SystemStimulus implements Stimulus {
         List<Process> processes;
         long msiPattern;
         int msiPages;
+        /** The G stage of the DC (null when iohgatp is Bare), and whether DC.tc.T2GPA is set. */
+        Domain gDomain;
+        boolean t2gpa;
 
         Device(int id) { this.id = id; }
     }

@@ -104,7 +104,7 @@ class DutFailureTest {
         assertTrue(Files.isRegularFile(lib), lib + " is missing: run the tests with 'make test'");
         try (RemoteDut dut = RemoteDut.open(lib, "", 30)) {
             dut.reset(0);
-            assertEquals(0x1f813460610L, dut.mmioRead(0, 8));
+            assertEquals(0x1f817460610L, dut.mmioRead(0, 8));
             DutException e = assertThrows(DutException.class, () -> dut.mmioWrite(0xff8, 8, 1));
             assertEquals(DutException.Kind.FATAL, e.kind());
             assertTrue(e.getMessage().contains("invariant violated"), e.getMessage());

@@ -69,9 +69,11 @@ class SeedLogTest {
 
     @Test
     void aTamperedCompletionAddressIsADivergence(@TempDir Path out) throws Exception {
-        Path log = runAll(out, "--seed", "1", "--count", "1").resolve("seed-1.jsonl");
+        // Seed 2 translates successfully within its first actions (no fault behind the completion).
+        Path log = runAll(out, "--seed", "2", "--count", "1").resolve("seed-2.jsonl");
         Path tampered = out.resolve("tampered.jsonl");
-        int line = edit(log, tampered, r -> r.get("type").asText().equals("completion") && r.get("status").asInt() == 0,
+        int line = edit(log, tampered, r -> r.get("type").asText().equals("completion") && r.get("status").asInt() == 0
+                        && r.get("cause").asInt() == 0,
                 r -> r.put("pa", "0x" + Long.toHexString(Long.decode(r.get("pa").asText()) + 0x1000)));
         Cli c = Cli.run("check", tampered.toString());
         assertEquals(Main.EXIT_DIVERGENCE, c.exitCode, c.err + c.out);
