@@ -151,7 +151,8 @@ public final class SystemStimulus implements Stimulus {
 
     private void step() {
         int p = random.nextInt(100);
-        if (traffic) p = p < 90 ? 0 : 50 + random.nextInt(50);
+        // Traffic: 90% translation requests (10 lands in the translate band below), the rest the usual mix.
+        if (traffic) p = p < 90 ? 10 : 50 + random.nextInt(50);
         if (mode == IommuMode.BARE || devices.isEmpty()) {
             if (caps.ats() && p < 3) pageRequest();
             else if (p < 70) translateBare();
