@@ -282,15 +282,24 @@ public final class SystemStimulus implements Stimulus {
         emit(new Action.RegisterRead(regs[random.nextInt(regs.length)], 4));
     }
 
-    /** Software consumes fault records up to fqt (sometimes not all of them). */
+    /** Software consumes fault records up to fqt, and now and then clears fqmf/fqof. */
     private void consumeFaults() {
-        long fqt = readRegister.applyAsLong(RegisterFile.FQT) & 0xffffffffL;
-        emit(new Action.RegisterRead(RegisterFile.FQT, 4));
-        emit(new Action.RegisterWrite(RegisterFile.FQH, 4, fqt));
-        long csr = readRegister.applyAsLong(RegisterFile.FQCSR);
+        consumeQueue(RegisterFile.FQT, RegisterFile.FQH, RegisterFile.FQCSR, csr -> driver.fqControl());
+    }
+
+    /**
+     * A queue's handler: head = tail (every record consumed), then, now and then, the csr's RW1C error
+     * bits (mf, of) written back with {@code control} (the enable bits to keep) computed from the csr.
+     */
+    private void consumeQueue(int tailRegister, int headRegister, int csrRegister,
+                              java.util.function.LongUnaryOperator control) {
+        long tail = readRegister.applyAsLong(tailRegister) & 0xffffffffL;
+        emit(new Action.RegisterRead(tailRegister, 4));
+        emit(new Action.RegisterWrite(headRegister, 4, tail));
+        long csr = readRegister.applyAsLong(csrRegister);
         long errors = csr & (0x3L << 8);
         if (errors != 0 && random.nextBoolean()) {
-            emit(new Action.RegisterWrite(RegisterFile.FQCSR, 4, driver.fqControl() | errors)); // RW1C fqmf/fqof
+            emit(new Action.RegisterWrite(csrRegister, 4, control.applyAsLong(csr) | errors));
         }
     }
 
@@ -317,16 +326,9 @@ public final class SystemStimulus implements Stimulus {
         emit(new Action.PageRequest(did, pv, pid, priv, exec, payload));
     }
 
-    /** Software's page-request handler: pqh = pqt, and pqof/pqmf cleared now and then (RW1C). */
+    /** Software's page-request handler: pqh = pqt, and now and then pqof/pqmf cleared (pqen, pie kept). */
     private void consumePageRequests() {
-        long pqt = readRegister.applyAsLong(RegisterFile.PQT) & 0xffffffffL;
-        emit(new Action.RegisterRead(RegisterFile.PQT, 4));
-        emit(new Action.RegisterWrite(RegisterFile.PQH, 4, pqt));
-        long csr = readRegister.applyAsLong(RegisterFile.PQCSR);
-        long errors = csr & (0x3L << 8);
-        if (errors != 0 && random.nextBoolean()) {
-            emit(new Action.RegisterWrite(RegisterFile.PQCSR, 4, (csr & 3) | errors));
-        }
+        consumeQueue(RegisterFile.PQT, RegisterFile.PQH, RegisterFile.PQCSR, csr -> csr & 3);
     }
 
     private void acknowledgeInterrupts() {
