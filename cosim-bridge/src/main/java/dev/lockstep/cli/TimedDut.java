@@ -52,12 +52,6 @@ final class TimedDut implements Dut {
     }
 
     @Override
-    public void memRead(long addr, byte[] into) throws DutException {
-        long t = System.nanoTime();
-        try { dut.memRead(addr, into); } finally { nanos += System.nanoTime() - t; }
-    }
-
-    @Override
     public void memRead(long addr, java.nio.ByteBuffer into) throws DutException {
         long t = System.nanoTime();
         try { dut.memRead(addr, into); } finally { nanos += System.nanoTime() - t; }

@@ -42,11 +42,6 @@ public interface Dut extends AutoCloseable {
     /** Reads {@code len} bytes of the DUT's memory image at {@code addr}. */
     byte[] memRead(long addr, int len) throws DutException;
 
-    /** Reads {@code into.length} bytes of the DUT's memory image at {@code addr} into a caller's buffer. */
-    default void memRead(long addr, byte[] into) throws DutException {
-        System.arraycopy(memRead(addr, into.length), 0, into, 0, into.length);
-    }
-
     /**
      * Reads {@code into.capacity()} bytes of the DUT's memory image at {@code addr} into a buffer (a
      * direct one saves the native library's DUT a copy); position and limit are left alone.

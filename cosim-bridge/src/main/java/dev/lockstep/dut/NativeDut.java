@@ -99,13 +99,8 @@ public final class NativeDut implements Dut {
     @Override
     public byte[] memRead(long addr, int len) throws DutException {
         byte[] data = new byte[len];
-        memRead(addr, data);
+        check(Api.lockstep_mem_read(handle, addr, data, len), "memory read");
         return data;
-    }
-
-    @Override
-    public void memRead(long addr, byte[] into) throws DutException {
-        check(Api.lockstep_mem_read(handle, addr, into, into.length), "memory read");
     }
 
     @Override

@@ -282,12 +282,13 @@ public final class CachingModel implements InvalidationListener {
             long t = times[k];
             long end = times[k + 1];
             if (end == t) continue;
-            long first = wordAt(base, t);
-            if (regs.bigEndian()) first = Long.reverseBytes(first);
+            long word0 = wordAt(base, t);
+            long first = regs.bigEndian() ? Long.reverseBytes(word0) : word0;
             if ((first & 1) == 0) continue; // V=0 entries are never cached
             if (invalidatedSince(trace, i, versionFlags(trace, i, first), end)) continue;
             long[] v = new long[words];
-            for (int w = 0; w < words; w++) v[w] = wordAt(base + 8L * w, t);
+            v[0] = word0;
+            for (int w = 1; w < words; w++) v[w] = wordAt(base + 8L * w, t);
             if (out == null) {
                 long[] current = new long[words];
                 for (int w = 0; w < words; w++) current[w] = memory.load64(base + 8L * w);
@@ -450,7 +451,6 @@ public final class CachingModel implements InvalidationListener {
         }
 
         long firstSeq() { return seqs[0]; }
-        long lastSeq() { return seqs[n - 1]; }
 
         long valueAt(long t) {
             long v = initial;
@@ -458,8 +458,5 @@ public final class CachingModel implements InvalidationListener {
             return v;
         }
 
-        void seqsAfter(long t, List<Long> out) {
-            for (int i = 0; i < n; i++) if (seqs[i] > t) out.add(seqs[i]);
-        }
     }
 }

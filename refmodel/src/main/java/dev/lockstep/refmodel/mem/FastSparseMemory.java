@@ -13,8 +13,8 @@ import java.util.Arrays;
  *
  * <p>Loads first look in a direct-mapped cache of recently used words (address tag and value): a
  * page-table walk is a chain of dependent loads, and a hit costs one memory access on that chain
- * instead of two (page, then word). Every store writes the word's cache entry, so the cache is
- * always coherent with the pages.
+ * instead of two (block, then word). Every store writes the word's cache entry, so the cache is
+ * always coherent with the blocks.
  */
 public final class FastSparseMemory implements PhysicalMemory {
 
@@ -24,13 +24,13 @@ public final class FastSparseMemory implements PhysicalMemory {
     private static final long EMPTY = -1L;
 
     private long[] keys = new long[64];
-    private long[][] pages = new long[64][];
+    private long[][] blocks = new long[64][];
     private int size;
 
     /** Direct-mapped cache of recent blocks: walks revisit a few tables. */
     private static final int CACHE = 64;
     private final long[] cacheKeys = new long[CACHE];
-    private final long[][] cachePages = new long[CACHE][];
+    private final long[][] cacheBlocks = new long[CACHE][];
 
     /**
      * Word cache: entry i holds the word number (pa >>> 3, or EMPTY) wordTags[i] and its value
@@ -74,8 +74,8 @@ public final class FastSparseMemory implements PhysicalMemory {
 
     /** A word-cache miss: reads the block (unwritten memory reads 0) and caches the word. */
     private long loadAndCache(long pa, long word, int slot) {
-        long[] page = find(pa >>> BLOCK_SHIFT);
-        long value = page == null ? 0 : page[(int) (word & (WORDS_PER_BLOCK - 1))];
+        long[] block = find(pa >>> BLOCK_SHIFT);
+        long value = block == null ? 0 : block[(int) (word & (WORDS_PER_BLOCK - 1))];
         wordTags[slot] = word;
         wordValues[slot] = value;
         return value;
@@ -100,11 +100,11 @@ public final class FastSparseMemory implements PhysicalMemory {
 
     @Override
     public void store64(long pa, long value) {
-        long pn = pa >>> BLOCK_SHIFT;
-        long[] page = find(pn);
-        if (page == null) page = insert(pn);
+        long bn = pa >>> BLOCK_SHIFT;
+        long[] block = find(bn);
+        if (block == null) block = insert(bn);
         long word = pa >>> 3;
-        page[(int) (word & (WORDS_PER_BLOCK - 1))] = value;
+        block[(int) (word & (WORDS_PER_BLOCK - 1))] = value;
         int slot = wordSlot(word);
         wordTags[slot] = word;
         wordValues[slot] = value;
@@ -141,47 +141,47 @@ public final class FastSparseMemory implements PhysicalMemory {
         }
     }
 
-    private long[] find(long pn) {
-        int c = (int) (pn & (CACHE - 1));
-        if (cacheKeys[c] == pn) return cachePages[c];
-        long[] page = lookup(pn);
-        if (page != null) {
-            cacheKeys[c] = pn;
-            cachePages[c] = page;
+    private long[] find(long bn) {
+        int c = (int) (bn & (CACHE - 1));
+        if (cacheKeys[c] == bn) return cacheBlocks[c];
+        long[] block = lookup(bn);
+        if (block != null) {
+            cacheKeys[c] = bn;
+            cacheBlocks[c] = block;
         }
-        return page;
+        return block;
     }
 
-    private long[] lookup(long pn) {
+    private long[] lookup(long bn) {
         int mask = keys.length - 1;
-        for (int i = hash(pn) & mask; ; i = (i + 1) & mask) {
+        for (int i = hash(bn) & mask; ; i = (i + 1) & mask) {
             long k = keys[i];
-            if (k == pn) return pages[i];
+            if (k == bn) return blocks[i];
             if (k == EMPTY) return null;
         }
     }
 
-    private long[] insert(long pn) {
+    private long[] insert(long bn) {
         if ((size + 1) * 2 > keys.length) {
             long[] ok = keys;
-            long[][] op = pages;
+            long[][] op = blocks;
             keys = new long[ok.length * 2];
-            pages = new long[ok.length * 2][];
+            blocks = new long[ok.length * 2][];
             Arrays.fill(keys, EMPTY);
             size = 0;
             for (int i = 0; i < ok.length; i++) if (ok[i] != EMPTY) put(ok[i], op[i]);
         }
-        long[] page = new long[WORDS_PER_BLOCK];
-        put(pn, page);
-        return page;
+        long[] block = new long[WORDS_PER_BLOCK];
+        put(bn, block);
+        return block;
     }
 
-    private void put(long pn, long[] page) {
+    private void put(long bn, long[] block) {
         int mask = keys.length - 1;
-        int i = hash(pn) & mask;
+        int i = hash(bn) & mask;
         while (keys[i] != EMPTY) i = (i + 1) & mask;
-        keys[i] = pn;
-        pages[i] = page;
+        keys[i] = bn;
+        blocks[i] = block;
         size++;
     }
 
