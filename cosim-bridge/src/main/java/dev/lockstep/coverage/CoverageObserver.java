@@ -209,7 +209,7 @@ public final class CoverageObserver implements RunObserver {
                     coverage.hit(Coverage.ATS, "ATS exec-requested granted X");
                 }
             }
-        } else if (t == Ttyp.TRANSLATED_READ || t == Ttyp.TRANSLATED_WRITE || t == Ttyp.TRANSLATED_EXEC) {
+        } else if (Ttyp.isTranslated(t)) {
             if (!outcome.fault()) coverage.hit(Coverage.ATS, "translated ok");
             else coverage.hit(Coverage.ATS, "translated " + outcome.record().cause());
             if (t2gpa && !outcome.fault()) coverage.hit(Coverage.ATS, "T2GPA translated ok");

@@ -1,5 +1,7 @@
 package dev.lockstep.stimulus;
 
+import static dev.lockstep.refmodel.ddt.DeviceContext.*;
+
 import dev.lockstep.refmodel.regs.Capabilities;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import java.util.ArrayList;
@@ -14,15 +16,6 @@ import java.util.SplittableRandom;
  */
 final class DcMisconfiguration {
     private DcMisconfiguration() {}
-
-    private static final long TC_EN_ATS = 1L << 1;
-    private static final long TC_EN_PRI = 1L << 2;
-    private static final long TC_T2GPA = 1L << 3;
-    private static final long TC_PRPR = 1L << 6;
-    private static final long TC_PDTV = 1L << 5;
-    private static final long TC_DPE = 1L << 9;
-    private static final long TC_SBE = 1L << 10;
-    private static final long TC_SXL = 1L << 11;
 
     /** Applies one rule to {@code dc}; returns its name (for the store's description). */
     static String apply(SplittableRandom random, long[] dc, IommuConfig config, boolean extended) {

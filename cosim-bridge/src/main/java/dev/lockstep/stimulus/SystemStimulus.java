@@ -1,6 +1,7 @@
 package dev.lockstep.stimulus;
 
 import dev.lockstep.refmodel.command.Commands;
+import dev.lockstep.refmodel.ddt.DeviceContext;
 import dev.lockstep.refmodel.fault.Ttyp;
 import dev.lockstep.refmodel.regs.Capabilities;
 import dev.lockstep.refmodel.regs.IommuConfig;
@@ -225,8 +226,7 @@ public final class SystemStimulus implements Stimulus {
         }
         boolean priv = pv && random.nextInt(3) == 0;
         long iova = addressFor(domain, d);
-        if (d.t2gpa && did == d.id && (ttyp == Ttyp.TRANSLATED_READ || ttyp == Ttyp.TRANSLATED_WRITE
-                || ttyp == Ttyp.TRANSLATED_EXEC)) {
+        if (d.t2gpa && did == d.id && Ttyp.isTranslated(ttyp)) {
             // T2GPA: the device's ATC holds GPAs (what its translation requests returned), which the IOMMU
             // translates through the G stage; mapped, unmapped, too wide, or an MSI page.
             iova = addressFor(d.gDomain, d);
@@ -580,13 +580,13 @@ public final class SystemStimulus implements Stimulus {
         }
         if (random.nextInt(6) == 0) tc |= 1L << 4; // DTF
         if (caps.ats() && random.nextInt(3) != 0) {
-            tc |= 1L << 1; // EN_ATS
+            tc |= DeviceContext.TC_EN_ATS;
             if (random.nextInt(4) == 0) {
-                tc |= 1L << 2; // EN_PRI
-                if (random.nextBoolean()) tc |= 1L << 6; // PRPR
+                tc |= DeviceContext.TC_EN_PRI;
+                if (random.nextBoolean()) tc |= DeviceContext.TC_PRPR;
             }
             if (g != null && caps.t2gpa() && random.nextBoolean()) {
-                tc |= 1L << 3; // T2GPA: completions return GPAs, translated requests are translated by the G stage
+                tc |= DeviceContext.TC_T2GPA; // completions return GPAs, translated requests are translated by the G stage
                 d.t2gpa = true;
             }
         }

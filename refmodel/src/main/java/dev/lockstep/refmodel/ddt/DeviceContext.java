@@ -22,20 +22,26 @@ public final class DeviceContext {
     public boolean extended() { return dwords == 8; }
     public long dword(int index) { return dw[index]; }
 
-    // tc (IOMMU "Translation control")
+    // tc (IOMMU "Translation control"): the field bits, for software that builds device contexts too.
+    public static final long TC_V = 1, TC_EN_ATS = 1L << 1, TC_EN_PRI = 1L << 2, TC_T2GPA = 1L << 3, TC_DTF = 1L << 4,
+            TC_PDTV = 1L << 5, TC_PRPR = 1L << 6, TC_GADE = 1L << 7, TC_SADE = 1L << 8, TC_DPE = 1L << 9,
+            TC_SBE = 1L << 10, TC_SXL = 1L << 11;
+
     public long tc() { return dw[TC]; }
-    public boolean v() { return bit(TC, 0); }
-    public boolean enAts() { return bit(TC, 1); }
-    public boolean enPri() { return bit(TC, 2); }
-    public boolean t2gpa() { return bit(TC, 3); }
-    public boolean dtf() { return bit(TC, 4); }
-    public boolean pdtv() { return bit(TC, 5); }
-    public boolean prpr() { return bit(TC, 6); }
-    public boolean gade() { return bit(TC, 7); }
-    public boolean sade() { return bit(TC, 8); }
-    public boolean dpe() { return bit(TC, 9); }
-    public boolean sbe() { return bit(TC, 10); }
-    public boolean sxl() { return bit(TC, 11); }
+    public boolean v() { return tc(TC_V); }
+    public boolean enAts() { return tc(TC_EN_ATS); }
+    public boolean enPri() { return tc(TC_EN_PRI); }
+    public boolean t2gpa() { return tc(TC_T2GPA); }
+    public boolean dtf() { return tc(TC_DTF); }
+    public boolean pdtv() { return tc(TC_PDTV); }
+    public boolean prpr() { return tc(TC_PRPR); }
+    public boolean gade() { return tc(TC_GADE); }
+    public boolean sade() { return tc(TC_SADE); }
+    public boolean dpe() { return tc(TC_DPE); }
+    public boolean sbe() { return tc(TC_SBE); }
+    public boolean sxl() { return tc(TC_SXL); }
+
+    private boolean tc(long field) { return (dw[TC] & field) != 0; }
 
     // iohgatp: PPN[43:0], GSCID[59:44], MODE[63:60]
     public long iohgatpPpn() { return dw[IOHGATP] & PPN_MASK; }
@@ -59,6 +65,4 @@ public final class DeviceContext {
     public static final long MSI_FIELD_MASK = (1L << 52) - 1;
     public static final int MSIPTP_OFF = 0, MSIPTP_FLAT = 1;
     public static final int PDTP_BARE = 0, PD8 = 1, PD17 = 2, PD20 = 3;
-
-    private boolean bit(int dword, int bit) { return ((dw[dword] >>> bit) & 1) != 0; }
 }
