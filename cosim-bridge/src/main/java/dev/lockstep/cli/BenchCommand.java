@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
  * against the DUT alone; the ratio of wall times is the checker's overhead.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure the checker's overhead: the same stimulus against the built-in DUT with the model "
-                + "and comparisons on, then off; prints the ratio of wall times, translations/s and cycles/s.")
+        description = "Measure the checker's overhead: the same recorded stimulus against the built-in DUT with the "
+                + "model and comparisons on and off, seed by seed; prints the ratio of wall times, translations/s, "
+                + "cycles/s and the time spent inside the DUT.")
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--seeds", defaultValue = "25", description = "Seeds of stimulus. Default: ${DEFAULT-VALUE}.")

@@ -54,12 +54,20 @@ public final class RunCommand implements Callable<Integer> {
     int actions;
 
     @Option(names = "--scenario", defaultValue = StandardRegression.SCENARIO, paramLabel = "NAME",
-            description = "Stimulus: 'system' (driver-like programming of the whole IOMMU, translations, "
-                    + "invalidations, faults), 'traffic', 'registers' (register accesses only), a directed scenario "
-                    + "(probe, queue-setup, attach-identity, attach-blocking, attach-paging, map-unmap, iotlb-inval, "
-                    + "iofence, detach, reinit, fq-overflow, command-errors) or 'all' (seeds divisible by 3 run "
-                    + "the directed scenarios in turn, the others 'system'). Default: ${DEFAULT-VALUE}.")
+            completionCandidates = ScenarioNames.class,
+            description = "Stimulus, one of: ${COMPLETION-CANDIDATES}. 'system': driver-like programming of the whole "
+                    + "IOMMU, translations, invalidations, faults; 'traffic': mostly translation requests; "
+                    + "'registers': register accesses only; 'all': seeds divisible by 3 run the directed scenarios "
+                    + "(the other names) in turn, the others 'system'. Default: ${DEFAULT-VALUE}.")
     String scenario;
+
+    /** The scenario names, from {@link Scenario} itself. */
+    static final class ScenarioNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(Scenario.values()).map(s -> s.cliName).iterator();
+        }
+    }
 
     @Option(names = "--mutant", defaultValue = "none", paramLabel = "NAME|ID",
             description = "Planted bug of the built-in DUT to select (see 'lockstep mutants --list'). "
