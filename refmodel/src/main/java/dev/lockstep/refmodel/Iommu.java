@@ -69,7 +69,7 @@ public final class Iommu {
     private final Translator translator;
     private final MrifDelivery mrifDelivery;
     private boolean mrifDeliveredByIommu;
-    private final WalkTrace trace = new WalkTrace();
+    private final TaggedEntries trace = new TaggedEntries();
 
     public Iommu(IommuConfig config, PhysicalMemory memory, Translator translator, EffectSink sink) {
         this.config = config;

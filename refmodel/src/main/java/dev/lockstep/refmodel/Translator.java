@@ -11,5 +11,5 @@ package dev.lockstep.refmodel;
  */
 @FunctionalInterface
 public interface Translator {
-    TranslationOutcome translate(TranslationRequest request, TranslationContext ctx, WalkTrace trace);
+    TranslationOutcome translate(TranslationRequest request, TranslationContext ctx, TaggedEntries trace);
 }

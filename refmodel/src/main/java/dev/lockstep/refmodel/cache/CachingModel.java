@@ -4,7 +4,7 @@ import dev.lockstep.refmodel.TranslationContext;
 import dev.lockstep.refmodel.TranslationOutcome;
 import dev.lockstep.refmodel.TranslationRequest;
 import dev.lockstep.refmodel.Translator;
-import dev.lockstep.refmodel.WalkTrace;
+import dev.lockstep.refmodel.TaggedEntries;
 import dev.lockstep.refmodel.command.InvalidationListener;
 import dev.lockstep.refmodel.effect.EffectSink;
 import dev.lockstep.refmodel.mem.PhysicalMemory;
@@ -150,7 +150,7 @@ public final class CachingModel implements InvalidationListener {
      * Performs {@code request} as candidate {@code c}: its A/D stores reach memory as atomic ORs. Called
      * right after {@link #candidates} for the same request, with the model unchanged in between.
      */
-    public TranslationOutcome commit(TranslationRequest request, Candidate c, WalkTrace trace) {
+    public TranslationOutcome commit(TranslationRequest request, Candidate c, TaggedEntries trace) {
         checkedTranslations++;
         if (c.stale()) staleHits++;
         if (!c.stale() && c.stores().isEmpty() && c.outcome() == firstOutcome) {
@@ -179,18 +179,18 @@ public final class CachingModel implements InvalidationListener {
      * Performs {@code request} as the versions that give {@code observed} (preferring current contents),
      * with A/D stores applied to memory as atomic ORs; null if no permitted version gives it.
      */
-    public TranslationOutcome translateAs(TranslationRequest request, TranslationOutcome observed, WalkTrace trace) {
+    public TranslationOutcome translateAs(TranslationRequest request, TranslationOutcome observed, TaggedEntries trace) {
         return translateAs(request, observed, trace, stores -> true);
     }
 
     /**
-     * Like {@link #translateAs(TranslationRequest, TranslationOutcome, WalkTrace)}, choosing among the
+     * Like {@link #translateAs(TranslationRequest, TranslationOutcome, TaggedEntries)}, choosing among the
      * structure versions that give {@code observed} the first whose A/D stores (the set of word addresses
      * it would update) {@code storesMatch} accepts, or else the first that gives it. Old and new versions
      * of a PTE can give the same translation and differ only in whether A/D must be set, so the DUT's
      * memory writes decide which one it used.
      */
-    public TranslationOutcome translateAs(TranslationRequest request, TranslationOutcome observed, WalkTrace trace,
+    public TranslationOutcome translateAs(TranslationRequest request, TranslationOutcome observed, TaggedEntries trace,
                                           java.util.function.Predicate<Set<Long>> storesMatch) {
         checkedTranslations++;
         Leaf chosen = null;
@@ -218,7 +218,7 @@ public final class CachingModel implements InvalidationListener {
     }
 
     /** The trace of the first walk of an exploration (current contents), reused: most requests need no other. */
-    private final WalkTrace firstTrace = new WalkTrace();
+    private final TaggedEntries firstTrace = new TaggedEntries();
     /** The outcome of that walk, by identity: {@link #commit} reuses the walk when the candidate is its outcome. */
     private TranslationOutcome firstOutcome;
 
@@ -227,7 +227,7 @@ public final class CachingModel implements InvalidationListener {
             throw new IllegalStateException("caching model: more than " + MAX_COMBINATIONS
                     + " permitted structure-version combinations for " + request);
         }
-        WalkTrace trace = decided.isEmpty() ? firstTrace : new WalkTrace();
+        TaggedEntries trace = decided.isEmpty() ? firstTrace : new TaggedEntries();
         trace.clear();
         OverlayMemory sandbox = new OverlayMemory(overrides, false);
         TranslationOutcome o = translator.translate(request, new TranslationContext(sandbox, regs), trace);
@@ -258,7 +258,7 @@ public final class CachingModel implements InvalidationListener {
      * {@code end} covers it (judged with the version's own leaf and global bits); versions with V=0 are
      * never cached.
      */
-    List<long[]> versions(WalkTrace trace, int i) {
+    List<long[]> versions(TaggedEntries trace, int i) {
         long base = trace.pa(i) & ~7L;
         int words = Math.max(1, (trace.bytes(i) + 7) / 8);
         if (onlyCurrentVersion(base, words)) return ONLY_CURRENT;
@@ -312,18 +312,18 @@ public final class CachingModel implements InvalidationListener {
     }
 
     /** The trace flags of entry {@code i} as they would be for a cached version whose first dword is {@code first}. */
-    private static int versionFlags(WalkTrace trace, int i, long first) {
+    private static int versionFlags(TaggedEntries trace, int i, long first) {
         int flags = trace.flags(i);
         int role = trace.role(i);
-        if (role == WalkTrace.S1_PTE || role == WalkTrace.G_PTE) {
-            flags = (first & 0xa) != 0 ? flags | WalkTrace.LEAF : flags & ~WalkTrace.LEAF;
-            if (role == WalkTrace.S1_PTE && (first & 0x20) != 0) flags |= WalkTrace.GLOBAL;
+        if (role == TaggedEntries.S1_PTE || role == TaggedEntries.G_PTE) {
+            flags = (first & 0xa) != 0 ? flags | TaggedEntries.LEAF : flags & ~TaggedEntries.LEAF;
+            if (role == TaggedEntries.S1_PTE && (first & 0x20) != 0) flags |= TaggedEntries.GLOBAL;
         }
         return flags;
     }
 
     /** Whether a completed invalidation issued at or after {@code since} covers entry {@code i} with {@code flags}. */
-    private boolean invalidatedSince(WalkTrace trace, int i, int flags, long since) {
+    private boolean invalidatedSince(TaggedEntries trace, int i, int flags, long since) {
         for (int k = completed.size() - 1; k >= 0; k--) {
             Invalidation inv = completed.get(k);
             if (inv.seq() < since) break;

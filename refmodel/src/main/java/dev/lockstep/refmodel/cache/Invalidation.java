@@ -1,6 +1,6 @@
 package dev.lockstep.refmodel.cache;
 
-import dev.lockstep.refmodel.WalkTrace;
+import dev.lockstep.refmodel.TaggedEntries;
 
 /**
  * One executed invalidation command and which cached entries it covers (spec: IOTINVAL.VMA and
@@ -17,39 +17,39 @@ record Invalidation(int kind, boolean gvOrDv, int gscid, boolean pscv, int pscid
     static final int PDT = 4;
 
     /** Whether this invalidation covers trace entry {@code i}, were its flags {@code flags}. */
-    boolean covers(WalkTrace t, int i, int flags) {
+    boolean covers(TaggedEntries t, int i, int flags) {
         int role = t.role(i);
         switch (kind) {
             case DDT:
                 // DV=0: all DDT and PDT entries. DV=1: the leaf DDT entry (DC) of DID and its PDT entries.
-                if (!gvOrDv) return role == WalkTrace.DDTE || role == WalkTrace.DC || role == WalkTrace.PDTE || role == WalkTrace.PC;
-                return (role == WalkTrace.DC || role == WalkTrace.PDTE || role == WalkTrace.PC) && t.deviceId(i) == did;
+                if (!gvOrDv) return role == TaggedEntries.DDTE || role == TaggedEntries.DC || role == TaggedEntries.PDTE || role == TaggedEntries.PC;
+                return (role == TaggedEntries.DC || role == TaggedEntries.PDTE || role == TaggedEntries.PC) && t.deviceId(i) == did;
             case PDT:
-                return role == WalkTrace.PC && t.deviceId(i) == did && t.processId(i) == pid;
+                return role == TaggedEntries.PC && t.deviceId(i) == did && t.processId(i) == pid;
             case VMA:
-                return role == WalkTrace.S1_PTE && coversVma(t, i, flags);
+                return role == TaggedEntries.S1_PTE && coversVma(t, i, flags);
             case GVMA:
-                return (role == WalkTrace.G_PTE || role == WalkTrace.MSI_PTE) && coversGvma(t, i, flags);
+                return (role == TaggedEntries.G_PTE || role == TaggedEntries.MSI_PTE) && coversGvma(t, i, flags);
             default:
                 return false;
         }
     }
 
-    private boolean coversVma(WalkTrace t, int i, int flags) {
-        boolean entryGv = (flags & WalkTrace.GV) != 0;
+    private boolean coversVma(TaggedEntries t, int i, int flags) {
+        boolean entryGv = (flags & TaggedEntries.GV) != 0;
         if (entryGv != gvOrDv) return false;            // GV=0: host spaces only; GV=1: that GSCID only
         if (gvOrDv && t.gscid(i) != gscid) return false;
-        if (pscv && ((flags & WalkTrace.GLOBAL) != 0 || t.pscid(i) != pscid)) return false;
+        if (pscv && ((flags & TaggedEntries.GLOBAL) != 0 || t.pscid(i) != pscid)) return false;
         if (!av) return true;
-        if ((flags & WalkTrace.LEAF) == 0 && !nl) return false; // AV=1: leaf entries only, unless NL=1
+        if ((flags & TaggedEntries.LEAF) == 0 && !nl) return false; // AV=1: leaf entries only, unless NL=1
         return overlaps(t.address(i), t.regionLog2(i));
     }
 
-    private boolean coversGvma(WalkTrace t, int i, int flags) {
+    private boolean coversGvma(TaggedEntries t, int i, int flags) {
         if (!gvOrDv) return true;                        // GV=0: all VMs, all levels (AV and S ignored)
         if (t.gscid(i) != gscid) return false;
         if (!av) return true;
-        if (t.role(i) == WalkTrace.G_PTE && (flags & WalkTrace.LEAF) == 0 && !nl) return false;
+        if (t.role(i) == TaggedEntries.G_PTE && (flags & TaggedEntries.LEAF) == 0 && !nl) return false;
         return overlaps(t.address(i), t.regionLog2(i));
     }
 

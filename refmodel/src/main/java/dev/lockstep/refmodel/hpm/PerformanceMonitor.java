@@ -3,7 +3,7 @@ package dev.lockstep.refmodel.hpm;
 import static dev.lockstep.refmodel.regs.RegisterFile.*;
 
 import dev.lockstep.refmodel.TranslationRequest;
-import dev.lockstep.refmodel.WalkTrace;
+import dev.lockstep.refmodel.TaggedEntries;
 import dev.lockstep.refmodel.fault.Ttyp;
 import dev.lockstep.refmodel.interrupt.InterruptController;
 import dev.lockstep.refmodel.regs.RegisterFile;
@@ -43,22 +43,22 @@ public final class PerformanceMonitor {
     }
 
     /** Counts the events of one translation (the debug interface counts as Untranslated). */
-    public void countTranslation(TranslationRequest req, WalkTrace trace) {
+    public void countTranslation(TranslationRequest req, TaggedEntries trace) {
         if (!regs.capabilities().hpm()) return;
         int type = Ttyp.isUntranslated(req.ttyp()) ? EV_UNTRANSLATED
                 : Ttyp.isTranslated(req.ttyp()) ? EV_TRANSLATED : req.ttyp() == Ttyp.ATS_TRANSLATION ? EV_ATS : 0;
         if (type != 0) event(type, req, trace);
-        boolean s1 = trace.hasRole(WalkTrace.S1_PTE);
-        boolean g = trace.hasRole(WalkTrace.G_PTE);
+        boolean s1 = trace.hasRole(TaggedEntries.S1_PTE);
+        boolean g = trace.hasRole(TaggedEntries.G_PTE);
         if (s1 || g) event(EV_TLB_MISS, req, trace);
-        if (trace.hasRole(WalkTrace.DC) || trace.hasRole(WalkTrace.DDTE)) event(EV_DDT_WALK, req, trace);
-        if (trace.hasRole(WalkTrace.PC) || trace.hasRole(WalkTrace.PDTE)) event(EV_PDT_WALK, req, trace);
+        if (trace.hasRole(TaggedEntries.DC) || trace.hasRole(TaggedEntries.DDTE)) event(EV_DDT_WALK, req, trace);
+        if (trace.hasRole(TaggedEntries.PC) || trace.hasRole(TaggedEntries.PDTE)) event(EV_PDT_WALK, req, trace);
         if (s1) event(EV_S1_WALK, req, trace);
         if (g) event(EV_G_WALK, req, trace);
     }
 
     /** Counts one occurrence of {@code eventId} for a transaction. */
-    public void event(int eventId, TranslationRequest req, WalkTrace trace) {
+    public void event(int eventId, TranslationRequest req, TaggedEntries trace) {
         int n = regs.config().hpmCounters();
         for (int x = 1; x <= n; x++) {
             long evt = regs.iohpmevt(x);
@@ -69,7 +69,7 @@ public final class PerformanceMonitor {
         }
     }
 
-    static boolean matches(long evt, int eventId, TranslationRequest req, WalkTrace trace) {
+    static boolean matches(long evt, int eventId, TranslationRequest req, TaggedEntries trace) {
         boolean idt = (evt & HPMEVT_IDT) != 0;
         boolean dv = (evt & HPMEVT_DV_GSCV) != 0;
         boolean pv = (evt & HPMEVT_PV_PSCV) != 0;

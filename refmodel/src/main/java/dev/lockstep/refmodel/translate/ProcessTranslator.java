@@ -1,5 +1,6 @@
 package dev.lockstep.refmodel.translate;
 
+import dev.lockstep.refmodel.TaggedEntries;
 import dev.lockstep.refmodel.TranslationContext;
 import dev.lockstep.refmodel.TranslationOutcome;
 import dev.lockstep.refmodel.TranslationRequest;
@@ -18,7 +19,7 @@ import dev.lockstep.refmodel.trace.WalkTrace;
  * The facade's translation port ({@link dev.lockstep.refmodel.Translator}) implemented by the full
  * translation process ({@link Translator}): runs it on {@code ctx.memory()} with ddtp and fctl from
  * {@code ctx.registers()}, maps the outcome, and turns the process's own walk trace into the facade's
- * {@link dev.lockstep.refmodel.WalkTrace} with the role and cache tag of every structure entry read
+ * {@link TaggedEntries} with the role and cache tag of every structure entry read
  * (spec "Caching in-memory data structures": DDT entries and DC by device_id; PDT entries and PC by
  * device_id and process_id; first-stage PTEs by GSCID (second stage not Bare), PSCID and IOVA; G-stage
  * and MSI PTEs by GSCID and GPA).
@@ -71,7 +72,7 @@ public final class ProcessTranslator implements dev.lockstep.refmodel.Translator
 
     @Override
     public TranslationOutcome translate(TranslationRequest request, TranslationContext ctx,
-                                        dev.lockstep.refmodel.WalkTrace trace) {
+                                        TaggedEntries trace) {
         Request r = request(request);
         RegisterFile regs = ctx.registers();
         translator.memory(ctx.memory());
@@ -116,7 +117,7 @@ public final class ProcessTranslator implements dev.lockstep.refmodel.Translator
      * Records every structure entry the process read into {@code out}, in order, with its role and
      * cache tag, and the translation's GSCID/PSCID.
      */
-    private void record(WalkTrace t, Request r, boolean gxl, dev.lockstep.refmodel.WalkTrace out) {
+    private void record(WalkTrace t, Request r, boolean gxl, TaggedEntries out) {
         final int did = r.deviceId();
         final int pid = r.pidValid() ? r.processId() : 0; // DPE: process_id 0
         final long iova = r.iova();
@@ -142,13 +143,13 @@ public final class ProcessTranslator implements dev.lockstep.refmodel.Translator
             prevPa = pa;
             switch (role) {
                 case Role.DDT_NONLEAF:
-                    out.read(pa, 8, dev.lockstep.refmodel.WalkTrace.DDTE, did, 0, 0, 0, 0, 0);
+                    out.read(pa, 8, TaggedEntries.DDTE, did, 0, 0, 0, 0, 0);
                     break;
                 case Role.DC: {
                     if (!continued) {
                         dcBase = pa;
                         dcRead = true;
-                        out.read(pa, dcBytes, dev.lockstep.refmodel.WalkTrace.DC, did, 0, 0, 0, 0, 0);
+                        out.read(pa, dcBytes, TaggedEntries.DC, did, 0, 0, 0, 0, 0);
                     }
                     switch ((int) ((pa - dcBase) >>> 3)) {
                         case DeviceContext.TC: dcTc = v; break;
@@ -165,14 +166,14 @@ public final class ProcessTranslator implements dev.lockstep.refmodel.Translator
                     break;
                 }
                 case Role.PDT_NONLEAF:
-                    out.read(pa, 8, dev.lockstep.refmodel.WalkTrace.PDTE, did, pid, 0, 0, 0, 0);
+                    out.read(pa, 8, TaggedEntries.PDTE, did, pid, 0, 0, 0, 0);
                     break;
                 case Role.PC:
                     if (!continued) {
                         pcBase = pa;
                         pcRead = true;
                         pscid = (int) ((v >>> 12) & 0xfffff);
-                        out.read(pa, 16, dev.lockstep.refmodel.WalkTrace.PC, did, pid, 0, 0, 0, 0);
+                        out.read(pa, 16, TaggedEntries.PC, did, pid, 0, 0, 0, 0);
                     } else if (pa == pcBase + 8) {
                         pcFsc = v;
                     }
@@ -186,11 +187,11 @@ public final class ProcessTranslator implements dev.lockstep.refmodel.Translator
                         s1LeafLevel = level;
                         s1LeafSize = size;
                     }
-                    int flags = (leaf ? dev.lockstep.refmodel.WalkTrace.LEAF : 0)
-                            | (s1Global ? dev.lockstep.refmodel.WalkTrace.GLOBAL : 0)
-                            | (gv ? dev.lockstep.refmodel.WalkTrace.GV : 0)
-                            | dev.lockstep.refmodel.WalkTrace.region(region);
-                    out.read(pa, size, dev.lockstep.refmodel.WalkTrace.S1_PTE, did, pid, gv ? gscid : 0, pscid, iova, flags);
+                    int flags = (leaf ? TaggedEntries.LEAF : 0)
+                            | (s1Global ? TaggedEntries.GLOBAL : 0)
+                            | (gv ? TaggedEntries.GV : 0)
+                            | TaggedEntries.region(region);
+                    out.read(pa, size, TaggedEntries.S1_PTE, did, pid, gv ? gscid : 0, pscid, iova, flags);
                     break;
                 }
                 case Role.G_STAGE_PTE: {
@@ -206,16 +207,16 @@ public final class ProcessTranslator implements dev.lockstep.refmodel.Translator
                     gpa |= vpn << shift;
                     gpa &= -(1L << shift);           // bits below this level belong to the entries below it
                     boolean leaf = Pte.isLeaf(v);
-                    int flags = (leaf ? dev.lockstep.refmodel.WalkTrace.LEAF : 0)
-                            | dev.lockstep.refmodel.WalkTrace.region(regionLog2(v, level, size, leaf));
-                    out.read(pa, size, dev.lockstep.refmodel.WalkTrace.G_PTE, did, pid, gscid, 0, gpa, flags);
+                    int flags = (leaf ? TaggedEntries.LEAF : 0)
+                            | TaggedEntries.region(regionLog2(v, level, size, leaf));
+                    out.read(pa, size, TaggedEntries.G_PTE, did, pid, gscid, 0, gpa, flags);
                     break;
                 }
                 case Role.MSI_PTE:
                     if (!continued) {
                         long msiGpa = s1LeafLevel < 0 ? iova : firstStageAddress(s1Leaf, s1LeafLevel, s1LeafSize, iova);
-                        out.read(pa, 16, dev.lockstep.refmodel.WalkTrace.MSI_PTE, did, pid, gscid, 0,
-                                msiGpa & ~0xfffL, dev.lockstep.refmodel.WalkTrace.region(12));
+                        out.read(pa, 16, TaggedEntries.MSI_PTE, did, pid, gscid, 0,
+                                msiGpa & ~0xfffL, TaggedEntries.region(12));
                     }
                     break;
                 default:

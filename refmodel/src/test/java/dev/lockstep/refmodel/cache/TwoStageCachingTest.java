@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.lockstep.refmodel.TranslationOutcome;
 import dev.lockstep.refmodel.TranslationRequest;
-import dev.lockstep.refmodel.WalkTrace;
+import dev.lockstep.refmodel.TaggedEntries;
 import dev.lockstep.refmodel.command.Commands;
 import dev.lockstep.refmodel.fault.Cause;
 import dev.lockstep.refmodel.fault.FaultRecord;
@@ -162,30 +162,30 @@ class TwoStageCachingTest {
         s.iommu.softwareWrite64(pc + 8, (8L << 60) | s1.rootPpn());
         writeDc(DID_PDT, new Dc().tc(Dc.PDTV).iohgatp(8, GSCID, g.rootPpn()).fsc(1, root >>> 12));
         TranslationRequest r = new TranslationRequest(DID_PDT, true, PID, false, Ttyp.UNTRANSLATED_READ, IOVA);
-        WalkTrace t = new WalkTrace();
+        TaggedEntries t = new TaggedEntries();
         ProcessTranslator p = new ProcessTranslator(s.iommu.config());
         assertEquals(SPA, p.translate(r, s.iommu.caching().liveContext(), t).pa());
         Set<Long> gLeafGpas = new TreeSet<>();
         int dcs = 0, pcs = 0, s1s = 0;
         for (int i = 0; i < t.size(); i++) {
             switch (t.role(i)) {
-                case WalkTrace.DC -> { dcs++; assertEquals(64, t.bytes(i)); assertEquals(DID_PDT, t.deviceId(i)); }
-                case WalkTrace.PC -> {
+                case TaggedEntries.DC -> { dcs++; assertEquals(64, t.bytes(i)); assertEquals(DID_PDT, t.deviceId(i)); }
+                case TaggedEntries.PC -> {
                     pcs++;
                     assertEquals(pc, t.pa(i));
                     assertEquals(16, t.bytes(i));
                     assertEquals(PID, t.processId(i));
                 }
-                case WalkTrace.S1_PTE -> {
+                case TaggedEntries.S1_PTE -> {
                     s1s++;
                     assertEquals(GSCID, t.gscid(i));
                     assertEquals(PC_PSCID, t.pscid(i), "the PC's PSCID");
                     assertEquals(IOVA, t.address(i));
-                    assertTrue((t.flags(i) & WalkTrace.GV) != 0);
+                    assertTrue((t.flags(i) & TaggedEntries.GV) != 0);
                 }
-                case WalkTrace.G_PTE -> {
+                case TaggedEntries.G_PTE -> {
                     assertEquals(GSCID, t.gscid(i));
-                    if ((t.flags(i) & WalkTrace.LEAF) != 0) {
+                    if ((t.flags(i) & TaggedEntries.LEAF) != 0) {
                         assertEquals(12, t.regionLog2(i));
                         gLeafGpas.add(t.address(i));
                     }

@@ -4,7 +4,7 @@ import dev.lockstep.refmodel.TranslationContext;
 import dev.lockstep.refmodel.TranslationOutcome;
 import dev.lockstep.refmodel.TranslationRequest;
 import dev.lockstep.refmodel.Translator;
-import dev.lockstep.refmodel.WalkTrace;
+import dev.lockstep.refmodel.TaggedEntries;
 import dev.lockstep.refmodel.fault.Cause;
 import dev.lockstep.refmodel.fault.FaultRecord;
 import dev.lockstep.refmodel.fault.Ttyp;
@@ -21,7 +21,7 @@ public final class SimpleTranslator implements Translator {
     private static final long PPN44 = (1L << 44) - 1;
 
     @Override
-    public TranslationOutcome translate(TranslationRequest r, TranslationContext ctx, WalkTrace trace) {
+    public TranslationOutcome translate(TranslationRequest r, TranslationContext ctx, TaggedEntries trace) {
         PhysicalMemory mem = ctx.memory();
         IommuMode mode = ctx.registers().mode();
         if (mode == IommuMode.OFF) return fault(r, Cause.ALL_INBOUND_DISALLOWED, true);
@@ -41,7 +41,7 @@ public final class SimpleTranslator implements Translator {
             long pa = a + ddi[lvl] * 8L;
             if (mem.status(pa) != PhysicalMemory.OK) return fault(r, Cause.DDT_LOAD_ACCESS_FAULT, true);
             long ddte = mem.load64(pa);
-            trace.read(pa, 8, WalkTrace.DDTE, did, 0, 0, 0, 0, 0);
+            trace.read(pa, 8, TaggedEntries.DDTE, did, 0, 0, 0, 0, 0);
             if ((ddte & 1) == 0) return fault(r, Cause.DDT_ENTRY_NOT_VALID, true);
             a = ((ddte >>> 10) & PPN44) << 12;
         }
@@ -52,7 +52,7 @@ public final class SimpleTranslator implements Translator {
         long iohgatp = mem.load64(dc + 8);
         long ta = mem.load64(dc + 16);
         long fsc = mem.load64(dc + 24);
-        trace.read(dc, dcBytes, WalkTrace.DC, did, 0, 0, 0, 0, 0);
+        trace.read(dc, dcBytes, TaggedEntries.DC, did, 0, 0, 0, 0, 0);
         if ((tc & 1) == 0) return fault(r, Cause.DDT_ENTRY_NOT_VALID, true);
         boolean dtf = (tc & (1 << 4)) != 0;
         if ((iohgatp >>> 60) != 0 || (tc & (1 << 5)) != 0) {
@@ -77,8 +77,8 @@ public final class SimpleTranslator implements Translator {
             long pte = mem.load64(pa);
             boolean leaf = (pte & 0xa) != 0;
             global |= (pte & 0x20) != 0;
-            trace.read(pa, 8, WalkTrace.S1_PTE, did, 0, 0, pscid, iova,
-                    (leaf ? WalkTrace.LEAF : 0) | (global ? WalkTrace.GLOBAL : 0) | WalkTrace.region(12 + 9 * lvl));
+            trace.read(pa, 8, TaggedEntries.S1_PTE, did, 0, 0, pscid, iova,
+                    (leaf ? TaggedEntries.LEAF : 0) | (global ? TaggedEntries.GLOBAL : 0) | TaggedEntries.region(12 + 9 * lvl));
             if ((pte & 1) == 0 || (pte & 6) == 4) return pageFault(r, dtf);
             long ppn = (pte >>> 10) & PPN44;
             if (!leaf) {

@@ -5,8 +5,12 @@ package dev.lockstep.refmodel;
  * would be cached under (spec: "Caching": DDT by device_id, PDT by device_id and process_id, first
  * stage by GSCID, PSCID and IOVA, second stage and MSI PT by GSCID and GPA). Reused across
  * translations: {@link #clear()} then record; no allocation once grown.
+ *
+ * <p>Built from the translation process's explanation ({@link dev.lockstep.refmodel.trace.WalkTrace}:
+ * every word read, with its value and the rule that decided), one entry per structure entry rather
+ * than per word, for the caching model and the performance counters.
  */
-public final class WalkTrace {
+public final class TaggedEntries {
 
     /** Non-leaf DDT entry (8 bytes), tag: device_id. */
     public static final int DDTE = 1;
@@ -109,7 +113,7 @@ public final class WalkTrace {
     }
 
     /** Makes this trace a copy of {@code o}. */
-    public void copyFrom(WalkTrace o) {
+    public void copyFrom(TaggedEntries o) {
         while (pa.length < o.n) grow();
         System.arraycopy(o.pa, 0, pa, 0, o.n);
         System.arraycopy(o.bytes, 0, bytes, 0, o.n);
