@@ -2,7 +2,9 @@ package dev.lockstep.cli;
 
 import dev.lockstep.dut.NativeDut;
 import dev.lockstep.dut.RemoteDut;
+import dev.lockstep.regression.BadInputException;
 import dev.lockstep.regression.DutFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -29,7 +31,18 @@ final class DutOptions {
                     + "Default: ${DEFAULT-VALUE}.")
     long callTimeout;
 
+    /** The built-in DUT behind an AXI4 wrapper (design.md); not part of this version. */
+    static final String STUB_AXI = "stub-axi";
+
     boolean isStub() { return dut.equals("stub"); }
+
+    /** Rejects a --dut this version cannot open for a reason the option itself shows. */
+    void check() throws BadInputException {
+        if (dut.equals(STUB_AXI) && !Files.exists(Path.of(dut))) {
+            throw new BadInputException("--dut " + STUB_AXI + ": the built-in DUT's AXI4 wrapper is not part of this "
+                    + "version; use --dut stub (the same RTL through its native ports) or the path of a DUT library");
+        }
+    }
 
     Path library() { return isStub() ? Home.stubLibrary() : Path.of(dut); }
 

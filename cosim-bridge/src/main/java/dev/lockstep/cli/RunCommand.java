@@ -146,6 +146,7 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             validate();
+            dutOptions.check();
             if (config == null && !dutOptions.isStub()) {
                 throw new BadInputException("--config: a DUT library other than 'stub' needs its configuration file "
                         + "(or '--config discover' to probe it)");

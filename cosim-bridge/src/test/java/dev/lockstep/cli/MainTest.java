@@ -34,6 +34,13 @@ class MainTest {
     }
 
     @Test
+    void theAxiWrappedStubIsNamedAsMissingRatherThanTakenForAPath() {
+        Cli c = Cli.run("run", "--dut", "stub-axi");
+        assertEquals(Main.EXIT_USAGE, c.exitCode);
+        assertTrue(c.err.contains("--dut stub-axi") && c.err.contains("AXI4 wrapper is not part of this version"), c.err);
+    }
+
+    @Test
     void anUnknownMutantIsBadUsageNamingTheOption() {
         Cli c = Cli.run("run", "--mutant", "no_such_bug");
         assertEquals(Main.EXIT_USAGE, c.exitCode);
