@@ -26,6 +26,9 @@ public final class Pte {
      */
     private static final long NONLEAF_FAST_MASK = V | R | W | X | U | A | D | N | PBMT_MASK | RESERVED_60_54;
 
+    /** Whether the PTE passes the encoding checks as a non-leaf entry by the one test of {@link #encodingFault}'s fast path. */
+    public static boolean isPlainNonLeaf(long pte) { return (pte & NONLEAF_FAST_MASK) == V; }
+
     public static boolean isLeaf(long pte) { return (pte & (R | X)) != 0; }
 
     /** PPN of an Sv39/48/57 PTE (bits 53:10) or an Sv32 PTE (bits 31:10). */
@@ -51,7 +54,7 @@ public final class Pte {
     /** {@link #encodingFault(long, PagingScheme, int, Capabilities)} with the two capability bits it needs. */
     public static Rule encodingFault(long pte, PagingScheme scheme, int level, boolean svpbmt, boolean svrsw60t59b) {
         // Fast path: passes every check below (an Sv32 PTE is zero-extended, so its bits 63:32 are 0).
-        if ((pte & NONLEAF_FAST_MASK) == V) return null;
+        if (isPlainNonLeaf(pte)) return null;
         if ((pte & V) == 0) return Rule.PTE_NOT_VALID;
         if ((pte & R) == 0 && (pte & W) != 0) return Rule.PTE_W_WITHOUT_R; // includes XWR=010, reserved for IO
         boolean leaf = isLeaf(pte);

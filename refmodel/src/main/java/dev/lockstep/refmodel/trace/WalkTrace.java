@@ -61,6 +61,12 @@ public final class WalkTrace {
         reads++;
     }
 
+    /** Forgets the reads recorded after the first {@code count}: a walk that starts over. */
+    public void truncateReads(int count) {
+        if (count < 0 || count > reads) throw new IndexOutOfBoundsException(count + " of " + reads);
+        reads = count;
+    }
+
     /** Packs the four small fields of a read into one int, a byte each (read back sign-extended, as bytes). */
     private static int meta(int role, int level, int status, int size) {
         return (role & 0xff) | (level & 0xff) << 8 | (status & 0xff) << 16 | size << 24;
