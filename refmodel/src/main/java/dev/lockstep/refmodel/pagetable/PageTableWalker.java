@@ -133,6 +133,12 @@ public final class PageTableWalker {
      * @param implicitWrite the implicit access is an A/D update (iotval2 bit 1)
      */
     public int translateGpa(long gpa, int type, int want, boolean strict, boolean implicit, boolean implicitWrite) {
+        return translateGpa(gpa, type, want, strict, implicit, implicitWrite, true);
+    }
+
+    /** {@link #translateGpa}, with or without {@link #plainGStageWalk} (tests compare the two). */
+    int translateGpa(long gpa, int type, int want, boolean strict, boolean implicit, boolean implicitWrite,
+                     boolean shortPath) {
         if (!gStage) throw new IllegalStateException("translateGpa() is for the G stage");
         iotval2 = 0;
         global = false;
@@ -146,35 +152,25 @@ public final class PageTableWalker {
             iotval2 = (gpa & ~3L) | implicitBits;
             return fault(Rule.GPA_TOO_WIDE, -1, Access.guestPageFault(type));
         }
+        if (shortPath && strict && plainGStageWalk(gpa, want)) return 0;
         return walk(gpa, type, want, strict, false, false, implicitBits);
     }
 
     /**
-     * The G-stage translation of an implicit read (a first-stage PTE or a PDT entry):
-     * {@code translateGpa(gpa, type, Access.R, true, true, false)}, through a short path when the walk
-     * is the common one.
-     */
-    public int translateImplicitRead(long gpa, int type) {
-        if (implicitReadShortPath(gpa)) return 0;
-        return translateGpa(gpa, type, Access.R, true, true, false);
-    }
-
-    /**
-     * The walk of an implicit read when nothing in it is unusual: 8-byte PTEs, a GPA in range, every
-     * read OK, non-leaf entries that pass the encoding checks by their one-test fast path, and a leaf
-     * that passes every check with R, U and A set (an implicit read needs no A/D update). It reads and
-     * records exactly what {@link #walk} would and leaves the same results. On anything else it forgets
-     * its reads and answers false, and the full walk starts over; reads have no side effects.
+     * The walk of a strict G-stage translation when nothing in it is unusual: 8-byte PTEs, every read
+     * OK, non-leaf entries that pass the encoding checks by their one-test fast path, and a leaf that
+     * passes every check and grants {@code want} with nothing to update (U and A set, and D when W is
+     * wanted). It reads and records exactly what {@link #walk} would and leaves the same results; on
+     * anything else it forgets its reads and answers false, and the full walk starts over (reads have
+     * no side effects).
      *
-     * <p>Why: these walks are 45 of the 60 reads of a worst-case translation (PD20 + Sv57 over Sv57x4),
-     * and this loop is a fraction of {@link #walk}'s code: JMH worstCase runs about a fifth faster with
-     * it. {@code ImplicitReadShortPathTest} holds it to the full walk's results and trace.
+     * <p>Why: G-stage walks are 50 of the 60 reads of a worst-case translation (PD20 + Sv57 over
+     * Sv57x4), and this loop is a fraction of {@link #walk}'s code: JMH worstCase runs about a fifth
+     * faster with it. {@code GStageShortPathTest} holds it to the full walk's results and trace.
      */
-    private boolean implicitReadShortPath(long gpa) {
+    private boolean plainGStageWalk(long gpa, int want) {
         final PagingScheme s = scheme;
-        if (s == PagingScheme.BARE || s.pteBytes != 8 || (sxl && (gpa >>> 34) != 0) || (gpa >>> (s.vaBits + 2)) != 0) {
-            return false;
-        }
+        if (s.pteBytes != 8) return false;
         final WalkTrace trace = mem.trace();
         final int mark = trace.readCount();
         final int top = s.levels - 1;
@@ -192,14 +188,13 @@ public final class PageTableWalker {
                 continue;
             }
             if (Pte.encodingFault(pte, s, level, svpbmt, svrsw60t59b) != null) break;
-            long needed = Pte.R | Pte.U | Pte.A;
+            long needed = want | Pte.U | Pte.A | ((want & Access.W) != 0 ? Pte.D : 0);
             if ((pte & needed) != needed) break;
             long ppn = Pte.ppn(pte, s);
             int shift = leafShift(pte, ppn, level);
             if (shift < 0) break;
-            iotval2 = 0;
             global = g;
-            success(gpa, ppn, shift, pte, Access.R);
+            success(gpa, ppn, shift, pte, want);
             return true;
         }
         trace.truncateReads(mark);
@@ -299,7 +294,7 @@ public final class PageTableWalker {
 
     /** The G-stage translation of a PTE address (an implicit read); the SPA is left in {@code g.address}. */
     private int translatePteAddress(PageTableWalker g, long pteAddress, int type) {
-        int cause = g.translateImplicitRead(pteAddress, type);
+        int cause = g.translateGpa(pteAddress, type, Access.R, true, true, false);
         if (cause != 0) iotval2 = g.iotval2;
         return cause;
     }

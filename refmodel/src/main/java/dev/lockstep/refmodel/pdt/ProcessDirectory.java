@@ -89,7 +89,7 @@ public final class ProcessDirectory {
 
     /** GET_PC step 3: the G-stage translation of a PDT address, with the PDT's own causes for access faults and corruption. */
     private int translate(long gpa, int type) {
-        int cause = gWalker.translateImplicitRead(gpa, type);
+        int cause = gWalker.translateGpa(gpa, type, Access.R, true, true, false);
         if (cause == 0) return 0;
         if (Access.isAccessFault(cause)) return fault(Rule.PDT_G_STAGE_ACCESS_FAULT, mem.trace().ruleLevel(), Cause.PDT_LOAD_ACCESS_FAULT);
         if (cause == Cause.PT_DATA_CORRUPTION) return fault(Rule.PDT_G_STAGE_CORRUPTED, mem.trace().ruleLevel(), Cause.PDT_DATA_CORRUPTION);

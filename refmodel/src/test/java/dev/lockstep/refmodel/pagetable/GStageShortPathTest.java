@@ -15,14 +15,14 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link PageTableWalker#translateImplicitRead} takes a short path for the common walk; it must be
- * indistinguishable from the full G-stage walk of an implicit read ({@code translateGpa(gpa, type, R,
- * strict, implicit)}): same cause, same results, same reads recorded in the same order, same deciding
- * rule. Seeded random G-stage tables whose walked entries get bit flips (V, R, W, X, U, G, A, D, N,
- * PBMT, reserved bits, PPN low bits for superpage alignment), injected access faults and corrupted
- * data, under every x4 scheme, both byte orders, GADE and SXL.
+ * {@link PageTableWalker#translateGpa} takes a short path for the common walk; it must be
+ * indistinguishable from the full walk: same cause, same results, same reads recorded in the same
+ * order, same writes, same deciding rule. Seeded random G-stage tables whose walked entries get bit
+ * flips (V, R, W, X, U, G, A, D, N, PBMT, reserved bits, PPN low bits for superpage alignment),
+ * injected access faults and corrupted data, under every x4 scheme, both byte orders, GADE and SXL,
+ * for every permission set asked, strict or not, implicit or not.
  */
-class ImplicitReadShortPathTest {
+class GStageShortPathTest {
 
     static final int CASES = 4000;
 
@@ -34,8 +34,8 @@ class ImplicitReadShortPathTest {
             Case k = new Case(new Random(c));
             Walkers shortWalk = new Walkers(k);
             Walkers fullWalk = new Walkers(new Case(new Random(c)));
-            int shortCause = shortWalk.g.translateImplicitRead(k.gpa, k.type);
-            int fullCause = fullWalk.g.translateGpa(k.gpa, k.type, Access.R, true, true, false);
+            int shortCause = shortWalk.g.translateGpa(k.gpa, k.type, k.want, k.strict, k.implicit, k.implicitWrite, true);
+            int fullCause = fullWalk.g.translateGpa(k.gpa, k.type, k.want, k.strict, k.implicit, k.implicitWrite, false);
             String where = "case " + c + " " + k + "\nfull walk:\n" + fullWalk.trace;
             assertEquals(fullCause, shortCause, where);
             assertEquals(fullWalk.g.iotval2(), shortWalk.g.iotval2(), where);
@@ -47,7 +47,7 @@ class ImplicitReadShortPathTest {
                 assertEquals(fullWalk.g.permissions(), shortWalk.g.permissions(), where);
             }
             assertSameTrace(fullWalk.trace, shortWalk.trace, where);
-            if (fullCause == 0 && fullWalk.trace.writeCount() == 0) shortPathTaken++;
+            if (k.strict && fullCause == 0 && fullWalk.trace.writeCount() == 0) shortPathTaken++;
         }
         assertTrue(shortPathTaken > CASES / 10, "too few plain walks to exercise the short path: " + shortPathTaken);
     }
@@ -63,6 +63,10 @@ class ImplicitReadShortPathTest {
             assertEquals(expected.readStatus(i), actual.readStatus(i), where);
         }
         assertEquals(expected.writeCount(), actual.writeCount(), where);
+        for (int i = 0; i < expected.writeCount(); i++) {
+            assertEquals(expected.writeAddress(i), actual.writeAddress(i), where);
+            assertEquals(expected.writeValue(i), actual.writeValue(i), where);
+        }
         assertEquals(expected.rule(), actual.rule(), where);
         assertEquals(expected.ruleLevel(), actual.ruleLevel(), where);
         assertEquals(expected.ruleCause(), actual.ruleCause(), where);
@@ -87,7 +91,8 @@ class ImplicitReadShortPathTest {
         final long rootPpn;
         final boolean gade, be, sxl;
         final long gpa;
-        final int type;
+        final int type, want;
+        final boolean strict, implicit, implicitWrite;
         private final String text;
 
         Case(Random r) {
@@ -100,6 +105,11 @@ class ImplicitReadShortPathTest {
             be = r.nextInt(4) == 0;
             gade = r.nextBoolean();
             type = new int[] {Access.READ, Access.WRITE, Access.EXEC}[r.nextInt(3)];
+            want = new int[] {Access.R, Access.R, Access.W, Access.X, Access.R | Access.W, Access.R | Access.X,
+                    Access.R | Access.W | Access.X}[r.nextInt(7)];
+            strict = r.nextInt(5) != 0;
+            implicit = r.nextBoolean();
+            implicitWrite = implicit && r.nextBoolean();
             PageTables g = new PageTables(mem, new Allocator(Scenario.TABLES), scheme, true, be);
             rootPpn = g.rootPpn();
             int gpaBits = sxl ? 34 : scheme.vaBits + 2;
@@ -136,8 +146,8 @@ class ImplicitReadShortPathTest {
                     damage.append(String.format(" bit %d flipped at 0x%x;", bit, pteAddress));
                 }
             }
-            text = String.format("%sx4 sxl=%b be=%b gade=%b type=%d gpa=0x%x leaf level %d flags 0x%x%s", scheme, sxl, be,
-                    gade, type, gpa, level, flags, damage);
+            text = String.format("%sx4 sxl=%b be=%b gade=%b type=%d want=%d strict=%b implicit=%b/%b gpa=0x%x leaf level %d "
+                    + "flags 0x%x%s", scheme, sxl, be, gade, type, want, strict, implicit, implicitWrite, gpa, level, flags, damage);
         }
 
         @Override public String toString() { return text; }
