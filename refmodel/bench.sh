@@ -30,8 +30,8 @@ if [[ -n "${CPU:-}" ]] && command -v taskset >/dev/null; then pin=(taskset -c "$
 
 echo "load before: $(uptime)"
 # Default: 3 forks, each 3 x 1 s warm-up and 5 x 1 s measurement, one thread. Several forks because
-# one JVM's compiled code runs the worst case at one of two speeds (about 1.7-1.9 or 2.1-2.3 M/s on
-# this VM, the same build and the same data): the JIT's compilation decides which, not the model.
+# each JVM's compiled code settles at a speed of its own, up to 25% apart on this VM for the same
+# build and the same data: the JIT's compilation decides, not the model.
 # JMH refuses an option given twice, so JMH_ARGS replaces these defaults rather than adding to them.
 run_args="${JMH_ARGS:--f 3 -wi 3 -w 1s -i 5 -r 1s}"
 # shellcheck disable=SC2086
