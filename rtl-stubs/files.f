@@ -1,4 +1,5 @@
 rtl-stubs/iommu_pkg.sv
+rtl-stubs/iommu_out_queue_regs.sv
 rtl-stubs/iommu_regfile.sv
 rtl-stubs/iommu_mem_arb.sv
 rtl-stubs/iommu_ddt_cache.sv

@@ -111,5 +111,10 @@ package iommu_pkg;
   localparam logic [7:0] M_T2GPA_TRANSLATED_SPA = 8'd35;
   localparam logic [7:0] M_PRQ_STOP_MARKER_RESPONSE = 8'd36;
 
+
+  // The index mask of a queue of 2^(log2m1 + 1) entries (its base's LOG2SZ-1 field).
+  function automatic logic [31:0] idx_mask(input logic [4:0] log2m1);
+    idx_mask = 32'hFFFF_FFFF >> (5'd31 - log2m1);
+  endfunction
 endpackage
 /* verilator lint_on UNUSEDPARAM */

@@ -61,25 +61,22 @@ module iommu_regfile
 
   // ---- state ----
   logic [63:0] ddtp_q;
-  logic [63:0] cqb_q, fqb_q;
-  logic [31:0] cqh_q, cqt_q, fqh_q, fqt_q;
-  logic        cqen_q, cie_q, fqen_q, fie_q;
+  logic [63:0] cqb_q;
+  logic [31:0] cqh_q, cqt_q;
+  logic        cqen_q, cie_q;
   logic        cqmf_q, cmd_to_q, cmd_ill_q, fwip_q;
-  logic        fqmf_q, fqof_q;
   logic        cip_q, fip_q, pmip_q, pip_q;
   logic [15:0] icvec_q;
-  logic [63:0] pqb_q;
-  logic [31:0] pqh_q, pqt_q;
-  logic        pqen_q, pie_q, pqmf_q, pqof_q;
+  // The fault and page-request queues' registers (instances u_fq, u_pq below).
+  logic [63:0] fqb_q, pqb_q;
+  logic [31:0] fqh_q, fqt_q, fqcsr_rd, pqh_q, pqt_q, pqcsr_rd;
+  logic        fqen_q, fie_q, fqmf_q, fqof_q, pqen_q, pie_q, pqmf_q, pqof_q;
   localparam bit HAS_PQ = CAPS[25];      // capabilities.ATS
 
   // PPN fields are WARL: only bits below PAS are implemented (ppn is PAS-12 bits wide).
   localparam logic [43:0] PPN_MASK = 44'((45'd1 << (PAS - 12)) - 45'd1);
   localparam logic [63:0] BASE_MASK = {10'd0, PPN_MASK, 10'd0};
 
-  function automatic logic [31:0] idx_mask(input logic [4:0] log2m1);
-    idx_mask = 32'hFFFF_FFFF >> (5'd31 - log2m1);
-  endfunction
 
   // ---- word-level write decode ----
   logic        wr;
@@ -151,10 +148,22 @@ module iommu_regfile
     ddtp_new = ddtp_new & {10'd0, PPN_MASK, 6'd0, 4'hF};  // busy and reserved bits read 0
   end
 
-  logic [31:0] cq_mask, fq_mask, pq_mask;
+  logic [31:0] cq_mask;
   assign cq_mask = idx_mask(cqb_q[4:0]);
-  assign fq_mask = idx_mask(fqb_q[4:0]);
-  assign pq_mask = idx_mask(pqb_q[4:0]);
+
+  // The two queues the IOMMU writes into: same registers, same rules.
+  iommu_out_queue_regs #(.BASE_MASK(BASE_MASK)) u_fq (
+    .clk, .rst_n,
+    .w_b_lo(w_fqb_lo), .w_b_hi(w_fqb_hi), .d_b_lo(d_fqb_lo), .d_b_hi(d_fqb_hi),
+    .w_h(w_fqh), .d_h(d_fqh), .w_csr(w_fqcsr), .d_csr(d_fqcsr[9:0]),
+    .tail_inc(fq_tail_inc), .set_mf(fq_set_mf), .set_of(fq_set_of),
+    .b(fqb_q), .h(fqh_q), .t(fqt_q), .en(fqen_q), .ie(fie_q), .mf(fqmf_q), .of(fqof_q), .csr(fqcsr_rd));
+  iommu_out_queue_regs #(.BASE_MASK(BASE_MASK)) u_pq (
+    .clk, .rst_n,
+    .w_b_lo(w_pqb_lo), .w_b_hi(w_pqb_hi), .d_b_lo(d_pqb_lo), .d_b_hi(d_pqb_hi),
+    .w_h(w_pqh), .d_h(d_pqh), .w_csr(w_pqcsr), .d_csr(d_pqcsr[9:0]),
+    .tail_inc(pq_tail_inc), .set_mf(pq_set_mf), .set_of(pq_set_of),
+    .b(pqb_q), .h(pqh_q), .t(pqt_q), .en(pqen_q), .ie(pie_q), .mf(pqmf_q), .of(pqof_q), .csr(pqcsr_rd));
 
   // The condition that (re)sets each ipsr bit (spec: ipsr fields; a bit cleared while its
   // condition still holds is set again).
@@ -169,19 +178,16 @@ module iommu_regfile
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       ddtp_q <= 64'd0;              // iommu_mode resets to Off
-      cqb_q <= 64'd0; fqb_q <= 64'd0;
-      cqh_q <= 32'd0; cqt_q <= 32'd0; fqh_q <= 32'd0; fqt_q <= 32'd0;
-      cqen_q <= 1'b0; cie_q <= 1'b0; fqen_q <= 1'b0; fie_q <= 1'b0;
+      cqb_q <= 64'd0;
+      cqh_q <= 32'd0; cqt_q <= 32'd0;
+      cqen_q <= 1'b0; cie_q <= 1'b0;
       cqmf_q <= 1'b0; cmd_to_q <= 1'b0; cmd_ill_q <= 1'b0; fwip_q <= 1'b0;
-      fqmf_q <= 1'b0; fqof_q <= 1'b0;
       cip_q <= 1'b0; fip_q <= 1'b0; pmip_q <= 1'b0; pip_q <= 1'b0;
       icvec_q <= 16'd0;
-      pqb_q <= 64'd0; pqh_q <= 32'd0; pqt_q <= 32'd0;
-      pqen_q <= 1'b0; pie_q <= 1'b0; pqmf_q <= 1'b0; pqof_q <= 1'b0;
     end else begin
       ddtp_q <= ddtp_new;
-      // Queue bases: writes while the queue is on are ignored; a base write zeroes the
-      // software-owned index (spec: bits 31:LOG2SZ read 0, low bits UNSPECIFIED).
+      // cqb: a write while the queue is on is ignored; a base write zeroes the software-owned
+      // index (spec: bits 31:LOG2SZ read 0, low bits UNSPECIFIED).
       if (!cqen_q && (w_cqb_lo || w_cqb_hi)) begin
         if (w_cqb_lo) cqb_q[31:0]  <= d_cqb_lo & BASE_MASK[31:0] | {27'd0, d_cqb_lo[4:0]};
         if (w_cqb_hi) cqb_q[63:32] <= d_cqb_hi & BASE_MASK[63:32];
@@ -189,40 +195,6 @@ module iommu_regfile
       end else if (w_cqt) begin
         cqt_q <= d_cqt & cq_mask;
       end
-      if (!fqen_q && (w_fqb_lo || w_fqb_hi)) begin
-        if (w_fqb_lo) fqb_q[31:0]  <= d_fqb_lo & BASE_MASK[31:0] | {27'd0, d_fqb_lo[4:0]};
-        if (w_fqb_hi) fqb_q[63:32] <= d_fqb_hi & BASE_MASK[63:32];
-        fqh_q <= 32'd0;
-      end else if (w_fqh) begin
-        fqh_q <= d_fqh & fq_mask;
-      end
-
-      if (!pqen_q && (w_pqb_lo || w_pqb_hi)) begin
-        if (w_pqb_lo) pqb_q[31:0]  <= d_pqb_lo & BASE_MASK[31:0] | {27'd0, d_pqb_lo[4:0]};
-        if (w_pqb_hi) pqb_q[63:32] <= d_pqb_hi & BASE_MASK[63:32];
-        pqh_q <= 32'd0;
-      end else if (w_pqh) begin
-        pqh_q <= d_pqh & pq_mask;
-      end
-
-      // pqcsr (pqen 0->1 clears pqt, pqmf, pqof; pqmf/pqof are RW1C)
-      if (w_pqcsr) begin
-        pqen_q <= d_pqcsr[0];
-        pie_q  <= d_pqcsr[1];
-      end
-      if (w_pqcsr && d_pqcsr[0] && !pqen_q) begin
-        pqt_q <= 32'd0;
-        pqmf_q <= 1'b0; pqof_q <= 1'b0;
-      end else begin
-        if (pq_tail_inc) pqt_q <= (pqt_q + 32'd1) & pq_mask;
-        if (w_pqcsr) begin
-          if (d_pqcsr[8]) pqmf_q <= 1'b0;
-          if (d_pqcsr[9]) pqof_q <= 1'b0;
-        end
-        if (pq_set_mf) pqmf_q <= 1'b1;
-        if (pq_set_of) pqof_q <= 1'b1;
-      end
-
       // cqcsr
       if (w_cqcsr) begin
         cqen_q <= d_cqcsr[0];
@@ -250,25 +222,6 @@ module iommu_regfile
         if (cq_set_mf)   cqmf_q    <= 1'b1;
         if (cq_set_ill)  cmd_ill_q <= 1'b1;
         if (cq_set_fwip) fwip_q    <= 1'b1;
-      end
-
-      // fqcsr
-      if (w_fqcsr) begin
-        fqen_q <= d_fqcsr[0];
-        fie_q  <= d_fqcsr[1];
-      end
-      if (w_fqcsr && d_fqcsr[0] && !fqen_q) begin
-        // fqen 0->1: fqt, fqof and fqmf are cleared
-        fqt_q <= 32'd0;
-        fqmf_q <= 1'b0; fqof_q <= 1'b0;
-      end else begin
-        if (fq_tail_inc) fqt_q <= (fqt_q + 32'd1) & fq_mask;
-        if (w_fqcsr) begin
-          if (d_fqcsr[8]) fqmf_q <= 1'b0;
-          if (d_fqcsr[9]) fqof_q <= 1'b0;
-        end
-        if (fq_set_mf) fqmf_q <= 1'b1;
-        if (fq_set_of) fqof_q <= 1'b1;
       end
 
       // ipsr: RW1C; set again while the condition holds
@@ -301,12 +254,10 @@ module iommu_regfile
       12'd60:  rd32 = HAS_PQ ? pqb_q[63:32] : 32'd0;
       12'd64:  rd32 = HAS_PQ ? pqh_q : 32'd0;
       12'd68:  rd32 = HAS_PQ ? pqt_q : 32'd0;
-      12'd80:  rd32 = HAS_PQ ? {14'd0, 1'b0 /*busy*/, pqen_q /*pqon*/, 6'd0,
-                                pqof_q, pqmf_q, 6'd0, pie_q, pqen_q} : 32'd0;
+      12'd80:  rd32 = HAS_PQ ? pqcsr_rd : 32'd0;
       12'd72:  rd32 = {14'd0, 1'b0 /*busy*/, cqen_q /*cqon*/, 4'd0,
                        fwip_q, cmd_ill_q, cmd_to_q, cqmf_q, 6'd0, cie_q, cqen_q};
-      12'd76:  rd32 = {14'd0, 1'b0 /*busy*/, fqen_q /*fqon*/, 6'd0,
-                       fqof_q, fqmf_q, 6'd0, fie_q, fqen_q};
+      12'd76:  rd32 = fqcsr_rd;
       12'd84:  rd32 = {28'd0, pip_q, pmip_q, fip_q, cip_q};
       12'd760: rd32 = {16'd0, icvec_q};
       default: rd32 = 32'd0;
@@ -361,6 +312,6 @@ module iommu_regfile
 
 
   logic unused;
-  assign unused = ^{d_ddtp_lo[9:4], d_cqcsr[31:12], d_cqcsr[7:2], d_fqcsr[31:10], d_fqcsr[7:2],
-                    d_ipsr[31:4], d_icvec[31:16], d_pqcsr[31:10], d_pqcsr[7:2]};
+  assign unused = ^{d_ddtp_lo[9:4], d_cqcsr[31:12], d_cqcsr[7:2], d_fqcsr[31:10],
+                    d_ipsr[31:4], d_icvec[31:16], d_pqcsr[31:10]};
 endmodule
