@@ -7,6 +7,7 @@ import dev.lockstep.refmodel.Translator;
 import dev.lockstep.refmodel.TaggedEntries;
 import dev.lockstep.refmodel.command.InvalidationListener;
 import dev.lockstep.refmodel.effect.EffectSink;
+import dev.lockstep.refmodel.mem.LongKeyMap;
 import dev.lockstep.refmodel.mem.PhysicalMemory;
 import dev.lockstep.refmodel.regs.RegisterFile;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ public final class CachingModel implements InvalidationListener {
 
     /** Sequence number of the latest write; versions and invalidations are ordered by it. */
     private long seq;
-    private final WordMap<WordHistory> history = new WordMap<>();
+    private final LongKeyMap<WordHistory> history = new LongKeyMap<>(256);
     private final List<Invalidation> pending = new ArrayList<>();
     private final List<Invalidation> completed = new ArrayList<>();
     private long staleHits;

@@ -3,8 +3,8 @@ package dev.lockstep.refmodel.mem;
 import java.util.Arrays;
 
 /**
- * A sparse memory like {@link SparseMemory}, held in 512-byte blocks indexed by an open-addressing
- * table of primitive block numbers so that loads never box or allocate (for the model's hot path and
+ * A sparse memory like {@link SparseMemory}, held in 512-byte blocks indexed by their numbers in a
+ * {@link LongKeyMap} so that loads never box or allocate (for the model's hot path and
  * the benchmarks). Error injection works per 8-byte word as in {@link SparseMemory}.
  *
  * <p>Blocks are smaller than a page because the structures a regression writes (DDT, PDT, page
@@ -23,9 +23,7 @@ public final class FastSparseMemory implements PhysicalMemory {
     private static final int WORDS_PER_BLOCK = 1 << (BLOCK_SHIFT - 3);
     private static final long EMPTY = -1L;
 
-    private long[] keys = new long[64];
-    private long[][] blocks = new long[64][];
-    private int size;
+    private final LongKeyMap<long[]> blocks = new LongKeyMap<>(64);
 
     /** Direct-mapped cache of recent blocks: walks revisit a few tables. */
     private static final int CACHE = 64;
@@ -41,27 +39,19 @@ public final class FastSparseMemory implements PhysicalMemory {
     private final long[] wordTags = new long[WORD_CACHE];
     private final long[] wordValues = new long[WORD_CACHE];
 
-    private long[] errorKeys = new long[16];
-    private int[] errorValues = new int[16];
-    private int errorCount;
+    /** Status of the words given one by {@link #injectError}, by address. */
+    private final LongKeyMap<Integer> errors = new LongKeyMap<>(16);
 
     public FastSparseMemory() {
-        Arrays.fill(keys, EMPTY);
-        Arrays.fill(errorKeys, EMPTY);
         Arrays.fill(cacheKeys, EMPTY);
         Arrays.fill(wordTags, EMPTY);
     }
 
     @Override
     public int status(long pa) {
-        if (errorCount == 0) return OK;
-        long key = pa & ~7L;
-        int mask = errorKeys.length - 1;
-        for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
-            long k = errorKeys[i];
-            if (k == key) return errorValues[i];
-            if (k == EMPTY) return OK;
-        }
+        if (errors.isEmpty()) return OK;
+        Integer status = errors.get(pa & ~7L);
+        return status == null ? OK : status;
     }
 
     @Override
@@ -91,7 +81,7 @@ public final class FastSparseMemory implements PhysicalMemory {
             long a = pa + 8L * i;
             int offset = (int) ((a >>> 3) & (WORDS_PER_BLOCK - 1));
             int n = Math.min(WORDS_PER_BLOCK - offset, into.length - i);
-            long[] block = lookup(a >>> BLOCK_SHIFT);
+            long[] block = blocks.get(a >>> BLOCK_SHIFT);
             if (block == null) Arrays.fill(into, i, i + n, 0L);
             else System.arraycopy(block, offset, into, i, n);
             i += n;
@@ -120,31 +110,14 @@ public final class FastSparseMemory implements PhysicalMemory {
      * stays in the table answering OK, so healing never reshuffles it).
      */
     public void injectError(long pa, int status) {
-        if (status == OK && errorCount == 0) return;
-        if ((errorCount + 1) * 2 > errorKeys.length) {
-            long[] ok = errorKeys;
-            int[] ov = errorValues;
-            errorKeys = new long[ok.length * 2];
-            errorValues = new int[ok.length * 2];
-            Arrays.fill(errorKeys, EMPTY);
-            errorCount = 0;
-            for (int i = 0; i < ok.length; i++) if (ok[i] != EMPTY) putError(ok[i], ov[i]);
-        }
-        putError(pa & ~7L, status);
-    }
-
-    private void putError(long key, int status) {
-        int mask = errorKeys.length - 1;
-        for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
-            if (errorKeys[i] == key) { errorValues[i] = status; return; }
-            if (errorKeys[i] == EMPTY) { errorKeys[i] = key; errorValues[i] = status; errorCount++; return; }
-        }
+        if (status == OK && errors.isEmpty()) return;
+        errors.put(pa & ~7L, status);
     }
 
     private long[] find(long bn) {
         int c = (int) (bn & (CACHE - 1));
         if (cacheKeys[c] == bn) return cacheBlocks[c];
-        long[] block = lookup(bn);
+        long[] block = blocks.get(bn);
         if (block != null) {
             cacheKeys[c] = bn;
             cacheBlocks[c] = block;
@@ -152,41 +125,9 @@ public final class FastSparseMemory implements PhysicalMemory {
         return block;
     }
 
-    private long[] lookup(long bn) {
-        int mask = keys.length - 1;
-        for (int i = hash(bn) & mask; ; i = (i + 1) & mask) {
-            long k = keys[i];
-            if (k == bn) return blocks[i];
-            if (k == EMPTY) return null;
-        }
-    }
-
     private long[] insert(long bn) {
-        if ((size + 1) * 2 > keys.length) {
-            long[] ok = keys;
-            long[][] op = blocks;
-            keys = new long[ok.length * 2];
-            blocks = new long[ok.length * 2][];
-            Arrays.fill(keys, EMPTY);
-            size = 0;
-            for (int i = 0; i < ok.length; i++) if (ok[i] != EMPTY) put(ok[i], op[i]);
-        }
         long[] block = new long[WORDS_PER_BLOCK];
-        put(bn, block);
+        blocks.put(bn, block);
         return block;
-    }
-
-    private void put(long bn, long[] block) {
-        int mask = keys.length - 1;
-        int i = hash(bn) & mask;
-        while (keys[i] != EMPTY) i = (i + 1) & mask;
-        keys[i] = bn;
-        blocks[i] = block;
-        size++;
-    }
-
-    private static int hash(long k) {
-        long h = k * 0x9E3779B97F4A7C15L;
-        return (int) (h ^ (h >>> 32));
     }
 }

@@ -1,26 +1,33 @@
-package dev.lockstep.refmodel.cache;
+package dev.lockstep.refmodel.mem;
 
 import java.util.Arrays;
 
 /**
- * A map from 8-byte-word addresses to values, with open addressing on primitive keys: the caching model
- * looks up a word's history for every entry of every walk, and boxing each address would allocate on
- * that path.
+ * A map from {@code long} keys (word addresses, block numbers) to values, with open addressing on
+ * primitive keys: lookups never box or allocate, which matters on the model's hot paths (the memory's
+ * blocks and error words, the caching model's word histories). {@link Long#MIN_VALUE} cannot be a key.
  */
-final class WordMap<V> {
+public final class LongKeyMap<V> {
 
     private static final long EMPTY = Long.MIN_VALUE;
 
-    private long[] keys = new long[256];
-    private Object[] values = new Object[256];
+    private long[] keys;
+    private Object[] values;
     private int size;
 
-    WordMap() {
+    /** An empty map with room for {@code capacity / 2} keys before it grows ({@code capacity}: a power of 2). */
+    public LongKeyMap(int capacity) {
+        if (Integer.bitCount(capacity) != 1) throw new IllegalArgumentException("capacity " + capacity + ": not a power of 2");
+        keys = new long[capacity];
+        values = new Object[capacity];
         Arrays.fill(keys, EMPTY);
     }
 
+    public boolean isEmpty() { return size == 0; }
+
+    /** The value of {@code key}, or null. */
     @SuppressWarnings("unchecked")
-    V get(long key) {
+    public V get(long key) {
         int mask = keys.length - 1;
         for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
             long k = keys[i];
@@ -29,7 +36,8 @@ final class WordMap<V> {
         }
     }
 
-    void put(long key, V value) {
+    public void put(long key, V value) {
+        if (key == EMPTY) throw new IllegalArgumentException("key: Long.MIN_VALUE is reserved");
         if ((size + 1) * 2 > keys.length) grow();
         int mask = keys.length - 1;
         for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
@@ -46,7 +54,7 @@ final class WordMap<V> {
         }
     }
 
-    void clear() {
+    public void clear() {
         Arrays.fill(keys, EMPTY);
         Arrays.fill(values, null);
         size = 0;
@@ -65,8 +73,8 @@ final class WordMap<V> {
         }
     }
 
+    /** Fibonacci hashing: the high bits of the product, so keys that differ only in low bits spread. */
     private static int hash(long key) {
-        long h = (key >>> 3) * 0x9E3779B97F4A7C15L;
-        return (int) (h >>> 32);
+        return (int) ((key * 0x9E3779B97F4A7C15L) >>> 32);
     }
 }
