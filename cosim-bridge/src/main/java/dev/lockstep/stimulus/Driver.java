@@ -60,8 +60,8 @@ final class Driver {
     /** A fault queue of 2^log2 records at a new base: fqb, fqh = 0, fqen (and fie), read back fqcsr. */
     void setupFaultQueue(int log2, boolean fie) {
         fqEntries = 1 << log2;
-        fqBase = allocator.allocate(32L << log2, Math.max(4096, 32L << log2));
-        write(RegisterFile.FQB, 8, ((fqBase >>> 12) << 10) | (log2 - 1));
+        fqBase = allocateQueue(32, log2);
+        write(RegisterFile.FQB, 8, queueBaseRegister(fqBase, log2));
         write(RegisterFile.FQH, 4, 0);
         fqControl = 1 | (fie ? 2 : 0);
         write(RegisterFile.FQCSR, 4, fqControl);
@@ -73,20 +73,30 @@ final class Driver {
      * pie), read back pqcsr and pqt (spec: pqb, pqcsr; the queue must be off while its base is written).
      */
     void setupPageRequestQueue(int log2, boolean pie) {
-        long base = allocator.allocate(16L << log2, Math.max(4096, 16L << log2));
-        write(RegisterFile.PQB, 8, ((base >>> 12) << 10) | (log2 - 1));
+        write(RegisterFile.PQB, 8, queueBaseRegister(allocateQueue(16, log2), log2));
         write(RegisterFile.PQH, 4, 0);
         write(RegisterFile.PQCSR, 4, 1 | (pie ? 2 : 0));
         read(RegisterFile.PQCSR, 4);
         read(RegisterFile.PQT, 4);
     }
 
+    /** Memory for a queue of 2^log2 records of {@code recordBytes}, aligned to its size and at least a page (spec: xqb). */
+    private long allocateQueue(int recordBytes, int log2) {
+        long bytes = (long) recordBytes << log2;
+        return allocator.allocate(bytes, Math.max(4096, bytes));
+    }
+
+    /** The cqb/fqb/pqb value of a queue of 2^log2 entries at {@code base}: PPN and LOG2SZ-1. */
+    private static long queueBaseRegister(long base, int log2) {
+        return ((base >>> 12) << 10) | (log2 - 1);
+    }
+
     /** A command queue of 2^log2 commands at a new base: cqb, cqt = 0, cqen (and cie), read back cqcsr. */
     void setupCommandQueue(int log2, boolean cie) {
         cqEntries = 1 << log2;
         cqTail = 0;
-        cqBase = allocator.allocate(16L << log2, Math.max(4096, 16L << log2));
-        write(RegisterFile.CQB, 8, ((cqBase >>> 12) << 10) | (log2 - 1));
+        cqBase = allocateQueue(16, log2);
+        write(RegisterFile.CQB, 8, queueBaseRegister(cqBase, log2));
         write(RegisterFile.CQT, 4, 0);
         cqControl = 1 | (cie ? 2 : 0);
         write(RegisterFile.CQCSR, 4, cqControl);
