@@ -490,15 +490,17 @@ public final class Lockstep {
      * faulting beat are not compared: they are taken into the model's memory image as they are.
      */
     private void acceptDiscardedRecordWrites() {
-        int mf = 1 << 8;
-        if ((fqcsrBefore & mf) == 0 && (model.registers().fqcsr() & mf) != 0) {
-            acceptSlotWrites(RegisterFile.queueBaseAddress(model.registers().fqb()) + 32L * model.registers().fqt(), 32);
-        }
+        RegisterFile regs = model.registers();
+        acceptDiscardedRecordWrites(fqcsrBefore, regs.fqcsr(), regs.fqb(), regs.fqt(), 32);
         // Likewise a page-request record (spec: Page-Request-Queue, pqmf).
-        if ((pqcsrBefore & mf) == 0 && (model.registers().pqcsr() & mf) != 0) {
-            acceptSlotWrites(RegisterFile.queueBaseAddress(model.registers().pqb())
-                    + 16L * (model.registers().pqt() & 0xffffffffL), 16);
-        }
+        acceptDiscardedRecordWrites(pqcsrBefore, regs.pqcsr(), regs.pqb(), regs.pqt(), 16);
+    }
+
+    /** The slot at the tail of a queue whose mf bit this action set: its writes are taken as they are. */
+    private void acceptDiscardedRecordWrites(int csrBefore, int csr, long base, int tail, int recordBytes) {
+        boolean mfSet = (csrBefore & RegisterFile.QCSR_MF) == 0 && (csr & RegisterFile.QCSR_MF) != 0;
+        if (!mfSet) return;
+        acceptSlotWrites(RegisterFile.queueBaseAddress(base) + recordBytes * Integer.toUnsignedLong(tail), recordBytes);
     }
 
     private void acceptSlotWrites(long slot, int bytes) {
