@@ -1,6 +1,7 @@
 package dev.lockstep.engine;
 
 import dev.lockstep.refmodel.TranslationOutcome;
+import dev.lockstep.refmodel.translate.Status;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,9 +27,13 @@ final class AtsCompletion {
     static final int STATUS_UR = 1;
     static final int STATUS_CA = 2;
 
-    /** The completion status the spec gives a fault with {@code cause} on an ATS request. */
+    /**
+     * The completion status of a faulting ATS request whose fault has {@code cause}, as the model's rule
+     * gives it ({@link dev.lockstep.refmodel.translate.AtsCompletion#statusFor}), in the DUT port's encoding.
+     */
     static int faultStatus(int cause) {
-        return cause >= 256 && cause <= 260 ? STATUS_UR : STATUS_CA;
+        Status s = dev.lockstep.refmodel.translate.AtsCompletion.statusFor(cause);
+        return s == Status.UNSUPPORTED_REQUEST ? STATUS_UR : s == Status.COMPLETER_ABORT ? STATUS_CA : STATUS_SUCCESS;
     }
 
     /** log2 of the range a completion reports: 4 KiB when S=0, else from the first 0 bit of the PPN. */
@@ -49,8 +54,8 @@ final class AtsCompletion {
         int cause = DutObservations.cause(word);
         if (o.fault()) {
             int want = faultStatus(o.record().cause());
-            if (status != want) f.add(new Divergence.FieldMismatch("status (0 ok, 1 UR, 2 CA)", "-", want, status));
-            if (cause != o.record().cause()) f.add(new Divergence.FieldMismatch("cause", "11:0", o.record().cause(), cause));
+            Divergence.FieldMismatch.addIfDifferent(f, "status (0 ok, 1 UR, 2 CA)", "-", want, status);
+            Divergence.FieldMismatch.addIfDifferent(f, "cause", "11:0", o.record().cause(), cause);
             return f;
         }
         if (status != STATUS_SUCCESS) {
@@ -58,7 +63,7 @@ final class AtsCompletion {
             return f;
         }
         int perms = (int) ((word >>> 20) & 7);
-        if (perms != o.permissions()) f.add(new Divergence.FieldMismatch("R/W/X", "2:0", o.permissions(), perms));
+        Divergence.FieldMismatch.addIfDifferent(f, "R/W/X", "2:0", o.permissions(), perms);
         field(f, "U", (o.ats() & TranslationOutcome.ATS_U) != 0, ((word >>> 23) & 1) != 0);
         field(f, "Priv", (o.ats() & TranslationOutcome.ATS_PRIV) != 0, DutObservations.priv(word));
         if ((o.permissions() & (TranslationOutcome.R | TranslationOutcome.W)) == 0) return f;
@@ -77,6 +82,6 @@ final class AtsCompletion {
     }
 
     private static void field(List<Divergence.FieldMismatch> f, String name, boolean want, boolean got) {
-        if (want != got) f.add(new Divergence.FieldMismatch(name, "-", want ? 1 : 0, got ? 1 : 0));
+        Divergence.FieldMismatch.addIfDifferent(f, name, "-", want ? 1 : 0, got ? 1 : 0);
     }
 }

@@ -27,7 +27,12 @@ public record Divergence(
     }
 
     /** One differing field: spec name, bit range, expected (model) and observed (DUT) values. */
-    public record FieldMismatch(String field, String bits, long expected, long observed) {}
+    public record FieldMismatch(String field, String bits, long expected, long observed) {
+        /** Adds to {@code fields} the mismatch of {@code field} when {@code expected} and {@code observed} differ. */
+        static void addIfDifferent(List<FieldMismatch> fields, String field, String bits, long expected, long observed) {
+            if (expected != observed) fields.add(new FieldMismatch(field, bits, expected, observed));
+        }
+    }
 
     /** The report as a hardware engineer reads it on a terminal. */
     public String render() {

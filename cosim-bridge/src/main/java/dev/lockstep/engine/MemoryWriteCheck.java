@@ -107,24 +107,21 @@ final class MemoryWriteCheck {
         FaultRecord want = decode(record, expected);
         FaultRecord got = decode(record, observed);
         List<Divergence.FieldMismatch> fields = new ArrayList<>();
-        field(fields, "CAUSE", "11:0", want.cause(), got.cause());
-        field(fields, "PID", "31:12", want.processId(), got.processId());
-        field(fields, "PV", "32", want.pv() ? 1 : 0, got.pv() ? 1 : 0);
-        field(fields, "PRIV", "33", want.priv() ? 1 : 0, got.priv() ? 1 : 0);
-        field(fields, "TTYP", "39:34", want.ttyp(), got.ttyp());
-        field(fields, "DID", "63:40", want.deviceId(), got.deviceId());
-        field(fields, "iotval", "191:128", want.iotval(), got.iotval());
-        field(fields, "iotval2", "255:192", want.iotval2(), got.iotval2());
+        Divergence.FieldMismatch.addIfDifferent(fields, "CAUSE", "11:0", want.cause(), got.cause());
+        Divergence.FieldMismatch.addIfDifferent(fields, "PID", "31:12", want.processId(), got.processId());
+        Divergence.FieldMismatch.addIfDifferent(fields, "PV", "32", want.pv() ? 1 : 0, got.pv() ? 1 : 0);
+        Divergence.FieldMismatch.addIfDifferent(fields, "PRIV", "33", want.priv() ? 1 : 0, got.priv() ? 1 : 0);
+        Divergence.FieldMismatch.addIfDifferent(fields, "TTYP", "39:34", want.ttyp(), got.ttyp());
+        Divergence.FieldMismatch.addIfDifferent(fields, "DID", "63:40", want.deviceId(), got.deviceId());
+        Divergence.FieldMismatch.addIfDifferent(fields, "iotval", "191:128", want.iotval(), got.iotval());
+        Divergence.FieldMismatch.addIfDifferent(fields, "iotval2", "255:192", want.iotval2(), got.iotval2());
         Word custom = observed.get(record + 8);
-        if (custom != null && custom.value != 0) field(fields, "custom/reserved", "127:64", 0, custom.value);
+        if (custom != null && custom.value != 0) Divergence.FieldMismatch.addIfDifferent(fields, "custom/reserved", "127:64", 0, custom.value);
         return new Mismatch(String.format("fault record at 0x%x", record), fields,
                 "fault record (spec: Fault/Event-Queue record): CAUSE[11:0] PID[31:12] PV[32] PRIV[33] TTYP[39:34] "
                         + "DID[63:40] iotval iotval2; PV=0 => PID=PRIV=0; the page offset of iotval may be 0");
     }
 
-    private static void field(List<Divergence.FieldMismatch> f, String name, String bits, long want, long got) {
-        if (want != got) f.add(new Divergence.FieldMismatch(name, bits, want, got));
-    }
 
     private static FaultRecord decode(long record, Map<Long, Word> words) {
         long dw0 = value(words, record);

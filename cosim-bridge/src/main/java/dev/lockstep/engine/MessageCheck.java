@@ -70,19 +70,19 @@ final class MessageCheck {
 
     static List<Divergence.FieldMismatch> fields(long wantHeader, long wantPayload, long gotHeader, long gotPayload) {
         List<Divergence.FieldMismatch> f = new ArrayList<>();
-        field(f, "message type (0 Invalidation Request, 1 Page Request Group Response)", "-", wantHeader & 3, gotHeader & 3);
-        field(f, "RID", "15:0", (wantHeader >>> 16) & 0xffff, (gotHeader >>> 16) & 0xffff);
-        field(f, "DSV", "-", (wantHeader >>> 3) & 1, (gotHeader >>> 3) & 1);
-        field(f, "DSEG", "7:0", (wantHeader >>> 32) & 0xff, (gotHeader >>> 32) & 0xff);
-        field(f, "PV", "-", (wantHeader >>> 2) & 1, (gotHeader >>> 2) & 1);
-        field(f, "PID", "19:0", (wantHeader >>> 40) & 0xfffff, (gotHeader >>> 40) & 0xfffff);
+        Divergence.FieldMismatch.addIfDifferent(f, "message type (0 Invalidation Request, 1 Page Request Group Response)", "-", wantHeader & 3, gotHeader & 3);
+        Divergence.FieldMismatch.addIfDifferent(f, "RID", "15:0", (wantHeader >>> 16) & 0xffff, (gotHeader >>> 16) & 0xffff);
+        Divergence.FieldMismatch.addIfDifferent(f, "DSV", "-", (wantHeader >>> 3) & 1, (gotHeader >>> 3) & 1);
+        Divergence.FieldMismatch.addIfDifferent(f, "DSEG", "7:0", (wantHeader >>> 32) & 0xff, (gotHeader >>> 32) & 0xff);
+        Divergence.FieldMismatch.addIfDifferent(f, "PV", "-", (wantHeader >>> 2) & 1, (gotHeader >>> 2) & 1);
+        Divergence.FieldMismatch.addIfDifferent(f, "PID", "19:0", (wantHeader >>> 40) & 0xfffff, (gotHeader >>> 40) & 0xfffff);
         if ((wantHeader & 3) == Dut.MSG_PAGE_REQUEST_GROUP_RESPONSE) {
-            field(f, "PRG index", "8:0", (wantPayload >>> 32) & 0x1ff, (gotPayload >>> 32) & 0x1ff);
-            field(f, "response code", "3:0", (wantPayload >>> 44) & 0xf, (gotPayload >>> 44) & 0xf);
+            Divergence.FieldMismatch.addIfDifferent(f, "PRG index", "8:0", (wantPayload >>> 32) & 0x1ff, (gotPayload >>> 32) & 0x1ff);
+            Divergence.FieldMismatch.addIfDifferent(f, "response code", "3:0", (wantPayload >>> 44) & 0xf, (gotPayload >>> 44) & 0xf);
             long other = ~(0x1ffL << 32 | 0xfL << 44);
-            field(f, "payload (other bits)", "63:0", wantPayload & other, gotPayload & other);
+            Divergence.FieldMismatch.addIfDifferent(f, "payload (other bits)", "63:0", wantPayload & other, gotPayload & other);
         } else {
-            field(f, "payload (ATS.INVAL dw1)", "63:0", wantPayload, gotPayload);
+            Divergence.FieldMismatch.addIfDifferent(f, "payload (ATS.INVAL dw1)", "63:0", wantPayload, gotPayload);
         }
         return f;
     }
@@ -92,7 +92,4 @@ final class MessageCheck {
                 (header >>> 2) & 1, (header >>> 40) & 0xfffff, payload);
     }
 
-    private static void field(List<Divergence.FieldMismatch> f, String name, String bits, long want, long got) {
-        if (want != got) f.add(new Divergence.FieldMismatch(name, bits, want, got));
-    }
 }
