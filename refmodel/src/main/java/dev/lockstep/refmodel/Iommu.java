@@ -258,9 +258,7 @@ public final class Iommu {
             o = TranslationOutcome.fault(faultOf(request, Cause.TRANSACTION_TYPE_DISALLOWED, request.iova()),
                     !o.mrif().dtf());
         }
-        hpm.countTranslation(request, trace);
-        if (o.fault() && o.reported()) faultQueue.report(o.record());
-        return o;
+        return complete(request, o);
     }
 
     /**
