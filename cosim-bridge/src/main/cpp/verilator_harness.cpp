@@ -3,6 +3,7 @@
 // turns what it observes into event records. The clock runs here; Java calls in once per action.
 #include "lockstep_dut.h"
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -576,19 +577,14 @@ int32_t lockstep_mem_write(int64_t h, int64_t addr, const uint8_t *data, int32_t
 int32_t lockstep_mem_read(int64_t h, int64_t addr, uint8_t *data, int32_t len) {
     if (!data || len < 0) return LOCKSTEP_EARG;
     return guarded(h, [&](Dut *d) {
-        if ((addr & 4095) == 0 && len == 4096) {  // a whole page: one lookup (end-of-seed image checks)
-            const std::vector<uint64_t> *page = d->memory().page(static_cast<uint64_t>(addr) >> 12);
-            for (int k = 0; k < 512; k++) {
-                const uint64_t w = page ? (*page)[k] : 0;
-                for (int b = 0; b < 8; b++) data[k * 8 + b] = static_cast<uint8_t>(w >> (8 * b));
-            }
-            return LOCKSTEP_OK;
-        }
+        // Page by page: one image lookup per page (the end-of-seed checks read whole pages).
         for (int32_t i = 0; i < len;) {
             const uint64_t a = static_cast<uint64_t>(addr) + i;
-            const uint64_t w = d->memory().load(a & ~7ull);
-            for (int b = static_cast<int>(a & 7); b < 8 && i < len; b++, i++) {
-                data[i] = static_cast<uint8_t>(w >> (8 * b));
+            const std::vector<uint64_t> *page = d->memory().page(a >> 12);
+            const int32_t end = i + static_cast<int32_t>(std::min<uint64_t>(len - i, 4096 - (a & 4095)));
+            for (uint64_t b = a; i < end; b++, i++) {
+                const uint64_t w = page ? (*page)[(b >> 3) & 511] : 0;
+                data[i] = static_cast<uint8_t>(w >> (8 * (b & 7)));
             }
         }
         return LOCKSTEP_OK;
