@@ -38,6 +38,28 @@ class StubDutTest {
     }
 
     @Test
+    void theMemoryImageReadsBackWhatWasWrittenAtAnyAlignmentAndAcrossPages() throws Exception {
+        try (NativeDut dut = NativeDut.open(library(), "")) {
+            dut.reset(0);
+            java.util.Random r = new java.util.Random(7);
+            byte[] image = new byte[3 * 4096];
+            long base = 0x10000;
+            for (int t = 0; t < 100; t++) {
+                int off = r.nextInt(image.length - 1);
+                byte[] b = new byte[1 + r.nextInt(Math.min(5000, image.length - off))];
+                r.nextBytes(b);
+                dut.memWrite(base + off, b);
+                System.arraycopy(b, 0, image, off, b.length);
+                int from = r.nextInt(image.length - 1);
+                int len = 1 + r.nextInt(image.length - from);
+                assertEquals(java.util.HexFormat.of().formatHex(image, from, from + len),
+                        java.util.HexFormat.of().formatHex(dut.memRead(base + from, len)), "read of " + len + " at +" + from);
+            }
+            assertTrue(java.util.Arrays.equals(new byte[5000], dut.memRead(0x90_0003L, 5000)), "unwritten memory reads 0");
+        }
+    }
+
+    @Test
     void discoveryProbesTheSameConfigurationTheStubPins() throws Exception {
         try (NativeDut dut = NativeDut.open(library(), "")) {
             dev.lockstep.refmodel.regs.IommuConfig found = dev.lockstep.regression.ConfigDiscovery.discover(dut);
