@@ -45,7 +45,7 @@ module iommu_fault_queue
 
   logic [31:0] mask, tail_next;
   logic        full;
-  assign mask = 32'hFFFF_FFFF >> (5'd31 - fq_log2m1);
+  assign mask = idx_mask(fq_log2m1);
   always_comb begin
     tail_next = (fqt + 32'd1) & mask;
     if (mutant == M_FQ_FULL_NO_WRAP) full = ((fqt + 32'd1) == fqh);   // BUG: no wrap

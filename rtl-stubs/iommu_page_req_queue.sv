@@ -66,7 +66,7 @@ module iommu_page_req_queue
   logic [3:0]  code;
 
   logic [31:0] mask, tail_next;
-  assign mask = 32'hFFFF_FFFF >> (5'd31 - pq_log2m1);
+  assign mask = idx_mask(pq_log2m1);
   assign tail_next = (pqt + 32'd1) & mask;
 
   logic in_last, in_stop;
