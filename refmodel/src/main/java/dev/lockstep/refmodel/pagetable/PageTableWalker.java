@@ -136,7 +136,24 @@ public final class PageTableWalker {
         return translateGpa(gpa, type, want, strict, implicit, implicitWrite, true);
     }
 
-    /** {@link #translateGpa}, with or without {@link #plainGStageWalk} (tests compare the two). */
+    /**
+     * {@link #translateGpa}, with or without its short path (tests compare the two).
+     *
+     * <p>The short path is the walk of a strict translation when nothing in it is unusual: 8-byte
+     * PTEs, every read OK, non-leaf entries that pass the encoding checks by their one-test fast path,
+     * and a leaf that passes every check and grants {@code want} with nothing to update (U and A set,
+     * and D when W is wanted). It reads and records exactly what {@link #walk} would and leaves the
+     * same results; on anything else it forgets its reads and the full walk starts over (reads have no
+     * side effects). {@code GStageShortPathTest} holds it to the full walk's results and trace.
+     *
+     * <p>Why: G-stage walks are 50 of the 60 reads of a worst-case translation (PD20 + Sv57 over
+     * Sv57x4), and the short loop is a fraction of {@link #walk}'s code. It sits in this method, not in
+     * one of its own, so that this method stays above HotSpot's inlining limit for hot methods
+     * (FreqInlineSize, 325 bytecodes) and is compiled once and called for every G-stage walk. While the
+     * loop was a method of its own, this method was inlined into its callers or not depending on the
+     * order the JIT compiled them, and JMH worstCase forks settled at either about 2.1 or 2.7 M/s; now
+     * every fork runs at the faster speed.
+     */
     int translateGpa(long gpa, int type, int want, boolean strict, boolean implicit, boolean implicitWrite,
                      boolean shortPath) {
         if (!gStage) throw new IllegalStateException("translateGpa() is for the G stage");
@@ -152,53 +169,36 @@ public final class PageTableWalker {
             iotval2 = (gpa & ~3L) | implicitBits;
             return fault(Rule.GPA_TOO_WIDE, -1, Access.guestPageFault(type));
         }
-        if (shortPath && strict && plainGStageWalk(gpa, want)) return 0;
-        return walk(gpa, type, want, strict, false, false, implicitBits);
-    }
-
-    /**
-     * The walk of a strict G-stage translation when nothing in it is unusual: 8-byte PTEs, every read
-     * OK, non-leaf entries that pass the encoding checks by their one-test fast path, and a leaf that
-     * passes every check and grants {@code want} with nothing to update (U and A set, and D when W is
-     * wanted). It reads and records exactly what {@link #walk} would and leaves the same results; on
-     * anything else it forgets its reads and answers false, and the full walk starts over (reads have
-     * no side effects).
-     *
-     * <p>Why: G-stage walks are 50 of the 60 reads of a worst-case translation (PD20 + Sv57 over
-     * Sv57x4), and this loop is a fraction of {@link #walk}'s code: JMH worstCase runs about a fifth
-     * faster with it. {@code GStageShortPathTest} holds it to the full walk's results and trace.
-     */
-    private boolean plainGStageWalk(long gpa, int want) {
-        final PagingScheme s = scheme;
-        if (s.pteBytes != 8) return false;
-        final WalkTrace trace = mem.trace();
-        final int mark = trace.readCount();
-        final int top = s.levels - 1;
-        long a = rootPpn << 12;
-        boolean g = false; // a G bit on the path: walk's global flag
-        for (int level = top; ; level--) {
-            int indexBits = level == top ? 11 : 9; // the x4 root table has 2 more index bits
-            long pa = a + (((gpa >>> (12 + 9 * level)) & ((1L << indexBits) - 1)) << 3);
-            long pte = mem.read64(pa, bigEndian, Role.G_STAGE_PTE, level);
-            if (mem.status() != PhysicalMemory.OK) break;
-            if (Pte.isPlainNonLeaf(pte)) {
-                if (level == 0) break;
-                g |= (pte & Pte.G) != 0;
-                a = Pte.ppn(pte, s) << 12;
-                continue;
+        if (shortPath && strict && scheme.pteBytes == 8) {
+            final PagingScheme s = scheme;
+            final WalkTrace trace = mem.trace();
+            final int mark = trace.readCount();
+            final int top = s.levels - 1;
+            // The entry's word number (address / 8): its table's PPN << 9 plus its index. The x4 root
+            // table has 2 more index bits.
+            long word = (rootPpn << 9) + ((gpa >>> (12 + 9 * top)) & 0x7ff);
+            long gBits = 0; // the G bits on the path: walk's global flag
+            for (int level = top; level >= 0; level--) {
+                long pte = mem.read64(word << 3, bigEndian, Role.G_STAGE_PTE, level);
+                if (mem.status() != PhysicalMemory.OK) break;
+                if (Pte.isPlainNonLeaf(pte)) {
+                    gBits |= pte;
+                    word = (Pte.ppn(pte, s) << 9) + ((gpa >>> (3 + 9 * level)) & 0x1ff); // the next level's entry
+                    continue;
+                }
+                if (Pte.encodingFault(pte, s, level, svpbmt, svrsw60t59b) != null) break;
+                long needed = want | Pte.U | Pte.A | ((want & Access.W) != 0 ? Pte.D : 0);
+                if ((pte & needed) != needed) break;
+                long ppn = Pte.ppn(pte, s);
+                int shift = leafShift(pte, ppn, level);
+                if (shift < 0) break;
+                global = (gBits & Pte.G) != 0;
+                success(gpa, ppn, shift, pte, want);
+                return 0;
             }
-            if (Pte.encodingFault(pte, s, level, svpbmt, svrsw60t59b) != null) break;
-            long needed = want | Pte.U | Pte.A | ((want & Access.W) != 0 ? Pte.D : 0);
-            if ((pte & needed) != needed) break;
-            long ppn = Pte.ppn(pte, s);
-            int shift = leafShift(pte, ppn, level);
-            if (shift < 0) break;
-            global = g;
-            success(gpa, ppn, shift, pte, want);
-            return true;
+            trace.truncateReads(mark);
         }
-        trace.truncateReads(mark);
-        return false;
+        return walk(gpa, type, want, strict, false, false, implicitBits);
     }
 
     private int bare(long va, int want) {
