@@ -7,7 +7,8 @@
 #   CPU=1 refmodel/bench.sh           # pin the benchmark JVM to CPU 1 (taskset), on a shared machine
 #   JMH_ARGS="-f 1 -wi 5 -i 10" refmodel/bench.sh  # JMH run options, replacing the defaults below
 #
-# Uses only Maven (offline, as the build does) and java. The raw JMH output is kept in
+# Prints each case's translations/s with JMH's error, bytes allocated per translation, and each fork's
+# mean. Uses only Maven (offline, as the build does) and java. The raw JMH output is kept in
 # refmodel/target/bench/jmh.txt and the results in refmodel/target/bench/results.csv.
 set -euo pipefail
 
@@ -57,3 +58,13 @@ awk -F, '
             printf "%-10s %18.0f %14.0f %22s\n", c, score[c], err[c], (c in norm) ? sprintf("%.4f", norm[c]) : "n/a"
         }
     }' "$out/results.csv"
+
+# Each fork's mean, to show the spread between JVMs (each JVM's compiled code can settle at a speed of
+# its own): a case whose forks disagree wants more forks before its number is trusted.
+awk '
+    function flush() { if (count) line[name] = line[name] sprintf(" %.0f", sum / count); count = 0; sum = 0 }
+    /^# Benchmark:/ { flush(); name = $3; sub(/^.*TranslationBenchmark\./, "", name); order[++n] = name }
+    /^# Fork:/ { flush() }
+    /^Iteration/ { sum += $3; count++ }
+    END { flush(); for (i = 1; i <= n; i++) printf "%-10s forks:%s\n", order[i], line[order[i]] }
+' "$out/jmh.txt"
