@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lockstep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Co-simulation checker: a golden model of the RISC-V IOMMU specification in lockstep "
                 + "with an RTL IOMMU.%n",
-        subcommands = {RunCommand.class, MutantsCommand.class, CheckCommand.class, ReplayCommand.class,
+        subcommands = {RunCommand.class, BuildCommand.class, MutantsCommand.class, CheckCommand.class, ReplayCommand.class,
                 ExplainCommand.class, MergeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 all passed; 1 a divergence; 2 bad usage or bad input; "
                 + "3 the DUT crashed, hung or could not be built or loaded."})
