@@ -3,7 +3,8 @@
 // DUT of the generic AXI harness's tests (build errors, the AXI path), not a realistic bus bridge.
 module axi_min_wrapper #(
   parameter int CAP_ATS = 1,
-  parameter int CAP_T2GPA = 1
+  parameter int CAP_T2GPA = 1,
+  parameter int AMO_HWAD = 1
 ) (
   input  logic        clk,
   input  logic        rst_n,
@@ -102,7 +103,7 @@ module axi_min_wrapper #(
   logic [7:0] mem_req_wstrb;
   logic core_idle;
 
-  lockstep_iommu #(.CAP_ATS(CAP_ATS), .CAP_T2GPA(CAP_T2GPA)) core (
+  lockstep_iommu #(.CAP_ATS(CAP_ATS), .CAP_T2GPA(CAP_T2GPA), .AMO_HWAD(AMO_HWAD)) core (
     .clk, .rst_n, .mutant(mutant[7:0]),
     .reg_req_valid, .reg_req_ready, .reg_req_write, .reg_req_offset, .reg_req_size8(1'b0), .reg_req_wdata,
     .reg_rsp_valid, .reg_rsp_rdata,

@@ -1,19 +1,23 @@
 package dev.lockstep.cli;
 
+import dev.lockstep.dut.DutException;
 import dev.lockstep.dut.NativeDut;
 import dev.lockstep.dut.RemoteDut;
 import dev.lockstep.regression.BadInputException;
 import dev.lockstep.regression.DutFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Which DUT library a command drives and how it opens it (shared by run and replay). */
 final class DutOptions {
 
-    @Option(names = "--dut", defaultValue = "stub", paramLabel = "stub|PATH",
-            description = "The DUT: 'stub' (the built-in RTL IOMMU, build/dut/liblockstep_stub.so) or the path "
-                    + "of a DUT library implementing lockstep_dut.h. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--dut", defaultValue = "stub", paramLabel = "stub|stub-axi|PATH",
+            description = "The DUT: 'stub' (the built-in RTL IOMMU, build/dut/liblockstep_stub.so), 'stub-axi' (the "
+                    + "same RTL behind its AXI wrapper rtl-stubs/axi/, built by 'lockstep build' into build/stub-axi/ "
+                    + "when it changed) or the path of a DUT library implementing lockstep_dut.h. Default: ${DEFAULT-VALUE}.")
     String dut;
 
     @Option(names = "--dut-config", defaultValue = "", paramLabel = "KEY=VALUE;...",
@@ -31,25 +35,48 @@ final class DutOptions {
                     + "Default: ${DEFAULT-VALUE}.")
     long callTimeout;
 
-    /** The built-in DUT behind an AXI4 wrapper (design.md); not part of this version. */
+    /** The built-in DUT behind its AXI wrapper (rtl-stubs/axi/, docs/axi-wrapper.md), built on demand. */
     static final String STUB_AXI = "stub-axi";
 
     boolean isStub() { return dut.equals("stub"); }
 
-    /** Rejects a --dut this version cannot open for a reason the option itself shows. */
-    void check() throws BadInputException {
-        if (dut.equals(STUB_AXI) && !Files.exists(Path.of(dut))) {
-            throw new BadInputException("--dut " + STUB_AXI + ": the built-in DUT's AXI4 wrapper is not part of this "
-                    + "version; use --dut stub (the same RTL through its native ports) or the path of a DUT library");
+    boolean isStubAxi() { return dut.equals(STUB_AXI) && !Files.exists(Path.of(dut)); }
+
+    /** One of the built-in DUTs (their libraries are the project's own: run in this process by default). */
+    boolean isBuiltIn() { return isStub() || isStubAxi(); }
+
+    /** Makes the DUT ready to open: for 'stub-axi', builds its library (through 'lockstep build') if it changed. */
+    void check(java.io.PrintWriter out) throws BadInputException, DutException {
+        if (!isStubAxi()) return;
+        Path dir = Home.dir().resolve("rtl-stubs/axi");
+        Path files = dir.resolve("files.f");
+        if (!Files.isRegularFile(files)) {
+            throw new BadInputException("--dut " + STUB_AXI + ": " + files + " is missing from this checkout");
+        }
+        Path decl = StubAxi.declaration(dir);
+        try {
+            String top = dev.lockstep.axi.WrapperDeclaration.read(decl).top();
+            BuildCommand.build(new dev.lockstep.axi.DutBuilder.Request(files, top, List.of(), Map.of(), List.of(), decl,
+                    Home.stubAxiLibrary(), Home.dir()), out);
+        } catch (dev.lockstep.axi.BuildException e) {
+            throw new DutException(DutException.Kind.LOAD, "--dut " + STUB_AXI + ": " + e.getMessage());
         }
     }
 
-    Path library() { return isStub() ? Home.stubLibrary() : Path.of(dut); }
+    Path library() { return isStub() ? Home.stubLibrary() : isStubAxi() ? Home.stubAxiLibrary() : Path.of(dut); }
+
+    /** The default configuration of a built-in DUT (null for a library given by path). */
+    Path defaultConfig() {
+        if (isStub()) return Home.stubConfig();
+        if (!isStubAxi()) return null;
+        Path own = Home.dir().resolve("rtl-stubs/axi/config.json");
+        return Files.isRegularFile(own) ? own : Home.stubConfig();
+    }
 
     /** Opens DUT instances as the options say: in this process, or each in a child process. */
     DutFactory factory() {
         Path library = library();
-        boolean outOfProcess = isolate != null ? isolate : !isStub();
+        boolean outOfProcess = isolate != null ? isolate : !isBuiltIn();
         return outOfProcess ? () -> RemoteDut.open(library, dutConfig, callTimeout)
                 : () -> NativeDut.open(library, dutConfig);
     }

@@ -13,6 +13,9 @@ final class Home {
 
     static Path stubLibrary() { return dir().resolve("build/dut/liblockstep_stub.so"); }
 
+    /** Where 'lockstep build' puts the AXI-wrapped built-in DUT ('--dut stub-axi'). */
+    static Path stubAxiLibrary() { return dir().resolve("build/stub-axi/liblockstep_stub_axi.so"); }
+
     static Path stubConfig() { return dir().resolve("rtl-stubs/config.json"); }
 
     static Path mutantList() { return dir().resolve("rtl-stubs/mutants.tsv"); }

@@ -57,7 +57,7 @@ public final class ReplayCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            dutOptions.check();
+            dutOptions.check(stdout);
             SeedLog seedLog = LogReader.read(log);
             IommuConfig iommuConfig = config != null ? DutConfigFile.read(config) : seedLog.header().config();
             Mutants.Mutant m = mutant != null ? Mutants.resolve(mutant, Home.mutantList())

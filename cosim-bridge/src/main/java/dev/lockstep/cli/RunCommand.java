@@ -2,6 +2,7 @@ package dev.lockstep.cli;
 
 import dev.lockstep.coverage.CoverageRegression;
 import dev.lockstep.dut.DutException;
+import dev.lockstep.dut.DutInterface;
 import dev.lockstep.engine.Scenario;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.log.DumpMode;
@@ -146,21 +147,27 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             validate();
-            dutOptions.check();
-            if (config == null && !dutOptions.isStub()) {
+            dutOptions.check(stdout);
+            if (config == null && dutOptions.defaultConfig() == null) {
                 throw new BadInputException("--config: a DUT library other than 'stub' needs its configuration file "
                         + "(or '--config discover' to probe it)");
             }
             DutFactory factory = dutOptions.factory();
             IommuConfig iommuConfig;
-            if ("discover".equals(config)) {
+            DutInterface iface = DutInterface.FULL;
+            if ("discover".equals(config) || !dutOptions.isStub()) {
                 try (dev.lockstep.dut.Dut probe = factory.open()) {
-                    iommuConfig = ConfigDiscovery.discover(probe);
+                    iface = DutInterface.of(probe.buildId());
+                    iommuConfig = "discover".equals(config) ? ConfigDiscovery.discover(probe) : null;
                 }
+            } else {
+                iommuConfig = null;
+            }
+            if (iommuConfig != null) {
                 stdout.print("discovered configuration (pin it in a file for regressions):\n"
                         + DutConfigFile.toJson(iommuConfig));
             } else {
-                iommuConfig = DutConfigFile.read(config != null ? Path.of(config) : Home.stubConfig());
+                iommuConfig = DutConfigFile.read(config != null ? Path.of(config) : dutOptions.defaultConfig());
             }
             Mutants.Mutant m = Mutants.resolve(mutant, Home.mutantList());
             List<Long> seeds = new ArrayList<>();
@@ -168,13 +175,14 @@ public final class RunCommand implements Callable<Integer> {
             if (shard != null) seeds = Shard.parse(shard).select(seeds);
 
             Scenario chosen = scenarioByName(scenario);
+            announce(chosen, iommuConfig, iface, stdout);
             LogCapture logs = logCapture(iommuConfig, m);
             if (logs != null) factory = logs.wrap(factory);
             Regression regression = new Regression(factory, iommuConfig, chosen,
                     s -> reproduceCommand(s, m)).maxDivergences(maxDivergences);
             if (logs != null) regression.addObserver(logs.observers());
             Progress progress = new Progress(stdout, seeds.size(), Progress.interactive());
-            CoverageRegression.Result covered = CoverageRegression.run(regression, iommuConfig, seeds, m.id(), actions,
+            CoverageRegression.Result covered = CoverageRegression.run(regression, iommuConfig, iface, seeds, m.id(), actions,
                     jobs, coverageGoal, progress);
             progress.finish();
             Regression.Outcome outcome = covered.outcome();
@@ -200,6 +208,27 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("lockstep run: cannot write reports: " + e.getMessage());
             return Main.EXIT_USAGE;
+        }
+    }
+
+    /**
+     * What this DUT cannot do, one line each: scenarios skipped and why (a scenario asked for by name that
+     * cannot run is bad usage), requests its interface cannot carry, fields its bus does not report.
+     */
+    static void announce(Scenario chosen, IommuConfig config, DutInterface iface, PrintWriter out) throws BadInputException {
+        String why = chosen.unsupported(config, iface);
+        if (why != null) throw new BadInputException("--scenario " + chosen.cliName + ": cannot run on this DUT: it " + why);
+        if (chosen == Scenario.ALL) {
+            for (Scenario s : Scenario.directedScenarios()) {
+                String w = s.unsupported(config, iface);
+                if (w != null) out.println("scenario " + s.cliName + " skipped: it " + w);
+            }
+            String w = Scenario.SYSTEM.unsupported(config, iface);
+            if (w != null) out.println("scenario system skipped (its seeds run registers): it " + w);
+        }
+        if (!iface.cannotSend().isEmpty()) out.println("not sent (this DUT's interface cannot carry them): " + iface.cannotSend());
+        if (!iface.notObservable().isEmpty()) {
+            out.println("not observable on this DUT's bus, so not compared: " + iface.notObservable());
         }
     }
 

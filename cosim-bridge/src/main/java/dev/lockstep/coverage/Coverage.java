@@ -1,5 +1,6 @@
 package dev.lockstep.coverage;
 
+import dev.lockstep.dut.DutInterface;
 import dev.lockstep.refmodel.fault.Cause;
 import dev.lockstep.refmodel.regs.Capabilities;
 import dev.lockstep.refmodel.regs.IommuConfig;
@@ -39,11 +40,19 @@ public final class Coverage {
 
     /** Empty coverage with the goal bins {@code config} allows. */
     public Coverage(IommuConfig config) {
-        this();
-        defineGoals(config);
+        this(config, DutInterface.FULL);
     }
 
-    private void defineGoals(IommuConfig config) {
+    /**
+     * Empty coverage with the goal bins {@code config} allows on a DUT behind {@code iface}: bins of requests
+     * the interface cannot carry (ATS translation requests, translated requests, Page Requests) are no goal.
+     */
+    public Coverage(IommuConfig config, DutInterface iface) {
+        this();
+        defineGoals(config, iface);
+    }
+
+    private void defineGoals(IommuConfig config, DutInterface iface) {
         Capabilities c = config.capabilities();
         boolean s = c.sv39() || c.sv48();
         boolean g = c.sv39x4() || c.sv48x4();
@@ -163,7 +172,7 @@ public final class Coverage {
             goal(EVENTS, e);
         }
         // Page Requests (capabilities.ATS): the page-request queue's events (spec: pqcsr, ipsr).
-        if (c.ats() && dirs) {
+        if (c.ats() && dirs && iface.pageRequests()) {
             for (String e : List.of("pqcsr.pqof", "pqcsr.pqmf", "ipsr.pip")) goal(EVENTS, e);
         }
 
@@ -172,20 +181,25 @@ public final class Coverage {
 
         // PCIe ATS (spec: "PCIe ATS translation request handling"): each completion status, the Priv and
         // Global fields set, and translated requests allowed or disallowed.
-        if (c.ats() && dirs) {
+        if (c.ats() && dirs && iface.ats()) {
             for (String b : List.of("ATS Success", "ATS Success R=W=0", "ATS UR", "ATS CA", "ATS Priv",
                     "ATS no-write granted R", "ATS exec-requested granted X")) {
                 goal(ATS, b);
             }
             if (s) goal(ATS, "ATS G");
+        }
+        if (c.ats() && dirs && iface.translated()) {
             goal(ATS, "translated ok");
             goal(ATS, "translated 260");
+        }
+        if (c.ats() && dirs) {
             // T2GPA (spec: DC.tc.T2GPA): the completion returns the GPA; translated requests then carry a
             // GPA that the G stage translates, or faults on like any access of the request's type.
-            if (c.t2gpa() && g) {
-                for (String b : List.of("T2GPA ATS Success", "T2GPA translated ok", "T2GPA translated guest-page fault")) {
-                    goal(ATS, b);
-                }
+            if (c.t2gpa() && g && iface.ats()) goal(ATS, "T2GPA ATS Success");
+            if (c.t2gpa() && g && iface.ats() && iface.translated()) {
+                // the GPAs of translated requests come from the ATS completions
+                goal(ATS, "T2GPA translated ok");
+                goal(ATS, "T2GPA translated guest-page fault");
             }
         }
     }

@@ -30,8 +30,12 @@ public final class CoverageObserver implements RunObserver {
     private long cqt = -1;
 
     public CoverageObserver(IommuConfig config) {
+        this(config, dev.lockstep.dut.DutInterface.FULL);
+    }
+
+    public CoverageObserver(IommuConfig config, dev.lockstep.dut.DutInterface iface) {
         this.caps = config.capabilities();
-        this.coverage = new Coverage(config);
+        this.coverage = new Coverage(config, iface);
     }
 
     public Coverage coverage() { return coverage; }

@@ -1,6 +1,7 @@
 package dev.lockstep.coverage;
 
 import dev.lockstep.dut.DutException;
+import dev.lockstep.dut.DutInterface;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.regression.Regression;
@@ -25,10 +26,17 @@ public final class CoverageRegression {
      */
     public static Result run(Regression regression, IommuConfig config, List<Long> seeds, int mutant, int actions,
                              int jobs, Double goalPercent, Consumer<SeedResult> onResult) throws DutException {
-        Coverage total = new Coverage(config);
+        return run(regression, config, DutInterface.FULL, seeds, mutant, actions, jobs, goalPercent, onResult);
+    }
+
+    /** As above, for a DUT behind {@code iface}: goal bins follow what it can be sent. */
+    public static Result run(Regression regression, IommuConfig config, DutInterface iface, List<Long> seeds, int mutant,
+                             int actions, int jobs, Double goalPercent, Consumer<SeedResult> onResult)
+            throws DutException {
+        Coverage total = new Coverage(config, iface);
         List<CoverageObserver> observers = new ArrayList<>();
         regression.addObserver(() -> {
-            CoverageObserver o = new CoverageObserver(config);
+            CoverageObserver o = new CoverageObserver(config, iface);
             synchronized (observers) {
                 observers.add(o);
             }

@@ -2,6 +2,7 @@ package dev.lockstep.engine;
 
 import dev.lockstep.dut.Dut;
 import dev.lockstep.dut.DutException;
+import dev.lockstep.dut.DutInterface;
 import dev.lockstep.refmodel.Iommu;
 import dev.lockstep.refmodel.cache.CachingModel;
 import dev.lockstep.refmodel.TranslationOutcome;
@@ -37,6 +38,8 @@ public final class Lockstep {
     private static final int RECENT = 10;
 
     private final Dut dut;
+    /** What the DUT's interface carries: requests it cannot be sent are not generated, fields it cannot report not compared. */
+    private final DutInterface iface;
     private final IommuConfig config;
     private final StimulusSource stimulusSource;
     private final ReproduceCommand reproduce;
@@ -69,12 +72,13 @@ public final class Lockstep {
     private final List<Divergence> later = new ArrayList<>();
 
     public Lockstep(Dut dut, IommuConfig config, Scenario scenario, ReproduceCommand reproduce) {
-        this(dut, config, scenario::create, reproduce);
+        this(dut, config, (seed, c, model) -> scenario.create(seed, c, model, DutInterface.of(dut.buildId())), reproduce);
     }
 
     /** An engine whose actions come from {@code source} (e.g. a log being checked or replayed). */
     public Lockstep(Dut dut, IommuConfig config, StimulusSource source, ReproduceCommand reproduce) {
         this.dut = dut;
+        this.iface = DutInterface.of(dut.buildId());
         this.config = config;
         this.stimulusSource = source;
         this.reproduce = reproduce;
@@ -135,7 +139,7 @@ public final class Lockstep {
         touchedPages.clear();
         staleHits = 0;
         translations = 0;
-        Stimulus stimulus = script != null ? script.iterator()::next : stimulusSource.create(seed, config, model);
+        Stimulus stimulus = expressible(script != null ? script.iterator()::next : stimulusSource.create(seed, config, model));
         RecentActions recent = new RecentActions(RECENT);
         int index = 0;
         Action action = null;
@@ -165,6 +169,16 @@ public final class Lockstep {
             return result(seed, index, start,
                     new SeedResult.DutFailure(e.kind(), e.getMessage(), index, what, reproduce.forSeed(seed)));
         }
+    }
+
+    /** The actions of {@code s} that the DUT's interface can carry (all of them for a native DUT). */
+    private Stimulus expressible(Stimulus s) {
+        if (iface.equals(DutInterface.FULL)) return s;
+        return () -> {
+            Action a = s.next();
+            while (a != null && !iface.expresses(a)) a = s.next();
+            return a;
+        };
     }
 
     /** Records {@code d} (if any); true when the seed has reported as many divergences as allowed. */
@@ -218,7 +232,8 @@ public final class Lockstep {
             return null;
         }
         if (action instanceof Action.MemoryError e) {
-            memory.injectError(e.pa(), e.kind());
+            // Without a poison signal on its bus the DUT is given an access fault instead, and so is the model.
+            memory.injectError(e.pa(), iface.memoryErrorKind(e.kind()));
             drive(action);
             return null;
         }
@@ -248,7 +263,7 @@ public final class Lockstep {
         } else if (action instanceof Action.MemoryWrite m) {
             dut.memWrite(m.pa(), littleEndian(m.value()));
         } else if (action instanceof Action.MemoryError e) {
-            dut.memError(e.pa(), e.kind());
+            dut.memError(e.pa(), iface.memoryErrorKind(e.kind()));
         } else if (action instanceof Action.PageRequest p) {
             dut.pageRequest(p.deviceId(), p.pv(), p.processId(), (p.priv() ? Dut.REQ_PRIV : 0) | (p.exec() ? Dut.REQ_EXEC : 0),
                     p.payload());
@@ -316,10 +331,13 @@ public final class Lockstep {
         CachingModel.Candidate chosen = choose(permitted, observed.completionWord[0], observed.completionPa[0], ats);
         if (chosen == null) {
             TranslationOutcome want = permitted.get(0).outcome();
+            long word = unobservedFromModel(want, observed.completionWord[0]);
+            String unobserved = iface.notObservable().isEmpty() ? ""
+                    : " (not observable on this DUT's bus, so not compared: " + iface.notObservable() + ")";
             return divergence(seed, index, t, "translation completion for tag " + t.tag(),
-                    ats ? AtsCompletion.mismatches(want, observed.completionWord[0], observed.completionPa[0])
-                            : completionFields(want, observed.completionWord[0], observed.completionPa[0]),
-                    permittedText(permitted), recent, explain(req));
+                    ats ? AtsCompletion.mismatches(want, word, observed.completionPa[0])
+                            : completionFields(want, word, observed.completionPa[0]),
+                    permittedText(permitted) + unobserved, recent, explain(req));
         }
         if (chosen.stale()) staleHits++;
         observer.translated(index, req, chosen.outcome(), chosen.stale());
@@ -346,13 +364,29 @@ public final class Lockstep {
         if (matching <= 1) return first;
         boolean recorded = faultReported();
         Set<Long> stores = adUpdateWords();
+        // Without the cause on the bus, faults of old and new structures all match the completion: the cause
+        // in the fault record the DUT wrote tells which one it used.
+        int recordCause = iface.cause() ? -1 : recordedCause();
         for (CachingModel.Candidate c : permitted) {
             if (completionMatches(c.outcome(), word, pa, ats)
-                    && (!c.outcome().fault() || c.outcome().reported() == recorded) && c.stores().equals(stores)) {
+                    && (!c.outcome().fault() || c.outcome().reported() == recorded) && c.stores().equals(stores)
+                    && (recordCause < 0 || !c.outcome().fault() || c.outcome().record().cause() == recordCause)) {
                 return c;
             }
         }
         return first;
+    }
+
+    /** The CAUSE of the fault record the DUT wrote during this action (its first word), or -1. */
+    private int recordedCause() {
+        long base = RegisterFile.queueBaseAddress(model.registers().fqb());
+        for (int i = 0; i < observed.writes; i++) {
+            long a = observed.writeAddr[i] & ~7L;
+            if (inFaultQueue(a) && ((a - base) & 31) == 0 && (observed.writeStrobe[i] & 3) == 3) {
+                return (int) (observed.writeData[i] & 0xfff);
+            }
+        }
+        return -1;
     }
 
     /** The words the DUT wrote during this action outside its fault queue: its A/D updates. */
@@ -402,11 +436,22 @@ public final class Lockstep {
      * status, cause, PA and PBMT; for an ATS translation request the completion rules of
      * {@link AtsCompletion}.
      */
-    private static boolean completionMatches(TranslationOutcome o, long word, long pa, boolean ats) {
+    private boolean completionMatches(TranslationOutcome o, long observedWord, long pa, boolean ats) {
+        long word = unobservedFromModel(o, observedWord);
         if (ats) return AtsCompletion.matches(o, word, pa);
         int status = DutObservations.status(word);
         if (o.fault()) return status != 0 && DutObservations.cause(word) == o.record().cause();
         return status == 0 && pa == o.pa() && DutObservations.pbmt(word) == o.pbmt();
+    }
+
+    /**
+     * The DUT's completion word with the fields its bus cannot carry (the cause of a fault, PBMT) taken from
+     * outcome {@code o}: they are compared on everything else, and the fault record in memory as always.
+     */
+    private long unobservedFromModel(TranslationOutcome o, long word) {
+        if (!iface.cause() && o.fault()) word = (word & ~(0xfffL << 32)) | ((long) o.record().cause() << 32);
+        if (!iface.pbmt() && !o.fault()) word = (word & ~(3L << 25)) | ((long) (o.pbmt() & 3) << 25);
+        return word;
     }
 
     private List<Divergence.FieldMismatch> completionFields(TranslationOutcome want, long word, long pa) {
@@ -463,7 +508,7 @@ public final class Lockstep {
         acceptDiscardedRecordWrites();
         MemoryWriteCheck.Mismatch m = MemoryWriteCheck.compare(effects, observed);
         if (m != null) return divergence(seed, index, action, m.subject(), m.fields(), m.rule(), recent, null);
-        MessageCheck.Mismatch msg = MessageCheck.compare(effects, observed);
+        MessageCheck.Mismatch msg = iface.messages() ? MessageCheck.compare(effects, observed) : null;
         if (msg != null) return divergence(seed, index, action, msg.subject(), msg.fields(), msg.rule(), recent, null);
         int n = Math.max(effects.edges, observed.edges);
         for (int i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 package dev.lockstep.engine;
 
+import dev.lockstep.dut.DutInterface;
 import dev.lockstep.refmodel.Iommu;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.stimulus.DirectedStimulus;
@@ -62,16 +63,41 @@ public enum Scenario {
         return d;
     }
 
-    /** What seed {@code seed} runs: for {@link #ALL} a directed scenario or {@link #SYSTEM}, else this. */
-    public Scenario forSeed(long seed) {
-        if (this != ALL) return this;
-        if (Math.floorMod(seed, 3) != 0) return SYSTEM;
-        List<Scenario> d = directedScenarios();
-        return d.get((int) Math.floorMod(Math.floorDiv(seed, 3) - 1, (long) d.size()));
+    /** What seed {@code seed} runs on a DUT that can run every scenario. */
+    public Scenario forSeed(long seed) { return forSeed(seed, directedScenarios(), true); }
+
+    /**
+     * What seed {@code seed} runs on a DUT configured as {@code config} behind {@code iface}: for {@link #ALL}
+     * the directed scenarios that can run there in turn, and otherwise {@link #SYSTEM} (or {@link #REGISTERS}
+     * where the system stimulus cannot run); else this.
+     */
+    public Scenario forSeed(long seed, IommuConfig config, DutInterface iface) {
+        List<Scenario> d = new ArrayList<>();
+        for (Scenario s : directedScenarios()) if (s.unsupported(config, iface) == null) d.add(s);
+        return forSeed(seed, d, SYSTEM.unsupported(config, iface) == null);
     }
 
-    Stimulus create(long seed, IommuConfig config, Iommu model) {
-        Scenario s = forSeed(seed);
+    private Scenario forSeed(long seed, List<Scenario> directed, boolean system) {
+        if (this != ALL) return this;
+        if (Math.floorMod(seed, 3) != 0 || directed.isEmpty()) return system ? SYSTEM : REGISTERS;
+        return directed.get((int) Math.floorMod(Math.floorDiv(seed, 3) - 1, (long) directed.size()));
+    }
+
+    /**
+     * Why this scenario cannot run on a DUT configured as {@code config} behind {@code iface} (one line, e.g.
+     * "needs capabilities.ATS"), or null when it can. {@link #ALL} always can: it runs what can.
+     */
+    public String unsupported(IommuConfig config, DutInterface iface) {
+        if (this == SYSTEM || this == TRAFFIC) return SystemStimulus.unsupported(config);
+        if (directed == null) return null;
+        if (directed == Kind.ATS && config.capabilities().ats() && !iface.ats()) {
+            return "needs ATS translation requests, which this DUT's interface cannot carry (declaration: \"ats\")";
+        }
+        return DirectedStimulus.unsupported(directed, config);
+    }
+
+    Stimulus create(long seed, IommuConfig config, Iommu model, DutInterface iface) {
+        Scenario s = forSeed(seed, config, iface);
         if (s == REGISTERS) return new RegisterStimulus(seed, model.registers());
         if (s.directed != null) {
             return new DirectedStimulus(s.directed, seed, config, offset -> model.mmioRead((int) offset, 4));

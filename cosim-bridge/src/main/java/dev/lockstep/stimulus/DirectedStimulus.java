@@ -74,20 +74,8 @@ public final class DirectedStimulus implements Stimulus {
         this.random = new SplittableRandom(seed);
         this.readRegister = readRegister;
         this.driver = new Driver(caps);
-        if (kind == Kind.ATS && !caps.ats()) {
-            throw new UnsupportedOperationException("scenario ats needs capabilities.ATS");
-        }
-        if (kind != Kind.PROBE && kind != Kind.QUEUE_SETUP && directoryModes().isEmpty()) {
-            throw new UnsupportedOperationException("scenario " + kind.cliName + " needs a device-directory mode");
-        }
-        if ((config.fctlReset() & IommuConfig.FCTL_BE) != 0) {
-            throw new UnsupportedOperationException("the directed scenarios build little-endian structures");
-        }
-        boolean paging = kind != Kind.PROBE && kind != Kind.QUEUE_SETUP && kind != Kind.ATTACH_IDENTITY
-                && kind != Kind.FQ_OVERFLOW && kind != Kind.COMMAND_ERRORS && kind != Kind.IOFENCE;
-        if (paging && !caps.sv39() && !caps.sv48()) {
-            throw new UnsupportedOperationException("scenario " + kind.cliName + " needs Sv39 or Sv48");
-        }
+        String unsupported = unsupported(kind, config);
+        if (unsupported != null) throw new UnsupportedOperationException("scenario " + kind.cliName + " " + unsupported);
         switch (kind) {
             case PROBE -> probe();
             case QUEUE_SETUP -> queueSetup();
@@ -106,6 +94,25 @@ public final class DirectedStimulus implements Stimulus {
     }
 
     public Kind kind() { return kind; }
+
+    /**
+     * Why scenario {@code kind} cannot run on an IOMMU configured as {@code config} (e.g. "needs
+     * capabilities.ATS"), or null when it can.
+     */
+    public static String unsupported(Kind kind, IommuConfig config) {
+        Capabilities caps = config.capabilities();
+        if (kind == Kind.ATS && !caps.ats()) return "needs capabilities.ATS";
+        if (kind != Kind.PROBE && kind != Kind.QUEUE_SETUP
+                && !config.supportedModes().contains(IommuMode.LVL1) && !config.supportedModes().contains(IommuMode.LVL2)
+                && !config.supportedModes().contains(IommuMode.LVL3)) {
+            return "needs a device-directory mode (ddtp 1LVL, 2LVL or 3LVL)";
+        }
+        if ((config.fctlReset() & IommuConfig.FCTL_BE) != 0) return "builds little-endian structures (fctl.BE=1 at reset)";
+        boolean paging = kind != Kind.PROBE && kind != Kind.QUEUE_SETUP && kind != Kind.ATTACH_IDENTITY
+                && kind != Kind.FQ_OVERFLOW && kind != Kind.COMMAND_ERRORS && kind != Kind.IOFENCE;
+        if (paging && !caps.sv39() && !caps.sv48()) return "needs Sv39 or Sv48";
+        return null;
+    }
 
     @Override
     public Action next() {

@@ -81,15 +81,21 @@ public final class SystemStimulus implements Stimulus {
     }
 
     private static void requireSupported(IommuConfig config) {
+        String why = unsupported(config);
+        if (why != null) throw new UnsupportedOperationException("the system stimulus " + why);
+    }
+
+    /** Why the system stimulus cannot run on an IOMMU configured as {@code config}, or null when it can. */
+    public static String unsupported(IommuConfig config) {
         Capabilities c = config.capabilities();
         if (!c.sv39() && !c.sv48() && !c.sv39x4() && !c.sv48x4()) {
-            throw new UnsupportedOperationException("the system stimulus needs Sv39/Sv48 or Sv39x4/Sv48x4; "
-                    + "capabilities 0x" + Long.toHexString(c.value()) + " have neither (use --scenario registers)");
+            return "needs Sv39/Sv48 or Sv39x4/Sv48x4; capabilities 0x" + Long.toHexString(c.value())
+                    + " have neither (use --scenario registers)";
         }
-        if (config.fctlReset() != 0 && (config.fctlReset() & IommuConfig.FCTL_BE) != 0) {
-            throw new UnsupportedOperationException("the system stimulus builds little-endian structures; "
-                    + "fctl.BE=1 at reset is not supported yet");
+        if ((config.fctlReset() & IommuConfig.FCTL_BE) != 0) {
+            return "builds little-endian structures; fctl.BE=1 at reset is not supported yet";
         }
+        return null;
     }
 
     @Override
