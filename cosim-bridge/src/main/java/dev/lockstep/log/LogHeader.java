@@ -29,19 +29,53 @@ public record LogHeader(int schemaVersion, String tool, String dutSpec, String d
         return n;
     }
 
-    /** Reads a header record; only schema_version, config and seed are required. */
-    static LogHeader read(JsonNode n) throws FieldException {
-        long version = LogFormat.integer(n, "schema_version");
+    /**
+     * Reads a header record; only schema_version, config and seed are required. The mutant's id and name
+     * must agree with each other ({@code mutants} is the built-in DUT's list: id to name).
+     */
+    static LogHeader read(JsonNode n, java.util.function.IntFunction<String> mutants) throws FieldException {
+        long version = LogFormat.range(n, "schema_version", 0, Integer.MAX_VALUE);
         if (version < 1 || version > LogFormat.SCHEMA_VERSION) {
-            throw new FieldException("schema_version " + version + " is not supported: this lockstep reads schema "
-                    + "version 1 to " + LogFormat.SCHEMA_VERSION);
+            throw new FieldException("field 'schema_version': " + version + " is not supported: this lockstep reads "
+                    + "schema version 1 to " + LogFormat.SCHEMA_VERSION);
         }
-        JsonNode dut = n.path("dut");
-        JsonNode mutant = n.path("mutant");
-        return new LogHeader((int) version, n.path("tool").asText("unknown"), dut.path("spec").asText("unknown"),
-                dut.path("build_id").asText("unknown"), ConfigJson.read(n.get("config")), LogFormat.integer(n, "seed"),
-                mutant.isMissingNode() ? 0 : (int) LogFormat.integer(mutant, "id", 0),
-                mutant.path("name").asText("none"), n.path("scenario").asText("unknown"),
-                (int) LogFormat.integer(n, "actions", 0));
+        JsonNode dut = LogFormat.object(n, "dut");
+        JsonNode mutant = LogFormat.object(n, "mutant");
+        IommuConfig config;
+        JsonNode c = LogFormat.required(n, "config");
+        try {
+            config = ConfigJson.read(c);
+        } catch (FieldException e) {
+            throw e.in("config");
+        }
+        String dutSpec;
+        String buildId;
+        int mutantId;
+        String mutantName;
+        try {
+            dutSpec = LogFormat.text(dut, "spec", "unknown");
+            buildId = LogFormat.text(dut, "build_id", "unknown");
+        } catch (FieldException e) {
+            throw e.in("dut");
+        }
+        try {
+            mutantId = (int) LogFormat.range(mutant, "id", 0, Integer.MAX_VALUE, 0);
+            mutantName = LogFormat.text(mutant, "name", mutantId == 0 ? "none" : null);
+            String known = mutants.apply(mutantId);
+            if (mutantName == null) mutantName = known;
+            if (known == null) {
+                throw LogFormat.expected("id", "0 or the id of a planted bug of the built-in DUT "
+                        + "('bin/lockstep mutants --list')", mutant.get("id"));
+            }
+            if (!known.equals(mutantName)) {
+                throw LogFormat.expected("name", "'" + known + "', the name of mutant id " + mutantId,
+                        mutant.get("name"));
+            }
+        } catch (FieldException e) {
+            throw e.in("mutant");
+        }
+        return new LogHeader((int) version, LogFormat.text(n, "tool", "unknown"), dutSpec, buildId, config,
+                LogFormat.signed(n, "seed"), mutantId, mutantName, LogFormat.text(n, "scenario", "unknown"),
+                (int) LogFormat.range(n, "actions", 0, Integer.MAX_VALUE, 0));
     }
 }
