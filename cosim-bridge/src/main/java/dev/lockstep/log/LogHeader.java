@@ -24,6 +24,8 @@ public record LogHeader(int schemaVersion, String tool, String dutSpec, String d
         ObjectNode mutant = n.putObject("mutant");
         mutant.put("id", mutantId);
         mutant.put("name", mutantName);
+        java.util.List<Integer> ids = dev.lockstep.regression.Mutants.unpack(mutantId);
+        if (ids.size() > 1) ids.forEach(mutant.putArray("ids")::add);
         n.put("scenario", scenario);
         n.put("actions", plannedActions);
         return n;
@@ -40,8 +42,25 @@ public record LogHeader(int schemaVersion, String tool, String dutSpec, String d
         JsonNode mutant = n.path("mutant");
         return new LogHeader((int) version, n.path("tool").asText("unknown"), dut.path("spec").asText("unknown"),
                 dut.path("build_id").asText("unknown"), ConfigJson.read(n.get("config")), LogFormat.integer(n, "seed"),
-                mutant.isMissingNode() ? 0 : (int) LogFormat.integer(mutant, "id", 0),
+                mutant.isMissingNode() ? 0 : mutantValue(mutant),
                 mutant.path("name").asText("none"), n.path("scenario").asText("unknown"),
                 (int) LogFormat.integer(n, "actions", 0));
+    }
+
+    /** The header's mutant value: packed from {@code ids} when a log lists several, else {@code id}. */
+    private static int mutantValue(JsonNode mutant) throws FieldException {
+        JsonNode ids = mutant.get("ids");
+        if (ids == null) return (int) LogFormat.integer(mutant, "id", 0);
+        if (!ids.isArray()) throw new FieldException("mutant.ids must be an array of planted-bug ids");
+        java.util.List<Integer> list = new java.util.ArrayList<>();
+        for (JsonNode id : ids) {
+            if (!id.canConvertToInt()) throw new FieldException("mutant.ids: '" + id + "' is not a planted-bug id");
+            list.add(id.asInt());
+        }
+        try {
+            return dev.lockstep.regression.Mutants.pack(list);
+        } catch (IllegalArgumentException e) {
+            throw new FieldException("mutant.ids: " + e.getMessage());
+        }
     }
 }
