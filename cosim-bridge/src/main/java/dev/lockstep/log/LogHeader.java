@@ -24,6 +24,8 @@ public record LogHeader(int schemaVersion, String tool, String dutSpec, String d
         ObjectNode mutant = n.putObject("mutant");
         mutant.put("id", mutantId);
         mutant.put("name", mutantName);
+        java.util.List<Integer> ids = dev.lockstep.regression.Mutants.unpack(mutantId);
+        if (ids.size() > 1) ids.forEach(mutant.putArray("ids")::add);
         n.put("scenario", scenario);
         n.put("actions", plannedActions);
         return n;
@@ -59,16 +61,20 @@ public record LogHeader(int schemaVersion, String tool, String dutSpec, String d
             throw e.in("dut");
         }
         try {
-            mutantId = (int) LogFormat.range(mutant, "id", 0, Integer.MAX_VALUE, 0);
-            mutantName = LogFormat.text(mutant, "name", mutantId == 0 ? "none" : null);
-            String known = mutants.apply(mutantId);
-            if (mutantName == null) mutantName = known;
-            if (known == null) {
-                throw LogFormat.expected("id", "0 or the id of a planted bug of the built-in DUT "
-                        + "('bin/lockstep mutants --list')", mutant.get("id"));
+            mutantId = mutantValue(mutant);
+            java.util.List<String> names = new java.util.ArrayList<>();
+            for (int id : dev.lockstep.regression.Mutants.unpack(mutantId)) {
+                String known = mutants.apply(id);
+                if (known == null) {
+                    throw LogFormat.expected("id", "0 or planted bugs of the built-in DUT ('bin/lockstep mutants "
+                            + "--list'), one id per byte; " + id + " is none of them", mutant.get("id"));
+                }
+                names.add(known);
             }
-            if (!known.equals(mutantName)) {
-                throw LogFormat.expected("name", "'" + known + "', the name of mutant id " + mutantId,
+            String expectedName = names.isEmpty() ? "none" : String.join(",", names);
+            mutantName = LogFormat.text(mutant, "name", expectedName);
+            if (!expectedName.equals(mutantName)) {
+                throw LogFormat.expected("name", "'" + expectedName + "', the name of mutant id " + mutantId,
                         mutant.get("name"));
             }
         } catch (FieldException e) {
@@ -77,5 +83,27 @@ public record LogHeader(int schemaVersion, String tool, String dutSpec, String d
         return new LogHeader((int) version, LogFormat.text(n, "tool", "unknown"), dutSpec, buildId, config,
                 LogFormat.signed(n, "seed"), mutantId, mutantName, LogFormat.text(n, "scenario", "unknown"),
                 (int) LogFormat.range(n, "actions", 0, Integer.MAX_VALUE, 0));
+    }
+
+    /** The header's mutant value: packed from {@code ids} when a log lists several (then equal to {@code id}). */
+    private static int mutantValue(JsonNode mutant) throws FieldException {
+        int id = (int) LogFormat.unsigned(mutant, "id", 32, 0);
+        JsonNode ids = mutant.get("ids");
+        if (ids == null || ids.isNull()) return id;
+        java.util.List<Integer> list = new java.util.ArrayList<>();
+        if (ids.isArray()) {
+            for (JsonNode one : ids) list.add(one.isIntegralNumber() && one.canConvertToInt() ? one.asInt() : -1);
+        }
+        try {
+            if (!ids.isArray()) throw new IllegalArgumentException("not an array");
+            int packed = dev.lockstep.regression.Mutants.pack(list);
+            if (mutant.has("id") && packed != id) {
+                throw LogFormat.expected("id", packed + ", the ids packed one per byte", mutant.get("id"));
+            }
+            return packed;
+        } catch (IllegalArgumentException e) {
+            throw LogFormat.expected("ids", "an array of at most " + dev.lockstep.regression.Mutants.MAX_SELECTED
+                    + " planted-bug ids 1..255", ids);
+        }
     }
 }
