@@ -33,7 +33,7 @@ public record LogHeader(int schemaVersion, String tool, String dutSpec, String d
 
     /**
      * Reads a header record; only schema_version, config and seed are required. The mutant's id and name
-     * must agree with each other ({@code mutants} is the built-in DUT's list: id to name).
+     * must agree with each other ({@code mutants} is the built-in DUT's list: id to name; null: not checked).
      */
     static LogHeader read(JsonNode n, java.util.function.IntFunction<String> mutants) throws FieldException {
         long version = LogFormat.range(n, "schema_version", 0, Integer.MAX_VALUE);
@@ -62,27 +62,33 @@ public record LogHeader(int schemaVersion, String tool, String dutSpec, String d
         }
         try {
             mutantId = mutantValue(mutant);
-            java.util.List<String> names = new java.util.ArrayList<>();
-            for (int id : dev.lockstep.regression.Mutants.unpack(mutantId)) {
-                String known = mutants.apply(id);
-                if (known == null) {
-                    throw LogFormat.expected("id", "0 or planted bugs of the built-in DUT ('bin/lockstep mutants "
-                            + "--list'), one id per byte; " + id + " is none of them", mutant.get("id"));
-                }
-                names.add(known);
-            }
-            String expectedName = names.isEmpty() ? "none" : String.join(",", names);
-            mutantName = LogFormat.text(mutant, "name", expectedName);
-            if (!expectedName.equals(mutantName)) {
-                throw LogFormat.expected("name", "'" + expectedName + "', the name of mutant id " + mutantId,
-                        mutant.get("name"));
-            }
+            mutantName = mutants == null ? LogFormat.text(mutant, "name", "none") : name(mutant, mutantId, mutants);
         } catch (FieldException e) {
             throw e.in("mutant");
         }
         return new LogHeader((int) version, LogFormat.text(n, "tool", "unknown"), dutSpec, buildId, config,
                 LogFormat.signed(n, "seed"), mutantId, mutantName, LogFormat.text(n, "scenario", "unknown"),
                 (int) LogFormat.range(n, "actions", 0, Integer.MAX_VALUE, 0));
+    }
+
+    /** The mutant's name, which must be that of its ids in {@code mutants} (their names joined by commas). */
+    private static String name(JsonNode mutant, int mutantId, java.util.function.IntFunction<String> mutants)
+            throws FieldException {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int id : dev.lockstep.regression.Mutants.unpack(mutantId)) {
+            String known = mutants.apply(id);
+            if (known == null) {
+                throw LogFormat.expected("id", "0 or planted bugs of the built-in DUT ('bin/lockstep mutants "
+                        + "--list'), one id per byte; " + id + " is none of them", mutant.get("id"));
+            }
+            names.add(known);
+        }
+        String expected = names.isEmpty() ? "none" : String.join(",", names);
+        String name = LogFormat.text(mutant, "name", expected);
+        if (!expected.equals(name)) {
+            throw LogFormat.expected("name", "'" + expected + "', the name of mutant id " + mutantId, mutant.get("name"));
+        }
+        return name;
     }
 
     /** The header's mutant value: packed from {@code ids} when a log lists several (then equal to {@code id}). */

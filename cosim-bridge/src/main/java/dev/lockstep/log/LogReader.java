@@ -38,15 +38,14 @@ public final class LogReader {
     /** No record of the format comes near this; a longer line is not a log (and is not held in memory). */
     static final int MAX_LINE_BYTES = 1 << 20;
 
-    /** Reads a log of a DUT without planted bugs (header mutant 0). */
+    /** Reads a log without checking its header's planted bugs against a list (the commands pass theirs). */
     public static SeedLog read(Path file) throws BadInputException {
-        return read(file, List.of());
+        return read(file, null);
     }
 
-    /** Reads a log; a header's mutant id and name must be those of one of {@code mutants} (or 0, none). */
+    /** Reads a log; a header's mutant ids and name must be those of {@code mutants} (or 0, none). */
     public static SeedLog read(Path file, List<Mutants.Mutant> mutants) throws BadInputException {
-        Parser p = new Parser(file, id -> {
-            if (id == 0) return "none";
+        Parser p = new Parser(file, mutants == null ? null : id -> {
             for (Mutants.Mutant m : mutants) if (m.id() == id) return m.name();
             return null;
         });
