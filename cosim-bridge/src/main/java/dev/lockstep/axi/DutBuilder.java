@@ -173,10 +173,12 @@ public final class DutBuilder {
         md.update(data);
     }
 
-    private static final Pattern PIN_NOT_FOUND = Pattern.compile("Pin not found: '(\\w+)'");
-    private static final Pattern WIDTH = Pattern.compile(
-            "%Warning-WIDTH\\w*: \\S*" + ShimGenerator.SHIM_TOP + "\\.sv:\\d+:\\d+: Operator PIN expects (\\d+) bits on the Pin "
-                    + "connection, but Pin connection's \\w+ '" + ShimGenerator.WIRE_PREFIX + "(\\w+)' generates (\\d+) bits");
+    // Verilator 5.006's words for a connection of the shim the wrapper lacks, or of another width.
+    private static final Pattern PIN_NOT_FOUND = Pattern.compile(
+            "Pin (?:not found|is not an in/out/inout/param/interface): '(\\w+)'");
+    private static final Pattern WIDTH = Pattern.compile("%Warning-WIDTH\\w*: \\S*" + ShimGenerator.SHIM_TOP
+            + "\\.sv:\\d+:\\d+: \\w+ port connection '\\w+' expects (\\d+) bits on the pin connection, but pin "
+            + "connection's \\w+ '" + ShimGenerator.WIRE_PREFIX + "(\\w+)' generates (\\d+) bits");
     private static final Pattern NO_TOP = Pattern.compile("Cannot find file containing module: '(\\w+)'");
 
     private void verilate(Request r, WrapperDeclaration decl, Path dir) throws BadInputException, BuildException {

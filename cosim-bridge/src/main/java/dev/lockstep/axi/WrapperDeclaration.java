@@ -50,7 +50,7 @@ public record WrapperDeclaration(
         if (!protocol.equals("axi4lite") && !protocol.equals("axi4")) {
             throw new BadInputException(file + ": key 'prog.protocol': expected \"axi4lite\" or \"axi4\", got \"" + protocol + "\"");
         }
-        int dataWidth = r.integer(prog, "prog.data_width", 32, 32, 64);
+        int dataWidth = r.integer(prog, "prog.data_width", 32, 0, 1024);
         if (dataWidth != 32 && dataWidth != 64) {
             throw new BadInputException(file + ": key 'prog.data_width': expected 32 or 64, got " + dataWidth);
         }

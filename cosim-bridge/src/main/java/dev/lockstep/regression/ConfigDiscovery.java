@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * Discovers a DUT's configuration the way a driver probes an IOMMU (the Linux driver's probe): read
  * capabilities and fctl after reset, find which fctl bits stick, which ddtp modes the WARL field keeps
- * (each written from Off, then Off again), and the largest queue sizes the WARL LOG2SZ fields hold.
+ * (each written from Off, then Off again), the largest queue sizes the WARL LOG2SZ fields hold, the
+ * writable bits of each icvec field, and with capabilities.HPM the number of counters and their width.
  *
  * <p>For bring-up: what is discovered is what the DUT does, bugs included (a DUT that wrongly refuses
  * 3LVL would have 3LVL left out). Regressions pin the printed configuration in a file and review it
@@ -41,11 +42,32 @@ public final class ConfigDiscovery {
         int cq = log2SzMax(dut, RegisterFile.CQB);
         int fq = log2SzMax(dut, RegisterFile.FQB);
         int pq = caps.ats() ? log2SzMax(dut, RegisterFile.PQB) : 19;
-        dut.reset(0);
+        // icvec (WARL): the bits each cause's vector field keeps when written with all ones ("if only two
+        // vectors are supported then only bit 0 for each cause could be writable", spec: icvec).
+        dut.mmioWrite(RegisterFile.ICVEC, 4, 0xffff);
+        int icvec = (int) (dut.mmioRead(RegisterFile.ICVEC, 4) & 0xffff);
+        dut.mmioWrite(RegisterFile.ICVEC, 4, 0);
         IommuConfig base = new IommuConfig(caps, writable, fctlReset,
                 resetMode == IommuMode.BARE ? IommuMode.BARE : IommuMode.OFF, modes);
-        return new IommuConfig(caps, writable, fctlReset, base.resetMode(), modes, cq, fq, pq, base.hpmCounters(),
-                base.hpmCounterWidth(), base.icvecWritableMask());
+        int counters = base.hpmCounters();
+        int width = base.hpmCounterWidth();
+        if (caps.hpm()) {
+            // With counting inhibited, the counters that exist keep a value written to them (iohpmctr1 first:
+            // "capabilities.HPM ... at least iohpmctr1"); the bits iohpmctr1 keeps of all ones are its width.
+            dut.mmioWrite(RegisterFile.IOCOUNTINH, 4, 0xffffffffL);
+            counters = 0;
+            for (int x = 1; x <= 31; x++) {
+                int off = RegisterFile.IOHPMCTR_BASE + 8 * (x - 1);
+                dut.mmioWrite(off, 8, 1);
+                if (dut.mmioRead(off, 8) != 1) break;
+                counters = x;
+            }
+            int ctr1 = RegisterFile.IOHPMCTR_BASE;
+            dut.mmioWrite(ctr1, 8, -1L);
+            width = Math.max(32, 64 - Long.numberOfLeadingZeros(dut.mmioRead(ctr1, 8)));
+        }
+        dut.reset(0);
+        return new IommuConfig(caps, writable, fctlReset, base.resetMode(), modes, cq, fq, pq, counters, width, icvec);
     }
 
     /** The largest LOG2SZ-1 a queue base keeps: write all ones, read back (queues are off after reset). */

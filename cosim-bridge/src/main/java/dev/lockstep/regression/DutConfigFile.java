@@ -51,7 +51,10 @@ public final class DutConfigFile {
                 + "  \"ddtp_modes\": [" + modes + "],\n"
                 + "  \"cq_log2sz_max\": " + c.cqLog2SzMax() + ",\n"
                 + "  \"fq_log2sz_max\": " + c.fqLog2SzMax() + ",\n"
-                + "  \"pq_log2sz_max\": " + c.pqLog2SzMax() + "\n"
+                + "  \"pq_log2sz_max\": " + c.pqLog2SzMax() + ",\n"
+                + "  \"hpm_counters\": " + c.hpmCounters() + ",\n"
+                + "  \"hpm_counter_width\": " + c.hpmCounterWidth() + ",\n"
+                + "  \"icvec_writable\": \"0x" + Integer.toHexString(c.icvecWritableMask()) + "\"\n"
                 + "}\n";
     }
 

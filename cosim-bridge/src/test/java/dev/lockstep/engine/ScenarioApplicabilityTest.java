@@ -1,0 +1,82 @@
+package dev.lockstep.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lockstep.TestPaths;
+import dev.lockstep.coverage.Coverage;
+import dev.lockstep.dut.DutInterface;
+import dev.lockstep.refmodel.regs.Capabilities;
+import dev.lockstep.refmodel.regs.IommuConfig;
+import dev.lockstep.refmodel.regs.IommuMode;
+import dev.lockstep.regression.DutConfigFile;
+import dev.lockstep.stimulus.Action;
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+
+/** Which scenarios and goal bins a DUT's capabilities and interface allow: --scenario all runs what can run. */
+class ScenarioApplicabilityTest {
+
+    static final long ATS = 1L << 25, T2GPA = 1L << 26;
+
+    static IommuConfig stub() throws Exception { return DutConfigFile.read(TestPaths.stubConfig()); }
+
+    static IommuConfig withCaps(IommuConfig c, long caps) {
+        return new IommuConfig(new Capabilities(caps), c.fctlWritableMask(), c.fctlReset(), c.resetMode(),
+                c.supportedModes(), c.cqLog2SzMax(), c.fqLog2SzMax(), c.pqLog2SzMax(), c.hpmCounters(),
+                c.hpmCounterWidth(), c.icvecWritableMask());
+    }
+
+    @Test
+    void withoutAtsTheAtsScenarioIsSkippedAndAllRunsTheOthers() throws Exception {
+        IommuConfig noAts = withCaps(stub(), stub().capabilities().value() & ~(ATS | T2GPA));
+        assertEquals("needs capabilities.ATS", Scenario.ATS.unsupported(noAts, DutInterface.FULL));
+        for (long seed = 1; seed <= 200; seed++) {
+            assertNotEquals(Scenario.ATS, Scenario.ALL.forSeed(seed, noAts, DutInterface.FULL), "seed " + seed);
+        }
+        assertEquals(Scenario.ATS.unsupported(stub(), DutInterface.FULL), null);
+        // Capabilities with ATS, but a bus without the ATS side channel: skipped too, saying why.
+        DutInterface noAtsPort = new DutInterface(false, false, false, true, true, true, true);
+        assertTrue(Scenario.ATS.unsupported(stub(), noAtsPort).contains("cannot carry"));
+        assertNull(Scenario.SYSTEM.unsupported(noAts, noAtsPort));
+    }
+
+    @Test
+    void withoutDirectoryModesOnlyProbeAndQueueSetupRun() throws Exception {
+        IommuConfig c = stub().withSupportedModes(EnumSet.of(IommuMode.OFF, IommuMode.BARE));
+        for (Scenario s : Scenario.directedScenarios()) {
+            boolean runs = s == Scenario.PROBE || s == Scenario.QUEUE_SETUP;
+            assertEquals(runs, s.unsupported(c, DutInterface.FULL) == null, s.cliName);
+        }
+        for (long seed = 3; seed <= 300; seed += 3) {
+            Scenario s = Scenario.ALL.forSeed(seed, c, DutInterface.FULL);
+            assertTrue(s == Scenario.PROBE || s == Scenario.QUEUE_SETUP, "seed " + seed + ": " + s.cliName);
+        }
+    }
+
+    @Test
+    void withoutPagingModesSystemSeedsRunRegisters() throws Exception {
+        long noPaging = stub().capabilities().value() & ~(0xfL << 8) & ~(0xfL << 16) & ~(ATS | T2GPA);
+        IommuConfig c = withCaps(stub(), noPaging);
+        assertTrue(Scenario.SYSTEM.unsupported(c, DutInterface.FULL).startsWith("needs Sv39/Sv48"));
+        assertEquals(Scenario.REGISTERS, Scenario.ALL.forSeed(1, c, DutInterface.FULL));
+    }
+
+    @Test
+    void theInterfaceDecidesWhichRequestsAreSentAndWhichGoalBinsExist() throws Exception {
+        DutInterface lean = DutInterface.of("x rtl:1 harness:2 Verilator 5.006 axi:translated=0,ats=1,page_requests=0,"
+                + "messages=1,cause=0,pbmt=1,poison=0,idle=0,mutants=0");
+        assertFalse(lean.expresses(new Action.Translate(1, 1, false, 0, false, 6, 0x1000)), "translated read");
+        assertTrue(lean.expresses(new Action.Translate(1, 1, false, 0, false, 8, 0x1000)), "ATS translation request");
+        assertTrue(lean.expresses(new Action.Translate(1, 1, false, 0, false, 2, 0x1000)), "untranslated read");
+        assertFalse(lean.expresses(new Action.PageRequest(1, false, 0, false, false, 0x1005)));
+        assertEquals(1, lean.memoryErrorKind(2), "corruption without poison is an access fault");
+        assertEquals(DutInterface.FULL, DutInterface.of("lockstep_iommu rtl:abc harness:def Verilator 5.006"));
+        Coverage full = new Coverage(stub());
+        Coverage leanCov = new Coverage(stub(), lean);
+        assertTrue(leanCov.goalBins() < full.goalBins(), "no translated-request or page-request goal bins");
+    }
+}
