@@ -44,6 +44,7 @@ final class ActionJson {
             n.put("iova", LogFormat.hex(t.iova()));
             if (t.noWrite()) n.put("no_write", true);
             if (t.execRequested()) n.put("exec_requested", true);
+            if (t.cxl()) n.put("cxl", true);
         } else if (action instanceof Action.PageRequest p) {
             n.put("op", "page_request");
             n.put("device_id", LogFormat.hex(p.deviceId()));
@@ -52,6 +53,7 @@ final class ActionJson {
             n.put("priv", p.priv());
             n.put("exec", p.exec());
             n.put("payload", LogFormat.hex(p.payload()));
+            if (!p.dsv()) n.put("dsv", false);
         } else {
             throw new IllegalArgumentException("no log record for " + action.describe());
         }
@@ -74,18 +76,19 @@ final class ActionJson {
                 int ttyp = (int) LogFormat.integer(n, "ttyp");
                 boolean noWrite = n.has("no_write") && LogFormat.bool(n, "no_write");
                 boolean exec = n.has("exec_requested") && LogFormat.bool(n, "exec_requested");
-                if ((noWrite || exec) && ttyp != Ttyp.ATS_TRANSLATION) {
-                    throw new FieldException((noWrite ? "no_write" : "exec_requested")
+                boolean cxl = LogFormat.bool(n, "cxl", false);
+                if ((noWrite || exec || cxl) && ttyp != Ttyp.ATS_TRANSLATION) {
+                    throw new FieldException((noWrite ? "no_write" : exec ? "exec_requested" : "cxl")
                             + ": only an ATS translation request (ttyp 8) has it, not ttyp " + ttyp);
                 }
                 return new Action.Translate((int) LogFormat.integer(n, "tag"), LogFormat.smallInteger(n, "device_id"),
                         LogFormat.bool(n, "pv"), LogFormat.smallInteger(n, "process_id"), LogFormat.bool(n, "priv"),
-                        ttyp, LogFormat.integer(n, "iova"), noWrite, exec);
+                        ttyp, LogFormat.integer(n, "iova"), noWrite, exec, cxl);
             }
             case "page_request":
                 return new Action.PageRequest(LogFormat.smallInteger(n, "device_id"), LogFormat.bool(n, "pv"),
                         LogFormat.smallInteger(n, "process_id"), LogFormat.bool(n, "priv"), LogFormat.bool(n, "exec"),
-                        LogFormat.integer(n, "payload"));
+                        LogFormat.integer(n, "payload"), LogFormat.bool(n, "dsv", true));
             default:
                 throw new FieldException("unknown action op '" + op
                         + "' (expected register_read, register_write, memory_write, memory_error, translate or page_request)");
