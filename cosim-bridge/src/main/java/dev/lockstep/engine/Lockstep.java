@@ -279,7 +279,7 @@ public final class Lockstep {
         if (action instanceof Action.PageRequest p) {
             // The model's page-request queue and its automatic responses, then the DUT's; what both wrote,
             // sent and signalled is compared (records at pqt, fault records with TTYP 9, responses, wires).
-            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload());
+            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
             drive(action);
             return compareEffects(seed, index, action, recent);
         }
@@ -301,13 +301,11 @@ public final class Lockstep {
         } else if (action instanceof Action.MemoryError e) {
             dut.memError(e.pa(), e.kind());
         } else if (action instanceof Action.PageRequest p) {
-            dut.pageRequest(p.deviceId(), p.pv(), p.processId(), (p.priv() ? Dut.REQ_PRIV : 0) | (p.exec() ? Dut.REQ_EXEC : 0),
-                    p.payload());
+            dut.pageRequest(p.deviceId(), p.pv(), p.processId(), p.flags(), p.payload());
             drainUntilIdle(p);
         } else if (action instanceof Action.Translate t) {
             translations++;
-            dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), (t.priv() ? Dut.REQ_PRIV : 0)
-                    | (t.noWrite() ? Dut.REQ_NW : 0) | (t.execRequested() ? Dut.REQ_EXEC : 0));
+            dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), t.flags());
             drainUntilIdle(t);
         }
         return 0;
@@ -351,7 +349,7 @@ public final class Lockstep {
 
     private Divergence translate(long seed, int index, Action.Translate t, RecentActions recent) throws DutException {
         TranslationRequest req = new TranslationRequest(t.deviceId(), t.pv(), t.processId(), t.priv(), t.ttyp(),
-                t.iova(), TranslationRequest.NO_DATA, t.noWrite(), t.execRequested());
+                t.iova(), TranslationRequest.NO_DATA, t.noWrite(), t.execRequested(), t.cxl());
         List<CachingModel.Candidate> permitted = model.candidates(req);
         drive(t);
         if (observed.completions != 1 || DutObservations.tag(observed.completionWord[0]) != t.tag()) {
@@ -374,6 +372,7 @@ public final class Lockstep {
         }
         if (chosen.stale()) staleHits++;
         observer.translated(index, req, chosen.outcome(), chosen.stale());
+        if (ats) observer.atsCompleted(index, req, chosen.outcome(), observed.completionWord[0]);
         effects.clear();
         model.commit(req, chosen);
         Divergence d = compareEffects(seed, index, t, recent);
@@ -494,7 +493,7 @@ public final class Lockstep {
         try {
             Translator t = new Translator(config, new OverlayMemory(memory));
             Request r = new Request(req.deviceId(), req.pv(), req.processId(), req.iova(), req.ttyp(), req.priv(),
-                    req.noWrite(), req.execRequested());
+                    req.noWrite(), req.execRequested(), req.cxl());
             return t.translate(r, model.registers().ddtp(), model.registers().fctl()).toString();
         } catch (RuntimeException e) {
             return "walk trace unavailable: " + e.getMessage();
