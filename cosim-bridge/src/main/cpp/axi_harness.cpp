@@ -453,9 +453,7 @@ private:
                 top_->ats_req_nw = (r.flags & LOCKSTEP_REQ_NW) != 0;
                 top_->ats_req_exe = (r.flags & LOCKSTEP_REQ_EXEC) != 0;
                 top_->ats_req_iova = r.iova;
-#ifdef LOCKSTEP_REQ_CXL
                 top_->ats_req_cxl = (r.flags & LOCKSTEP_REQ_CXL) != 0;
-#endif
             } else {
                 dev_ = DeviceRequest{};
                 dev_.active = true;
@@ -529,9 +527,7 @@ private:
                       (static_cast<uint64_t>(top_->ats_cpl_x & 1) << 22) | (static_cast<uint64_t>(top_->ats_cpl_u & 1) << 23) |
                       (static_cast<uint64_t>(top_->ats_cpl_g & 1) << 24) | (static_cast<uint64_t>(top_->ats_cpl_s & 1) << 27) |
                       (static_cast<uint64_t>(top_->ats_cpl_priv & 1) << 28) | (cause << 32);
-#ifdef LOCKSTEP_CPL_CXL_IO
-        if (top_->ats_cpl_cxl & 1) w2 |= LOCKSTEP_CPL_CXL_IO;
-#endif
+        w2 |= static_cast<uint64_t>(top_->ats_cpl_cxl & 1) << 29;  // CXL.io (ABI 4)
         push_event(LOCKSTEP_EV_COMPLETION, w2, top_->ats_cpl_addr, 0);
         if (ats_outstanding_ > 0) ats_outstanding_--;
     }
@@ -787,9 +783,7 @@ private:
             top_->pr_req_priv = (p.flags & LOCKSTEP_REQ_PRIV) != 0;
             top_->pr_req_exec = (p.flags & LOCKSTEP_REQ_EXEC) != 0;
             top_->pr_req_payload = p.payload;
-#ifdef LOCKSTEP_PR_DSV
-            top_->pr_req_dsv = (p.flags & LOCKSTEP_PR_DSV) != 0;
-#endif
+            top_->pr_req_dsv = (p.flags & LOCKSTEP_REQ_DSV) != 0;
         } else {
             top_->pr_req_valid = 0;
         }

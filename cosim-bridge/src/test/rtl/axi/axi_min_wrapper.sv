@@ -68,16 +68,16 @@ module axi_min_wrapper #(
   input  logic        ats_req_valid, output logic ats_req_ready, input logic [15:0] ats_req_tag,
   input  logic [23:0] ats_req_did, input logic ats_req_pv, input logic [19:0] ats_req_pid,
   input  logic        ats_req_priv, input logic ats_req_nw, input logic ats_req_exe,
-  input  logic [63:0] ats_req_iova,
+  input  logic [63:0] ats_req_iova, input logic ats_req_cxl,
   output logic        ats_cpl_valid, input logic ats_cpl_ready, output logic [15:0] ats_cpl_tag,
   output logic [1:0]  ats_cpl_status, output logic [63:0] ats_cpl_addr,
-  output logic        ats_cpl_r, ats_cpl_w, ats_cpl_x, ats_cpl_u, ats_cpl_g, ats_cpl_s, ats_cpl_priv,
+  output logic        ats_cpl_r, ats_cpl_w, ats_cpl_x, ats_cpl_u, ats_cpl_g, ats_cpl_s, ats_cpl_priv, ats_cpl_cxl,
   output logic        msg_valid, input logic msg_ready, output logic msg_prgr, output logic [15:0] msg_rid,
   output logic        msg_dsv, output logic [7:0] msg_dseg, output logic msg_pv, output logic [19:0] msg_pid,
   output logic [63:0] msg_payload, input logic ats_inv_cpl_valid,
   input  logic        pr_req_valid, output logic pr_req_ready, input logic [23:0] pr_req_did,
   input  logic        pr_req_pv, input logic [19:0] pr_req_pid, input logic pr_req_priv,
-  input  logic        pr_req_exec, input logic [63:0] pr_req_payload,
+  input  logic        pr_req_exec, input logic [63:0] pr_req_payload, input logic pr_req_dsv,
   // observation
   output logic        obs_cause_valid, output logic [11:0] obs_cause,
   output logic        idle
@@ -92,6 +92,7 @@ module axi_min_wrapper #(
   logic [19:0] tr_req_pid;
   logic [63:0] tr_req_iova;
   logic [5:0] tr_req_ttyp;
+  logic tr_cpl_cxl_io;
   logic tr_cpl_valid, tr_cpl_ready, tr_cpl_r, tr_cpl_w, tr_cpl_x, tr_cpl_u, tr_cpl_g, tr_cpl_s, tr_cpl_priv;
   logic [15:0] tr_cpl_tag;
   logic [1:0] tr_cpl_status, tr_cpl_pbmt;
@@ -108,11 +109,11 @@ module axi_min_wrapper #(
     .reg_req_valid, .reg_req_ready, .reg_req_write, .reg_req_offset, .reg_req_size8(1'b0), .reg_req_wdata,
     .reg_rsp_valid, .reg_rsp_rdata,
     .tr_req_valid, .tr_req_ready, .tr_req_tag, .tr_req_did, .tr_req_pv, .tr_req_pid, .tr_req_iova,
-    .tr_req_ttyp, .tr_req_priv, .tr_req_nw, .tr_req_exe,
+    .tr_req_ttyp, .tr_req_priv, .tr_req_nw, .tr_req_exe, .tr_req_cxl(ats_go && ats_req_cxl),
     .pr_req_valid, .pr_req_ready, .pr_req_did, .pr_req_pv, .pr_req_pid, .pr_req_priv, .pr_req_exec,
-    .pr_req_payload,
+    .pr_req_payload, .pr_req_dsv,
     .tr_cpl_valid, .tr_cpl_ready, .tr_cpl_tag, .tr_cpl_status, .tr_cpl_cause, .tr_cpl_pa, .tr_cpl_r,
-    .tr_cpl_w, .tr_cpl_x, .tr_cpl_u, .tr_cpl_g, .tr_cpl_pbmt, .tr_cpl_s, .tr_cpl_priv,
+    .tr_cpl_w, .tr_cpl_x, .tr_cpl_u, .tr_cpl_g, .tr_cpl_pbmt, .tr_cpl_s, .tr_cpl_priv, .tr_cpl_cxl_io,
     .msg_valid, .msg_ready, .msg_prgr, .msg_rid, .msg_dsv, .msg_dseg, .msg_pv, .msg_pid, .msg_payload,
     .ats_inv_cpl_valid,
     .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_wstrb,
@@ -184,8 +185,8 @@ module axi_min_wrapper #(
   assign ats_cpl_tag = tr_cpl_tag;
   assign ats_cpl_status = tr_cpl_status;
   assign ats_cpl_addr = tr_cpl_pa;
-  assign {ats_cpl_r, ats_cpl_w, ats_cpl_x, ats_cpl_u, ats_cpl_g, ats_cpl_s, ats_cpl_priv} =
-      {tr_cpl_r, tr_cpl_w, tr_cpl_x, tr_cpl_u, tr_cpl_g, tr_cpl_s, tr_cpl_priv};
+  assign {ats_cpl_r, ats_cpl_w, ats_cpl_x, ats_cpl_u, ats_cpl_g, ats_cpl_s, ats_cpl_priv, ats_cpl_cxl} =
+      {tr_cpl_r, tr_cpl_w, tr_cpl_x, tr_cpl_u, tr_cpl_g, tr_cpl_s, tr_cpl_priv, tr_cpl_cxl_io};
 
   assign m_out_awvalid = ds == D_FWD && d_write && !d_aw_done;
   assign m_out_wvalid = ds == D_FWD && d_write && !d_w_done;

@@ -80,8 +80,8 @@ public record WrapperDeclaration(
 
     /** What the wrapper's bus carries, as the harness puts it in the library's build id ({@code DutInterface}). */
     public String interfaceText() {
-        return "axi:translated=" + bit(translated) + ",ats=" + bit(ats) + ",page_requests=" + bit(pageRequests)
-                + ",messages=" + bit(messages) + ",cause=" + bit(causePort) + ",pbmt=" + bit(pbmt) + ",poison="
+        return "axi:translated=" + bit(translated) + ",ats=" + bit(ats) + ",ats_cxl=" + bit(atsCxl) + ",page_requests="
+                + bit(pageRequests) + ",page_request_dsv=" + bit(pageRequestDsv) + ",messages=" + bit(messages) + ",cause=" + bit(causePort) + ",pbmt=" + bit(pbmt) + ",poison="
                 + bit(poison) + ",idle=" + bit(idlePort) + ",mutants=" + bit(mutantPort);
     }
 

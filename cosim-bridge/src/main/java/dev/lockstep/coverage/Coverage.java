@@ -187,6 +187,11 @@ public final class Coverage {
                 goal(ATS, b);
             }
             if (s) goal(ATS, "ATS G");
+            // CXL.io where the spec decides it: 0 for a device that is not CXL type 1/2; 1 for a CXL
+            // device's MSI or T2GPA translation (or NC/IO memory with Svpbmt), which needs the CXL
+            // indication on the request.
+            goal(ATS, "ATS CXL.io clear");
+            if ((c.t2gpa() || c.msiFlat() || c.svpbmt()) && iface.cxl()) goal(ATS, "ATS CXL.io set");
         }
         if (c.ats() && dirs && iface.translated()) {
             goal(ATS, "translated ok");

@@ -11,10 +11,10 @@ import java.util.List;
  * from the wrapper's declaration file, docs/axi-wrapper.md); any other library carries everything (the
  * native ports of {@code lockstep_dut.h}).
  */
-public record DutInterface(boolean translated, boolean ats, boolean pageRequests, boolean messages, boolean cause,
-                           boolean pbmt, boolean poison) {
+public record DutInterface(boolean translated, boolean ats, boolean cxl, boolean pageRequests, boolean dsv,
+                           boolean messages, boolean cause, boolean pbmt, boolean poison) {
 
-    public static final DutInterface FULL = new DutInterface(true, true, true, true, true, true, true);
+    public static final DutInterface FULL = new DutInterface(true, true, true, true, true, true, true, true, true);
 
     private static final String MARK = " axi:";
 
@@ -29,18 +29,20 @@ public record DutInterface(boolean translated, boolean ats, boolean pageRequests
             if (eq > 0) m.put(s.substring(0, eq), s.substring(eq + 1).equals("1"));
         }
         return new DutInterface(m.getOrDefault("translated", false), m.getOrDefault("ats", false),
-                m.getOrDefault("page_requests", false), m.getOrDefault("messages", false), m.getOrDefault("cause", false),
-                m.getOrDefault("pbmt", false), m.getOrDefault("poison", false));
+                m.getOrDefault("ats_cxl", false), m.getOrDefault("page_requests", false),
+                m.getOrDefault("page_request_dsv", false), m.getOrDefault("messages", false),
+                m.getOrDefault("cause", false), m.getOrDefault("pbmt", false), m.getOrDefault("poison", false));
     }
 
     /** Whether {@code a} can be sent to this DUT at all (register and memory actions always can). */
     public boolean expresses(Action a) {
         if (a instanceof Action.Translate t) {
-            if (t.ttyp() == Ttyp.ATS_TRANSLATION) return ats;
+            if (t.ttyp() == Ttyp.ATS_TRANSLATION) return ats && (cxl || !t.cxl());
             if (t.ttyp() >= Ttyp.TRANSLATED_EXEC && t.ttyp() <= Ttyp.TRANSLATED_WRITE) return translated;
             return true;
         }
-        if (a instanceof Action.PageRequest) return pageRequests;
+        // Without the DSV signal every Page Request is one with a valid destination segment (as before ABI 4).
+        if (a instanceof Action.PageRequest p) return pageRequests && (dsv || p.dsv());
         return true;
     }
 
@@ -61,7 +63,9 @@ public record DutInterface(boolean translated, boolean ats, boolean pageRequests
         List<String> n = new ArrayList<>();
         if (!translated) n.add("translated requests");
         if (!ats) n.add("ATS translation requests");
+        else if (!cxl) n.add("ATS translation requests from CXL devices");
         if (!pageRequests) n.add("Page Requests");
+        else if (!dsv) n.add("Page Requests without a destination segment");
         return String.join(", ", n);
     }
 }

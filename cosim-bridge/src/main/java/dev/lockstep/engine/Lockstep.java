@@ -107,6 +107,32 @@ public final class Lockstep {
         return this;
     }
 
+    /** Before each action (its index) and before the end of the seed (the action count): stop here? */
+    private java.util.function.IntPredicate stopBefore = i -> false;
+
+    /**
+     * Stops a seed at an action boundary when {@code stop} says so (an interrupted run, or the cut of an
+     * interrupted log): {@link #run} then throws {@link Stopped} after telling the observer, without the
+     * end-of-seed comparisons.
+     */
+    public Lockstep stopBefore(java.util.function.IntPredicate stop) {
+        this.stopBefore = stop;
+        return this;
+    }
+
+    /** A seed stopped at an action boundary: it has no verdict; {@code actions} were applied and compared. */
+    public static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        public final long seed;
+        public final int actions;
+
+        Stopped(long seed, int actions) {
+            super("seed " + seed + " stopped after " + actions + " actions");
+            this.seed = seed;
+            this.actions = actions;
+        }
+    }
+
     /** Sets who watches the run (coverage, logs); {@link RunObserver#NONE} by default. */
     public Lockstep observer(RunObserver o) {
         this.observer = o == null ? RunObserver.NONE : o;
@@ -158,6 +184,7 @@ public final class Lockstep {
                     dut.trace(wavePath);
                     tracing = true;
                 }
+                if (stopBefore.test(index)) throw stopped(seed, index);
                 Action nextAction = stimulus.next();
                 if (nextAction == null) break; // a finite scenario ended before the action budget
                 action = nextAction;
@@ -167,6 +194,7 @@ public final class Lockstep {
                 recent.add(index, action);
             }
             actionIndex = index;
+            if (stopBefore.test(index)) throw stopped(seed, index);
             diverged(finish(seed, index, recent));
             return result(seed, index, start, null);
         } catch (DutException e) {
@@ -191,6 +219,18 @@ public final class Lockstep {
      * model cannot represent): its index, or the action count when it was the end-of-seed comparison.
      */
     public int actionIndex() { return actionIndex; }
+
+    private Stopped stopped(long seed, int actions) {
+        if (wavePath != null) {
+            try {
+                dut.trace(null);
+            } catch (DutException e) {
+                // what was dumped so far stays in the file
+            }
+        }
+        observer.seedInterrupted(seed, actions);
+        return new Stopped(seed, actions);
+    }
 
     /** Records {@code d} (if any); true when the seed has reported as many divergences as allowed. */
     private boolean diverged(Divergence d) {
@@ -254,7 +294,7 @@ public final class Lockstep {
         if (action instanceof Action.PageRequest p) {
             // The model's page-request queue and its automatic responses, then the DUT's; what both wrote,
             // sent and signalled is compared (records at pqt, fault records with TTYP 9, responses, wires).
-            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload());
+            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
             drive(action);
             return compareEffects(seed, index, action, recent);
         }
@@ -276,13 +316,11 @@ public final class Lockstep {
         } else if (action instanceof Action.MemoryError e) {
             dut.memError(e.pa(), iface.memoryErrorKind(e.kind()));
         } else if (action instanceof Action.PageRequest p) {
-            dut.pageRequest(p.deviceId(), p.pv(), p.processId(), (p.priv() ? Dut.REQ_PRIV : 0) | (p.exec() ? Dut.REQ_EXEC : 0),
-                    p.payload());
+            dut.pageRequest(p.deviceId(), p.pv(), p.processId(), p.flags(), p.payload());
             drainUntilIdle(p);
         } else if (action instanceof Action.Translate t) {
             translations++;
-            dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), (t.priv() ? Dut.REQ_PRIV : 0)
-                    | (t.noWrite() ? Dut.REQ_NW : 0) | (t.execRequested() ? Dut.REQ_EXEC : 0));
+            dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), t.flags());
             drainUntilIdle(t);
         }
         return 0;
@@ -326,7 +364,7 @@ public final class Lockstep {
 
     private Divergence translate(long seed, int index, Action.Translate t, RecentActions recent) throws DutException {
         TranslationRequest req = new TranslationRequest(t.deviceId(), t.pv(), t.processId(), t.priv(), t.ttyp(),
-                t.iova(), TranslationRequest.NO_DATA, t.noWrite(), t.execRequested());
+                t.iova(), TranslationRequest.NO_DATA, t.noWrite(), t.execRequested(), t.cxl());
         List<CachingModel.Candidate> permitted = model.candidates(req);
         drive(t);
         if (observed.completions != 1 || DutObservations.tag(observed.completionWord[0]) != t.tag()) {
@@ -352,6 +390,7 @@ public final class Lockstep {
         }
         if (chosen.stale()) staleHits++;
         observer.translated(index, req, chosen.outcome(), chosen.stale());
+        if (ats) observer.atsCompleted(index, req, chosen.outcome(), observed.completionWord[0]);
         effects.clear();
         model.commit(req, chosen);
         Divergence d = compareEffects(seed, index, t, recent);
@@ -499,7 +538,7 @@ public final class Lockstep {
         try {
             Translator t = new Translator(config, new OverlayMemory(memory));
             Request r = new Request(req.deviceId(), req.pv(), req.processId(), req.iova(), req.ttyp(), req.priv(),
-                    req.noWrite(), req.execRequested());
+                    req.noWrite(), req.execRequested(), req.cxl());
             return t.translate(r, model.registers().ddtp(), model.registers().fctl()).toString();
         } catch (RuntimeException e) {
             return "walk trace unavailable: " + e.getMessage();

@@ -23,11 +23,20 @@ public interface RunObserver {
      */
     default void translated(int index, TranslationRequest request, TranslationOutcome outcome, boolean stale) { }
 
+    /**
+     * The DUT's completion word ({@code lockstep_dut.h} w[2]) of a checked ATS translation request, after
+     * {@link #translated}: the fields where the spec lets the DUT choose (e.g. CXL.io where UNSPECIFIED).
+     */
+    default void atsCompleted(int index, TranslationRequest request, TranslationOutcome outcome, long completionWord) { }
+
     /** A register was read on both sides (for read actions and for read-backs after writes). */
     default void registerRead(int index, int offset, int size, long modelValue, long dutValue) { }
 
     /** The seed ended with {@code result}. */
     default void seedFinished(SeedResult result) { }
+
+    /** The seed was stopped (an interrupted run) after {@code actions} actions, with no verdict. */
+    default void seedInterrupted(long seed, int actions) { }
 
     /** The observer that watches nothing. */
     RunObserver NONE = new RunObserver() { };
@@ -48,11 +57,18 @@ public interface RunObserver {
                                              boolean stale) {
                 for (RunObserver o : each) o.translated(index, request, outcome, stale);
             }
+            @Override public void atsCompleted(int index, TranslationRequest request, TranslationOutcome outcome,
+                                               long completionWord) {
+                for (RunObserver o : each) o.atsCompleted(index, request, outcome, completionWord);
+            }
             @Override public void registerRead(int index, int offset, int size, long modelValue, long dutValue) {
                 for (RunObserver o : each) o.registerRead(index, offset, size, modelValue, dutValue);
             }
             @Override public void seedFinished(SeedResult result) {
                 for (RunObserver o : each) o.seedFinished(result);
+            }
+            @Override public void seedInterrupted(long seed, int actions) {
+                for (RunObserver o : each) o.seedInterrupted(seed, actions);
             }
         };
     }

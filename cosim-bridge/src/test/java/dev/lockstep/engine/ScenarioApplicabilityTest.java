@@ -39,7 +39,7 @@ class ScenarioApplicabilityTest {
         }
         assertEquals(Scenario.ATS.unsupported(stub(), DutInterface.FULL), null);
         // Capabilities with ATS, but a bus without the ATS side channel: skipped too, saying why.
-        DutInterface noAtsPort = new DutInterface(false, false, false, true, true, true, true);
+        DutInterface noAtsPort = new DutInterface(false, false, false, false, false, true, true, true, true);
         assertTrue(Scenario.ATS.unsupported(stub(), noAtsPort).contains("cannot carry"));
         assertNull(Scenario.SYSTEM.unsupported(noAts, noAtsPort));
     }
@@ -67,12 +67,14 @@ class ScenarioApplicabilityTest {
 
     @Test
     void theInterfaceDecidesWhichRequestsAreSentAndWhichGoalBinsExist() throws Exception {
-        DutInterface lean = DutInterface.of("x rtl:1 harness:2 Verilator 5.006 axi:translated=0,ats=1,page_requests=0,"
+        DutInterface lean = DutInterface.of("x rtl:1 harness:2 Verilator 5.006 axi:translated=0,ats=1,ats_cxl=0,page_requests=0,"
                 + "messages=1,cause=0,pbmt=1,poison=0,idle=0,mutants=0");
         assertFalse(lean.expresses(new Action.Translate(1, 1, false, 0, false, 6, 0x1000)), "translated read");
         assertTrue(lean.expresses(new Action.Translate(1, 1, false, 0, false, 8, 0x1000)), "ATS translation request");
         assertTrue(lean.expresses(new Action.Translate(1, 1, false, 0, false, 2, 0x1000)), "untranslated read");
         assertFalse(lean.expresses(new Action.PageRequest(1, false, 0, false, false, 0x1005)));
+        assertFalse(lean.expresses(new Action.Translate(1, 1, false, 0, false, 8, 0x1000, false, false, true)),
+                "an ATS translation request from a CXL device needs ats_cxl");
         assertEquals(1, lean.memoryErrorKind(2), "corruption without poison is an access fault");
         assertEquals(DutInterface.FULL, DutInterface.of("lockstep_iommu rtl:abc harness:def Verilator 5.006"));
         Coverage full = new Coverage(stub());
