@@ -1,7 +1,6 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.dut.DutException;
-import dev.lockstep.dut.NativeDut;
 import dev.lockstep.engine.Scenario;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.refmodel.regs.IommuConfig;
@@ -49,6 +48,9 @@ public final class MutantsCommand implements Callable<Integer> {
     @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Run only these mutants.")
     List<String> only;
 
+    @picocli.CommandLine.Mixin
+    DutOptions dutOptions;
+
     @Spec
     CommandSpec spec;
 
@@ -65,7 +67,12 @@ public final class MutantsCommand implements Callable<Integer> {
             if (count < 1 || actions < 1 || jobs < 1) {
                 throw new BadInputException("--count, --actions and --jobs must be at least 1");
             }
-            IommuConfig config = DutConfigFile.read(Home.stubConfig());
+            dutOptions.check(out);
+            if (dutOptions.defaultConfig() == null) {
+                throw new BadInputException("--dut: the planted bugs are the built-in DUT's: 'stub' or 'stub-axi'");
+            }
+            IommuConfig config = DutConfigFile.read(dutOptions.defaultConfig());
+            dev.lockstep.regression.DutFactory factory = dutOptions.factory();
             List<Long> seeds = new ArrayList<>();
             for (int i = 0; i < count; i++) seeds.add(seed + i);
             out.printf("%-3s %-28s %-9s %-6s %-7s %-8s %s%n", "id", "mutant", "verdict", "seed", "action", "time",
@@ -73,10 +80,9 @@ public final class MutantsCommand implements Callable<Integer> {
             int killed = 0;
             for (Mutants.Mutant m : mutants) {
                 long start = System.nanoTime();
-                Regression regression = new Regression(() -> NativeDut.open(Home.stubLibrary(), ""), config,
-                        Scenario.byName(StandardRegression.SCENARIO),
-                        s -> "bin/lockstep run --dut stub --seed " + s + " --count 1 --actions " + actions
-                                + " --mutant " + m.name());
+                Regression regression = new Regression(factory, config, Scenario.byName(StandardRegression.SCENARIO),
+                        s -> "bin/lockstep run" + dutOptions.commandLine() + " --seed " + s + " --count 1 --actions "
+                                + actions + " --mutant " + m.name());
                 Regression.Outcome outcome = regression.runUntilFailure(seeds, m.id(), actions, jobs);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 SeedResult kill = outcome.results().stream().filter(r -> !r.passed()).findFirst().orElse(null);
@@ -106,10 +112,17 @@ public final class MutantsCommand implements Callable<Integer> {
     }
 
     private List<Mutants.Mutant> selected() throws BadInputException {
-        List<Mutants.Mutant> all = Mutants.read(Home.mutantList());
+        List<Mutants.Mutant> all = new ArrayList<>(Mutants.read(Home.mutantList()));
+        // The AXI wrapper of the built-in DUT adds planted bugs of its own.
+        java.nio.file.Path wrapperBugs = Home.dir().resolve("rtl-stubs/axi/mutants.tsv");
+        if (dutOptions.isStubAxi() && java.nio.file.Files.isRegularFile(wrapperBugs)) all.addAll(Mutants.read(wrapperBugs));
         if (only == null || only.isEmpty()) return all;
         List<Mutants.Mutant> chosen = new ArrayList<>();
-        for (String name : only) chosen.add(Mutants.resolve(name, Home.mutantList()));
+        for (String name : only) {
+            Mutants.Mutant found = all.stream().filter(m -> m.name().equals(name) || String.valueOf(m.id()).equals(name))
+                    .findFirst().orElse(null);
+            chosen.add(found != null ? found : Mutants.resolve(name, Home.mutantList()));
+        }
         return chosen;
     }
 }
