@@ -45,6 +45,8 @@ public final class Lockstep {
     private final EffectRecorder effects = new EffectRecorder();
     /** DUT cycle count right after the seed's reset: reported cycles are relative to it. */
     private long cycleBase;
+    /** Index of the action being applied (or the seed's action count at its end), for error reports. */
+    private int actionIndex;
     private Iommu model;
     private FastSparseMemory memory;
     private final Set<Long> touchedPages = new java.util.HashSet<>();
@@ -138,6 +140,7 @@ public final class Lockstep {
         Stimulus stimulus = script != null ? script.iterator()::next : stimulusSource.create(seed, config, model);
         RecentActions recent = new RecentActions(RECENT);
         int index = 0;
+        actionIndex = 0;
         Action action = null;
         first = null;
         later.clear();
@@ -154,10 +157,12 @@ public final class Lockstep {
                 Action nextAction = stimulus.next();
                 if (nextAction == null) break; // a finite scenario ended before the action budget
                 action = nextAction;
+                actionIndex = index;
                 observer.action(index, action);
                 if (diverged(apply(seed, index, action, recent))) return result(seed, index + 1, start, null);
                 recent.add(index, action);
             }
+            actionIndex = index;
             diverged(finish(seed, index, recent));
             return result(seed, index, start, null);
         } catch (DutException e) {
@@ -166,6 +171,12 @@ public final class Lockstep {
                     new SeedResult.DutFailure(e.kind(), e.getMessage(), index, what, reproduce.forSeed(seed)));
         }
     }
+
+    /**
+     * The action the engine was applying when {@link #run} stopped with an exception (e.g. a state the
+     * model cannot represent): its index, or the action count when it was the end-of-seed comparison.
+     */
+    public int actionIndex() { return actionIndex; }
 
     /** Records {@code d} (if any); true when the seed has reported as many divergences as allowed. */
     private boolean diverged(Divergence d) {
@@ -228,7 +239,7 @@ public final class Lockstep {
         if (action instanceof Action.PageRequest p) {
             // The model's page-request queue and its automatic responses, then the DUT's; what both wrote,
             // sent and signalled is compared (records at pqt, fault records with TTYP 9, responses, wires).
-            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload());
+            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
             drive(action);
             return compareEffects(seed, index, action, recent);
         }
@@ -250,13 +261,11 @@ public final class Lockstep {
         } else if (action instanceof Action.MemoryError e) {
             dut.memError(e.pa(), e.kind());
         } else if (action instanceof Action.PageRequest p) {
-            dut.pageRequest(p.deviceId(), p.pv(), p.processId(), (p.priv() ? Dut.REQ_PRIV : 0) | (p.exec() ? Dut.REQ_EXEC : 0),
-                    p.payload());
+            dut.pageRequest(p.deviceId(), p.pv(), p.processId(), p.flags(), p.payload());
             drainUntilIdle(p);
         } else if (action instanceof Action.Translate t) {
             translations++;
-            dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), (t.priv() ? Dut.REQ_PRIV : 0)
-                    | (t.noWrite() ? Dut.REQ_NW : 0) | (t.execRequested() ? Dut.REQ_EXEC : 0));
+            dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), t.flags());
             drainUntilIdle(t);
         }
         return 0;
@@ -300,7 +309,7 @@ public final class Lockstep {
 
     private Divergence translate(long seed, int index, Action.Translate t, RecentActions recent) throws DutException {
         TranslationRequest req = new TranslationRequest(t.deviceId(), t.pv(), t.processId(), t.priv(), t.ttyp(),
-                t.iova(), TranslationRequest.NO_DATA, t.noWrite(), t.execRequested());
+                t.iova(), TranslationRequest.NO_DATA, t.noWrite(), t.execRequested(), t.cxl());
         List<CachingModel.Candidate> permitted = model.candidates(req);
         drive(t);
         if (observed.completions != 1 || DutObservations.tag(observed.completionWord[0]) != t.tag()) {
@@ -323,6 +332,7 @@ public final class Lockstep {
         }
         if (chosen.stale()) staleHits++;
         observer.translated(index, req, chosen.outcome(), chosen.stale());
+        if (ats) observer.atsCompleted(index, req, chosen.outcome(), observed.completionWord[0]);
         effects.clear();
         model.commit(req, chosen);
         Divergence d = compareEffects(seed, index, t, recent);
@@ -443,7 +453,7 @@ public final class Lockstep {
         try {
             Translator t = new Translator(config, new OverlayMemory(memory));
             Request r = new Request(req.deviceId(), req.pv(), req.processId(), req.iova(), req.ttyp(), req.priv(),
-                    req.noWrite(), req.execRequested());
+                    req.noWrite(), req.execRequested(), req.cxl());
             return t.translate(r, model.registers().ddtp(), model.registers().fctl()).toString();
         } catch (RuntimeException e) {
             return "walk trace unavailable: " + e.getMessage();
