@@ -92,7 +92,6 @@ module lockstep_iommu_axi
   output logic [7:0]               m_out_awlen,
   output logic [2:0]               m_out_awsize,
   output logic [1:0]               m_out_awburst,
-  output logic [2:0]               m_out_awprot,
   output logic [1:0]               m_out_awpbmt,
   output logic                     m_out_wvalid,
   input  logic                     m_out_wready,
@@ -110,7 +109,6 @@ module lockstep_iommu_axi
   output logic [7:0]               m_out_arlen,
   output logic [2:0]               m_out_arsize,
   output logic [1:0]               m_out_arburst,
-  output logic [2:0]               m_out_arprot,
   output logic [1:0]               m_out_arpbmt,
   input  logic                     m_out_rvalid,
   output logic                     m_out_rready,
@@ -126,7 +124,6 @@ module lockstep_iommu_axi
   output logic [7:0]               m_mem_awlen,
   output logic [2:0]               m_mem_awsize,
   output logic [1:0]               m_mem_awburst,
-  output logic [2:0]               m_mem_awprot,
   output logic [5:0]               m_mem_awatop,
   output logic                     m_mem_wvalid,
   input  logic                     m_mem_wready,
@@ -144,7 +141,6 @@ module lockstep_iommu_axi
   output logic [7:0]               m_mem_arlen,
   output logic [2:0]               m_mem_arsize,
   output logic [1:0]               m_mem_arburst,
-  output logic [2:0]               m_mem_arprot,
   input  logic                     m_mem_rvalid,
   output logic                     m_mem_rready,
   input  logic [MEM_ID_W-1:0]      m_mem_rid,
@@ -165,6 +161,7 @@ module lockstep_iommu_axi
   input  logic                     ats_req_nw,
   input  logic                     ats_req_exe,
   input  logic [63:0]              ats_req_iova,
+  input  logic                     ats_req_cxl,
   output logic                     ats_cpl_valid,
   input  logic                     ats_cpl_ready,
   output logic [15:0]              ats_cpl_tag,
@@ -177,6 +174,7 @@ module lockstep_iommu_axi
   output logic                     ats_cpl_g,
   output logic                     ats_cpl_s,
   output logic                     ats_cpl_priv,
+  output logic                     ats_cpl_cxl,
   // ---- outbound messages and Invalidation Completions ----
   output logic                     msg_valid,
   input  logic                     msg_ready,
@@ -196,6 +194,7 @@ module lockstep_iommu_axi
   input  logic [19:0]              pr_req_pid,
   input  logic                     pr_req_priv,
   input  logic                     pr_req_exec,
+  input  logic                     pr_req_dsv,
   input  logic [63:0]              pr_req_payload,
   // ---- observation ----
   output logic                     obs_cause_valid,
@@ -217,14 +216,13 @@ module lockstep_iommu_axi
   localparam logic [MEM_ID_W-1:0] ID_PQ   = MEM_ID_W'(4);   // page-request records
 
   localparam logic [1:0] RESP_OKAY = 2'b00, RESP_SLVERR = 2'b10, RESP_DECERR = 2'b11;
-  localparam logic [2:0] PROT_IOMMU = 3'b010;                // unprivileged, non-secure, data
 
   // ================= the built-in DUT =================
   logic        reg_req_valid, reg_req_write, reg_req_size8, reg_req_ready;
   logic [11:0] reg_req_offset;
   logic [63:0] reg_req_wdata, reg_rsp_rdata;
   logic        reg_rsp_valid;
-  logic        tr_req_valid, tr_req_ready, tr_req_pv, tr_req_priv, tr_req_nw, tr_req_exe;
+  logic        tr_req_valid, tr_req_ready, tr_req_pv, tr_req_priv, tr_req_nw, tr_req_exe, tr_req_cxl;
   logic [15:0] tr_req_tag;
   logic [23:0] tr_req_did;
   logic [19:0] tr_req_pid;
@@ -235,7 +233,7 @@ module lockstep_iommu_axi
   logic [1:0]  tr_cpl_status, tr_cpl_pbmt;
   logic [11:0] tr_cpl_cause;
   logic [63:0] tr_cpl_pa;
-  logic        tr_cpl_r, tr_cpl_w, tr_cpl_x, tr_cpl_u, tr_cpl_g, tr_cpl_s, tr_cpl_priv;
+  logic        tr_cpl_r, tr_cpl_w, tr_cpl_x, tr_cpl_u, tr_cpl_g, tr_cpl_s, tr_cpl_priv, tr_cpl_cxl_io;
   logic        mem_req_valid, mem_req_ready, mem_rsp_valid;
   logic [1:0]  mem_req_op, mem_req_src, mem_rsp_err;
   logic [63:0] mem_req_addr, mem_req_wdata, mem_rsp_rdata;
@@ -247,11 +245,12 @@ module lockstep_iommu_axi
     .reg_req_valid, .reg_req_ready, .reg_req_write, .reg_req_offset, .reg_req_size8,
     .reg_req_wdata, .reg_rsp_valid, .reg_rsp_rdata,
     .tr_req_valid, .tr_req_ready, .tr_req_tag, .tr_req_did, .tr_req_pv, .tr_req_pid,
-    .tr_req_iova, .tr_req_ttyp, .tr_req_priv, .tr_req_nw, .tr_req_exe,
+    .tr_req_iova, .tr_req_ttyp, .tr_req_priv, .tr_req_nw, .tr_req_exe, .tr_req_cxl,
     .pr_req_valid, .pr_req_ready, .pr_req_did, .pr_req_pv, .pr_req_pid, .pr_req_priv,
-    .pr_req_exec, .pr_req_payload,
+    .pr_req_exec, .pr_req_dsv, .pr_req_payload,
     .tr_cpl_valid, .tr_cpl_ready, .tr_cpl_tag, .tr_cpl_status, .tr_cpl_cause, .tr_cpl_pa,
     .tr_cpl_r, .tr_cpl_w, .tr_cpl_x, .tr_cpl_u, .tr_cpl_g, .tr_cpl_pbmt, .tr_cpl_s, .tr_cpl_priv,
+    .tr_cpl_cxl_io,
     .msg_valid, .msg_ready, .msg_prgr, .msg_rid, .msg_dsv, .msg_dseg, .msg_pv, .msg_pid,
     .msg_payload, .ats_inv_cpl_valid,
     .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_wstrb,
@@ -355,10 +354,11 @@ module lockstep_iommu_axi
   logic [DEV_ID_W-1:0] c_id, last_fwd_rid;
   logic [63:0] c_addr;
   logic [7:0]  c_len, c_beat;
-  logic [2:0]  c_size, c_prot;
+  logic [2:0]  c_size;
+  logic        c_priv, c_exec;          // AxPROT[0] privileged, ARPROT[2] instruction
   logic [1:0]  c_burst;
   logic [23:0] c_did;
-  logic        c_pv, c_t, c_nw, c_exe;
+  logic        c_pv, c_t, c_nw, c_exe, c_cxl;
   logic [15:0] c_tag;
   logic [19:0] c_pid;
   logic [1:0]  c_pbmt, c_resp;
@@ -404,13 +404,14 @@ module lockstep_iommu_axi
   assign tr_req_pv    = c_pv;
   assign tr_req_pid   = c_pid;
   assign tr_req_iova  = c_addr;
-  assign tr_req_priv  = c_prot[0];
+  assign tr_req_priv  = c_priv;
   assign tr_req_nw    = c_nw;
   assign tr_req_exe   = c_exe;
+  assign tr_req_cxl   = c_cxl;
   always_comb begin
     case (k)
-      K_RD:    tr_req_ttyp = c_t ? (c_prot[2] ? TT_T_EXEC : TT_T_READ)
-                                 : (c_prot[2] ? TT_UT_EXEC : TT_UT_READ);
+      K_RD:    tr_req_ttyp = c_t ? (c_exec ? TT_T_EXEC : TT_T_READ)
+                                 : (c_exec ? TT_UT_EXEC : TT_UT_READ);
       K_WR:    tr_req_ttyp = c_t ? TT_T_WRITE : TT_UT_WRITE;
       default: tr_req_ttyp = TT_ATS;
     endcase
@@ -429,6 +430,7 @@ module lockstep_iommu_axi
   assign ats_cpl_g      = tr_cpl_g;
   assign ats_cpl_s      = tr_cpl_s;
   assign ats_cpl_priv   = tr_cpl_priv;
+  assign ats_cpl_cxl    = tr_cpl_cxl_io;
 
   // Page and guest-page faults answer DECERR (no mapping), every other fault SLVERR.
   function automatic logic [1:0] fault_resp(input logic [11:0] cause);
@@ -449,7 +451,6 @@ module lockstep_iommu_axi
   assign m_out_arlen = c_len;   assign m_out_awlen = c_len;
   assign m_out_arsize = c_size; assign m_out_awsize = c_size;
   assign m_out_arburst = c_burst; assign m_out_awburst = c_burst;
-  assign m_out_arprot = c_prot; assign m_out_awprot = c_prot;
   assign m_out_arpbmt = c_pbmt; assign m_out_awpbmt = c_pbmt;
   // write data: passed through once the address went out, or sunk for a fault
   assign m_out_wvalid = (tst == T_WFWD) && s_dev_wvalid;
@@ -488,8 +489,8 @@ module lockstep_iommu_axi
     if (!rst_n) begin
       tst <= T_IDLE; k <= K_RD; rr <= 2'd0;
       c_id <= '0; last_fwd_rid <= '0; c_addr <= 64'd0; c_len <= 8'd0; c_beat <= 8'd0;
-      c_size <= 3'd0; c_prot <= 3'd0; c_burst <= 2'd0; c_did <= 24'd0; c_pv <= 1'b0;
-      c_pid <= 20'd0; c_t <= 1'b0; c_nw <= 1'b0; c_exe <= 1'b0; c_tag <= 16'd0;
+      c_size <= 3'd0; c_priv <= 1'b0; c_exec <= 1'b0; c_burst <= 2'd0; c_did <= 24'd0; c_pv <= 1'b0;
+      c_pid <= 20'd0; c_t <= 1'b0; c_nw <= 1'b0; c_exe <= 1'b0; c_cxl <= 1'b0; c_tag <= 16'd0;
       c_pbmt <= 2'd0; c_resp <= RESP_OKAY;
       r_fwd_busy <= 1'b0; r_err_started <= 1'b0;
       rd_total <= '0; wr_total <= '0;
@@ -501,19 +502,24 @@ module lockstep_iommu_axi
           if (pick_rd) begin
             k <= K_RD; rr <= 2'd0; tst <= T_REQ;
             c_id <= s_dev_arid; c_addr <= s_dev_araddr; c_len <= s_dev_arlen;
-            c_size <= s_dev_arsize; c_burst <= s_dev_arburst; c_prot <= s_dev_arprot;
+            c_size <= s_dev_arsize; c_burst <= s_dev_arburst;
+            c_priv <= s_dev_arprot[0]; c_exec <= s_dev_arprot[2];
             c_did <= s_dev_armmusid; c_pv <= s_dev_armmussidv; c_pid <= s_dev_armmussid;
-            c_t <= s_dev_armmuatst; c_nw <= 1'b0; c_exe <= 1'b0; c_tag <= 16'(s_dev_arid);
+            c_t <= s_dev_armmuatst; c_nw <= 1'b0; c_exe <= 1'b0; c_cxl <= 1'b0;
+            c_tag <= 16'(s_dev_arid);
           end else if (pick_wr) begin
             k <= K_WR; rr <= 2'd1; tst <= T_REQ;
             c_id <= s_dev_awid; c_addr <= s_dev_awaddr; c_len <= s_dev_awlen;
-            c_size <= s_dev_awsize; c_burst <= s_dev_awburst; c_prot <= {1'b0, s_dev_awprot[1:0]};
+            c_size <= s_dev_awsize; c_burst <= s_dev_awburst;
+            c_priv <= s_dev_awprot[0]; c_exec <= 1'b0;
             c_did <= s_dev_awmmusid; c_pv <= s_dev_awmmussidv; c_pid <= s_dev_awmmussid;
-            c_t <= s_dev_awmmuatst; c_nw <= 1'b0; c_exe <= 1'b0; c_tag <= 16'(s_dev_awid);
+            c_t <= s_dev_awmmuatst; c_nw <= 1'b0; c_exe <= 1'b0; c_cxl <= 1'b0;
+            c_tag <= 16'(s_dev_awid);
           end else if (pick_ats) begin
             k <= K_ATS; rr <= 2'd2; tst <= T_REQ;
             c_tag <= ats_req_tag; c_addr <= ats_req_iova; c_len <= 8'd0;
-            c_nw <= ats_req_nw; c_exe <= ats_req_exe; c_prot <= {2'b00, ats_req_priv};
+            c_nw <= ats_req_nw; c_exe <= ats_req_exe; c_cxl <= ats_req_cxl;
+            c_priv <= ats_req_priv; c_exec <= 1'b0;
             c_did <= ats_req_did; c_pv <= ats_req_pv; c_pid <= ats_req_pid; c_t <= 1'b0;
           end
         end
@@ -633,14 +639,12 @@ module lockstep_iommu_axi
   assign m_mem_arlen = ar_len;
   assign m_mem_arsize = 3'd3;
   assign m_mem_arburst = 2'b01;
-  assign m_mem_arprot = PROT_IOMMU;
   assign m_mem_awvalid = (nst == N_AW || nst == N_AMO) && !n_aw_done;
   assign m_mem_awid = n_id;
   assign m_mem_awaddr = aw_addr;
   assign m_mem_awlen = aw_len;
   assign m_mem_awsize = aw_size;
   assign m_mem_awburst = 2'b01;
-  assign m_mem_awprot = PROT_IOMMU;
   assign m_mem_awatop = aw_atop;
   assign m_mem_wvalid = (nst == N_AW || nst == N_AMO) && n_wbeat <= {1'b0, aw_len[1:0]};
   assign m_mem_wdata = wq_data[n_wbeat[1:0]];
@@ -784,6 +788,6 @@ module lockstep_iommu_axi
                 !s_prog_awvalid && !s_prog_wvalid && !s_prog_arvalid;
 
   logic unused;
-  assign unused = ^{s_prog_awprot, s_prog_arprot, s_dev_awprot[2], n_addr, reg_rsp_rdata,
+  assign unused = ^{s_prog_awprot, s_prog_arprot, s_dev_awprot[2:1], s_dev_arprot[1], n_addr, reg_rsp_rdata,
                     p_awaddr[1:0], p_araddr[1:0]};
 endmodule

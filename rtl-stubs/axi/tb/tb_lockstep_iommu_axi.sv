@@ -4,7 +4,8 @@
 // port, and a memory model behind m_mem_ that answers bursts with latency and reordering across
 // IDs (in order per ID), AXI5 AtomicLoad SET and injected SLVERR; the translated-output port
 // answers reads with their address, as the generic harness does. Each check states the result the
-// built-in DUT gives on its native ports. +seed=N, +mutant=N (a planted bug must make a check fail).
+// built-in DUT gives on its native ports. +seed=N, +mutant=N (a planted bug must make a check fail),
+// +reorder (check that this seed's memory model did reorder across IDs), +verbose (every handshake).
 `timescale 1ns/1ps
 /* verilator lint_off UNUSEDSIGNAL */
 /* verilator lint_off BLKSEQ */
@@ -84,7 +85,6 @@ module tb_lockstep_iommu_axi
   logic [7:0]                  m_out_awlen;
   logic [2:0]                  m_out_awsize;
   logic [1:0]                  m_out_awburst;
-  logic [2:0]                  m_out_awprot;
   logic [1:0]                  m_out_awpbmt;
   logic                        m_out_wvalid;
   logic                        m_out_wready;
@@ -102,7 +102,6 @@ module tb_lockstep_iommu_axi
   logic [7:0]                  m_out_arlen;
   logic [2:0]                  m_out_arsize;
   logic [1:0]                  m_out_arburst;
-  logic [2:0]                  m_out_arprot;
   logic [1:0]                  m_out_arpbmt;
   logic                        m_out_rvalid;
   logic                        m_out_rready;
@@ -117,7 +116,6 @@ module tb_lockstep_iommu_axi
   logic [7:0]                  m_mem_awlen;
   logic [2:0]                  m_mem_awsize;
   logic [1:0]                  m_mem_awburst;
-  logic [2:0]                  m_mem_awprot;
   logic [5:0]                  m_mem_awatop;
   logic                        m_mem_wvalid;
   logic                        m_mem_wready;
@@ -135,7 +133,6 @@ module tb_lockstep_iommu_axi
   logic [7:0]                  m_mem_arlen;
   logic [2:0]                  m_mem_arsize;
   logic [1:0]                  m_mem_arburst;
-  logic [2:0]                  m_mem_arprot;
   logic                        m_mem_rvalid;
   logic                        m_mem_rready;
   logic [4-1:0]                m_mem_rid;
@@ -154,6 +151,7 @@ module tb_lockstep_iommu_axi
   logic                        ats_req_nw;
   logic                        ats_req_exe;
   logic [63:0]                 ats_req_iova;
+  logic                        ats_req_cxl;
   logic                        ats_cpl_valid;
   logic                        ats_cpl_ready;
   logic [15:0]                 ats_cpl_tag;
@@ -166,6 +164,7 @@ module tb_lockstep_iommu_axi
   logic                        ats_cpl_g;
   logic                        ats_cpl_s;
   logic                        ats_cpl_priv;
+  logic                        ats_cpl_cxl;
   logic                        msg_valid;
   logic                        msg_ready;
   logic                        msg_prgr;
@@ -183,6 +182,7 @@ module tb_lockstep_iommu_axi
   logic [19:0]                 pr_req_pid;
   logic                        pr_req_priv;
   logic                        pr_req_exec;
+  logic                        pr_req_dsv;
   logic [63:0]                 pr_req_payload;
   logic                        obs_cause_valid;
   logic [11:0]                 obs_cause;
@@ -526,10 +526,10 @@ module tb_lockstep_iommu_axi
     s_dev_arprot = 0; s_dev_armmusid = 0; s_dev_armmussidv = 0; s_dev_armmussid = 0;
     s_dev_armmuatst = 0;
     ats_req_valid = 0; ats_req_tag = 0; ats_req_did = 0; ats_req_pv = 0; ats_req_pid = 0;
-    ats_req_priv = 0; ats_req_nw = 0; ats_req_exe = 0; ats_req_iova = 0; ats_cpl_ready = 1;
+    ats_req_priv = 0; ats_req_nw = 0; ats_req_exe = 0; ats_req_iova = 0; ats_req_cxl = 0; ats_cpl_ready = 1;
     msg_ready = 1; ats_inv_cpl_valid = 0;
     pr_req_valid = 0; pr_req_did = 0; pr_req_pv = 0; pr_req_pid = 0; pr_req_priv = 0;
-    pr_req_exec = 0; pr_req_payload = 0;
+    pr_req_exec = 0; pr_req_dsv = 0; pr_req_payload = 0;
     repeat (16) @(negedge clk);
     rst_n = 1;
 
@@ -558,8 +558,6 @@ module tb_lockstep_iommu_axi
     check(out_aw.size() == 1 && out_aw[0].id == 4'd6 && out_aw[0].addr == 64'h0000_0ABC_DEF0_0010 &&
           out_wdata.size() == 1 && out_wdata[0] == 64'hDEAD_BEEF_0BAD_F00D,
           "Bare write forwarded on m_out with its data");
-    wait_idle();
-
     // ---- Off: faults answered with an error, no forwarding, the record as one 4-beat burst ----
     for (int i = 0; i < 4; i++) poke(FQ_BASE + 64'(8 * i), 64'hA5A5_A5A5_A5A5_A5A5);
     reg_write64(12'h010, 64'h0, "ddtp Off");
@@ -598,8 +596,12 @@ module tb_lockstep_iommu_axi
     poke(PT1 + 24, {10'd0, PT2[55:12], 10'h001});          // VPN[1] = 3
     poke(PT2 + 24, {10'd0, 44'h98765, 10'h017});           // VPN[0] = 3: V R W U, A = D = 0
     poke(64'h1_2345_7000, 64'hFFFF_FFFF_FFFF_FFFF);
-    poke(CQ_BASE, {32'h1122_3344, 18'd0, 3'd0, 1'b1, 3'd0, 7'd2});   // IOFENCE.C, AV=1
-    poke(CQ_BASE + 8, 64'h1_2345_7004 >> 2);
+    for (int i = 0; i < 2; i++) begin                             // IOTINVAL.VMA, all
+      poke(CQ_BASE + 64'(16 * i), 64'h1);
+      poke(CQ_BASE + 64'(16 * i) + 8, 64'h0);
+    end
+    poke(CQ_BASE + 32, {32'h1122_3344, 18'd0, 3'd0, 1'b1, 3'd0, 7'd2});   // IOFENCE.C, AV=1
+    poke(CQ_BASE + 40, 64'h1_2345_7004 >> 2);
     reg_write64(12'h010, {10'd0, DDT[55:12], 10'd2}, "ddtp 1LVL");
     reg_write32(12'h048, 32'h1, "cqcsr.cqen");
     cq_go = 1;                                                 // cqt written meanwhile
@@ -613,9 +615,10 @@ module tb_lockstep_iommu_axi
     if (ATOP != 0)
       check(count_aw(4'd1, PT2 + 24, 0, 3, 6'b100011) == 1, "the A/D update is one AtomicLoad SET on the A/D ID");
     check(count_ar(4'd0, DDT + 7 * 64, 0) >= 1, "the DC's first doubleword read on the walk ID");
-    expect_reg(12'h020, 64'd1, 0, "cqh after the IOFENCE.C");
+    expect_reg(12'h020, 64'd3, 0, "cqh after two IOTINVAL.VMA and an IOFENCE.C");
     check64(rd(64'h1_2345_7000), 64'h1122_3344_FFFF_FFFF, "IOFENCE.C data: 4 bytes at ADDR, the other half untouched");
-    check(count_ar(4'd2, CQ_BASE, 1) == 1, "the command is fetched as one 2-beat burst on the command-queue ID");
+    for (int i = 0; i < 3; i++)
+      check(count_ar(4'd2, CQ_BASE + 64'(16 * i), 1) == 1, "each command is fetched as one 2-beat burst on the command-queue ID");
     check(count_aw(4'd2, 64'h1_2345_7004, 0, 2, 6'd0) == 1, "IOFENCE.C data is one narrow 4-byte write");
     // the translation is now in the IOTLB; a read through it
     dev_read(4'd2, 64'h0000_0000_4060_3FF0, 24'h7, 0, resp, data);
@@ -625,6 +628,17 @@ module tb_lockstep_iommu_axi
     check(resp == 2'b11, "Sv39 page fault: DECERR");
     wait_idle();
 
+    // an ATS translation request for a device whose DC is not valid: Unsupported Request (258)
+    settle();
+    ats_req_valid = 1; ats_req_tag = 16'hBEEF; ats_req_did = 24'h42; ats_req_iova = 64'h5000;
+    forever begin before_edge(); if (ats_req_ready) break; settle(); end
+    settle(); ats_req_valid = 0;
+    forever begin before_edge(); if (ats_cpl_valid) break; settle(); end
+    check(ats_cpl_tag == 16'hBEEF && ats_cpl_status == 2'd1,
+          $sformatf("ATS request, invalid DC: UR on the ATS channel with its tag (got tag %h status %0d)", ats_cpl_tag, ats_cpl_status));
+    wait_idle();
+
+    if ($test$plusargs("reorder")) check(reorders > 0, "the memory model reordered read beats across IDs");
     if (errors == 0) $display("PASS: AXI wrapper self-test (seed %0d, %0d-bit programming port, %0s, %0d read beats reordered across IDs)",
                               seed, PROG_W, ATOP != 0 ? "AtomicLoad" : "read-modify-write", reorders);
     else $display("%0d check(s) failed (seed %0d, mutant %0d)", errors, seed, mutant);
@@ -636,7 +650,7 @@ module tb_lockstep_iommu_axi
   bit cq_go = 0, cq_done = 0;
   initial begin
     wait (cq_go);
-    reg_write32(12'h024, 32'h1, "cqt");
+    reg_write32(12'h024, 32'h3, "cqt");
     cq_done = 1;
   end
 
