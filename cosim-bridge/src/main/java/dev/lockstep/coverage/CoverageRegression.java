@@ -49,7 +49,8 @@ public final class CoverageRegression {
             results.addAll(part.results());
             buildId = part.dutBuildId();
             observers.forEach(o -> total.merge(o.coverage()));
-            if (total.percent() >= goalPercent) {
+            boolean stop = regression.failFast() && part.failed() > 0;
+            if (stop || total.percent() >= goalPercent) {
                 return new Result(new Regression.Outcome(List.copyOf(results), buildId), total, true);
             }
         }

@@ -34,6 +34,24 @@ public final class Regression {
     }
 
     private int maxDivergences = 1;
+    private dev.lockstep.triage.Waivers waivers = dev.lockstep.triage.Waivers.NONE;
+    private boolean failFast;
+
+    /** Known signatures whose divergences do not fail a seed (see {@link Lockstep#waivers}). */
+    public Regression waivers(dev.lockstep.triage.Waivers w) {
+        this.waivers = w;
+        return this;
+    }
+
+    public dev.lockstep.triage.Waivers waivers() { return waivers; }
+
+    /** With {@code true}, {@link #run} stops at the first failing seed, as {@link #runUntilFailure} does. */
+    public Regression failFast(boolean on) {
+        this.failFast = on;
+        return this;
+    }
+
+    public boolean failFast() { return failFast; }
 
     /** Divergences each seed reports before it stops (see {@link Lockstep#maxDivergences}). */
     public Regression maxDivergences(int n) {
@@ -69,7 +87,7 @@ public final class Regression {
      */
     public Outcome run(List<Long> seeds, int mutant, int actions, int jobs, Consumer<SeedResult> onResult)
             throws DutException {
-        return execute(seeds, mutant, actions, jobs, false, onResult);
+        return execute(seeds, mutant, actions, jobs, failFast, onResult);
     }
 
     /**
@@ -78,6 +96,11 @@ public final class Regression {
      */
     public Outcome runUntilFailure(List<Long> seeds, int mutant, int actions, int jobs) throws DutException {
         return execute(seeds, mutant, actions, jobs, true, r -> { });
+    }
+
+    private Lockstep engine(Dut dut, RunObserver observer) {
+        return new Lockstep(dut, config, scenario, reproduce).observer(observer).maxDivergences(maxDivergences)
+                .waivers(waivers);
     }
 
     private Outcome execute(List<Long> seeds, int mutant, int actions, int jobs, boolean stopAtFailure,
@@ -100,7 +123,7 @@ public final class Regression {
                         buildId[0] = dut.buildId();
                     }
                     RunObserver observer = workerObserver();
-                    Lockstep engine = new Lockstep(dut, config, scenario, reproduce).observer(observer).maxDivergences(maxDivergences);
+                    Lockstep engine = engine(dut, observer);
                     for (int i = next.getAndIncrement(); i < stopAt.get(); i = next.getAndIncrement()) {
                         SeedResult r = engine.run(seeds.get(i), mutant, actions);
                         if (stopAtFailure && !r.passed()) stopAt.accumulateAndGet(i + 1, Math::min);
@@ -115,7 +138,7 @@ public final class Regression {
                             dut.close();
                             dut = null;
                             dut = factory.open();
-                            engine = new Lockstep(dut, config, scenario, reproduce).observer(observer).maxDivergences(maxDivergences);
+                            engine = engine(dut, observer);
                         }
                     }
                 } catch (DutException e) {

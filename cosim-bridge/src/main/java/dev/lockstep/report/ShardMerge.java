@@ -31,7 +31,7 @@ public final class ShardMerge {
     private ShardMerge() {}
 
     /** The merged outcome, and keys of the shards' summaries that the merge could not carry over. */
-    public record Merged(Regression.Outcome outcome, Set<String> droppedKeys) {}
+    public record Merged(Regression.Outcome outcome, Set<String> droppedKeys, dev.lockstep.triage.Waivers waivers) {}
 
     public static Merged merge(List<Path> dirs, Path out) throws BadInputException, IOException {
         SummaryReader.Summary first = null;
@@ -83,10 +83,12 @@ public final class ShardMerge {
         if (first == null) throw new BadInputException("no shard directories given");
         all.sort(Comparator.comparingLong(SeedResult::seed));
         Regression.Outcome merged = new Regression.Outcome(List.copyOf(all), first.outcome().dutBuildId());
-        SummaryJson.write(out.resolve("summary.json"), first.info(), merged, coverage);
+        SummaryJson.write(out.resolve("summary.json"), first.info(), merged, coverage, first.waivers(), first.rerun());
         JunitXml.write(out.resolve("junit.xml"), suite, merged);
+        HtmlReport.write(out.resolve(HtmlReport.FILE), "lockstep run: " + first.info().dutSpec() + ", mutant "
+                + first.info().mutant(), merged, coverage, dev.lockstep.triage.SignatureTable.of(merged.results(), first.waivers()));
         for (Path dir : dirs) copyLogs(dir.resolve("logs"), out.resolve("logs"));
-        return new Merged(merged, dropped);
+        return new Merged(merged, dropped, first.waivers());
     }
 
     private static void same(SummaryReader.Summary s, String key, Object value, SummaryReader.Summary first,
