@@ -46,6 +46,8 @@ public final class Lockstep {
     private final EffectRecorder effects = new EffectRecorder();
     /** DUT cycle count right after the seed's reset: reported cycles are relative to it. */
     private long cycleBase;
+    /** Index of the action being applied (or the seed's action count at its end), for error reports. */
+    private int actionIndex;
     private Iommu model;
     private FastSparseMemory memory;
     private final Set<Long> touchedPages = new java.util.HashSet<>();
@@ -160,6 +162,7 @@ public final class Lockstep {
         Stimulus stimulus = script != null ? script.iterator()::next : stimulusSource.create(seed, config, model);
         RecentActions recent = new RecentActions(RECENT);
         int index = 0;
+        actionIndex = 0;
         Action action = null;
         first = null;
         later.clear();
@@ -178,6 +181,7 @@ public final class Lockstep {
                 Action nextAction = stimulus.next();
                 if (nextAction == null) break; // a finite scenario ended before the action budget
                 action = nextAction;
+                actionIndex = index;
                 observer.action(index, action);
                 Divergence d = apply(seed, index, action, recent);
                 if (d != null) {
@@ -186,6 +190,7 @@ public final class Lockstep {
                 }
                 recent.add(index, action);
             }
+            actionIndex = index;
             diverged(finish(seed, index, recent));
             return result(seed, index, start, null);
         } catch (DutException e) {
@@ -194,6 +199,12 @@ public final class Lockstep {
                     new SeedResult.DutFailure(e.kind(), e.getMessage(), index, what, reproduce.forSeed(seed)));
         }
     }
+
+    /**
+     * The action the engine was applying when {@link #run} stopped with an exception (e.g. a state the
+     * model cannot represent): its index, or the action count when it was the end-of-seed comparison.
+     */
+    public int actionIndex() { return actionIndex; }
 
     /**
      * Records {@code d} (if any): as waived when a waiver covers its signature, else as reported; true
@@ -264,7 +275,7 @@ public final class Lockstep {
         if (action instanceof Action.PageRequest p) {
             // The model's page-request queue and its automatic responses, then the DUT's; what both wrote,
             // sent and signalled is compared (records at pqt, fault records with TTYP 9, responses, wires).
-            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload());
+            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
             drive(action);
             return compareEffects(seed, index, action, recent);
         }
@@ -286,13 +297,11 @@ public final class Lockstep {
         } else if (action instanceof Action.MemoryError e) {
             dut.memError(e.pa(), e.kind());
         } else if (action instanceof Action.PageRequest p) {
-            dut.pageRequest(p.deviceId(), p.pv(), p.processId(), (p.priv() ? Dut.REQ_PRIV : 0) | (p.exec() ? Dut.REQ_EXEC : 0),
-                    p.payload());
+            dut.pageRequest(p.deviceId(), p.pv(), p.processId(), p.flags(), p.payload());
             drainUntilIdle(p);
         } else if (action instanceof Action.Translate t) {
             translations++;
-            dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), (t.priv() ? Dut.REQ_PRIV : 0)
-                    | (t.noWrite() ? Dut.REQ_NW : 0) | (t.execRequested() ? Dut.REQ_EXEC : 0));
+            dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), t.flags());
             drainUntilIdle(t);
         }
         return 0;
@@ -336,7 +345,7 @@ public final class Lockstep {
 
     private Divergence translate(long seed, int index, Action.Translate t, RecentActions recent) throws DutException {
         TranslationRequest req = new TranslationRequest(t.deviceId(), t.pv(), t.processId(), t.priv(), t.ttyp(),
-                t.iova(), TranslationRequest.NO_DATA, t.noWrite(), t.execRequested());
+                t.iova(), TranslationRequest.NO_DATA, t.noWrite(), t.execRequested(), t.cxl());
         List<CachingModel.Candidate> permitted = model.candidates(req);
         drive(t);
         if (observed.completions != 1 || DutObservations.tag(observed.completionWord[0]) != t.tag()) {
@@ -344,30 +353,33 @@ public final class Lockstep {
                     : observed.completions + " completion(s), first with tag "
                     + DutObservations.tag(observed.completionWord[0]);
             String observedClass = observed.completions == 0 ? "no completion" : "other completions";
+            dev.lockstep.refmodel.translate.Outcome walk = modelWalk(req);
             return divergence(seed, index, t, "translation completion for tag " + t.tag(),
                     List.of(new Divergence.FieldMismatch("completions", "-", 1, observed.completions)),
                     "every request gets exactly one completion with its tag; the DUT gave " + got, recent,
-                    explain(req), translationSignature(t, req, List.of("completions"),
+                    explain(walk), translationSignature(t, walk, List.of("completions"),
                             outcomeClass(permitted.get(0).outcome(), t.ttyp() == Ttyp.ATS_TRANSLATION), observedClass));
         }
         boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
         CachingModel.Candidate chosen = choose(permitted, observed.completionWord[0], observed.completionPa[0], ats);
         if (chosen == null) {
             TranslationOutcome want = permitted.get(0).outcome();
+            dev.lockstep.refmodel.translate.Outcome walk = modelWalk(req);
             List<Divergence.FieldMismatch> fields = ats
                     ? AtsCompletion.mismatches(want, observed.completionWord[0], observed.completionPa[0])
                     : completionFields(want, observed.completionWord[0], observed.completionPa[0]);
             return divergence(seed, index, t, "translation completion for tag " + t.tag(), fields,
-                    permittedText(permitted), recent, explain(req),
-                    translationSignature(t, req, names(fields), outcomeClass(want, ats),
+                    permittedText(permitted), recent, explain(walk),
+                    translationSignature(t, walk, names(fields), outcomeClass(want, ats),
                             completionClass(observed.completionWord[0], ats)));
         }
         if (chosen.stale()) staleHits++;
         observer.translated(index, req, chosen.outcome(), chosen.stale());
+        if (ats) observer.atsCompleted(index, req, chosen.outcome(), observed.completionWord[0]);
         effects.clear();
         model.commit(req, chosen);
         Divergence d = compareEffects(seed, index, t, recent);
-        return d == null ? null : d.withWalk(explain(req));
+        return d == null ? null : d.withWalk(explain(modelWalk(req)));
     }
 
     /**
@@ -375,9 +387,12 @@ public final class Lockstep {
      * model's path class: the rule of the translation process that decided and its outcome (over memory
      * as it is now), against the class of what the DUT answered.
      */
-    private Signature translationSignature(Action.Translate t, TranslationRequest req, List<String> fields,
-                                           String expectedClass, String observedClass) {
-        dev.lockstep.refmodel.trace.WalkTrace w = modelWalk(req).trace();
+    private Signature translationSignature(Action.Translate t, dev.lockstep.refmodel.translate.Outcome walk,
+                                           List<String> fields, String expectedClass, String observedClass) {
+        if (walk == null) {
+            return Signature.translation(t.ttyp(), fields, "NO_WALK", expectedClass, observedClass, "the model's walk");
+        }
+        dev.lockstep.refmodel.trace.WalkTrace w = walk.trace();
         return Signature.translation(t.ttyp(), fields, w.rule().name(), expectedClass, observedClass,
                 w.rule().text() + " [" + w.rule().specReference() + "]");
     }
@@ -533,20 +548,27 @@ public final class Lockstep {
                 + "until invalidated) ") + String.join(" | ", items);
     }
 
-    /** The model's walk for {@code req} over the current memory, as text (no effect on the model). */
-    private String explain(TranslationRequest req) {
+    /** The model's walk as text, or why there is none. */
+    private String explain(dev.lockstep.refmodel.translate.Outcome walk) {
+        return walk != null ? walk.toString() : "walk trace unavailable: " + walkFailure;
+    }
+
+    private String walkFailure;
+
+    /** The model's walk for {@code req} over the current memory (no effect on the model); null if it failed. */
+    private dev.lockstep.refmodel.translate.Outcome modelWalk(TranslationRequest req) {
         try {
-            return modelWalk(req).toString();
+            return walk(req);
         } catch (RuntimeException e) {
-            return "walk trace unavailable: " + e.getMessage();
+            walkFailure = e.getMessage();
+            return null;
         }
     }
 
-    /** The model's walk for {@code req} over the current memory (no effect on the model). */
-    private dev.lockstep.refmodel.translate.Outcome modelWalk(TranslationRequest req) {
+    private dev.lockstep.refmodel.translate.Outcome walk(TranslationRequest req) {
         Translator t = new Translator(config, new OverlayMemory(memory));
         Request r = new Request(req.deviceId(), req.pv(), req.processId(), req.iova(), req.ttyp(), req.priv(),
-                req.noWrite(), req.execRequested());
+                req.noWrite(), req.execRequested(), req.cxl());
         return t.translate(r, model.registers().ddtp(), model.registers().fctl());
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
  * The same bug gives the same key in every seed and run; the key is what waivers match.
  *
  * <p>{@code key} is a path of '/'-separated parts, e.g.
- * {@code translation/untranslated/PTE_U_SUPERVISOR: page fault -> success}; {@code id} is a short
+ * {@code translation/untranslated/PTE_U_SUPERVISOR: page fault not given}; {@code id} is a short
  * stable name for it (the first 8 hex digits of its SHA-256); {@code says} is one line in the spec's
  * words of what is wrong.
  */
@@ -69,8 +69,12 @@ public record Signature(String key, String says) {
         // The page size of the model's walk tells apart wrong successes; when the outcome itself differs it
         // would only split one bug by the pages the seeds happen to map.
         if (!bothSucceeded) expected = expected.replaceAll(" \\((superpage|4 KiB page)\\)", "");
-        return new Signature(key("translation", request, rule + ": " + expected + " -> " + observed,
-                bothSucceeded ? fields(fields) : null),
+        // When the model's deciding rule is a fault the DUT did not give, the bug is that the rule was not
+        // applied; what the DUT did instead depends on the rest of the seed's structures (success, or a
+        // fault further on), so it stays out of the key. A success the DUT did not give keeps the DUT's
+        // cause: that is the rule it applied wrongly.
+        String outcome = expected.startsWith("success") ? expected + " -> " + observed : expected + " not given";
+        return new Signature(key("translation", request, rule + ": " + outcome, bothSucceeded ? fields(fields) : null),
                 Ttyp.name(ttyp) + ": " + ruleText + " gives " + expected + ", the DUT gave " + observed
                         + (bothSucceeded ? " with other " + fields(fields) : ""));
     }
