@@ -43,6 +43,7 @@ public final class CheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int passed = 0;
         int failed = 0;
+        int cut = 0;
         boolean badInput = false;
         boolean dutFailed = false;
         dev.lockstep.triage.Waivers waivers;
@@ -62,6 +63,9 @@ public final class CheckCommand implements Callable<Integer> {
                 if (r.passed()) passed++;
                 else failed++;
                 dutFailed |= r.failure() != null;
+            } catch (LogCheck.Cut e) {
+                out.println(file + ": " + e.getMessage());
+                cut++;
             } catch (BadInputException e) {
                 err.println("lockstep check: " + e.getMessage());
                 err.flush();
@@ -82,7 +86,7 @@ public final class CheckCommand implements Callable<Integer> {
                 return Main.EXIT_USAGE;
             }
         }
-        out.println(passed + " passed, " + failed + " failed");
+        out.println(passed + " passed, " + failed + " failed" + (cut > 0 ? ", " + cut + " interrupted" : ""));
         if (badInput) return Main.EXIT_USAGE;
         if (dutFailed) return Main.EXIT_DUT;
         return failed > 0 ? Main.EXIT_DIVERGENCE : Main.EXIT_PASS;

@@ -16,7 +16,10 @@ import dev.lockstep.regression.Mutants;
 import dev.lockstep.regression.Regression;
 import dev.lockstep.regression.Shard;
 import dev.lockstep.report.HtmlReport;
+import dev.lockstep.regression.Problems;
 import dev.lockstep.report.JunitXml;
+import dev.lockstep.report.OutputDir;
+import dev.lockstep.report.Provenance;
 import dev.lockstep.report.RunInfo;
 import dev.lockstep.report.SummaryJson;
 import dev.lockstep.triage.SeedList;
@@ -119,8 +122,14 @@ public final class RunCommand implements Callable<Integer> {
     long wavesWindow;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Directory for summary.json, junit.xml and logs/ (see --dump).")
+            description = "Directory for summary.json, junit.xml and logs/ (see --dump). A directory holding "
+                    + "another run's results is refused unless --replace is given; one run at a time (locked).")
     Path out;
+
+    @Option(names = "--replace",
+            description = "Delete the results of an earlier run in --out (summary.json, junit.xml, logs/seed-*.jsonl) "
+                    + "before this run starts.")
+    boolean replace;
 
     @Option(names = "--coverage-goal", paramLabel = "PERCENT",
             description = "Keep running further seeds (seed, seed+1, ...) until this percentage of the functional "
@@ -170,6 +179,8 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        OutputDir outDir = null;
+        Interruption interruption = null;
         try {
             validate();
             RerunConfig rerun = rerunFailed == null ? null : RerunConfig.read(rerunFailed);
@@ -193,19 +204,25 @@ public final class RunCommand implements Callable<Integer> {
             Mutants.Mutant m = Mutants.resolve(mutant, Home.mutantList());
             Waivers waivers = waiversFile == null ? Waivers.NONE : Waivers.read(waiversFile);
             List<Long> seeds = seeds(rerun);
+            List<Long> allSeeds = seeds;
             if (shard != null) seeds = Shard.parse(shard).select(seeds);
 
             Scenario chosen = scenarioByName(scenario);
+            if (waves != null) OutputDir.checkFile(waves, "--waves");
+            if (out != null) outDir = OutputDir.claim(out, "--out", replace);
             LogCapture logs = logCapture(iommuConfig, m);
             if (logs != null) factory = logs.wrap(factory);
             Regression regression = new Regression(factory, iommuConfig, chosen,
                     s -> reproduceCommand(s, m)).maxDivergences(maxDivergences).waivers(waivers).failFast(failFast);
             if (logs != null) regression.addObserver(logs.observers());
+            interruption = new Interruption();
+            regression.stopWhen(interruption::requested);
             Progress progress = new Progress(stdout, seeds.size(), Progress.interactive());
             CoverageRegression.Result covered = CoverageRegression.run(regression, iommuConfig, seeds, m.id(), actions,
                     jobs, coverageGoal, progress);
             progress.finish();
             Regression.Outcome outcome = covered.outcome();
+            boolean interrupted = regression.stopped();
             stdout.print(covered.coverage().table());
             SignatureTable table = SignatureTable.of(outcome.results(), waivers);
             stdout.print(table.render());
@@ -214,14 +231,26 @@ public final class RunCommand implements Callable<Integer> {
                         covered.goalReached() ? "reached" : "NOT reached", outcome.results().size());
             }
             if (out != null) {
-                RunInfo info = new RunInfo(Main.VERSION, dutOptions.dut, m.name(), actions);
+                // A list of seeds (--seeds, --rerun-failed) is reported by its first seed and its length.
+                Provenance run = new Provenance(scenario, config != null ? config : "rtl-stubs/config.json",
+                        dev.lockstep.log.ConfigJson.write(iommuConfig), dutOptions.dutConfig, allSeeds.get(0),
+                        allSeeds.size(), shard == null ? null : Shard.parse(shard).toString(),
+                        coverageGoal, interrupted, regression.interruptedSeeds());
+                RunInfo info = new RunInfo(Main.VERSION, dutOptions.dut, m.name(), actions, run);
                 SummaryJson.write(out.resolve("summary.json"), info, outcome, covered.coverage(), waivers,
                         RerunConfig.of(this).toJson());
-                JunitXml.write(out.resolve("junit.xml"), "lockstep." + (dutOptions.isStub() ? "stub" : "dut"), outcome);
+                JunitXml.write(out.resolve("junit.xml"), "lockstep." + (dutOptions.isStub() ? "stub" : "dut"), outcome,
+                        interrupted);
                 HtmlReport.write(out.resolve(HtmlReport.FILE), "lockstep run: " + dutOptions.dut + ", mutant " + m.name(),
                         outcome, covered.coverage(), table);
             }
-            if (waves != null) dumpWaves(factory, iommuConfig, chosen, m, outcome, stdout);
+            if (interrupted) {
+                stdout.println("interrupted: " + outcome.results().size() + " seed(s) done"
+                        + (out != null ? ", reported in " + out : "") + "; stopped between two actions: seeds "
+                        + regression.interruptedSeeds());
+            } else if (waves != null) {
+                dumpWaves(factory, iommuConfig, chosen, m, outcome, stdout);
+            }
             stdout.println(outcome.passed() + " passed, " + outcome.failed() + " failed");
             return Main.exitCode(outcome);
         } catch (BadInputException e) {
@@ -231,8 +260,11 @@ public final class RunCommand implements Callable<Integer> {
             err.println("lockstep run: DUT " + e.kind().name().toLowerCase() + ": " + e.getMessage());
             return Main.EXIT_DUT;
         } catch (IOException e) {
-            err.println("lockstep run: cannot write reports: " + e.getMessage());
+            err.println("lockstep run: cannot write reports: " + Problems.of(e));
             return Main.EXIT_USAGE;
+        } finally {
+            if (interruption != null) interruption.close();
+            if (outDir != null) outDir.close();
         }
     }
 
@@ -276,9 +308,7 @@ public final class RunCommand implements Callable<Integer> {
             return rerun.failedSeeds();
         }
         if (seedList != null) return SeedList.parse(seedList);
-        List<Long> seeds = new ArrayList<>();
-        for (int i = 0; i < count; i++) seeds.add(seed + i);
-        return seeds;
+        return Shard.range(seed, count);
     }
 
     private void validate() throws BadInputException {

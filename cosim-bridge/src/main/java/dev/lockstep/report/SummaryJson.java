@@ -11,7 +11,6 @@ import dev.lockstep.regression.Regression;
 import dev.lockstep.triage.SignatureTable;
 import dev.lockstep.triage.Waivers;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -53,6 +52,7 @@ public final class SummaryJson {
         dut.put("build_id", outcome.dutBuildId());
         root.put("mutant", info.mutant());
         root.put("actions_per_seed", info.actionsPerSeed());
+        if (info.run() != null) root.set("run", info.run().toJson(json));
         if (rerun != null) root.set("rerun", rerun);
         root.put("passed", outcome.passed());
         root.put("failed", outcome.failed());
@@ -86,8 +86,7 @@ public final class SummaryJson {
         }
         SignatureTable.of(outcome.results(), waivers).toJson(json, root);
         if (coverage != null) root.set("coverage", coverage(json, coverage));
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, json.writeValueAsString(root) + "\n");
+        OutputDir.writeAtomically(file, json.writeValueAsString(root) + "\n");
     }
 
     /** Coverage: goal bins hit in total and per group, every bin's count (fixed order), missing goal bins. */
