@@ -49,7 +49,9 @@ public final class CoverageRegression {
             results.addAll(part.results());
             buildId = part.dutBuildId();
             observers.forEach(o -> total.merge(o.coverage()));
-            if (total.percent() >= goalPercent) {
+            if (regression.stopped()) break; // interrupted: the seeds done so far
+            boolean stop = regression.failFast() && part.failed() > 0;
+            if (stop || total.percent() >= goalPercent) {
                 return new Result(new Regression.Outcome(List.copyOf(results), buildId), total, true);
             }
         }
