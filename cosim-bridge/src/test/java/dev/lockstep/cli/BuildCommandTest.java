@@ -98,6 +98,17 @@ class BuildCommandTest {
     }
 
     @Test
+    void theTemplateBuildsAsShipped() throws Exception {
+        Path template = dev.lockstep.TestPaths.home().resolve("rtl-stubs/axi/template");
+        Path list = dir.resolve("template.f");
+        Files.writeString(list, template.resolve("my_iommu_wrapper.sv") + "\n");
+        Cli c = Cli.run("build", "--rtl", list.toString(), "--top", "my_iommu_wrapper", "--decl",
+                template.resolve("my_iommu_wrapper.lockstep.json").toString(), "--out", dir.resolve("t/libt.so").toString());
+        assertEquals(0, c.exitCode, c.out + c.err);
+        assertTrue(Files.isRegularFile(dir.resolve("t/libt.so")));
+    }
+
+    @Test
     void unchangedBuildIsUpToDate() throws Exception {
         Path list = files(l -> l);
         Cli first = build(list);
