@@ -79,6 +79,8 @@ public final class DutBuilder {
             if (Files.isRegularFile(lib) && Files.isRegularFile(stamp) && Files.readString(stamp).trim().equals(hash)) {
                 return new Result(lib, true, hash);
             }
+            log.println("building " + lib + " from " + r.fileList() + " (top " + r.top() + "; log in " + dir + ")");
+            log.flush();
             Files.createDirectories(dir.resolve("gen"));
             Files.deleteIfExists(stamp);
             Files.writeString(dir.resolve("gen/" + ShimGenerator.SHIM_TOP + ".sv"), shim);

@@ -57,8 +57,7 @@ public final class BuildCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            DutBuilder.Result r = build(request(), stdout);
-            stdout.println(r.upToDate() ? "up to date (nothing changed): " + r.library() : "built " + r.library());
+            build(request(), stdout);
             return Main.EXIT_PASS;
         } catch (BadInputException e) {
             err.println("lockstep build: " + e.getMessage());
@@ -75,10 +74,11 @@ public final class BuildCommand implements Callable<Integer> {
         return new DutBuilder.Request(rtl, top, includes, parameters, args, decl, out, cwd);
     }
 
-    /** Builds (or finds up to date) the library of {@code r}, saying so on {@code log}. */
+    /** Builds (or finds up to date) the library of {@code r}, saying which on {@code log}. */
     static DutBuilder.Result build(DutBuilder.Request r, PrintWriter log) throws BadInputException, BuildException {
-        log.println("building " + r.library() + " from " + r.fileList() + " (top " + r.top() + ")");
+        DutBuilder.Result result = new DutBuilder(Home.dir().resolve("cosim-bridge/src/main/cpp"), log).build(r);
+        log.println(result.upToDate() ? "up to date (nothing changed): " + result.library() : "built " + result.library());
         log.flush();
-        return new DutBuilder(Home.dir().resolve("cosim-bridge/src/main/cpp"), log).build(r);
+        return result;
     }
 }
