@@ -299,6 +299,11 @@ public final class RunCommand implements Callable<Integer> {
         if (!iface.notObservable().isEmpty()) {
             out.println("not observable on this DUT's bus, so not compared: " + iface.notObservable());
         }
+        if (config.capabilities().ats() && !iface.messages()) {
+            out.println("warning: capabilities.ATS without a messages channel: ATS.INVAL's Invalidation Requests are not "
+                    + "seen and no Invalidation Completion comes back (an IOMMU that waits for one hangs at IOFENCE.C; "
+                    + "declare \"messages\", docs/axi-wrapper.md)");
+        }
     }
 
     static Scenario scenarioByName(String name) throws BadInputException {

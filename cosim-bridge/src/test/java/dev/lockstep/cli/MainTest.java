@@ -36,7 +36,8 @@ class MainTest {
     @Test
     void theAxiWrappedStubIsBuiltThroughLockstepBuildAndRuns() {
         java.nio.file.Path files = dev.lockstep.TestPaths.home().resolve("rtl-stubs/axi/files.f");
-        Cli c = Cli.run("run", "--dut", "stub-axi", "--count", "3", "--jobs", "2");
+        // --isolate: this test JVM has loaded the native built-in DUT already (one DUT library per process).
+        Cli c = Cli.run("run", "--dut", "stub-axi", "--isolate", "--count", "3", "--jobs", "2");
         if (!java.nio.file.Files.exists(files)) {
             // Named as a missing part of the checkout, never taken for a library path.
             assertEquals(Main.EXIT_USAGE, c.exitCode);
@@ -45,8 +46,13 @@ class MainTest {
         }
         assertEquals(Main.EXIT_PASS, c.exitCode, c.out + c.err);
         assertTrue(c.out.contains("3 passed, 0 failed"), c.out);
-        Cli again = Cli.run("run", "--dut", "stub-axi", "--count", "1");
+        Cli again = Cli.run("run", "--dut", "stub-axi", "--isolate", "--count", "1");
         assertTrue(again.out.contains("up to date (nothing changed)"), again.out);
+        // The wrapper's own planted bugs are live through it, and found.
+        Cli m = Cli.run("mutants", "--dut", "stub-axi", "--isolate", "--jobs", "2", "--only",
+                "axi_fault_rid_stale,axi_lite_addr2_dropped");
+        assertEquals(Main.EXIT_PASS, m.exitCode, m.out + m.err);
+        assertTrue(m.out.contains("2 killed, 0 survived"), m.out);
     }
 
     @Test
