@@ -202,6 +202,10 @@ public final class RunCommand implements Callable<Integer> {
                 iommuConfig = DutConfigFile.read(config != null ? Path.of(config) : Home.stubConfig());
             }
             Mutants.Mutant m = Mutants.resolve(mutant, Home.mutantList());
+            if (dutOptions.isStub() && m.needsAxiWrapper()) {
+                throw new BadInputException("--mutant " + m.name() + ": a planted bug of the AXI wrapper "
+                        + "(rtl-stubs/axi/), live only through it; the native built-in DUT (--dut stub) has no wrapper");
+            }
             Waivers waivers = waiversFile == null ? Waivers.NONE : Waivers.read(waiversFile);
             List<Long> seeds = seeds(rerun);
             List<Long> allSeeds = seeds;
