@@ -974,6 +974,23 @@ const char *lockstep_build_id(void) { return LOCKSTEP_BUILD_ID; }
 // (backpressure), quiet_cycles (the idle rule without an idle port).
 int64_t lockstep_open(const char *config) {
     const std::string cfg = config ? config : "";
+    // Every key must be one of these (a mistyped one is refused, never ignored).
+    static const char *const kKeys[] = {"axi_seed", "mem_latency_min", "mem_latency_max", "stall_percent", "quiet_cycles"};
+    for (size_t p = 0; p < cfg.size();) {
+        size_t end = cfg.find(';', p);
+        if (end == std::string::npos) end = cfg.size();
+        const std::string item = cfg.substr(p, end - p);
+        p = end + 1;
+        if (item.empty()) continue;
+        const std::string key = item.substr(0, item.find('='));
+        bool known = false;
+        for (const char *k : kKeys) known = known || key == k;
+        if (!known) {
+            t_open_error = "unknown setting '" + key + "' (known: axi_seed, mem_latency_min, mem_latency_max, "
+                           "stall_percent, quiet_cycles)";
+            return 0;
+        }
+    }
     long long seed, lmin, lmax, stall, quiet;
     Timing t;
     if (!parse_int(cfg, "axi_seed", 1, &seed) || !parse_int(cfg, "mem_latency_min", t.latency_min, &lmin) ||

@@ -45,8 +45,47 @@ final class DutOptions {
     /** One of the built-in DUTs (their libraries are the project's own: run in this process by default). */
     boolean isBuiltIn() { return isStub() || isStubAxi(); }
 
-    /** Makes the DUT ready to open: for 'stub-axi', builds its library (through 'lockstep build') if it changed. */
+    /** The built-in harness's settings (verilator_harness.cpp parse_config, which refuses others too). */
+    static final java.util.Map<String, long[]> STUB_SETTINGS = java.util.Map.of("mem_latency", new long[] {1, 1000});
+
+    /** The generic AXI harness's settings (axi_harness.cpp lockstep_open, docs/axi-wrapper.md). */
+    static final java.util.Map<String, long[]> AXI_SETTINGS = java.util.Map.of("axi_seed", new long[] {0, 999_999_999},
+            "mem_latency_min", new long[] {1, 1000}, "mem_latency_max", new long[] {1, 1000},
+            "stall_percent", new long[] {0, 90}, "quiet_cycles", new long[] {2, 100_000});
+
+    /**
+     * Rejects a --dut this version cannot open for a reason the option itself shows, and makes the DUT ready
+     * to open: for 'stub-axi', builds its library (through 'lockstep build') if it changed.
+     */
     void check(java.io.PrintWriter out) throws BadInputException, DutException {
+        if (callTimeout < 1) throw new BadInputException("--call-timeout must be at least 1 second, got " + callTimeout);
+        java.util.Map<String, long[]> settings = isStub() ? STUB_SETTINGS : isStubAxi() ? AXI_SETTINGS : null;
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (String item : dutConfig.split(";", -1)) {
+            if (item.isEmpty()) continue;
+            int eq = item.indexOf('=');
+            if (eq <= 0) throw new BadInputException("--dut-config '" + dutConfig + "': '" + item + "' is not key=value");
+            String key = item.substring(0, eq);
+            String value = item.substring(eq + 1);
+            if (!keys.add(key)) throw new BadInputException("--dut-config '" + dutConfig + "': key '" + key + "' given twice");
+            if (settings == null) continue; // another library judges its own settings when it opens
+            long[] range = settings.get(key);
+            if (range == null) {
+                throw new BadInputException("--dut-config '" + dutConfig + "': key '" + key + "' is not known to the "
+                        + "built-in harness" + dev.lockstep.regression.Suggest.nearest(key, settings.keySet())
+                        + " (known: " + String.join(", ", new java.util.TreeSet<>(settings.keySet())) + ")");
+            }
+            long v;
+            try {
+                v = value.matches("[0-9]{1,9}") ? Long.parseLong(value) : -1;
+            } catch (NumberFormatException e) {
+                v = -1;
+            }
+            if (v < range[0] || v > range[1]) {
+                throw new BadInputException("--dut-config '" + dutConfig + "': " + key + "='" + value
+                        + "': expected a whole number in " + range[0] + ".." + range[1]);
+            }
+        }
         if (!isStubAxi()) return;
         Path dir = Home.dir().resolve("rtl-stubs/axi");
         Path files = dir.resolve("files.f");
@@ -83,7 +122,7 @@ final class DutOptions {
 
     /** The options as a command line would repeat them. */
     String commandLine() {
-        StringBuilder b = new StringBuilder(" --dut ").append(dut);
+        StringBuilder b = new StringBuilder(" --dut ").append(isBuiltIn() ? dut : Home.shell(Path.of(dut)));
         if (isolate != null) b.append(isolate ? " --isolate" : " --no-isolate");
         if (!dutConfig.isEmpty()) b.append(" --dut-config '").append(dutConfig).append('\'');
         return b.toString();
