@@ -12,7 +12,6 @@ import dev.lockstep.refmodel.mem.FastSparseMemory;
 import dev.lockstep.refmodel.mem.OverlayMemory;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.refmodel.regs.RegisterFile;
-import dev.lockstep.refmodel.translate.Request;
 import dev.lockstep.refmodel.translate.Translator;
 import dev.lockstep.stimulus.Action;
 import dev.lockstep.stimulus.RegisterNames;
@@ -299,9 +298,11 @@ public final class Lockstep {
     // ------------------------------------------------------------------ translations
 
     private Divergence translate(long seed, int index, Action.Translate t, RecentActions recent) throws DutException {
-        TranslationRequest req = new TranslationRequest(t.deviceId(), t.pv(), t.processId(), t.priv(), t.ttyp(),
-                t.iova(), TranslationRequest.NO_DATA, t.noWrite(), t.execRequested());
+        TranslationRequest req = t.request();
         List<CachingModel.Candidate> permitted = model.candidates(req);
+        TranslationRequest writeReq = AtsChoices.writeRequested(req);
+        List<CachingModel.Candidate> writeGranted = writeReq == null ? List.of()
+                : AtsChoices.grantingWrite(model.candidates(writeReq));
         drive(t);
         if (observed.completions != 1 || DutObservations.tag(observed.completionWord[0]) != t.tag()) {
             String got = observed.completions == 0 ? "no completion"
@@ -310,59 +311,66 @@ public final class Lockstep {
             return divergence(seed, index, t, "translation completion for tag " + t.tag(),
                     List.of(new Divergence.FieldMismatch("completions", "-", 1, observed.completions)),
                     "every request gets exactly one completion with its tag; the DUT gave " + got, recent,
-                    explain(req));
+                    explain(t));
         }
         boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
-        CachingModel.Candidate chosen = choose(permitted, observed.completionWord[0], observed.completionPa[0], ats);
+        long word = observed.completionWord[0];
+        CachingModel.Candidate chosen = choose(permitted, word, observed.completionPa[0], ats);
+        TranslationRequest performed = req;
+        if (chosen == null && !writeGranted.isEmpty()) {
+            chosen = choose(writeGranted, word, observed.completionPa[0], ats);
+            performed = writeReq;
+            if (chosen != null) observer.choice(index, "ATS no-write: W returned as the page's permission");
+        }
         if (chosen == null) {
             TranslationOutcome want = permitted.get(0).outcome();
             return divergence(seed, index, t, "translation completion for tag " + t.tag(),
                     ats ? AtsCompletion.mismatches(want, observed.completionWord[0], observed.completionPa[0])
                             : completionFields(want, observed.completionWord[0], observed.completionPa[0]),
-                    permittedText(permitted), recent, explain(req));
+                    permittedText(permitted), recent, explain(t));
         }
         if (chosen.stale()) staleHits++;
         observer.translated(index, req, chosen.outcome(), chosen.stale());
         effects.clear();
-        model.commit(req, chosen);
-        Divergence d = compareEffects(seed, index, t, recent);
-        return d == null ? null : d.withWalk(explain(req));
+        AdUpdates ad = AdUpdates.of(chosen, memory);
+        model.commit(performed, chosen);
+        if (ats && chosen.outcome().fault() && AtsCompletion.isAccessFault(chosen.outcome().record().cause())) {
+            observer.choice(index, "ATS access fault reported with cause " + DutObservations.cause(word));
+            if (DutObservations.cause(word) != chosen.outcome().record().cause()) {
+                AtsChoices.takeCause(effects, memory, DutObservations.cause(word), model.registers().bigEndian());
+            }
+        }
+        Divergence d = compareEffects(seed, index, t, recent, ad);
+        return d == null ? null : d.withWalk(explain(t));
     }
 
     /**
      * The permitted candidate the DUT's answer shows it used: its completion (status, cause, PA, PBMT)
      * must match; among several that do (old and new structures agreeing on the completion), the one whose
-     * fault-queue write (DC.tc.DTF) and A/D stores match what the DUT wrote; current contents first.
+     * fault-queue write (DC.tc.DTF) and A/D stores match what the DUT wrote; current contents first. The
+     * DUT's A/D stores are its writes to the PTE words some candidate may update: the IOMMU's other
+     * writes (fault records, IOMMU MSIs, MRIF updates) are not told from their address by kind.
      */
     private CachingModel.Candidate choose(List<CachingModel.Candidate> permitted, long word, long pa, boolean ats)
             throws DutException {
         CachingModel.Candidate first = null;
         int matching = 0;
         for (CachingModel.Candidate c : permitted) {
-            if (!completionMatches(c.outcome(), word, pa, ats)) continue;
+            if (!Completions.matches(c.outcome(), word, pa, ats)) continue;
             if (first == null) first = c;
             matching++;
         }
         if (matching <= 1) return first;
         boolean recorded = faultReported();
-        Set<Long> stores = adUpdateWords();
+        List<CachingModel.Candidate> fitting = new ArrayList<>();
         for (CachingModel.Candidate c : permitted) {
-            if (completionMatches(c.outcome(), word, pa, ats)
-                    && (!c.outcome().fault() || c.outcome().reported() == recorded) && c.stores().equals(stores)) {
-                return c;
+            if (Completions.matches(c.outcome(), word, pa, ats)
+                    && (!c.outcome().fault() || c.outcome().reported() == recorded)) {
+                fitting.add(c);
             }
         }
-        return first;
-    }
-
-    /** The words the DUT wrote during this action outside its fault queue: its A/D updates. */
-    private Set<Long> adUpdateWords() {
-        Set<Long> words = new java.util.HashSet<>();
-        for (int i = 0; i < observed.writes; i++) {
-            long a = observed.writeAddr[i] & ~7L;
-            if (!inFaultQueue(a)) words.add(a);
-        }
-        return words;
+        CachingModel.Candidate byStores = AdUpdates.chooseByStores(fitting, observed, memory);
+        return byStores != null ? byStores : first;
     }
 
     /**
@@ -397,18 +405,6 @@ public final class Lockstep {
         return pa >= base && pa < base + 32L * RegisterFile.queueEntries(fqb);
     }
 
-    /**
-     * Whether the DUT's completion shows outcome {@code o}: for an untranslated or translated request its
-     * status, cause, PA and PBMT; for an ATS translation request the completion rules of
-     * {@link AtsCompletion}.
-     */
-    private static boolean completionMatches(TranslationOutcome o, long word, long pa, boolean ats) {
-        if (ats) return AtsCompletion.matches(o, word, pa);
-        int status = DutObservations.status(word);
-        if (o.fault()) return status != 0 && DutObservations.cause(word) == o.record().cause();
-        return status == 0 && pa == o.pa() && DutObservations.pbmt(word) == o.pbmt();
-    }
-
     private List<Divergence.FieldMismatch> completionFields(TranslationOutcome want, long word, long pa) {
         List<Divergence.FieldMismatch> f = new ArrayList<>();
         int status = DutObservations.status(word);
@@ -438,13 +434,11 @@ public final class Lockstep {
                 + "until invalidated) ") + String.join(" | ", items);
     }
 
-    /** The model's walk for {@code req} over the current memory, as text (no effect on the model). */
-    private String explain(TranslationRequest req) {
+    /** The model's walk for {@code t} over the current memory, as text (no effect on the model). */
+    private String explain(Action.Translate t) {
         try {
-            Translator t = new Translator(config, new OverlayMemory(memory));
-            Request r = new Request(req.deviceId(), req.pv(), req.processId(), req.iova(), req.ttyp(), req.priv(),
-                    req.noWrite(), req.execRequested());
-            return t.translate(r, model.registers().ddtp(), model.registers().fctl()).toString();
+            Translator tr = new Translator(config, new OverlayMemory(memory));
+            return tr.translate(t.walkRequest(), model.registers().ddtp(), model.registers().fctl()).toString();
         } catch (RuntimeException e) {
             return "walk trace unavailable: " + e.getMessage();
         }
@@ -453,6 +447,11 @@ public final class Lockstep {
     // ------------------------------------------------------------------ effects and registers
 
     private Divergence compareEffects(long seed, int index, Action action, RecentActions recent) {
+        return compareEffects(seed, index, action, recent, AdUpdates.NONE);
+    }
+
+    /** {@code ad}: the A/D updates the translation of this action permits (their stores are checked by it). */
+    private Divergence compareEffects(long seed, int index, Action action, RecentActions recent, AdUpdates ad) {
         for (int i = 0; i < observed.writes; i++) touchedPages.add(observed.writeAddr[i] >>> 12);
         for (int i = 0; i < effects.writes; i++) touchedPages.add(effects.writePa[i] >>> 12);
         if (observed.completions != 0 && !(action instanceof Action.Translate)) {
@@ -461,8 +460,18 @@ public final class Lockstep {
                     "no translation request is outstanding", recent, null);
         }
         acceptDiscardedRecordWrites();
-        MemoryWriteCheck.Mismatch m = MemoryWriteCheck.compare(effects, observed);
+        List<AdUpdates.Choice> adChoices = new ArrayList<>(0);
+        MemoryWriteCheck.Mismatch m = ad.check(effects, observed, model.caching(), adChoices);
         if (m != null) return divergence(seed, index, action, m.subject(), m.fields(), m.rule(), recent, null);
+        for (AdUpdates.Choice c : adChoices) observer.choice(index, c.text());
+        java.util.Map<Long, Long> adopted = new java.util.TreeMap<>();
+        m = MemoryWriteCheck.compare(effects, observed, model.registers().bigEndian(), adopted);
+        if (m != null) return divergence(seed, index, action, m.subject(), m.fields(), m.rule(), recent, null);
+        // The DUT's permitted choices in its records (e.g. a page offset of 0 in iotval2) become the model's.
+        for (java.util.Map.Entry<Long, Long> e : adopted.entrySet()) {
+            memory.store64(e.getKey(), e.getValue());
+            observer.choice(index, "fault record: page offset reported as 0");
+        }
         MessageCheck.Mismatch msg = MessageCheck.compare(effects, observed);
         if (msg != null) return divergence(seed, index, action, msg.subject(), msg.fields(), msg.rule(), recent, null);
         int n = Math.max(effects.edges, observed.edges);

@@ -23,6 +23,12 @@ public interface RunObserver {
      */
     default void translated(int index, TranslationRequest request, TranslationOutcome outcome, boolean stale) { }
 
+    /**
+     * The DUT made {@code choice}, one of the choices the spec leaves to hardware and the checker accepts
+     * (e.g. a speculative A update), while action {@code index} was checked.
+     */
+    default void choice(int index, String choice) { }
+
     /** A register was read on both sides (for read actions and for read-backs after writes). */
     default void registerRead(int index, int offset, int size, long modelValue, long dutValue) { }
 
@@ -47,6 +53,9 @@ public interface RunObserver {
             @Override public void translated(int index, TranslationRequest request, TranslationOutcome outcome,
                                              boolean stale) {
                 for (RunObserver o : each) o.translated(index, request, outcome, stale);
+            }
+            @Override public void choice(int index, String choice) {
+                for (RunObserver o : each) o.choice(index, choice);
             }
             @Override public void registerRead(int index, int offset, int size, long modelValue, long dutValue) {
                 for (RunObserver o : each) o.registerRead(index, offset, size, modelValue, dutValue);
