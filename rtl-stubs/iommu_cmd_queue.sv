@@ -10,7 +10,7 @@ module iommu_cmd_queue
 (
   input  logic        clk,
   input  logic        rst_n,
-  input  logic [7:0]  mutant,
+  input  logic [31:0]  mutant,
   input  logic        cq_on,
   input  logic        cq_stalled,
   input  logic [4:0]  cq_log2m1,
@@ -145,7 +145,7 @@ module iommu_cmd_queue
             if (c0[11]) set_fwip <= 1'b1;
             st <= Q_RETIRE;
           end
-          if (c0[10] && mutant == M_IOFENCE_EARLY) begin
+          if (c0[10] && mutant_on(mutant, M_IOFENCE_EARLY)) begin
             // BUG: the fence retires before its memory write is acknowledged
             if (c0[11]) set_fwip <= 1'b1;
             head_inc <= 1'b1;
@@ -153,7 +153,7 @@ module iommu_cmd_queue
         end
         Q_FWR: if (m_req_ready) st <= Q_FWRW;
         Q_FWRW: if (m_rsp_valid) begin
-          if (mutant == M_IOFENCE_EARLY) begin
+          if (mutant_on(mutant, M_IOFENCE_EARLY)) begin
             if (m_rsp_err != 2'd0) set_mf <= 1'b1;
             st <= Q_SETTLE;
           end else if (m_rsp_err != 2'd0) begin
@@ -211,7 +211,7 @@ module iommu_cmd_queue
   assign msg_pid   = c0[31:12];
   always_comb begin
     if (!msg_prgr)                            msg_payload = c1;
-    else if (mutant == M_PRGR_INDEX_SHIFTED)  msg_payload = {16'd0, c1[47:44], 3'd0, c1[39:31], 32'd0}; // BUG
+    else if (mutant_on(mutant, M_PRGR_INDEX_SHIFTED))  msg_payload = {16'd0, c1[47:44], 3'd0, c1[39:31], 32'd0}; // BUG
     else                                      msg_payload = {16'd0, c1[47:44], 3'd0, c1[40:32], 32'd0};
   end
 

@@ -9,7 +9,7 @@ module iommu_ddt_cache
 ) (
   input  logic        clk,
   input  logic        rst_n,
-  input  logic [7:0]  mutant,
+  input  logic [31:0]  mutant,
   // lookup (combinational)
   input  logic [23:0] lk_did,
   output logic        lk_hit,
@@ -65,7 +65,7 @@ module iommu_ddt_cache
         for (int i = 0; i < N; i++) begin
           if (!inv_dv) begin
             // BUG (mutant): the "all entries" loop stops one short
-            if (!(mutant == M_DDTC_INVAL_LAST && i == N - 1)) v[i] <= 1'b0;
+            if (!(mutant_on(mutant, M_DDTC_INVAL_LAST) && i == N - 1)) v[i] <= 1'b0;
           end else if (tag[i] == inv_did) begin
             v[i] <= 1'b0;
           end

@@ -19,7 +19,7 @@ module iommu_ddt_walk
 ) (
   input  logic        clk,
   input  logic        rst_n,
-  input  logic [7:0]  mutant,
+  input  logic [31:0]  mutant,
   input  logic        start,
   input  logic [23:0] did,
   input  logic [3:0]  mode,        // ddtp.iommu_mode (1LVL/2LVL/3LVL)
@@ -50,7 +50,7 @@ module iommu_ddt_walk
   logic [8:0] ddi2, ddi1;
   logic [6:0] ddi0;
   always_comb begin
-    if (MSI_FLAT && mutant != M_DDI_BASE_SPLIT) begin
+    if (MSI_FLAT && !mutant_on(mutant, M_DDI_BASE_SPLIT)) begin
       ddi0 = {1'b0, did[5:0]}; ddi1 = did[14:6]; ddi2 = did[23:15];
     end else begin
       // base format split (and the planted bug: base split with extended DCs)
@@ -138,7 +138,7 @@ module iommu_ddt_walk
           if (m_rsp_err != 2'd0) begin
             fault <= 1'b1; cause <= (m_rsp_err == 2'd1) ? C_DDT_ACCESS : C_DDT_CORRUPT;
             done <= 1'b1; st <= W_IDLE;
-          end else if (mutant == M_CAUSE_MISCONF_OVER_V &&
+          end else if (mutant_on(mutant, M_CAUSE_MISCONF_OVER_V) &&
                        (m_rsp_rdata[9:1] != 9'd0 || m_rsp_rdata[63:54] != 10'd0)) begin
             fault <= 1'b1; cause <= C_DDT_MISCONF;                    // BUG: checked before V
             done <= 1'b1; st <= W_IDLE;
@@ -166,7 +166,7 @@ module iommu_ddt_walk
         end
         W_CHECK: begin
           // V is checked before the configuration (cause 258 has priority over 259)
-          if (mutant == M_CAUSE_MISCONF_OVER_V && misconf) begin
+          if (mutant_on(mutant, M_CAUSE_MISCONF_OVER_V) && misconf) begin
             fault <= 1'b1; cause <= C_DDT_MISCONF;                    // BUG: checked before V
           end else if (!tc[0]) begin
             fault <= 1'b1; cause <= C_DDT_INVALID;

@@ -7,7 +7,7 @@ module iommu_fault_queue
 (
   input  logic        clk,
   input  logic        rst_n,
-  input  logic [7:0]  mutant,
+  input  logic [31:0]  mutant,
   // record from the translation engine
   input  logic        rec_valid,
   output logic        rec_ready,
@@ -48,7 +48,7 @@ module iommu_fault_queue
   assign mask = idx_mask(fq_log2m1);
   always_comb begin
     tail_next = (fqt + 32'd1) & mask;
-    if (mutant == M_FQ_FULL_NO_WRAP) full = ((fqt + 32'd1) == fqh);   // BUG: no wrap
+    if (mutant_on(mutant, M_FQ_FULL_NO_WRAP)) full = ((fqt + 32'd1) == fqh);   // BUG: no wrap
     else                                full = (tail_next == fqh);
   end
 
@@ -57,7 +57,7 @@ module iommu_fault_queue
   logic [63:0] dw0;
   always_comb begin
     dw0 = {rec_did, rec_ttyp, rec_priv, rec_pv, rec_pid, rec_cause};
-    if (mutant == M_FQ_TTYP_SHIFTED)
+    if (mutant_on(mutant, M_FQ_TTYP_SHIFTED))
       dw0 = {rec_did, 1'b0, rec_ttyp, rec_pv, rec_pid, rec_cause};        // BUG: TTYP at [38:33]
   end
 

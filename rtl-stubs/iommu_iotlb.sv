@@ -13,7 +13,7 @@ module iommu_iotlb
 ) (
   input  logic        clk,
   input  logic        rst_n,
-  input  logic [7:0]  mutant,
+  input  logic [31:0]  mutant,
   // lookup (combinational)
   input  logic [23:0] lk_did,
   input  logic        lk_pv,
@@ -80,14 +80,14 @@ module iommu_iotlb
   // whole PTEs / entries are passed; not every bit is used
   /* verilator lint_off UNUSEDSIGNAL */
   function automatic logic perm_ok(input ent_t x, input logic [1:0] acc, input logic ps,
-                                   input logic sum, input logic [7:0] mut);
+                                   input logic sum, input logic [31:0] mut);
     logic ok;
     case (acc)
       2'd1:    ok = x.w & x.dirty;
       2'd2:    ok = x.x;
       default: ok = x.r;
     endcase
-    if (x.pscv && mut != M_IOTLB_U_UNCHECKED) begin   // BUG (mutant): no U/SUM check on a hit
+    if (x.pscv && !mutant_on(mut, M_IOTLB_U_UNCHECKED)) begin   // BUG (mutant): no U/SUM check on a hit
       if (!ps && !x.u) ok = 1'b0;
       if (ps && x.u && (acc == 2'd2 || !sum)) ok = 1'b0;
     end
@@ -122,14 +122,14 @@ module iommu_iotlb
       h = inv_gv ? (x.gv && x.gscid == inv_gscid) : !x.gv;
       if (inv_pscv) h = h && x.pscv && !x.g && x.pscid == inv_pscid;
       if (inv_av) begin
-        if (mutant == M_INVAL_VMA_SUPERPAGE) h = h && (x.vpn == inv_vpn);    // BUG: exact VPN
+        if (mutant_on(mutant, M_INVAL_VMA_SUPERPAGE)) h = h && (x.vpn == inv_vpn);    // BUG: exact VPN
         else h = h && (((x.vpn ^ inv_vpn) & lvl_mask(x.lvl)) == 52'd0);
       end
     end else begin
       // GVMA: G-stage mappings of all VMs (GV=0) or of GSCID (GV=1); the GPA of a combined
       // entry is not kept, so an address-selective GVMA drops every entry of the GSCID.
       h = x.gv && (!inv_gv || x.gscid == inv_gscid);
-      if (mutant == M_INVAL_GVMA_BARE_ONLY) h = h && !x.pscv;                 // BUG
+      if (mutant_on(mutant, M_INVAL_GVMA_BARE_ONLY)) h = h && !x.pscv;                 // BUG
     end
     inv_hit = h;
   endfunction

@@ -14,7 +14,7 @@ module iommu_page_req_queue
 (
   input  logic        clk,
   input  logic        rst_n,
-  input  logic [7:0]  mutant,
+  input  logic [31:0]  mutant,
   // a checked page request from the translation process
   input  logic        pr_valid,
   output logic        pr_ready,
@@ -76,7 +76,7 @@ module iommu_page_req_queue
   // A response is sent for L=1 requests that are not Stop Markers.
   task automatic respond(input logic [3:0] c, input logic l, input logic s);
     code <= c;
-    st <= (l && (!s || mutant == M_PRQ_STOP_MARKER_RESPONSE)) ? Q_RSP : Q_IDLE;
+    st <= (l && (!s || mutant_on(mutant, M_PRQ_STOP_MARKER_RESPONSE))) ? Q_RSP : Q_IDLE;
   endtask
 
   always_ff @(posedge clk) begin

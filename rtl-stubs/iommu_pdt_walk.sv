@@ -11,7 +11,7 @@ module iommu_pdt_walk
 ) (
   input  logic        clk,
   input  logic        rst_n,
-  input  logic [7:0]  mutant,
+  input  logic [31:0]  mutant,
   input  logic        start,
   input  logic [3:0]  mode,         // pdtp.MODE: 1 PD8, 2 PD17, 3 PD20
   input  logic [43:0] root_ppn,
@@ -49,7 +49,7 @@ module iommu_pdt_walk
   always_comb begin
     case (lvl)
       2'd2:    idx = {6'd0, pid[19:17]};
-      2'd1:    idx = (mutant == M_PD17_ROOT_INDEX && mode == 4'd2) ? {1'b0, pid[15:8]}  // BUG
+      2'd1:    idx = (mutant_on(mutant, M_PD17_ROOT_INDEX) && mode == 4'd2) ? {1'b0, pid[15:8]}  // BUG
                                                                    : pid[16:8];
       default: idx = 9'd0;
     endcase

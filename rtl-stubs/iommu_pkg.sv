@@ -72,7 +72,7 @@ package iommu_pkg;
   localparam logic [1:0] MOP_WRITE = 2'd1;
   localparam logic [1:0] MOP_AMOOR = 2'd2;
 
-  // ---- Planted bugs (see mutants.tsv; 0 = none) ----
+  // ---- Planted bugs (see mutants.tsv; 0 = none; mutant_on() below selects them) ----
   localparam logic [7:0] M_NONE                 = 8'd0;
   localparam logic [7:0] M_DDTP_MODE_WARL       = 8'd1;
   localparam logic [7:0] M_DDI_BASE_SPLIT       = 8'd2;
@@ -111,6 +111,12 @@ package iommu_pkg;
   localparam logic [7:0] M_T2GPA_TRANSLATED_SPA = 8'd35;
   localparam logic [7:0] M_PRQ_STOP_MARKER_RESPONSE = 8'd36;
 
+
+  // Whether planted bug `id` is selected: the 32-bit mutant input holds up to four bug ids, one per
+  // byte (0 = empty slot), so several planted bugs can be enabled together (lockstep_reset()).
+  function automatic logic mutant_on(input logic [31:0] sel, input logic [7:0] id);
+    mutant_on = id != M_NONE && (sel[7:0] == id || sel[15:8] == id || sel[23:16] == id || sel[31:24] == id);
+  endfunction
 
   // The index mask of a queue of 2^(log2m1 + 1) entries (its base's LOG2SZ-1 field).
   function automatic logic [31:0] idx_mask(input logic [4:0] log2m1);

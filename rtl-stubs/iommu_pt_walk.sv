@@ -17,7 +17,7 @@ module iommu_pt_walk
 ) (
   input  logic        clk,
   input  logic        rst_n,
-  input  logic [7:0]  mutant,
+  input  logic [31:0]  mutant,
   input  logic        start,
   input  logic        gonly_in,
   input  logic [63:0] iova_in,
@@ -95,13 +95,13 @@ module iommu_pt_walk
   logic [8:0] s_idx;
   always_comb begin
     s_idx = 9'(iova >> (12 + 9 * int'(s_lvl)));
-    if (mutant == M_L1_INDEX_OFF_BY_ONE && s_lvl == 3'd1) s_idx = iova[28:20];  // BUG
+    if (mutant_on(mutant, M_L1_INDEX_OFF_BY_ONE) && s_lvl == 3'd1) s_idx = iova[28:20];  // BUG
   end
   logic sign_ok;
   always_comb begin
     if (s_mode == 4'd9) sign_ok = (iova[63:47] == {17{iova[47]}});
     else                sign_ok = (iova[63:38] == {26{iova[38]}});
-    if (mutant == M_SIGN_EXT_UNCHECKED) sign_ok = 1'b1;                       // BUG
+    if (mutant_on(mutant, M_SIGN_EXT_UNCHECKED)) sign_ok = 1'b1;                       // BUG
   end
 
   // ---- G stage helpers ----
@@ -110,14 +110,14 @@ module iommu_pt_walk
   logic [10:0] g_idx;
   always_comb begin
     g_idx = {2'b00, 9'(g_in >> (12 + 9 * int'(g_lvl)))};
-    if (g_lvl == g_top && mutant != M_GPA_WIDTH_UNCHECKED)
+    if (g_lvl == g_top && !mutant_on(mutant, M_GPA_WIDTH_UNCHECKED))
       g_idx = 11'(g_in >> (12 + 9 * int'(g_lvl)));       // x4: the root index is 2 bits wider
   end
   logic gpa_ok;
   always_comb begin
     if (g_mode == 4'd9) gpa_ok = (g_in[63:50] == 14'd0);
     else                gpa_ok = (g_in[63:41] == 23'd0);
-    if (mutant == M_GPA_WIDTH_UNCHECKED) gpa_ok = 1'b1;                       // BUG
+    if (mutant_on(mutant, M_GPA_WIDTH_UNCHECKED)) gpa_ok = 1'b1;                       // BUG
   end
 
   // ---- PTE decode shared by both stages ----
@@ -125,12 +125,12 @@ module iommu_pt_walk
   // whole PTEs / entries are passed; not every bit is used
   /* verilator lint_off UNUSEDSIGNAL */
   function automatic logic [1:0] pte_kind(input logic [63:0] p, input logic [2:0] lv,
-                                          input logic [7:0] mut);
+                                          input logic [31:0] mut);
     logic bad, leaf;
     leaf = p[1] | p[3];                                  // R or X (W-only is reserved)
     bad = !p[0];
     if (!p[1] && p[2]) begin                             // xwr = 010 / 110: reserved
-      if (mut == M_XWR_010_ALLOWED) leaf = 1'b1;         // BUG: accepted as a write-only leaf
+      if (mutant_on(mut, M_XWR_010_ALLOWED)) leaf = 1'b1;         // BUG: accepted as a write-only leaf
       else bad = 1'b1;
     end
     if (p[60:54] != 7'd0) bad = 1'b1;                    // reserved
@@ -157,12 +157,12 @@ module iommu_pt_walk
   // whole PTEs / entries are passed; not every bit is used
   /* verilator lint_off UNUSEDSIGNAL */
   function automatic logic [63:0] leaf_pa(input logic [63:0] p, input logic [2:0] lv,
-                                          input logic [63:0] va, input logic [7:0] mut);
+                                          input logic [63:0] va, input logic [31:0] mut);
     logic [63:0] off_m, base;
     off_m = (64'd1 << (12 + 9 * int'(lv))) - 64'd1;
     base = {8'd0, p[53:10], 12'd0};
     if (p[63]) off_m = 64'hFFFF;                         // 64 KiB NAPOT page
-    if (mut == M_SUPERPAGE_PA_MERGE && lv != 3'd0)
+    if (mutant_on(mut, M_SUPERPAGE_PA_MERGE) && lv != 3'd0)
       off_m = off_m & ~64'h1F_F000;                      // BUG: VPN[0] taken from the PTE
     leaf_pa = (base & ~off_m) | (va & off_m);
   endfunction
@@ -176,25 +176,25 @@ module iommu_pt_walk
   logic s_perm_ok;
   always_comb begin
     case (acc)
-      ACC_W:   s_perm_ok = (mutant == M_WRITE_CHECKS_R) ? s_pte[1] : s_pte[2];   // BUG: R for W
+      ACC_W:   s_perm_ok = (mutant_on(mutant, M_WRITE_CHECKS_R)) ? s_pte[1] : s_pte[2];   // BUG: R for W
       ACC_X:   s_perm_ok = s_pte[3];
       default: s_perm_ok = s_pte[1];
     endcase
     if (!priv_s && !s_pte[4]) s_perm_ok = 1'b0;          // user access needs U=1
     if (priv_s && s_pte[4]) begin                        // supervisor access to a user page
       if (acc == ACC_X) s_perm_ok = 1'b0;
-      else if (!sum && mutant != M_SUM_IGNORED) s_perm_ok = 1'b0;
+      else if (!sum && !mutant_on(mutant, M_SUM_IGNORED)) s_perm_ok = 1'b0;
     end
   end
   // G-stage leaf permission check: every access is treated as a user access.
   logic g_perm_ok;
   always_comb begin
     case (g_acc)
-      ACC_W:   g_perm_ok = (mutant == M_WRITE_CHECKS_R) ? g_pte[1] : g_pte[2];
+      ACC_W:   g_perm_ok = (mutant_on(mutant, M_WRITE_CHECKS_R)) ? g_pte[1] : g_pte[2];
       ACC_X:   g_perm_ok = g_pte[3];
       default: g_perm_ok = g_pte[1];
     endcase
-    if (!g_pte[4] && mutant != M_GSTAGE_U_IGNORED) g_perm_ok = 1'b0;
+    if (!g_pte[4] && !mutant_on(mutant, M_GSTAGE_U_IGNORED)) g_perm_ok = 1'b0;
   end
 
   // ATS (lenient) leaf checks: the U/SUM rules still fault; R/W/X are granted as the PTE and the
@@ -204,11 +204,11 @@ module iommu_pt_walk
   always_comb begin
     s_u_ok = 1'b1;
     if (!priv_s && !s_pte[4]) s_u_ok = 1'b0;
-    if (priv_s && s_pte[4] && !sum && mutant != M_SUM_IGNORED) s_u_ok = 1'b0;
+    if (priv_s && s_pte[4] && !sum && !mutant_on(mutant, M_SUM_IGNORED)) s_u_ok = 1'b0;
     s_grant = {s_pte[3] & want_x & !(priv_s & s_pte[4]), s_pte[2] & want_w, s_pte[1]};
     if (!s_pte[1]) s_grant = 3'b000;
-    if (mutant == M_ATS_WRITE_DENIED_ALL && want_w && !s_pte[2]) s_grant = 3'b000;   // BUG
-    g_u_ok = g_pte[4] || mutant == M_GSTAGE_U_IGNORED;
+    if (mutant_on(mutant, M_ATS_WRITE_DENIED_ALL) && want_w && !s_pte[2]) s_grant = 3'b000;   // BUG
+    g_u_ok = g_pte[4] || mutant_on(mutant, M_GSTAGE_U_IGNORED);
     g_grant = {g_pte[3] & perm[2], g_pte[2] & perm[1], g_pte[1] & perm[0]};
     if (!g_grant[0]) g_grant = 3'b000;
   end
@@ -219,11 +219,11 @@ module iommu_pt_walk
   // whole PTEs / entries are passed; not every bit is used
   /* verilator lint_off UNUSEDSIGNAL */
   function automatic logic [63:0] ad_need(input logic [63:0] p, input logic wr,
-                                          input logic [7:0] mut);
+                                          input logic [31:0] mut);
     ad_need = 64'd0;
     if (!p[6]) ad_need[6] = 1'b1;
-    if (wr && !p[7] && mut != M_D_BIT_IGNORED) ad_need[7] = 1'b1;
-    if (mut == M_HWAD_D_ON_READ && ad_need != 64'd0) ad_need[7] = !p[7];   // BUG: D on reads
+    if (wr && !p[7] && !mutant_on(mut, M_D_BIT_IGNORED)) ad_need[7] = 1'b1;
+    if (mutant_on(mut, M_HWAD_D_ON_READ) && ad_need != 64'd0) ad_need[7] = !p[7];   // BUG: D on reads
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
 
@@ -234,7 +234,7 @@ module iommu_pt_walk
   // MSI address match (spec: "MSI address translation"): (A >> 12) & ~mask == pattern & ~mask
   logic msi_match;
   always_comb begin
-    if (mutant == M_MSI_MASK_IGNORED) msi_match = (s_gpa[63:12] == msi_pattern);  // BUG
+    if (mutant_on(mutant, M_MSI_MASK_IGNORED)) msi_match = (s_gpa[63:12] == msi_pattern);  // BUG
     else msi_match = ((s_gpa[63:12] & ~msi_mask) == (msi_pattern & ~msi_mask));
   end
 
@@ -306,7 +306,7 @@ module iommu_pt_walk
             s_a <= s_pte[53:10];
             s_lvl <= s_lvl - 3'd1;
             st <= P_S_ADDR;
-          end else if (misaligned(s_pte, s_lvl) && mutant != M_SUPERPAGE_MISALIGN) begin
+          end else if (misaligned(s_pte, s_lvl) && !mutant_on(mutant, M_SUPERPAGE_MISALIGN)) begin
             fail(FK_PF);                                  // misaligned superpage
           end else if (ats ? !s_u_ok : !s_perm_ok) begin
             fail(FK_PF);
@@ -353,7 +353,7 @@ module iommu_pt_walk
         end
         P_G_START: begin
           if (!gpa_ok) begin
-            iotval2 <= {g_in[63:2], g_implw, g_impl && mutant != M_IOTVAL2_IMPLICIT_BIT};
+            iotval2 <= {g_in[63:2], g_implw, g_impl && !mutant_on(mutant, M_IOTVAL2_IMPLICIT_BIT)};
             fail(FK_GPF);
           end else begin
             g_lvl <= g_top;
@@ -372,8 +372,8 @@ module iommu_pt_walk
         end
         P_G_PTE: begin
           if (g_k[0] || (g_k[1] && (!(g_lenient ? g_u_ok : g_perm_ok) ||
-              (misaligned(g_pte, g_lvl) && mutant != M_SUPERPAGE_MISALIGN)))) begin
-            iotval2 <= {g_in[63:2], g_implw, g_impl && mutant != M_IOTVAL2_IMPLICIT_BIT};
+              (misaligned(g_pte, g_lvl) && !mutant_on(mutant, M_SUPERPAGE_MISALIGN))))) begin
+            iotval2 <= {g_in[63:2], g_implw, g_impl && !mutant_on(mutant, M_IOTVAL2_IMPLICIT_BIT)};
             fail(FK_GPF);
           end else if (!g_k[1]) begin
             g_a <= g_pte[53:10];
@@ -391,7 +391,7 @@ module iommu_pt_walk
             end
             if (g_need != 64'd0) begin
               if (!(AMO_HWAD && gade)) begin
-                iotval2 <= {g_in[63:2], g_implw, g_impl && mutant != M_IOTVAL2_IMPLICIT_BIT};
+                iotval2 <= {g_in[63:2], g_implw, g_impl && !mutant_on(mutant, M_IOTVAL2_IMPLICIT_BIT)};
                 fail(FK_GPF);
               end else begin
                 g_ad_bits <= g_need;

@@ -12,7 +12,7 @@ module iommu_regfile
 ) (
   input  logic        clk,
   input  logic        rst_n,
-  input  logic [7:0]  mutant,
+  input  logic [31:0]  mutant,
   // register port
   input  logic        req_valid,
   input  logic        req_write,
@@ -133,7 +133,7 @@ module iommu_regfile
   // (reserved 5..13, custom 14..15) leaves the field unchanged.
   logic mode_legal;
   always_comb begin
-    if (mutant == M_DDTP_MODE_WARL) mode_legal = (d_ddtp_lo[3] == 1'b0);   // BUG: 5..7 stick
+    if (mutant_on(mutant, M_DDTP_MODE_WARL)) mode_legal = (d_ddtp_lo[3] == 1'b0);   // BUG: 5..7 stick
     else                            mode_legal = (d_ddtp_lo[3:0] <= MODE_3LVL);
   end
 
@@ -171,7 +171,7 @@ module iommu_regfile
   assign pip_cond = pie_q & (pqof_q | pqmf_q | pq_tail_inc);
   assign cip_cond = cie_q & (fwip_q | cmd_ill_q | cmd_to_q | cqmf_q);
   always_comb begin
-    if (mutant == M_FIP_WITHOUT_FIE) fip_cond = fqof_q | fqmf_q | fq_tail_inc;   // BUG: no fie
+    if (mutant_on(mutant, M_FIP_WITHOUT_FIE)) fip_cond = fqof_q | fqmf_q | fq_tail_inc;   // BUG: no fie
     else                             fip_cond = fie_q & (fqof_q | fqmf_q | fq_tail_inc);
   end
 
@@ -206,10 +206,10 @@ module iommu_regfile
         cqmf_q <= 1'b0; cmd_to_q <= 1'b0; cmd_ill_q <= 1'b0; fwip_q <= 1'b0;
       end else begin
         if (cq_head_inc) begin
-          if (mutant == M_CQH_NO_WRAP) cqh_q <= cqh_q + 32'd1;            // BUG: no wrap
+          if (mutant_on(mutant, M_CQH_NO_WRAP)) cqh_q <= cqh_q + 32'd1;            // BUG: no wrap
           else                         cqh_q <= (cqh_q + 32'd1) & cq_mask;
         end
-        if (w_cqcsr && mutant == M_CQCSR_RW1C_AS_RW) begin
+        if (w_cqcsr && mutant_on(mutant, M_CQCSR_RW1C_AS_RW)) begin
           // BUG: the error bits are written like RW bits
           cqmf_q <= d_cqcsr[8]; cmd_to_q <= d_cqcsr[9];
           cmd_ill_q <= d_cqcsr[10]; fwip_q <= d_cqcsr[11];

@@ -35,7 +35,7 @@ module iommu_xlate
 ) (
   input  logic        clk,
   input  logic        rst_n,
-  input  logic [7:0]  mutant,
+  input  logic [31:0]  mutant,
   input  logic [3:0]  ddtp_mode,
   input  logic [43:0] ddtp_ppn,
   input  logic        ddtp_written,
@@ -292,7 +292,7 @@ module iommu_xlate
   assign is_ats = (ttyp == TT_ATS);
   assign is_tr  = (ttyp == TT_T_EXEC || ttyp == TT_T_READ || ttyp == TT_T_WRITE);
   // translated and ATS requests need DC.tc.EN_ATS
-  assign ats_off = (is_ats || (is_tr && mutant != M_TRANSLATED_NO_EN_ATS)) && !tc[1];
+  assign ats_off = (is_ats || (is_tr && !mutant_on(mutant, M_TRANSLATED_NO_EN_ATS))) && !tc[1];
   always_comb begin
     bad_type = !(ttyp == TT_UT_EXEC || ttyp == TT_UT_READ || ttyp == TT_UT_WRITE ||
                  ttyp == TT_T_EXEC || ttyp == TT_T_READ || ttyp == TT_T_WRITE || ttyp == TT_ATS);
@@ -378,7 +378,7 @@ module iommu_xlate
           else if (bad_type || ats_off) do_fault(C_TTYP_DISALLOW);
           else if (pv && !tc[5]) do_fault(C_TTYP_DISALLOW);
           else if (pv && tc[5] && pid_wide) do_fault(C_TTYP_DISALLOW);
-          else if (is_tr && (!tc[3] || mutant == M_T2GPA_TRANSLATED_SPA)) begin
+          else if (is_tr && (!tc[3] || mutant_on(mutant, M_T2GPA_TRANSLATED_SPA))) begin
             pa <= iova; st <= X_CPL;                   // T2GPA = 0: the address is an SPA
           end else if (is_tr) begin
             st <= X_TLB;                               // T2GPA = 1: a GPA, G stage only
@@ -429,7 +429,7 @@ module iommu_xlate
             st <= X_MSI_RD0;
           end else begin
             // T2GPA: an ATS completion returns the GPA
-            pa <= (is_ats && tc[3] && mutant != M_T2GPA_ATS_SPA) ? ptw_gpa : ptw_pa;
+            pa <= (is_ats && tc[3] && !mutant_on(mutant, M_T2GPA_ATS_SPA)) ? ptw_gpa : ptw_pa;
             perm <= ptw_perm; st <= X_CPL;
             glob <= pv && ptw_glob && s_mode != 4'd0;
             lvl <= (ptw_lvl == 3'd7) ? 3'd0 : ptw_lvl;
@@ -456,8 +456,8 @@ module iommu_xlate
           end
         end
         X_FAULT: begin
-          if (is_ats && ats_success_cause(cause) && mutant != M_ATS_PF_REPORTED) st <= X_CPL;
-          else if (dc_valid && tc[4] && !dtf_exempt(cause) && mutant != M_DTF_IGNORED) st <= is_msg ? X_PRQ : X_CPL;
+          if (is_ats && ats_success_cause(cause) && !mutant_on(mutant, M_ATS_PF_REPORTED)) st <= X_CPL;
+          else if (dc_valid && tc[4] && !dtf_exempt(cause) && !mutant_on(mutant, M_DTF_IGNORED)) st <= is_msg ? X_PRQ : X_CPL;
           else st <= X_REC;
         end
         X_REC: if (rec_ready) st <= is_msg ? X_PRQ : X_CPL;
@@ -541,7 +541,7 @@ module iommu_xlate
   assign cpl_g    = ats_ok && cause == 12'd0 && glob;
   assign cpl_s    = ats_ok && cause == 12'd0 && lvl != 3'd0;
   // Priv: the request's Privilege Mode Requested when it has a PASID (priv_s = pv & priv)
-  assign cpl_priv = ats_ok && priv_s && mutant != M_ATS_PRIV_DROPPED;
+  assign cpl_priv = ats_ok && priv_s && !mutant_on(mutant, M_ATS_PRIV_DROPPED);
 
   assign rec_valid   = (st == X_REC);
   assign rec_cause   = cause;

@@ -19,7 +19,7 @@ module lockstep_iommu
 ) (
   input  logic        clk,
   input  logic        rst_n,
-  input  logic [7:0]  mutant,
+  input  logic [31:0]  mutant,
   input  logic        reg_req_valid,
   output logic        reg_req_ready,
   input  logic        reg_req_write,

@@ -111,7 +111,7 @@ public:
         inv_cpl_due_.clear();
         events_.clear();
         reg_busy_ = false;
-        top_->mutant = static_cast<uint8_t>(mutant);
+        top_->mutant = static_cast<uint32_t>(mutant); // up to four planted-bug ids, one per byte
         top_->rst_n = 0;
         drive_idle_inputs();
         for (int i = 0; i < 8; i++) tick();
@@ -529,7 +529,6 @@ const char *lockstep_last_message(int64_t h) {
 }
 
 int32_t lockstep_reset(int64_t h, int32_t mutant) {
-    if (mutant < 0 || mutant > 255) return LOCKSTEP_EARG;
     return guarded(h, [&](Dut *d) {
         d->reset(mutant);
         d->message.clear();

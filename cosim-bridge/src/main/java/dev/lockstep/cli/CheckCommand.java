@@ -5,6 +5,7 @@ import dev.lockstep.log.LogCheck;
 import dev.lockstep.log.LogReader;
 import dev.lockstep.log.SeedLog;
 import dev.lockstep.regression.BadInputException;
+import dev.lockstep.regression.Mutants;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class CheckCommand implements Callable<Integer> {
         boolean dutFailed = false;
         for (Path file : logs) {
             try {
-                SeedLog log = LogReader.read(file);
+                SeedLog log = LogReader.read(file, Mutants.read(Home.mutantList()));
                 SeedResult r = LogCheck.check(log, seed -> "bin/lockstep check " + file);
                 SeedResults.print(out, file + " (seed " + r.seed() + ")", r);
                 if (r.passed()) passed++;

@@ -3,6 +3,7 @@ package dev.lockstep.cli;
 import dev.lockstep.log.LogReader;
 import dev.lockstep.log.LoggedWalk;
 import dev.lockstep.regression.BadInputException;
+import dev.lockstep.regression.Mutants;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,7 +31,7 @@ public final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            spec.commandLine().getOut().print(LoggedWalk.explain(LogReader.read(log), action));
+            spec.commandLine().getOut().print(LoggedWalk.explain(LogReader.read(log, Mutants.read(Home.mutantList())), action));
             return Main.EXIT_PASS;
         } catch (BadInputException e) {
             spec.commandLine().getErr().println("lockstep explain: " + e.getMessage());

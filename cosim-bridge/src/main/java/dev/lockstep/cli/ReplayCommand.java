@@ -7,6 +7,7 @@ import dev.lockstep.engine.RunObserver;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.log.DumpMode;
 import dev.lockstep.log.LogCapture;
+import dev.lockstep.log.LogCheck;
 import dev.lockstep.log.LogContext;
 import dev.lockstep.log.LogReader;
 import dev.lockstep.log.LoggedStimulus;
@@ -58,7 +59,7 @@ public final class ReplayCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             dutOptions.check();
-            SeedLog seedLog = LogReader.read(log);
+            SeedLog seedLog = LogReader.read(log, Mutants.read(Home.mutantList()));
             IommuConfig iommuConfig = config != null ? DutConfigFile.read(config) : seedLog.header().config();
             Mutants.Mutant m = mutant != null ? Mutants.resolve(mutant, Home.mutantList())
                     : new Mutants.Mutant(seedLog.header().mutantId(), seedLog.header().mutantName(), "from the log");
@@ -75,7 +76,11 @@ public final class ReplayCommand implements Callable<Integer> {
             try (Dut d = factory.open()) {
                 Lockstep engine = new Lockstep(d, iommuConfig, LoggedStimulus.of(seedLog), s -> reproduce(m))
                         .observer(observer);
-                r = engine.run(seedLog.header().seed(), m.id(), seedLog.actions().size());
+                try {
+                    r = engine.run(seedLog.header().seed(), m.id(), seedLog.actions().size());
+                } catch (RuntimeException e) {
+                    throw LogCheck.unrepresentable(seedLog, engine.actionIndex(), e);
+                }
             }
             SeedResults.print(stdout, log + " (seed " + r.seed() + ")", r);
             stdout.println((r.passed() ? "1 passed, 0 failed" : "0 passed, 1 failed"));

@@ -29,7 +29,7 @@ public interface Dut extends AutoCloseable {
     /** Identity of the DUT build (design, source hash, simulator version) for reports. */
     String buildId();
 
-    /** Resets the DUT with planted bug {@code mutant} selected (0 = none) and clears its memory. */
+    /** Resets the DUT with the planted bugs {@code mutant} selects (up to four ids, one per byte; 0 = none) and clears its memory. */
     void reset(int mutant) throws DutException;
 
     long mmioRead(int offset, int size) throws DutException;

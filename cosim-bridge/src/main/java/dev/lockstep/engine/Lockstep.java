@@ -44,6 +44,8 @@ public final class Lockstep {
     private final EffectRecorder effects = new EffectRecorder();
     /** DUT cycle count right after the seed's reset: reported cycles are relative to it. */
     private long cycleBase;
+    /** Index of the action being applied (or the seed's action count at its end), for error reports. */
+    private int actionIndex;
     private Iommu model;
     private FastSparseMemory memory;
     private final Set<Long> touchedPages = new java.util.HashSet<>();
@@ -137,6 +139,7 @@ public final class Lockstep {
         Stimulus stimulus = script != null ? script.iterator()::next : stimulusSource.create(seed, config, model);
         RecentActions recent = new RecentActions(RECENT);
         int index = 0;
+        actionIndex = 0;
         Action action = null;
         first = null;
         later.clear();
@@ -153,10 +156,12 @@ public final class Lockstep {
                 Action nextAction = stimulus.next();
                 if (nextAction == null) break; // a finite scenario ended before the action budget
                 action = nextAction;
+                actionIndex = index;
                 observer.action(index, action);
                 if (diverged(apply(seed, index, action, recent))) return result(seed, index + 1, start, null);
                 recent.add(index, action);
             }
+            actionIndex = index;
             diverged(finish(seed, index, recent));
             return result(seed, index, start, null);
         } catch (DutException e) {
@@ -165,6 +170,12 @@ public final class Lockstep {
                     new SeedResult.DutFailure(e.kind(), e.getMessage(), index, what, reproduce.forSeed(seed)));
         }
     }
+
+    /**
+     * The action the engine was applying when {@link #run} stopped with an exception (e.g. a state the
+     * model cannot represent): its index, or the action count when it was the end-of-seed comparison.
+     */
+    public int actionIndex() { return actionIndex; }
 
     /** Records {@code d} (if any); true when the seed has reported as many divergences as allowed. */
     private boolean diverged(Divergence d) {

@@ -7,6 +7,7 @@ import dev.lockstep.log.LogFormat.FieldException;
 import dev.lockstep.refmodel.regs.Capabilities;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.refmodel.regs.IommuMode;
+import dev.lockstep.regression.BadInputException;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -15,7 +16,7 @@ import java.util.Set;
  * fctl_writable, fctl_reset, reset_mode, ddtp_modes) plus the other implementation choices the model
  * needs, so a log is checked with the configuration it was made with, not today's file.
  */
-final class ConfigJson {
+public final class ConfigJson {
     private ConfigJson() {}
 
     private static final String[] MODE_NAMES = {"Off", "Bare", "1LVL", "2LVL", "3LVL"};
@@ -39,28 +40,67 @@ final class ConfigJson {
         return n;
     }
 
+    /** Every key a configuration may have (a --config file may add "description"). */
+    static final java.util.List<String> KEYS = java.util.List.of("capabilities", "fctl_writable", "fctl_reset",
+            "reset_mode", "ddtp_modes", "cq_log2sz_max", "fq_log2sz_max", "pq_log2sz_max", "hpm_counters",
+            "hpm_counter_width", "icvec_writable", "description");
+
+    /**
+     * Reads a --config file's JSON (e.g. rtl-stubs/config.json): the same keys and rules as a log header's
+     * config. A problem is bad input naming {@code file} and the key.
+     */
+    public static IommuConfig readFile(JsonNode root, java.nio.file.Path file) throws BadInputException {
+        try {
+            return read(root);
+        } catch (FieldException e) {
+            String m = e.getMessage();
+            throw new BadInputException(file + ": " + (m.startsWith("field '") ? "key '" + m.substring(7) : m));
+        }
+    }
+
     /** Reads a configuration; the keys after ddtp_modes are optional and default as in a --config file. */
     static IommuConfig read(JsonNode n) throws FieldException {
-        if (n == null || !n.isObject()) throw new FieldException("field 'config' must be an object");
+        if (n == null || !n.isObject()) throw new FieldException("expected a JSON object of configuration keys");
+        for (java.util.Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!KEYS.contains(key)) {
+                throw new FieldException("field '" + key + "': unknown key" + dev.lockstep.regression.Suggest.nearest(key, KEYS)
+                        + " (known: " + String.join(", ", KEYS) + ")");
+            }
+        }
         Capabilities caps = new Capabilities(LogFormat.integer(n, "capabilities"));
         Set<IommuMode> modes = EnumSet.noneOf(IommuMode.class);
         JsonNode list = LogFormat.required(n, "ddtp_modes");
-        if (!list.isArray()) throw new FieldException("config.ddtp_modes must be an array of mode names");
-        for (JsonNode m : list) modes.add(mode(m.asText()));
-        IommuConfig base = new IommuConfig(caps, LogFormat.smallInteger(n, "fctl_writable"),
-                LogFormat.smallInteger(n, "fctl_reset"), mode(LogFormat.text(n, "reset_mode")), modes);
-        try {
-            return new IommuConfig(base.capabilities(), base.fctlWritableMask(), base.fctlReset(), base.resetMode(),
-                    base.supportedModes(),
-                    (int) LogFormat.integer(n, "cq_log2sz_max", base.cqLog2SzMax()),
-                    (int) LogFormat.integer(n, "fq_log2sz_max", base.fqLog2SzMax()),
-                    (int) LogFormat.integer(n, "pq_log2sz_max", base.pqLog2SzMax()),
-                    (int) LogFormat.integer(n, "hpm_counters", base.hpmCounters()),
-                    (int) LogFormat.integer(n, "hpm_counter_width", base.hpmCounterWidth()),
-                    (int) LogFormat.integer(n, "icvec_writable", base.icvecWritableMask()));
-        } catch (IllegalArgumentException e) {
-            throw new FieldException("config: " + e.getMessage());
+        if (!list.isArray()) throw LogFormat.expected("ddtp_modes", "an array of mode names, e.g. [\"Off\", \"Bare\"]", list);
+        for (JsonNode m : list) {
+            IommuMode mode = mode(m, "ddtp_modes");
+            if (!modes.add(mode)) throw LogFormat.expected("ddtp_modes", "each mode once", list);
         }
+        int fctlWritable = (int) LogFormat.unsigned(n, "fctl_writable", 3);
+        int fctlReset = (int) LogFormat.unsigned(n, "fctl_reset", 3);
+        IommuMode reset = mode(LogFormat.required(n, "reset_mode"), "reset_mode");
+        try {
+            IommuConfig base = new IommuConfig(caps, 0, 0, IommuMode.OFF, EnumSet.of(IommuMode.OFF, IommuMode.BARE));
+            return new IommuConfig(caps, fctlWritable, fctlReset, reset, modes,
+                    (int) LogFormat.range(n, "cq_log2sz_max", 0, 31, base.cqLog2SzMax()),
+                    (int) LogFormat.range(n, "fq_log2sz_max", 0, 31, base.fqLog2SzMax()),
+                    (int) LogFormat.range(n, "pq_log2sz_max", 0, 31, base.pqLog2SzMax()),
+                    (int) LogFormat.range(n, "hpm_counters", 0, 31, base.hpmCounters()),
+                    (int) LogFormat.range(n, "hpm_counter_width", 32, 64, base.hpmCounterWidth()),
+                    (int) LogFormat.unsigned(n, "icvec_writable", 16, base.icvecWritableMask()));
+        } catch (IllegalArgumentException e) {
+            throw new FieldException(keyNames(e.getMessage()));
+        }
+    }
+
+    /** IommuConfig's rule messages name its Java components; the user knows the file's keys. */
+    private static String keyNames(String message) {
+        String[][] names = {{"fctlWritableMask", "fctl_writable"}, {"fctlReset", "fctl_reset"},
+            {"resetMode", "reset_mode"}, {"supportedModes", "ddtp_modes"}, {"hpmCounterWidth", "hpm_counter_width"},
+            {"hpmCounters", "hpm_counters"}, {"icvecWritableMask", "icvec_writable"},
+            {"capabilities.", "capabilities: "}};
+        for (String[] n : names) message = message.replace(n[0], n[1]);
+        return message;
     }
 
     private static String name(IommuMode m) {
@@ -68,8 +108,8 @@ final class ConfigJson {
         throw new IllegalArgumentException("no name for mode " + m);
     }
 
-    private static IommuMode mode(String name) throws FieldException {
-        for (int i = 0; i < MODES.length; i++) if (MODE_NAMES[i].equals(name)) return MODES[i];
-        throw new FieldException("config: unknown iommu_mode '" + name + "' (expected Off, Bare, 1LVL, 2LVL or 3LVL)");
+    private static IommuMode mode(JsonNode v, String key) throws FieldException {
+        for (int i = 0; i < MODES.length; i++) if (v.isTextual() && MODE_NAMES[i].equals(v.asText())) return MODES[i];
+        throw LogFormat.expected(key, "an iommu_mode: \"Off\", \"Bare\", \"1LVL\", \"2LVL\" or \"3LVL\"", v);
     }
 }

@@ -82,43 +82,38 @@ final class EventJson {
      */
     static long[] read(String type, JsonNode n, long lastCycle) throws FieldException {
         long[] ev = new long[Dut.EVENT_WORDS];
-        ev[1] = LogFormat.integer(n, "cycle", lastCycle);
+        ev[1] = cycle(n, lastCycle);
         switch (type) {
             case LogFormat.COMPLETION:
                 ev[0] = Dut.EV_COMPLETION;
-                long status = LogFormat.integer(n, "status");
-                if (status < 0 || status > 2) throw new FieldException("field 'status' must be 0, 1 or 2, got " + status);
-                ev[2] = (LogFormat.integer(n, "tag") & 0xffff) | status << 16
+                long status = LogFormat.range(n, "status", 0, 2);
+                ev[2] = LogFormat.unsigned(n, "tag", ActionJson.TAG_BITS) | status << 16
                         | flag(n, "r", 20) | flag(n, "w", 21) | flag(n, "x", 22) | flag(n, "u", 23) | flag(n, "g", 24)
-                        | (LogFormat.integer(n, "pbmt", 0) & 3) << 25 | flag(n, "s", 27) | flag(n, "priv", 28)
-                        | (LogFormat.integer(n, "cause", 0) & 0xfff) << 32;
+                        | LogFormat.unsigned(n, "pbmt", 2, 0) << 25 | flag(n, "s", 27) | flag(n, "priv", 28)
+                        | LogFormat.unsigned(n, "cause", 12, 0) << 32;
                 ev[3] = LogFormat.integer(n, "pa", 0);
                 return ev;
             case LogFormat.MEM_WRITE:
                 ev[0] = Dut.EV_MEM_WRITE;
-                ev[2] = LogFormat.integer(n, "addr");
+                ev[2] = ActionJson.word(n, "addr");
                 ev[3] = LogFormat.integer(n, "data");
-                String op = n.hasNonNull("op") ? n.get("op").asText() : "write";
-                if (!op.equals("write") && !op.equals("amo_or")) {
-                    throw new FieldException("field 'op' must be write or amo_or, got '" + op + "'");
-                }
-                ev[4] = (LogFormat.integer(n, "strobe", 0xff) & 0xff) | (op.equals("amo_or") ? 2L : 1L) << 8;
+                String op = LogFormat.choice(n, "op", "write", "write", "amo_or");
+                ev[4] = LogFormat.unsigned(n, "strobe", 8, 0xff) | (op.equals("amo_or") ? 2L : 1L) << 8;
                 return ev;
             case LogFormat.IRQ:
                 ev[0] = Dut.EV_IRQ;
-                ev[2] = LogFormat.integer(n, "line");
-                ev[3] = LogFormat.integer(n, "level") != 0 ? 1 : 0;
+                // the interrupt vectors (icvec civ/fiv/pmiv/piv) are 4 bits: 16 wires at most
+                ev[2] = LogFormat.unsigned(n, "line", 4);
+                ev[3] = LogFormat.unsigned(n, "level", 1);
                 return ev;
             case LogFormat.MESSAGE:
                 ev[0] = Dut.EV_MESSAGE_OUT;
-                String m = LogFormat.text(n, "message");
-                long kind;
-                if (m.equals("invalidation_request")) kind = Dut.MSG_INVALIDATION_REQUEST;
-                else if (m.equals("page_request_group_response")) kind = Dut.MSG_PAGE_REQUEST_GROUP_RESPONSE;
-                else throw new FieldException("field 'message' must be invalidation_request or "
-                        + "page_request_group_response, got '" + m + "'");
-                ev[2] = kind | flag(n, "pv", 2) | flag(n, "dsv", 3) | (LogFormat.integer(n, "rid") & 0xffff) << 16
-                        | (LogFormat.integer(n, "dseg", 0) & 0xff) << 32 | (LogFormat.integer(n, "pid", 0) & 0xfffff) << 40;
+                String m = LogFormat.choice(n, "message", null, "invalidation_request", "page_request_group_response");
+                long kind = m.equals("invalidation_request") ? Dut.MSG_INVALIDATION_REQUEST
+                        : Dut.MSG_PAGE_REQUEST_GROUP_RESPONSE;
+                ev[2] = kind | flag(n, "pv", 2) | flag(n, "dsv", 3) | LogFormat.unsigned(n, "rid", 16) << 16
+                        | LogFormat.unsigned(n, "dseg", 8, 0) << 32
+                        | LogFormat.unsigned(n, "pid", ActionJson.PROCESS_ID_BITS, 0) << 40;
                 ev[3] = LogFormat.integer(n, "payload", 0);
                 return ev;
             case LogFormat.IDLE:
@@ -127,6 +122,11 @@ final class EventJson {
             default:
                 throw new IllegalArgumentException("not an event record: " + type);
         }
+    }
+
+    /** A record's cycle (0..2^63-1), or the previous record's when it has none. */
+    static long cycle(JsonNode n, long lastCycle) throws FieldException {
+        return LogFormat.range(n, "cycle", 0, Long.MAX_VALUE, lastCycle);
     }
 
     private static boolean bit(long w, int b) { return ((w >>> b) & 1) != 0; }

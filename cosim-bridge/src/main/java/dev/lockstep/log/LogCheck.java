@@ -21,6 +21,21 @@ public final class LogCheck {
             return r;
         } catch (LogMismatchException e) {
             throw new BadInputException(e.getMessage());
+        } catch (RuntimeException e) {
+            throw unrepresentable(log, engine.actionIndex(), e);
         }
+    }
+
+    /**
+     * A log whose actions lead the model to a state it cannot represent (e.g. more versions of cached
+     * structures than the caching model holds) is bad input: the message names the action and its line.
+     */
+    public static BadInputException unrepresentable(SeedLog log, int index, RuntimeException e) {
+        String where = index < log.actions().size()
+                ? log.at(log.actions().get(index).line()) + ": action #" + index + " ("
+                        + log.actions().get(index).action().describe() + ")"
+                : log.at(log.end().line()) + ": the end of the seed";
+        return new BadInputException(where + ": the model cannot represent the state this leads to: "
+                + (e.getMessage() != null ? e.getMessage() : "an internal limit"));
     }
 }

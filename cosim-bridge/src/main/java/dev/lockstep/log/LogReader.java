@@ -6,8 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lockstep.dut.DutException;
 import dev.lockstep.log.LogFormat.FieldException;
 import dev.lockstep.regression.BadInputException;
-import java.io.BufferedReader;
+import dev.lockstep.regression.Mutants;
+import dev.lockstep.regression.Problems;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,22 +30,63 @@ import java.util.TreeMap;
 public final class LogReader {
     private LogReader() {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Duplicate keys in a record are an error, not "the last one wins"; so is anything after the record. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /** No record of the format comes near this; a longer line is not a log (and is not held in memory). */
+    static final int MAX_LINE_BYTES = 1 << 20;
+
+    /** Reads a log without checking its header's planted bugs against a list (the commands pass theirs). */
     public static SeedLog read(Path file) throws BadInputException {
-        List<String> lines;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            lines = in.lines().toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new BadInputException("cannot read log " + file + ": " + e.getMessage());
+        return read(file, null);
+    }
+
+    /** Reads a log; a header's mutant ids and name must be those of {@code mutants} (or 0, none). */
+    public static SeedLog read(Path file, List<Mutants.Mutant> mutants) throws BadInputException {
+        Parser p = new Parser(file, mutants == null ? null : id -> {
+            for (Mutants.Mutant m : mutants) if (m.id() == id) return m.name();
+            return null;
+        });
+        int number = 0;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            int b;
+            boolean more = true;
+            while (more) {
+                b = in.read();
+                if (b >= 0 && b != '\n') {
+                    if (line.size() >= MAX_LINE_BYTES) {
+                        throw p.bad(number + 1, "the line is longer than " + MAX_LINE_BYTES + " bytes: not a log record");
+                    }
+                    line.write(b);
+                    continue;
+                }
+                more = b >= 0;
+                if (!more && line.size() == 0) break;
+                number++;
+                String text;
+                try {
+                    text = utf8.decode(java.nio.ByteBuffer.wrap(line.toByteArray())).toString();
+                } catch (CharacterCodingException e) {
+                    throw p.bad(number, "not valid UTF-8 (the format is UTF-8 JSON Lines)");
+                }
+                if (text.endsWith("\r")) text = text.substring(0, text.length() - 1);
+                p.line(number, text);
+                line.reset();
+            }
+        } catch (IOException e) {
+            throw new BadInputException("cannot read log " + file + ": " + Problems.of(e));
         }
-        Parser p = new Parser(file);
-        for (int i = 0; i < lines.size(); i++) p.line(i + 1, lines.get(i));
-        return p.finish(lines.size());
+        return p.finish(number);
     }
 
     private static final class Parser {
         private final Path file;
+        private final java.util.function.IntFunction<String> mutants;
         private LogHeader header;
         private final List<SeedLog.ActionEntry> actions = new ArrayList<>();
         private final List<SeedLog.Entry> flow = new ArrayList<>();
@@ -46,7 +94,10 @@ public final class LogReader {
         private SeedLog.End end;
         private long cycle;
 
-        Parser(Path file) { this.file = file; }
+        Parser(Path file, java.util.function.IntFunction<String> mutants) {
+            this.file = file;
+            this.mutants = mutants;
+        }
 
         void line(int number, String text) throws BadInputException {
             if (text.isBlank()) return;
@@ -54,8 +105,12 @@ public final class LogReader {
             try {
                 n = JSON.readTree(text);
             } catch (JsonProcessingException e) {
+                String m = e.getOriginalMessage();
+                if (m.startsWith("Duplicate field ")) {
+                    throw bad(number, "field " + m.substring(16) + ": appears twice in the record");
+                }
                 throw bad(number, "not a JSON record" + (text.endsWith("}") ? "" : " (the line is cut off: truncated log?)")
-                        + ": " + e.getOriginalMessage());
+                        + ": " + m);
             }
             if (n == null || !n.isObject()) throw bad(number, "expected a JSON object per line");
             try {
@@ -74,10 +129,10 @@ public final class LogReader {
             switch (type) {
                 case LogFormat.HEADER:
                     if (header != null) throw bad(number, "a second header");
-                    header = LogHeader.read(n);
+                    header = LogHeader.read(n, mutants);
                     break;
                 case LogFormat.ACTION:
-                    long index = LogFormat.integer(n, "index");
+                    long index = LogFormat.range(n, "index", 0, Integer.MAX_VALUE);
                     if (index != actions.size()) {
                         throw bad(number, "action index " + index + " out of sequence: expected " + actions.size());
                     }
@@ -86,9 +141,10 @@ public final class LogReader {
                     flow.add(a);
                     break;
                 case LogFormat.READ:
-                    cycle = LogFormat.integer(n, "cycle", cycle);
-                    flow.add(new SeedLog.ReadEntry(number, LogFormat.smallInteger(n, "offset"),
-                            LogFormat.smallInteger(n, "size"), LogFormat.integer(n, "value"), cycle));
+                    cycle = EventJson.cycle(n, cycle);
+                    int size = ActionJson.size(n);
+                    flow.add(new SeedLog.ReadEntry(number, ActionJson.offset(n, size), size,
+                            LogFormat.unsigned(n, "value", 8 * size), cycle));
                     break;
                 case LogFormat.COMPLETION:
                 case LogFormat.MEM_WRITE:
@@ -100,19 +156,19 @@ public final class LogReader {
                     flow.add(new SeedLog.EventEntry(number, type, ev));
                     break;
                 case LogFormat.DUT_ERROR:
-                    cycle = LogFormat.integer(n, "cycle", cycle);
-                    flow.add(new SeedLog.ErrorEntry(number, kind(LogFormat.text(n, "kind")),
-                            n.path("message").asText(""), cycle));
+                    cycle = EventJson.cycle(n, cycle);
+                    flow.add(new SeedLog.ErrorEntry(number, DutException.Kind.valueOf(LogFormat.choice(n, "kind",
+                            null, "hang", "fatal", "crash", "load", "api").toUpperCase(Locale.ROOT)),
+                            LogFormat.text(n, "message", ""), cycle));
                     break;
                 case LogFormat.MEM_WORD:
-                    long addr = LogFormat.integer(n, "addr");
-                    if ((addr & 7) != 0) throw bad(number, "mem_word addr 0x" + Long.toHexString(addr) + " is not 8-byte aligned");
+                    long addr = ActionJson.word(n, "addr");
                     SeedLog.MemWord old = memory.put(addr, new SeedLog.MemWord(number, LogFormat.integer(n, "value")));
                     if (old != null) throw bad(number, "a second mem_word for 0x" + Long.toHexString(addr)
                             + " (first on line " + old.line() + ")");
                     break;
                 case LogFormat.END:
-                    end = new SeedLog.End(number, n.path("status").asText(""));
+                    end = new SeedLog.End(number, LogFormat.text(n, "status", ""));
                     break;
                 default:
                     throw bad(number, "unknown record type '" + type + "'");
@@ -128,15 +184,7 @@ public final class LogReader {
                     java.util.Collections.unmodifiableNavigableMap(memory), end);
         }
 
-        private DutException.Kind kind(String name) throws FieldException {
-            try {
-                return DutException.Kind.valueOf(name.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new FieldException("dut_error kind must be hang, fatal, crash, load or api, got '" + name + "'");
-            }
-        }
-
-        private BadInputException bad(int line, String message) {
+        BadInputException bad(int line, String message) {
             return new BadInputException(file + ":" + line + ": " + message);
         }
     }

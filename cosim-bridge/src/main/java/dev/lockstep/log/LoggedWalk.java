@@ -37,7 +37,21 @@ public final class LoggedWalk {
         }
         FastSparseMemory memory = new FastSparseMemory();
         Iommu model = Iommu.withTranslationProcess(log.header().config(), memory, EffectSink.NONE);
-        for (int i = 0; i < n; i++) apply(log, i, model, memory);
+        for (int i = 0; i < n; i++) {
+            try {
+                apply(log, i, model, memory);
+            } catch (RuntimeException e) {
+                throw LogCheck.unrepresentable(log, i, e);
+            }
+        }
+        try {
+            return explainAction(log, n, model, memory);
+        } catch (RuntimeException e) {
+            throw LogCheck.unrepresentable(log, n, e);
+        }
+    }
+
+    private static String explainAction(SeedLog log, int n, Iommu model, FastSparseMemory memory) {
         SeedLog.ActionEntry entry = log.actions().get(n);
         StringBuilder b = new StringBuilder();
         b.append("action #").append(n).append(" (").append(log.at(entry.line())).append("): ")

@@ -2,13 +2,10 @@ package dev.lockstep.regression;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lockstep.refmodel.regs.Capabilities;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.refmodel.regs.IommuMode;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * Reads a DUT's pinned configuration: the implementation choices the spec leaves to the hardware.
@@ -20,32 +17,22 @@ import java.util.Set;
 public final class DutConfigFile {
     private DutConfigFile() {}
 
+    /** Reads a --config file; the keys and their checks are a log header's config's (log.ConfigJson). */
     public static IommuConfig read(Path file) throws BadInputException {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(file.toFile());
+            root = new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(java.nio.file.Files.readAllBytes(file));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            String m = e.getOriginalMessage();
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            throw new BadInputException(file + (at != null && at.getLineNr() > 0 ? ":" + at.getLineNr() : "") + ": "
+                    + (m.startsWith("Duplicate field ") ? "key " + m.substring(16) + " appears twice" : "not valid JSON: " + m));
         } catch (IOException e) {
-            throw new BadInputException("cannot read DUT configuration " + file + ": " + e.getMessage());
+            throw new BadInputException("cannot read DUT configuration " + file + ": " + Problems.of(e));
         }
-        try {
-            Capabilities caps = new Capabilities(parseLong(required(root, "capabilities", file)));
-            int fctlWritable = (int) parseLong(required(root, "fctl_writable", file));
-            int fctlReset = (int) parseLong(required(root, "fctl_reset", file));
-            IommuMode reset = mode(required(root, "reset_mode", file).asText(), file, "reset_mode");
-            Set<IommuMode> modes = EnumSet.noneOf(IommuMode.class);
-            for (JsonNode m : required(root, "ddtp_modes", file)) {
-                modes.add(mode(m.asText(), file, "ddtp_modes"));
-            }
-            IommuConfig c = new IommuConfig(caps, fctlWritable, fctlReset, reset, modes);
-            // Optional: the largest LOG2SZ-1 the WARL queue-size fields hold (default 19).
-            int cq = (int) optional(root, "cq_log2sz_max", c.cqLog2SzMax());
-            int fq = (int) optional(root, "fq_log2sz_max", c.fqLog2SzMax());
-            int pq = (int) optional(root, "pq_log2sz_max", c.pqLog2SzMax());
-            return new IommuConfig(caps, fctlWritable, fctlReset, reset, modes, cq, fq, pq, c.hpmCounters(),
-                    c.hpmCounterWidth(), c.icvecWritableMask());
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(file + ": " + e.getMessage());
-        }
+        if (root == null) throw new BadInputException(file + ": empty file: expected a JSON object of configuration keys");
+        return dev.lockstep.log.ConfigJson.readFile(root, file);
     }
 
     /** The configuration as a file {@link #read} accepts (to pin a discovered configuration). */
@@ -75,34 +62,6 @@ public final class DutConfigFile {
             case LVL1: return "1LVL";
             case LVL2: return "2LVL";
             default: return "3LVL";
-        }
-    }
-
-    private static JsonNode required(JsonNode root, String key, Path file) throws BadInputException {
-        JsonNode n = root.get(key);
-        if (n == null || n.isNull()) throw new BadInputException(file + ": missing key '" + key + "'");
-        return n;
-    }
-
-    private static long optional(JsonNode root, String key, long otherwise) {
-        JsonNode n = root.get(key);
-        return n == null || n.isNull() ? otherwise : parseLong(n);
-    }
-
-    private static long parseLong(JsonNode n) {
-        String s = n.asText().trim();
-        return s.startsWith("0x") || s.startsWith("0X") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
-    }
-
-    private static IommuMode mode(String name, Path file, String key) throws BadInputException {
-        switch (name) {
-            case "Off": return IommuMode.OFF;
-            case "Bare": return IommuMode.BARE;
-            case "1LVL": return IommuMode.LVL1;
-            case "2LVL": return IommuMode.LVL2;
-            case "3LVL": return IommuMode.LVL3;
-            default: throw new BadInputException(file + ": key '" + key + "': unknown iommu_mode '" + name
-                    + "' (expected Off, Bare, 1LVL, 2LVL or 3LVL)");
         }
     }
 }

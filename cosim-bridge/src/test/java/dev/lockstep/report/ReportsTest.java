@@ -16,18 +16,23 @@ import java.util.List;
 import javax.xml.XMLConstants;
 import javax.xml.transform.stream.StreamSource;
 import javax.xml.validation.SchemaFactory;
+import org.apache.maven.plugin.surefire.log.api.NullConsoleLogger;
+import org.apache.maven.plugins.surefire.report.ReportTestCase;
+import org.apache.maven.plugins.surefire.report.ReportTestSuite;
+import org.apache.maven.plugins.surefire.report.SurefireReportParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ReportsTest {
 
-    /** The JUnit schema Jenkins' xUnit plugin validates against, from ../shared/schemas beside the checkout. */
-    static Path junitSchema() {
-        Path xsd = dev.lockstep.TestPaths.home().resolveSibling("shared").resolve("schemas/junit-10.xsd");
-        assertTrue(Files.isRegularFile(xsd), "JUnit schema not found at " + xsd);
+    /** The JUnit schema Jenkins' xUnit plugin validates against, shipped with the tests (MIT, header kept). */
+    static java.net.URL junitSchema() {
+        java.net.URL xsd = ReportsTest.class.getResource("/schemas/junit-10.xsd");
+        assertTrue(xsd != null, "schemas/junit-10.xsd is missing from the test resources");
         return xsd;
     }
 
+    /** Three seeds that all pass, or all diverge ({@code planted}). */
     private static Regression.Outcome outcome(boolean planted) throws DutException {
         Regression regression = new Regression(() -> {
             FakeDut dut = new FakeDut(TestConfigs.typical());
@@ -45,13 +50,57 @@ class ReportsTest {
         for (boolean planted : new boolean[] {false, true}) {
             Path file = dir.resolve("junit-" + planted + ".xml");
             JunitXml.write(file, "lockstep.fake", outcome(planted));
-            SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI).newSchema(junitSchema().toFile())
+            SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI).newSchema(junitSchema())
                     .newValidator().validate(new StreamSource(file.toFile()));
             String xml = Files.readString(file);
             assertEquals(3, xml.split("<testcase ", -1).length - 1);
             assertEquals(planted, xml.contains("<failure type=\"divergence\""));
             if (planted) assertTrue(xml.contains("bin/lockstep run --seed 1"), xml);
         }
+    }
+
+    /** What a CI server shows: Maven's own report parser reads junit.xml back with the right counts. */
+    @Test
+    void junitXmlReadsBackInSurefiresReportParserWithTheRightCounts(@TempDir Path dir) throws Exception {
+        record Case(String name, boolean planted, int failures) {}
+        for (Case c : List.of(new Case("pass", false, 0), new Case("diverge", true, 3))) {
+            Path reports = Files.createDirectories(dir.resolve(c.name()));
+            JunitXml.write(reports.resolve("junit.xml"), "lockstep.fake", outcome(c.planted()));
+            List<ReportTestSuite> suites = new SurefireReportParser(List.of(reports.toFile()),
+                    new NullConsoleLogger()).parseXMLReportFiles();
+            assertEquals(1, suites.size(), c.name());
+            ReportTestSuite suite = suites.get(0);
+            assertEquals(3, suite.getNumberOfTests(), c.name());
+            assertEquals(c.failures(), suite.getNumberOfFailures(), c.name());
+            assertEquals(0, suite.getNumberOfErrors(), c.name());
+            assertEquals(List.of("seed-1", "seed-2", "seed-3"),
+                    suite.getTestCases().stream().map(ReportTestCase::getName).toList());
+            for (ReportTestCase t : suite.getTestCases()) {
+                assertEquals(c.planted(), t.hasFailure(), t.getName());
+                if (c.planted()) {
+                    assertEquals("divergence", t.getFailureType());
+                    assertTrue(t.getFailureDetail().contains("DIVERGENCE"), t.getFailureDetail());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDutFailureIsAnErrorForSurefiresReportParser(@TempDir Path dir) throws Exception {
+        Regression regression = new Regression(() -> {
+            FakeDut dut = new FakeDut(TestConfigs.typical());
+            dut.fatalAfterWrites = 3;
+            return dut;
+        }, TestConfigs.typical(), dev.lockstep.engine.Scenario.REGISTERS, s -> "bin/lockstep run --seed " + s);
+        Regression.Outcome outcome = regression.run(List.of(1L, 2L), 0, 100, 1, r -> { });
+        JunitXml.write(dir.resolve("junit.xml"), "lockstep.fake", outcome);
+        ReportTestSuite suite = new SurefireReportParser(List.of(dir.toFile()), new NullConsoleLogger())
+                .parseXMLReportFiles().get(0);
+        assertEquals(2, suite.getNumberOfTests());
+        assertEquals(2, suite.getNumberOfErrors());
+        assertEquals(0, suite.getNumberOfFailures());
+        assertTrue(suite.getTestCases().get(0).hasError());
+        assertEquals("dut_fatal", suite.getTestCases().get(0).getFailureType());
     }
 
     @Test
