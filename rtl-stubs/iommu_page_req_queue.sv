@@ -7,8 +7,9 @@
 // off, pqmf is set or the record write fails (then pqmf is set); Success (0x0) when pqof is set or the
 // queue is full (then pqof is set); or the code the device-context check gave (Invalid Request 0x1 for
 // cause 260, Response Failure for the others). The response has a PASID when the request had one and
-// the code is Response Failure or DC.tc.PRPR=1. It goes to RID = device_id[15:0], DSV=1,
-// DSEG = device_id[23:16].
+// the code is Response Failure or DC.tc.PRPR=1. It goes to RID = device_id[15:0], and when the
+// request had a valid destination segment (DSV) with DSV=1, DSEG = device_id[23:16]; else DSV=0 and
+// DSEG 0 (spec ATS.PRGR: "If the DSV operand is 0, then the DSEG operand is ignored").
 module iommu_page_req_queue
   import iommu_pkg::*;
 (
@@ -26,6 +27,7 @@ module iommu_page_req_queue
   input  logic [19:0] pr_pid,
   input  logic        pr_priv,
   input  logic        pr_exec,
+  input  logic        pr_dsv,         // the message had a valid destination segment
   input  logic [63:0] pr_payload,     // the record's dw1: R[0] W[1] L[2] PRG index[11:3] page address[63:12]
   // queue registers
   input  logic        pq_on,
@@ -42,6 +44,7 @@ module iommu_page_req_queue
   output logic        rsp_valid,
   input  logic        rsp_ready,
   output logic [15:0] rsp_rid,
+  output logic        rsp_dsv,
   output logic [7:0]  rsp_dseg,
   output logic        rsp_pv,
   output logic [19:0] rsp_pid,
@@ -60,7 +63,7 @@ module iommu_page_req_queue
   logic [63:0] rec [2];
   logic        dw;
   logic [23:0] did;
-  logic        pv, prpr, last, stop;
+  logic        pv, prpr, last, stop, dsv;
   logic [19:0] pid;
   logic [8:0]  prgi;
   logic [3:0]  code;
@@ -82,14 +85,14 @@ module iommu_page_req_queue
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       st <= Q_IDLE; dw <= 1'b0; rec[0] <= 64'd0; rec[1] <= 64'd0;
-      did <= 24'd0; pv <= 1'b0; prpr <= 1'b0; last <= 1'b0; stop <= 1'b0; pid <= 20'd0;
+      did <= 24'd0; pv <= 1'b0; prpr <= 1'b0; last <= 1'b0; stop <= 1'b0; pid <= 20'd0; dsv <= 1'b0;
       prgi <= 9'd0; code <= 4'd0;
       tail_inc <= 1'b0; set_of <= 1'b0; set_mf <= 1'b0;
     end else begin
       tail_inc <= 1'b0; set_of <= 1'b0; set_mf <= 1'b0;
       case (st)
         Q_IDLE: if (pr_valid) begin
-          did <= pr_did; pv <= pr_pv; pid <= pr_pv ? pr_pid : 20'd0; prpr <= pr_prpr;
+          did <= pr_did; pv <= pr_pv; pid <= pr_pv ? pr_pid : 20'd0; prpr <= pr_prpr; dsv <= pr_dsv;
           last <= in_last; stop <= in_stop; prgi <= pr_payload[11:3];
           if (!pr_admit)              respond(pr_code, in_last, in_stop);
           else if (!pq_on || pq_mf)   respond(4'hF, in_last, in_stop);
@@ -129,7 +132,8 @@ module iommu_page_req_queue
   assign m_req_wdata = rec[dw];
   assign rsp_valid = (st == Q_RSP);
   assign rsp_rid = did[15:0];
-  assign rsp_dseg = did[23:16];
+  assign rsp_dsv = dsv;
+  assign rsp_dseg = dsv ? did[23:16] : 8'd0;
   assign rsp_pv = pv && (code == 4'hF || prpr);
   assign rsp_pid = rsp_pv ? pid : 20'd0;
   assign rsp_payload = {16'd0, code, 3'd0, prgi, 32'd0};

@@ -110,6 +110,7 @@ package iommu_pkg;
   localparam logic [7:0] M_T2GPA_ATS_SPA        = 8'd34;
   localparam logic [7:0] M_T2GPA_TRANSLATED_SPA = 8'd35;
   localparam logic [7:0] M_PRQ_STOP_MARKER_RESPONSE = 8'd36;
+  localparam logic [7:0] M_CXL_IO_NOT_CXL       = 8'd37;
 
 
   // Whether planted bug `id` is selected: the 32-bit mutant input holds up to four bug ids, one per

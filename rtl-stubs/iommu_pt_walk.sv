@@ -312,6 +312,7 @@ module iommu_pt_walk
             fail(FK_PF);
           end else if (ats && !s_grant[0]) begin
             perm <= 3'd0; none <= 1'b1;                   // ATS: nothing granted, no A/D update
+            s_glob <= s_gl | s_pte[5];                    // completed: G still comes from the first stage
             st <= P_DONE;
           end else begin
             if (ats) perm <= s_grant;

@@ -7,6 +7,10 @@
 // stage Bare, an ordinary access of the request's type, MSI translation included), bypassing the
 // IOTLB. With T2GPA an ATS translation request is translated in two stages as usual but completes
 // with the GPA.
+// CXL.io of an ATS Success (spec: "the setting of the Priv, N, CXL.io, Global, and AMA fields"): 0
+// unless the Root Port says the device is CXL type 1/2 (req_cxl); then 1 when the address was
+// determined to be an MSI (a virtual interrupt file's page, also when its MSI PTE is not valid), else
+// 1 when DC.tc.T2GPA=1; otherwise the memory type decides, which without Svpbmt is UNSPECIFIED: 0 here.
 // Inbound PCIe "Page Request" messages (TTYP 9, iotval = message code 0x04) run steps 1-6 of the process
 // (mode, device_id width, DDT walk, always from memory: the DDT cache is neither used nor filled) and
 // need DC.tc.EN_PRI (else 260); a fault is recorded like any other (DTF applies once a DC is found).
@@ -51,6 +55,7 @@ module iommu_xlate
   input  logic        req_priv,
   input  logic        req_nw,
   input  logic        req_exe,
+  input  logic        req_cxl,
   // inbound Page Request messages
   input  logic        pr_req_valid,
   output logic        pr_req_ready,
@@ -59,6 +64,7 @@ module iommu_xlate
   input  logic [19:0] pr_req_pid,
   input  logic        pr_req_priv,
   input  logic        pr_req_exec,
+  input  logic        pr_req_dsv,
   input  logic [63:0] pr_req_payload,
   // to the page-request queue
   output logic        prq_valid,
@@ -71,6 +77,7 @@ module iommu_xlate
   output logic [19:0] prq_pid,
   output logic        prq_priv,
   output logic        prq_exec,
+  output logic        prq_dsv,
   output logic [63:0] prq_payload,
   output logic        cpl_valid,
   input  logic        cpl_ready,
@@ -78,7 +85,7 @@ module iommu_xlate
   output logic [1:0]  cpl_status,
   output logic [11:0] cpl_cause,
   output logic [63:0] cpl_pa,
-  output logic        cpl_r, cpl_w, cpl_x, cpl_u, cpl_g, cpl_s, cpl_priv,
+  output logic        cpl_r, cpl_w, cpl_x, cpl_u, cpl_g, cpl_s, cpl_priv, cpl_cxl_io,
   // fault record to the fault queue
   output logic        rec_valid,
   input  logic        rec_ready,
@@ -128,7 +135,9 @@ module iommu_xlate
   logic [5:0]  ttyp;
   logic [1:0]  acc;
   logic        nw, exe;
-  logic        is_msg, pr_exec;      // a Page Request message, its Execute Requested
+  logic        is_msg, pr_exec, pr_dsv; // a Page Request message, its Execute Requested and DSV
+  logic        cxl;                  // ATS: a CXL type 1/2 device
+  logic        msi_addr;             // the GPA was determined to be an MSI address
   logic [63:0] pr_payload;
   logic [2:0]  perm;                 // ATS: granted {X, W, R}
   logic        glob;                 // ATS: first-stage global
@@ -314,7 +323,7 @@ module iommu_xlate
       for (int i = 0; i < 8; i++) dc[i] <= 64'd0;
       dc_valid <= 1'b0; s_mode <= 4'd0; s_ppn <= 44'd0; pscid <= 20'd0; sum <= 1'b0;
       cause <= 12'd0; iotval2 <= 64'd0; pa <= 64'd0; msi_gpa <= 64'd0; msipte0 <= 64'd0;
-      is_msg <= 1'b0; pr_exec <= 1'b0; pr_payload <= 64'd0;
+      is_msg <= 1'b0; pr_exec <= 1'b0; pr_dsv <= 1'b0; pr_payload <= 64'd0; cxl <= 1'b0; msi_addr <= 1'b0;
     end else begin
       case (st)
         X_IDLE: if (req_valid) begin
@@ -330,7 +339,7 @@ module iommu_xlate
           perm <= {(req_ttyp == TT_ATS) & req_exe, !((req_ttyp == TT_ATS) & req_nw), 1'b1};
           glob <= 1'b0; lvl <= 3'd0;
           dc_valid <= 1'b0; cause <= 12'd0; iotval2 <= 64'd0; pa <= 64'd0;
-          is_msg <= 1'b0;
+          is_msg <= 1'b0; cxl <= (req_ttyp == TT_ATS) & req_cxl; msi_addr <= 1'b0;
           st <= X_START;
         end else if (pr_req_valid) begin
           // Page Request: TTYP 9 (PCIe message), iotval = the message code
@@ -339,7 +348,8 @@ module iommu_xlate
           iova <= 64'h4; ttyp <= TT_MSG; acc <= 2'd0; nw <= 1'b0; exe <= 1'b0; perm <= 3'd0;
           glob <= 1'b0; lvl <= 3'd0;
           dc_valid <= 1'b0; cause <= 12'd0; iotval2 <= 64'd0; pa <= 64'd0;
-          is_msg <= 1'b1; pr_exec <= pr_req_exec; pr_payload <= pr_req_payload;
+          is_msg <= 1'b1; pr_exec <= pr_req_exec; pr_dsv <= pr_req_dsv; pr_payload <= pr_req_payload;
+          cxl <= 1'b0; msi_addr <= 1'b0;
           st <= X_START;
         end
         X_START: begin
@@ -422,9 +432,13 @@ module iommu_xlate
             iotval2 <= (ptw_kind == 2'd1) ? ptw_iotval2 : 64'd0;
             do_fault(pt_cause(ptw_kind, acc, 1'b0));
           end else if (ptw_none) begin
-            perm <= 3'd0; st <= X_CPL;                 // ATS: Success with R=W=0
+            // ATS: Success with R=W=0, "successfully completed but the requested permissions are not
+            // present": Global is still the first stage's ("if translation could be successfully
+            // completed and the request had a PASID present")
+            perm <= 3'd0; st <= X_CPL;
+            glob <= pv && ptw_glob && s_mode != 4'd0;
           end else if (ptw_is_msi) begin
-            msi_gpa <= ptw_gpa;
+            msi_gpa <= ptw_gpa; msi_addr <= 1'b1;
             perm <= ptw_perm & 3'b011;                  // no execute of an MSI page
             st <= X_MSI_RD0;
           end else begin
@@ -512,6 +526,7 @@ module iommu_xlate
   assign prq_pid     = pid;
   assign prq_priv    = priv_s;
   assign prq_exec    = pr_exec;
+  assign prq_dsv     = pr_dsv;
   assign prq_payload = pr_payload;
   assign cpl_valid  = (st == X_CPL);
   assign cpl_tag    = tag;
@@ -542,6 +557,7 @@ module iommu_xlate
   assign cpl_s    = ats_ok && cause == 12'd0 && lvl != 3'd0;
   // Priv: the request's Privilege Mode Requested when it has a PASID (priv_s = pv & priv)
   assign cpl_priv = ats_ok && priv_s && !mutant_on(mutant, M_ATS_PRIV_DROPPED);
+  assign cpl_cxl_io = ats_ok && (cxl || mutant_on(mutant, M_CXL_IO_NOT_CXL)) && (msi_addr || tc[3]);
 
   assign rec_valid   = (st == X_REC);
   assign rec_cause   = cause;

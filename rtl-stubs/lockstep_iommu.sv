@@ -39,6 +39,7 @@ module lockstep_iommu
   input  logic        tr_req_priv,
   input  logic        tr_req_nw,
   input  logic        tr_req_exe,
+  input  logic        tr_req_cxl,     // ATS: the endpoint is a CXL type 1/2 device (Root Port's indication)
   // inbound PCIe Page Request message (ATS/PRI)
   input  logic        pr_req_valid,
   output logic        pr_req_ready,
@@ -47,6 +48,7 @@ module lockstep_iommu
   input  logic [19:0] pr_req_pid,
   input  logic        pr_req_priv,
   input  logic        pr_req_exec,
+  input  logic        pr_req_dsv,     // the message has a valid destination segment, device_id[23:16]
   input  logic [63:0] pr_req_payload,
   output logic        tr_cpl_valid,
   input  logic        tr_cpl_ready,
@@ -62,6 +64,7 @@ module lockstep_iommu
   output logic [1:0]  tr_cpl_pbmt,
   output logic        tr_cpl_s,
   output logic        tr_cpl_priv,
+  output logic        tr_cpl_cxl_io,
   output logic        msg_valid,
   input  logic        msg_ready,
   output logic        msg_prgr,
@@ -164,7 +167,7 @@ module lockstep_iommu
   logic [43:0] pq_ppn;
   logic [31:0] pqh, pqt;
   logic        pq_on, pq_mf, pq_of, pq_tail_inc, pq_set_of, pq_set_mf;
-  logic        prq_valid, prq_ready, prq_admit, prq_prpr, prq_pv, prq_priv, prq_exec;
+  logic        prq_valid, prq_ready, prq_admit, prq_prpr, prq_pv, prq_priv, prq_exec, prq_dsv;
   logic [3:0]  prq_code;
   logic [23:0] prq_did;
   logic [19:0] prq_pid;
@@ -180,14 +183,15 @@ module lockstep_iommu
     .req_valid(tr_req_valid), .req_ready(tr_req_ready), .req_tag(tr_req_tag),
     .req_did(tr_req_did), .req_pv(tr_req_pv), .req_pid(tr_req_pid), .req_iova(tr_req_iova),
     .req_ttyp(tr_req_ttyp), .req_priv(tr_req_priv), .req_nw(tr_req_nw), .req_exe(tr_req_exe),
+    .req_cxl(tr_req_cxl),
     .pr_req_valid(CAP_ATS && pr_req_valid), .pr_req_ready, .pr_req_did, .pr_req_pv, .pr_req_pid,
-    .pr_req_priv, .pr_req_exec, .pr_req_payload,
+    .pr_req_priv, .pr_req_exec, .pr_req_dsv, .pr_req_payload,
     .prq_valid, .prq_ready, .prq_admit, .prq_code, .prq_prpr, .prq_did, .prq_pv, .prq_pid,
-    .prq_priv, .prq_exec, .prq_payload,
+    .prq_priv, .prq_exec, .prq_dsv, .prq_payload,
     .cpl_valid(tr_cpl_valid), .cpl_ready(tr_cpl_ready), .cpl_tag(tr_cpl_tag),
     .cpl_status(tr_cpl_status), .cpl_cause(tr_cpl_cause), .cpl_pa(tr_cpl_pa),
     .cpl_r(tr_cpl_r), .cpl_w(tr_cpl_w), .cpl_x(tr_cpl_x), .cpl_u(tr_cpl_u), .cpl_g(tr_cpl_g),
-    .cpl_s(tr_cpl_s), .cpl_priv(tr_cpl_priv),
+    .cpl_s(tr_cpl_s), .cpl_priv(tr_cpl_priv), .cpl_cxl_io(tr_cpl_cxl_io),
     .rec_valid, .rec_ready, .rec_cause, .rec_ttyp, .rec_did, .rec_pv, .rec_pid, .rec_priv,
     .rec_iotval, .rec_iotval2,
     .tlb_inv, .tlb_gvma, .tlb_av, .tlb_pscv, .tlb_gv, .tlb_pscid, .tlb_gscid, .tlb_vpn,
@@ -234,7 +238,7 @@ module lockstep_iommu
   );
 
   // ---------------- page-request queue ----------------
-  logic        pq_rsp_valid, pq_rsp_ready, pq_rsp_pv;
+  logic        pq_rsp_valid, pq_rsp_ready, pq_rsp_pv, pq_rsp_dsv;
   logic [15:0] pq_rsp_rid;
   logic [7:0]  pq_rsp_dseg;
   logic [19:0] pq_rsp_pid;
@@ -243,10 +247,10 @@ module lockstep_iommu
     .clk, .rst_n, .mutant,
     .pr_valid(prq_valid), .pr_ready(prq_ready), .pr_admit(prq_admit), .pr_code(prq_code),
     .pr_prpr(prq_prpr), .pr_did(prq_did), .pr_pv(prq_pv), .pr_pid(prq_pid), .pr_priv(prq_priv),
-    .pr_exec(prq_exec), .pr_payload(prq_payload),
+    .pr_exec(prq_exec), .pr_dsv(prq_dsv), .pr_payload(prq_payload),
     .pq_on, .pq_mf, .pq_of, .pq_log2m1, .pq_ppn, .pqh, .pqt,
     .tail_inc(pq_tail_inc), .set_of(pq_set_of), .set_mf(pq_set_mf),
-    .rsp_valid(pq_rsp_valid), .rsp_ready(pq_rsp_ready), .rsp_rid(pq_rsp_rid), .rsp_dseg(pq_rsp_dseg),
+    .rsp_valid(pq_rsp_valid), .rsp_ready(pq_rsp_ready), .rsp_rid(pq_rsp_rid), .rsp_dsv(pq_rsp_dsv), .rsp_dseg(pq_rsp_dseg),
     .rsp_pv(pq_rsp_pv), .rsp_pid(pq_rsp_pid), .rsp_payload(pq_rsp_payload),
     .m_req_valid(c_req_valid[3]), .m_req_ready(c_req_ready[3]), .m_req_addr(c_req_addr[3]),
     .m_req_wdata(c_req_wdata[3]), .m_rsp_valid(c_rsp_valid[3]), .m_rsp_err(c_rsp_err),
@@ -261,7 +265,7 @@ module lockstep_iommu
   assign pq_rsp_ready = msg_ready && !cq_msg_valid;
   assign msg_prgr     = cq_msg_valid ? cq_msg_prgr : 1'b1;
   assign msg_rid      = cq_msg_valid ? cq_msg_rid : pq_rsp_rid;
-  assign msg_dsv      = cq_msg_valid ? cq_msg_dsv : 1'b1;
+  assign msg_dsv      = cq_msg_valid ? cq_msg_dsv : pq_rsp_dsv;
   assign msg_dseg     = cq_msg_valid ? cq_msg_dseg : pq_rsp_dseg;
   assign msg_pv       = cq_msg_valid ? cq_msg_pv : pq_rsp_pv;
   assign msg_pid      = cq_msg_valid ? cq_msg_pid : pq_rsp_pid;

@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-#define LOCKSTEP_ABI_VERSION 3
+#define LOCKSTEP_ABI_VERSION 4
 
 /* Return codes. */
 #define LOCKSTEP_OK 0
@@ -37,9 +37,15 @@ extern "C" {
 
 /* Translation completion:
  *   w[2] = tag[15:0] | status[17:16] << 16 | R << 20 | W << 21 | X << 22 | U << 23 | G << 24
- *          | PBMT[1:0] << 25 | S << 27 | Priv << 28 | cause[11:0] << 32
- *   R, W, X, U, G, S and Priv are the ATS translation completion's fields (0 for other requests);
+ *          | PBMT[1:0] << 25 | S << 27 | Priv << 28 | CXL.io << 29 | cause[11:0] << 32
+ *   R, W, X, U, G, S, Priv and CXL.io are the ATS translation completion's fields (0 for other
+ *   requests and for ATS completions other than Success);
  *   Priv (ABI 2) is the completion's Privilege Mode: the request's Priv when it had a PASID, else 0.
+ *   CXL.io (ABI 4) is the completion's CXL.io bit (spec: "PCIe ATS translation request handling",
+ *   "the setting of the Priv, N, CXL.io, Global, and AMA fields"): 0 unless the request carried
+ *   LOCKSTEP_REQ_CXL; for a CXL type 1/2 device 1 when the address was determined to be an MSI, else
+ *   1 when DC.tc.T2GPA=1, else 1 when the resolved memory type (Svpbmt) is NC or IO. Where the spec
+ *   leaves it UNSPECIFIED (memory type PMA, no Svpbmt, other cases) the checker accepts 0 and 1.
  *   w[3] = physical address (untranslated/translated requests) or translated address (ATS)
  *   status: 0 success, 1 fault (abort for untranslated/translated; Unsupported Request for ATS),
  *           2 Completer Abort (ATS only).
@@ -50,7 +56,13 @@ extern "C" {
  *   w[2] = address (8-byte aligned), w[3] = 64-bit data, w[4] = byte strobe[7:0] | op << 8
  *   op: 1 write, 2 AMO OR (w[3] is the value written back). */
 #define LOCKSTEP_EV_MEM_WRITE 2
-/* Interrupt wire edge: w[2] = wire index, w[3] = new level (0 or 1). */
+/* Interrupt wire edge: w[2] = wire index, w[3] = new level (0 or 1).
+ * The wires are the wired-signalled interrupts (fctl.WSI=1; none with WSI=0): wire v is high while
+ * some ipsr bit (cip, fip, pmip, pip) whose icvec field selects vector v is set, low otherwise (spec:
+ * ipsr, icvec). Report every change of level, in order, once it happened; a wire that drops and rises
+ * again before it is sampled has no edge (the model reports levels, not pulses). The wires are low
+ * after lockstep_reset (no event). At most 16 wires. Edges of one action are compared in order with
+ * the model's, so a DUT must not report idle while an edge its last action causes is still to come. */
 #define LOCKSTEP_EV_IRQ 3
 /* A message the RTL printed ($display): text available through lockstep_last_message(). */
 #define LOCKSTEP_EV_MESSAGE 4
@@ -62,9 +74,14 @@ extern "C" {
  *           payload: address and S, global bit).
  *   type 1: "Page Request Group Response"; payload = PRG index[8:0] << 32 | response code[3:0] << 44
  *           (the ATS.PRGR dw1 layout), other bits 0.
- * The built-in harness plays the devices: it answers each Invalidation Request with an
- * "Invalidation Completion" a few cycles later; a DUT is idle only once every invalidation it sent
- * has completed. */
+ * The devices are on the DUT's side of this ABI, and Lockstep's model takes every Invalidation
+ * Request as answered (refmodel AtsDevices.ALWAYS_COMPLETE), so a DUT library plays the devices: for
+ * each Invalidation Request the IOMMU sends, exactly one "Invalidation Completion" message comes back
+ * to it, from the function the request went to (RID, and DSEG when DSV=1), with the ITAG the IOMMU
+ * gave that request and a Completion Count of 1 (each request completes in one message). The built-in
+ * harness does this 6 cycles after the request, in order (its RTL's port is a pulse per completion).
+ * An IOFENCE.C after an ATS.INVAL completes once the completions arrived, and a DUT reports idle only
+ * once every invalidation it sent has completed. Page Request Group Responses get no answer. */
 #define LOCKSTEP_EV_MESSAGE_OUT 5
 #define LOCKSTEP_MSG_INVALIDATION_REQUEST 0
 #define LOCKSTEP_MSG_PAGE_REQUEST_GROUP_RESPONSE 1
@@ -80,12 +97,35 @@ extern "C" {
 #define LOCKSTEP_TTYP_TRANSLATED_WRITE 7
 #define LOCKSTEP_TTYP_ATS 8
 
-/* Request flags. */
-#define LOCKSTEP_REQ_PRIV 1u  /* supervisor privilege (only meaningful with a process_id) */
-#define LOCKSTEP_REQ_NW 2u    /* ATS: no-write requested */
-#define LOCKSTEP_REQ_EXEC 4u  /* ATS: execute requested */
+/* Request flags (lockstep_submit, lockstep_page_request).
+ * Without a PASID (process_valid = 0) a request carries no process_id, no Privilege Mode Requested
+ * and no Execute Requested (spec: "Execute requested must be explicitly associated with the request
+ * (e.g., using a PCIe PASID). When not explicitly requested, the default must be 0"; "For requests
+ * without a process_id the privilege mode must be User"): Lockstep then passes process_id = 0 and
+ * neither LOCKSTEP_REQ_PRIV nor LOCKSTEP_REQ_EXEC, and a DUT may treat those inputs as don't-care. */
+#define LOCKSTEP_REQ_PRIV 1u  /* Privilege Mode Requested: supervisor (only with a process_id) */
+#define LOCKSTEP_REQ_NW 2u    /* ATS translation request: No Write requested */
+#define LOCKSTEP_REQ_EXEC 4u  /* ATS translation request, Page Request: Execute Requested (only with a process_id) */
+/* ABI 4, ATS translation requests: the Root Port's indication that the requesting endpoint is a CXL
+ * type 1 or type 2 device (spec: "Device Translation Request interface" / "ATS interface"); it only
+ * decides the completion's CXL.io bit. Lockstep sets it for ATS translation requests only. */
+#define LOCKSTEP_REQ_CXL 8u
+/* ABI 4, Page Requests: the message came with a valid destination segment number, device_id[23:16]
+ * (DSV). An automatic Page Request Group Response then goes with DSV=1 and DSEG = device_id[23:16];
+ * without it with DSV=0, and its DSEG is ignored ("If the DSV operand is 0, then the DSEG operand is
+ * ignored", spec: ATS.PRGR). Before ABI 4 every Page Request was taken to have DSV=1. */
+#define LOCKSTEP_REQ_DSV 16u
 
-/* Memory error kinds for lockstep_mem_error(). */
+/* Memory error kinds for lockstep_mem_error(). An error stays on the word until it is set to NONE.
+ *   ACCESS: every IOMMU access to the word fails (a load returns no data, a store or AMO is not
+ *           performed): the IOMMU reports the access fault of what it accessed (e.g. cause 257, 5,
+ *           or fqmf/cqmf/pqmf for a queue or fence write).
+ *   CORRUPT: loads (and the read of an AMO) return poisoned data: the IOMMU reports the data-corruption
+ *           cause of the structure it read (268-274); an AMO is then not performed. A plain store to
+ *           the word completes normally (poison is a property of the data read, the golden model fails
+ *           a store only on an access fault) and the word keeps answering poisoned data to loads.
+ *           Lockstep marks only structure words the IOMMU reads as corrupt, never a queue slot or an
+ *           IOFENCE.C/MSI target. */
 #define LOCKSTEP_MEMERR_NONE 0
 #define LOCKSTEP_MEMERR_ACCESS 1     /* access fault (PMA/PMP violation) */
 #define LOCKSTEP_MEMERR_CORRUPT 2    /* data corruption (poisoned data) */
@@ -118,13 +158,20 @@ int32_t lockstep_mem_read(int64_t h, int64_t addr, uint8_t *data, int32_t len);
 /* Makes accesses by the IOMMU to the 8-byte word at addr fail with `kind` (LOCKSTEP_MEMERR_*). */
 int32_t lockstep_mem_error(int64_t h, int64_t addr, int32_t kind);
 
-/* Queues a translation request; it enters the DUT during the next lockstep_run(). */
+/* Queues a translation request; it enters the DUT during the next lockstep_run().
+ * ttyp: LOCKSTEP_TTYP_*. Every type may come with or without a PASID (process_valid): untranslated,
+ * translated and ATS translation requests alike; without one, process_id is 0 and the flags hold
+ * neither PRIV nor EXEC (see the request flags). flags: LOCKSTEP_REQ_PRIV, and for ATS translation
+ * requests only LOCKSTEP_REQ_NW, LOCKSTEP_REQ_EXEC and LOCKSTEP_REQ_CXL. Every request gets exactly
+ * one LOCKSTEP_EV_COMPLETION with its tag before the DUT reports idle; Lockstep submits one request
+ * at a time and runs the DUT until idle before the next action. */
 int32_t lockstep_submit(int64_t h, int32_t tag, int32_t device_id, int32_t process_valid,
                         int32_t process_id, int64_t iova, int32_t ttyp, int32_t flags);
 
 /* Queues an inbound PCIe "Page Request" message (ABI 3; PRI, spec: "PCIe ATS Page Request handling")
  * from device_id, with a PASID when process_valid (process_id); flags: LOCKSTEP_REQ_PRIV (Privilege
- * Mode Requested) and LOCKSTEP_REQ_EXEC (Execute Requested), meaningful with a PASID. payload is the
+ * Mode Requested) and LOCKSTEP_REQ_EXEC (Execute Requested), only with a PASID, and (ABI 4)
+ * LOCKSTEP_REQ_DSV (a valid destination segment, see its definition). payload is the
  * message's page-request record dw1: R [0], W [1], L (Last) [2], PRG index [11:3], page address
  * [63:12]; a Stop Marker is L=1, R=W=0 with a PASID. It enters the DUT during the next lockstep_run().
  * The IOMMU answers with nothing directly: a page-request record write at pqt, a fault record (TTYP 9,
@@ -134,7 +181,12 @@ int32_t lockstep_page_request(int64_t h, int32_t device_id, int32_t process_vali
                               int32_t flags, int64_t payload);
 
 /* Runs the clock for at most max_cycles, until the DUT is idle (nothing queued or outstanding) or
- * `capacity` event records are written to `events`. Returns the number of records written. */
+ * `capacity` event records are written to `events`. Returns the number of records written.
+ * Idle means: every queued request and page request was taken and completed, every IOMMU memory
+ * write has reached the memory image and been reported, no Invalidation Completion is outstanding,
+ * and status that follows an action (e.g. an ipsr bit and its wire) has settled; the built-in harness
+ * waits for its RTL's idle output to stay high 4 cycles in a row. Lockstep calls again (with the
+ * rest of its cycle budget) when the buffer filled up; a DUT that never gets idle is a hang. */
 int32_t lockstep_run(int64_t h, int64_t max_cycles, int64_t *events, int32_t capacity);
 
 /* Cycles simulated since open. */

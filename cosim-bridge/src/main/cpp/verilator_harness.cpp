@@ -260,6 +260,7 @@ private:
             top_->tr_req_priv = (r.flags & LOCKSTEP_REQ_PRIV) != 0;
             top_->tr_req_nw = (r.flags & LOCKSTEP_REQ_NW) != 0;
             top_->tr_req_exe = (r.flags & LOCKSTEP_REQ_EXEC) != 0;
+            top_->tr_req_cxl = (r.flags & LOCKSTEP_REQ_CXL) != 0;
         } else {
             top_->tr_req_valid = 0;
         }
@@ -272,6 +273,7 @@ private:
             top_->pr_req_pid = p.process_id;
             top_->pr_req_priv = (p.flags & LOCKSTEP_REQ_PRIV) != 0;
             top_->pr_req_exec = (p.flags & LOCKSTEP_REQ_EXEC) != 0;
+            top_->pr_req_dsv = (p.flags & LOCKSTEP_REQ_DSV) != 0;
             top_->pr_req_payload = p.payload;
         } else {
             top_->pr_req_valid = 0;
@@ -336,6 +338,7 @@ private:
                       (static_cast<uint64_t>(top_->tr_cpl_pbmt & 3) << 25) |
                       (static_cast<uint64_t>(top_->tr_cpl_s) << 27) |
                       (static_cast<uint64_t>(top_->tr_cpl_priv) << 28) |
+                      (static_cast<uint64_t>(top_->tr_cpl_cxl_io) << 29) |
                       (static_cast<uint64_t>(top_->tr_cpl_cause & 0xfff) << 32);
         push_event(LOCKSTEP_EV_COMPLETION, w2, top_->tr_cpl_pa, 0);
     }
@@ -361,7 +364,9 @@ private:
         const uint8_t strobe = top_->mem_req_wstrb;
         MemoryAccess a{cycles_ + static_cast<uint64_t>(mem_latency_), 0, 0};
         auto err = mem_errors_.find(addr);
-        if (err != mem_errors_.end()) {
+        // An access fault fails every access; poisoned data fails loads and AMOs (their read), while a
+        // plain store completes (lockstep_dut.h, LOCKSTEP_MEMERR_CORRUPT).
+        if (err != mem_errors_.end() && (err->second == LOCKSTEP_MEMERR_ACCESS || op != 1)) {
             a.err = err->second;
         } else if (op == 0) {
             a.rdata = memory_.load(addr);

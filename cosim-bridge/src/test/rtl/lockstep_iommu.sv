@@ -24,6 +24,7 @@ module lockstep_iommu (
   input  logic        tr_req_priv,
   input  logic        tr_req_nw,
   input  logic        tr_req_exe,
+  input  logic        tr_req_cxl,
   input  logic        pr_req_valid,
   output logic        pr_req_ready,
   input  logic [23:0] pr_req_did,
@@ -31,6 +32,7 @@ module lockstep_iommu (
   input  logic [19:0] pr_req_pid,
   input  logic        pr_req_priv,
   input  logic        pr_req_exec,
+  input  logic        pr_req_dsv,
   input  logic [63:0] pr_req_payload,
   output logic        tr_cpl_valid,
   input  logic        tr_cpl_ready,
@@ -46,6 +48,7 @@ module lockstep_iommu (
   output logic [1:0]  tr_cpl_pbmt,
   output logic        tr_cpl_s,
   output logic        tr_cpl_priv,
+  output logic        tr_cpl_cxl_io,
   output logic        msg_valid,
   input  logic        msg_ready,
   output logic        msg_prgr,
@@ -71,9 +74,9 @@ module lockstep_iommu (
   /* verilator lint_off UNUSEDSIGNAL */
   logic unused;
   assign unused = ^{mutant, reg_req_size8, reg_req_wdata, tr_req_valid, tr_req_tag, tr_req_did, tr_req_pv,
-                    tr_req_pid, tr_req_iova, tr_req_ttyp, tr_req_priv, tr_req_nw, tr_req_exe, tr_cpl_ready,
+                    tr_req_pid, tr_req_iova, tr_req_ttyp, tr_req_priv, tr_req_nw, tr_req_exe, tr_req_cxl, tr_cpl_ready,
                     mem_req_ready, mem_rsp_valid, mem_rsp_rdata, mem_rsp_err, msg_ready, ats_inv_cpl_valid,
-                    pr_req_valid, pr_req_did, pr_req_pv, pr_req_pid, pr_req_priv, pr_req_exec, pr_req_payload};
+                    pr_req_valid, pr_req_did, pr_req_pv, pr_req_pid, pr_req_priv, pr_req_exec, pr_req_dsv, pr_req_payload};
   /* verilator lint_on UNUSEDSIGNAL */
   assign reg_req_ready = 1'b1;
   always_ff @(posedge clk) begin
@@ -94,7 +97,7 @@ module lockstep_iommu (
   assign tr_cpl_status = 2'd0;
   assign tr_cpl_cause = 12'd0;
   assign tr_cpl_pa = 64'd0;
-  assign {tr_cpl_r, tr_cpl_w, tr_cpl_x, tr_cpl_u, tr_cpl_g, tr_cpl_s, tr_cpl_priv} = 7'd0;
+  assign {tr_cpl_r, tr_cpl_w, tr_cpl_x, tr_cpl_u, tr_cpl_g, tr_cpl_s, tr_cpl_priv, tr_cpl_cxl_io} = 8'd0;
   assign {msg_valid, msg_prgr, msg_dsv, msg_pv} = 4'd0;
   assign msg_rid = 16'd0;
   assign msg_dseg = 8'd0;

@@ -181,6 +181,10 @@ public final class Coverage {
                 goal(ATS, b);
             }
             if (s) goal(ATS, "ATS G");
+            // CXL.io where the spec decides it: 0 for a device that is not CXL type 1/2; 1 for a CXL
+            // device's MSI or T2GPA translation (or NC/IO memory with Svpbmt).
+            goal(ATS, "ATS CXL.io clear");
+            if (c.t2gpa() || c.msiFlat() || c.svpbmt()) goal(ATS, "ATS CXL.io set");
             goal(ATS, "translated ok");
             goal(ATS, "translated 260");
             // T2GPA (spec: DC.tc.T2GPA): the completion returns the GPA; translated requests then carry a

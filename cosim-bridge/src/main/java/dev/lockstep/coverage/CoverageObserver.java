@@ -225,6 +225,22 @@ public final class CoverageObserver implements RunObserver {
         }
     }
 
+    /**
+     * CXL.io of ATS Success completions (spec: "the setting of the Priv, N, CXL.io, Global, and AMA
+     * fields"): set and clear where the spec decides it, and which value the DUT chose where it is
+     * UNSPECIFIED.
+     */
+    @Override
+    public void atsCompleted(int index, TranslationRequest request, TranslationOutcome outcome, long completionWord) {
+        if (outcome.fault()) return;
+        boolean set = ((completionWord >>> 29) & 1) != 0;
+        if ((outcome.ats() & TranslationOutcome.ATS_CXL_IO_UNSPECIFIED) != 0) {
+            coverage.hit(Coverage.ATS, set ? "ATS CXL.io UNSPECIFIED, DUT chose 1" : "ATS CXL.io UNSPECIFIED, DUT chose 0");
+        } else {
+            coverage.hit(Coverage.ATS, set ? "ATS CXL.io set" : "ATS CXL.io clear");
+        }
+    }
+
     /** Whether the valid DC software stored for {@code deviceId} has T2GPA set. */
     private boolean t2gpa(int deviceId) {
         int mode = (int) (ddtp & 0xf);

@@ -25,6 +25,10 @@ public interface Dut extends AutoCloseable {
     int REQ_PRIV = 1;
     int REQ_NW = 2;
     int REQ_EXEC = 4;
+    /** ATS translation request from a CXL type 1/2 device (ABI 4). */
+    int REQ_CXL = 8;
+    /** Page Request with a valid destination segment, device_id[23:16] (ABI 4). */
+    int REQ_DSV = 16;
 
     /** Identity of the DUT build (design, source hash, simulator version) for reports. */
     String buildId();
@@ -58,7 +62,8 @@ public interface Dut extends AutoCloseable {
 
     /**
      * Queues an inbound PCIe "Page Request" message (ABI 3) from {@code deviceId}, with a PASID when
-     * {@code processValid}; {@code flags} {@link #REQ_PRIV} and {@link #REQ_EXEC}; {@code payload} is the
+     * {@code processValid}; {@code flags} {@link #REQ_PRIV} and {@link #REQ_EXEC} (with a PASID),
+     * {@link #REQ_DSV} (ABI 4); {@code payload} is the
      * page-request record's dw1 (R [0], W [1], L [2], PRG index [11:3], page address [63:12]).
      */
     void pageRequest(int deviceId, boolean processValid, int processId, int flags, long payload) throws DutException;

@@ -17,7 +17,7 @@ public final class NativeDut implements Dut {
     private static final int EARG = -1;
     private static final int EFATAL = -2;
     private static final int EHANG = -3;
-    private static final int ABI_VERSION = 3;
+    private static final int ABI_VERSION = 4;
     private static final int EVENT_CAPACITY = 1024;
 
     private static Path boundLibrary;

@@ -13,12 +13,16 @@ import java.util.List;
  * and any size is allowed when a stage is Bare (implementation-defined), but its base must be where the
  * model's translation puts it.
  *
- * <p>Priv is compared in every Success, those with R=W=0 included (spec: "the setting of the Priv, N,
- * CXL.io, Global, and AMA fields": when a PASID is present, Priv is its "Privilege Mode Requested").
- * A Success with R=W=0 (a page fault, guest-page fault, 262 or 266, or a permission or U-bit denial) is
- * otherwise compared on its status, permissions and U only: its translated address (and so its range)
- * is UNSPECIFIED after a fault, and Global is defined "if translation could be successfully completed",
- * which the spec leaves open for a translation whose every permission was denied. Masked, not guessed.
+ * <p>Priv, G and CXL.io are compared in every Success, those with R=W=0 included (spec: "the setting of
+ * the Priv, N, CXL.io, Global, and AMA fields"): Priv is the PASID's "Privilege Mode Requested"; Global
+ * is "the value determined from the first-stage page tables if translation could be successfully
+ * completed and the request had a PASID present. In all other cases ... set to 0", so it is the first
+ * stage's G for a translation that completed without granting a permission ("successfully completed but
+ * the requested permissions are not present") and 0 after a fault, and it is masked only for a first-stage
+ * U-bit denial, which the spec describes apart from both ({@link TranslationOutcome#ATS_G_UNSPECIFIED});
+ * CXL.io is masked where the spec says UNSPECIFIED ({@link TranslationOutcome#ATS_CXL_IO_UNSPECIFIED}).
+ * The translated address (and so the range) of a Success with R=W=0 is UNSPECIFIED after a fault and
+ * carries no permission otherwise: not compared. Masked, not guessed.
  */
 final class AtsCompletion {
     private AtsCompletion() {}
@@ -80,8 +84,13 @@ final class AtsCompletion {
         Divergence.FieldMismatch.addIfDifferent(f, "R/W/X", "2:0", o.permissions(), perms);
         field(f, "U", (o.ats() & TranslationOutcome.ATS_U) != 0, ((word >>> 23) & 1) != 0);
         field(f, "Priv", (o.ats() & TranslationOutcome.ATS_PRIV) != 0, DutObservations.priv(word));
+        if ((o.ats() & TranslationOutcome.ATS_G_UNSPECIFIED) == 0) {
+            field(f, "G", (o.ats() & TranslationOutcome.ATS_G) != 0, ((word >>> 24) & 1) != 0);
+        }
+        if ((o.ats() & TranslationOutcome.ATS_CXL_IO_UNSPECIFIED) == 0) {
+            field(f, "CXL.io", (o.ats() & TranslationOutcome.ATS_CXL_IO) != 0, DutObservations.cxlIo(word));
+        }
         if ((o.permissions() & (TranslationOutcome.R | TranslationOutcome.W)) == 0) return f;
-        field(f, "G", (o.ats() & TranslationOutcome.ATS_G) != 0, ((word >>> 24) & 1) != 0);
         int shift = reportedShift(word, pa);
         boolean anySize = (o.ats() & TranslationOutcome.ATS_SIZE_IMPLEMENTATION_DEFINED) != 0;
         if (shift > 63 || (!anySize && shift > o.pageShift())) {

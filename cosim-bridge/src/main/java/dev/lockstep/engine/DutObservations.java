@@ -83,6 +83,8 @@ final class DutObservations {
     static int cause(long w) { return (int) ((w >>> 32) & 0xfff); }
     static int pbmt(long w) { return (int) ((w >>> 25) & 3); }
     static boolean priv(long w) { return ((w >>> 28) & 1) != 0; }
+    /** The ATS completion's CXL.io bit (ABI 4). */
+    static boolean cxlIo(long w) { return ((w >>> 29) & 1) != 0; }
 
     private void growCompletions() {
         int n = completions * 2;

@@ -238,7 +238,7 @@ public final class Lockstep {
         if (action instanceof Action.PageRequest p) {
             // The model's page-request queue and its automatic responses, then the DUT's; what both wrote,
             // sent and signalled is compared (records at pqt, fault records with TTYP 9, responses, wires).
-            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload());
+            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
             drive(action);
             return compareEffects(seed, index, action, recent);
         }
@@ -260,13 +260,11 @@ public final class Lockstep {
         } else if (action instanceof Action.MemoryError e) {
             dut.memError(e.pa(), e.kind());
         } else if (action instanceof Action.PageRequest p) {
-            dut.pageRequest(p.deviceId(), p.pv(), p.processId(), (p.priv() ? Dut.REQ_PRIV : 0) | (p.exec() ? Dut.REQ_EXEC : 0),
-                    p.payload());
+            dut.pageRequest(p.deviceId(), p.pv(), p.processId(), p.flags(), p.payload());
             drainUntilIdle(p);
         } else if (action instanceof Action.Translate t) {
             translations++;
-            dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), (t.priv() ? Dut.REQ_PRIV : 0)
-                    | (t.noWrite() ? Dut.REQ_NW : 0) | (t.execRequested() ? Dut.REQ_EXEC : 0));
+            dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), t.flags());
             drainUntilIdle(t);
         }
         return 0;
@@ -342,6 +340,7 @@ public final class Lockstep {
         }
         if (chosen.stale()) staleHits++;
         observer.translated(index, req, chosen.outcome(), chosen.stale());
+        if (ats) observer.atsCompleted(index, req, chosen.outcome(), observed.completionWord[0]);
         effects.clear();
         AdUpdates ad = AdUpdates.of(chosen, memory);
         model.commit(performed, chosen);

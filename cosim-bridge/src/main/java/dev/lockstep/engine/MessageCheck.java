@@ -73,7 +73,11 @@ final class MessageCheck {
         Divergence.FieldMismatch.addIfDifferent(f, "message type (0 Invalidation Request, 1 Page Request Group Response)", "-", wantHeader & 3, gotHeader & 3);
         Divergence.FieldMismatch.addIfDifferent(f, "RID", "15:0", (wantHeader >>> 16) & 0xffff, (gotHeader >>> 16) & 0xffff);
         Divergence.FieldMismatch.addIfDifferent(f, "DSV", "-", (wantHeader >>> 3) & 1, (gotHeader >>> 3) & 1);
-        Divergence.FieldMismatch.addIfDifferent(f, "DSEG", "7:0", (wantHeader >>> 32) & 0xff, (gotHeader >>> 32) & 0xff);
+        // "If the DSV operand is 1, then a valid destination segment number is specified by the DSEG
+        // operand. If the DSV operand is 0, then the DSEG operand is ignored" (ATS.INVAL, ATS.PRGR).
+        if (((wantHeader >>> 3) & 1) != 0) {
+            Divergence.FieldMismatch.addIfDifferent(f, "DSEG", "7:0", (wantHeader >>> 32) & 0xff, (gotHeader >>> 32) & 0xff);
+        }
         Divergence.FieldMismatch.addIfDifferent(f, "PV", "-", (wantHeader >>> 2) & 1, (gotHeader >>> 2) & 1);
         Divergence.FieldMismatch.addIfDifferent(f, "PID", "19:0", (wantHeader >>> 40) & 0xfffff, (gotHeader >>> 40) & 0xfffff);
         if ((wantHeader & 3) == Dut.MSG_PAGE_REQUEST_GROUP_RESPONSE) {

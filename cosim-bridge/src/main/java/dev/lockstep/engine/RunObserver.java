@@ -29,6 +29,12 @@ public interface RunObserver {
      */
     default void choice(int index, String choice) { }
 
+    /**
+     * The DUT's completion word ({@code lockstep_dut.h} w[2]) of a checked ATS translation request, after
+     * {@link #translated}: the fields where the spec lets the DUT choose (e.g. CXL.io where UNSPECIFIED).
+     */
+    default void atsCompleted(int index, TranslationRequest request, TranslationOutcome outcome, long completionWord) { }
+
     /** A register was read on both sides (for read actions and for read-backs after writes). */
     default void registerRead(int index, int offset, int size, long modelValue, long dutValue) { }
 
@@ -56,6 +62,10 @@ public interface RunObserver {
             }
             @Override public void choice(int index, String choice) {
                 for (RunObserver o : each) o.choice(index, choice);
+            }
+            @Override public void atsCompleted(int index, TranslationRequest request, TranslationOutcome outcome,
+                                               long completionWord) {
+                for (RunObserver o : each) o.atsCompleted(index, request, outcome, completionWord);
             }
             @Override public void registerRead(int index, int offset, int size, long modelValue, long dutValue) {
                 for (RunObserver o : each) o.registerRead(index, offset, size, modelValue, dutValue);

@@ -44,6 +44,7 @@ final class ActionJson {
             n.put("iova", LogFormat.hex(t.iova()));
             if (t.noWrite()) n.put("no_write", true);
             if (t.execRequested()) n.put("exec_requested", true);
+            if (t.cxl()) n.put("cxl", true);
         } else if (action instanceof Action.PageRequest p) {
             n.put("op", "page_request");
             n.put("device_id", LogFormat.hex(p.deviceId()));
@@ -52,6 +53,7 @@ final class ActionJson {
             n.put("priv", p.priv());
             n.put("exec", p.exec());
             n.put("payload", LogFormat.hex(p.payload()));
+            if (!p.dsv()) n.put("dsv", false);
         } else {
             throw new IllegalArgumentException("no log record for " + action.describe());
         }
@@ -90,19 +92,21 @@ final class ActionJson {
                 }
                 boolean noWrite = LogFormat.bool(n, "no_write", false);
                 boolean exec = LogFormat.bool(n, "exec_requested", false);
-                if ((noWrite || exec) && ttyp != Ttyp.ATS_TRANSLATION) {
-                    throw new FieldException("field '" + (noWrite ? "no_write" : "exec_requested")
+                boolean cxl = LogFormat.bool(n, "cxl", false);
+                if ((noWrite || exec || cxl) && ttyp != Ttyp.ATS_TRANSLATION) {
+                    throw new FieldException("field '" + (noWrite ? "no_write" : exec ? "exec_requested" : "cxl")
                             + "': only an ATS translation request (ttyp 8) has it, not ttyp " + ttyp);
                 }
                 return new Action.Translate((int) LogFormat.unsigned(n, "tag", TAG_BITS),
                         (int) LogFormat.unsigned(n, "device_id", DEVICE_ID_BITS), LogFormat.bool(n, "pv"),
                         (int) LogFormat.unsigned(n, "process_id", PROCESS_ID_BITS), LogFormat.bool(n, "priv"),
-                        ttyp, LogFormat.integer(n, "iova"), noWrite, exec);
+                        ttyp, LogFormat.integer(n, "iova"), noWrite, exec, cxl);
             }
             default: // page_request
                 return new Action.PageRequest((int) LogFormat.unsigned(n, "device_id", DEVICE_ID_BITS),
                         LogFormat.bool(n, "pv"), (int) LogFormat.unsigned(n, "process_id", PROCESS_ID_BITS),
-                        LogFormat.bool(n, "priv"), LogFormat.bool(n, "exec"), LogFormat.integer(n, "payload"));
+                        LogFormat.bool(n, "priv"), LogFormat.bool(n, "exec"), LogFormat.integer(n, "payload"),
+                        LogFormat.bool(n, "dsv", true));
         }
     }
 

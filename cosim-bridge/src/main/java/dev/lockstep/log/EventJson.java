@@ -40,6 +40,7 @@ final class EventJson {
                 n.put("pbmt", (w2 >>> 25) & 3);
                 n.put("s", bit(w2, 27));
                 n.put("priv", bit(w2, 28));
+                if (bit(w2, 29)) n.put("cxl_io", true);
                 return n;
             case Dut.EV_MEM_WRITE:
                 n = LogFormat.record(LogFormat.MEM_WRITE);
@@ -90,6 +91,7 @@ final class EventJson {
                 ev[2] = LogFormat.unsigned(n, "tag", ActionJson.TAG_BITS) | status << 16
                         | flag(n, "r", 20) | flag(n, "w", 21) | flag(n, "x", 22) | flag(n, "u", 23) | flag(n, "g", 24)
                         | LogFormat.unsigned(n, "pbmt", 2, 0) << 25 | flag(n, "s", 27) | flag(n, "priv", 28)
+                        | flag(n, "cxl_io", 29)
                         | LogFormat.unsigned(n, "cause", 12, 0) << 32;
                 ev[3] = LogFormat.integer(n, "pa", 0);
                 return ev;

@@ -107,14 +107,14 @@ public final class LogDut implements Dut {
     public void submit(int tag, int deviceId, boolean processValid, int processId, long iova, int ttyp, int flags)
             throws DutException {
         apply(new Action.Translate(tag, deviceId, processValid, processId, (flags & REQ_PRIV) != 0, ttyp, iova,
-                (flags & REQ_NW) != 0, (flags & REQ_EXEC) != 0));
+                (flags & REQ_NW) != 0, (flags & REQ_EXEC) != 0, (flags & REQ_CXL) != 0));
     }
 
     @Override
     public void pageRequest(int deviceId, boolean processValid, int processId, int flags, long payload)
             throws DutException {
         apply(new Action.PageRequest(deviceId, processValid, processId, (flags & REQ_PRIV) != 0,
-                (flags & REQ_EXEC) != 0, payload));
+                (flags & REQ_EXEC) != 0, payload, (flags & REQ_DSV) != 0));
     }
 
     /** Hands out the recorded events up to and including the next idle record (or as many as fit). */

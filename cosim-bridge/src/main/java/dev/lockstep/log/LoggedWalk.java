@@ -80,7 +80,7 @@ public final class LoggedWalk {
         } else if (a instanceof Action.MemoryError e) {
             memory.injectError(e.pa(), e.kind());
         } else if (a instanceof Action.PageRequest p) {
-            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload());
+            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
         } else if (a instanceof Action.Translate t) {
             TranslationRequest req = t.request();
             TranslationOutcome chosen = followLoggedCompletion(log, index, model, req);

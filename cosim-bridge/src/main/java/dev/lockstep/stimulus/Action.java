@@ -1,5 +1,6 @@
 package dev.lockstep.stimulus;
 
+import dev.lockstep.dut.Dut;
 import dev.lockstep.refmodel.fault.Ttyp;
 
 /**
@@ -46,14 +47,38 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
 
     /**
      * A translation request; {@code noWrite} and {@code execRequested} are the "No Write" and "Execute
-     * Requested" fields of a PCIe ATS translation request (false for any other type).
+     * Requested" fields of a PCIe ATS translation request, {@code cxl} the Root Port's indication that its
+     * device is a CXL type 1/2 device (false for any other type). Without a PASID a request carries no
+     * process_id, privilege or Execute Requested ("Execute requested must be explicitly associated with
+     * the request (e.g., using a PCIe PASID). When not explicitly requested, the default must be 0"; "For
+     * requests without a process_id the privilege mode must be User"): they are 0 here, as sent.
      */
     record Translate(int tag, int deviceId, boolean pv, int processId, boolean priv, int ttyp, long iova,
-                     boolean noWrite, boolean execRequested) implements Action {
+                     boolean noWrite, boolean execRequested, boolean cxl) implements Action {
+
+        public Translate {
+            if (!pv) {
+                processId = 0;
+                priv = false;
+                execRequested = false;
+            }
+        }
 
         /** A request other than an ATS translation request with No Write or Execute Requested. */
         public Translate(int tag, int deviceId, boolean pv, int processId, boolean priv, int ttyp, long iova) {
-            this(tag, deviceId, pv, processId, priv, ttyp, iova, false, false);
+            this(tag, deviceId, pv, processId, priv, ttyp, iova, false, false, false);
+        }
+
+        /** A request from a device that is not a CXL type 1/2 device. */
+        public Translate(int tag, int deviceId, boolean pv, int processId, boolean priv, int ttyp, long iova,
+                         boolean noWrite, boolean execRequested) {
+            this(tag, deviceId, pv, processId, priv, ttyp, iova, noWrite, execRequested, false);
+        }
+
+        /** The request flags of lockstep_dut.h for it. */
+        public int flags() {
+            return (priv ? Dut.REQ_PRIV : 0) | (noWrite ? Dut.REQ_NW : 0) | (execRequested ? Dut.REQ_EXEC : 0)
+                    | (cxl ? Dut.REQ_CXL : 0);
         }
 
         /**
@@ -63,7 +88,7 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
          */
         public dev.lockstep.refmodel.TranslationRequest request() {
             return new dev.lockstep.refmodel.TranslationRequest(deviceId, pv, processId, priv, ttyp, iova,
-                    dev.lockstep.refmodel.TranslationRequest.NO_DATA, noWrite, execRequested);
+                    dev.lockstep.refmodel.TranslationRequest.NO_DATA, noWrite, execRequested, cxl);
         }
 
         /**
@@ -72,14 +97,14 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
          */
         public dev.lockstep.refmodel.translate.Request walkRequest() {
             return new dev.lockstep.refmodel.translate.Request(deviceId, pv, pv ? processId : 0, iova, ttyp, pv && priv,
-                    noWrite, execRequested);
+                    noWrite, execRequested, cxl);
         }
 
         @Override
         public String describe() {
-            return String.format("translate tag %d: device 0x%x%s%s %s%s%s iova 0x%x", tag, deviceId,
+            return String.format("translate tag %d: device 0x%x%s%s %s%s%s%s iova 0x%x", tag, deviceId,
                     pv ? String.format(" pid 0x%x", processId) : "", priv ? " S-mode" : "", Ttyp.name(ttyp),
-                    noWrite ? " no-write" : "", execRequested ? " exec-requested" : "", iova);
+                    noWrite ? " no-write" : "", execRequested ? " exec-requested" : "", cxl ? " CXL" : "", iova);
         }
     }
 
@@ -87,10 +112,30 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
      * A device's PCIe "Page Request" message (spec: "PCIe ATS Page Request handling"): with a PASID when
      * {@code pv}, Privilege Mode Requested and Execute Requested; {@code payload} is the page-request
      * record's dw1: R [0], W [1], L (Last) [2], PRG index [11:3], page address [63:12]. A Stop Marker is
-     * L=1 and R=W=0 with a PASID.
+     * L=1 and R=W=0 with a PASID. {@code dsv}: the message came with a valid destination segment number
+     * (device_id[23:16]), so an automatic response goes to that segment. Without a PASID there is no
+     * process_id, privilege or Execute Requested (0 here, as sent).
      */
-    record PageRequest(int deviceId, boolean pv, int processId, boolean priv, boolean exec, long payload)
-            implements Action {
+    record PageRequest(int deviceId, boolean pv, int processId, boolean priv, boolean exec, long payload,
+                       boolean dsv) implements Action {
+        public PageRequest {
+            if (!pv) {
+                processId = 0;
+                priv = false;
+                exec = false;
+            }
+        }
+
+        /** A Page Request with a valid destination segment (DSV=1). */
+        public PageRequest(int deviceId, boolean pv, int processId, boolean priv, boolean exec, long payload) {
+            this(deviceId, pv, processId, priv, exec, payload, true);
+        }
+
+        /** The request flags of lockstep_dut.h for it. */
+        public int flags() {
+            return (priv ? Dut.REQ_PRIV : 0) | (exec ? Dut.REQ_EXEC : 0) | (dsv ? Dut.REQ_DSV : 0);
+        }
+
         public boolean last() { return (payload & 4) != 0; }
 
         public boolean stopMarker() { return pv && last() && (payload & 3) == 0; }
@@ -101,7 +146,7 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
                     stopMarker() ? "Stop Marker" : "Page Request", deviceId,
                     pv ? String.format(" pid 0x%x", processId) : "", pv && priv ? " S-mode" : "",
                     pv && exec ? " exec" : "", (payload >>> 3) & 0x1ff, (payload & 1) != 0 ? " R" : "",
-                    (payload & 2) != 0 ? " W" : "", last() ? " L" : "", payload & ~0xfffL);
+                    (payload & 2) != 0 ? " W" : "", last() ? " L" : "", payload & ~0xfffL) + (dsv ? "" : " (no DSV)");
         }
     }
 }

@@ -724,11 +724,12 @@ public final class DirectedStimulus implements Stimulus {
                 long va = p[0] + (random.nextLong() & ((1L << p[2]) - 1) & ~7L);
                 driver.translate(ids[0], Ttyp.ATS_TRANSLATION, va);
                 driver.translate(ids[1], Ttyp.ATS_TRANSLATION, va);       // EN_ATS=0: UR, cause 260
-                // No Write: W is not asked for (no D update); Execute Requested: X only with R.
+                // No Write: W is not asked for (no D update). From a CXL type 1/2 device: CXL.io is
+                // UNSPECIFIED for PMA memory. (Execute Requested needs a PASID: the PD8 device below.)
                 driver.emit(new Action.Translate(driver.nextTag(), ids[0], false, 0, false, Ttyp.ATS_TRANSLATION, va,
                         true, false));
                 driver.emit(new Action.Translate(driver.nextTag(), ids[0], false, 0, false, Ttyp.ATS_TRANSLATION, va,
-                        random.nextBoolean(), true));
+                        random.nextBoolean(), false, true));
             }
             driver.translate(ids[0], Ttyp.ATS_TRANSLATION, base + (100L << 12)); // not mapped: R=W=0
             // A leaf PTE that answers an access fault: Completer Abort with a fault record (cause 7:
@@ -756,6 +757,10 @@ public final class DirectedStimulus implements Stimulus {
             dms[1].map(base + (1L << 12), 0, R | W | A | D | PageTable.G); // supervisor, global
             dms[1].map(base + (2L << 12), 0, RW);                           // user page
             dms[1].map(base + (3L << 12), 0, R | U | A | PageTable.G);      // user, read-only, global
+            long rx = base + (4L << 12);
+            long userRx = base + (5L << 12);
+            dms[1].map(rx, 0, R | X | A);                                   // supervisor read/execute
+            dms[1].map(userRx, 0, R | X | U | A | PageTable.G);             // user read/execute, global
             long pdt = driver.allocator.page();
             int[] pids = {1 + random.nextInt(80), 81 + random.nextInt(80), 161 + random.nextInt(80)};
             long[] ta = {(1L << 1) | 1, (1L << 2) | (1L << 1) | 1, 1};     // ENS; ENS+SUM; neither
@@ -770,6 +775,15 @@ public final class DirectedStimulus implements Stimulus {
                     for (boolean priv : new boolean[] {false, true}) {
                         driver.emit(new Action.Translate(driver.nextTag(), ids[2], true, pid, priv, Ttyp.ATS_TRANSLATION,
                                 p[0] + (random.nextInt(512) * 8L)));
+                    }
+                }
+            }
+            // Execute Requested (with the PASID it needs): X granted with R, per privilege and ENS/SUM.
+            for (int pid : pids) {
+                for (boolean priv : new boolean[] {false, true}) {
+                    for (long page : new long[] {rx, userRx}) {
+                        driver.emit(new Action.Translate(driver.nextTag(), ids[2], true, pid, priv, Ttyp.ATS_TRANSLATION,
+                                page + (random.nextInt(512) * 8L), random.nextBoolean(), true));
                     }
                 }
             }
@@ -798,7 +812,8 @@ public final class DirectedStimulus implements Stimulus {
     /** A Page Request message (spec: "PCIe ATS Page Request handling"): R/W, L and the PRG index in dw1. */
     private void pageRequest(int id, boolean pv, int pid, boolean priv, boolean exec, long page, boolean last, int rw) {
         long payload = (page & ~0xfffL) | ((long) random.nextInt(512) << 3) | (last ? 4 : 0) | rw;
-        driver.emit(new Action.PageRequest(id, pv, pid, priv, exec, payload));
+        // With and without a valid destination segment (DSV): the automatic response follows it.
+        driver.emit(new Action.PageRequest(id, pv, pid, priv, exec, payload, random.nextInt(3) != 0));
     }
 
     /**
@@ -911,7 +926,10 @@ public final class DirectedStimulus implements Stimulus {
             // The completion returns the GPA of the range (R/W/X as both stages allow).
             driver.translate(id, Ttyp.ATS_TRANSLATION, p[0] + off);
             driver.emit(new Action.Translate(driver.nextTag(), id, false, 0, false, Ttyp.ATS_TRANSLATION, p[0] + off,
-                    true, random.nextBoolean()));
+                    true, false));
+            // From a CXL type 1/2 device: with T2GPA the completion's CXL.io is 1 (not a CXL device: 0).
+            driver.emit(new Action.Translate(driver.nextTag(), id, false, 0, false, Ttyp.ATS_TRANSLATION, p[0] + off,
+                    random.nextBoolean(), false, true));
             // Translated requests with that GPA: G stage only.
             for (int t : new int[] {Ttyp.TRANSLATED_READ, Ttyp.TRANSLATED_WRITE, Ttyp.TRANSLATED_EXEC}) {
                 driver.translate(id, t, p[1] + off);

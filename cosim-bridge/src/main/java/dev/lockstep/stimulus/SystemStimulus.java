@@ -236,8 +236,16 @@ public final class SystemStimulus implements Stimulus {
         boolean ats = ttyp == Ttyp.ATS_TRANSLATION;
         boolean noWrite = ats && random.nextInt(4) == 0;
         boolean exec = ats && random.nextInt(4) == 0;
-        last = new Action.Translate(nextTag(), did, pv, pid, priv, ttyp, iova, noWrite, exec);
+        last = new Action.Translate(nextTag(), did, pv, pid, priv, ttyp, iova, noWrite, exec, ats && cxlDevice(did));
         emit(last);
+    }
+
+    /**
+     * Whether the Root Port reports the endpoint with this device_id as a CXL type 1 or type 2 device
+     * (spec: "ATS interface"): a fixed property of the device_id, about 3 in 8 of them.
+     */
+    static boolean cxlDevice(int deviceId) {
+        return ((deviceId * 0x9E3779B9) >>> 29) < 3;
     }
 
     /**
@@ -251,7 +259,7 @@ public final class SystemStimulus implements Stimulus {
         long iova = (t.iova() & ~0xfffL) | (random.nextInt(512) * 8L);
         boolean ats = ttyp == Ttyp.ATS_TRANSLATION;
         emit(new Action.Translate(nextTag(), t.deviceId(), t.pv(), t.processId(), priv, ttyp, iova,
-                ats && random.nextBoolean(), ats && random.nextBoolean()));
+                ats && random.nextBoolean(), ats && random.nextBoolean(), ats && cxlDevice(t.deviceId())));
     }
 
     /** An address in a mapping of the domain, an MSI page, an unmapped one or an ill-formed one. */
@@ -323,7 +331,8 @@ public final class SystemStimulus implements Stimulus {
         long payload = page | ((long) random.nextInt(512) << 3);
         if (pv && random.nextInt(8) == 0) payload = (payload & 0xff8L) | 4; // Stop Marker
         else payload |= (random.nextInt(3) != 0 ? 4 : 0) | (1 + random.nextInt(3));
-        emit(new Action.PageRequest(did, pv, pid, priv, exec, payload));
+        // Most messages name their segment (DSV=1); the automatic response then goes to it.
+        emit(new Action.PageRequest(did, pv, pid, priv, exec, payload, random.nextInt(4) != 0));
     }
 
     /** Software's page-request handler: pqh = pqt, and now and then pqof/pqmf cleared (pqen, pie kept). */

@@ -79,6 +79,29 @@ class StubDutTest {
         }
     }
 
+    /**
+     * ABI 4, LOCKSTEP_REQ_DSV: the automatic Page Request Group Response (ddtp Bare: Invalid Request) goes to
+     * device_id[23:16] with DSV=1 only when the message had a valid destination segment.
+     */
+    @Test
+    void anAutomaticResponseCarriesTheRequestsDestinationSegmentOnlyWithDsv() throws Exception {
+        try (NativeDut dut = NativeDut.open(library(), "")) {
+            dut.reset(0);
+            dut.mmioWrite(0x10, 8, 1); // ddtp Bare
+            for (boolean dsv : new boolean[] {true, false}) {
+                dut.pageRequest(0x4a0003, false, 0, dsv ? Dut.REQ_DSV : 0, 0x5000 | 4 | 1);
+                long[] ev = new long[64 * Dut.EVENT_WORDS];
+                int n = dut.run(10_000, ev);
+                long header = -1;
+                for (int i = 0; i < n; i++) if (ev[i * Dut.EVENT_WORDS] == Dut.EV_MESSAGE_OUT) header = ev[i * Dut.EVENT_WORDS + 2];
+                assertEquals(Dut.MSG_PAGE_REQUEST_GROUP_RESPONSE, header & 3, "one automatic response");
+                assertEquals(3, (header >>> 16) & 0xffff, "RID");
+                assertEquals(dsv ? 1 : 0, (header >>> 3) & 1, "DSV");
+                assertEquals(dsv ? 0x4a : 0, (header >>> 32) & 0xff, "DSEG");
+            }
+        }
+    }
+
     @Test
     void badArgumentsAreRefusedNotCrashing() throws Exception {
         try (NativeDut dut = NativeDut.open(library(), "")) {

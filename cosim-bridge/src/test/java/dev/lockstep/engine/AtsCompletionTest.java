@@ -59,17 +59,46 @@ class AtsCompletionTest {
     }
 
     @Test
-    void aSuccessWithoutPermissionsComparesStatusPermissionsUAndPriv() {
-        // R=W=0: the translated address is UNSPECIFIED after a fault and Global is left open by the spec,
-        // so address, range and G are not compared; Priv is defined for every Success.
+    void aSuccessWithoutPermissionsComparesStatusPermissionsUPrivAndG() {
+        // R=W=0: the translated address is UNSPECIFIED after a fault, so address and range are not
+        // compared; Priv is defined for every Success, and Global is "the value determined from the
+        // first-stage page tables if translation could be successfully completed and the request had a
+        // PASID present. In all other cases ... set to 0".
         TranslationOutcome none = TranslationOutcome.success(0, 0, 0, 12);
-        assertTrue(AtsCompletion.matches(none, word(0, 0, false, true, true, 0), 0x1234_5000L));
+        assertTrue(AtsCompletion.matches(none, word(0, 0, false, false, true, 0), 0x1234_5000L));
         assertEquals("R/W/X", AtsCompletion.mismatches(none, word(0, 1, false, false, false, 0), 0).get(0).field());
         assertEquals("Priv", AtsCompletion.mismatches(none, word(0, 0, false, false, false, 0) | (1L << 28), 0)
                 .get(0).field());
+        assertEquals("G", AtsCompletion.mismatches(none, word(0, 0, false, true, false, 0), 0).get(0).field(),
+                "G defined as 0 after a fault");
         TranslationOutcome noneSupervisor = TranslationOutcome.success(0, 0, 0, 12, TranslationOutcome.ATS_PRIV);
         assertEquals("Priv", AtsCompletion.mismatches(noneSupervisor, word(0, 0, false, false, false, 0), 0)
                 .get(0).field());
+        TranslationOutcome deniedGlobal = TranslationOutcome.success(0x8000_3000L, 0, 0, 12, TranslationOutcome.ATS_G);
+        assertTrue(AtsCompletion.matches(deniedGlobal, word(0, 0, false, true, false, 0), 0));
+        assertEquals("G", AtsCompletion.mismatches(deniedGlobal, word(0, 0, false, false, false, 0), 0).get(0).field(),
+                "completed without a permission: the first stage's G");
+        TranslationOutcome open = TranslationOutcome.success(0, 0, 0, 12, TranslationOutcome.ATS_G_UNSPECIFIED);
+        assertTrue(AtsCompletion.matches(open, word(0, 0, false, true, false, 0), 0), "U-bit denial: G open");
+        assertTrue(AtsCompletion.matches(open, word(0, 0, false, false, false, 0), 0));
+    }
+
+    @Test
+    void cxlIoIsComparedWhereTheSpecDecidesIt() {
+        long cxlIo = 1L << 29;
+        TranslationOutcome clear = TranslationOutcome.success(0x8000_3000L, TranslationOutcome.R, 0, 12);
+        assertTrue(AtsCompletion.matches(clear, word(0, 1, false, false, false, 0), 0x8000_3000L));
+        assertEquals("CXL.io", AtsCompletion.mismatches(clear, word(0, 1, false, false, false, 0) | cxlIo, 0x8000_3000L)
+                .get(0).field(), "not a CXL device: 0");
+        TranslationOutcome set = TranslationOutcome.success(0x8000_3000L, TranslationOutcome.R, 0, 12,
+                TranslationOutcome.ATS_CXL_IO);
+        assertTrue(AtsCompletion.matches(set, word(0, 1, false, false, false, 0) | cxlIo, 0x8000_3000L));
+        assertEquals("CXL.io", AtsCompletion.mismatches(set, word(0, 1, false, false, false, 0), 0x8000_3000L)
+                .get(0).field(), "MSI / T2GPA / NC or IO: 1");
+        TranslationOutcome open = TranslationOutcome.success(0x8000_3000L, TranslationOutcome.R, 0, 12,
+                TranslationOutcome.ATS_CXL_IO_UNSPECIFIED);
+        assertTrue(AtsCompletion.matches(open, word(0, 1, false, false, false, 0) | cxlIo, 0x8000_3000L));
+        assertTrue(AtsCompletion.matches(open, word(0, 1, false, false, false, 0), 0x8000_3000L), "PMA: UNSPECIFIED");
     }
 
     @Test

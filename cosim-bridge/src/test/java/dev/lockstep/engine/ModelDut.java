@@ -146,7 +146,8 @@ final class ModelDut implements Dut {
         boolean ats = ttyp == Ttyp.ATS_TRANSLATION;
         Translation t = new Translation();
         t.request = new TranslationRequest(deviceId, pv, pid, (flags & REQ_PRIV) != 0, ttyp, iova,
-                TranslationRequest.NO_DATA, ats && (flags & REQ_NW) != 0, ats && (flags & REQ_EXEC) != 0);
+                TranslationRequest.NO_DATA, ats && (flags & REQ_NW) != 0, ats && (flags & REQ_EXEC) != 0,
+                (flags & REQ_CXL) != 0);
         t.candidate = model.candidates(t.request).get(0);
         variant.apply(t, this);
         TranslationOutcome o = model.commit(t.request, t.candidate);
@@ -171,6 +172,7 @@ final class ModelDut implements Dut {
             if ((o.ats() & TranslationOutcome.ATS_U) != 0) w |= 1L << 23;
             if ((o.ats() & TranslationOutcome.ATS_G) != 0) w |= 1L << 24;
             if ((o.ats() & TranslationOutcome.ATS_PRIV) != 0) w |= 1L << 28;
+            if ((o.ats() & TranslationOutcome.ATS_CXL_IO) != 0) w |= 1L << 29;
         }
         return w;
     }

@@ -124,7 +124,7 @@ class SpecChoicesTest {
                     new dev.lockstep.refmodel.mem.OverlayMemory(d.memory())).translate(
                     new dev.lockstep.refmodel.translate.Request(t.request.deviceId(), t.request.pv(),
                             t.request.pv() ? t.request.processId() : 0, t.request.iova(), t.request.ttyp(),
-                            t.request.pv() && t.request.priv(), false, false),
+                            t.request.pv() && t.request.priv(), false, false, t.request.cxl()),
                     d.model().registers().ddtp(), d.model().registers().fctl());
             int cause = walk.cause();
             if (cause != 12 && cause != 13 && cause != 15) return;
@@ -155,8 +155,7 @@ class SpecChoicesTest {
     void atsNoWriteMayReturnThePagesWritePermission() {
         ModelDut.Variant ignoreNoWrite = (t, d) -> {
             if (!t.request.noWrite()) return;
-            t.request = TranslationRequest.ats(t.request.deviceId(), t.request.pv(), t.request.processId(),
-                    t.request.priv(), t.request.iova(), false, t.request.execRequested());
+            t.request = AtsChoices.writeRequested(t.request);
             t.candidate = d.model().candidates(t.request).get(0);
         };
         Run r = run(Scenario.ATS, 1, 1, ignoreNoWrite);
@@ -170,8 +169,7 @@ class SpecChoicesTest {
         int[] planted = {0};
         Run r = run(Scenario.ATS, 1, 1, (t, d) -> {
             if (!t.request.noWrite() || planted[0] > 0) return;
-            TranslationRequest write = TranslationRequest.ats(t.request.deviceId(), t.request.pv(),
-                    t.request.processId(), t.request.priv(), t.request.iova(), false, t.request.execRequested());
+            TranslationRequest write = AtsChoices.writeRequested(t.request);
             TranslationOutcome w = d.model().candidates(write).get(0).outcome();
             if (w.fault() || (w.permissions() & TranslationOutcome.R) == 0 || (w.permissions() & TranslationOutcome.W) != 0) {
                 return;

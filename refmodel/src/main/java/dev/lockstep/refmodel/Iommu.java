@@ -266,9 +266,20 @@ public final class Iommu {
      * {@code payload} is the message's bytes 8-15 (R, W, L, PRG index, page address). A request the
      * device context refuses gets its fault record (TTYP 9, iotval = message code 0x04) and, if it needs
      * one, an automatic response; the queue's own conditions (off, pqmf, full, pqof) write no record.
+     * The message has a valid destination segment (DSV=1, device_id[23:16]).
      */
     public void pageRequest(int deviceId, boolean pv, int processId, boolean priv, boolean exec, long payload) {
-        pageRequestQueue.receive(deviceId, pv, processId, priv, exec, payload, admission);
+        pageRequest(deviceId, pv, processId, priv, exec, payload, true);
+    }
+
+    /**
+     * A Page Request as {@link #pageRequest(int, boolean, int, boolean, boolean, long)}; {@code dsv}: the
+     * message came with a valid destination segment number, device_id[23:16], which an automatic response
+     * then goes to.
+     */
+    public void pageRequest(int deviceId, boolean pv, int processId, boolean priv, boolean exec, long payload,
+                            boolean dsv) {
+        pageRequestQueue.receive(deviceId, pv, processId, priv, exec, payload, dsv, admission);
     }
 
     /**

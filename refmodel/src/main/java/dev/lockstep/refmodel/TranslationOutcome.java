@@ -7,8 +7,9 @@ import dev.lockstep.refmodel.fault.FaultRecord;
  * resolved PBMT, page size as log2 bytes) or a fault with its record, and whether that record goes to
  * the fault queue (DC.tc.DTF may suppress it). For a PCIe ATS translation request, {@code ats} holds
  * the completion's other fields (spec: "PCIe ATS translation request" completion rules): U
- * (untranslated only, MRIF), G (global, with a PASID), Priv, and whether the range size is
- * implementation-defined (a Bare stage). Two outcomes are the same outcome when they are equal.
+ * (untranslated only, MRIF), G (global, with a PASID), Priv, whether the range size is
+ * implementation-defined (a Bare stage), CXL.io, and which of G and CXL.io the spec leaves open for this
+ * completion. Two outcomes are the same outcome when they are equal.
  *
  * <p>{@code mrif} is set when an untranslated or translated request reached an MRIF-mode MSI PTE: the
  * three values the spec's MRIF note says the IOMMU provides to the IO bridge (destination MRIF
@@ -26,6 +27,12 @@ public record TranslationOutcome(boolean fault, long pa, int permissions, int pb
     public static final int ATS_G = 2;
     public static final int ATS_PRIV = 4;
     public static final int ATS_SIZE_IMPLEMENTATION_DEFINED = 8;
+    /** CXL.io set (meaningful unless {@link #ATS_CXL_IO_UNSPECIFIED}). */
+    public static final int ATS_CXL_IO = 16;
+    /** CXL.io is UNSPECIFIED for this completion: 0 and 1 are both legal. */
+    public static final int ATS_CXL_IO_UNSPECIFIED = 32;
+    /** G is open for this completion (a U/SUM denial, see Outcome#globalUnspecified): 0 and 1 are both legal. */
+    public static final int ATS_G_UNSPECIFIED = 64;
 
     /**
      * The destination of an MSI translated by an MRIF-mode MSI PTE (spec "Process to translate addresses

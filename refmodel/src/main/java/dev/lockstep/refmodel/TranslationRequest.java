@@ -14,6 +14,9 @@ import dev.lockstep.refmodel.fault.Ttyp;
  * "Execute Requested" fields (spec: "PCIe ATS translation request handling"); other requests have
  * neither.
  *
+ * <p>{@code cxl} is the Root Port's indication that the endpoint of an ATS translation request is a CXL
+ * type 1 or type 2 device (spec: "ATS interface"); it decides the completion's CXL.io bit.
+ *
  * <p>{@code data} is the 32-bit data of a write, or {@link #NO_DATA}. The translation process does not
  * need it; the IOMMU does when it records an MSI in a memory-resident interrupt file (an MRIF-mode MSI
  * PTE: the MSI's data is the interrupt identity, spec "Process to translate addresses of MSIs", note).
@@ -21,14 +24,14 @@ import dev.lockstep.refmodel.fault.Ttyp;
  * @throws IllegalArgumentException naming the field when {@code data} is ill-formed
  */
 public record TranslationRequest(int deviceId, boolean pv, int processId, boolean priv, int ttyp, long iova, long data,
-                                 boolean noWrite, boolean execRequested) {
+                                 boolean noWrite, boolean execRequested, boolean cxl) {
 
     /** {@link #data()} of a request that carries no write data. */
     public static final long NO_DATA = -1;
 
     public TranslationRequest {
-        if ((noWrite || execRequested) && ttyp != Ttyp.ATS_TRANSLATION) {
-            throw new IllegalArgumentException((noWrite ? "noWrite" : "execRequested")
+        if ((noWrite || execRequested || cxl) && ttyp != Ttyp.ATS_TRANSLATION) {
+            throw new IllegalArgumentException((noWrite ? "noWrite" : execRequested ? "execRequested" : "cxl")
                     + ": only a PCIe ATS translation request (TTYP 8) has it, not TTYP " + ttyp);
         }
         if (data != NO_DATA) {
@@ -40,6 +43,12 @@ public record TranslationRequest(int deviceId, boolean pv, int processId, boolea
                 throw new IllegalArgumentException("data: only a write (TTYP 3 or 7) carries data, not TTYP " + ttyp);
             }
         }
+    }
+
+    /** A request from a device that is not a CXL type 1/2 device. */
+    public TranslationRequest(int deviceId, boolean pv, int processId, boolean priv, int ttyp, long iova, long data,
+                              boolean noWrite, boolean execRequested) {
+        this(deviceId, pv, processId, priv, ttyp, iova, data, noWrite, execRequested, false);
     }
 
     /** A request without write data. */
@@ -71,7 +80,12 @@ public record TranslationRequest(int deviceId, boolean pv, int processId, boolea
 
     /** This request carrying the write data {@code data} (32 bits). */
     public TranslationRequest withData(long newData) {
-        return new TranslationRequest(deviceId, pv, processId, priv, ttyp, iova, newData, noWrite, execRequested);
+        return new TranslationRequest(deviceId, pv, processId, priv, ttyp, iova, newData, noWrite, execRequested, cxl);
+    }
+
+    /** This ATS translation request from a CXL type 1/2 device ({@code cxlDevice}) or not. */
+    public TranslationRequest withCxl(boolean cxlDevice) {
+        return new TranslationRequest(deviceId, pv, processId, priv, ttyp, iova, data, noWrite, execRequested, cxlDevice);
     }
 
     public boolean isWrite() { return Ttyp.isWrite(ttyp); }

@@ -28,10 +28,11 @@ public final class DeviceContextChecks {
      * @param gxl                    fctl.GXL
      * @param be                     fctl.BE
      * @param gxlWritable            whether fctl.GXL is writable (rule 20)
+     * @param beWritable             whether fctl.BE is writable (rule 21; false whenever capabilities.END is 0)
      * @param msiptpOffWhenGBare     report 259 for the reserved setting iohgatp.MODE=Bare with msiptp.MODE not Off
      */
     public static Rule check(DeviceContext dc, Capabilities caps, boolean gxl, boolean be, boolean gxlWritable,
-                             boolean msiptpOffWhenGBare) {
+                             boolean beWritable, boolean msiptpOffWhenGBare) {
         // 1. Reserved bits and encodings.
         if ((dc.tc() & TC_RESERVED) != 0) return Rule.DC_RESERVED;
         long ta = dc.dword(DeviceContext.TA);
@@ -76,8 +77,10 @@ public final class DeviceContextChecks {
         if (g != PagingScheme.BARE && (dc.iohgatpPpn() & 3) != 0) return Rule.DC_IOHGATP_ALIGNMENT;
         // 18. Hardware A/D updating.
         if (!caps.amoHwad() && (dc.sade() || dc.gade())) return Rule.DC_AD_NOT_SUPPORTED;
-        // 19, 21. SBE: without END (fctl.BE not writable) it must equal fctl.BE.
-        if (!caps.end() && dc.sbe() != be) return Rule.DC_SBE;
+        // 19. "capabilities.END is 0 and fctl.BE != DC.tc.SBE".
+        // 21. "If fctl.BE is writable then DC.tc.SBE may be 0 or 1. If fctl.BE is not writable then
+        //     DC.tc.SBE must be the same as fctl.BE": also with END=1 when the IOMMU fixed BE.
+        if ((!caps.end() || !beWritable) && dc.sbe() != be) return Rule.DC_SBE;
         // 20. SXL.
         if (gxl && !dc.sxl()) return Rule.DC_SXL;
         if (!gxl && !gxlWritable && dc.sxl()) return Rule.DC_SXL;

@@ -21,7 +21,9 @@ import dev.lockstep.refmodel.regs.RegisterFile;
  * (not enabled or on, pqmf, full, pqof) write no fault record (spec: they are not faults of the
  * translation process and carry no cause code; checklist section 10).
  *
- * <p>The automatic response goes to RID = device_id[15:0] with DSV=1 and DSEG = device_id[23:16].
+ * <p>The automatic response goes to RID = device_id[15:0]; when the request came with a valid
+ * destination segment (DSV) with DSV=1 and DSEG = device_id[23:16], otherwise with DSV=0 and DSEG 0,
+ * which the device ignores (ATS.PRGR: "If the DSV operand is 0, then the DSEG operand is ignored").
  */
 public final class PageRequestQueue {
 
@@ -57,9 +59,15 @@ public final class PageRequestQueue {
         this.sink = sink;
     }
 
-    /** Handles one "Page Request" message; returns true if it was queued. */
+    /** Handles one "Page Request" message with a valid destination segment; returns true if it was queued. */
     public boolean receive(int deviceId, boolean pv, int processId, boolean priv, boolean exec, long payload,
                            Admission admission) {
+        return receive(deviceId, pv, processId, priv, exec, payload, true, admission);
+    }
+
+    /** Handles one "Page Request" message ({@code dsv}: a valid destination segment); returns true if it was queued. */
+    public boolean receive(int deviceId, boolean pv, int processId, boolean priv, boolean exec, long payload,
+                           boolean dsv, Admission admission) {
         if (!regs.capabilities().ats()) {
             throw new UnsupportedOperationException("page requests need capabilities.ATS=1");
         }
@@ -68,16 +76,16 @@ public final class PageRequestQueue {
         int adm = admission.check(deviceId, pv, processId, pv && priv);
         boolean prpr = (adm & Admission.PRPR) != 0;
         if ((adm & Admission.ADMIT) == 0) {
-            respond(deviceId, pv, processId, payload, adm & 0xf, prpr, last, stopMarker);
+            respond(deviceId, dsv, pv, processId, payload, adm & 0xf, prpr, last, stopMarker);
             return false;
         }
         int csr = regs.pqcsr();
         if ((csr & QCSR_EN) == 0 || (csr & QCSR_ON) == 0 || (csr & QCSR_MF) != 0) {
-            respond(deviceId, pv, processId, payload, RESPONSE_FAILURE, prpr, last, stopMarker);
+            respond(deviceId, dsv, pv, processId, payload, RESPONSE_FAILURE, prpr, last, stopMarker);
             return false;
         }
         if ((csr & QCSR_OF) != 0) {
-            respond(deviceId, pv, processId, payload, RESPONSE_SUCCESS, prpr, last, stopMarker);
+            respond(deviceId, dsv, pv, processId, payload, RESPONSE_SUCCESS, prpr, last, stopMarker);
             return false;
         }
         long n = RegisterFile.queueEntries(regs.pqb());
@@ -86,14 +94,14 @@ public final class PageRequestQueue {
         if (next == regs.pqh()) {
             regs.hwSetPqcsrBits(QCSR_OF);
             interrupts.update();
-            respond(deviceId, pv, processId, payload, RESPONSE_SUCCESS, prpr, last, stopMarker);
+            respond(deviceId, dsv, pv, processId, payload, RESPONSE_SUCCESS, prpr, last, stopMarker);
             return false;
         }
         long pa = RegisterFile.queueBaseAddress(regs.pqb()) + (tail & 0xffffffffL) * RECORD_BYTES;
         if (!memory.storable(pa) || !memory.storable(pa + 8)) {
             regs.hwSetPqcsrBits(QCSR_MF);
             interrupts.update();
-            respond(deviceId, pv, processId, payload, RESPONSE_FAILURE, prpr, last, stopMarker);
+            respond(deviceId, dsv, pv, processId, payload, RESPONSE_FAILURE, prpr, last, stopMarker);
             return false;
         }
         long dw0 = pv ? ((processId & 0xfffffL) << 12) | (1L << 32) | (priv ? 1L << 33 : 0) | (exec ? 1L << 34 : 0) : 0;
@@ -105,11 +113,11 @@ public final class PageRequestQueue {
         return true;
     }
 
-    private void respond(int deviceId, boolean pv, int pid, long payload, int code, boolean prpr, boolean last,
-                         boolean stopMarker) {
+    private void respond(int deviceId, boolean dsv, boolean pv, int pid, long payload, int code, boolean prpr,
+                         boolean last, boolean stopMarker) {
         if (!last || stopMarker) return; // dropped silently
         boolean withPasid = pv && (code == RESPONSE_FAILURE || prpr);
-        sink.pageRequestGroupResponse(deviceId & 0xffff, true, (deviceId >>> 16) & 0xff, withPasid,
+        sink.pageRequestGroupResponse(deviceId & 0xffff, dsv, dsv ? (deviceId >>> 16) & 0xff : 0, withPasid,
                 withPasid ? pid : 0, (int) ((payload >>> 3) & 0x1ff), code, true);
     }
 }

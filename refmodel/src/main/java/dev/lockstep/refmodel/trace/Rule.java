@@ -50,7 +50,7 @@ public enum Rule {
     DC_MSIPTP_MODE("msiptp.MODE neither Off nor Flat", "IOMMU DC_MISCONFIG rule 16"),
     DC_IOHGATP_ALIGNMENT("iohgatp root page table not 16-KiB aligned", "IOMMU DC_MISCONFIG rule 17"),
     DC_AD_NOT_SUPPORTED("capabilities.AMO_HWAD=0 and SADE or GADE set", "IOMMU DC_MISCONFIG rule 18"),
-    DC_SBE("tc.SBE differs from fctl.BE while capabilities.END=0", "IOMMU DC_MISCONFIG rules 19, 21"),
+    DC_SBE("tc.SBE differs from fctl.BE while fctl.BE is not writable (capabilities.END=0, or BE fixed)", "IOMMU DC_MISCONFIG rules 19, 21"),
     DC_SXL("tc.SXL not a legal value for fctl.GXL", "IOMMU DC_MISCONFIG rule 20"),
     DC_MSIPTP_WITH_G_BARE("iohgatp.MODE=Bare and msiptp.MODE not Off (reserved setting)", "IOMMU DC_MISCONFIG, paragraph after the list"),
 

@@ -23,6 +23,7 @@ import dev.lockstep.refmodel.trace.WalkTrace;
  * <li>{@link #pbmt()}: the merge of the two stages' PBMT is "resolved" by the IOMMU; this model uses
  *     the first-stage PBMT unless it is PMA, then the G-stage PBMT; both inputs are exposed;</li>
  * <li>the ATS translated address is UNSPECIFIED in a Success completion with R=W=0;</li>
+ * <li>ATS CXL.io where {@link #cxlIoUnspecified()}, and ATS G where {@link #globalUnspecified()};</li>
  * <li>which of several simultaneous address-width faults is reported (see PageTableWalker).</li>
  * </ul>
  */
@@ -42,6 +43,10 @@ public final class Outcome {
     private int permissions;
     private boolean untranslatedOnly;
     private boolean global;
+    private boolean globalUnspecified;
+    private boolean cxlIo;
+    private boolean cxlIoUnspecified;
+    private boolean msiAddress;
     private int pbmt;
     private int firstStagePbmt;
     private int gStagePbmt;
@@ -67,6 +72,10 @@ public final class Outcome {
         permissions = 0;
         untranslatedOnly = false;
         global = false;
+        globalUnspecified = false;
+        cxlIo = false;
+        cxlIoUnspecified = false;
+        msiAddress = false;
         pbmt = 0;
         firstStagePbmt = 0;
         gStagePbmt = 0;
@@ -109,6 +118,18 @@ public final class Outcome {
         this.pbmt = firstStagePbmt != 0 ? firstStagePbmt : gStagePbmt;
     }
 
+    /** ATS: Global is open (a first-stage U/SUM denial). */
+    void markGlobalUnspecified() { this.globalUnspecified = true; }
+
+    /** ATS: the completion's CXL.io, or that the spec leaves it UNSPECIFIED. */
+    void cxlIo(boolean set, boolean unspecified) {
+        this.cxlIo = set && !unspecified;
+        this.cxlIoUnspecified = unspecified;
+    }
+
+    /** The GPA was determined to be the address of a virtual interrupt file (MSI_ID), translated or not. */
+    void markMsiAddress() { this.msiAddress = true; }
+
     void msi(boolean mrif, long mrifAddress, long noticeAddress, int noticeData) {
         this.msi = true;
         this.mrif = mrif;
@@ -140,8 +161,27 @@ public final class Outcome {
     public boolean x() { return (permissions & Access.X) != 0; }
     /** ATS completion U ("Untranslated access only"): set for an MRIF-mode MSI page. */
     public boolean untranslatedOnly() { return untranslatedOnly; }
-    /** ATS completion Global: the first stage's G when the request had a PASID (0 for MSI). */
+    /**
+     * ATS completion Global: the first stage's G when the translation completed (also when it completed
+     * but granted no permission) and the request had a PASID; 0 after a fault and for MSI ("Global field
+     * is set to the value determined from the first-stage page tables if translation could be
+     * successfully completed and the request had a PASID present. In all other cases, including MSI
+     * address translations, this field is set to 0").
+     */
     public boolean global() { return global; }
+    /**
+     * Whether ATS Global is open: a Success with R=W=0 from the first stage's U-bit rules (a user request
+     * to a U=0 page, a supervisor request to a U=1 page without SUM), which the spec describes apart from
+     * both "could not be completed" and "successfully completed but the requested permissions are not
+     * present", so an IOMMU may report the first stage's G or 0.
+     */
+    public boolean globalUnspecified() { return globalUnspecified; }
+    /** ATS completion CXL.io (see {@link Translator}); meaningless where {@link #cxlIoUnspecified()}. */
+    public boolean cxlIo() { return cxlIo; }
+    /** Whether the spec leaves ATS CXL.io UNSPECIFIED for this completion (both values are legal). */
+    public boolean cxlIoUnspecified() { return cxlIoUnspecified; }
+    /** Whether the address was determined to be an MSI address (also when its MSI PTE then faulted). */
+    public boolean msiAddressDetermined() { return msiAddress; }
     /**
      * ATS completion Priv: in every Success completion (those with R=W=0 included), the request's
      * "Privilege Mode Requested" when it had a PASID, else 0 (spec: "PCIe ATS translation request
@@ -221,6 +261,8 @@ public final class Outcome {
         request = s.request; status = s.status; cause = s.cause; recordFault = s.recordFault; iotval2 = s.iotval2;
         address = s.address; pageShift = s.pageShift; sizeImplementationDefined = s.sizeImplementationDefined;
         permissions = s.permissions; untranslatedOnly = s.untranslatedOnly; global = s.global;
+        globalUnspecified = s.globalUnspecified; cxlIo = s.cxlIo; cxlIoUnspecified = s.cxlIoUnspecified;
+        msiAddress = s.msiAddress;
         pbmt = s.pbmt; firstStagePbmt = s.firstStagePbmt; gStagePbmt = s.gStagePbmt; msi = s.msi; mrif = s.mrif;
         mrifAddress = s.mrifAddress; noticeAddress = s.noticeAddress; noticeData = s.noticeData;
         dcFound = s.dcFound; dtf = s.dtf; prpr = s.prpr;
@@ -238,6 +280,10 @@ public final class Outcome {
             sb.append(String.format(" pa=0x%x size=2^%d%s perms=%s%s%s pbmt=%d", address, pageShift,
                     sizeImplementationDefined ? "(impl-defined)" : "", r() ? "R" : "-", w() ? "W" : "-", x() ? "X" : "-", pbmt));
             if (msi) sb.append(mrif ? String.format(" MRIF=0x%x notice=0x%x nid=%d", mrifAddress, noticeAddress, noticeData) : " MSI");
+            if (request.isAts()) {
+                sb.append(global ? " G" : "").append(globalUnspecified ? " G=any" : "")
+                        .append(cxlIoUnspecified ? " CXL.io=any" : cxlIo ? " CXL.io=1" : "");
+            }
         }
         if (iotval2 != 0) sb.append(String.format(" iotval2=0x%x", iotval2));
         sb.append('\n').append(trace);

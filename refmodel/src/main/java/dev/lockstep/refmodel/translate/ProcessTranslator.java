@@ -86,7 +86,7 @@ public final class ProcessTranslator implements dev.lockstep.refmodel.Translator
         if (q == lastIn) return lastRequest;
         boolean pv = q.pv();
         Request r = new Request(q.deviceId(), pv, pv ? q.processId() : 0, q.iova(), q.ttyp(), pv && q.priv(),
-                q.noWrite(), q.execRequested());
+                q.noWrite(), q.execRequested(), q.cxl());
         lastIn = q;
         lastRequest = r;
         return r;
@@ -104,7 +104,10 @@ public final class ProcessTranslator implements dev.lockstep.refmodel.Translator
         if (o.ttyp() == Ttyp.ATS_TRANSLATION) {
             ats = (o.untranslatedOnly() ? TranslationOutcome.ATS_U : 0) | (o.global() ? TranslationOutcome.ATS_G : 0)
                     | (o.atsPriv() ? TranslationOutcome.ATS_PRIV : 0)
-                    | (o.sizeImplementationDefined() ? TranslationOutcome.ATS_SIZE_IMPLEMENTATION_DEFINED : 0);
+                    | (o.sizeImplementationDefined() ? TranslationOutcome.ATS_SIZE_IMPLEMENTATION_DEFINED : 0)
+                    | (o.globalUnspecified() ? TranslationOutcome.ATS_G_UNSPECIFIED : 0)
+                    | (o.cxlIo() ? TranslationOutcome.ATS_CXL_IO : 0)
+                    | (o.cxlIoUnspecified() ? TranslationOutcome.ATS_CXL_IO_UNSPECIFIED : 0);
         }
         if (o.mrif() && o.ttyp() != Ttyp.ATS_TRANSLATION) {
             return TranslationOutcome.mrif(o.permissions() >>> 1,

@@ -17,11 +17,16 @@ import dev.lockstep.refmodel.fault.Ttyp;
  * @param supervisor    supervisor privilege requested; only with a process_id (the privilege of a
  *                      request without one is User)
  * @param noWrite       ATS only: the no-write flag (only read permission requested)
- * @param execRequested ATS only: execute permission requested
+ * @param execRequested ATS only: execute permission requested; only with a process_id (IOMMU "Device
+ *                      Translation Request interface": "Execute requested must be explicitly associated
+ *                      with the request (e.g., using a PCIe PASID). When not explicitly requested, the
+ *                      default must be 0"), so the translator ignores it without one
+ * @param cxl           ATS only: the Root Port's indication that the requesting endpoint is a CXL type 1
+ *                      or type 2 device (IOMMU "ATS interface"); it decides the completion's CXL.io
  * @throws IllegalArgumentException naming the field when the input is ill-formed
  */
 public record Request(int deviceId, boolean pidValid, int processId, long iova, int type, boolean supervisor,
-                      boolean noWrite, boolean execRequested) {
+                      boolean noWrite, boolean execRequested, boolean cxl) {
 
     public Request {
         if ((deviceId & ~0xffffff) != 0) throw new IllegalArgumentException("device_id: wider than 24 bits: 0x" + Integer.toHexString(deviceId));
@@ -34,9 +39,15 @@ public record Request(int deviceId, boolean pidValid, int processId, long iova, 
             throw new IllegalArgumentException("iova: a PCIe message request carries its 8-bit message code here, got 0x"
                     + Long.toHexString(iova));
         }
-        if ((noWrite || execRequested) && type != Ttyp.ATS_TRANSLATION) {
-            throw new IllegalArgumentException("noWrite/execRequested: only for ATS translation requests (type 8)");
+        if ((noWrite || execRequested || cxl) && type != Ttyp.ATS_TRANSLATION) {
+            throw new IllegalArgumentException("noWrite/execRequested/cxl: only for ATS translation requests (type 8)");
         }
+    }
+
+    /** A request from a device that is not a CXL type 1/2 device. */
+    public Request(int deviceId, boolean pidValid, int processId, long iova, int type, boolean supervisor,
+                   boolean noWrite, boolean execRequested) {
+        this(deviceId, pidValid, processId, iova, type, supervisor, noWrite, execRequested, false);
     }
 
     /** An untranslated read (2), write (3) or read-for-execute (1) without a process_id. */
@@ -64,11 +75,16 @@ public record Request(int deviceId, boolean pidValid, int processId, long iova, 
 
     /** This request with a process_id and privilege. */
     public Request withProcess(int processId, boolean supervisor) {
-        return new Request(deviceId, true, processId, iova, type, supervisor, noWrite, execRequested);
+        return new Request(deviceId, true, processId, iova, type, supervisor, noWrite, execRequested, cxl);
     }
 
     public Request withIova(long newIova) {
-        return new Request(deviceId, pidValid, processId, newIova, type, supervisor, noWrite, execRequested);
+        return new Request(deviceId, pidValid, processId, newIova, type, supervisor, noWrite, execRequested, cxl);
+    }
+
+    /** This ATS translation request from a CXL type 1/2 device ({@code cxl}) or not. */
+    public Request withCxl(boolean cxlDevice) {
+        return new Request(deviceId, pidValid, processId, iova, type, supervisor, noWrite, execRequested, cxlDevice);
     }
 
     public boolean isAts() { return type == Ttyp.ATS_TRANSLATION; }

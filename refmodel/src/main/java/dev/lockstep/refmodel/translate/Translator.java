@@ -115,6 +115,7 @@ public final class Translator {
         try {
             run(r, mode, (ddtp >>> 10) & DeviceContext.PPN_MASK, (fctl & IommuConfig.FCTL_BE) != 0,
                     (fctl & IommuConfig.FCTL_GXL) != 0, out);
+            if (r.isAts() && out.isSuccess()) cxlIo(r, out);
         } finally {
             mem.trace(own.trace());
         }
@@ -124,7 +125,10 @@ public final class Translator {
     private void run(Request r, IommuMode mode, long ddtpPpn, boolean be, boolean gxl, Outcome out) {
         final boolean ats = r.isAts();
         final boolean translated = r.isTranslated();
-        final int type = accessType(r);
+        // "Execute requested must be explicitly associated with the request (e.g., using a PCIe PASID).
+        // When not explicitly requested, the default must be 0" (Device Translation Request interface).
+        final boolean exec = ats && r.execRequested() && r.pidValid();
+        final int type = accessType(r, exec);
         // Step 1.
         if (mode == IommuMode.OFF) { fail(out, Rule.MODE_OFF, Cause.ALL_INBOUND_DISALLOWED, false, 0); return; }
         // Step 2.
@@ -143,7 +147,8 @@ public final class Translator {
         // Step 6: GET_DC. Until a valid DC is located, DTF is taken as 0.
         int cause = ddt.locate(r.deviceId(), mode.levels(), ddtpPpn, be, dc);
         if (cause != 0) { finishFault(out, cause, false, 0); return; }
-        Rule bad = DeviceContextChecks.check(dc, caps, gxl, be, options.gxlWritable(), options.msiptpOffWhenGBare());
+        Rule bad = DeviceContextChecks.check(dc, caps, gxl, be, options.gxlWritable(), options.beWritable(),
+                options.msiptpOffWhenGBare());
         if (bad != null) { fail(out, bad, Cause.DDT_ENTRY_MISCONFIGURED, false, 0); return; }
         final boolean dtf = dc.dtf();
         out.deviceContext(dtf, dc.prpr());
@@ -184,27 +189,44 @@ public final class Translator {
             }
         }
         // Step 17: first stage.
-        final int want = ats ? Access.R | (r.noWrite() ? 0 : Access.W) | (r.execRequested() ? Access.X : 0)
+        final int want = ats ? Access.R | (r.noWrite() ? 0 : Access.W) | (exec ? Access.X : 0)
                 : Access.permissionFor(type);
         firstStage.configure(fs, fsPpn, dc.sade(), dc.sbe(), dc.sxl());
         cause = firstStage.translate(r.iova(), type, want, !ats, supervisor, sum);
-        if (cause != 0) { finishFault(out, cause, dtf, firstStage.iotval2()); return; }
+        if (cause != 0) {
+            finishFault(out, cause, dtf, firstStage.iotval2());
+            Rule rule = out.trace().rule();
+            if (ats && (rule == Rule.PTE_U_USER || rule == Rule.PTE_U_SUPERVISOR)) out.markGlobalUnspecified();
+            return;
+        }
         long gpa = firstStage.address();
         int granted = firstStage.permissions();
         boolean global = r.pidValid() && firstStage.global();
-        if (granted == 0) { // ATS only: nothing granted by the first stage
+        if (granted == 0) {
+            // ATS only: the first stage completed but grants nothing: "If the translation could be
+            // successfully completed but the requested permissions are not present ... a Success
+            // response", whose Global is "the value determined from the first-stage page tables if
+            // translation could be successfully completed and the request had a PASID". As in the
+            // Privileged two-stage process, a VS-stage permission failure ends the translation before
+            // the G stage translates the final GPA; the first stage's PBMT is the memory type known.
             out.trace().decide(Rule.SUCCESS, -1, 0);
             out.success(gpa, 12, false, 0);
+            out.attributes(global, firstStage.pbmt(), 0);
             return;
         }
         // Step 18: MSI address translation.
         if (caps.msiFlat() && dc.msiptpMode() != DeviceContext.MSIPTP_OFF && MsiTranslation.isVirtualInterruptFile(gpa, dc)) {
+            out.markMsiAddress();
             cause = msi.translate(gpa, dc, be, !ats && type == Access.EXEC);
             if (cause != 0) { finishFault(out, cause, dtf, 0); return; }
             out.trace().decide(msi.mrif() ? Rule.MSI_MRIF_SUCCESS : Rule.MSI_FLAT_SUCCESS, -1, 0);
             out.success(ats && dc.t2gpa() ? gpa : msi.address(), 12, false, granted & (Access.R | Access.W));
             out.msi(msi.mrif(), msi.mrifAddress(), msi.noticeAddress(), msi.noticeData());
-            out.attributes(false, 0, 0);
+            // The MSI PTE stands for the G-stage leaf ("equivalent to that of a regular RISC-V
+            // second-stage PTE with R=W=U=1 and X=0") and has no PBMT field: the memory type is resolved
+            // as for any two-stage translation, a first-stage PBMT other than PMA winning over PMA.
+            // Global is 0 for "MSI address translations".
+            out.attributes(false, firstStage.pbmt(), 0);
             return;
         }
         // Step 19: G stage.
@@ -232,12 +254,35 @@ public final class Translator {
     }
 
     /**
-     * The original access type: untranslated/translated exec, read or write; for ATS (model choice)
-     * write unless no-write is set, else read-for-execute if execute is requested, else read.
+     * The CXL.io bit of an ATS Success (IOMMU "PCIe ATS translation request handling", "the setting of the
+     * Priv, N, CXL.io, Global, and AMA fields"):
+     * <ul>
+     * <li>"If requesting device is not a CXL device then CXL.io is set to 0."</li>
+     * <li>For a CXL type 1 or type 2 device: "If the address is determined to be a MSI then the CXL.io bit
+     *     is set to 1" (also when its MSI PTE then is not valid, cause 262: the address was determined);
+     *     "Else if T2GPA is 1 in the device context then the CXL.io bit is set to 1"; "Else if the memory
+     *     type, as determined by the Svpbmt extension, is NC or IO then the CXL.io bit is set to 1. If the
+     *     memory type is PMA then the determination of the setting of this bit is UNSPECIFIED. If the
+     *     Svpbmt extension is not supported then the setting of this bit is UNSPECIFIED"; "In all other
+     *     cases the setting of this bit is UNSPECIFIED": a Success with R=W=0 after a fault has no memory
+     *     type.</li>
+     * </ul>
+     * A Success always has a located device context, so {@code dc} is the request's.
      */
-    private static int accessType(Request r) {
+    private void cxlIo(Request r, Outcome out) {
+        if (!r.cxl()) out.cxlIo(false, false);
+        else if (out.msiAddressDetermined() || dc.t2gpa()) out.cxlIo(true, false);
+        else if (out.cause() == 0 && caps.svpbmt() && out.pbmt() != 0) out.cxlIo(true, false);
+        else out.cxlIo(false, true);
+    }
+
+    /**
+     * The original access type: untranslated/translated exec, read or write; for ATS (model choice)
+     * write unless no-write is set, else read-for-execute if execute is requested (with a PASID), else read.
+     */
+    private static int accessType(Request r, boolean exec) {
         int t = r.type();
-        if (t == Ttyp.ATS_TRANSLATION) return !r.noWrite() ? Access.WRITE : r.execRequested() ? Access.EXEC : Access.READ;
+        if (t == Ttyp.ATS_TRANSLATION) return !r.noWrite() ? Access.WRITE : exec ? Access.EXEC : Access.READ;
         return Ttyp.isExec(t) ? Access.EXEC : Ttyp.isWrite(t) ? Access.WRITE : Access.READ;
     }
 

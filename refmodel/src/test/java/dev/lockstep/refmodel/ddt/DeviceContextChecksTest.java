@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.lockstep.refmodel.fault.Cause;
 import dev.lockstep.refmodel.regs.Capabilities;
+import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.refmodel.regs.IommuMode;
 import dev.lockstep.refmodel.testutil.Dc;
 import dev.lockstep.refmodel.testutil.Scenario;
@@ -11,6 +12,7 @@ import dev.lockstep.refmodel.trace.Rule;
 import dev.lockstep.refmodel.translate.Outcome;
 import dev.lockstep.refmodel.translate.Status;
 import dev.lockstep.refmodel.translate.TranslatorOptions;
+import java.util.EnumSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -135,6 +137,38 @@ class DeviceContextChecksTest {
     void neighbouring_legal_dc_is_not_misconfigured(Case c) {
         Outcome o = run(c, c.good());
         assertNotEquals(Cause.DDT_ENTRY_MISCONFIGURED, o.cause(), o::toString);
+    }
+
+    /**
+     * DC_MISCONFIG: "DC.tc.SBE value is not a legal value. If fctl.BE is writable then DC.tc.SBE may be 0 or
+     * 1. If fctl.BE is not writable then DC.tc.SBE must be the same as fctl.BE", with capabilities.END=1
+     * too; whether BE is writable comes from the configuration's fctl writable mask.
+     */
+    @org.junit.jupiter.api.Test
+    void sbe_must_equal_a_fixed_fctl_be_even_with_end() {
+        Capabilities withEnd = full();
+        assertTrue(withEnd.end());
+        for (boolean be : new boolean[] {false, true}) {
+            IommuConfig fixed = new IommuConfig(withEnd, 0, be ? IommuConfig.FCTL_BE : 0, IommuMode.OFF,
+                    EnumSet.allOf(IommuMode.class));
+            assertFalse(TranslatorOptions.from(fixed).beWritable());
+            Outcome bad = sbe(fixed, be, !be);
+            assertEquals(Cause.DDT_ENTRY_MISCONFIGURED, bad.cause(), bad::toString);
+            assertEquals(Rule.DC_SBE, bad.trace().rule());
+            assertNotEquals(Cause.DDT_ENTRY_MISCONFIGURED, sbe(fixed, be, be).cause(), "SBE = the fixed BE");
+            IommuConfig writable = fixed.withFctl(IommuConfig.FCTL_BE, fixed.fctlReset());
+            assertTrue(TranslatorOptions.from(writable).beWritable());
+            assertNotEquals(Cause.DDT_ENTRY_MISCONFIGURED, sbe(writable, be, !be).cause(), "BE writable: SBE may differ");
+        }
+    }
+
+    /** A read through a DC with tc.SBE={@code sbe} under fctl.BE={@code be} and {@code config}'s options. */
+    private static Outcome sbe(IommuConfig config, boolean be, boolean sbe) {
+        Scenario s = new Scenario(config.capabilities(), IommuMode.LVL1);
+        s.be = be;
+        s.options = TranslatorOptions.from(config);
+        s.writeDc(DID, sbe ? new Dc().tc(Dc.SBE) : new Dc());
+        return s.read(DID, 0x4000);
     }
 
     @org.junit.jupiter.api.Test

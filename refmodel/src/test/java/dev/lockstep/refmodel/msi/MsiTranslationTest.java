@@ -69,6 +69,26 @@ class MsiTranslationTest {
     }
 
     @Test
+    void an_msi_translation_resolves_its_memory_type_like_any_two_stage_translation() {
+        // The MSI PTE stands for the G-stage leaf ("equivalent to that of a regular RISC-V second-stage
+        // PTE") and has no PBMT: a first-stage PBMT other than PMA wins, as for any two-stage translation.
+        setUp();
+        PageTables fs = s.firstStage(PagingScheme.SV39, false);
+        s.writeDc(DID, new Dc().fsc(8, fs.rootPpn()).iohgatp(8, 1, g.rootPpn()).msi(1, msiTable >>> 12, MASK, PATTERN));
+        basic(0, FILE_SPA);
+        long va = 0x4000_0000L;
+        fs.map(va, 0x28000L << 12, 0, R | W | U | A | D | pbmt(1));
+        Outcome nc = s.write(DID, va | 0x40);
+        assertTrue(nc.msi(), nc::toString);
+        assertEquals(FILE_SPA | 0x40, nc.address());
+        assertEquals(1, nc.pbmt(), "first-stage NC over an MSI page");
+        fs.map(va, 0x28000L << 12, 0, R | W | U | A | D | pbmt(2));
+        assertEquals(2, s.write(DID, va).pbmt(), "first-stage IO over an MSI page");
+        fs.map(va, 0x28000L << 12, 0, R | W | U | A | D);
+        assertEquals(0, s.write(DID, va).pbmt(), "PMA over PMA");
+    }
+
+    @Test
     void addresses_not_matching_the_pattern_use_the_g_stage() {
         setUp();
         long gpa = 0x28040L << 12; // bit 18 of the page number differs from the pattern and is not masked

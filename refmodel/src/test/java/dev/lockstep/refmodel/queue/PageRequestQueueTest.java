@@ -48,6 +48,29 @@ class PageRequestQueueTest {
     }
 
     @Test
+    void automaticResponseGoesToTheRequestsSegmentOnlyWithDsv() {
+        // ATS.PRGR: "If the DSV operand is 1, then a valid destination segment number is specified by the
+        // DSEG operand. If the DSV operand is 0, then the DSEG operand is ignored."
+        java.util.List<String> responses = new java.util.ArrayList<>();
+        dev.lockstep.refmodel.Iommu iommu = new dev.lockstep.refmodel.Iommu(
+                dev.lockstep.refmodel.regs.IommuConfig.defaults(TestSystem.caps()),
+                new dev.lockstep.refmodel.mem.SparseMemory(), new dev.lockstep.refmodel.testsupport.SimpleTranslator(),
+                new dev.lockstep.refmodel.effect.EffectSink() {
+                    @Override public void pageRequestGroupResponse(int rid, boolean dsv, int dseg, boolean pv, int pid,
+                                                                   int prgIndex, int responseCode, boolean automatic) {
+                        responses.add("rid=0x" + Integer.toHexString(rid) + " dsv=" + dsv + " dseg=0x"
+                                + Integer.toHexString(dseg));
+                    }
+                });
+        iommu.mmioWrite(DDTP, 8, IommuMode.BARE.encoding);
+        iommu.pageRequest(0x4a0003, false, 0, false, false, READ | LAST);
+        iommu.pageRequest(0x4a0003, false, 0, false, false, READ | LAST, true);
+        iommu.pageRequest(0x4a0003, false, 0, false, false, READ | LAST, false);
+        assertEquals(java.util.List.of("rid=0x3 dsv=true dseg=0x4a", "rid=0x3 dsv=true dseg=0x4a",
+                "rid=0x3 dsv=false dseg=0x0"), responses);
+    }
+
+    @Test
     void bareModeAnswersInvalidRequestWithoutPasidUnlessPrpr() {
         TestSystem t = TestSystem.standard();
         t.write(DDTP, IommuMode.BARE.encoding);

@@ -40,6 +40,11 @@ class AtsAndTranslatedTest {
     }
 
     Outcome ats(long va, boolean noWrite, boolean exec) { return s.translate(Request.ats(DID, va, noWrite, exec)); }
+    /** Execute Requested, with the PASID it needs (pid 1, user). */
+    Outcome atsExec(long va, boolean noWrite) {
+        return s.translate(Request.ats(DID, va, noWrite, true).withProcess(1, false));
+    }
+
     Outcome atsPid(long va, boolean supervisor) { return s.translate(Request.ats(DID, va, false, false).withProcess(1, supervisor)); }
 
     @Test
@@ -103,15 +108,29 @@ class AtsAndTranslatedTest {
         long va = 0x4000_0000L;
         fs.map(va, GPA, 0, R | X | U | A | D);
         g.map(GPA, SPA, 0, R | W | X | U | A | D);
-        Outcome o = ats(va, false, true);
+        Outcome o = atsExec(va, false);
         assertEquals(Status.SUCCESS, o.status());
         assertEquals(0, o.cause());
         assertTrue(o.r() && !o.w() && o.x());
         assertFalse(ats(va, false, false).x(), "X only when requested");
         fs.map(va, GPA, 0, X | U | A | D); // execute-only: X cannot be granted without R
-        Outcome xo = ats(va, true, true);
+        Outcome xo = atsExec(va, true);
         assertEquals(Status.SUCCESS, xo.status());
         assertEquals(0, xo.permissions());
+    }
+
+    @Test
+    void execute_requested_without_a_pasid_is_not_a_request_for_execute() {
+        // "Execute requested must be explicitly associated with the request (e.g., using a PCIe PASID).
+        // When not explicitly requested, the default must be 0" (Device Translation Request interface).
+        setUp(0);
+        long va = 0x4000_0000L;
+        fs.map(va, GPA, 0, R | X | U | A | D);
+        g.map(GPA, SPA, 0, R | W | X | U | A | D);
+        Outcome o = ats(va, true, true);
+        assertTrue(o.r(), o::toString);
+        assertFalse(o.x(), "no PASID: Execute Requested is 0");
+        assertTrue(atsExec(va, true).x(), "with a PASID: X granted");
     }
 
     @Test
