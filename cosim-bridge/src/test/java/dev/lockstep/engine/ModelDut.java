@@ -179,7 +179,8 @@ final class ModelDut implements Dut {
 
     @Override
     public void pageRequest(int deviceId, boolean pv, int pid, int flags, long payload) {
-        model.pageRequest(deviceId, pv, pid, (flags & REQ_PRIV) != 0, (flags & REQ_EXEC) != 0, payload);
+        model.pageRequest(deviceId, pv, pid, (flags & REQ_PRIV) != 0, (flags & REQ_EXEC) != 0, payload,
+                (flags & REQ_DSV) != 0);
     }
 
     @Override
