@@ -17,7 +17,7 @@ JAR       := cosim-bridge/target/cosim-bridge-0.1.0.jar
 JAVA_SRCS  = $(shell find refmodel/src/main cosim-bridge/src/main -name '*.java') pom.xml refmodel/pom.xml cosim-bridge/pom.xml
 VL_FLAGS  := -CFLAGS "-fPIC -O2 -DVL_USER_FATAL -DVL_USER_STOP -DVL_USER_FINISH -include $(abspath $(CPP))/lockstep_vl_hooks.h"
 
-RUN_ARGS  ?= --dut stub --jobs 2 --coverage-goal 100 --count 200 --out out/run
+RUN_ARGS  ?= --dut stub --jobs 2 --coverage-goal 100 --count 200 --out out/run --replace
 
 .PHONY: run test build dut fatal-dut lint bench verilator clean help
 

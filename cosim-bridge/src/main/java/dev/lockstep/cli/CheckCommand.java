@@ -34,6 +34,7 @@ public final class CheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int passed = 0;
         int failed = 0;
+        int cut = 0;
         boolean badInput = false;
         boolean dutFailed = false;
         for (Path file : logs) {
@@ -44,13 +45,16 @@ public final class CheckCommand implements Callable<Integer> {
                 if (r.passed()) passed++;
                 else failed++;
                 dutFailed |= r.failure() != null;
+            } catch (LogCheck.Cut e) {
+                out.println(file + ": " + e.getMessage());
+                cut++;
             } catch (BadInputException e) {
                 err.println("lockstep check: " + e.getMessage());
                 err.flush();
                 badInput = true;
             }
         }
-        out.println(passed + " passed, " + failed + " failed");
+        out.println(passed + " passed, " + failed + " failed" + (cut > 0 ? ", " + cut + " interrupted" : ""));
         if (badInput) return Main.EXIT_USAGE;
         if (dutFailed) return Main.EXIT_DUT;
         return failed > 0 ? Main.EXIT_DIVERGENCE : Main.EXIT_PASS;

@@ -2,6 +2,7 @@ package dev.lockstep.cli;
 
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.regression.BadInputException;
+import dev.lockstep.report.OutputDir;
 import dev.lockstep.report.ShardMerge;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,8 +25,13 @@ public final class MergeCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "The shards' output directories.")
     List<Path> dirs;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the merged reports.")
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Directory for the merged reports: none of the shards' directories; refused when it holds "
+                    + "another run's results unless --replace is given.")
     Path out;
+
+    @Option(names = "--replace", description = "Delete the results of an earlier run or merge in --out first.")
+    boolean replace;
 
     @Spec
     CommandSpec spec;
@@ -34,7 +40,14 @@ public final class MergeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try {
+        for (Path dir : dirs) {
+            if (OutputDir.same(dir, out)) {
+                err.println("lockstep merge: --out " + out + " is one of the shards' directories (" + dir
+                        + "): the merged reports would overwrite that shard's; give another directory");
+                return Main.EXIT_USAGE;
+            }
+        }
+        try (OutputDir target = OutputDir.claim(out, "--out", replace)) {
             ShardMerge.Merged m = ShardMerge.merge(dirs, out);
             if (!m.droppedKeys().isEmpty()) {
                 err.println("lockstep merge: warning: not carried over from the shards' summaries: "
@@ -47,7 +60,8 @@ public final class MergeCommand implements Callable<Integer> {
             err.println("lockstep merge: " + e.getMessage());
             return Main.EXIT_USAGE;
         } catch (IOException e) {
-            err.println("lockstep merge: cannot write the merged reports in " + out + ": " + e.getMessage());
+            err.println("lockstep merge: cannot write the merged reports in " + out + ": "
+                    + dev.lockstep.regression.Problems.of(e));
             return Main.EXIT_USAGE;
         }
     }

@@ -17,6 +17,7 @@ import dev.lockstep.regression.BadInputException;
 import dev.lockstep.regression.DutConfigFile;
 import dev.lockstep.regression.DutFactory;
 import dev.lockstep.regression.Mutants;
+import dev.lockstep.report.OutputDir;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -44,8 +45,12 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Planted bug of the built-in DUT. Default: the log header's mutant.")
     String mutant;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write the replay's own log to DIR/logs/seed-N.jsonl.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Write the replay's own log to DIR/logs/seed-N.jsonl "
+            + "(never over the log replayed; a directory holding another run's results needs --replace).")
     Path out;
+
+    @Option(names = "--replace", description = "Delete the results of an earlier run in --out first.")
+    boolean replace;
 
     @Mixin
     DutOptions dutOptions;
@@ -57,6 +62,7 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        OutputDir outDir = null;
         try {
             dutOptions.check();
             SeedLog seedLog = LogReader.read(log, Mutants.read(Home.mutantList()));
@@ -66,6 +72,12 @@ public final class ReplayCommand implements Callable<Integer> {
             DutFactory factory = dutOptions.factory();
             RunObserver observer = RunObserver.NONE;
             if (out != null) {
+                Path target = out.resolve("logs").resolve("seed-" + seedLog.header().seed() + ".jsonl");
+                if (OutputDir.same(target, log) || OutputDir.same(out.resolve("logs"), log.toAbsolutePath().getParent())) {
+                    throw new BadInputException("--out " + out + ": the replay's log would go to " + target
+                            + ", beside or over the log it replays (" + log + "); give another directory");
+                }
+                outDir = OutputDir.claim(out, "--out", replace);
                 LogCapture capture = new LogCapture(new LogContext(out.resolve("logs"), DumpMode.ALL,
                         "lockstep " + Main.VERSION, dutOptions.dut, iommuConfig, seedLog.header().scenario(), m.id(), m.name(),
                         seedLog.actions().size()));
@@ -94,6 +106,8 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (java.io.UncheckedIOException e) {
             err.println("lockstep replay: " + e.getMessage());
             return Main.EXIT_USAGE;
+        } finally {
+            if (outDir != null) outDir.close();
         }
     }
 

@@ -15,7 +15,10 @@ import dev.lockstep.regression.DutFactory;
 import dev.lockstep.regression.Mutants;
 import dev.lockstep.regression.Regression;
 import dev.lockstep.regression.Shard;
+import dev.lockstep.regression.Problems;
 import dev.lockstep.report.JunitXml;
+import dev.lockstep.report.OutputDir;
+import dev.lockstep.report.Provenance;
 import dev.lockstep.report.RunInfo;
 import dev.lockstep.report.SummaryJson;
 import java.io.IOException;
@@ -93,8 +96,14 @@ public final class RunCommand implements Callable<Integer> {
     long wavesWindow;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Directory for summary.json, junit.xml and logs/ (see --dump).")
+            description = "Directory for summary.json, junit.xml and logs/ (see --dump). A directory holding "
+                    + "another run's results is refused unless --replace is given; one run at a time (locked).")
     Path out;
+
+    @Option(names = "--replace",
+            description = "Delete the results of an earlier run in --out (summary.json, junit.xml, logs/seed-*.jsonl) "
+                    + "before this run starts.")
+    boolean replace;
 
     @Option(names = "--coverage-goal", paramLabel = "PERCENT",
             description = "Keep running further seeds (seed, seed+1, ...) until this percentage of the functional "
@@ -144,6 +153,8 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        OutputDir outDir = null;
+        Interruption interruption = null;
         try {
             validate();
             dutOptions.check();
@@ -163,32 +174,47 @@ public final class RunCommand implements Callable<Integer> {
                 iommuConfig = DutConfigFile.read(config != null ? Path.of(config) : Home.stubConfig());
             }
             Mutants.Mutant m = Mutants.resolve(mutant, Home.mutantList());
-            List<Long> seeds = new ArrayList<>();
-            for (int i = 0; i < count; i++) seeds.add(seed + i);
+            List<Long> seeds = Shard.range(seed, count);
             if (shard != null) seeds = Shard.parse(shard).select(seeds);
 
             Scenario chosen = scenarioByName(scenario);
+            if (waves != null) OutputDir.checkFile(waves, "--waves");
+            if (out != null) outDir = OutputDir.claim(out, "--out", replace);
             LogCapture logs = logCapture(iommuConfig, m);
             if (logs != null) factory = logs.wrap(factory);
             Regression regression = new Regression(factory, iommuConfig, chosen,
                     s -> reproduceCommand(s, m)).maxDivergences(maxDivergences);
             if (logs != null) regression.addObserver(logs.observers());
+            interruption = new Interruption();
+            regression.stopWhen(interruption::requested);
             Progress progress = new Progress(stdout, seeds.size(), Progress.interactive());
             CoverageRegression.Result covered = CoverageRegression.run(regression, iommuConfig, seeds, m.id(), actions,
                     jobs, coverageGoal, progress);
             progress.finish();
             Regression.Outcome outcome = covered.outcome();
+            boolean interrupted = regression.stopped();
             stdout.print(covered.coverage().table());
             if (coverageGoal != null) {
                 stdout.printf("coverage goal %.1f%% %s after %d seed(s)%n", coverageGoal,
                         covered.goalReached() ? "reached" : "NOT reached", outcome.results().size());
             }
             if (out != null) {
-                RunInfo info = new RunInfo(Main.VERSION, dutOptions.dut, m.name(), actions);
+                Provenance run = new Provenance(scenario, config != null ? config : "rtl-stubs/config.json",
+                        dev.lockstep.log.ConfigJson.write(iommuConfig), dutOptions.dutConfig, seed, count,
+                        shard == null ? null : Shard.parse(shard).toString(),
+                        coverageGoal, interrupted, regression.interruptedSeeds());
+                RunInfo info = new RunInfo(Main.VERSION, dutOptions.dut, m.name(), actions, run);
                 SummaryJson.write(out.resolve("summary.json"), info, outcome, covered.coverage());
-                JunitXml.write(out.resolve("junit.xml"), "lockstep." + (dutOptions.isStub() ? "stub" : "dut"), outcome);
+                JunitXml.write(out.resolve("junit.xml"), "lockstep." + (dutOptions.isStub() ? "stub" : "dut"), outcome,
+                        interrupted);
             }
-            if (waves != null) dumpWaves(factory, iommuConfig, chosen, m, outcome, stdout);
+            if (interrupted) {
+                stdout.println("interrupted: " + outcome.results().size() + " seed(s) done"
+                        + (out != null ? ", reported in " + out : "") + "; stopped between two actions: seeds "
+                        + regression.interruptedSeeds());
+            } else if (waves != null) {
+                dumpWaves(factory, iommuConfig, chosen, m, outcome, stdout);
+            }
             stdout.println(outcome.passed() + " passed, " + outcome.failed() + " failed");
             return Main.exitCode(outcome);
         } catch (BadInputException e) {
@@ -198,8 +224,11 @@ public final class RunCommand implements Callable<Integer> {
             err.println("lockstep run: DUT " + e.kind().name().toLowerCase() + ": " + e.getMessage());
             return Main.EXIT_DUT;
         } catch (IOException e) {
-            err.println("lockstep run: cannot write reports: " + e.getMessage());
+            err.println("lockstep run: cannot write reports: " + Problems.of(e));
             return Main.EXIT_USAGE;
+        } finally {
+            if (interruption != null) interruption.close();
+            if (outDir != null) outDir.close();
         }
     }
 

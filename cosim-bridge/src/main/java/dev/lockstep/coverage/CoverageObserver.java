@@ -228,11 +228,14 @@ public final class CoverageObserver implements RunObserver {
     /**
      * CXL.io of ATS Success completions (spec: "the setting of the Priv, N, CXL.io, Global, and AMA
      * fields"): set and clear where the spec decides it, and which value the DUT chose where it is
-     * UNSPECIFIED.
+     * UNSPECIFIED; likewise the Global bit the DUT chose where the spec leaves it open.
      */
     @Override
     public void atsCompleted(int index, TranslationRequest request, TranslationOutcome outcome, long completionWord) {
         if (outcome.fault()) return;
+        if ((outcome.ats() & TranslationOutcome.ATS_G_UNSPECIFIED) != 0) {
+            coverage.hit(Coverage.ATS, ((completionWord >>> 24) & 1) != 0 ? "ATS G open, DUT chose 1" : "ATS G open, DUT chose 0");
+        }
         boolean set = ((completionWord >>> 29) & 1) != 0;
         if ((outcome.ats() & TranslationOutcome.ATS_CXL_IO_UNSPECIFIED) != 0) {
             coverage.hit(Coverage.ATS, set ? "ATS CXL.io UNSPECIFIED, DUT chose 1" : "ATS CXL.io UNSPECIFIED, DUT chose 0");

@@ -49,6 +49,7 @@ public final class CoverageRegression {
             results.addAll(part.results());
             buildId = part.dutBuildId();
             observers.forEach(o -> total.merge(o.coverage()));
+            if (regression.stopped()) break; // interrupted: the seeds done so far
             if (total.percent() >= goalPercent) {
                 return new Result(new Regression.Outcome(List.copyOf(results), buildId), total, true);
             }

@@ -19,6 +19,15 @@ public final class DutServer {
     private DutServer() {}
 
     public static void main(String[] args) throws IOException {
+        // A terminal's Ctrl-C (and a CI job's SIGTERM to the process group) is for the parent, which stops
+        // its seeds at an action boundary and then closes this server; the server ends at end of input.
+        for (String signal : new String[] {"INT", "TERM"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(signal), sun.misc.SignalHandler.SIG_IGN);
+            } catch (IllegalArgumentException e) {
+                // no such signal here: the default stays
+            }
+        }
         // The protocol owns stdout; anything else printed goes to stderr.
         PrintStream protocolOut = System.out;
         System.setOut(System.err);

@@ -102,6 +102,32 @@ public final class Lockstep {
         return this;
     }
 
+    /** Before each action (its index) and before the end of the seed (the action count): stop here? */
+    private java.util.function.IntPredicate stopBefore = i -> false;
+
+    /**
+     * Stops a seed at an action boundary when {@code stop} says so (an interrupted run, or the cut of an
+     * interrupted log): {@link #run} then throws {@link Stopped} after telling the observer, without the
+     * end-of-seed comparisons.
+     */
+    public Lockstep stopBefore(java.util.function.IntPredicate stop) {
+        this.stopBefore = stop;
+        return this;
+    }
+
+    /** A seed stopped at an action boundary: it has no verdict; {@code actions} were applied and compared. */
+    public static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        public final long seed;
+        public final int actions;
+
+        Stopped(long seed, int actions) {
+            super("seed " + seed + " stopped after " + actions + " actions");
+            this.seed = seed;
+            this.actions = actions;
+        }
+    }
+
     /** Sets who watches the run (coverage, logs); {@link RunObserver#NONE} by default. */
     public Lockstep observer(RunObserver o) {
         this.observer = o == null ? RunObserver.NONE : o;
@@ -153,6 +179,7 @@ public final class Lockstep {
                     dut.trace(wavePath);
                     tracing = true;
                 }
+                if (stopBefore.test(index)) throw stopped(seed, index);
                 Action nextAction = stimulus.next();
                 if (nextAction == null) break; // a finite scenario ended before the action budget
                 action = nextAction;
@@ -162,6 +189,7 @@ public final class Lockstep {
                 recent.add(index, action);
             }
             actionIndex = index;
+            if (stopBefore.test(index)) throw stopped(seed, index);
             diverged(finish(seed, index, recent));
             return result(seed, index, start, null);
         } catch (DutException e) {
@@ -176,6 +204,18 @@ public final class Lockstep {
      * model cannot represent): its index, or the action count when it was the end-of-seed comparison.
      */
     public int actionIndex() { return actionIndex; }
+
+    private Stopped stopped(long seed, int actions) {
+        if (wavePath != null) {
+            try {
+                dut.trace(null);
+            } catch (DutException e) {
+                // what was dumped so far stays in the file
+            }
+        }
+        observer.seedInterrupted(seed, actions);
+        return new Stopped(seed, actions);
+    }
 
     /** Records {@code d} (if any); true when the seed has reported as many divergences as allowed. */
     private boolean diverged(Divergence d) {

@@ -41,6 +41,9 @@ public interface RunObserver {
     /** The seed ended with {@code result}. */
     default void seedFinished(SeedResult result) { }
 
+    /** The seed was stopped (an interrupted run) after {@code actions} actions, with no verdict. */
+    default void seedInterrupted(long seed, int actions) { }
+
     /** The observer that watches nothing. */
     RunObserver NONE = new RunObserver() { };
 
@@ -72,6 +75,9 @@ public interface RunObserver {
             }
             @Override public void seedFinished(SeedResult result) {
                 for (RunObserver o : each) o.seedFinished(result);
+            }
+            @Override public void seedInterrupted(long seed, int actions) {
+                for (RunObserver o : each) o.seedInterrupted(seed, actions);
             }
         };
     }

@@ -78,10 +78,10 @@ final class ActionJson {
                 return new Action.RegisterWrite(offset(n, size), size, LogFormat.unsigned(n, "value", 8 * size));
             }
             case "memory_write":
-                return new Action.MemoryWrite(word(n, "pa"), LogFormat.integer(n, "value"),
+                return new Action.MemoryWrite(LogFormat.integer(n, "pa"), LogFormat.integer(n, "value"),
                         LogFormat.text(n, "what", "logged store"));
             case "memory_error":
-                return new Action.MemoryError(word(n, "pa"),
+                return new Action.MemoryError(LogFormat.integer(n, "pa"),
                         memoryError(LogFormat.choice(n, "error", null, MEMORY_ERRORS)));
             case "translate": {
                 long t = LogFormat.integer(n, "ttyp");

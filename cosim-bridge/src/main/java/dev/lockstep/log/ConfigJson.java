@@ -23,7 +23,7 @@ public final class ConfigJson {
     private static final IommuMode[] MODES = {IommuMode.OFF, IommuMode.BARE, IommuMode.LVL1, IommuMode.LVL2,
             IommuMode.LVL3};
 
-    static ObjectNode write(IommuConfig c) {
+    public static ObjectNode write(IommuConfig c) {
         ObjectNode n = LogFormat.JSON.createObjectNode();
         n.put("capabilities", LogFormat.hex(c.capabilities().value()));
         n.put("fctl_writable", c.fctlWritableMask());

@@ -11,14 +11,32 @@ import dev.lockstep.regression.BadInputException;
 public final class LogCheck {
     private LogCheck() {}
 
+    /**
+     * A log an interrupted run cut between two actions (its {@code end} status is {@code interrupted}) was
+     * checked up to the cut without a divergence: it has no verdict.
+     */
+    public static final class Cut extends Exception {
+        private static final long serialVersionUID = 1L;
+        public final int actions;
+
+        Cut(int actions) {
+            super("interrupted after " + actions + " actions: no divergence up to the cut");
+            this.actions = actions;
+        }
+    }
+
     /** The engine's verdict on {@code log}; a log that does not follow the protocol is bad input. */
-    public static SeedResult check(SeedLog log, Lockstep.ReproduceCommand reproduce) throws BadInputException {
+    public static SeedResult check(SeedLog log, Lockstep.ReproduceCommand reproduce) throws BadInputException, Cut {
         LogDut dut = new LogDut(log);
         Lockstep engine = new Lockstep(dut, log.header().config(), LoggedStimulus.of(log), reproduce);
+        if (LogFormat.INTERRUPTED.equals(log.end().status())) engine.stopBefore(i -> i >= log.actions().size());
         try {
             SeedResult r = engine.run(log.header().seed(), log.header().mutantId(), log.actions().size());
             if (r.passed()) dut.requireFullyUsed();
             return r;
+        } catch (Lockstep.Stopped e) {
+            dut.requireFullyUsed();
+            throw new Cut(e.actions);
         } catch (LogMismatchException e) {
             throw new BadInputException(e.getMessage());
         } catch (RuntimeException e) {

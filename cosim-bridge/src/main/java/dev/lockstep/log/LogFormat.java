@@ -27,6 +27,8 @@ public final class LogFormat {
     public static final String DUT_ERROR = "dut_error";
     public static final String MEM_WORD = "mem_word";
     public static final String END = "end";
+    /** The {@code end} status of a seed an interrupted run stopped between two actions (no verdict). */
+    public static final String INTERRUPTED = "interrupted";
 
     /** One mapper for writing: ObjectNodes keep insertion order, so the bytes are stable. */
     static final ObjectMapper JSON = new ObjectMapper();

@@ -8,7 +8,6 @@ import dev.lockstep.engine.RunObserver;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.report.SummaryJson;
 import dev.lockstep.stimulus.Action;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +31,7 @@ final class SeedLogRecorder implements RunObserver {
     /** Words the end-of-seed memory comparison reads: software stores and IOMMU writes, as the engine tracks them. */
     private final TreeSet<Long> touchedWords = new TreeSet<>();
     private Path partial;
-    private BufferedWriter out;
+    private RecordFile out;
     private boolean lastWasDutError;
 
     SeedLogRecorder(LogContext context) { this.context = context; }
@@ -99,6 +98,30 @@ final class SeedLogRecorder implements RunObserver {
         lastWasDutError = true;
     }
 
+    /**
+     * An interrupted run stopped the seed between two actions: the log ends there with an {@code end}
+     * record of status {@code interrupted}, which check and explain read up to the cut; it is kept
+     * whatever --dump says, as the only record of that seed.
+     */
+    @Override
+    public void seedInterrupted(long seed, int actions) {
+        if (out == null) return;
+        ObjectNode end = LogFormat.record(LogFormat.END);
+        end.put("status", LogFormat.INTERRUPTED);
+        end.put("actions", actions);
+        write(end);
+        Path done = partial;
+        try {
+            out.close();
+            out = null;
+            Files.move(done, context.fileFor(seed), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the log " + context.fileFor(seed) + ": " + e.getMessage(), e);
+        } finally {
+            partial = null;
+        }
+    }
+
     @Override
     public void seedFinished(SeedResult r) {
         if (out == null) open(r.seed());
@@ -139,7 +162,7 @@ final class SeedLogRecorder implements RunObserver {
         partial = file.resolveSibling(file.getFileName() + ".partial");
         try {
             Files.createDirectories(context.dir());
-            out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
+            out = new RecordFile(Files.newOutputStream(partial));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the log " + partial + ": " + e.getMessage(), e);
         }
@@ -152,7 +175,6 @@ final class SeedLogRecorder implements RunObserver {
         lastWasDutError = false;
         try {
             out.write(LogFormat.JSON.writeValueAsString(record));
-            out.write('\n');
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize a log record: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -170,5 +192,35 @@ final class SeedLogRecorder implements RunObserver {
         }
         out = null;
         partial = null;
+    }
+
+    /**
+     * A log file written in whole records: records collect in memory and go to the file in one write of
+     * complete lines, so a process killed at any time leaves a log cut on a record boundary.
+     */
+    private static final class RecordFile {
+        private static final int CHUNK = 1 << 16;
+        private final java.io.OutputStream file;
+        private final StringBuilder pending = new StringBuilder(CHUNK + 1024);
+
+        RecordFile(java.io.OutputStream file) { this.file = file; }
+
+        void write(String record) throws IOException {
+            pending.append(record).append('\n');
+            if (pending.length() >= CHUNK) flush();
+        }
+
+        private void flush() throws IOException {
+            file.write(pending.toString().getBytes(StandardCharsets.UTF_8));
+            pending.setLength(0);
+        }
+
+        void close() throws IOException {
+            try {
+                flush();
+            } finally {
+                file.close();
+            }
+        }
     }
 }

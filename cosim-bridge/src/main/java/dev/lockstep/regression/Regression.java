@@ -34,6 +34,27 @@ public final class Regression {
     }
 
     private int maxDivergences = 1;
+    private java.util.function.BooleanSupplier stop = () -> false;
+    private final List<Long> interrupted = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /**
+     * Asked before every seed and every action: once true (SIGINT, SIGTERM), no seed starts and the
+     * seeds in flight stop at an action boundary; {@link #run} returns the seeds done.
+     */
+    public Regression stopWhen(java.util.function.BooleanSupplier s) {
+        this.stop = s;
+        return this;
+    }
+
+    /** Whether a stop was asked for. */
+    public boolean stopped() { return stop.getAsBoolean(); }
+
+    /** The seeds that were in flight when the run stopped (sorted): they have no verdict. */
+    public List<Long> interruptedSeeds() {
+        synchronized (interrupted) {
+            return interrupted.stream().sorted().toList();
+        }
+    }
 
     /** Divergences each seed reports before it stops (see {@link Lockstep#maxDivergences}). */
     public Regression maxDivergences(int n) {
@@ -48,6 +69,11 @@ public final class Regression {
     public Regression addObserver(Supplier<RunObserver> perWorker) {
         observers.add(perWorker);
         return this;
+    }
+
+    private Lockstep engine(Dut dut, RunObserver observer) {
+        return new Lockstep(dut, config, scenario, reproduce).observer(observer).maxDivergences(maxDivergences)
+                .stopBefore(i -> stop.getAsBoolean());
     }
 
     /** One worker's observers, each told everything in order. */
@@ -82,7 +108,8 @@ public final class Regression {
 
     private Outcome execute(List<Long> seeds, int mutant, int actions, int jobs, boolean stopAtFailure,
                             Consumer<SeedResult> onResult) throws DutException {
-        SeedResult[] results = new SeedResult[seeds.size()];
+        // By position in the seed list, as they finish: only the seeds run cost memory, not the list's size.
+        java.util.Map<Integer, SeedResult> results = new java.util.HashMap<>();
         AtomicInteger next = new AtomicInteger();
         // Index of the lowest failing seed so far: no worker starts a seed after it.
         AtomicInteger stopAt = new AtomicInteger(seeds.size());
@@ -100,22 +127,26 @@ public final class Regression {
                         buildId[0] = dut.buildId();
                     }
                     RunObserver observer = workerObserver();
-                    Lockstep engine = new Lockstep(dut, config, scenario, reproduce).observer(observer).maxDivergences(maxDivergences);
-                    for (int i = next.getAndIncrement(); i < stopAt.get(); i = next.getAndIncrement()) {
-                        SeedResult r = engine.run(seeds.get(i), mutant, actions);
+                    Lockstep engine = engine(dut, observer);
+                    for (int i = next.getAndIncrement(); i < stopAt.get() && !stop.getAsBoolean(); i = next.getAndIncrement()) {
+                        SeedResult r;
+                        try {
+                            r = engine.run(seeds.get(i), mutant, actions);
+                        } catch (Lockstep.Stopped e) {
+                            interrupted.add(e.seed);
+                            break;
+                        }
                         if (stopAtFailure && !r.passed()) stopAt.accumulateAndGet(i + 1, Math::min);
                         synchronized (lock) {
-                            results[i] = r;
-                            while (printed[0] < results.length && results[printed[0]] != null) {
-                                onResult.accept(results[printed[0]++]);
-                            }
+                            results.put(i, r);
+                            while (results.containsKey(printed[0])) onResult.accept(results.get(printed[0]++));
                         }
                         if (r.failure() != null && r.failure().kind() != DutException.Kind.API) {
                             // A crashed, hung or fatally stopped DUT is replaced; the next seeds go on.
                             dut.close();
                             dut = null;
                             dut = factory.open();
-                            engine = new Lockstep(dut, config, scenario, reproduce).observer(observer).maxDivergences(maxDivergences);
+                            engine = engine(dut, observer);
                         }
                     }
                 } catch (DutException e) {
@@ -146,7 +177,7 @@ public final class Regression {
         }
         if (openFailure[0] != null) throw openFailure[0];
         List<SeedResult> done = new ArrayList<>();
-        for (int i = 0; i < Math.min(stopAt.get(), results.length); i++) done.add(results[i]);
+        results.keySet().stream().sorted().filter(i -> i < stopAt.get()).forEach(i -> done.add(results.get(i)));
         return new Outcome(List.copyOf(done), buildId[0]);
     }
 }

@@ -1,6 +1,5 @@
 package dev.lockstep.regression;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,11 +25,40 @@ public record Shard(int index, int count) {
         throw new BadInputException("--shard must be i/n with 1 <= i <= n (e.g. 2/8), got '" + text + "'");
     }
 
-    /** The seeds of this shard, in their order. */
+    /** The seeds of this shard, in their order: a view computed on demand, whatever the list's size. */
     public List<Long> select(List<Long> seeds) {
-        List<Long> mine = new ArrayList<>();
-        for (int i = index - 1; i < seeds.size(); i += count) mine.add(seeds.get(i));
-        return mine;
+        int size = seeds.size() < index ? 0 : (seeds.size() - index) / count + 1;
+        return new java.util.AbstractList<>() {
+            @Override
+            public Long get(int i) {
+                java.util.Objects.checkIndex(i, size);
+                return seeds.get(index - 1 + i * count);
+            }
+
+            @Override
+            public int size() { return size; }
+        };
+    }
+
+    /**
+     * Seeds {@code first}, {@code first+1}, ... {@code first+count-1}, computed on demand (a huge count
+     * costs no memory); a last seed past 2^63-1 is bad usage, not a wrap to negative seeds.
+     */
+    public static List<Long> range(long first, int count) throws BadInputException {
+        if (count > 0 && first > Long.MAX_VALUE - (count - 1)) {
+            throw new BadInputException("--seed " + first + " --count " + count + ": the last seed would be past "
+                    + Long.MAX_VALUE + " (2^63-1)");
+        }
+        return new java.util.AbstractList<>() {
+            @Override
+            public Long get(int i) {
+                java.util.Objects.checkIndex(i, count);
+                return first + i;
+            }
+
+            @Override
+            public int size() { return count; }
+        };
     }
 
     @Override

@@ -3,9 +3,6 @@ package dev.lockstep.report;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.regression.Regression;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
@@ -20,10 +17,19 @@ public final class JunitXml {
     private JunitXml() {}
 
     public static void write(Path file, String suiteName, Regression.Outcome outcome) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
+        write(file, suiteName, outcome, false);
+    }
+
+    /**
+     * Writes the report; {@code interrupted}: a signal stopped the run, the test cases are the seeds
+     * done (property {@code interrupted} = true, as in summary.json's run.interrupted).
+     */
+    public static void write(Path file, String suiteName, Regression.Outcome outcome, boolean interrupted)
+            throws IOException {
         long failures = outcome.results().stream().filter(r -> r.divergence() != null).count();
         long errors = outcome.results().stream().filter(r -> r.failure() != null).count();
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try {
             XMLStreamWriter x = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
             x.writeStartDocument("UTF-8", "1.0");
             x.writeCharacters("\n");
@@ -45,6 +51,12 @@ public final class JunitXml {
             x.writeEmptyElement("property");
             x.writeAttribute("name", "dut.build_id");
             x.writeAttribute("value", String.valueOf(outcome.dutBuildId()));
+            if (interrupted) {
+                x.writeCharacters("\n      ");
+                x.writeEmptyElement("property");
+                x.writeAttribute("name", "interrupted");
+                x.writeAttribute("value", "true");
+            }
             x.writeCharacters("\n    ");
             x.writeEndElement();
             for (SeedResult r : outcome.results()) {
@@ -74,6 +86,7 @@ public final class JunitXml {
             x.writeCharacters("\n");
             x.writeEndDocument();
             x.close();
+            OutputDir.writeAtomically(file, out.toString());
         } catch (XMLStreamException e) {
             throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -40,6 +40,8 @@ public final class ShardMerge {
         List<SeedResult> all = new ArrayList<>();
         Set<String> dropped = new TreeSet<>();
         dev.lockstep.coverage.Coverage coverage = null;
+        List<Provenance> runs = new ArrayList<>();
+        Map<String, Path> shards = new HashMap<>();
         for (Path dir : dirs) {
             if (!Files.isDirectory(dir)) throw new BadInputException(dir + ": not a directory (a shard's --out DIR)");
             Path summaryFile = dir.resolve("summary.json");
@@ -61,6 +63,12 @@ public final class ShardMerge {
                 same(s, "dut.build_id", s.outcome().dutBuildId(), first, first.outcome().dutBuildId());
                 same(s, "mutant", s.info().mutant(), first, first.info().mutant());
                 same(s, "actions_per_seed", s.info().actionsPerSeed(), first, first.info().actionsPerSeed());
+                Provenance a = s.info().run();
+                Provenance b = first.info().run();
+                if ((a == null) != (b == null) || a != null && !a.sameRunAs(b)) {
+                    throw new BadInputException(s.file() + ": 'run' (scenario, configuration, --dut-config, seeds, "
+                            + "coverage goal) differs from " + first.file() + "'s: shards of different runs");
+                }
                 if (!Objects.equals(j.name, suite)) {
                     throw new BadInputException(junitFile + ": test suite '" + j.name + "' but the first shard's is '"
                             + suite + "'");
@@ -75,18 +83,64 @@ public final class ShardMerge {
                 all.add(r);
             }
             dropped.addAll(s.unknownKeys());
+            if (s.info().run() != null) {
+                runs.add(s.info().run());
+                String shard = s.info().run().shard();
+                Path other = shard == null ? null : shards.putIfAbsent(shard, summaryFile);
+                if (other != null) throw new BadInputException(summaryFile + ": shard " + shard + " is also " + other);
+            }
             if (s.coverage() != null) {
                 if (coverage == null) coverage = s.coverage();
                 else coverage.merge(s.coverage());
             }
         }
         if (first == null) throw new BadInputException("no shard directories given");
+        RunInfo info = first.info();
+        if (!runs.isEmpty()) {
+            requireEveryShard(runs, dirs);
+            Provenance r = runs.get(0).merged(runs);
+            info = new RunInfo(info.toolVersion(), info.dutSpec(), info.mutant(), info.actionsPerSeed(), r);
+        }
         all.sort(Comparator.comparingLong(SeedResult::seed));
         Regression.Outcome merged = new Regression.Outcome(List.copyOf(all), first.outcome().dutBuildId());
-        SummaryJson.write(out.resolve("summary.json"), first.info(), merged, coverage);
-        JunitXml.write(out.resolve("junit.xml"), suite, merged);
+        SummaryJson.write(out.resolve("summary.json"), info, merged, coverage);
+        JunitXml.write(out.resolve("junit.xml"), suite, merged, info.run() != null && info.run().interrupted());
         for (Path dir : dirs) copyLogs(dir.resolve("logs"), out.resolve("logs"));
         return new Merged(merged, dropped);
+    }
+
+    /** Shards i/n of one n, each once, none missing; or one unsharded run. */
+    private static void requireEveryShard(List<Provenance> runs, List<Path> dirs) throws BadInputException {
+        java.util.TreeSet<Integer> have = new java.util.TreeSet<>();
+        int n = -1;
+        for (Provenance p : runs) {
+            if (p.shard() == null) {
+                if (runs.size() > 1) {
+                    throw new BadInputException("an unsharded run's directory is among the shards " + dirs
+                            + ": merge combines the shards (--shard i/n) of one run");
+                }
+                return;
+            }
+            dev.lockstep.regression.Shard shard;
+            try {
+                shard = dev.lockstep.regression.Shard.parse(p.shard());
+            } catch (BadInputException e) {
+                throw new BadInputException("run.seeds.shard '" + p.shard() + "' is not i/n");
+            }
+            int total = shard.count();
+            if (n >= 0 && total != n) {
+                throw new BadInputException("shards of " + n + " and of " + total + " given (" + p.shard()
+                        + "): shards of different runs");
+            }
+            n = total;
+            have.add(shard.index());
+        }
+        List<String> missing = new ArrayList<>();
+        for (int i = 1; i <= n; i++) if (!have.contains(i)) missing.add(i + "/" + n);
+        if (!missing.isEmpty()) {
+            throw new BadInputException("missing shard" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
+                    + ": none of " + dirs + " holds it");
+        }
     }
 
     private static void same(SummaryReader.Summary s, String key, Object value, SummaryReader.Summary first,

@@ -9,7 +9,6 @@ import dev.lockstep.engine.Divergence;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.regression.Regression;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -37,6 +36,7 @@ public final class SummaryJson {
         dut.put("build_id", outcome.dutBuildId());
         root.put("mutant", info.mutant());
         root.put("actions_per_seed", info.actionsPerSeed());
+        if (info.run() != null) root.set("run", info.run().toJson(json));
         root.put("passed", outcome.passed());
         root.put("failed", outcome.failed());
         ArrayNode seeds = root.putArray("seeds");
@@ -63,8 +63,7 @@ public final class SummaryJson {
             }
         }
         if (coverage != null) root.set("coverage", coverage(json, coverage));
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, json.writeValueAsString(root) + "\n");
+        OutputDir.writeAtomically(file, json.writeValueAsString(root) + "\n");
     }
 
     /** Coverage: goal bins hit in total and per group, every bin's count (fixed order), missing goal bins. */

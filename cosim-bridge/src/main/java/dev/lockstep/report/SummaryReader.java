@@ -29,7 +29,7 @@ public final class SummaryReader {
                           Set<String> unknownKeys) {}
 
     private static final Set<String> TOP = Set.of("schema_version", "tool", "dut", "mutant", "actions_per_seed",
-            "passed", "failed", "seeds", "coverage");
+            "passed", "failed", "seeds", "coverage", "run");
     private static final Set<String> SEED = Set.of("seed", "status", "actions", "cycles", "translations",
             "stale_but_legal", "divergence", "later_divergences", "dut_failure");
 
@@ -51,7 +51,8 @@ public final class SummaryReader {
         String tool = text(root, "tool", file);
         RunInfo info = new RunInfo(tool.startsWith("lockstep ") ? tool.substring("lockstep ".length()) : tool,
                 text(root.path("dut"), "spec", file), text(root, "mutant", file),
-                root.path("actions_per_seed").asInt());
+                root.path("actions_per_seed").asInt(),
+                root.path("run").isObject() ? Provenance.fromJson(root.get("run")) : null);
         JsonNode buildId = root.path("dut").get("build_id");
         List<SeedResult> results = new ArrayList<>();
         JsonNode seeds = root.get("seeds");

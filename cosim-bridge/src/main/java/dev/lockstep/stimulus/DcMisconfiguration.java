@@ -37,7 +37,9 @@ final class DcMisconfiguration {
         if (!caps.sv57x4()) rules.add("iohgatp.MODE Sv57x4 unsupported");
         if ((dc[1] >>> 60) != 0) rules.add("G-stage root not 16 KiB aligned");
         if (extended) rules.add("reserved msiptp.MODE");
-        if (!caps.end() && (config.fctlReset() & IommuConfig.FCTL_BE) == 0) rules.add("SBE differs from fctl.BE");
+        // "If fctl.BE is not writable then DC.tc.SBE must be the same as fctl.BE" (END=1 included).
+        boolean beFixed = !caps.end() || (config.fctlWritableMask() & IommuConfig.FCTL_BE) == 0;
+        if (beFixed) rules.add("SBE differs from fctl.BE");
         if ((config.fctlWritableMask() & IommuConfig.FCTL_GXL) == 0 && (config.fctlReset() & IommuConfig.FCTL_GXL) == 0) {
             rules.add("SXL=1 while fctl.GXL is 0 and not writable");
         }
@@ -60,7 +62,9 @@ final class DcMisconfiguration {
             case "iohgatp.MODE Sv57x4 unsupported": dc[1] = (dc[1] & ~(0xfL << 60)) | (10L << 60); break;
             case "G-stage root not 16 KiB aligned": dc[1] |= 1 + random.nextInt(3); break;
             case "reserved msiptp.MODE": dc[4] = (dc[4] & ~(0xfL << 60)) | ((long) (2 + random.nextInt(12)) << 60); break;
-            case "SBE differs from fctl.BE": dc[0] |= TC_SBE; break;
+            case "SBE differs from fctl.BE":
+                dc[0] = (config.fctlReset() & IommuConfig.FCTL_BE) != 0 ? dc[0] & ~TC_SBE : dc[0] | TC_SBE;
+                break;
             default: dc[0] |= TC_SXL; break;
         }
         return rule;

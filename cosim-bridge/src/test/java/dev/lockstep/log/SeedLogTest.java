@@ -51,7 +51,7 @@ class SeedLogTest {
             assertEquals(0, files.count());
         }
         Cli m = Cli.run("run", "--dut", "stub", "--seed", "1", "--count", "1", "--mutant", "fq_ttyp_shifted",
-                "--out", out.toString());
+                "--out", out.toString(), "--replace");
         assertEquals(Main.EXIT_DIVERGENCE, m.exitCode, m.err);
         try (var files = Files.list(out.resolve("logs"))) {
             assertEquals(List.of("seed-1.jsonl"), files.map(p -> p.getFileName().toString()).toList());

@@ -80,6 +80,40 @@ class ShardMergeTest {
         assertTrue(broken.err.contains(empty.resolve("summary.json").toString()), broken.err);
     }
 
+    @Test
+    void summaryRecordsWhatWasRunAndMergeRefusesShardsOfDifferentRunsOrAMissingShard(@TempDir Path dir)
+            throws Exception {
+        String[] common = {"run", "--dut", "stub", "--seed", "4", "--count", "3", "--actions", "100",
+            "--dut-config", "mem_latency=2"};
+        Path s1 = dir.resolve("s1");
+        Path s2 = dir.resolve("s2");
+        Path s3 = dir.resolve("s3");
+        Path other = dir.resolve("other");
+        assertEquals(Main.EXIT_PASS, Cli.run(concat(common, "--shard", "1/3", "--out", s1.toString())).exitCode);
+        assertEquals(Main.EXIT_PASS, Cli.run(concat(common, "--shard", "2/3", "--out", s2.toString())).exitCode);
+        assertEquals(Main.EXIT_PASS, Cli.run(concat(common, "--shard", "3/3", "--out", s3.toString(),
+                "--scenario", "registers")).exitCode);
+        var run = new com.fasterxml.jackson.databind.ObjectMapper().readTree(s1.resolve("summary.json").toFile()).get("run");
+        assertEquals("all", run.get("scenario").asText());
+        assertEquals("rtl-stubs/config.json", run.get("config_file").asText());
+        assertTrue(run.get("config").get("capabilities").asText().startsWith("0x"), run.toString());
+        assertEquals("mem_latency=2", run.get("dut_config").asText());
+        assertEquals(4, run.get("seeds").get("first").asLong());
+        assertEquals(3, run.get("seeds").get("count").asLong());
+        assertEquals("1/3", run.get("seeds").get("shard").asText());
+        assertTrue(run.get("coverage_goal").isNull());
+        assertEquals(false, run.get("interrupted").asBoolean());
+
+        Cli different = Cli.run("merge", s1.toString(), s2.toString(), s3.toString(), "--out", other.toString());
+        assertEquals(Main.EXIT_USAGE, different.exitCode);
+        assertTrue(different.err.contains("shards of different runs"), different.err);
+        Cli missing = Cli.run("merge", s1.toString(), s2.toString(), "--out", other.toString());
+        assertEquals(Main.EXIT_USAGE, missing.exitCode);
+        assertTrue(missing.err.contains("missing shard 3/3"), missing.err);
+        Cli twice = Cli.run("merge", s1.toString(), s1.toString(), "--out", other.toString());
+        assertEquals(Main.EXIT_USAGE, twice.exitCode);
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);

@@ -173,7 +173,9 @@ public final class Outcome {
      * Whether ATS Global is open: a Success with R=W=0 from the first stage's U-bit rules (a user request
      * to a U=0 page, a supervisor request to a U=1 page without SUM), which the spec describes apart from
      * both "could not be completed" and "successfully completed but the requested permissions are not
-     * present", so an IOMMU may report the first stage's G or 0.
+     * present", so an IOMMU may report the first stage's G or 0. Also open when the first stage granted
+     * nothing and an IOMMU that went on to the final GPA would not complete (an MSI address, a G-stage
+     * fault): the spec does not say whether it goes on.
      */
     public boolean globalUnspecified() { return globalUnspecified; }
     /** ATS completion CXL.io (see {@link Translator}); meaningless where {@link #cxlIoUnspecified()}. */

@@ -209,9 +209,13 @@ public final class Translator {
             // translation could be successfully completed and the request had a PASID". As in the
             // Privileged two-stage process, a VS-stage permission failure ends the translation before
             // the G stage translates the final GPA; the first stage's PBMT is the memory type known.
+            // Whether an IOMMU goes on to the final GPA ("not present in either stage") is not said: where
+            // going on would not complete (an MSI address, a G-stage fault), Global is left open.
+            boolean open = global && g != PagingScheme.BARE && finalGpaWouldNotComplete(gpa, type, out);
             out.trace().decide(Rule.SUCCESS, -1, 0);
             out.success(gpa, 12, false, 0);
             out.attributes(global, firstStage.pbmt(), 0);
+            if (open) out.markGlobalUnspecified();
             return;
         }
         // Step 18: MSI address translation.
@@ -239,6 +243,22 @@ public final class Translator {
         out.trace().decide(Rule.SUCCESS, -1, 0);
         out.success(ats && dc.t2gpa() ? gpa : gStage.address(), shift, bareStage, gStage.permissions());
         out.attributes(global, firstStage.pbmt(), gStage.pbmt());
+    }
+
+    /**
+     * Whether an IOMMU that went on past a first stage granting nothing would not complete the
+     * translation: the GPA is an MSI address ("In all other cases, including MSI address translations,
+     * this field is set to 0") or its G-stage walk faults. A what-if that asks for no permission, so it
+     * makes no A/D update; its reads are dropped from the trace (no IOMMU need make them).
+     */
+    private boolean finalGpaWouldNotComplete(long gpa, int type, Outcome out) {
+        if (caps.msiFlat() && dc.msiptpMode() != DeviceContext.MSIPTP_OFF && MsiTranslation.isVirtualInterruptFile(gpa, dc)) {
+            return true;
+        }
+        int mark = out.trace().readCount();
+        int cause = gStage.translateGpa(gpa, type, 0, false, false, false);
+        out.trace().truncateReads(mark);
+        return cause != 0;
     }
 
     /** A PCIe message once its device context is located: the control the message needs (class comment). */

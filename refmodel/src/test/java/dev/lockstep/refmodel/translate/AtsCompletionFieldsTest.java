@@ -110,6 +110,27 @@ class AtsCompletionFieldsTest {
         assertNotEquals(0, atsFlags(o) & TranslationOutcome.ATS_G_UNSPECIFIED);
     }
 
+    @Test
+    void global_is_open_when_going_on_past_a_first_stage_that_granted_nothing_would_not_complete() {
+        // "not present in either stage": whether an IOMMU goes on to the final GPA is not said. Where it
+        // would complete there, both ways give the first stage's G; where it would not, G may be 0.
+        setUp(0);
+        fs.map(VA, GPA, 0, X | U | A | D | G);     // execute-only: nothing granted; G stage unmapped
+        Outcome unmapped = ats(true, false);
+        assertEquals(0, unmapped.permissions(), unmapped::toString);
+        assertTrue(unmapped.global());
+        assertTrue(unmapped.globalUnspecified(), "the final GPA would take a guest-page fault");
+        int reads = unmapped.trace().readCount();
+        g.map(GPA, SPA, 0, R | W | U | A | D);
+        Outcome mapped = ats(true, false);
+        assertFalse(mapped.globalUnspecified(), "the final GPA translates: the first stage's G either way");
+        assertEquals(reads, mapped.trace().readCount(), "the what-if walk leaves no reads in the trace");
+        fs.map(VA, MSI_PATTERN << 12, 0, X | U | A | D | G);
+        assertTrue(ats(true, false).globalUnspecified(), "an MSI address: 0 if translated as one");
+        fs.map(VA, GPA, 0, X | U | A | D);
+        assertFalse(ats(true, false).globalUnspecified(), "first-stage G=0: 0 either way");
+    }
+
     // ---------------------------------------------------------------- CXL.io
 
     @Test
