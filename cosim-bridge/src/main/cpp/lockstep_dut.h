@@ -144,7 +144,7 @@ const char *lockstep_last_message(int64_t h);
 /* Resets the DUT with the planted bugs `mutant` selects (0 = none); clears the memory image and every
  * lockstep_mem_error, drops queued requests and pending events: afterwards the registers hold their
  * reset values, the wires are low and nothing is outstanding (the built-in harness holds reset 8 cycles).
- * `mutant` packs up to four planted-bug ids, one per byte from bits [7:0] up (a zero byte is an empty
+ * (ABI 4) `mutant` packs up to four planted-bug ids, one per byte from bits [7:0] up (a zero byte is an empty
  * slot), so a single id is its own value as before: 0x00030f01 selects bugs 1, 15 and 3 together. The
  * built-in RTL tests each bug with iommu_pkg::mutant_on(mutant, ID); a DUT without planted bugs gets 0. */
 int32_t lockstep_reset(int64_t h, int32_t mutant);

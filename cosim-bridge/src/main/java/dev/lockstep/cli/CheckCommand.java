@@ -25,6 +25,15 @@ public final class CheckCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "LOG", description = "Seed logs, e.g. out/logs/seed-7.jsonl.")
     List<Path> logs;
 
+    @picocli.CommandLine.Option(names = "--waivers", paramLabel = "FILE",
+            description = "Known failure signatures (JSON, README 'Triage'), as for 'run'. Logs of a run with waivers "
+                    + "are checked with the same file.")
+    Path waiversFile;
+
+    @picocli.CommandLine.Option(names = "--out", paramLabel = "DIR",
+            description = "Write DIR/report.html: totals, signature table and each failing log's divergence report.")
+    Path outDir;
+
     @Spec
     CommandSpec spec;
 
@@ -37,10 +46,19 @@ public final class CheckCommand implements Callable<Integer> {
         int cut = 0;
         boolean badInput = false;
         boolean dutFailed = false;
+        dev.lockstep.triage.Waivers waivers;
+        try {
+            waivers = waiversFile == null ? dev.lockstep.triage.Waivers.NONE : dev.lockstep.triage.Waivers.read(waiversFile);
+        } catch (BadInputException e) {
+            err.println("lockstep check: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
+        List<SeedResult> results = new java.util.ArrayList<>();
         for (Path file : logs) {
             try {
                 SeedLog log = LogReader.read(file, Mutants.read(Home.mutantList()));
-                SeedResult r = LogCheck.check(log, seed -> "bin/lockstep check " + file);
+                SeedResult r = LogCheck.check(log, seed -> "bin/lockstep check " + file, waivers);
+                results.add(r);
                 SeedResults.print(out, file + " (seed " + r.seed() + ")", r);
                 if (r.passed()) passed++;
                 else failed++;
@@ -52,6 +70,20 @@ public final class CheckCommand implements Callable<Integer> {
                 err.println("lockstep check: " + e.getMessage());
                 err.flush();
                 badInput = true;
+            }
+        }
+        dev.lockstep.triage.SignatureTable table = dev.lockstep.triage.SignatureTable.of(results, waivers);
+        out.print(table.render());
+        if (outDir != null) {
+            try {
+                String build = results.isEmpty() || results.get(0).divergence() == null ? null
+                        : results.get(0).divergence().dutBuild();
+                dev.lockstep.report.HtmlReport.write(outDir.resolve(dev.lockstep.report.HtmlReport.FILE),
+                        "lockstep check: " + logs.size() + " log(s)",
+                        new dev.lockstep.regression.Regression.Outcome(results, build), null, table);
+            } catch (java.io.IOException e) {
+                err.println("lockstep check: cannot write " + outDir.resolve("report.html") + ": " + e.getMessage());
+                return Main.EXIT_USAGE;
             }
         }
         out.println(passed + " passed, " + failed + " failed" + (cut > 0 ? ", " + cut + " interrupted" : ""));

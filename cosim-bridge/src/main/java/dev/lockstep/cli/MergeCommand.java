@@ -53,6 +53,7 @@ public final class MergeCommand implements Callable<Integer> {
                 err.println("lockstep merge: warning: not carried over from the shards' summaries: "
                         + String.join(", ", m.droppedKeys()));
             }
+            stdout.print(dev.lockstep.triage.SignatureTable.of(m.outcome().results(), m.waivers()).render());
             stdout.println(m.outcome().passed() + " passed, " + m.outcome().failed() + " failed");
             if (m.outcome().results().stream().anyMatch(r -> r.failure() != null)) return Main.EXIT_DUT;
             return m.outcome().results().stream().allMatch(SeedResult::passed) ? Main.EXIT_PASS : Main.EXIT_DIVERGENCE;

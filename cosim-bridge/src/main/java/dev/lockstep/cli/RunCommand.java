@@ -15,12 +15,16 @@ import dev.lockstep.regression.DutFactory;
 import dev.lockstep.regression.Mutants;
 import dev.lockstep.regression.Regression;
 import dev.lockstep.regression.Shard;
+import dev.lockstep.report.HtmlReport;
 import dev.lockstep.regression.Problems;
 import dev.lockstep.report.JunitXml;
 import dev.lockstep.report.OutputDir;
 import dev.lockstep.report.Provenance;
 import dev.lockstep.report.RunInfo;
 import dev.lockstep.report.SummaryJson;
+import dev.lockstep.triage.SeedList;
+import dev.lockstep.triage.SignatureTable;
+import dev.lockstep.triage.Waivers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -72,14 +76,36 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--mutant", defaultValue = "none", paramLabel = "NAME|ID",
-            description = "Planted bug of the built-in DUT to select (see 'lockstep mutants --list'). "
+    @Option(names = "--mutant", defaultValue = "none", paramLabel = "NAME|ID[,...]",
+            description = "Planted bug(s) of the built-in DUT to select (see 'lockstep mutants --list'); up to 4 "
+                    + "enabled together as a comma-separated list, e.g. 'fq_ttyp_shifted,ddtp_mode_warl'. "
                     + "Default: ${DEFAULT-VALUE}.")
     String mutant;
 
+    // --- Triage (README "Triage").
+    @Option(names = "--seeds", paramLabel = "LIST",
+            description = "Run exactly these seeds instead of --seed/--count: seeds and ranges, e.g. '1,5,10-20'.")
+    String seedList;
+
+    @Option(names = "--rerun-failed", paramLabel = "DIR",
+            description = "Run exactly the seeds that failed in the run whose report is DIR/summary.json, with that "
+                    + "run's configuration (DUT, --config, --dut-config, --scenario, --mutant, --actions, "
+                    + "--max-divergences); other options as given.")
+    Path rerunFailed;
+
+    @Option(names = "--fail-fast",
+            description = "Stop at the first failing seed (the lowest failing one, whatever --jobs): no seed after it runs.")
+    boolean failFast;
+
+    @Option(names = "--waivers", paramLabel = "FILE",
+            description = "Known failure signatures (JSON, README 'Triage'): their divergences do not fail a seed; "
+                    + "they are counted as waived, the model adopts what the DUT did and the seed goes on. Waivers "
+                    + "that matched nothing are reported as stale.")
+    Path waiversFile;
+
     @Option(names = "--max-divergences", defaultValue = "1", paramLabel = "N",
-            description = "Divergences reported per seed before it stops; past the first, later ones may be "
-                    + "consequences of it (for triage). Default: ${DEFAULT-VALUE}.")
+            description = "Divergences reported per seed before it stops; after each one the model adopts what the "
+                    + "DUT did for that action (README 'Triage'), so later ones are new. Default: ${DEFAULT-VALUE}.")
     int maxDivergences;
 
     @Option(names = "--jobs", defaultValue = "1", description = "Seeds run concurrently, one DUT instance each. "
@@ -157,6 +183,8 @@ public final class RunCommand implements Callable<Integer> {
         Interruption interruption = null;
         try {
             validate();
+            RerunConfig rerun = rerunFailed == null ? null : RerunConfig.read(rerunFailed);
+            if (rerun != null) rerun.applyTo(this, spec.commandLine().getParseResult());
             dutOptions.check();
             if (config == null && !dutOptions.isStub()) {
                 throw new BadInputException("--config: a DUT library other than 'stub' needs its configuration file "
@@ -174,7 +202,9 @@ public final class RunCommand implements Callable<Integer> {
                 iommuConfig = DutConfigFile.read(config != null ? Path.of(config) : Home.stubConfig());
             }
             Mutants.Mutant m = Mutants.resolve(mutant, Home.mutantList());
-            List<Long> seeds = Shard.range(seed, count);
+            Waivers waivers = waiversFile == null ? Waivers.NONE : Waivers.read(waiversFile);
+            List<Long> seeds = seeds(rerun);
+            List<Long> allSeeds = seeds;
             if (shard != null) seeds = Shard.parse(shard).select(seeds);
 
             Scenario chosen = scenarioByName(scenario);
@@ -183,7 +213,7 @@ public final class RunCommand implements Callable<Integer> {
             LogCapture logs = logCapture(iommuConfig, m);
             if (logs != null) factory = logs.wrap(factory);
             Regression regression = new Regression(factory, iommuConfig, chosen,
-                    s -> reproduceCommand(s, m)).maxDivergences(maxDivergences);
+                    s -> reproduceCommand(s, m)).maxDivergences(maxDivergences).waivers(waivers).failFast(failFast);
             if (logs != null) regression.addObserver(logs.observers());
             interruption = new Interruption();
             regression.stopWhen(interruption::requested);
@@ -194,19 +224,25 @@ public final class RunCommand implements Callable<Integer> {
             Regression.Outcome outcome = covered.outcome();
             boolean interrupted = regression.stopped();
             stdout.print(covered.coverage().table());
+            SignatureTable table = SignatureTable.of(outcome.results(), waivers);
+            stdout.print(table.render());
             if (coverageGoal != null) {
                 stdout.printf("coverage goal %.1f%% %s after %d seed(s)%n", coverageGoal,
                         covered.goalReached() ? "reached" : "NOT reached", outcome.results().size());
             }
             if (out != null) {
+                // A list of seeds (--seeds, --rerun-failed) is reported by its first seed and its length.
                 Provenance run = new Provenance(scenario, config != null ? config : "rtl-stubs/config.json",
-                        dev.lockstep.log.ConfigJson.write(iommuConfig), dutOptions.dutConfig, seed, count,
-                        shard == null ? null : Shard.parse(shard).toString(),
+                        dev.lockstep.log.ConfigJson.write(iommuConfig), dutOptions.dutConfig, allSeeds.get(0),
+                        allSeeds.size(), shard == null ? null : Shard.parse(shard).toString(),
                         coverageGoal, interrupted, regression.interruptedSeeds());
                 RunInfo info = new RunInfo(Main.VERSION, dutOptions.dut, m.name(), actions, run);
-                SummaryJson.write(out.resolve("summary.json"), info, outcome, covered.coverage());
+                SummaryJson.write(out.resolve("summary.json"), info, outcome, covered.coverage(), waivers,
+                        RerunConfig.of(this).toJson());
                 JunitXml.write(out.resolve("junit.xml"), "lockstep." + (dutOptions.isStub() ? "stub" : "dut"), outcome,
                         interrupted);
+                HtmlReport.write(out.resolve(HtmlReport.FILE), "lockstep run: " + dutOptions.dut + ", mutant " + m.name(),
+                        outcome, covered.coverage(), table);
             }
             if (interrupted) {
                 stdout.println("interrupted: " + outcome.results().size() + " seed(s) done"
@@ -258,6 +294,23 @@ public final class RunCommand implements Callable<Integer> {
                 failing.divergence().cycle(), waves);
     }
 
+    /** The seeds to run: --rerun-failed's, --seeds', or --seed and --count's. */
+    private List<Long> seeds(RerunConfig rerun) throws BadInputException {
+        boolean explicitRange = spec.commandLine().getParseResult().hasMatchedOption("--seed")
+                || spec.commandLine().getParseResult().hasMatchedOption("--count");
+        if ((rerun != null || seedList != null) && explicitRange) {
+            throw new BadInputException((rerun != null ? "--rerun-failed" : "--seeds")
+                    + " names the seeds: do not give --seed or --count with it");
+        }
+        if (rerun != null && seedList != null) throw new BadInputException("give --seeds or --rerun-failed, not both");
+        if (rerun != null) {
+            if (rerun.failedSeeds().isEmpty()) throw new BadInputException("--rerun-failed " + rerunFailed + ": no seed failed in that run");
+            return rerun.failedSeeds();
+        }
+        if (seedList != null) return SeedList.parse(seedList);
+        return Shard.range(seed, count);
+    }
+
     private void validate() throws BadInputException {
         if (count < 1) throw new BadInputException("--count must be at least 1, got " + count);
         if (actions < 1) throw new BadInputException("--actions must be at least 1, got " + actions);
@@ -275,6 +328,8 @@ public final class RunCommand implements Callable<Integer> {
         if (!scenario.equals(StandardRegression.SCENARIO)) b.append(" --scenario ").append(scenario);
         b.append(" --seed ").append(s).append(" --count 1 --actions ").append(actions);
         if (m.id() != 0) b.append(" --mutant ").append(m.name());
+        // Past a waived divergence the seed goes on only with the waivers: a later one needs them to reproduce.
+        if (waiversFile != null) b.append(" --waivers ").append(waiversFile);
         return b.toString();
     }
 }

@@ -9,7 +9,8 @@ final class SeedResults {
 
     static void print(PrintWriter out, String what, SeedResult r) {
         if (r.passed()) {
-            out.printf("%s: passed (%d actions, %d cycles)%n", what, r.actions(), r.cycles());
+            out.printf("%s: passed (%d actions, %d cycles%s)%n", what, r.actions(), r.cycles(),
+                    r.waivedCount() == 0 ? "" : ", " + r.waivedCount() + " waived divergence(s)");
         } else if (r.divergence() != null) {
             out.printf("%s: FAILED%n%s", what, r.renderDivergences());
         } else {

@@ -50,7 +50,8 @@ public final class CoverageRegression {
             buildId = part.dutBuildId();
             observers.forEach(o -> total.merge(o.coverage()));
             if (regression.stopped()) break; // interrupted: the seeds done so far
-            if (total.percent() >= goalPercent) {
+            boolean stop = regression.failFast() && part.failed() > 0;
+            if (stop || total.percent() >= goalPercent) {
                 return new Result(new Regression.Outcome(List.copyOf(results), buildId), total, true);
             }
         }

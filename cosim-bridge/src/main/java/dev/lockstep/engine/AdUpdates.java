@@ -200,7 +200,8 @@ final class AdUpdates {
         long expected = want.base | want.required;
         if (got == null) {
             return new MemoryWriteCheck.Mismatch(String.format("missing IOMMU memory write: A/D update to 0x%x", w),
-                    List.of(new Divergence.FieldMismatch("data", "63:0", expected, 0)), RULE + "; the DUT wrote nothing there");
+                    List.of(new Divergence.FieldMismatch("data", "63:0", expected, 0)), RULE + "; the DUT wrote nothing there",
+                    "missing " + EffectRecorder.kindName(dev.lockstep.refmodel.effect.EffectSink.WRITE_AD_UPDATE));
         }
         f.add(new Divergence.FieldMismatch("data", "63:0", expected, got));
         String detail;
@@ -210,7 +211,7 @@ final class AdUpdates {
         else detail = String.format("it set bits 0x%x the spec does not permit here (permitted: 0x%x)",
                 got & ~(want.base | want.allowed), want.allowed);
         return new MemoryWriteCheck.Mismatch(String.format("IOMMU memory write (A/D update) to 0x%x", w), f,
-                RULE + "; " + detail);
+                RULE + "; " + detail, EffectRecorder.kindName(dev.lockstep.refmodel.effect.EffectSink.WRITE_AD_UPDATE));
     }
 
     static final String RULE = "with SADE/GADE=1 the IOMMU sets A (and D for writes) atomically in the leaf PTE of a "

@@ -1,11 +1,13 @@
 package dev.lockstep.engine;
 
+import dev.lockstep.triage.Signature;
 import java.util.List;
 
 /**
  * The first point where the DUT and the golden model disagree, with everything needed to act on it:
  * which action at which cycle, what was compared, each differing field with its spec name, the rule
- * behind the expected value, the actions that led there and the command that reproduces it.
+ * behind the expected value, the actions that led there and the command that reproduces it; and its
+ * failure {@link Signature}, free of seed-specific values, by which triage groups divergences.
  */
 public record Divergence(
         long seed,
@@ -18,12 +20,19 @@ public record Divergence(
         List<String> recentActions,
         String reproduce,
         String walk,
-        String dutBuild) {
+        String dutBuild,
+        Signature signature) {
 
     /** This divergence with the model's walk trace attached (for divergences found on a translation). */
     public Divergence withWalk(String modelWalk) {
         return new Divergence(seed, actionIndex, cycle, action, subject, fields, rule, recentActions, reproduce,
-                modelWalk, dutBuild);
+                modelWalk, dutBuild, signature);
+    }
+
+    /** This divergence without its walk and leading actions: as waived divergences are kept. */
+    public Divergence withoutContext() {
+        return new Divergence(seed, actionIndex, cycle, action, subject, fields, rule, List.of(), reproduce,
+                null, dutBuild, signature);
     }
 
     /** One differing field: spec name, bit range, expected (model) and observed (DUT) values. */
@@ -39,6 +48,7 @@ public record Divergence(
         StringBuilder b = new StringBuilder();
         b.append("DIVERGENCE at action #").append(actionIndex).append(", cycle ").append(cycle)
                 .append(" (seed ").append(seed).append(")\n");
+        b.append("  signature: ").append(signature).append('\n');
         b.append("  action:   ").append(action).append('\n');
         b.append("  compared: ").append(subject).append('\n');
         for (FieldMismatch f : fields) {

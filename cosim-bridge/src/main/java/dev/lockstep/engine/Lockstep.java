@@ -12,10 +12,12 @@ import dev.lockstep.refmodel.mem.FastSparseMemory;
 import dev.lockstep.refmodel.mem.OverlayMemory;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.refmodel.regs.RegisterFile;
+import dev.lockstep.refmodel.translate.Request;
 import dev.lockstep.refmodel.translate.Translator;
 import dev.lockstep.stimulus.Action;
 import dev.lockstep.stimulus.RegisterNames;
 import dev.lockstep.stimulus.Stimulus;
+import dev.lockstep.triage.Signature;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -68,6 +70,16 @@ public final class Lockstep {
     private int waveLatestAction;
     private Divergence first;
     private final List<Divergence> later = new ArrayList<>();
+    /** Known divergences (by signature) that do not fail the seed: adopted, counted, and the seed goes on. */
+    private java.util.function.Predicate<Signature> waived = s -> false;
+    private final List<Divergence> waivedDivergences = new ArrayList<>();
+    private int waivedCount;
+    /** Waived divergences kept per seed (each is still counted past this). */
+    private static final int WAIVED_KEPT = 200;
+    /** The words the model stored during the current action, each with its value before the action. */
+    private long[] journalAddr = new long[16];
+    private long[] journalOld = new long[16];
+    private int journalSize;
 
     public Lockstep(Dut dut, IommuConfig config, Scenario scenario, ReproduceCommand reproduce) {
         this(dut, config, scenario::create, reproduce);
@@ -99,6 +111,16 @@ public final class Lockstep {
         this.wavePath = path;
         this.waveFromCycle = fromCycle;
         this.waveLatestAction = latestAction;
+        return this;
+    }
+
+    /**
+     * Divergences whose signature {@code isWaived} accepts do not fail the seed: each is kept in the
+     * result as waived, the model adopts what the DUT did for that action ({@link #adopt}) and the seed
+     * goes on.
+     */
+    public Lockstep waivers(java.util.function.Predicate<Signature> isWaived) {
+        this.waived = isWaived == null ? s -> false : isWaived;
         return this;
     }
 
@@ -159,6 +181,7 @@ public final class Lockstep {
         memory = new FastSparseMemory();
         effects.clear();
         model = Iommu.withTranslationProcess(config, memory, effects);
+        memory.journal(this::journalStore);
         touchedPages.clear();
         staleHits = 0;
         translations = 0;
@@ -169,6 +192,8 @@ public final class Lockstep {
         Action action = null;
         first = null;
         later.clear();
+        waivedDivergences.clear();
+        waivedCount = 0;
         try {
             dut.reset(mutant);
             cycleBase = dut.cycles();
@@ -185,7 +210,11 @@ public final class Lockstep {
                 action = nextAction;
                 actionIndex = index;
                 observer.action(index, action);
-                if (diverged(apply(seed, index, action, recent))) return result(seed, index + 1, start, null);
+                Divergence d = apply(seed, index, action, recent);
+                if (d != null) {
+                    if (diverged(d)) return result(seed, index + 1, start, null);
+                    adopt(d);
+                }
                 recent.add(index, action);
             }
             actionIndex = index;
@@ -217,9 +246,16 @@ public final class Lockstep {
         return new Stopped(seed, actions);
     }
 
-    /** Records {@code d} (if any); true when the seed has reported as many divergences as allowed. */
+    /**
+     * Records {@code d} (if any): as waived when a waiver covers its signature, else as reported; true
+     * when the seed has reported as many divergences as allowed.
+     */
     private boolean diverged(Divergence d) {
         if (d == null) return false;
+        if (waived.test(d.signature())) {
+            if (waivedCount++ < WAIVED_KEPT) waivedDivergences.add(d.withoutContext());
+            return false;
+        }
         if (first == null) first = d;
         else later.add(d);
         return 1 + later.size() >= maxDivergences;
@@ -234,7 +270,7 @@ public final class Lockstep {
             }
         }
         SeedResult r = new SeedResult(seed, done, cycle(), (System.nanoTime() - start) / 1e9, first, f, translations,
-                staleHits, later);
+                staleHits, later, waivedDivergences, waivedCount);
         observer.seedFinished(r);
         return r;
     }
@@ -245,6 +281,7 @@ public final class Lockstep {
     private Divergence apply(long seed, int index, Action action, RecentActions recent) throws DutException {
         effects.clear();
         observed.clear();
+        journalSize = 0;
         fqcsrBefore = model.registers().fqcsr();
         pqcsrBefore = model.registers().pqcsr();
         if (!checking) {
@@ -357,10 +394,13 @@ public final class Lockstep {
             String got = observed.completions == 0 ? "no completion"
                     : observed.completions + " completion(s), first with tag "
                     + DutObservations.tag(observed.completionWord[0]);
+            String observedClass = observed.completions == 0 ? "no completion" : "other completions";
+            dev.lockstep.refmodel.translate.Outcome walk = modelWalk(req);
             return divergence(seed, index, t, "translation completion for tag " + t.tag(),
                     List.of(new Divergence.FieldMismatch("completions", "-", 1, observed.completions)),
                     "every request gets exactly one completion with its tag; the DUT gave " + got, recent,
-                    explain(t));
+                    explain(walk), translationSignature(t, walk, List.of("completions"),
+                            outcomeClass(permitted.get(0).outcome(), t.ttyp() == Ttyp.ATS_TRANSLATION), observedClass));
         }
         boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
         long word = observed.completionWord[0];
@@ -373,10 +413,14 @@ public final class Lockstep {
         }
         if (chosen == null) {
             TranslationOutcome want = permitted.get(0).outcome();
-            return divergence(seed, index, t, "translation completion for tag " + t.tag(),
-                    ats ? AtsCompletion.mismatches(want, observed.completionWord[0], observed.completionPa[0])
-                            : completionFields(want, observed.completionWord[0], observed.completionPa[0]),
-                    permittedText(permitted), recent, explain(t));
+            dev.lockstep.refmodel.translate.Outcome walk = modelWalk(req);
+            List<Divergence.FieldMismatch> fields = ats
+                    ? AtsCompletion.mismatches(want, observed.completionWord[0], observed.completionPa[0])
+                    : completionFields(want, observed.completionWord[0], observed.completionPa[0]);
+            return divergence(seed, index, t, "translation completion for tag " + t.tag(), fields,
+                    permittedText(permitted), recent, explain(walk),
+                    translationSignature(t, walk, names(fields), outcomeClass(want, ats),
+                            completionClass(observed.completionWord[0], ats)));
         }
         if (chosen.stale()) staleHits++;
         observer.translated(index, req, chosen.outcome(), chosen.stale());
@@ -391,15 +435,58 @@ public final class Lockstep {
             }
         }
         Divergence d = compareEffects(seed, index, t, recent, ad);
-        return d == null ? null : d.withWalk(explain(t));
+        return d == null ? null : d.withWalk(explain(modelWalk(req)));
+    }
+
+    /**
+     * The signature of a translation whose completion differs: the request type, the fields, and the
+     * model's path class: the rule of the translation process that decided and its outcome (over memory
+     * as it is now), against the class of what the DUT answered.
+     */
+    private Signature translationSignature(Action.Translate t, dev.lockstep.refmodel.translate.Outcome walk,
+                                           List<String> fields, String expectedClass, String observedClass) {
+        if (walk == null) {
+            return Signature.translation(t.ttyp(), fields, "NO_WALK", expectedClass, observedClass, "the model's walk");
+        }
+        dev.lockstep.refmodel.trace.WalkTrace w = walk.trace();
+        return Signature.translation(t.ttyp(), fields, w.rule().name(), expectedClass, observedClass,
+                w.rule().text() + " [" + w.rule().specReference() + "]");
+    }
+
+    /**
+     * A model outcome as a seed-independent class: success or the fault's cause; for an ATS translation
+     * request a success with its R/W/X, which are what the ATS completion rules decide.
+     */
+    private static String outcomeClass(TranslationOutcome o, boolean ats) {
+        if (o.fault()) return Signature.causeClass(o.record().cause());
+        // The size of the page the walk ended on is part of its path: a superpage leaf or a 4 KiB one.
+        String page = o.pageShift() > 12 ? " (superpage)" : " (4 KiB page)";
+        return ats ? "success " + permissions(o.permissions()) + page : "success" + page;
+    }
+
+    /** A DUT completion as a seed-independent class, like {@link #outcomeClass}. */
+    private static String completionClass(long word, boolean ats) {
+        if (DutObservations.status(word) != 0) return Signature.causeClass(DutObservations.cause(word));
+        return ats ? "success " + permissions((int) ((word >>> 20) & 7)) : "success";
+    }
+
+    private static String permissions(int rwx) {
+        return ((rwx & TranslationOutcome.R) != 0 ? "R" : "-") + ((rwx & TranslationOutcome.W) != 0 ? "W" : "-")
+                + ((rwx & TranslationOutcome.X) != 0 ? "X" : "-");
+    }
+
+    private static List<String> names(List<Divergence.FieldMismatch> fields) {
+        List<String> n = new ArrayList<>();
+        for (Divergence.FieldMismatch f : fields) n.add(f.field());
+        return n;
     }
 
     /**
      * The permitted candidate the DUT's answer shows it used: its completion (status, cause, PA, PBMT)
      * must match; among several that do (old and new structures agreeing on the completion), the one whose
-     * fault-queue write (DC.tc.DTF) and A/D stores match what the DUT wrote; current contents first. The
-     * DUT's A/D stores are its writes to the PTE words some candidate may update: the IOMMU's other
-     * writes (fault records, IOMMU MSIs, MRIF updates) are not told from their address by kind.
+     * fault-queue write (DC.tc.DTF) and A/D stores match what the DUT wrote ({@link AdUpdates#chooseByStores}:
+     * A/D stores are told by the PTE words a candidate may update, so an IOMMU MSI or an MRIF update is
+     * none); current contents first.
      */
     private CachingModel.Candidate choose(List<CachingModel.Candidate> permitted, long word, long pa, boolean ats)
             throws DutException {
@@ -449,6 +536,20 @@ public final class Lockstep {
         return false;
     }
 
+    /** Which IOMMU structure a word lies in, by the model's queue registers (for signatures). */
+    private String region(long pa) {
+        RegisterFile regs = model.registers();
+        if (inFaultQueue(pa)) return MemoryWriteCheck.FAULT_QUEUE;
+        if (inQueue(pa, regs.pqb(), 16)) return "the page-request queue";
+        if (inQueue(pa, regs.cqb(), 16)) return "the command queue";
+        return "other memory";
+    }
+
+    private static boolean inQueue(long pa, long qb, int recordBytes) {
+        long base = RegisterFile.queueBaseAddress(qb);
+        return pa >= base && pa < base + (long) recordBytes * RegisterFile.queueEntries(qb);
+    }
+
     private boolean inFaultQueue(long pa) {
         long fqb = model.registers().fqb();
         long base = RegisterFile.queueBaseAddress(fqb);
@@ -484,14 +585,28 @@ public final class Lockstep {
                 + "until invalidated) ") + String.join(" | ", items);
     }
 
-    /** The model's walk for {@code t} over the current memory, as text (no effect on the model). */
-    private String explain(Action.Translate t) {
+    /** The model's walk as text, or why there is none. */
+    private String explain(dev.lockstep.refmodel.translate.Outcome walk) {
+        return walk != null ? walk.toString() : "walk trace unavailable: " + walkFailure;
+    }
+
+    private String walkFailure;
+
+    /** The model's walk for {@code req} over the current memory (no effect on the model); null if it failed. */
+    private dev.lockstep.refmodel.translate.Outcome modelWalk(TranslationRequest req) {
         try {
-            Translator tr = new Translator(config, new OverlayMemory(memory));
-            return tr.translate(t.walkRequest(), model.registers().ddtp(), model.registers().fctl()).toString();
+            return walk(req);
         } catch (RuntimeException e) {
-            return "walk trace unavailable: " + e.getMessage();
+            walkFailure = e.getMessage();
+            return null;
         }
+    }
+
+    private dev.lockstep.refmodel.translate.Outcome walk(TranslationRequest req) {
+        Translator t = new Translator(config, new OverlayMemory(memory));
+        Request r = new Request(req.deviceId(), req.pv(), req.processId(), req.iova(), req.ttyp(), req.priv(),
+                req.noWrite(), req.execRequested(), req.cxl());
+        return t.translate(r, model.registers().ddtp(), model.registers().fctl());
     }
 
     // ------------------------------------------------------------------ effects and registers
@@ -507,23 +622,32 @@ public final class Lockstep {
         if (observed.completions != 0 && !(action instanceof Action.Translate)) {
             return divergence(seed, index, action, "unexpected translation completion (tag "
                     + DutObservations.tag(observed.completionWord[0]) + ")", List.of(),
-                    "no translation request is outstanding", recent, null);
+                    "no translation request is outstanding", recent, null,
+                    new Signature(Signature.key("translation", "unexpected completion", actionKind(action)),
+                            "a completion without an outstanding request: no translation request is outstanding"));
         }
         acceptDiscardedRecordWrites();
         List<AdUpdates.Choice> adChoices = new ArrayList<>(0);
         MemoryWriteCheck.Mismatch m = ad.check(effects, observed, model.caching(), adChoices);
-        if (m != null) return divergence(seed, index, action, m.subject(), m.fields(), m.rule(), recent, null);
-        for (AdUpdates.Choice c : adChoices) observer.choice(index, c.text());
         java.util.Map<Long, Long> adopted = new java.util.TreeMap<>();
-        m = MemoryWriteCheck.compare(effects, observed, model.registers().bigEndian(), adopted);
-        if (m != null) return divergence(seed, index, action, m.subject(), m.fields(), m.rule(), recent, null);
+        if (m == null) m = MemoryWriteCheck.compare(effects, observed, this::region, model.registers().bigEndian(), adopted);
+        if (m != null) {
+            return divergence(seed, index, action, m.subject(), m.fields(), m.rule(), recent, null,
+                    new Signature(Signature.key("memory write", m.signature(), Signature.fields(names(m.fields()))),
+                            m.signature() + ": " + Signature.fields(names(m.fields())) + " differ; " + m.rule()));
+        }
+        for (AdUpdates.Choice c : adChoices) observer.choice(index, c.text());
         // The DUT's permitted choices in its records (e.g. a page offset of 0 in iotval2) become the model's.
         for (java.util.Map.Entry<Long, Long> e : adopted.entrySet()) {
             memory.store64(e.getKey(), e.getValue());
             observer.choice(index, "fault record: page offset reported as 0");
         }
         MessageCheck.Mismatch msg = MessageCheck.compare(effects, observed);
-        if (msg != null) return divergence(seed, index, action, msg.subject(), msg.fields(), msg.rule(), recent, null);
+        if (msg != null) {
+            return divergence(seed, index, action, msg.subject(), msg.fields(), msg.rule(), recent, null,
+                    new Signature(Signature.key("outbound message", msg.signature(), Signature.fields(names(msg.fields()))),
+                            msg.signature() + ": " + Signature.fields(names(msg.fields())) + " differ; " + msg.rule()));
+        }
         int n = Math.max(effects.edges, observed.edges);
         for (int i = 0; i < n; i++) {
             boolean haveModel = i < effects.edges;
@@ -534,11 +658,18 @@ public final class Lockstep {
             }
             String want = haveModel ? "line " + effects.edgeVector[i] + " -> " + (effects.edgeLevel[i] ? 1 : 0) : "none";
             String got = haveDut ? "line " + observed.edgeLine[i] + " -> " + (observed.edgeLevel[i] ? 1 : 0) : "none";
+            // The line numbers come from icvec, which the stimulus programs per seed: only the edges' kinds.
+            String wantKind = !haveModel ? "none" : effects.edgeLevel[i] ? "assert" : "deassert";
+            String gotKind = !haveDut ? "none" : observed.edgeLevel[i] ? "assert" : "deassert";
+            if (wantKind.equals(gotKind)) gotKind += " on another line";
             return divergence(seed, index, action, "interrupt edge #" + i + ": expected " + want + ", observed " + got,
                     List.of(new Divergence.FieldMismatch("irq line", "-", haveModel ? effects.edgeVector[i] : -1,
                             haveDut ? observed.edgeLine[i] : -1)),
                     "with fctl.WSI=1 the ipsr bit of a source drives the wire icvec selects for it (spec: ipsr, icvec)",
-                    recent, null);
+                    recent, null, new Signature(Signature.key("interrupt wire", actionKind(action),
+                            wantKind + " -> " + gotKind), "interrupt wire: expected " + wantKind + ", the DUT did "
+                            + gotKind + "; with fctl.WSI=1 the ipsr bit of a source drives the wire icvec selects for it"
+                            + " (spec: ipsr, icvec)"));
         }
         return null;
     }
@@ -603,7 +734,72 @@ public final class Lockstep {
         }
         String subject = String.format("%s (offset 0x%x, %d B) %s", RegisterNames.name(offset), offset, size,
                 action instanceof Action.RegisterWrite ? "read back" : "read");
-        return divergence(seed, index, action, subject, fields, RegisterRules.describe(offset), recent, null);
+        String rule = RegisterRules.describe(offset);
+        String how = action instanceof Action.RegisterWrite ? "read back" : "read";
+        // A one-bit field's values are its meaning (set or clear), not seed data: they are part of the class.
+        List<String> classes = new ArrayList<>();
+        for (Divergence.FieldMismatch f : fields) {
+            boolean flag = !f.bits().contains(":") && !f.bits().equals("-");
+            classes.add(flag ? f.field() + " " + f.expected() + "->" + f.observed() : f.field());
+        }
+        return divergence(seed, index, action, subject, fields, rule, recent, null,
+                new Signature(Signature.key("register", RegisterNames.name(offset), how, Signature.fields(classes)),
+                        RegisterNames.name(offset) + " " + how + " " + Signature.fields(classes) + ": " + rule));
+    }
+
+    // ------------------------------------------------------------------ adoption
+
+    /** Remembers the value a word had before the action's first store to it. */
+    private void journalStore(long word, long old) {
+        for (int i = 0; i < journalSize; i++) if (journalAddr[i] == word) return;
+        if (journalSize == journalAddr.length) {
+            journalAddr = java.util.Arrays.copyOf(journalAddr, journalSize * 2);
+            journalOld = java.util.Arrays.copyOf(journalOld, journalSize * 2);
+        }
+        journalAddr[journalSize] = word;
+        journalOld[journalSize++] = old;
+    }
+
+    /**
+     * After a divergence the seed goes on from the DUT's state, so that later divergences are new ones
+     * and not consequences of this one. The model adopts what the DUT did for the action:
+     * <ul>
+     * <li>memory: every word either side wrote during the action takes the DUT's bytes (a word only the
+     * model wrote gets back its value from before the action, which the DUT still holds);
+     * <li>registers: the ones the IOMMU updates itself or software programs ({@link RegisterFile#ADOPTABLE}:
+     * queue pointers and CSRs, ipsr, ddtp, fctl, queue bases) take the DUT's values, except the bits the
+     * comparison masks because the spec leaves them open (busy, on, ...), which stay the model's;
+     * the interrupt wires follow the adopted ipsr;
+     * <li>a translation whose completion differs is not committed in the model (no A/D update, fault
+     * record or cached entry of the model's own): the DUT's completion stands, with its writes above.
+     * </ul>
+     * Outbound messages leave no state. What stays unadopted is the DUT's hidden state (its caches);
+     * a wrong entry there shows again as the same bug, with the same signature.
+     */
+    private void adopt(Divergence d) throws DutException {
+        java.util.Map<Long, Long> words = new java.util.TreeMap<>();
+        for (int i = 0; i < journalSize; i++) words.put(journalAddr[i], journalOld[i]);
+        for (int i = 0; i < observed.writes; i++) {
+            long a = observed.writeAddr[i] & ~7L;
+            long base = words.containsKey(a) ? words.get(a) : memory.load64(a);
+            long mask = MemoryWriteCheck.strobeMask(observed.writeStrobe[i]);
+            words.put(a, (base & ~mask) | (observed.writeData[i] & mask));
+        }
+        memory.journal(null);
+        for (java.util.Map.Entry<Long, Long> w : words.entrySet()) {
+            memory.store64(w.getKey(), w.getValue());
+            touchedPages.add(w.getKey() >>> 12);
+        }
+        memory.journal(this::journalStore);
+        int[] offsets = RegisterFile.ADOPTABLE;
+        long[] values = new long[offsets.length];
+        for (int i = 0; i < offsets.length; i++) {
+            int size = RegisterFile.isEightByteRegister(offsets[i]) ? 8 : 4;
+            long mask = model.registerMasks().compareMask(offsets[i], size);
+            long mine = model.mmioRead(offsets[i], size);
+            values[i] = (mine & ~mask) | (dut.mmioRead(offsets[i], size) & mask);
+        }
+        model.adoptRegisters(offsets, values);
     }
 
     /** End of the seed: nothing may be left in flight, and both memory images must agree. */
@@ -615,7 +811,9 @@ public final class Lockstep {
         if (!checking) return null;
         if (!observed.isEmpty()) {
             return divergence(seed, index, end, "DUT activity after the last action", List.of(),
-                    "the model has nothing left to do", recent, null);
+                    "the model has nothing left to do", recent, null,
+                    new Signature(Signature.key("end of seed", "DUT activity after the last action"),
+                            "the DUT was still active after the last action: the model has nothing left to do"));
         }
         java.nio.LongBuffer dutPage = pageBuffer.asLongBuffer();
         long[] dutWords = dutPageWords;
@@ -631,7 +829,10 @@ public final class Lockstep {
                         String.format("memory word 0x%x at the end of the seed", page + 8L * w),
                         List.of(new Divergence.FieldMismatch("data", "63:0", modelWords[w], dutWords[w])),
                         "every store of software and of the IOMMU must leave the same memory on both sides",
-                        recent.describe(), reproduce.forSeed(seed), null, dut.buildId());
+                        recent.describe(), reproduce.forSeed(seed), null, dut.buildId(),
+                        new Signature(Signature.key("end of seed", "memory image"),
+                                "the memory images differ at the end: every store of software and of the IOMMU must "
+                                        + "leave the same memory on both sides"));
             }
         }
         return null;
@@ -639,8 +840,17 @@ public final class Lockstep {
 
     private Divergence divergence(long seed, int index, Action action, String subject,
                                   List<Divergence.FieldMismatch> fields, String rule, RecentActions recent,
-                                  String walk) {
+                                  String walk, Signature signature) {
         return new Divergence(seed, index, cycle(), action.describe(), subject, fields, rule, recent.describe(),
-                reproduce.forSeed(seed), walk, dut.buildId());
+                reproduce.forSeed(seed), walk, dut.buildId(), signature);
+    }
+
+    /** The kind of an action, without its operands (for signatures). */
+    private static String actionKind(Action a) {
+        if (a instanceof Action.RegisterWrite w) return "after " + RegisterNames.name(w.offset()) + " write";
+        if (a instanceof Action.RegisterRead r) return "after " + RegisterNames.name(r.offset()) + " read";
+        if (a instanceof Action.Translate t) return "after " + Ttyp.name(t.ttyp());
+        if (a instanceof Action.PageRequest) return "after a page request";
+        return "after " + a.getClass().getSimpleName();
     }
 }

@@ -21,13 +21,14 @@ import java.util.TreeMap;
 final class MemoryWriteCheck {
     private MemoryWriteCheck() {}
 
-    /** A mismatch found: what was compared and the differing fields. */
-    record Mismatch(String subject, List<Divergence.FieldMismatch> fields, String rule) {}
+    /** A mismatch found: what was compared, the differing fields, and its seed-independent class (for signatures). */
+    record Mismatch(String subject, List<Divergence.FieldMismatch> fields, String rule, String signature) {}
 
     private record Word(long mask, long value, int kind) {}
 
-    static Mismatch compare(EffectRecorder model, DutObservations dut) {
-        return compare(model, dut, false, new java.util.HashMap<>());
+    /** Compares; {@code region} names where a word the model does not write lies (e.g. "fault queue"). */
+    static Mismatch compare(EffectRecorder model, DutObservations dut, java.util.function.LongFunction<String> region) {
+        return compare(model, dut, region, false, new java.util.HashMap<>());
     }
 
     /**
@@ -35,7 +36,8 @@ final class MemoryWriteCheck {
      * memory. Words the DUT wrote differently but within what the spec permits go to {@code adopted}
      * (address, the DUT's value).
      */
-    static Mismatch compare(EffectRecorder model, DutObservations dut, boolean bigEndian, Map<Long, Long> adopted) {
+    static Mismatch compare(EffectRecorder model, DutObservations dut, java.util.function.LongFunction<String> region,
+                            boolean bigEndian, Map<Long, Long> adopted) {
         if (model.writes == 0 && dut.writes == 0) return null;
         if (identical(model, dut)) return null;
         Map<Long, Word> expected = new TreeMap<>();
@@ -67,7 +69,7 @@ final class MemoryWriteCheck {
                 return new Mismatch(String.format("missing IOMMU memory write: %s to 0x%x",
                         EffectRecorder.kindName(want.kind), e.getKey()),
                         List.of(new Divergence.FieldMismatch("data", "63:0", want.value, 0)),
-                        rule(want.kind) + "; the DUT wrote nothing there");
+                        rule(want.kind) + "; the DUT wrote nothing there", "missing " + EffectRecorder.kindName(want.kind));
             }
             if (!sameWord(e.getKey(), want, got, bigEndian)) {
                 if (want.kind == EffectSink.WRITE_FAULT_RECORD) {
@@ -75,7 +77,7 @@ final class MemoryWriteCheck {
                 }
                 return new Mismatch(String.format("IOMMU memory write (%s) to 0x%x", EffectRecorder.kindName(want.kind),
                         e.getKey()), List.of(new Divergence.FieldMismatch("data", "63:0", want.value, got.value)),
-                        rule(want.kind));
+                        rule(want.kind), EffectRecorder.kindName(want.kind));
             }
             if (want.value != got.value) adopted.put(e.getKey(), got.value);
         }
@@ -83,11 +85,25 @@ final class MemoryWriteCheck {
             if (!expected.containsKey(e.getKey())) {
                 return new Mismatch(String.format("extra IOMMU memory write to 0x%x", e.getKey()),
                         List.of(new Divergence.FieldMismatch("data", "63:0", 0, e.getValue().value)),
-                        "the model makes no memory write there for this action");
+                        "the model makes no memory write there for this action",
+                        extraClass(e.getKey(), e.getValue().value, region.apply(e.getKey())));
             }
         }
         return null;
     }
+
+    /** An extra write's class: a fault record by its cause and TTYP (what the model did not report), else where it is. */
+    private static String extraClass(long word, long value, String region) {
+        if (region.equals(FAULT_QUEUE) && (word & 31) == 0) {
+            FaultRecord r = FaultRecord.decode(value, 0, 0);
+            return "extra fault record: " + dev.lockstep.triage.Signature.causeClass(r.cause()) + ", "
+                    + dev.lockstep.triage.Signature.requestClass(r.ttyp(), false);
+        }
+        return "extra write in " + region;
+    }
+
+    /** The region name {@code compare}'s caller gives the fault queue. */
+    static final String FAULT_QUEUE = "the fault queue";
 
     /**
      * The common case, checked without building maps: both sides made the same full-word stores in the
@@ -132,9 +148,13 @@ final class MemoryWriteCheck {
         Divergence.FieldMismatch.addIfDifferent(fields, "iotval2", "255:192", want.iotval2(), got.iotval2());
         Word custom = observed.get(record + 8);
         if (custom != null && custom.value != 0) Divergence.FieldMismatch.addIfDifferent(fields, "custom/reserved", "127:64", 0, custom.value);
+        // The cause is the record's path class; the other fields' values are seed-specific.
+        String signature = want.cause() == got.cause() ? "fault record"
+                : "fault record: " + dev.lockstep.triage.Signature.causeClass(want.cause()) + " -> "
+                        + dev.lockstep.triage.Signature.causeClass(got.cause());
         return new Mismatch(String.format("fault record at 0x%x", record), fields,
                 "fault record (spec: Fault/Event-Queue record): CAUSE[11:0] PID[31:12] PV[32] PRIV[33] TTYP[39:34] "
-                        + "DID[63:40] iotval iotval2; PV=0 => PID=PRIV=0; the page offset of iotval may be 0");
+                        + "DID[63:40] iotval iotval2; PV=0 => PID=PRIV=0; the page offset of iotval may be 0", signature);
     }
 
 

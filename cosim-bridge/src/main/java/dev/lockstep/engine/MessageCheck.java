@@ -13,7 +13,7 @@ final class MessageCheck {
     private MessageCheck() {}
 
     /** One differing message: what was compared, the fields, the rule. */
-    record Mismatch(String subject, List<Divergence.FieldMismatch> fields, String rule) {}
+    record Mismatch(String subject, List<Divergence.FieldMismatch> fields, String rule, String signature) {}
 
     static String rule(long header) {
         if ((header & 3) == Dut.MSG_PAGE_REQUEST_GROUP_RESPONSE) {
@@ -48,7 +48,7 @@ final class MessageCheck {
                 return new Mismatch("missing outbound message #" + i + ": " + typeName(model.messageHeader[i])
                         + describe(model.messageHeader[i], model.messagePayload[i]),
                         List.of(new Divergence.FieldMismatch("messages", "-", model.messages, dut.messages)),
-                        rule(model.messageHeader[i]));
+                        rule(model.messageHeader[i]), "missing " + typeName(model.messageHeader[i]));
             }
             if (i >= model.messages) {
                 return new Mismatch("unexpected outbound message #" + i + ": " + typeName(dut.messageHeader[i])
@@ -56,13 +56,13 @@ final class MessageCheck {
                         List.of(new Divergence.FieldMismatch("messages", "-", model.messages, dut.messages)),
                         "the model sent no such message: only ATS.INVAL, ATS.PRGR and a Page Request the IOMMU "
                                 + "cannot queue (L=1, not a Stop Marker) send messages to devices (spec: ATS.INVAL, "
-                                + "ATS.PRGR, PCIe ATS Page Request handling)");
+                                + "ATS.PRGR, PCIe ATS Page Request handling)", "unexpected " + typeName(dut.messageHeader[i]));
             }
             List<Divergence.FieldMismatch> f = fields(model.messageHeader[i], model.messagePayload[i],
                     dut.messageHeader[i], dut.messagePayload[i]);
             if (!f.isEmpty()) {
                 return new Mismatch("outbound message #" + i + ": " + typeName(model.messageHeader[i]), f,
-                        rule(model.messageHeader[i]));
+                        rule(model.messageHeader[i]), typeName(model.messageHeader[i]));
             }
         }
         return null;

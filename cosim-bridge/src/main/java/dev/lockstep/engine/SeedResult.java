@@ -13,17 +13,35 @@ public record SeedResult(
         DutFailure failure,
         long translations,
         long staleHits,
-        List<Divergence> laterDivergences) {
+        List<Divergence> laterDivergences,
+        List<Divergence> waived,
+        int waivedCount) {
 
     public SeedResult {
         laterDivergences = laterDivergences == null ? List.of() : List.copyOf(laterDivergences);
+        waived = waived == null ? List.of() : List.copyOf(waived);
+    }
+
+    /** A result without waived divergences. */
+    public SeedResult(long seed, int actions, long cycles, double seconds, Divergence divergence, DutFailure failure,
+                      long translations, long staleHits, List<Divergence> laterDivergences) {
+        this(seed, actions, cycles, seconds, divergence, failure, translations, staleHits, laterDivergences,
+                List.of(), 0);
+    }
+
+    /** Every reported divergence of the seed: the first, then the later ones. */
+    public List<Divergence> reported() {
+        List<Divergence> all = new java.util.ArrayList<>();
+        if (divergence != null) all.add(divergence);
+        all.addAll(laterDivergences);
+        return all;
     }
 
     /** The report of every divergence of the seed, the first one in full. */
     public String renderDivergences() {
         StringBuilder b = new StringBuilder(divergence.render());
         for (Divergence d : laterDivergences) {
-            b.append("(later, possibly a consequence of the first)\n").append(d.render());
+            b.append("(later, after the model adopted what the DUT did for the earlier ones)\n").append(d.render());
         }
         return b.toString();
     }

@@ -27,8 +27,17 @@ public final class LogCheck {
 
     /** The engine's verdict on {@code log}; a log that does not follow the protocol is bad input. */
     public static SeedResult check(SeedLog log, Lockstep.ReproduceCommand reproduce) throws BadInputException, Cut {
+        return check(log, reproduce, dev.lockstep.triage.Waivers.NONE);
+    }
+
+    /**
+     * The verdict under {@code waivers}: a log of a run with waivers records the register reads the engine
+     * made to adopt the DUT's state after each waived divergence, so it is checked with the same waivers.
+     */
+    public static SeedResult check(SeedLog log, Lockstep.ReproduceCommand reproduce, dev.lockstep.triage.Waivers waivers)
+            throws BadInputException, Cut {
         LogDut dut = new LogDut(log);
-        Lockstep engine = new Lockstep(dut, log.header().config(), LoggedStimulus.of(log), reproduce);
+        Lockstep engine = new Lockstep(dut, log.header().config(), LoggedStimulus.of(log), reproduce).waivers(waivers);
         if (LogFormat.INTERRUPTED.equals(log.end().status())) engine.stopBefore(i -> i >= log.actions().size());
         try {
             SeedResult r = engine.run(log.header().seed(), log.header().mutantId(), log.actions().size());

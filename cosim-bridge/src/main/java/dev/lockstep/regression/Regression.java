@@ -34,6 +34,25 @@ public final class Regression {
     }
 
     private int maxDivergences = 1;
+    private dev.lockstep.triage.Waivers waivers = dev.lockstep.triage.Waivers.NONE;
+    private boolean failFast;
+
+    /** Known signatures whose divergences do not fail a seed (see {@link Lockstep#waivers}). */
+    public Regression waivers(dev.lockstep.triage.Waivers w) {
+        this.waivers = w;
+        return this;
+    }
+
+    public dev.lockstep.triage.Waivers waivers() { return waivers; }
+
+    /** With {@code true}, {@link #run} stops at the first failing seed, as {@link #runUntilFailure} does. */
+    public Regression failFast(boolean on) {
+        this.failFast = on;
+        return this;
+    }
+
+    public boolean failFast() { return failFast; }
+
     private java.util.function.BooleanSupplier stop = () -> false;
     private final List<Long> interrupted = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -73,7 +92,7 @@ public final class Regression {
 
     private Lockstep engine(Dut dut, RunObserver observer) {
         return new Lockstep(dut, config, scenario, reproduce).observer(observer).maxDivergences(maxDivergences)
-                .stopBefore(i -> stop.getAsBoolean());
+                .stopBefore(i -> stop.getAsBoolean()).waivers(waivers);
     }
 
     /** One worker's observers, each told everything in order. */
@@ -95,7 +114,7 @@ public final class Regression {
      */
     public Outcome run(List<Long> seeds, int mutant, int actions, int jobs, Consumer<SeedResult> onResult)
             throws DutException {
-        return execute(seeds, mutant, actions, jobs, false, onResult);
+        return execute(seeds, mutant, actions, jobs, failFast, onResult);
     }
 
     /**

@@ -67,7 +67,8 @@ public final class JunitXml {
                 if (r.divergence() != null) {
                     x.writeStartElement("failure");
                     x.writeAttribute("type", "divergence");
-                    x.writeAttribute("message", r.divergence().subject());
+                    // The signature first, so dashboards group failures by it.
+                    x.writeAttribute("message", r.divergence().signature() + ": " + r.divergence().subject());
                     x.writeCharacters(r.renderDivergences());
                     x.writeEndElement();
                 } else if (r.failure() != null) {

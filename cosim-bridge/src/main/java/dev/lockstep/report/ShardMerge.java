@@ -31,7 +31,7 @@ public final class ShardMerge {
     private ShardMerge() {}
 
     /** The merged outcome, and keys of the shards' summaries that the merge could not carry over. */
-    public record Merged(Regression.Outcome outcome, Set<String> droppedKeys) {}
+    public record Merged(Regression.Outcome outcome, Set<String> droppedKeys, dev.lockstep.triage.Waivers waivers) {}
 
     public static Merged merge(List<Path> dirs, Path out) throws BadInputException, IOException {
         SummaryReader.Summary first = null;
@@ -103,10 +103,12 @@ public final class ShardMerge {
         }
         all.sort(Comparator.comparingLong(SeedResult::seed));
         Regression.Outcome merged = new Regression.Outcome(List.copyOf(all), first.outcome().dutBuildId());
-        SummaryJson.write(out.resolve("summary.json"), info, merged, coverage);
+        SummaryJson.write(out.resolve("summary.json"), info, merged, coverage, first.waivers(), first.rerun());
         JunitXml.write(out.resolve("junit.xml"), suite, merged, info.run() != null && info.run().interrupted());
+        HtmlReport.write(out.resolve(HtmlReport.FILE), "lockstep run: " + info.dutSpec() + ", mutant "
+                + info.mutant(), merged, coverage, dev.lockstep.triage.SignatureTable.of(merged.results(), first.waivers()));
         for (Path dir : dirs) copyLogs(dir.resolve("logs"), out.resolve("logs"));
-        return new Merged(merged, dropped);
+        return new Merged(merged, dropped, first.waivers());
     }
 
     /** Shards i/n of one n, each once, none missing; or one unsharded run. */

@@ -8,6 +8,8 @@ import dev.lockstep.coverage.Coverage;
 import dev.lockstep.engine.Divergence;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.regression.Regression;
+import dev.lockstep.triage.SignatureTable;
+import dev.lockstep.triage.Waivers;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -27,6 +29,20 @@ public final class SummaryJson {
     /** Writes the summary, with a {@code coverage} object when {@code coverage} is not null. */
     public static void write(Path file, RunInfo info, Regression.Outcome outcome, Coverage coverage)
             throws IOException {
+        write(file, info, outcome, coverage, Waivers.NONE);
+    }
+
+    public static void write(Path file, RunInfo info, Regression.Outcome outcome, Coverage coverage, Waivers waivers)
+            throws IOException {
+        write(file, info, outcome, coverage, waivers, null);
+    }
+
+    /**
+     * Writes the summary with its signature table under {@code waivers}, and {@code rerun} (the options
+     * that make the same seeds again, for run --rerun-failed) when not null.
+     */
+    public static void write(Path file, RunInfo info, Regression.Outcome outcome, Coverage coverage, Waivers waivers,
+                             com.fasterxml.jackson.databind.JsonNode rerun) throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         root.put("schema_version", SCHEMA_VERSION);
@@ -37,6 +53,7 @@ public final class SummaryJson {
         root.put("mutant", info.mutant());
         root.put("actions_per_seed", info.actionsPerSeed());
         if (info.run() != null) root.set("run", info.run().toJson(json));
+        if (rerun != null) root.set("rerun", rerun);
         root.put("passed", outcome.passed());
         root.put("failed", outcome.failed());
         ArrayNode seeds = root.putArray("seeds");
@@ -53,6 +70,11 @@ public final class SummaryJson {
                 ArrayNode later = s.putArray("later_divergences");
                 for (Divergence d : r.laterDivergences()) later.add(divergence(json, d));
             }
+            if (r.waivedCount() > 0) {
+                s.put("waived_count", r.waivedCount());
+                ArrayNode w = s.putArray("waived");
+                for (Divergence d : r.waived()) w.add(divergence(json, d));
+            }
             if (r.failure() != null) {
                 ObjectNode f = s.putObject("dut_failure");
                 f.put("kind", r.failure().kind().name().toLowerCase());
@@ -62,6 +84,7 @@ public final class SummaryJson {
                 f.put("reproduce", r.failure().reproduce());
             }
         }
+        SignatureTable.of(outcome.results(), waivers).toJson(json, root);
         if (coverage != null) root.set("coverage", coverage(json, coverage));
         OutputDir.writeAtomically(file, json.writeValueAsString(root) + "\n");
     }
@@ -101,8 +124,12 @@ public final class SummaryJson {
         return r.divergence() != null ? "diverged" : "dut_" + r.failure().kind().name().toLowerCase();
     }
 
-    private static ObjectNode divergence(ObjectMapper json, Divergence d) {
+    static ObjectNode divergence(ObjectMapper json, Divergence d) {
         ObjectNode n = json.createObjectNode();
+        ObjectNode sig = n.putObject("signature");
+        sig.put("id", d.signature().id());
+        sig.put("key", d.signature().key());
+        sig.put("says", d.signature().says());
         n.put("action_index", d.actionIndex());
         n.put("cycle", d.cycle());
         n.put("action", d.action());

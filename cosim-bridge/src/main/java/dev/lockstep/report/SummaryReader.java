@@ -26,12 +26,12 @@ public final class SummaryReader {
     /** A summary as read: what the run was, its results, and keys this reader does not carry over. */
     /** A summary read back; {@code coverage} is null when the run had none. */
     public record Summary(Path file, RunInfo info, Regression.Outcome outcome, Coverage coverage,
-                          Set<String> unknownKeys) {}
+                          Set<String> unknownKeys, dev.lockstep.triage.Waivers waivers, JsonNode rerun) {}
 
     private static final Set<String> TOP = Set.of("schema_version", "tool", "dut", "mutant", "actions_per_seed",
-            "passed", "failed", "seeds", "coverage", "run");
+            "passed", "failed", "seeds", "coverage", "run", "signatures", "waivers", "rerun");
     private static final Set<String> SEED = Set.of("seed", "status", "actions", "cycles", "translations",
-            "stale_but_legal", "divergence", "later_divergences", "dut_failure");
+            "stale_but_legal", "divergence", "later_divergences", "dut_failure", "waived", "waived_count");
 
     public static Summary read(Path file) throws BadInputException {
         JsonNode root;
@@ -70,7 +70,8 @@ public final class SummaryReader {
         Regression.Outcome outcome = new Regression.Outcome(List.copyOf(results),
                 buildId == null || buildId.isNull() ? null : buildId.asText());
         JsonNode cov = root.get("coverage");
-        return new Summary(file, info, outcome, cov == null ? null : Coverage.fromJson(cov), unknown);
+        return new Summary(file, info, outcome, cov == null ? null : Coverage.fromJson(cov), unknown, waivers(root),
+                root.get("rerun"));
     }
 
     private static SeedResult seed(JsonNode s) {
@@ -87,8 +88,12 @@ public final class SummaryReader {
                     need(fn, "message").asText(), need(fn, "action_index").asInt(), need(fn, "action").asText(),
                     need(fn, "reproduce").asText());
         }
+        List<Divergence> waived = new ArrayList<>();
+        JsonNode wn = s.get("waived");
+        if (wn != null) for (JsonNode n : wn) waived.add(divergence(seed, n));
         return new SeedResult(seed, need(s, "actions").asInt(), need(s, "cycles").asLong(), 0, d, f,
-                need(s, "translations").asLong(), need(s, "stale_but_legal").asLong(), later);
+                need(s, "translations").asLong(), need(s, "stale_but_legal").asLong(), later, waived,
+                s.path("waived_count").asInt(waived.size()));
     }
 
     private static Divergence divergence(long seed, JsonNode dn) {
@@ -104,7 +109,25 @@ public final class SummaryReader {
         return new Divergence(seed, need(dn, "action_index").asInt(), need(dn, "cycle").asLong(),
                 need(dn, "action").asText(), need(dn, "compared").asText(), List.copyOf(fields),
                 need(dn, "rule").asText(), List.copyOf(leading), need(dn, "reproduce").asText(),
-                walk == null ? null : walk.asText(), build == null ? null : build.asText());
+                walk == null ? null : walk.asText(), build == null ? null : build.asText(), signature(dn));
+    }
+
+    /** The waivers a run was given, as its summary lists them (none when it lists none). */
+    private static dev.lockstep.triage.Waivers waivers(JsonNode root) {
+        List<dev.lockstep.triage.Waivers.Waiver> list = new ArrayList<>();
+        for (JsonNode w : root.path("waivers")) {
+            list.add(new dev.lockstep.triage.Waivers.Waiver(w.hasNonNull("signature") ? w.get("signature").asText() : null,
+                    w.hasNonNull("pattern") ? w.get("pattern").asText() : null, w.path("reason").asText(),
+                    w.path("tracking").asText()));
+        }
+        return dev.lockstep.triage.Waivers.of(list);
+    }
+
+    /** A divergence's signature (key and line); summaries written before signatures existed have none. */
+    private static dev.lockstep.triage.Signature signature(JsonNode dn) {
+        JsonNode sig = dn.get("signature");
+        if (sig == null) return new dev.lockstep.triage.Signature("unknown (summary without signatures)", "");
+        return new dev.lockstep.triage.Signature(need(sig, "key").asText(), sig.path("says").asText(""));
     }
 
     private static JsonNode need(JsonNode n, String key) {

@@ -336,6 +336,15 @@ public final class Iommu {
 
     // ------------------------------------------------------------------ parts
 
+    /**
+     * Adopts register values an implementation showed ({@link RegisterFile#adopt}; offsets from
+     * {@link RegisterFile#ADOPTABLE}) and takes the interrupt wires as they now follow from ipsr.
+     */
+    public void adoptRegisters(int[] offsets, long[] values) {
+        for (int i = 0; i < offsets.length; i++) regs.adopt(offsets[i], values[i]);
+        interrupts.resync();
+    }
+
     public IommuConfig config() { return config; }
     public RegisterFile registers() { return regs; }
     public RegisterMasks registerMasks() { return masks; }

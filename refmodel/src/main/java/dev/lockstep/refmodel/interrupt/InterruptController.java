@@ -86,6 +86,21 @@ public final class InterruptController {
         }
     }
 
+    /**
+     * Takes the wires as the current ipsr drives them, without signalling: after registers were adopted
+     * from an implementation ({@code RegisterFile.adopt}), whose wires are in that state already.
+     */
+    public void resync() {
+        lastIpsr = regs.ipsr() & 0xf;
+        int w = 0;
+        if (regs.wsi()) {
+            for (int bit = 0; bit < 4; bit++) {
+                if ((lastIpsr & (1 << bit)) != 0) w |= 1 << regs.vectorOf(bit);
+            }
+        }
+        wires = w;
+    }
+
     /** Applies the level conditions to ipsr and signals every change. */
     public void update() {
         int set = 0;

@@ -88,8 +88,20 @@ public final class FastSparseMemory implements PhysicalMemory {
         }
     }
 
+    /** Told the old value of every word before a store changes it. */
+    @FunctionalInterface
+    public interface StoreJournal {
+        void beforeStore(long wordAddress, long oldValue);
+    }
+
+    private StoreJournal journal;
+
+    /** Tells {@code j} (null: nobody) of every store before it happens, e.g. to undo an action's stores. */
+    public void journal(StoreJournal j) { this.journal = j; }
+
     @Override
     public void store64(long pa, long value) {
+        if (journal != null) journal.beforeStore(pa & ~7L, load64(pa));
         long bn = pa >>> BLOCK_SHIFT;
         long[] block = find(bn);
         if (block == null) block = insert(bn);

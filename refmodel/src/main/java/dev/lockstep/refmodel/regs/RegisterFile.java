@@ -556,6 +556,37 @@ public final class RegisterFile {
     // ---------------------------------------------------------------- IOMMU-side updates
 
     public void hwSetCqh(int index) { cqh = index; }
+
+    /** The registers {@link #adopt} can set: those the IOMMU itself updates, and the WARL ones software programs. */
+    public static final int[] ADOPTABLE = {FCTL, DDTP, CQB, CQH, CQT, FQB, FQH, FQT, PQB, PQH, PQT, CQCSR, FQCSR,
+            PQCSR, IPSR};
+
+    /**
+     * Sets a register to the value an implementation showed, bypassing the rules of software writes:
+     * for a checker that, after a known (waived) divergence, goes on from the state the implementation
+     * is in. {@code offset} is one of {@link #ADOPTABLE}; 8-byte registers take the whole value.
+     */
+    public void adopt(int offset, long value) {
+        int v = (int) value;
+        switch (offset) {
+            case FCTL: fctl = v; break;
+            case DDTP: ddtp = value; break;
+            case CQB: cqb = value; break;
+            case FQB: fqb = value; break;
+            case PQB: pqb = value; break;
+            case CQH: cqh = v; break;
+            case CQT: cqt = v; cqtUnspecified = false; break;
+            case FQH: fqh = v; fqhUnspecified = false; break;
+            case FQT: fqt = v; break;
+            case PQH: pqh = v; pqhUnspecified = false; break;
+            case PQT: pqt = v; break;
+            case CQCSR: cqcsr = v; break;
+            case FQCSR: fqcsr = v; break;
+            case PQCSR: pqcsr = v; break;
+            case IPSR: ipsr = v; break;
+            default: throw new IllegalArgumentException("register at offset " + offset + " cannot be adopted");
+        }
+    }
     public void hwSetCqcsrBits(int bits) { cqcsr |= bits; }
     public void hwSetFqt(int index) { fqt = index; }
     public void hwSetFqcsrBits(int bits) { fqcsr |= bits; }

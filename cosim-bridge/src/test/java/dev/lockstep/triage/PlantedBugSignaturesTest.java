@@ -1,0 +1,62 @@
+package dev.lockstep.triage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lockstep.TestPaths;
+import dev.lockstep.cli.Cli;
+import dev.lockstep.cli.Main;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Signatures against the planted bugs: each bug alone on the same seeds; its failing seeds share few
+ * signatures (a bug that shows in different fields or outcomes in different seeds may have a few), and
+ * two bugs never share one. The table is printed, as the README shows it.
+ */
+class PlantedBugSignaturesTest {
+
+    /** Bugs of every unit, each caught by at least two of the seeds 1-6. */
+    private static final List<String> BUGS = List.of("ddtp_mode_warl", "sum_ignored", "prgr_index_shifted",
+            "prq_stop_marker_response", "superpage_pa_merge", "translated_no_en_ats", "cause_misconf_over_v",
+            "msi_mask_ignored", "fq_ttyp_shifted", "dtf_ignored", "iofence_early", "ats_pf_reported",
+            "write_checks_r", "l1_index_off_by_one", "sign_ext_unchecked");
+
+    @Test
+    void eachBugHasFewSignaturesAndNoTwoBugsShareOne(@TempDir Path dir) throws Exception {
+        TestPaths.stubLibrary();
+        Map<String, Set<String>> signatures = new TreeMap<>();
+        Map<String, Integer> failed = new TreeMap<>();
+        for (String bug : BUGS) {
+            Path out = dir.resolve(bug);
+            Cli c = Cli.run("run", "--dut", "stub", "--seeds", "1-6", "--jobs", "2", "--mutant", bug, "--out", out.toString());
+            assertEquals(Main.EXIT_DIVERGENCE, c.exitCode, bug + ": " + c.err);
+            JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+            Set<String> keys = new TreeSet<>();
+            for (JsonNode row : s.get("signatures")) keys.add(row.get("key").asText());
+            signatures.put(bug, keys);
+            failed.put(bug, s.get("failed").asInt());
+        }
+        StringBuilder table = new StringBuilder(String.format("%-26s %-7s %s%n", "planted bug", "failed", "signatures"));
+        signatures.forEach((bug, keys) -> table.append(String.format("%-26s %-7d %s%n", bug, failed.get(bug), keys)));
+        System.out.print(table);
+        Map<String, String> owner = new TreeMap<>();
+        for (Map.Entry<String, Set<String>> e : signatures.entrySet()) {
+            int seeds = failed.get(e.getKey());
+            assertTrue(seeds >= 2, e.getKey() + " failed " + seeds + " seeds\n" + table);
+            assertTrue(e.getValue().size() <= Math.min(3, seeds), e.getKey() + " has too many signatures\n" + table);
+            for (String key : e.getValue()) {
+                String other = owner.putIfAbsent(key, e.getKey());
+                assertTrue(other == null, key + " is both " + other + " and " + e.getKey() + "\n" + table);
+            }
+        }
+    }
+}

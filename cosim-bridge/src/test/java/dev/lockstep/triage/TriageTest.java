@@ -1,0 +1,150 @@
+package dev.lockstep.triage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lockstep.TestPaths;
+import dev.lockstep.cli.Cli;
+import dev.lockstep.cli.Main;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Triage with several planted bugs of the built-in DUT enabled together: each bug gets its own failure
+ * signature, the same across seeds and --jobs; waiving the bug that hides the others reveals them;
+ * the reports are byte-identical for the same seeds.
+ */
+class TriageTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SEEDS = "1-8";
+    /** Four bugs of different units: a WARL register, a permission check, a PCIe message, the EN_ATS check. */
+    private static final List<String> BUGS = List.of("ddtp_mode_warl", "sum_ignored", "prgr_index_shifted",
+            "translated_no_en_ats");
+    private static final String ALL = String.join(",", BUGS);
+    /** Each bug's signatures when it is alone in the DUT (every divergence of those seeds). */
+    private static final Map<String, Set<String>> ALONE = new TreeMap<>();
+
+    @TempDir
+    static Path dir;
+
+    private static JsonNode run(String name, String... extra) throws Exception {
+        Path out = dir.resolve(name);
+        List<String> args = new ArrayList<>(List.of("run", "--dut", "stub", "--seeds", SEEDS, "--out", out.toString()));
+        args.addAll(List.of(extra));
+        Cli c = Cli.run(args.toArray(String[]::new));
+        assertTrue(c.exitCode == Main.EXIT_PASS || c.exitCode == Main.EXIT_DIVERGENCE, c.err + c.out);
+        return JSON.readTree(out.resolve("summary.json").toFile());
+    }
+
+    private static Set<String> keys(JsonNode summary, String status) {
+        Set<String> keys = new TreeSet<>();
+        for (JsonNode s : summary.get("signatures")) if (s.get("status").asText().equals(status)) keys.add(s.get("key").asText());
+        return keys;
+    }
+
+    @BeforeAll
+    static void eachBugAlone() throws Exception {
+        TestPaths.stubLibrary();
+        for (String bug : BUGS) ALONE.put(bug, keys(run("alone-" + bug, "--mutant", bug, "--max-divergences", "50"), "failing"));
+    }
+
+    /** The bug whose alone-signatures contain {@code key}: exactly one, or the test fails. */
+    private static String owner(String key) {
+        List<String> owners = ALONE.entrySet().stream().filter(e -> e.getValue().contains(key)).map(Map.Entry::getKey).toList();
+        assertEquals(1, owners.size(), key + " belongs to " + owners + "; alone: " + ALONE);
+        return owners.get(0);
+    }
+
+    @Test
+    void oneSignaturePerBugStableAcrossSeedsAndJobs() throws Exception {
+        for (Map.Entry<String, Set<String>> e : ALONE.entrySet()) {
+            assertEquals(1, e.getValue().size(), e.getKey() + " alone gives " + e.getValue());
+        }
+        JsonNode one = run("all-j1", "--mutant", ALL, "--jobs", "1", "--max-divergences", "50");
+        JsonNode two = run("all-j2", "--mutant", ALL, "--jobs", "2", "--max-divergences", "50");
+        assertEquals(one, two);
+        Set<String> bugs = new TreeSet<>();
+        for (String key : keys(one, "failing")) bugs.add(owner(key));
+        assertEquals(new TreeSet<>(BUGS), bugs, "every bug shows, under its own signature");
+        for (String f : List.of("summary.json", "junit.xml", "report.html")) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve("all-j1").resolve(f)),
+                    Files.readAllBytes(dir.resolve("all-j2").resolve(f)), f);
+        }
+        String junit = Files.readString(dir.resolve("all-j1/junit.xml"));
+        assertTrue(junit.contains("message=\"S-"), "junit failure messages start with the signature");
+    }
+
+    @Test
+    void waivingTheBugThatHidesTheOthersRevealsThem() throws Exception {
+        JsonNode plain = run("plain", "--mutant", ALL, "--jobs", "2");
+        String ddtp = ALONE.get("ddtp_mode_warl").iterator().next();
+        String sum = ALONE.get("sum_ignored").iterator().next();
+        Map<Long, String> firstBefore = firstSignatures(plain);
+        assertTrue(firstBefore.values().stream().filter(ddtp::equals).count() >= 3,
+                "ddtp_mode_warl comes first in most seeds: " + firstBefore);
+        assertFalse(keys(plain, "failing").contains(ALONE.get("prgr_index_shifted").iterator().next()));
+
+        Path oneWaiver = write("w1.json", "{\"waivers\": [{\"signature\": \"" + new Signature(ddtp, "").id()
+                + "\", \"reason\": \"WARL decode of bit 3 only\", \"tracking\": \"BUG-1\"},"
+                + " {\"pattern\": \"register/fctl/*\", \"reason\": \"fixed long ago\", \"tracking\": \"BUG-0\"}]}");
+        JsonNode waived = run("waived", "--mutant", ALL, "--jobs", "2", "--waivers", oneWaiver.toString());
+        assertEquals(Set.of(ddtp), keys(waived, "waived"));
+        assertFalse(keys(waived, "failing").contains(ddtp));
+        Map<Long, String> firstAfter = firstSignatures(waived);
+        for (Map.Entry<Long, String> e : firstBefore.entrySet()) {
+            if (!e.getValue().equals(ddtp)) {
+                assertEquals(e.getValue(), firstAfter.get(e.getKey()), "a seed ddtp did not hide is unchanged");
+            } else if (firstAfter.get(e.getKey()) != null) {
+                assertTrue(Set.of("sum_ignored", "prgr_index_shifted", "translated_no_en_ats")
+                        .contains(owner(firstAfter.get(e.getKey()))), "revealed in seed " + e.getKey());
+            }
+        }
+        assertTrue(firstAfter.values().stream().filter(sum::equals).count() > firstBefore.values().stream()
+                .filter(sum::equals).count(), "waiving ddtp_mode_warl reveals sum_ignored in seeds it hid it in");
+        JsonNode waivers = waived.get("waivers");
+        assertTrue(waivers.get(0).get("matched").asInt() >= 3);
+        assertTrue(waivers.get(1).get("stale").asBoolean(), "a waiver that matched nothing is stale");
+
+        Path twoWaivers = write("w2.json", "{\"waivers\": [{\"pattern\": \"register/ddtp/*\", \"reason\": \"r\", "
+                + "\"tracking\": \"BUG-1\"}, {\"signature\": \"" + sum + "\", \"reason\": \"r\", \"tracking\": \"BUG-2\"}]}");
+        JsonNode both = run("waived2", "--mutant", ALL, "--jobs", "2", "--waivers", twoWaivers.toString());
+        assertTrue(keys(both, "failing").contains(ALONE.get("prgr_index_shifted").iterator().next()),
+                "waiving two reveals the third: " + keys(both, "failing"));
+        JsonNode again = run("waived2-j1", "--mutant", ALL, "--jobs", "1", "--waivers", twoWaivers.toString());
+        for (String f : List.of("summary.json", "junit.xml", "report.html")) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve("waived2").resolve(f)),
+                    Files.readAllBytes(dir.resolve("waived2-j1").resolve(f)), f);
+        }
+        assertEquals(both, again);
+    }
+
+    /** The reported (first) divergence's signature key of each failing seed. */
+    private static Map<Long, String> firstSignatures(JsonNode summary) {
+        Map<Long, String> m = new LinkedHashMap<>();
+        for (JsonNode s : summary.get("seeds")) {
+            if (s.has("divergence")) m.put(s.get("seed").asLong(), s.get("divergence").get("signature").get("key").asText());
+        }
+        return m;
+    }
+
+    private static Path write(String name, String text) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+}
