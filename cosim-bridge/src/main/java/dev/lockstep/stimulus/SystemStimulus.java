@@ -187,6 +187,21 @@ public final class SystemStimulus implements Stimulus {
 
     private int nextTag() { return driver.nextTag(); }
 
+    /**
+     * Whether a request of type {@code ttyp} to device {@code d} (null: none) through first-stage
+     * {@code domain} uses its address untranslated: both stages Bare, or a translated request without T2GPA.
+     */
+    private static boolean passesThrough(Device d, Domain domain, int ttyp) {
+        if (d == null) return false;
+        if (Ttyp.isTranslated(ttyp)) return !d.t2gpa;
+        return domain == null && d.gDomain == null;
+    }
+
+    private Device deviceWithId(int id) {
+        for (Device d : devices) if (d.id == id) return d;
+        return null;
+    }
+
     /** The addresses of the physical address space, "from 0 to 2^capabilities.PAS - 1" (at most 56 bits). */
     private long physicalAddressMask() {
         return (1L << Math.min(caps.pas() == 0 ? 56 : caps.pas(), 56)) - 1;
@@ -237,9 +252,8 @@ public final class SystemStimulus implements Stimulus {
             // T2GPA: the device's ATC holds GPAs (what its translation requests returned), which the IOMMU
             // translates through the G stage; mapped, unmapped, too wide, or an MSI page.
             iova = addressFor(d.gDomain, d);
-        } else if (did != d.id || (domain == null && d.gDomain == null) || Ttyp.isTranslated(ttyp)) {
-            // The address reaches memory as it is (both stages Bare, or a translated request without T2GPA,
-            // or possibly so for another device): the spec defines the physical address space only "from 0
+        } else if (passesThrough(did == d.id ? d : deviceWithId(did), did == d.id ? domain : null, ttyp)) {
+            // The address reaches memory as it is: the spec defines the physical address space only "from 0
             // to 2^capabilities.PAS - 1" and says nothing of an address beyond it, so none is sent.
             iova &= physicalAddressMask();
         }
@@ -455,7 +469,7 @@ public final class SystemStimulus implements Stimulus {
         // software must invalidate all such cached DC using IODIR.INVAL_DDT", iommu_sw_guidelines): software
         // follows the guidelines at once, since nothing but that command drops such a cached context.
         boolean heldInContext = m.inG && structurePages.contains(m.va);
-        boolean invalidate = heldInContext || random.nextInt(10) < 7;
+        boolean invalidate = random.nextInt(10) < 7 || heldInContext;
         if (invalidate) {
             Domain dm = m.domain;
             boolean av = random.nextBoolean();
