@@ -10,7 +10,10 @@ import dev.lockstep.refmodel.TranslationRequest;
 import dev.lockstep.refmodel.effect.EffectSink;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.regression.DutConfigFile;
+import dev.lockstep.stimulus.Action;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,7 +113,127 @@ class SpecChoicesTest {
             };
         });
         passes(r);
-        assertTrue(r.choices.getOrDefault(AdUpdates.Choice.G_STAGE_D_BY_IMPLICIT_ACCESS.text(), 0) > 0, r.choices::toString);
+    }
+
+    // ------------------------------------------------------------------ directed two-stage cases
+
+    static final int DID = 1;
+    static final long DDT = 0x8000_0000L, G_ROOT = 0x8001_0000L, G_L1 = 0x8001_4000L, G_L0 = 0x8001_5000L;
+    static final long S_ROOT = 0x8002_0000L, S_L1 = 0x8002_1000L, S_L0 = 0x8002_2000L, DATA = 0x8003_0000L;
+    static final long VA = 0x4000_0000L;
+    static final long V = 1, R = 2, W = 4, U = 16, A = 64, D = 128;
+
+    /** A G-stage 4 KiB leaf for GPA {@code gpa} (identity) in the one L0 table (GPAs 0x8000_0000-0x801f_ffff). */
+    private static Action.MemoryWrite gLeaf(long gpa, long flags) {
+        return new Action.MemoryWrite(G_L0 + ((gpa >>> 12) & 0x1ff) * 8, ((gpa >>> 12) << 10) | flags | V, "G leaf");
+    }
+
+    /**
+     * A device behind Sv39 over Sv39x4 with SADE=GADE=1 (ddtp 1LVL), its first-stage tables and data page
+     * identity-mapped by the G stage with the given flags, VA mapped to DATA by a first-stage leaf with
+     * {@code leafFlags}; then {@code request}.
+     */
+    private static List<Action> twoStage(long tableFlags, long leafFlags, long dataFlags, int ttyp) {
+        List<Action> a = new ArrayList<>();
+        long dc = DDT + 64L * DID;
+        a.add(new Action.MemoryWrite(dc, 1 | 1L << 7 | 1L << 8, "DC tc: V GADE SADE"));
+        a.add(new Action.MemoryWrite(dc + 8, 8L << 60 | 5L << 44 | (G_ROOT >>> 12), "DC iohgatp Sv39x4"));
+        a.add(new Action.MemoryWrite(dc + 16, 3L << 12, "DC ta PSCID 3"));
+        a.add(new Action.MemoryWrite(dc + 24, 8L << 60 | (S_ROOT >>> 12), "DC fsc Sv39"));
+        a.add(new Action.MemoryWrite(G_ROOT + 2 * 8, ((G_L1 >>> 12) << 10) | V, "G root"));
+        a.add(new Action.MemoryWrite(G_L1, ((G_L0 >>> 12) << 10) | V, "G L1"));
+        for (long t : new long[] {S_ROOT, S_L1, S_L0}) a.add(gLeaf(t, tableFlags));
+        if (dataFlags != 0) a.add(gLeaf(DATA, dataFlags));
+        a.add(new Action.MemoryWrite(S_ROOT + 8, ((S_L1 >>> 12) << 10) | V, "S root"));
+        a.add(new Action.MemoryWrite(S_L1, ((S_L0 >>> 12) << 10) | V, "S L1"));
+        a.add(new Action.MemoryWrite(S_L0, ((DATA >>> 12) << 10) | leafFlags | V, "S leaf"));
+        a.add(new Action.RegisterWrite(dev.lockstep.refmodel.regs.RegisterFile.DDTP, 8, ((DDT >>> 12) << 10) | 2));
+        a.add(new Action.Translate(1, DID, false, 0, false, ttyp, VA | 0x10));
+        return a;
+    }
+
+    private static Run runScript(List<Action> script, ModelDut.Variant variant) {
+        ModelDut dut = new ModelDut(config);
+        dut.variant = variant;
+        Map<String, Integer> choices = new TreeMap<>();
+        RunObserver counting = new RunObserver() {
+            @Override public void choice(int index, String choice) { choices.merge(choice, 1, Integer::sum); }
+        };
+        SeedResult r = new Lockstep(dut, config, (seed, c, m) -> null, s -> "").observer(counting)
+                .run(1, 0, script, true);
+        return new Run(r.passed() ? null : r, choices);
+    }
+
+    /** Sets every bit the walk reported as optional (maySet). */
+    private static final ModelDut.Variant ALL_OPTIONAL = (t, d) -> {
+        Map<Long, Long> maySet = t.candidate.adChoices().maySet();
+        t.after = () -> {
+            for (Map.Entry<Long, Long> e : maySet.entrySet()) {
+                long now = d.memory().load64(e.getKey());
+                if ((now | e.getValue()) != now) d.store(e.getKey(), now | e.getValue());
+            }
+        };
+    };
+
+    @Test
+    void gStageDByAnImplicitAccessToAFirstStagePte() {
+        // The G-stage leaves of the first-stage table pages grant W and have D=0.
+        List<Action> s = twoStage(R | W | U | A, R | W | U | A | D, R | W | U | A | D,
+                dev.lockstep.refmodel.fault.Ttyp.UNTRANSLATED_READ);
+        passes(runScript(s, (t, d) -> { }));
+        Run r = runScript(s, ALL_OPTIONAL);
+        passes(r);
+        assertEquals(3, r.choices.getOrDefault(AdUpdates.Choice.G_STAGE_D_BY_IMPLICIT_ACCESS.text(), 0), r.choices::toString);
+        // Without W in those G-stage leaves, D there is a divergence.
+        Run bad = runScript(twoStage(R | U | A, R | W | U | A | D, R | W | U | A | D,
+                dev.lockstep.refmodel.fault.Ttyp.UNTRANSLATED_READ), (t, d) -> t.after = () -> {
+                    long w = G_L0 + ((S_L0 >>> 12) & 0x1ff) * 8;
+                    d.store(w, d.memory().load64(w) | D);
+                });
+        assertNotNull(bad.failed);
+    }
+
+    @Test
+    void speculativeAOnTheGStageLeafOfTheGpaWhenTheFirstStageUpdateFaults() {
+        // The first-stage leaf needs A; the G stage maps its table page read-only, so the update's implicit
+        // write faults; the G-stage leaf of the GPA (A=0) passes its own checks for a read.
+        List<Action> s = twoStage(R | U | A | D, R | W | U, R | W | U, dev.lockstep.refmodel.fault.Ttyp.UNTRANSLATED_READ);
+        passes(runScript(s, (t, d) -> { }));
+        Run r = runScript(s, ALL_OPTIONAL);
+        passes(r);
+        assertEquals(1, r.choices.getOrDefault(AdUpdates.Choice.SPECULATIVE_A.text(), 0), r.choices::toString);
+        // D there is not permitted: "updates to the D bit ... must be exact".
+        Run bad = runScript(twoStage(R | U | A | D, R | W | U, R | W | U, dev.lockstep.refmodel.fault.Ttyp.UNTRANSLATED_WRITE),
+                (t, d) -> t.after = () -> {
+                    long w = G_L0 + ((DATA >>> 12) & 0x1ff) * 8;
+                    d.store(w, d.memory().load64(w) | A | D);
+                });
+        assertNotNull(bad.failed);
+    }
+
+    @Test
+    void theFirstStageUpdateOfARequestWhoseGpaFaultsMayBeLeftOut() {
+        // The first-stage leaf needs A and D (a write); the GPA is not mapped by the G stage.
+        List<Action> s = twoStage(R | W | U | A | D, R | W | U, 0, dev.lockstep.refmodel.fault.Ttyp.UNTRANSLATED_WRITE);
+        passes(runScript(s, (t, d) -> { }));
+        ModelDut.Variant exact = (t, d) -> t.after = () -> {
+            long leaf = S_L0;
+            long now = d.memory().load64(leaf);
+            if ((now & (A | D)) != 0) d.unstore(leaf, now & ~(A | D));
+        };
+        Run r = runScript(s, exact);
+        passes(r);
+        assertEquals(1, r.choices.getOrDefault(AdUpdates.Choice.LEFT_OUT_OF_UNPERFORMED_REQUEST.text(), 0), r.choices::toString);
+        // A only (speculative A, exact D) is permitted too.
+        passes(runScript(s, (t, d) -> t.after = () -> {
+            long base = d.memory().load64(S_L0) & ~(A | D);
+            d.unstore(S_L0, base);
+            d.store(S_L0, base | A);
+        }));
+        // But when the request succeeds the update is required.
+        Run bad = runScript(twoStage(R | W | U | A | D, R | W | U, R | W | U | A | D,
+                dev.lockstep.refmodel.fault.Ttyp.UNTRANSLATED_WRITE), exact);
+        assertNotNull(bad.failed);
     }
 
     /** But A (or D) on a leaf whose own checks failed, e.g. the leaf of a page fault, is not permitted. */
