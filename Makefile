@@ -26,7 +26,7 @@ help:
 	@echo "make test   - build everything and run every test"
 	@echo "make bench  - golden-model throughput (JMH) and the checker's overhead on the co-simulation"
 	@echo "make dut    - build the Verilated DUT library $(DUT_LIB)"
-	@echo "make lint   - verilator --lint-only -Wall on the RTL"
+	@echo "make lint   - verilator --lint-only -Wall on the RTL, its AXI wrapper and the wrapper template"
 
 run: build dut
 	bin/lockstep run $(RUN_ARGS)
@@ -78,6 +78,7 @@ $(DUT_LIB): $(RTL_LIST) $(RTL_SRCS) $(HARNESS) Makefile
 
 lint: verilator
 	verilator --lint-only -Wall --top-module lockstep_iommu -f $(RTL_LIST)
+	$(MAKE) -s -C rtl-stubs axi-lint
 
 # Golden model throughput (JMH: Bare, Sv39 4 KiB, PD20 + Sv57 over Sv57x4) and what checking costs on top
 # of the RTL simulation (the same stimulus with and without the model: ratio of wall and CPU times).

@@ -1,6 +1,7 @@
 // iommu_mem_arb: shares the single memory port (one outstanding request) between the IOMMU's
 // own requesters: 0 = translation walks (DDT, PDT, page tables, MSI PT), 1 = fault queue,
-// 2 = command queue. Fixed priority, the response goes back to the client that issued it.
+// 2 = command queue, 3 = page-request queue. Fixed priority, the response goes back to the client
+// that issued it; `mem_req_src` names that client (a bus wrapper uses it to pick IDs and bursts).
 module iommu_mem_arb #(
   parameter int N = 3
 ) (
@@ -23,6 +24,7 @@ module iommu_mem_arb #(
   output logic [63:0]   mem_req_addr,
   output logic [63:0]   mem_req_wdata,
   output logic [7:0]    mem_req_wstrb,
+  output logic [$clog2(N)-1:0] mem_req_src,
   input  logic          mem_rsp_valid,
   input  logic [63:0]   mem_rsp_rdata,
   input  logic [1:0]    mem_rsp_err,
@@ -77,5 +79,6 @@ module iommu_mem_arb #(
   assign c_rsp_rdata = mem_rsp_rdata;
   assign c_rsp_err = mem_rsp_err;
   assign mem_req_valid = (st == A_REQ);
+  assign mem_req_src = owner;
   assign busy = (st != A_IDLE);
 endmodule

@@ -81,6 +81,7 @@ module lockstep_iommu
   output logic [63:0] mem_req_addr,
   output logic [63:0] mem_req_wdata,
   output logic [7:0]  mem_req_wstrb,
+  output logic [1:0]  mem_req_src,
   input  logic        mem_rsp_valid,
   input  logic [63:0] mem_rsp_rdata,
   input  logic [1:0]  mem_rsp_err,
@@ -142,7 +143,7 @@ module lockstep_iommu
     .c_req_valid, .c_req_ready, .c_req_op, .c_req_addr, .c_req_wdata, .c_req_wstrb,
     .c_rsp_valid, .c_rsp_rdata, .c_rsp_err,
     .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_wstrb,
-    .mem_rsp_valid, .mem_rsp_rdata, .mem_rsp_err, .busy(arb_busy)
+    .mem_req_src, .mem_rsp_valid, .mem_rsp_rdata, .mem_rsp_err, .busy(arb_busy)
   );
 
   // ---------------- translation ----------------

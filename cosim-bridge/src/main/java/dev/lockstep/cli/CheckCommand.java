@@ -57,7 +57,7 @@ public final class CheckCommand implements Callable<Integer> {
         for (Path file : logs) {
             try {
                 SeedLog log = LogReader.read(file, Mutants.read(Home.mutantList()));
-                SeedResult r = LogCheck.check(log, seed -> "bin/lockstep check " + file, waivers);
+                SeedResult r = LogCheck.check(log, seed -> Home.launcher() + " check " + Home.shell(file), waivers);
                 results.add(r);
                 SeedResults.print(out, file + " (seed " + r.seed() + ")", r);
                 if (r.passed()) passed++;

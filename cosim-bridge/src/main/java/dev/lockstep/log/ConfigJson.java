@@ -128,9 +128,11 @@ public final class ConfigJson {
             {"resetMode", "reset_mode"}, {"supportedModes", "ddtp_modes"}, {"hpmCounterWidth", "hpm_counter_width"},
             {"hpmCounters", "hpm_counters"}, {"icvecWritableMask", "icvec_writable"},
             {"trReqIovaWritable", "tr_req_iova_writable"}, {"trReqCtlWritable", "tr_req_ctl_writable"},
-            {"iommuQosidWritable", "iommu_qosid_writable"}, {"hpmEvents", "hpm_events"},
-            {"capabilities.", "capabilities: "}};
-        for (String[] n : names) message = message.replace(n[0], n[1]);
+            {"iommuQosidWritable", "iommu_qosid_writable"}, {"hpmEvents", "hpm_events"}};
+        for (String[] n : names) {
+            if (message.startsWith(n[0] + ":")) message = "field '" + n[1] + "'" + message.substring(n[0].length());
+            message = message.replace(n[0], n[1]);
+        }
         return message;
     }
 

@@ -22,7 +22,19 @@ public final class Mutants {
     public record Mutant(int id, String name, String description) {
         /** The planted-bug ids this selection enables, in the order given (empty for none). */
         public List<Integer> ids() { return unpack(id); }
+
+        /**
+         * Whether the selection holds a planted bug of the AXI wrapper ({@code rtl-stubs/axi/}, names
+         * {@value #AXI_WRAPPER_PREFIX}*): it is live only through the wrapper, never on the native DUT.
+         */
+        public boolean needsAxiWrapper() {
+            for (String n : name.split(",")) if (n.startsWith(AXI_WRAPPER_PREFIX)) return true;
+            return false;
+        }
     }
+
+    /** The name prefix of the AXI wrapper's own planted bugs in {@code mutants.tsv}. */
+    public static final String AXI_WRAPPER_PREFIX = "axi_";
 
     /** The ids packed in a mutant value, lowest byte first, empty slots skipped. */
     public static List<Integer> unpack(int packed) {

@@ -101,7 +101,7 @@ class LogValidationTest {
                 new Edit("action index", op("register_read"), "index", "\"x\"", "field 'index'"),
                 new Edit("mutant id against its name", type("header"), "mutant", "{\"id\":3,\"name\":\"none\"}",
                         "field 'mutant.name': expected '" + mutants.get(2).name() + "'"),
-                new Edit("unknown mutant id", type("header"), "mutant", "{\"id\":9999}", "field 'mutant.id'"),
+                new Edit("unknown mutant id", type("header"), "mutant", "{\"id\":200}", "field 'mutant.id'"),
                 new Edit("config type", type("header"), "config", "{\"capabilities\":true}", "field 'config.capabilities'"),
                 new Edit("seed type", type("header"), "seed", "\"one\"", "field 'seed'"),
                 new Edit("record type", type("idle"), "type", "7", "field 'type': expected a string"));

@@ -1,0 +1,15 @@
+rtl-stubs/iommu_pkg.sv
+rtl-stubs/iommu_out_queue_regs.sv
+rtl-stubs/iommu_regfile.sv
+rtl-stubs/iommu_mem_arb.sv
+rtl-stubs/iommu_ddt_cache.sv
+rtl-stubs/iommu_ddt_walk.sv
+rtl-stubs/iommu_pdt_walk.sv
+rtl-stubs/iommu_pt_walk.sv
+rtl-stubs/iommu_iotlb.sv
+rtl-stubs/iommu_xlate.sv
+rtl-stubs/iommu_fault_queue.sv
+rtl-stubs/iommu_page_req_queue.sv
+rtl-stubs/iommu_cmd_queue.sv
+rtl-stubs/lockstep_iommu.sv
+rtl-stubs/axi/lockstep_iommu_axi.sv
