@@ -49,6 +49,9 @@ public final class CheckCommand implements Callable<Integer> {
         dev.lockstep.triage.Waivers waivers;
         try {
             waivers = waiversFile == null ? dev.lockstep.triage.Waivers.NONE : dev.lockstep.triage.Waivers.read(waiversFile);
+            if (outDir != null) {
+                dev.lockstep.report.OutputDir.checkFile(outDir.resolve(dev.lockstep.report.HtmlReport.FILE), "--out");
+            }
         } catch (BadInputException e) {
             err.println("lockstep check: " + e.getMessage());
             return Main.EXIT_USAGE;

@@ -307,6 +307,10 @@ public final class RunCommand implements Callable<Integer> {
                     .waves(waves.toAbsolutePath().toString(), from, failing.divergence().actionIndex())
                     .run(failing.seed(), m.id(), actions);
         }
+        if (!java.nio.file.Files.isRegularFile(waves)) {
+            stdout.println("no waveform: the DUT library wrote none to " + waves + " (it may not implement lockstep_trace)");
+            return;
+        }
         stdout.printf("waveform of seed %d from cycle %d to the divergence at cycle %d: %s%n", failing.seed(), from,
                 failing.divergence().cycle(), waves);
     }
