@@ -13,7 +13,8 @@ import java.util.Set;
  * Discovers a DUT's configuration the way a driver probes an IOMMU (the Linux driver's probe): read
  * capabilities and fctl after reset, find which fctl bits stick, which ddtp modes the WARL field keeps
  * (each written from Off, then Off again), the largest queue sizes the WARL LOG2SZ fields hold, the
- * writable bits of each icvec field, and with capabilities.HPM the number of counters and their width.
+ * writable bits of each icvec field, with capabilities.HPM the number of counters, their width and the
+ * events they count, and the writable bits of the debug interface (DBG) and of iommu_qosid (QOSID).
  *
  * <p>For bring-up: what is discovered is what the DUT does, bugs included (a DUT that wrongly refuses
  * 3LVL would have 3LVL left out). Regressions pin the printed configuration in a file and review it
@@ -66,8 +67,45 @@ public final class ConfigDiscovery {
             dut.mmioWrite(ctr1, 8, -1L);
             width = Math.max(32, 64 - Long.numberOfLeadingZeros(dut.mmioRead(ctr1, 8)));
         }
+        IommuConfig.Warl warl = warl(dut, caps, counters);
         dut.reset(0);
-        return new IommuConfig(caps, writable, fctlReset, base.resetMode(), modes, cq, fq, pq, counters, width, icvec);
+        return new IommuConfig(caps, writable, fctlReset, base.resetMode(), modes, cq, fq, pq, counters, width, icvec,
+                warl);
+    }
+
+    /**
+     * The other WARL fields (IommuConfig.Warl), each where its capability makes it exist: the tr_req_iova.vpn
+     * and tr_req_ctl bits that stick (DBG; Go is never written), iommu_qosid's RCID/MCID bits (QOSID), and the
+     * standard events iohpmevt1.eventID keeps (HPM: "another ID written reads back 0"); otherwise the defaults.
+     */
+    private static IommuConfig.Warl warl(Dut dut, Capabilities caps, int counters) throws DutException {
+        IommuConfig.Warl d = IommuConfig.Warl.DEFAULT;
+        long iova = d.trReqIovaWritable();
+        long ctl = d.trReqCtlWritable();
+        if (caps.dbg()) {
+            iova = stick(dut, RegisterFile.TR_REQ_IOVA, 8, IommuConfig.Warl.TR_REQ_IOVA_VPN);
+            ctl = stick(dut, RegisterFile.TR_REQ_CTL, 8, IommuConfig.Warl.TR_REQ_CTL_FIELDS);
+        }
+        int qosid = caps.qosid() ? (int) stick(dut, RegisterFile.IOMMU_QOSID, 4, IommuConfig.Warl.IOMMU_QOSID_FIELDS)
+                : d.iommuQosidWritable();
+        long events = d.hpmEvents();
+        if (caps.hpm() && counters >= 1) {
+            events = 0;
+            for (int id = 1; id <= 8; id++) {
+                dut.mmioWrite(RegisterFile.IOHPMEVT_BASE, 8, id);
+                if ((dut.mmioRead(RegisterFile.IOHPMEVT_BASE, 8) & RegisterFile.HPMEVT_EVENT_MASK) == id) events |= 1L << id;
+            }
+            dut.mmioWrite(RegisterFile.IOHPMEVT_BASE, 8, 0);
+        }
+        return new IommuConfig.Warl(iova, ctl, qosid, events);
+    }
+
+    /** The bits of {@code mask} a register keeps when they are written as ones; the register is cleared after. */
+    private static long stick(Dut dut, int offset, int size, long mask) throws DutException {
+        dut.mmioWrite(offset, size, mask);
+        long kept = dut.mmioRead(offset, size) & mask;
+        dut.mmioWrite(offset, size, 0);
+        return kept;
     }
 
     /** The largest LOG2SZ-1 a queue base keeps: write all ones, read back (queues are off after reset). */
