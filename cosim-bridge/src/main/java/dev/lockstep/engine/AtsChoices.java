@@ -27,9 +27,7 @@ final class AtsChoices {
 
     /** The same ATS request without No Write, or null when {@code req} is not an ATS request with No Write. */
     static TranslationRequest writeRequested(TranslationRequest req) {
-        if (!req.noWrite()) return null;
-        return new TranslationRequest(req.deviceId(), req.pv(), req.processId(), req.priv(), req.ttyp(), req.iova(),
-                TranslationRequest.NO_DATA, false, req.execRequested(), req.cxl());
+        return req.noWrite() ? Completions.withoutNoWrite(req) : null;
     }
 
     /** The candidates of the request without No Write that grant W: also permitted with No Write. */

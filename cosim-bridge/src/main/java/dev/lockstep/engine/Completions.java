@@ -1,6 +1,7 @@
 package dev.lockstep.engine;
 
 import dev.lockstep.refmodel.TranslationOutcome;
+import dev.lockstep.refmodel.TranslationRequest;
 
 /**
  * Whether a DUT's translation completion (its event word and PA, {@code lockstep_dut.h}) shows a
@@ -8,6 +9,15 @@ import dev.lockstep.refmodel.TranslationOutcome;
  */
 public final class Completions {
     private Completions() {}
+
+    /**
+     * The same ATS request without No Write: a translation agent may answer a request with No Write as
+     * this one ({@link AtsChoices}).
+     */
+    public static TranslationRequest withoutNoWrite(TranslationRequest req) {
+        return new TranslationRequest(req.deviceId(), req.pv(), req.processId(), req.priv(), req.ttyp(), req.iova(),
+                TranslationRequest.NO_DATA, false, req.execRequested(), req.cxl());
+    }
 
     /**
      * For an untranslated or translated request: status, cause, PA and PBMT; for an ATS translation

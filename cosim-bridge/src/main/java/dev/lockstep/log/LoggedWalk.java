@@ -84,8 +84,34 @@ public final class LoggedWalk {
         } else if (a instanceof Action.Translate t) {
             TranslationRequest req = t.request();
             TranslationOutcome chosen = followLoggedCompletion(log, index, model, req);
+            if (chosen == null && req.noWrite()) {
+                // No Write answered with the page's W: performed as the request without No Write.
+                TranslationRequest write = Completions.withoutNoWrite(req);
+                TranslationOutcome w = followLoggedCompletion(log, index, model, write);
+                if (w != null && !w.fault() && (w.permissions() & TranslationOutcome.W) != 0) {
+                    req = write;
+                    chosen = w;
+                }
+            }
             if (chosen != null) model.translateAs(req, chosen);
             else model.translate(req);
+            takeLoggedWrites(log, index, model, memory);
+        }
+    }
+
+    /**
+     * The DUT's memory writes of action {@code index} become the model's, as the engine takes the choices
+     * the spec leaves to the DUT (A/D updates, a page offset of 0 in a fault record, the cause of an ATS
+     * access fault): the log passed this action, so what the DUT wrote was permitted.
+     */
+    private static void takeLoggedWrites(SeedLog log, int index, Iommu model, FastSparseMemory memory) {
+        for (SeedLog.Entry e : entriesOf(log, index)) {
+            if (!(e instanceof SeedLog.EventEntry ev) || ev.words()[0] != Dut.EV_MEM_WRITE) continue;
+            long word = ev.words()[2] & ~7L;
+            long mask = 0;
+            for (int b = 0; b < 8; b++) if ((ev.words()[4] & (1L << b)) != 0) mask |= 0xffL << (8 * b);
+            long now = memory.load64(word);
+            model.caching().adoptAdUpdate(word, (now & ~mask) | (ev.words()[3] & mask));
         }
     }
 
