@@ -117,16 +117,6 @@ uint64_t beat_address(uint64_t addr, uint8_t len, uint8_t size, uint8_t burst, i
     return i == 0 ? addr : aligned + i * bytes;  // INCR
 }
 
-// The byte strobes of beat address `a` of a transfer of 2^size bytes on a 64-bit bus.
-uint8_t active_lanes(uint64_t a, uint8_t size) {
-    const unsigned bytes = 1u << size;
-    const unsigned lo = a & 7;
-    const unsigned hi = (a & ~static_cast<uint64_t>(bytes - 1) & 7) + bytes;
-    uint8_t m = 0;
-    for (unsigned b = lo; b < hi && b < 8; b++) m |= 1u << b;
-    return m;
-}
-
 // A read burst accepted by a slave port: its beats (data and response fixed when the AR was accepted).
 struct ReadBurst {
     uint32_t id;
