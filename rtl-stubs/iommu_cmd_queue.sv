@@ -54,6 +54,7 @@ module iommu_cmd_queue
   output logic [63:0] m_req_addr,
   output logic [63:0] m_req_wdata,
   output logic [7:0]  m_req_wstrb,
+  output logic [3:0]  m_req_words,   // doublewords read from m_req_addr on, one request each
   input  logic        m_rsp_valid,
   input  logic [63:0] m_rsp_rdata,
   input  logic [1:0]  m_rsp_err,
@@ -187,6 +188,7 @@ module iommu_cmd_queue
   always_comb begin
     m_req_valid = 1'b0; m_req_op = MOP_READ; m_req_addr = cmd_addr; m_req_wdata = 64'd0;
     m_req_wstrb = 8'h00;
+    m_req_words = (st == Q_RD0) ? 4'd2 : 4'd1;                               // a command: two
     case (st)
       Q_RD0: m_req_valid = 1'b1;
       Q_RD1: begin m_req_valid = 1'b1; m_req_addr = cmd_addr + 64'd8; end

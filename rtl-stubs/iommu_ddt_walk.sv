@@ -32,6 +32,7 @@ module iommu_ddt_walk
   output logic        m_req_valid,
   input  logic        m_req_ready,
   output logic [63:0] m_req_addr,
+  output logic [3:0]  m_req_words,   // doublewords read from m_req_addr on, one request each
   input  logic        m_rsp_valid,
   input  logic [63:0] m_rsp_rdata,
   input  logic [1:0]  m_rsp_err,
@@ -182,6 +183,7 @@ module iommu_ddt_walk
 
   assign m_req_valid = (st == W_DDTE_REQ) || (st == W_DC_REQ);
   assign m_req_addr = (st == W_DDTE_REQ) ? ddte_addr : dc_addr;
+  assign m_req_words = (st == W_DC_REQ) ? 4'(DC_DW) - {1'b0, dw} : 4'd1;
   assign busy = (st != W_IDLE);
   always_comb for (int i = 0; i < 8; i++) dc[i] = dcq[i];
 

@@ -14,6 +14,7 @@ module iommu_mem_arb #(
   input  logic [63:0]   c_req_addr  [N],
   input  logic [63:0]   c_req_wdata [N],
   input  logic [7:0]    c_req_wstrb [N],
+  input  logic [3:0]    c_req_words [N],   // doublewords the client reads from this address on
   output logic [N-1:0]  c_rsp_valid,
   output logic [63:0]   c_rsp_rdata,
   output logic [1:0]    c_rsp_err,
@@ -25,6 +26,7 @@ module iommu_mem_arb #(
   output logic [63:0]   mem_req_wdata,
   output logic [7:0]    mem_req_wstrb,
   output logic [$clog2(N)-1:0] mem_req_src,
+  output logic [3:0]    mem_req_words,
   input  logic          mem_rsp_valid,
   input  logic [63:0]   mem_rsp_rdata,
   input  logic [1:0]    mem_rsp_err,
@@ -52,6 +54,7 @@ module iommu_mem_arb #(
       st <= A_IDLE;
       owner <= '0;
       mem_req_op <= 2'd0; mem_req_addr <= 64'd0; mem_req_wdata <= 64'd0; mem_req_wstrb <= 8'd0;
+      mem_req_words <= 4'd1;
     end else begin
       case (st)
         A_IDLE: if (any) begin
@@ -60,6 +63,7 @@ module iommu_mem_arb #(
           mem_req_addr <= {c_req_addr[pick][63:3], 3'b000};
           mem_req_wdata <= c_req_wdata[pick];
           mem_req_wstrb <= c_req_wstrb[pick];
+          mem_req_words <= c_req_words[pick];
           st <= A_REQ;
         end
         A_REQ: if (mem_req_ready) st <= mem_rsp_valid ? A_IDLE : A_RSP;   // 0-latency answer

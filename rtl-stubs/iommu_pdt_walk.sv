@@ -33,6 +33,7 @@ module iommu_pdt_walk
   output logic        m_req_valid,
   input  logic        m_req_ready,
   output logic [63:0] m_req_addr,
+  output logic [3:0]  m_req_words,   // doublewords read from m_req_addr on, one request each
   input  logic        m_rsp_valid,
   input  logic [63:0] m_rsp_rdata,
   input  logic [1:0]  m_rsp_err,
@@ -123,5 +124,6 @@ module iommu_pdt_walk
   assign gx_gpa = ent_gpa;
   assign m_req_valid = (st == D_RD) || (st == D_PC1_RD);
   assign m_req_addr = (st == D_PC1_RD) ? ent_spa + 64'd8 : ent_spa;
+  assign m_req_words = (st == D_RD && lvl == 2'd0) ? 4'd2 : 4'd1;           // the PC: two doublewords
   assign busy = (st != D_IDLE);
 endmodule

@@ -115,6 +115,7 @@ module iommu_xlate
   output logic [1:0]  m_req_op,
   output logic [63:0] m_req_addr,
   output logic [63:0] m_req_wdata,
+  output logic [3:0]  m_req_words,   // doublewords read from m_req_addr on, one request each
   input  logic        m_rsp_valid,
   input  logic [63:0] m_rsp_rdata,
   input  logic [1:0]  m_rsp_err,
@@ -170,6 +171,7 @@ module iommu_xlate
   logic [63:0] ddtw_dc [8];
   logic        ddtw_req_valid;
   logic [63:0] ddtw_req_addr;
+  logic [3:0]  ddtw_req_words, pdtw_req_words;
   // PDT walk
   logic        pdt_start, pdtw_done, pdtw_fault, pdtw_gfault, pdtw_busy, pdtw_gx_start;
   logic [11:0] pdtw_cause;
@@ -205,7 +207,7 @@ module iommu_xlate
     .clk, .rst_n, .mutant, .start(ddt_start), .did, .mode(ddtp_mode), .root_ppn(ddtp_ppn),
     .done(ddtw_done), .fault(ddtw_fault), .cause(ddtw_cause), .dc(ddtw_dc),
     .m_req_valid(ddtw_req_valid), .m_req_ready(m_req_ready && ddtw_busy),
-    .m_req_addr(ddtw_req_addr), .m_rsp_valid(m_rsp_valid && ddtw_busy),
+    .m_req_addr(ddtw_req_addr), .m_req_words(ddtw_req_words), .m_rsp_valid(m_rsp_valid && ddtw_busy),
     .m_rsp_rdata, .m_rsp_err, .busy(ddtw_busy)
   );
 
@@ -217,7 +219,8 @@ module iommu_xlate
     .done(pdtw_done), .fault(pdtw_fault), .gfault(pdtw_gfault), .cause(pdtw_cause),
     .pc_ta(pdtw_ta), .pc_fsc(pdtw_fsc),
     .m_req_valid(pdtw_req_valid), .m_req_ready(m_req_ready && pdtw_busy && !ptw_busy),
-    .m_req_addr(pdtw_req_addr), .m_rsp_valid(m_rsp_valid && pdtw_busy && !ptw_busy),
+    .m_req_addr(pdtw_req_addr), .m_req_words(pdtw_req_words),
+    .m_rsp_valid(m_rsp_valid && pdtw_busy && !ptw_busy),
     .m_rsp_rdata, .m_rsp_err, .busy(pdtw_busy)
   );
 
@@ -502,15 +505,17 @@ module iommu_xlate
   // memory client mux: only one walker is active at a time
   always_comb begin
     m_req_valid = 1'b0; m_req_op = MOP_READ; m_req_addr = 64'd0; m_req_wdata = 64'd0;
+    m_req_words = 4'd1;
     if (ptw_busy) begin
       m_req_valid = ptw_req_valid; m_req_op = ptw_req_op; m_req_addr = ptw_req_addr;
       m_req_wdata = ptw_req_wdata;
     end else if (pdtw_busy) begin
-      m_req_valid = pdtw_req_valid; m_req_addr = pdtw_req_addr;
+      m_req_valid = pdtw_req_valid; m_req_addr = pdtw_req_addr; m_req_words = pdtw_req_words;
     end else if (ddtw_busy) begin
-      m_req_valid = ddtw_req_valid; m_req_addr = ddtw_req_addr;
+      m_req_valid = ddtw_req_valid; m_req_addr = ddtw_req_addr; m_req_words = ddtw_req_words;
     end else if (st == X_MSI_RD0 || st == X_MSI_RD1) begin
       m_req_valid = 1'b1; m_req_addr = msipte_addr + ((st == X_MSI_RD1) ? 64'd8 : 64'd0);
+      m_req_words = (st == X_MSI_RD0) ? 4'd2 : 4'd1;                          // an MSI PTE: two
     end
   end
 

@@ -82,6 +82,7 @@ module lockstep_iommu
   output logic [63:0] mem_req_wdata,
   output logic [7:0]  mem_req_wstrb,
   output logic [1:0]  mem_req_src,
+  output logic [3:0]  mem_req_words,
   input  logic        mem_rsp_valid,
   input  logic [63:0] mem_rsp_rdata,
   input  logic [1:0]  mem_rsp_err,
@@ -134,16 +135,17 @@ module lockstep_iommu
   logic [63:0] c_req_addr  [4];
   logic [63:0] c_req_wdata [4];
   logic [7:0]  c_req_wstrb [4];
+  logic [3:0]  c_req_words [4];
   logic [63:0] c_rsp_rdata;
   logic [1:0]  c_rsp_err;
   logic        arb_busy;
 
   iommu_mem_arb #(.N(4)) u_arb (
     .clk, .rst_n,
-    .c_req_valid, .c_req_ready, .c_req_op, .c_req_addr, .c_req_wdata, .c_req_wstrb,
+    .c_req_valid, .c_req_ready, .c_req_op, .c_req_addr, .c_req_wdata, .c_req_wstrb, .c_req_words,
     .c_rsp_valid, .c_rsp_rdata, .c_rsp_err,
     .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_wstrb,
-    .mem_req_src, .mem_rsp_valid, .mem_rsp_rdata, .mem_rsp_err, .busy(arb_busy)
+    .mem_req_src, .mem_req_words, .mem_rsp_valid, .mem_rsp_rdata, .mem_rsp_err, .busy(arb_busy)
   );
 
   // ---------------- translation ----------------
@@ -198,7 +200,7 @@ module lockstep_iommu
     .tlb_inv, .tlb_gvma, .tlb_av, .tlb_pscv, .tlb_gv, .tlb_pscid, .tlb_gscid, .tlb_vpn,
     .ddt_inv, .ddt_dv, .ddt_did,
     .m_req_valid(c_req_valid[0]), .m_req_ready(c_req_ready[0]), .m_req_op(c_req_op[0]),
-    .m_req_addr(c_req_addr[0]), .m_req_wdata(c_req_wdata[0]),
+    .m_req_addr(c_req_addr[0]), .m_req_wdata(c_req_wdata[0]), .m_req_words(c_req_words[0]),
     .m_rsp_valid(c_rsp_valid[0]), .m_rsp_rdata(c_rsp_rdata), .m_rsp_err(c_rsp_err),
     .busy(xl_busy)
   );
@@ -220,6 +222,7 @@ module lockstep_iommu
   );
   assign c_req_op[1] = MOP_WRITE;
   assign c_req_wstrb[1] = 8'hFF;
+  assign c_req_words[1] = 4'd1;
 
   // ---------------- command queue ----------------
   iommu_cmd_queue u_cq (
@@ -234,6 +237,7 @@ module lockstep_iommu
     .ddt_inv, .ddt_dv, .ddt_did,
     .m_req_valid(c_req_valid[2]), .m_req_ready(c_req_ready[2]), .m_req_op(c_req_op[2]),
     .m_req_addr(c_req_addr[2]), .m_req_wdata(c_req_wdata[2]), .m_req_wstrb(c_req_wstrb[2]),
+    .m_req_words(c_req_words[2]),
     .m_rsp_valid(c_rsp_valid[2]), .m_rsp_rdata(c_rsp_rdata), .m_rsp_err(c_rsp_err),
     .busy(cq_busy)
   );
@@ -259,6 +263,7 @@ module lockstep_iommu
   );
   assign c_req_op[3] = MOP_WRITE;
   assign c_req_wstrb[3] = 8'hFF;
+  assign c_req_words[3] = 4'd1;
 
   // ---------------- outbound messages: the command queue first, then automatic responses ----
   assign msg_valid    = cq_msg_valid || pq_rsp_valid;

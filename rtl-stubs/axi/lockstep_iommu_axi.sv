@@ -6,8 +6,9 @@
 //   ID, length, size, burst and write data, translated address), a fault answered with SLVERR
 //   (DECERR for page and guest-page faults) without the cause;
 // - m_mem_: AXI4 master for the IOMMU's own accesses, one ID per engine (walks, A/D atomics,
-//   command queue, fault queue, page-request queue): fault and page-request records written as one
-//   INCR burst, commands fetched as one 2-beat burst, A/D updates as AXI5 AtomicLoad SET;
+//   command queue, fault queue, page-request queue): the consecutive doublewords an engine reads
+//   (a DC, a PC, an MSI PTE, a command) read as one INCR burst, fault and page-request records
+//   written as one, A/D updates as AXI5 AtomicLoad SET;
 // - the ATS, message and page-request channels of the native DUT, passed through.
 // Planted bugs of the wrapper itself (M_AXI_* below, rtl-stubs/mutants.tsv) share the mutant input
 // with the DUT's own.
@@ -236,6 +237,7 @@ module lockstep_iommu_axi
   logic        tr_cpl_r, tr_cpl_w, tr_cpl_x, tr_cpl_u, tr_cpl_g, tr_cpl_s, tr_cpl_priv, tr_cpl_cxl_io;
   logic        mem_req_valid, mem_req_ready, mem_rsp_valid;
   logic [1:0]  mem_req_op, mem_req_src, mem_rsp_err;
+  logic [3:0]  mem_req_words;
   logic [63:0] mem_req_addr, mem_req_wdata, mem_rsp_rdata;
   logic [7:0]  mem_req_wstrb;
   logic        core_idle;
@@ -254,7 +256,7 @@ module lockstep_iommu_axi
     .msg_valid, .msg_ready, .msg_prgr, .msg_rid, .msg_dsv, .msg_dseg, .msg_pv, .msg_pid,
     .msg_payload, .ats_inv_cpl_valid,
     .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_wstrb,
-    .mem_req_src, .mem_rsp_valid, .mem_rsp_rdata, .mem_rsp_err,
+    .mem_req_src, .mem_req_words, .mem_rsp_valid, .mem_rsp_rdata, .mem_rsp_err,
     .irq, .idle(core_idle)
   );
 
@@ -568,9 +570,10 @@ module lockstep_iommu_axi
 
   // ================= memory master =================
   // The native memory port has one request outstanding; this side turns each into AXI:
-  // - walk reads: single beats on ID_WALK;
-  // - command fetch: the first doubleword's read is a 2-beat burst on ID_CQ, the second
-  //   doubleword is then answered from the burst's second beat;
+  // - reads: one INCR burst of as many doublewords as the engine reads from there on, one after
+  //   the other (mem_req_words: a DC's 4 or 8, a PC's, an MSI PTE's or a command's 2, else 1), on
+  //   ID_WALK or ID_CQ; the first beat answers the request, the engine's next requests are answered
+  //   from the burst's later beats (which may arrive after other IDs' data);
   // - fault records (4 doublewords) and page-request records (2): the words before the last are
   //   held and answered at once, the last sends the whole record as one INCR burst, answered with
   //   its BRESP, so the queue's tail moves only once the record is written (in-memory queues:
@@ -603,11 +606,15 @@ module lockstep_iommu_axi
   // record combiners: fault queue (4 words) and page-request queue (2 words)
   logic [63:0] fq_buf [3];
   logic [63:0] pq_buf0;
-  // the command fetch's second beat
-  logic        cqb_pending, cqb_valid;
-  logic [63:0] cqb_addr, cqb_data;
-  logic [1:0]  cqb_err;
-  logic        cq_beat1;     // the next ID_CQ read beat is a burst's second
+  // read bursts: 0 the walks' (ID_WALK), 1 the command queue's (ID_CQ)
+  logic        bb_first [2];          // the next beat of the ID is a burst's first: it answers
+  logic [2:0]  bb_pend  [2];          // later beats still to arrive
+  logic [3:0]  bb_left  [2];          // doublewords the engine may still ask from the burst
+  logic [63:0] bb_addr  [2];          // the next one's address
+  logic [63:0] bb_data  [2][7];
+  logic [1:0]  bb_err   [2][7];
+  logic [2:0]  bb_wi [2], bb_ri [2];  // next beat to store / to answer
+  logic        n_b;                   // the burst buffer of the current read
 
   logic is_record, bresp_err;
   assign bresp_err = m_mem_bresp == RESP_SLVERR || m_mem_bresp == RESP_DECERR;
@@ -616,18 +623,27 @@ module lockstep_iommu_axi
   function automatic logic [1:0] rd_err(input logic [1:0] resp, input logic poison);
     rd_err = (resp == RESP_SLVERR || resp == RESP_DECERR) ? 2'd1 : poison ? 2'd2 : 2'd0;
   endfunction
+  function automatic logic [7:0] burst_len(input logic [3:0] words);   // AxLEN of 1..8 beats
+    burst_len = (words <= 4'd1) ? 8'd0 : (words >= 4'd8) ? 8'd7 : {4'd0, words - 4'd1};
+  endfunction
   function automatic logic [63:0] strb_mask(input logic [7:0] s);
     for (int i = 0; i < 8; i++) strb_mask[i*8 +: 8] = {8{s[i]}};
   endfunction
 
-  logic cq_match, cq_blocked;
-  assign cq_match   = (cqb_pending || cqb_valid) && mem_req_addr == cqb_addr;
-  // a new command fetch waits for the previous burst's second beat
-  assign cq_blocked = mem_req_src == SRC_CQ && mem_req_op == MOP_READ && cqb_pending && !cq_match;
-  assign mem_req_ready = (nst == N_IDLE) && !cq_blocked;
+  logic req_b, req_match, req_blocked;
+  assign req_b = (mem_req_src == SRC_CQ);
+  assign req_match = mem_req_op == MOP_READ && bb_left[req_b] != 4'd0 && mem_req_addr == bb_addr[req_b];
+  // a read that leaves its engine's burst waits until the burst's beats are in
+  assign req_blocked = mem_req_op == MOP_READ && !req_match && bb_pend[req_b] != 3'd0;
+  assign mem_req_ready = (nst == N_IDLE) && !req_blocked;
+
+  logic r_b, r_burst, r_to_buf;
+  assign r_b = (m_mem_rid == ID_CQ);
+  assign r_burst = m_mem_rid == ID_WALK || m_mem_rid == ID_CQ;
+  assign r_to_buf = m_mem_rvalid && r_burst && !bb_first[r_b];    // a burst's later beat
 
   logic r_for_n, b_for_n;    // this R beat / B response belongs to the current native request
-  assign r_for_n = m_mem_rvalid && m_mem_rid == n_id && !(m_mem_rid == ID_CQ && cq_beat1) &&
+  assign r_for_n = m_mem_rvalid && m_mem_rid == n_id && !r_to_buf &&
                    (nst == N_RD || nst == N_AMO || nst == N_AMO_RD);
   assign b_for_n = m_mem_bvalid && m_mem_bid == n_id && (nst == N_AW || nst == N_AMO);
   assign m_mem_rready = 1'b1;
@@ -665,16 +681,24 @@ module lockstep_iommu_axi
       for (int i = 0; i < 4; i++) begin wq_data[i] <= 64'd0; wq_strb[i] <= 8'd0; end
       for (int i = 0; i < 3; i++) fq_buf[i] <= 64'd0;
       pq_buf0 <= 64'd0;
-      cqb_pending <= 1'b0; cqb_valid <= 1'b0; cqb_addr <= 64'd0; cqb_data <= 64'd0;
-      cqb_err <= 2'd0; cq_beat1 <= 1'b0;
+      n_b <= 1'b0;
+      for (int b = 0; b < 2; b++) begin
+        bb_first[b] <= 1'b0; bb_pend[b] <= 3'd0; bb_left[b] <= 4'd0; bb_addr[b] <= 64'd0;
+        bb_wi[b] <= 3'd0; bb_ri[b] <= 3'd0;
+        for (int i = 0; i < 7; i++) begin bb_data[b][i] <= 64'd0; bb_err[b][i] <= 2'd0; end
+      end
     end else begin
-      // the command-fetch burst's beats, whichever state the native side is in
-      if (m_mem_rvalid && m_mem_rid == ID_CQ) begin
-        if (cq_beat1) begin
-          cqb_pending <= 1'b0; cqb_valid <= 1'b1;
-          cqb_data <= m_mem_rdata; cqb_err <= rd_err(m_mem_rresp, m_mem_rpoison);
-        end
-        cq_beat1 <= !m_mem_rlast;
+      // read bursts: the first beat answers (N_RD), the later ones wait for their request
+      if (m_mem_rvalid && r_burst && bb_first[r_b]) bb_first[r_b] <= 1'b0;
+      if (r_to_buf) begin
+        bb_data[r_b][bb_wi[r_b]] <= m_mem_rdata;
+        bb_err[r_b][bb_wi[r_b]] <= rd_err(m_mem_rresp, m_mem_rpoison);
+        bb_wi[r_b] <= bb_wi[r_b] + 3'd1;
+        bb_pend[r_b] <= bb_pend[r_b] - 3'd1;
+      end
+      if (m_mem_arvalid && m_mem_arready && n_op == MOP_READ) begin
+        bb_first[n_b] <= 1'b1; bb_pend[n_b] <= ar_len[2:0]; bb_left[n_b] <= {1'b0, ar_len[2:0]};
+        bb_addr[n_b] <= ar_addr + 64'd8; bb_wi[n_b] <= 3'd0; bb_ri[n_b] <= 3'd0;
       end
 
       case (nst)
@@ -686,15 +710,15 @@ module lockstep_iommu_axi
           aw_atop <= 6'd0; aw_size <= 3'd3; aw_len <= 8'd0; aw_addr <= mem_req_addr;
           ar_addr <= mem_req_addr; ar_len <= 8'd0;
           wq_data[0] <= mem_req_wdata; wq_strb[0] <= mem_req_wstrb;
-          if (mem_req_src == SRC_CQ && !cq_match) cqb_valid <= 1'b0;   // an unused second beat
+          n_b <= req_b;
           if (mem_req_op == MOP_READ) begin
-            if (mem_req_src == SRC_CQ && cq_match) begin
-              nst <= N_BUF;
-            end else if (mem_req_src == SRC_CQ && !mem_req_addr[3]) begin
-              n_id <= ID_CQ; ar_len <= 8'd1; nst <= N_AR;          // the whole command
-              cqb_pending <= 1'b1; cqb_addr <= mem_req_addr + 64'd8;
-            end else begin
-              n_id <= (mem_req_src == SRC_CQ) ? ID_CQ : ID_WALK; nst <= N_AR;
+            n_id <= req_b ? ID_CQ : ID_WALK;
+            if (req_match) nst <= N_BUF;                             // from the engine's burst
+            else begin
+              // the doublewords the engine reads from here on, as one burst (at most 8)
+              ar_len <= burst_len(mem_req_words);
+              bb_left[req_b] <= 4'd0;                                // an unused rest is dropped
+              nst <= N_AR;
             end
           end else if (mem_req_op == MOP_AMOOR) begin
             n_id <= ID_AMO;
@@ -773,8 +797,12 @@ module lockstep_iommu_axi
             nst <= N_AW;
           end
         end
-        N_BUF: if (cqb_valid) begin
-          n_rdata <= cqb_data; n_err <= cqb_err; cqb_valid <= 1'b0; nst <= N_RSP;
+        N_BUF: if (bb_wi[n_b] != bb_ri[n_b]) begin
+          n_rdata <= bb_data[n_b][bb_ri[n_b]]; n_err <= bb_err[n_b][bb_ri[n_b]];
+          bb_ri[n_b] <= bb_ri[n_b] + 3'd1;
+          bb_left[n_b] <= bb_left[n_b] - 4'd1;
+          bb_addr[n_b] <= bb_addr[n_b] + 64'd8;
+          nst <= N_RSP;
         end
         N_RSP: nst <= N_IDLE;
         default: nst <= N_IDLE;
@@ -783,11 +811,12 @@ module lockstep_iommu_axi
   end
 
   assign idle = core_idle && pst == P_IDLE && !p_aw_held && !p_w_held && tst == T_IDLE &&
-                rd_total == '0 && wr_total == '0 && nst == N_IDLE && !cqb_pending &&
+                rd_total == '0 && wr_total == '0 && nst == N_IDLE &&
+                bb_pend[0] == 3'd0 && bb_pend[1] == 3'd0 && !bb_first[0] && !bb_first[1] &&
                 !s_dev_arvalid && !s_dev_awvalid && !ats_req_valid &&
                 !s_prog_awvalid && !s_prog_wvalid && !s_prog_arvalid;
 
   logic unused;
-  assign unused = ^{s_prog_awprot, s_prog_arprot, s_dev_awprot[2:1], s_dev_arprot[1], n_addr, reg_rsp_rdata,
+  assign unused = ^{s_prog_awprot, s_prog_arprot, m_mem_rlast, s_dev_awprot[2:1], s_dev_arprot[1], n_addr, reg_rsp_rdata,
                     p_awaddr[1:0], p_araddr[1:0]};
 endmodule

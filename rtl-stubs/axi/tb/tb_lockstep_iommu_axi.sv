@@ -614,7 +614,8 @@ module tb_lockstep_iommu_axi
     check64(rd(PT2 + 24), {10'd0, 44'h98765, 10'h0D7}, "leaf PTE after the A/D update (A and D set)");
     if (ATOP != 0)
       check(count_aw(4'd1, PT2 + 24, 0, 3, 6'b100011) == 1, "the A/D update is one AtomicLoad SET on the A/D ID");
-    check(count_ar(4'd0, DDT + 7 * 64, 0) >= 1, "the DC's first doubleword read on the walk ID");
+    check(count_ar(4'd0, DDT + 7 * 64, 7) == 1, "the extended DC is read as one 8-beat burst on the walk ID");
+    check(count_ar(4'd0, PT0 + 8, 0) == 1, "a PTE is read as a single beat on the walk ID");
     expect_reg(12'h020, 64'd3, 0, "cqh after two IOTINVAL.VMA and an IOFENCE.C");
     check64(rd(64'h1_2345_7000), 64'h1122_3344_FFFF_FFFF, "IOFENCE.C data: 4 bytes at ADDR, the other half untouched");
     for (int i = 0; i < 3; i++)
@@ -623,6 +624,13 @@ module tb_lockstep_iommu_axi
     // the translation is now in the IOTLB; a read through it
     dev_read(4'd2, 64'h0000_0000_4060_3FF0, 24'h7, 0, resp, data);
     check(resp == 2'b00 && data == 64'h9876_5FF0, "Sv39 read: OKAY, PA from the leaf");
+    // an access fault on the 4th doubleword of a DC: the burst's beat answers that read (257)
+    poison_at(DDT + 8 * 64 + 24);
+    dev_read(4'd5, 64'h0000_0000_4060_3000, 24'h8, 0, resp, data);
+    check(resp == 2'b10, "DC read access fault (257): SLVERR");
+    check(count_ar(4'd0, DDT + 8 * 64, 7) == 1, "that DC too is one 8-beat burst");
+    wait_idle();
+    mem_err.delete();
     // a page fault (no mapping for VPN[2] = 2) answers DECERR
     dev_read(4'd4, 64'h0000_0000_8000_0000, 24'h7, 0, resp, data);
     check(resp == 2'b11, "Sv39 page fault: DECERR");

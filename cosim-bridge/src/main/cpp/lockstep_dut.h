@@ -134,7 +134,8 @@ int32_t lockstep_abi_version(void);
 /* A string that identifies the DUT build (design name, source hash, Verilator version). */
 const char *lockstep_build_id(void);
 
-/* config: "key=value" pairs separated by ';' (e.g. "mem_latency=4;waves=/tmp/x.vcd").
+/* config: "key=value" pairs separated by ';' (e.g. "mem_latency=4"). A library refuses keys it does not
+ * know and malformed values (the built-in harness does), rather than ignoring a misspelt setting.
  * Returns a handle > 0, or 0 on failure (then lockstep_last_error(0) says why). */
 int64_t lockstep_open(const char *config);
 void lockstep_close(int64_t h);

@@ -4,8 +4,10 @@
 #include "lockstep_dut.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -442,14 +444,37 @@ std::string location(const char *filename, int linenum) {
     return (filename && *filename) ? std::string(filename) + ":" + std::to_string(linenum) + ": " : std::string();
 }
 
-int parse_int(const std::string &config, const char *key, int dflt) {
-    const std::string k = std::string(key) + "=";
-    size_t p = 0;
-    while ((p = config.find(k, p)) != std::string::npos) {
-        if (p == 0 || config[p - 1] == ';') return std::atoi(config.c_str() + p + k.size());
-        p += k.size();
+// lockstep_open's settings: "key=value" pairs separated by ';'. A key this harness does not know, or a
+// malformed value, is refused with what was given, so a misspelt setting never passes unnoticed.
+bool parse_config(const std::string &config, int &mem_latency, std::string &error) {
+    size_t start = 0;
+    while (start < config.size()) {
+        size_t end = config.find(';', start);
+        if (end == std::string::npos) end = config.size();
+        const std::string item = config.substr(start, end - start);
+        start = end + 1;
+        if (item.empty()) continue;
+        const size_t eq = item.find('=');
+        if (eq == std::string::npos) {
+            error = "config '" + item + "': expected key=value";
+            return false;
+        }
+        const std::string key = item.substr(0, eq);
+        const std::string value = item.substr(eq + 1);
+        if (key != "mem_latency") {
+            error = "config key '" + key + "' is not known to the built-in harness (known: mem_latency)";
+            return false;
+        }
+        char *rest = nullptr;
+        errno = 0;
+        const long v = std::strtol(value.c_str(), &rest, 10);
+        if (value.empty() || *rest != '\0' || errno != 0 || v < 1 || v > 1000) {
+            error = "config mem_latency='" + value + "': expected a whole number of cycles in 1..1000";
+            return false;
+        }
+        mem_latency = static_cast<int>(v);
     }
-    return dflt;
+    return true;
 }
 
 }  // namespace
@@ -501,11 +526,8 @@ const char *lockstep_build_id(void) { return LOCKSTEP_BUILD_ID; }
 
 int64_t lockstep_open(const char *config) {
     const std::string cfg = config ? config : "";
-    const int latency = parse_int(cfg, "mem_latency", 3);
-    if (latency < 1 || latency > 1000) {
-        t_open_error = "config mem_latency=" + std::to_string(latency) + " is outside 1..1000";
-        return 0;
-    }
+    int latency = 3;
+    if (!parse_config(cfg, latency, t_open_error)) return 0;
     try {
         Dut *d = new Dut(latency);
         t_current = d;

@@ -58,6 +58,9 @@ public final class CheckCommand implements Callable<Integer> {
         dev.lockstep.triage.Waivers waivers;
         try {
             waivers = waiversFile == null ? dev.lockstep.triage.Waivers.NONE : dev.lockstep.triage.Waivers.read(waiversFile);
+            if (outDir != null) {
+                dev.lockstep.report.OutputDir.checkFile(outDir.resolve(dev.lockstep.report.HtmlReport.FILE), "--out");
+            }
         } catch (BadInputException e) {
             err.println("lockstep check: " + e.getMessage());
             return Main.EXIT_USAGE;
@@ -72,7 +75,7 @@ public final class CheckCommand implements Callable<Integer> {
         }
         for (Path file : logs) {
             try (LogStream log = LogStream.open(file, mutants)) {
-                SeedResult r = LogCheck.check(log, seed -> "bin/lockstep check " + file, waivers);
+                SeedResult r = LogCheck.check(log, seed -> Home.launcher() + " check " + Home.shell(file), waivers);
                 SeedResults.print(out, file + " (seed " + r.seed() + ")", r);
                 if (!r.passed() && exitOnDivergence) {
                     out.println(passed + " passed, " + (failed + 1) + " failed (stopped at the first divergence)");

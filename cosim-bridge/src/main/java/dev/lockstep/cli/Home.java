@@ -16,4 +16,13 @@ final class Home {
     static Path stubConfig() { return dir().resolve("rtl-stubs/config.json"); }
 
     static Path mutantList() { return dir().resolve("rtl-stubs/mutants.tsv"); }
+
+    /** The launcher by its absolute path: a reproduce line that works from any directory. */
+    static String launcher() { return shell(dir().resolve("bin/lockstep")); }
+
+    /** {@code path} made absolute, as one shell word (quoted when it has other characters than these). */
+    static String shell(Path path) {
+        String p = path.toAbsolutePath().normalize().toString();
+        return p.matches("[A-Za-z0-9_./+:@%=,-]+") ? p : "'" + p.replace("'", "'\\''") + "'";
+    }
 }

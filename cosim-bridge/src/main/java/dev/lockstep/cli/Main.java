@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
                 ExplainCommand.class, MergeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 all passed; 1 a divergence; 2 bad usage or bad input; "
                 + "3 the DUT crashed, hung or could not be built or loaded."})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static final String VERSION = "0.1.0";
 
@@ -31,8 +31,24 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    static final String OUT_OF_MEMORY = "lockstep: out of memory: the Java heap is too small for this run; give the "
+            + "JVM more memory, e.g. LOCKSTEP_JAVA_OPTS=-Xmx8g bin/lockstep ... (or fewer --jobs)";
+
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code;
+        try {
+            code = execute(args);
+        } catch (Error e) {
+            if (!outOfMemory(e)) throw e;
+            // exit code 2, never 1 (a divergence): even when the heap ran out before a command started
+            code = EXIT_USAGE;
+            try {
+                System.err.println(OUT_OF_MEMORY);
+            } catch (Throwable t) {
+                // nothing more can be said
+            }
+        }
+        System.exit(code);
     }
 
     /** Runs the command line on the process's standard streams and returns the exit code. */
@@ -47,22 +63,49 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(e -> EXIT_USAGE);
         cl.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("lockstep: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("lockstep: " + plainWords(ex.getMessage()));
             ex.getCommandLine().getErr().println("Try 'bin/lockstep " + ex.getCommandLine().getCommandName()
                     + " --help'.");
             return EXIT_USAGE;
         });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            // A bug of this tool, not of the input: one line naming where, never a Java stack trace.
+            StackTraceElement at = ex.getStackTrace().length > 0 ? ex.getStackTrace()[0] : null;
+            c.getErr().println("lockstep " + c.getCommandName() + ": internal error: "
+                    + (ex.getMessage() != null ? ex.getMessage() : "no message") + (at != null ? " (at " + at + ")" : ""));
+            return EXIT_USAGE;
+        });
         try {
             return cl.execute(args);
+        } catch (Error e) {
+            if (!outOfMemory(e)) throw e;
+            err.println(OUT_OF_MEMORY);
+            return EXIT_USAGE;
         } finally {
             out.flush();
             err.flush();
         }
     }
 
+    /** Whether {@code e} is the heap running out (possibly wrapped, e.g. in an InternalError). */
+    static boolean outOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof OutOfMemoryError) return true;
+        return false;
+    }
+
+    /** Without a command: the usage, and exit code 2 (bad usage). */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().getErr().println("lockstep: a command is needed");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USAGE;
+    }
+
+    /** picocli's messages name Java types ("is not an int"); users know numbers. */
+    static String plainWords(String message) {
+        return message.replace("is not an int", "is not a whole number in -2147483648..2147483647")
+                .replace("is not a long", "is not a whole number in -2^63..2^63-1")
+                .replace("is not a double", "is not a number").replace("java.nio.file.Path", "path");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

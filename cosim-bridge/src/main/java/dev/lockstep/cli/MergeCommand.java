@@ -25,7 +25,7 @@ public final class MergeCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "The shards' output directories.")
     List<Path> dirs;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR",
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR",
             description = "Directory for the merged reports: none of the shards' directories; refused when it holds "
                     + "another run's results unless --replace is given.")
     Path out;

@@ -32,11 +32,11 @@ public final class MutantsCommand implements Callable<Integer> {
     @Option(names = "--list", description = "Only list the planted bugs.")
     boolean list;
 
-    @Option(names = "--seed", defaultValue = StandardRegression.FIRST_SEED, description = "First seed. "
+    @Option(names = {"-s", "--seed"}, defaultValue = StandardRegression.FIRST_SEED, description = "First seed. "
             + "Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--count", defaultValue = StandardRegression.SEEDS,
+    @Option(names = {"-n", "--count"}, defaultValue = StandardRegression.SEEDS,
             description = "Seeds tried per mutant before it counts as survived. Default: ${DEFAULT-VALUE}.")
     int count;
 
@@ -44,7 +44,7 @@ public final class MutantsCommand implements Callable<Integer> {
             description = "Actions per seed. Default: ${DEFAULT-VALUE}.")
     int actions;
 
-    @Option(names = "--jobs", defaultValue = "1", description = "Seeds run concurrently. Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"-j", "--jobs"}, defaultValue = "1", description = "Seeds run concurrently. Default: ${DEFAULT-VALUE}.")
     int jobs;
 
     @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Run only these mutants.")
@@ -67,8 +67,7 @@ public final class MutantsCommand implements Callable<Integer> {
                 throw new BadInputException("--count, --actions and --jobs must be at least 1");
             }
             IommuConfig config = DutConfigFile.read(Home.stubConfig());
-            List<Long> seeds = new ArrayList<>();
-            for (int i = 0; i < count; i++) seeds.add(seed + i);
+            List<Long> seeds = dev.lockstep.regression.Shard.range(seed, count);
             out.printf("%-3s %-28s %-9s %-6s %-7s %-8s %s%n", "id", "mutant", "verdict", "seed", "action", "time",
                     "description");
             int killed = 0;
@@ -84,7 +83,7 @@ public final class MutantsCommand implements Callable<Integer> {
                 long start = System.nanoTime();
                 Regression regression = new Regression(() -> NativeDut.open(Home.stubLibrary(), ""), config,
                         Scenario.byName(StandardRegression.SCENARIO),
-                        s -> "bin/lockstep run --dut stub --seed " + s + " --count 1 --actions " + actions
+                        s -> Home.launcher() + " run --dut stub --seed " + s + " --count 1 --actions " + actions
                                 + " --mutant " + m.name());
                 Regression.Outcome outcome = regression.runUntilFailure(seeds, m.id(), actions, jobs);
                 double seconds = (System.nanoTime() - start) / 1e9;

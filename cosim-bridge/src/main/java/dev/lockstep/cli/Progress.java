@@ -17,11 +17,18 @@ final class Progress implements Consumer<SeedResult> {
     private int done;
     private int failed;
     private boolean lineOpen;
+    private boolean quiet;
 
     Progress(PrintWriter out, int total, boolean live) {
         this.out = out;
         this.total = total;
         this.live = live;
+    }
+
+    /** {@code -q}: failing seeds only, no progress line. */
+    Progress quiet(boolean q) {
+        this.quiet = q;
+        return this;
     }
 
     /** Whether stdout is an interactive terminal outside CI. */
@@ -34,6 +41,10 @@ final class Progress implements Consumer<SeedResult> {
     public void accept(SeedResult r) {
         done++;
         if (!r.passed()) failed++;
+        if (quiet) {
+            if (!r.passed()) printResult(r);
+            return;
+        }
         if (!live) {
             printResult(r);
             return;

@@ -45,7 +45,7 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Planted bug of the built-in DUT. Default: the log header's mutant.")
     String mutant;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write the replay's own log to DIR/logs/seed-N.jsonl "
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Write the replay's own log to DIR/logs/seed-N.jsonl "
             + "(never over the log replayed; a directory holding another run's results needs --replace).")
     Path out;
 
@@ -116,8 +116,9 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     private String reproduce(Mutants.Mutant m) {
-        StringBuilder b = new StringBuilder("bin/lockstep replay ").append(log).append(dutOptions.commandLine());
-        if (config != null) b.append(" --config ").append(config);
+        StringBuilder b = new StringBuilder(Home.launcher()).append(" replay ").append(Home.shell(log))
+                .append(dutOptions.commandLine());
+        if (config != null) b.append(" --config ").append(Home.shell(config));
         if (mutant != null) b.append(" --mutant ").append(m.name());
         return b.toString();
     }

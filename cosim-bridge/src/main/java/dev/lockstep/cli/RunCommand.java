@@ -49,11 +49,18 @@ public final class RunCommand implements Callable<Integer> {
                     + "prints the configuration found and uses it: for bring-up; pin it for regressions.")
     String config;
 
-    @Option(names = "--seed", defaultValue = StandardRegression.FIRST_SEED,
+    @Option(names = {"-q", "--quiet"}, description = "Print only failing seeds and the closing line (no per-seed "
+            + "lines, no progress line, no coverage table).")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, description = "One line per seed even on a terminal (no progress line).")
+    boolean verbose;
+
+    @Option(names = {"-s", "--seed"}, defaultValue = StandardRegression.FIRST_SEED,
             description = "First seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--count", defaultValue = StandardRegression.SEEDS, description = "Number of seeds (seed, seed+1, ...). "
+    @Option(names = {"-n", "--count"}, defaultValue = StandardRegression.SEEDS, description = "Number of seeds (seed, seed+1, ...). "
             + "Default: ${DEFAULT-VALUE}.")
     int count;
 
@@ -108,7 +115,7 @@ public final class RunCommand implements Callable<Integer> {
                     + "DUT did for that action (README 'Triage'), so later ones are new. Default: ${DEFAULT-VALUE}.")
     int maxDivergences;
 
-    @Option(names = "--jobs", defaultValue = "1", description = "Seeds run concurrently, one DUT instance each. "
+    @Option(names = {"-j", "--jobs"}, defaultValue = "1", description = "Seeds run concurrently, one DUT instance each. "
             + "Default: ${DEFAULT-VALUE}.")
     int jobs;
 
@@ -121,7 +128,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "Cycles of waveform before the divergence. Default: ${DEFAULT-VALUE}.")
     long wavesWindow;
 
-    @Option(names = "--out", paramLabel = "DIR",
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR",
             description = "Directory for summary.json, junit.xml and logs/ (see --dump). A directory holding "
                     + "another run's results is refused unless --replace is given; one run at a time (locked).")
     Path out;
@@ -226,15 +233,15 @@ public final class RunCommand implements Callable<Integer> {
             if (logs != null) regression.addObserver(logs.observers());
             interruption = new Interruption();
             regression.stopWhen(interruption::requested);
-            Progress progress = new Progress(stdout, seeds.size(), Progress.interactive());
+            Progress progress = new Progress(stdout, seeds.size(), !verbose && Progress.interactive()).quiet(quiet);
             CoverageRegression.Result covered = CoverageRegression.run(regression, iommuConfig, seeds, m.id(), actions,
                     jobs, coverageGoal, progress);
             progress.finish();
             Regression.Outcome outcome = covered.outcome();
             boolean interrupted = regression.stopped();
-            stdout.print(covered.coverage().table());
+            if (!quiet) stdout.print(covered.coverage().table());
             SignatureTable table = SignatureTable.of(outcome.results(), waivers);
-            stdout.print(table.render());
+            if (!quiet) stdout.print(table.render());
             if (coverageGoal != null) {
                 stdout.printf("coverage goal %.1f%% %s after %d seed(s)%n", coverageGoal,
                         covered.goalReached() ? "reached" : "NOT reached", outcome.results().size());
@@ -261,7 +268,13 @@ public final class RunCommand implements Callable<Integer> {
                 dumpWaves(factory, iommuConfig, chosen, m, outcome, stdout);
             }
             stdout.println(outcome.passed() + " passed, " + outcome.failed() + " failed");
-            return Main.exitCode(outcome);
+            int code = Main.exitCode(outcome);
+            if (code == Main.EXIT_PASS && coverageGoal != null && !covered.goalReached()) {
+                err.printf("lockstep run: the coverage goal of %.1f%% was not reached in %d seed(s): exit code %d%n",
+                        coverageGoal, outcome.results().size(), Main.EXIT_DIVERGENCE);
+                code = Main.EXIT_DIVERGENCE;
+            }
+            return code;
         } catch (BadInputException e) {
             err.println("lockstep run: " + e.getMessage());
             return Main.EXIT_USAGE;
@@ -299,6 +312,10 @@ public final class RunCommand implements Callable<Integer> {
                     .waves(waves.toAbsolutePath().toString(), from, failing.divergence().actionIndex())
                     .run(failing.seed(), m.id(), actions);
         }
+        if (!java.nio.file.Files.isRegularFile(waves)) {
+            stdout.println("no waveform: the DUT library wrote none to " + waves + " (it may not implement lockstep_trace)");
+            return;
+        }
         stdout.printf("waveform of seed %d from cycle %d to the divergence at cycle %d: %s%n", failing.seed(), from,
                 failing.divergence().cycle(), waves);
     }
@@ -325,6 +342,7 @@ public final class RunCommand implements Callable<Integer> {
         if (actions < 1) throw new BadInputException("--actions must be at least 1, got " + actions);
         if (jobs < 1) throw new BadInputException("--jobs must be at least 1, got " + jobs);
         if (wavesWindow < 0) throw new BadInputException("--waves-window must be >= 0, got " + wavesWindow);
+        if (quiet && verbose) throw new BadInputException("-q/--quiet and -v/--verbose: give one of them");
         if (maxDivergences < 1) throw new BadInputException("--max-divergences must be at least 1, got " + maxDivergences);
         if (coverageGoal != null && !(coverageGoal > 0 && coverageGoal <= 100)) {
             throw new BadInputException("--coverage-goal must be a percentage in (0, 100], got " + coverageGoal);
@@ -332,8 +350,8 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private String reproduceCommand(long s, Mutants.Mutant m) {
-        StringBuilder b = new StringBuilder("bin/lockstep run").append(dutOptions.commandLine());
-        if (config != null) b.append(" --config ").append(config);
+        StringBuilder b = new StringBuilder(Home.launcher()).append(" run").append(dutOptions.commandLine());
+        if (config != null) b.append(" --config ").append(config.equals("discover") ? config : Home.shell(Path.of(config)));
         if (!scenario.equals(StandardRegression.SCENARIO)) b.append(" --scenario ").append(scenario);
         b.append(" --seed ").append(s).append(" --count 1 --actions ").append(actions);
         if (m.id() != 0) b.append(" --mutant ").append(m.name());

@@ -97,9 +97,11 @@ public final class ConfigJson {
     private static String keyNames(String message) {
         String[][] names = {{"fctlWritableMask", "fctl_writable"}, {"fctlReset", "fctl_reset"},
             {"resetMode", "reset_mode"}, {"supportedModes", "ddtp_modes"}, {"hpmCounterWidth", "hpm_counter_width"},
-            {"hpmCounters", "hpm_counters"}, {"icvecWritableMask", "icvec_writable"},
-            {"capabilities.", "capabilities: "}};
-        for (String[] n : names) message = message.replace(n[0], n[1]);
+            {"hpmCounters", "hpm_counters"}, {"icvecWritableMask", "icvec_writable"}};
+        for (String[] n : names) {
+            if (message.startsWith(n[0] + ":")) message = "field '" + n[1] + "'" + message.substring(n[0].length());
+            message = message.replace(n[0], n[1]);
+        }
         return message;
     }
 

@@ -16,7 +16,7 @@ public final class Problems {
         if (e instanceof NoSuchFileException) return "no such file or directory";
         if (e instanceof AccessDeniedException) return "permission denied";
         if (e instanceof NotDirectoryException) return "not a directory";
-        if (e instanceof FileAlreadyExistsException) return "a file of that name exists";
+        if (e instanceof FileAlreadyExistsException) return "a file of that name exists, not a directory";
         if (e instanceof DirectoryNotEmptyException) return "directory not empty";
         if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason().toLowerCase(java.util.Locale.ROOT);
         if (e instanceof java.nio.charset.MalformedInputException) return "not valid UTF-8";

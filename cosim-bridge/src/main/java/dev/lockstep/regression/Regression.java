@@ -135,6 +135,7 @@ public final class Regression {
         String[] buildId = new String[1];
         DutException[] openFailure = new DutException[1];
         Object lock = new Object();
+        java.util.concurrent.atomic.AtomicReference<Error> fatal = new java.util.concurrent.atomic.AtomicReference<>();
         int[] printed = {0};
         List<Thread> workers = new ArrayList<>();
         for (int w = 0; w < Math.max(1, Math.min(jobs, seeds.size())); w++) {
@@ -176,9 +177,11 @@ public final class Regression {
                     synchronized (lock) {
                         if (openFailure[0] == null) {
                             openFailure[0] = new DutException(DutException.Kind.API,
-                                    "internal error in " + Thread.currentThread().getName() + ": " + e);
+                                    "internal error in " + Thread.currentThread().getName() + ": " + e.getMessage());
                         }
                     }
+                } catch (Error e) {
+                    fatal.compareAndSet(null, e); // e.g. out of memory: rethrown on the caller's thread, never a verdict
                 } finally {
                     if (dut != null) dut.close();
                 }
@@ -194,6 +197,7 @@ public final class Regression {
                 throw new DutException(DutException.Kind.API, "interrupted while waiting for the regression");
             }
         }
+        if (fatal.get() != null) throw fatal.get();
         if (openFailure[0] != null) throw openFailure[0];
         List<SeedResult> done = new ArrayList<>();
         results.keySet().stream().sorted().filter(i -> i < stopAt.get()).forEach(i -> done.add(results.get(i)));

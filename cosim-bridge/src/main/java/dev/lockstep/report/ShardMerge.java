@@ -62,6 +62,8 @@ public final class ShardMerge {
                 same(s, "dut.spec", s.info().dutSpec(), first, first.info().dutSpec());
                 same(s, "dut.build_id", s.outcome().dutBuildId(), first, first.outcome().dutBuildId());
                 same(s, "mutant", s.info().mutant(), first, first.info().mutant());
+                // Each shard's table claims and counts under its waivers: the merged one needs the same file.
+                same(s, "waivers", s.waivers().all(), first, first.waivers().all());
                 same(s, "actions_per_seed", s.info().actionsPerSeed(), first, first.info().actionsPerSeed());
                 Provenance a = s.info().run();
                 Provenance b = first.info().run();

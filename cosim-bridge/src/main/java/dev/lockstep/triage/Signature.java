@@ -69,11 +69,14 @@ public record Signature(String key, String says) {
         // The page size of the model's walk tells apart wrong successes; when the outcome itself differs it
         // would only split one bug by the pages the seeds happen to map.
         if (!bothSucceeded) expected = expected.replaceAll(" \\((superpage|4 KiB page)\\)", "");
-        // When the model's deciding rule is a fault the DUT did not give, the bug is that the rule was not
-        // applied; what the DUT did instead depends on the rest of the seed's structures (success, or a
-        // fault further on), so it stays out of the key. A success the DUT did not give keeps the DUT's
-        // cause: that is the rule it applied wrongly.
-        String outcome = expected.startsWith("success") ? expected + " -> " + observed : expected + " not given";
+        // When the model's deciding rule is a fault the DUT did not give, and the DUT went on with the walk
+        // (a success, or an access, page or guest-page fault further on), the bug is that the rule was not
+        // applied; what came after depends on the seed's page tables, so it stays out of the key. A DUT that
+        // stopped elsewhere (a device- or process-context cause) keeps its cause, as does a success the
+        // model gives: that is the rule the DUT applied wrongly.
+        boolean wentOn = observed.startsWith("success") || !observed.startsWith("cause ");
+        String outcome = expected.startsWith("success") || !wentOn ? expected + " -> " + observed
+                : expected + " not given";
         return new Signature(key("translation", request, rule + ": " + outcome, bothSucceeded ? fields(fields) : null),
                 Ttyp.name(ttyp) + ": " + ruleText + " gives " + expected + ", the DUT gave " + observed
                         + (bothSucceeded ? " with other " + fields(fields) : ""));

@@ -53,6 +53,7 @@ class OutputsTest {
         assertRefused(run("--waves", dir.toString()), "is a directory, not a file");
         assertRefused(run("--waves", ""), "--waves '': an empty path");
         assertRefused(Cli.run("merge", dir.toString(), "--out", file.toString()), "not a directory");
+        assertRefused(Cli.run("check", file.toString(), "--out", file.toString()), "--out " + file.resolve("report.html"));
     }
 
     @Test

@@ -133,6 +133,43 @@ class TriageTest {
         assertEquals(both, again);
     }
 
+    /**
+     * After each divergence the model adopts what the DUT did, so a bug that repeats is reported again and
+     * again under its own signature, never as the consequences adoption prevents: no end-of-seed memory
+     * difference for the fault records the DUT wrote wrongly (DUT's bytes adopted) nor for the D bits it
+     * did not set (the model's own write undone), and no register difference for the queue pointers.
+     * Checking the logs gives the same verdicts.
+     */
+    @Test
+    void adoptionLeavesOnlyTheBugsOwnDivergences() throws Exception {
+        for (String bug : List.of("fq_ttyp_shifted", "d_bit_ignored")) {
+            JsonNode s = run("adopt-" + bug, "--mutant", bug, "--max-divergences", "200", "--dump", "all");
+            int divergences = 0;
+            Set<String> keys = new TreeSet<>();
+            for (JsonNode seed : s.get("seeds")) {
+                List<JsonNode> all = new ArrayList<>();
+                if (seed.has("divergence")) all.add(seed.get("divergence"));
+                seed.path("later_divergences").forEach(all::add);
+                for (JsonNode d : all) keys.add(d.get("signature").get("key").asText());
+                divergences += all.size();
+            }
+            assertTrue(divergences >= 5, bug + ": " + divergences + " divergences");
+            for (String key : keys) {
+                assertTrue(key.startsWith(bug.equals("fq_ttyp_shifted") ? "memory write/fault record/"
+                        : "memory write/missing A|D update") || key.contains("PTE_A_OR_D_CLEAR"), bug + ": " + keys);
+            }
+            Path logs = dir.resolve("adopt-" + bug).resolve("logs");
+            List<String> args = new ArrayList<>(List.of("check"));
+            try (var files = Files.list(logs)) {
+                files.sorted().forEach(f -> args.add(f.toString()));
+            }
+            Cli check = Cli.run(args.toArray(String[]::new));
+            assertEquals(Main.EXIT_DIVERGENCE, check.exitCode, check.err);
+            assertTrue(check.out.endsWith(s.get("passed").asInt() + " passed, " + s.get("failed").asInt() + " failed\n"),
+                    check.out);
+        }
+    }
+
     /** The reported (first) divergence's signature key of each failing seed. */
     private static Map<Long, String> firstSignatures(JsonNode summary) {
         Map<Long, String> m = new LinkedHashMap<>();
