@@ -51,8 +51,12 @@ public final class TamperingDut implements Dut {
         return b;
     }
     @Override public void memError(long addr, int kind) throws DutException { real.memError(addr, kind); }
+    /** The flags of the last translation request submitted (REQ_PRIV, REQ_NW, REQ_EXEC). */
+    public int lastSubmitFlags;
+
     @Override public void submit(int tag, int deviceId, boolean pv, int pid, long iova, int ttyp, int flags)
             throws DutException {
+        lastSubmitFlags = flags;
         real.submit(tag, deviceId, pv, pid, iova, ttyp, flags);
     }
     @Override public void pageRequest(int deviceId, boolean pv, int pid, int flags, long payload) throws DutException {

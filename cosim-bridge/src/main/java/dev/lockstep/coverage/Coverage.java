@@ -31,8 +31,11 @@ public final class Coverage {
     public static final String EVENTS = "queue_events";
     public static final String STALE = "stale_but_legal";
     public static final String ATS = "ats";
+    /** Which of the choices the spec leaves to hardware (and the checker accepts) the DUT made: not goals. */
+    public static final String CHOICES = "spec_choices";
 
-    private static final List<String> GROUPS = List.of(CAUSES, MODES, PAGES, COMMANDS, REGISTERS, EVENTS, STALE, ATS);
+    private static final List<String> GROUPS = List.of(CAUSES, MODES, PAGES, COMMANDS, REGISTERS, EVENTS, STALE, ATS,
+            CHOICES);
 
     private final Map<String, Set<String>> goals = new LinkedHashMap<>();
     private final Map<String, Map<String, Long>> counts = new LinkedHashMap<>();

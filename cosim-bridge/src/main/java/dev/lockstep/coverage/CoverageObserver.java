@@ -144,6 +144,11 @@ public final class CoverageObserver implements RunObserver {
     }
 
     @Override
+    public void choice(int index, String choice) {
+        coverage.hit(Coverage.CHOICES, choice);
+    }
+
+    @Override
     public void translated(int index, TranslationRequest request, TranslationOutcome outcome, boolean stale) {
         if (outcome.fault()) coverage.hit(Coverage.CAUSES, String.valueOf(outcome.record().cause()));
         ats(request, outcome);

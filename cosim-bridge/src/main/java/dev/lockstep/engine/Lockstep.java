@@ -384,9 +384,11 @@ public final class Lockstep {
     // ------------------------------------------------------------------ translations
 
     private Divergence translate(long seed, int index, Action.Translate t, RecentActions recent) throws DutException {
-        TranslationRequest req = new TranslationRequest(t.deviceId(), t.pv(), t.processId(), t.priv(), t.ttyp(),
-                t.iova(), TranslationRequest.NO_DATA, t.noWrite(), t.execRequested(), t.cxl());
+        TranslationRequest req = t.request();
         List<CachingModel.Candidate> permitted = model.candidates(req);
+        TranslationRequest writeReq = AtsChoices.writeRequested(req);
+        List<CachingModel.Candidate> writeGranted = writeReq == null ? List.of()
+                : AtsChoices.grantingWrite(model.candidates(writeReq));
         drive(t);
         if (observed.completions != 1 || DutObservations.tag(observed.completionWord[0]) != t.tag()) {
             String got = observed.completions == 0 ? "no completion"
@@ -401,7 +403,14 @@ public final class Lockstep {
                             outcomeClass(permitted.get(0).outcome(), t.ttyp() == Ttyp.ATS_TRANSLATION), observedClass));
         }
         boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
-        CachingModel.Candidate chosen = choose(permitted, observed.completionWord[0], observed.completionPa[0], ats);
+        long word = observed.completionWord[0];
+        CachingModel.Candidate chosen = choose(permitted, word, observed.completionPa[0], ats);
+        TranslationRequest performed = req;
+        if (chosen == null && !writeGranted.isEmpty()) {
+            chosen = choose(writeGranted, word, observed.completionPa[0], ats);
+            performed = writeReq;
+            if (chosen != null) observer.choice(index, "ATS no-write: W returned as the page's permission");
+        }
         if (chosen == null) {
             TranslationOutcome want = permitted.get(0).outcome();
             dev.lockstep.refmodel.translate.Outcome walk = modelWalk(req);
@@ -417,8 +426,15 @@ public final class Lockstep {
         observer.translated(index, req, chosen.outcome(), chosen.stale());
         if (ats) observer.atsCompleted(index, req, chosen.outcome(), observed.completionWord[0]);
         effects.clear();
-        model.commit(req, chosen);
-        Divergence d = compareEffects(seed, index, t, recent);
+        AdUpdates ad = AdUpdates.of(chosen, memory);
+        model.commit(performed, chosen);
+        if (ats && chosen.outcome().fault() && AtsCompletion.isAccessFault(chosen.outcome().record().cause())) {
+            observer.choice(index, "ATS access fault reported with cause " + DutObservations.cause(word));
+            if (DutObservations.cause(word) != chosen.outcome().record().cause()) {
+                AtsChoices.takeCause(effects, memory, DutObservations.cause(word), model.registers().bigEndian());
+            }
+        }
+        Divergence d = compareEffects(seed, index, t, recent, ad);
         return d == null ? null : d.withWalk(explain(modelWalk(req)));
     }
 
@@ -468,37 +484,30 @@ public final class Lockstep {
     /**
      * The permitted candidate the DUT's answer shows it used: its completion (status, cause, PA, PBMT)
      * must match; among several that do (old and new structures agreeing on the completion), the one whose
-     * fault-queue write (DC.tc.DTF) and A/D stores match what the DUT wrote; current contents first.
+     * fault-queue write (DC.tc.DTF) and A/D stores match what the DUT wrote ({@link AdUpdates#chooseByStores}:
+     * A/D stores are told by the PTE words a candidate may update, so an IOMMU MSI or an MRIF update is
+     * none); current contents first.
      */
     private CachingModel.Candidate choose(List<CachingModel.Candidate> permitted, long word, long pa, boolean ats)
             throws DutException {
         CachingModel.Candidate first = null;
         int matching = 0;
         for (CachingModel.Candidate c : permitted) {
-            if (!completionMatches(c.outcome(), word, pa, ats)) continue;
+            if (!Completions.matches(c.outcome(), word, pa, ats)) continue;
             if (first == null) first = c;
             matching++;
         }
         if (matching <= 1) return first;
         boolean recorded = faultReported();
-        Set<Long> stores = adUpdateWords();
+        List<CachingModel.Candidate> fitting = new ArrayList<>();
         for (CachingModel.Candidate c : permitted) {
-            if (completionMatches(c.outcome(), word, pa, ats)
-                    && (!c.outcome().fault() || c.outcome().reported() == recorded) && c.stores().equals(stores)) {
-                return c;
+            if (Completions.matches(c.outcome(), word, pa, ats)
+                    && (!c.outcome().fault() || c.outcome().reported() == recorded)) {
+                fitting.add(c);
             }
         }
-        return first;
-    }
-
-    /** The words the DUT wrote during this action outside its fault queue: its A/D updates. */
-    private Set<Long> adUpdateWords() {
-        Set<Long> words = new java.util.HashSet<>();
-        for (int i = 0; i < observed.writes; i++) {
-            long a = observed.writeAddr[i] & ~7L;
-            if (!inFaultQueue(a)) words.add(a);
-        }
-        return words;
+        CachingModel.Candidate byStores = AdUpdates.chooseByStores(fitting, observed, memory);
+        return byStores != null ? byStores : first;
     }
 
     /**
@@ -545,18 +554,6 @@ public final class Lockstep {
         long fqb = model.registers().fqb();
         long base = RegisterFile.queueBaseAddress(fqb);
         return pa >= base && pa < base + 32L * RegisterFile.queueEntries(fqb);
-    }
-
-    /**
-     * Whether the DUT's completion shows outcome {@code o}: for an untranslated or translated request its
-     * status, cause, PA and PBMT; for an ATS translation request the completion rules of
-     * {@link AtsCompletion}.
-     */
-    private static boolean completionMatches(TranslationOutcome o, long word, long pa, boolean ats) {
-        if (ats) return AtsCompletion.matches(o, word, pa);
-        int status = DutObservations.status(word);
-        if (o.fault()) return status != 0 && DutObservations.cause(word) == o.record().cause();
-        return status == 0 && pa == o.pa() && DutObservations.pbmt(word) == o.pbmt();
     }
 
     private List<Divergence.FieldMismatch> completionFields(TranslationOutcome want, long word, long pa) {
@@ -615,6 +612,11 @@ public final class Lockstep {
     // ------------------------------------------------------------------ effects and registers
 
     private Divergence compareEffects(long seed, int index, Action action, RecentActions recent) {
+        return compareEffects(seed, index, action, recent, AdUpdates.NONE);
+    }
+
+    /** {@code ad}: the A/D updates the translation of this action permits (their stores are checked by it). */
+    private Divergence compareEffects(long seed, int index, Action action, RecentActions recent, AdUpdates ad) {
         for (int i = 0; i < observed.writes; i++) touchedPages.add(observed.writeAddr[i] >>> 12);
         for (int i = 0; i < effects.writes; i++) touchedPages.add(effects.writePa[i] >>> 12);
         if (observed.completions != 0 && !(action instanceof Action.Translate)) {
@@ -625,11 +627,20 @@ public final class Lockstep {
                             "a completion without an outstanding request: no translation request is outstanding"));
         }
         acceptDiscardedRecordWrites();
-        MemoryWriteCheck.Mismatch m = MemoryWriteCheck.compare(effects, observed, this::region);
+        List<AdUpdates.Choice> adChoices = new ArrayList<>(0);
+        MemoryWriteCheck.Mismatch m = ad.check(effects, observed, model.caching(), adChoices);
+        java.util.Map<Long, Long> adopted = new java.util.TreeMap<>();
+        if (m == null) m = MemoryWriteCheck.compare(effects, observed, this::region, model.registers().bigEndian(), adopted);
         if (m != null) {
             return divergence(seed, index, action, m.subject(), m.fields(), m.rule(), recent, null,
                     new Signature(Signature.key("memory write", m.signature(), Signature.fields(names(m.fields()))),
                             m.signature() + ": " + Signature.fields(names(m.fields())) + " differ; " + m.rule()));
+        }
+        for (AdUpdates.Choice c : adChoices) observer.choice(index, c.text());
+        // The DUT's permitted choices in its records (e.g. a page offset of 0 in iotval2) become the model's.
+        for (java.util.Map.Entry<Long, Long> e : adopted.entrySet()) {
+            memory.store64(e.getKey(), e.getValue());
+            observer.choice(index, "fault record: page offset reported as 0");
         }
         MessageCheck.Mismatch msg = MessageCheck.compare(effects, observed);
         if (msg != null) {

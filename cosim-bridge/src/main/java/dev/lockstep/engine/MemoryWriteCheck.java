@@ -14,7 +14,9 @@ import java.util.TreeMap;
  * is reported field by field with the spec's field names.
  *
  * <p>Masked, because the spec leaves it open (spec: fault record, "iotval ... the page offset may be
- * reported as 0"): the page offset of iotval and of iotval2's GPA may be 0 in the DUT's record.
+ * reported as 0"; "an IOMMU may report the page offset of a GPA in iotval2 as 0"): the page offset of
+ * iotval and of iotval2's GPA may be 0 in the DUT's record. The DUT's choice is handed back
+ * ({@code adopted}) for the model's memory to take, so the end-of-seed image comparison agrees too.
  */
 final class MemoryWriteCheck {
     private MemoryWriteCheck() {}
@@ -26,6 +28,16 @@ final class MemoryWriteCheck {
 
     /** Compares; {@code region} names where a word the model does not write lies (e.g. "fault queue"). */
     static Mismatch compare(EffectRecorder model, DutObservations dut, java.util.function.LongFunction<String> region) {
+        return compare(model, dut, region, false, new java.util.HashMap<>());
+    }
+
+    /**
+     * Compares the writes of one action; {@code bigEndian}: fctl.BE, the byte order of fault records in
+     * memory. Words the DUT wrote differently but within what the spec permits go to {@code adopted}
+     * (address, the DUT's value).
+     */
+    static Mismatch compare(EffectRecorder model, DutObservations dut, java.util.function.LongFunction<String> region,
+                            boolean bigEndian, Map<Long, Long> adopted) {
         if (model.writes == 0 && dut.writes == 0) return null;
         if (identical(model, dut)) return null;
         Map<Long, Word> expected = new TreeMap<>();
@@ -59,14 +71,15 @@ final class MemoryWriteCheck {
                         List.of(new Divergence.FieldMismatch("data", "63:0", want.value, 0)),
                         rule(want.kind) + "; the DUT wrote nothing there", "missing " + EffectRecorder.kindName(want.kind));
             }
-            if (!sameWord(e.getKey(), want, got)) {
+            if (!sameWord(e.getKey(), want, got, bigEndian)) {
                 if (want.kind == EffectSink.WRITE_FAULT_RECORD) {
-                    return faultRecordMismatch(e.getKey() & ~31L, expected, observed);
+                    return faultRecordMismatch(e.getKey() & ~31L, expected, observed, bigEndian);
                 }
                 return new Mismatch(String.format("IOMMU memory write (%s) to 0x%x", EffectRecorder.kindName(want.kind),
                         e.getKey()), List.of(new Divergence.FieldMismatch("data", "63:0", want.value, got.value)),
                         rule(want.kind), EffectRecorder.kindName(want.kind));
             }
+            if (want.value != got.value) adopted.put(e.getKey(), got.value);
         }
         for (Map.Entry<Long, Word> e : observed.entrySet()) {
             if (!expected.containsKey(e.getKey())) {
@@ -107,20 +120,23 @@ final class MemoryWriteCheck {
         return true;
     }
 
-    private static boolean sameWord(long addr, Word want, Word got) {
+    private static boolean sameWord(long addr, Word want, Word got, boolean bigEndian) {
         if (want.mask != got.mask) return false;
         if (want.value == got.value) return true;
-        if (want.kind != EffectSink.WRITE_FAULT_RECORD) return false;
+        if (want.kind != EffectSink.WRITE_FAULT_RECORD || want.mask != -1L) return false;
         int index = (int) ((addr >>> 3) & 3);
+        long w = bigEndian ? Long.reverseBytes(want.value) : want.value;
+        long g = bigEndian ? Long.reverseBytes(got.value) : got.value;
         // iotval: the page offset may be 0; iotval2: GPA[63:2], whose page offset may be 0 too.
-        if (index == 2) return got.value == (want.value & ~0xfffL);
-        if (index == 3) return got.value == (want.value & ~0xffcL);
+        if (index == 2) return g == (w & ~0xfffL);
+        if (index == 3) return g == (w & ~0xffcL);
         return false;
     }
 
-    private static Mismatch faultRecordMismatch(long record, Map<Long, Word> expected, Map<Long, Word> observed) {
-        FaultRecord want = decode(record, expected);
-        FaultRecord got = decode(record, observed);
+    private static Mismatch faultRecordMismatch(long record, Map<Long, Word> expected, Map<Long, Word> observed,
+                                                boolean bigEndian) {
+        FaultRecord want = decode(record, expected, bigEndian);
+        FaultRecord got = decode(record, observed, bigEndian);
         List<Divergence.FieldMismatch> fields = new ArrayList<>();
         Divergence.FieldMismatch.addIfDifferent(fields, "CAUSE", "11:0", want.cause(), got.cause());
         Divergence.FieldMismatch.addIfDifferent(fields, "PID", "31:12", want.processId(), got.processId());
@@ -142,14 +158,16 @@ final class MemoryWriteCheck {
     }
 
 
-    private static FaultRecord decode(long record, Map<Long, Word> words) {
-        long dw0 = value(words, record);
-        return FaultRecord.decode(dw0, value(words, record + 16), value(words, record + 24));
+    private static FaultRecord decode(long record, Map<Long, Word> words, boolean bigEndian) {
+        long dw0 = value(words, record, bigEndian);
+        return FaultRecord.decode(dw0, value(words, record + 16, bigEndian), value(words, record + 24, bigEndian));
     }
 
-    private static long value(Map<Long, Word> words, long addr) {
+    /** A record word in logical order (fault records are stored in fctl.BE byte order). */
+    private static long value(Map<Long, Word> words, long addr, boolean bigEndian) {
         Word w = words.get(addr);
-        return w == null ? 0 : w.value;
+        long v = w == null ? 0 : w.value;
+        return bigEndian ? Long.reverseBytes(v) : v;
     }
 
     /** The bytes a write's strobe selects, as a 64-bit mask. */

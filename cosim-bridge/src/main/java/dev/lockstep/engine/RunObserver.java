@@ -24,6 +24,12 @@ public interface RunObserver {
     default void translated(int index, TranslationRequest request, TranslationOutcome outcome, boolean stale) { }
 
     /**
+     * The DUT made {@code choice}, one of the choices the spec leaves to hardware and the checker accepts
+     * (e.g. a speculative A update), while action {@code index} was checked.
+     */
+    default void choice(int index, String choice) { }
+
+    /**
      * The DUT's completion word ({@code lockstep_dut.h} w[2]) of a checked ATS translation request, after
      * {@link #translated}: the fields where the spec lets the DUT choose (e.g. CXL.io where UNSPECIFIED).
      */
@@ -56,6 +62,9 @@ public interface RunObserver {
             @Override public void translated(int index, TranslationRequest request, TranslationOutcome outcome,
                                              boolean stale) {
                 for (RunObserver o : each) o.translated(index, request, outcome, stale);
+            }
+            @Override public void choice(int index, String choice) {
+                for (RunObserver o : each) o.choice(index, choice);
             }
             @Override public void atsCompleted(int index, TranslationRequest request, TranslationOutcome outcome,
                                                long completionWord) {

@@ -37,13 +37,20 @@ public final class ConfigJson {
         n.put("hpm_counters", c.hpmCounters());
         n.put("hpm_counter_width", c.hpmCounterWidth());
         n.put("icvec_writable", LogFormat.hex(c.icvecWritableMask()));
+        IommuConfig.Warl w = c.warl();
+        n.put("tr_req_iova_writable", LogFormat.hex(w.trReqIovaWritable()));
+        n.put("tr_req_ctl_writable", LogFormat.hex(w.trReqCtlWritable()));
+        n.put("iommu_qosid_writable", LogFormat.hex(w.iommuQosidWritable()));
+        ArrayNode events = n.putArray("hpm_events");
+        for (int id = 1; id < 64; id++) if (w.countsEvent(id)) events.add(id);
         return n;
     }
 
     /** Every key a configuration may have (a --config file may add "description"). */
     static final java.util.List<String> KEYS = java.util.List.of("capabilities", "fctl_writable", "fctl_reset",
             "reset_mode", "ddtp_modes", "cq_log2sz_max", "fq_log2sz_max", "pq_log2sz_max", "hpm_counters",
-            "hpm_counter_width", "icvec_writable", "description");
+            "hpm_counter_width", "icvec_writable", "tr_req_iova_writable", "tr_req_ctl_writable",
+            "iommu_qosid_writable", "hpm_events", "description");
 
     /**
      * Reads a --config file's JSON (e.g. rtl-stubs/config.json): the same keys and rules as a log header's
@@ -87,17 +94,41 @@ public final class ConfigJson {
                     (int) LogFormat.range(n, "pq_log2sz_max", 0, 31, base.pqLog2SzMax()),
                     (int) LogFormat.range(n, "hpm_counters", 0, 31, base.hpmCounters()),
                     (int) LogFormat.range(n, "hpm_counter_width", 32, 64, base.hpmCounterWidth()),
-                    (int) LogFormat.unsigned(n, "icvec_writable", 16, base.icvecWritableMask()));
+                    (int) LogFormat.unsigned(n, "icvec_writable", 16, base.icvecWritableMask()),
+                    warl(n));
         } catch (IllegalArgumentException e) {
             throw new FieldException(keyNames(e.getMessage()));
         }
+    }
+
+    /** The legal values of the other WARL fields; each key optional, by default every bit and standard event. */
+    private static IommuConfig.Warl warl(JsonNode n) throws FieldException {
+        IommuConfig.Warl d = IommuConfig.Warl.DEFAULT;
+        long events = d.hpmEvents();
+        JsonNode list = n.get("hpm_events");
+        if (list != null && !list.isNull()) {
+            if (!list.isArray()) throw LogFormat.expected("hpm_events", "an array of event IDs, e.g. [1, 2, 3]", list);
+            events = 0;
+            for (JsonNode e : list) {
+                if (!e.canConvertToInt() || !e.isIntegralNumber() || e.asInt() < 1 || e.asInt() > 8
+                        || (events & (1L << e.asInt())) != 0) {
+                    throw LogFormat.expected("hpm_events", "each a standard event ID 1..8, once", list);
+                }
+                events |= 1L << e.asInt();
+            }
+        }
+        return new IommuConfig.Warl(LogFormat.integer(n, "tr_req_iova_writable", d.trReqIovaWritable()),
+                LogFormat.integer(n, "tr_req_ctl_writable", d.trReqCtlWritable()),
+                (int) LogFormat.unsigned(n, "iommu_qosid_writable", 32, d.iommuQosidWritable()), events);
     }
 
     /** IommuConfig's rule messages name its Java components; the user knows the file's keys. */
     private static String keyNames(String message) {
         String[][] names = {{"fctlWritableMask", "fctl_writable"}, {"fctlReset", "fctl_reset"},
             {"resetMode", "reset_mode"}, {"supportedModes", "ddtp_modes"}, {"hpmCounterWidth", "hpm_counter_width"},
-            {"hpmCounters", "hpm_counters"}, {"icvecWritableMask", "icvec_writable"}};
+            {"hpmCounters", "hpm_counters"}, {"icvecWritableMask", "icvec_writable"},
+            {"trReqIovaWritable", "tr_req_iova_writable"}, {"trReqCtlWritable", "tr_req_ctl_writable"},
+            {"iommuQosidWritable", "iommu_qosid_writable"}, {"hpmEvents", "hpm_events"}};
         for (String[] n : names) {
             if (message.startsWith(n[0] + ":")) message = "field '" + n[1] + "'" + message.substring(n[0].length());
             message = message.replace(n[0], n[1]);

@@ -1,10 +1,12 @@
 package dev.lockstep.log;
 
 import dev.lockstep.dut.Dut;
+import dev.lockstep.engine.Completions;
 import dev.lockstep.refmodel.Iommu;
 import dev.lockstep.refmodel.TranslationOutcome;
 import dev.lockstep.refmodel.TranslationRequest;
 import dev.lockstep.refmodel.effect.EffectSink;
+import dev.lockstep.refmodel.fault.Ttyp;
 import dev.lockstep.refmodel.mem.FastSparseMemory;
 import dev.lockstep.refmodel.mem.OverlayMemory;
 import dev.lockstep.refmodel.translate.Request;
@@ -80,10 +82,36 @@ public final class LoggedWalk {
         } else if (a instanceof Action.PageRequest p) {
             model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
         } else if (a instanceof Action.Translate t) {
-            TranslationRequest req = request(t);
+            TranslationRequest req = t.request();
             TranslationOutcome chosen = followLoggedCompletion(log, index, model, req);
+            if (chosen == null && req.noWrite()) {
+                // No Write answered with the page's W: performed as the request without No Write.
+                TranslationRequest write = Completions.withoutNoWrite(req);
+                TranslationOutcome w = followLoggedCompletion(log, index, model, write);
+                if (w != null && !w.fault() && (w.permissions() & TranslationOutcome.W) != 0) {
+                    req = write;
+                    chosen = w;
+                }
+            }
             if (chosen != null) model.translateAs(req, chosen);
             else model.translate(req);
+            takeLoggedWrites(log, index, model, memory);
+        }
+    }
+
+    /**
+     * The DUT's memory writes of action {@code index} become the model's, as the engine takes the choices
+     * the spec leaves to the DUT (A/D updates, a page offset of 0 in a fault record, the cause of an ATS
+     * access fault): the log passed this action, so what the DUT wrote was permitted.
+     */
+    private static void takeLoggedWrites(SeedLog log, int index, Iommu model, FastSparseMemory memory) {
+        for (SeedLog.Entry e : entriesOf(log, index)) {
+            if (!(e instanceof SeedLog.EventEntry ev) || ev.words()[0] != Dut.EV_MEM_WRITE) continue;
+            long word = ev.words()[2] & ~7L;
+            long mask = 0;
+            for (int b = 0; b < 8; b++) if ((ev.words()[4] & (1L << b)) != 0) mask |= 0xffL << (8 * b);
+            long now = memory.load64(word);
+            model.caching().adoptAdUpdate(word, (now & ~mask) | (ev.words()[3] & mask));
         }
     }
 
@@ -93,10 +121,9 @@ public final class LoggedWalk {
         long[] cpl = completion(log, index);
         if (cpl == null) return null;
         List<TranslationOutcome> fits = new ArrayList<>();
+        boolean ats = req.ttyp() == Ttyp.ATS_TRANSLATION;
         for (TranslationOutcome o : model.permittedOutcomes(req)) {
-            boolean fit = o.fault() ? status(cpl) != 0 && cause(cpl) == o.record().cause()
-                    : status(cpl) == 0 && cpl[3] == o.pa() && ((cpl[2] >>> 25) & 3) == o.pbmt();
-            if (fit) fits.add(o);
+            if (Completions.matches(o, cpl[2], cpl[3], ats)) fits.add(o);
         }
         fits.sort(Comparator.comparing(TranslationOutcome::toString));
         return fits.isEmpty() ? null : fits.get(0);
@@ -104,10 +131,9 @@ public final class LoggedWalk {
 
     private static void explainTranslation(SeedLog log, int n, Action.Translate t, Iommu model,
                                            FastSparseMemory memory, StringBuilder b) {
-        TranslationRequest req = request(t);
+        TranslationRequest req = t.request();
         Translator translator = new Translator(log.header().config(), new OverlayMemory(memory));
-        Request r = new Request(req.deviceId(), req.pv(), req.processId(), req.iova(), req.ttyp(), req.priv(),
-                false, false);
+        Request r = t.walkRequest();
         b.append("model walk:\n");
         String walk;
         try {
@@ -165,10 +191,6 @@ public final class LoggedWalk {
             if (e instanceof SeedLog.EventEntry ev && ev.words()[0] == Dut.EV_COMPLETION) return ev.words();
         }
         return null;
-    }
-
-    private static TranslationRequest request(Action.Translate t) {
-        return new TranslationRequest(t.deviceId(), t.pv(), t.processId(), t.priv(), t.ttyp(), t.iova());
     }
 
     private static int status(long[] cpl) { return (int) ((cpl[2] >>> 16) & 3); }

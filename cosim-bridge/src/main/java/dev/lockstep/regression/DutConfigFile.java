@@ -51,8 +51,25 @@ public final class DutConfigFile {
                 + "  \"ddtp_modes\": [" + modes + "],\n"
                 + "  \"cq_log2sz_max\": " + c.cqLog2SzMax() + ",\n"
                 + "  \"fq_log2sz_max\": " + c.fqLog2SzMax() + ",\n"
-                + "  \"pq_log2sz_max\": " + c.pqLog2SzMax() + "\n"
+                + "  \"pq_log2sz_max\": " + c.pqLog2SzMax() + ",\n"
+                + "  \"hpm_counters\": " + c.hpmCounters() + ",\n"
+                + "  \"hpm_counter_width\": " + c.hpmCounterWidth() + ",\n"
+                + "  \"icvec_writable\": \"0x" + Integer.toHexString(c.icvecWritableMask()) + "\",\n"
+                + "  \"tr_req_iova_writable\": \"0x" + Long.toHexString(c.warl().trReqIovaWritable()) + "\",\n"
+                + "  \"tr_req_ctl_writable\": \"0x" + Long.toHexString(c.warl().trReqCtlWritable()) + "\",\n"
+                + "  \"iommu_qosid_writable\": \"0x" + Integer.toHexString(c.warl().iommuQosidWritable()) + "\",\n"
+                + "  \"hpm_events\": " + events(c.warl()) + "\n"
                 + "}\n";
+    }
+
+    private static String events(IommuConfig.Warl w) {
+        StringBuilder b = new StringBuilder("[");
+        for (int id = 1; id < 64; id++) {
+            if (!w.countsEvent(id)) continue;
+            if (b.length() > 1) b.append(", ");
+            b.append(id);
+        }
+        return b.append(']').toString();
     }
 
     private static String name(IommuMode m) {

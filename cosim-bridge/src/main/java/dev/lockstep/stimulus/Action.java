@@ -81,6 +81,25 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
                     | (cxl ? Dut.REQ_CXL : 0);
         }
 
+        /**
+         * The model's request for this action: every field the action carries (and a log records) reaches
+         * it, No Write and Execute Requested included, so that the engine, {@code check} and {@code explain}
+         * judge the same request.
+         */
+        public dev.lockstep.refmodel.TranslationRequest request() {
+            return new dev.lockstep.refmodel.TranslationRequest(deviceId, pv, processId, priv, ttyp, iova,
+                    dev.lockstep.refmodel.TranslationRequest.NO_DATA, noWrite, execRequested, cxl);
+        }
+
+        /**
+         * The translation process's request for this action, for walk traces: the same fields, with
+         * process_id and Priv taken as 0 without a PASID (they are don't-care there).
+         */
+        public dev.lockstep.refmodel.translate.Request walkRequest() {
+            return new dev.lockstep.refmodel.translate.Request(deviceId, pv, pv ? processId : 0, iova, ttyp, pv && priv,
+                    noWrite, execRequested, cxl);
+        }
+
         @Override
         public String describe() {
             return String.format("translate tag %d: device 0x%x%s%s %s%s%s%s iova 0x%x", tag, deviceId,

@@ -47,6 +47,8 @@ public final class SystemStimulus implements Stimulus {
     private final List<Device> devices = new ArrayList<>();
     private final List<Domain> domains = new ArrayList<>();
     private final List<Long> structureWords = new ArrayList<>();
+    /** Pages of directory structures and first-stage tables: GPAs a DC or PC may hold (identity-mapped). */
+    private final java.util.Set<Long> structurePages = new java.util.HashSet<>();
     /** MSI PTE words and a request (device, address) that reads each. */
     /** MSI PTE address -> a request that reads it; insertion-ordered so that picks are deterministic. */
     private final java.util.Map<Long, Action.Translate> msiUsers = new java.util.LinkedHashMap<>();
@@ -179,11 +181,31 @@ public final class SystemStimulus implements Stimulus {
     }
 
     private void translateBare() {
-        long iova = random.nextLong() & ((1L << Math.min(caps.pas(), 56)) - 1);
+        long iova = random.nextLong() & physicalAddressMask();
         emit(new Action.Translate(nextTag(), random.nextInt(1 << 24), false, 0, false, untranslatedType(), iova));
     }
 
     private int nextTag() { return driver.nextTag(); }
+
+    /**
+     * Whether a request of type {@code ttyp} to device {@code d} (null: none) through first-stage
+     * {@code domain} uses its address untranslated: both stages Bare, or a translated request without T2GPA.
+     */
+    private static boolean passesThrough(Device d, Domain domain, int ttyp) {
+        if (d == null) return false;
+        if (Ttyp.isTranslated(ttyp)) return !d.t2gpa;
+        return domain == null && d.gDomain == null;
+    }
+
+    private Device deviceWithId(int id) {
+        for (Device d : devices) if (d.id == id) return d;
+        return null;
+    }
+
+    /** The addresses of the physical address space, "from 0 to 2^capabilities.PAS - 1" (at most 56 bits). */
+    private long physicalAddressMask() {
+        return (1L << Math.min(caps.pas() == 0 ? 56 : caps.pas(), 56)) - 1;
+    }
 
     private int untranslatedType() {
         int t = random.nextInt(10);
@@ -230,6 +252,10 @@ public final class SystemStimulus implements Stimulus {
             // T2GPA: the device's ATC holds GPAs (what its translation requests returned), which the IOMMU
             // translates through the G stage; mapped, unmapped, too wide, or an MSI page.
             iova = addressFor(d.gDomain, d);
+        } else if (passesThrough(did == d.id ? d : deviceWithId(did), did == d.id ? domain : null, ttyp)) {
+            // The address reaches memory as it is: the spec defines the physical address space only "from 0
+            // to 2^capabilities.PAS - 1" and says nothing of an address beyond it, so none is sent.
+            iova &= physicalAddressMask();
         }
         // ATS: "No Write" and "Execute Requested" select the permissions asked for (spec: "PCIe ATS
         // translation request handling"); most devices ask for read and write.
@@ -255,7 +281,8 @@ public final class SystemStimulus implements Stimulus {
      */
     private void repeatVaried(Action.Translate t) {
         boolean priv = t.pv() && random.nextBoolean() ? !t.priv() : t.priv();
-        int ttyp = random.nextBoolean() ? untranslatedType() : t.ttyp();
+        // A translated request stays one: its address is not an IOVA (and an IOVA is no SPA within PAS).
+        int ttyp = random.nextBoolean() && !Ttyp.isTranslated(t.ttyp()) ? untranslatedType() : t.ttyp();
         long iova = (t.iova() & ~0xfffL) | (random.nextInt(512) * 8L);
         boolean ats = ttyp == Ttyp.ATS_TRANSLATION;
         emit(new Action.Translate(nextTag(), t.deviceId(), t.pv(), t.processId(), priv, ttyp, iova,
@@ -437,13 +464,23 @@ public final class SystemStimulus implements Stimulus {
             default: updated = pte | PageTable.V; break;                                   // (re)map
         }
         memory.store(m.pteAddress, updated, "change " + m.domain.name + " PTE for 0x" + Long.toHexString(m.va));
-        boolean invalidate = random.nextInt(10) < 7;
+        // A G-stage PTE of a directory or first-stage table page maps a GPA a DC or PC may hold translated
+        // ("An implementation may translate such fields to a supervisor-PPN as part of caching the DC ...
+        // software must invalidate all such cached DC using IODIR.INVAL_DDT", iommu_sw_guidelines): software
+        // follows the guidelines at once, since nothing but that command drops such a cached context.
+        boolean heldInContext = m.inG && structurePages.contains(m.va);
+        boolean invalidate = random.nextInt(10) < 7 || heldInContext;
         if (invalidate) {
             Domain dm = m.domain;
             boolean av = random.nextBoolean();
             long addr = m.va + (random.nextLong() & ((1L << m.shift) - 1) & ~0xfffL);
             if (m.inG) {
                 command(Commands.iotinval(true, av, addr, false, 0, true, dm.gscid, false, false), "IOTINVAL.GVMA");
+                if (heldInContext) {
+                    for (Device d : devices) {
+                        if (d.gDomain == dm) command(Commands.iodirInvalDdt(true, d.id), "IODIR.INVAL_DDT");
+                    }
+                }
             } else {
                 boolean pscv = random.nextInt(4) != 0;
                 command(Commands.iotinval(false, av, addr, pscv, dm.pscid, dm.gStage != null, dm.gscid, false, false),
@@ -744,6 +781,7 @@ public final class SystemStimulus implements Stimulus {
                 g.name + " identity");
         if (pte >= 0) {
             structureWords.add(pte);
+            structurePages.add(page);
             g.mappings.add(new Mapping(g, page, 12, pte, true));
         }
     }

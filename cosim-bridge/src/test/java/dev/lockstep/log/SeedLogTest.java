@@ -214,6 +214,39 @@ class SeedLogTest {
         assertTrue(bad.err.contains("--action 100000"), bad.err);
     }
 
+    /**
+     * explain rebuilds each request with every field the log carries: an ATS request's No Write and
+     * Execute Requested reach the model, so it shows the outcomes the run permitted (W never granted with
+     * No Write; X granted where Execute Requested was).
+     */
+    @Test
+    void explainKeepsNoWriteAndExecuteRequested(@TempDir Path out) throws Exception {
+        Path log = runAll(out, "--scenario", "ats", "--seed", "1", "--count", "1").resolve("seed-1.jsonl");
+        int noWrite = 0;
+        int execGranted = 0;
+        for (String l : Files.readAllLines(log)) {
+            if (!l.contains("\"op\":\"translate\"")) continue;
+            boolean nw = l.contains("\"no_write\":true");
+            boolean exec = l.contains("\"exec_requested\":true");
+            if (!nw && !exec) continue;
+            Cli c = Cli.run("explain", log.toString(), "--action", String.valueOf(JSON.readTree(l).get("index").asInt()));
+            assertEquals(Main.EXIT_PASS, c.exitCode, c.err);
+            String permitted = c.out.substring(c.out.indexOf("permitted outcomes"));
+            permitted = permitted.substring(0, permitted.indexOf('\n'));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("perms=(\\d)").matcher(permitted);
+            while (m.find()) {
+                int perms = Integer.parseInt(m.group(1));
+                if (nw) {
+                    noWrite++;
+                    assertEquals(0, perms & 2, "W granted despite No Write: " + c.out);
+                }
+                if (exec && (perms & 4) != 0) execGranted++;
+            }
+        }
+        assertTrue(noWrite > 0, "no No Write request explained");
+        assertTrue(execGranted > 0, "no Execute Requested request explained with X granted");
+    }
+
     /** A minimal log as another testbench would write it: the schema's contract, not this tool's habits. */
     @Test
     void aHandWrittenLogFromAnotherTestbenchIsChecked(@TempDir Path dir) throws Exception {

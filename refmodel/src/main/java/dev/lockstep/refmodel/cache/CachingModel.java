@@ -89,6 +89,17 @@ public final class CachingModel implements InvalidationListener {
         memory.store64(pa & ~7L, value);
     }
 
+    /**
+     * The IOMMU under check chose another permitted A/D update of {@code pa} than the model's walk made
+     * (e.g. a speculative A): its value becomes the word's current version.
+     */
+    public void adoptAdUpdate(long pa, long value) {
+        long w = pa & ~7L;
+        if (memory.load64(w) == value) return;
+        recordWrite(w, value);
+        memory.store64(w, value);
+    }
+
     private void recordWrite(long word, long value) {
         firstOutcome = null;
         WordHistory h = history.get(word);
@@ -133,7 +144,24 @@ public final class CachingModel implements InvalidationListener {
      * One permitted way the IOMMU may translate a request now: the outcome, whether it relies on an older
      * version of some cached structure ({@code stale}), and the words its A/D updates would store.
      */
-    public record Candidate(TranslationOutcome outcome, boolean stale, Set<Long> stores, Map<Long, Long> overrides) { }
+    public record Candidate(TranslationOutcome outcome, boolean stale, Set<Long> stores, Map<Long, Long> overrides,
+                            AdChoices adChoices) {
+        /** A candidate whose A/D updates leave the IOMMU no choice. */
+        public Candidate(TranslationOutcome outcome, boolean stale, Set<Long> stores, Map<Long, Long> overrides) {
+            this(outcome, stale, stores, overrides, AdChoices.NONE);
+        }
+    }
+
+    /**
+     * Where the spec lets the IOMMU choose the A/D updates of one way of translating a request (see
+     * {@link dev.lockstep.refmodel.pagetable.PageTableWalker}), by 8-byte word, bits in memory byte order:
+     * {@code maySet}, bits it may set beyond the walk's own updates; {@code ifPerformed}, bits the walk
+     * sets that are required only when the request is performed (it succeeds and grants a permission);
+     * {@code stored}, the value the walk stored in each word it updated (over the versions it read).
+     */
+    public record AdChoices(Map<Long, Long> maySet, Map<Long, Long> ifPerformed, Map<Long, Long> stored) {
+        public static final AdChoices NONE = new AdChoices(Map.of(), Map.of(), Map.of());
+    }
 
     /**
      * Every permitted combination of structure versions for {@code request}, the one with the current
@@ -143,7 +171,7 @@ public final class CachingModel implements InvalidationListener {
     public List<Candidate> candidates(TranslationRequest request) {
         List<Leaf> leaves = explore(request);
         List<Candidate> out = new ArrayList<>(leaves.size());
-        for (Leaf l : leaves) out.add(new Candidate(l.outcome, !l.overrides.isEmpty(), l.stores, l.overrides));
+        for (Leaf l : leaves) out.add(new Candidate(l.outcome, !l.overrides.isEmpty(), l.stores, l.overrides, l.adChoices));
         return out;
     }
 
@@ -210,7 +238,7 @@ public final class CachingModel implements InvalidationListener {
     }
 
     /** One combination of structure versions: its overrides, the outcome and the words its A/D updates store. */
-    private record Leaf(Map<Long, Long> overrides, TranslationOutcome outcome, Set<Long> stores) { }
+    private record Leaf(Map<Long, Long> overrides, TranslationOutcome outcome, Set<Long> stores, AdChoices adChoices) { }
 
     private List<Leaf> explore(TranslationRequest request) {
         List<Leaf> leaves = new ArrayList<>(1);
@@ -250,7 +278,7 @@ public final class CachingModel implements InvalidationListener {
             }
             return;
         }
-        leaves.add(new Leaf(overrides, o, sandbox.storedWords()));
+        leaves.add(new Leaf(overrides, o, sandbox.storedWords(), sandbox.adChoices()));
     }
 
     /**
@@ -407,6 +435,28 @@ public final class CachingModel implements InvalidationListener {
 
         /** The words this (sandboxed) walk stored to. */
         Set<Long> storedWords() { return buffer == null ? Set.of() : Set.copyOf(buffer.keySet()); }
+
+        /** What the walk reported of the IOMMU's choices in its A/D updates (sandbox only). */
+        private Map<Long, Long> maySet;
+        private Map<Long, Long> ifPerformed;
+
+        @Override public void adLatitude(long pa, long bits, int kind) {
+            if (live) return;
+            if (kind == PhysicalMemory.AD_MAY_SET) {
+                if (maySet == null) maySet = new HashMap<>();
+                maySet.merge(pa & ~7L, bits, (a, b) -> a | b);
+            } else {
+                if (ifPerformed == null) ifPerformed = new HashMap<>();
+                ifPerformed.merge(pa & ~7L, bits, (a, b) -> a | b);
+            }
+        }
+
+        AdChoices adChoices() {
+            if (maySet == null && ifPerformed == null && buffer == null) return AdChoices.NONE;
+            return new AdChoices(maySet == null ? Map.of() : Map.copyOf(maySet),
+                    ifPerformed == null ? Map.of() : Map.copyOf(ifPerformed),
+                    buffer == null ? Map.of() : Map.copyOf(buffer));
+        }
 
         private boolean staleAdUpdate;
 

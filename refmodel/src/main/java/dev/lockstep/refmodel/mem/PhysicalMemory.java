@@ -28,6 +28,22 @@ public interface PhysicalMemory {
     void store64(long pa, long value);
 
     /** Loads the 4-byte word at {@code pa} (4-byte aligned), zero-extended. */
+    /** {@link #adLatitude} kind: the IOMMU may also set {@code bits} in the word (they are optional). */
+    int AD_MAY_SET = 1;
+    /**
+     * {@link #adLatitude} kind: the A/D store the walk makes to this word next is required only when the
+     * request is ultimately performed (its translation succeeds and grants a permission); otherwise the
+     * IOMMU may leave any of its bits out.
+     */
+    int AD_IF_PERFORMED = 2;
+
+    /**
+     * Told by a page-table walk where the spec lets the IOMMU choose its A/D updates ({@code bits} in this
+     * memory's byte order, for the 8-byte word at {@code pa & ~7}). Memories that only hold data ignore it;
+     * the caching model collects it for the checker.
+     */
+    default void adLatitude(long pa, long bits, int kind) { }
+
     default long load32(long pa) {
         long word = load64(pa & ~7L);
         return (pa & 4) == 0 ? word & 0xffffffffL : word >>> 32;

@@ -27,6 +27,25 @@ import dev.lockstep.refmodel.trace.WalkTrace;
  * <p>Implementation choices, documented for the checker: the width check of the address (sign
  * extension, SXL, x4 widths) is made before the first PTE read of each stage; first-stage A/D bits
  * are updated (when SADE=1) before the final G-stage translation, following the algorithm's order.
+ *
+ * <p>Where the spec lets the IOMMU choose its A/D updates, the walk tells its memory
+ * ({@link PhysicalMemory#adLatitude}); the model itself makes the algorithm's updates only:
+ * <ul>
+ * <li>the first-stage leaf's update is required only if the request is performed: "Updates of the A
+ *     bit may be performed as a result of speculation, even if the associated memory access ultimately
+ *     is not performed" and "Implementations are of course still permitted to perform both A and D bit
+ *     updates only in an exact manner" (Priv, Svadu / "PTE A/D updates"), so when a later step (the
+ *     G-stage translation of the GPA, an MSI PTE) faults or an ATS request is granted nothing, the
+ *     update may be left out, whole or in part;</li>
+ * <li>a G-stage leaf that maps a first-stage PTE and grants write may get D: "updates to the D bit in
+ *     G-stage PTEs may be performed by an implicit access to a VS-stage PTE, if the G-stage PTE provides
+ *     write permission" (Priv, same section);</li>
+ * <li>when the first-stage leaf passed its checks but its A/D update faults (the G stage denies the
+ *     implicit write), the G-stage leaf of the final GPA may still get A if its own checks pass for the
+ *     access (an implementation may translate the GPA before it updates the first-stage PTE; A updates
+ *     may be speculative; D may not).</li>
+ * </ul>
+ * No A (or D) is permitted on a PTE that is invalid, a non-leaf, or a leaf whose own checks failed.
  */
 public final class PageTableWalker {
 
@@ -49,6 +68,11 @@ public final class PageTableWalker {
     private int permissions;
     private boolean global;
     private long iotval2;
+    /** The leaf of the last successful G-stage walk (its value as read, its SPA; -1 when Bare). */
+    private long leafPte;
+    private long leafSpa = -1;
+    /** A speculative walk: A updates are only reported as permitted (never stored), D never set. */
+    private boolean probing;
 
 
     private PageTableWalker(boolean gStage, TracedMemory mem, Capabilities caps, PageTableWalker gWalker) {
@@ -159,6 +183,7 @@ public final class PageTableWalker {
         if (!gStage) throw new IllegalStateException("translateGpa() is for the G stage");
         iotval2 = 0;
         global = false;
+        leafSpa = -1;
         if (scheme == PagingScheme.BARE) return bare(gpa, want);
         long implicitBits = implicit ? FaultRecord.IOTVAL2_IMPLICIT | (implicitWrite ? FaultRecord.IOTVAL2_IMPLICIT_WRITE : 0) : 0;
         if (sxl && (gpa >>> 34) != 0) {
@@ -193,6 +218,8 @@ public final class PageTableWalker {
                 int shift = leafShift(pte, ppn, level);
                 if (shift < 0) break;
                 global = (gBits & Pte.G) != 0;
+                leafPte = pte;
+                leafSpa = word << 3;
                 success(gpa, ppn, shift, pte, want);
                 return 0;
             }
@@ -279,10 +306,15 @@ public final class PageTableWalker {
         // Step 9: A and D.
         boolean needA = (pte & Pte.A) == 0;
         boolean needD = (granted & Access.W) != 0 && (pte & Pte.D) == 0;
-        if (needA || needD) {
-            int cause = updateAd(pte, needD, level, type, implicitBits, va, pteGpa, pteSpa);
+        if (probing) {
+            // A speculative walk: A may be set, D never ("updates to the D bit ... must be exact").
+            if (needA && adUpdate) latitude(pteSpa, Pte.A, PhysicalMemory.AD_MAY_SET);
+        } else if (needA || needD) {
+            int cause = updateAd(pte, needD, level, type, implicitBits, va, pteGpa, pteSpa, ppn, shift, granted, strict);
             if (cause != 0) return cause;
         }
+        leafPte = pte;
+        leafSpa = pteSpa;
         return success(va, ppn, shift, pte, granted);
     }
 
@@ -295,8 +327,47 @@ public final class PageTableWalker {
     /** The G-stage translation of a PTE address (an implicit read); the SPA is left in {@code g.address}. */
     private int translatePteAddress(PageTableWalker g, long pteAddress, int type) {
         int cause = g.translateGpa(pteAddress, type, Access.R, true, true, false);
-        if (cause != 0) iotval2 = g.iotval2;
+        if (cause != 0) {
+            iotval2 = g.iotval2;
+        } else if (g.adUpdate && g.leafSpa >= 0 && (g.leafPte & Pte.W) != 0 && (g.leafPte & Pte.D) == 0) {
+            // "updates to the D bit in G-stage PTEs may be performed by an implicit access to a VS-stage
+            // PTE, if the G-stage PTE provides write permission" (Priv, PTE A/D updates).
+            g.latitude(g.leafSpa, Pte.D, PhysicalMemory.AD_MAY_SET);
+        }
         return cause;
+    }
+
+    /**
+     * A speculative G-stage translation of {@code gpa} that changes nothing: its reads leave the trace,
+     * its decision is kept, and the A bit its leaf would get is only reported as permitted.
+     */
+    private void speculativeGpa(long gpa, int type, int want, boolean strict) {
+        WalkTrace t = mem.trace();
+        int mark = t.readCount();
+        Rule rule = t.rule();
+        int level = t.ruleLevel();
+        int cause = t.ruleCause();
+        probing = true;
+        try {
+            translateGpa(gpa, type, want, strict, false, false, false);
+        } finally {
+            probing = false;
+            t.truncateReads(mark);
+            t.decide(rule, level, cause);
+        }
+    }
+
+    /** Reports A/D latitude for the PTE at {@code pa} ({@code bits} in PTE order) in memory byte order. */
+    private void latitude(long pa, long bits, int kind) {
+        if (bits == 0) return;
+        long m;
+        if (scheme.pteBytes == 8) {
+            m = bigEndian ? Long.reverseBytes(bits) : bits;
+        } else {
+            int v = bigEndian ? Integer.reverseBytes((int) bits) : (int) bits;
+            m = (v & 0xffffffffL) << ((pa & 4) * 8);
+        }
+        mem.memory().adLatitude(pa & ~7L, m, kind);
     }
 
     private long readPte(long pa, int pteBytes, int role, int level) {
@@ -337,7 +408,7 @@ public final class PageTableWalker {
      * {@code pteGpa}/{@code pteSpa}: the leaf's address as this stage sees it and the SPA it was read from.
      */
     private int updateAd(long pte, boolean needD, int level, int type, long implicitBits, long va, long pteGpa,
-                         long pteSpa) {
+                         long pteSpa, long ppn, int shift, int granted, boolean strict) {
         if (!adUpdate) return pageFault(Rule.PTE_A_OR_D_CLEAR, level, type, va, implicitBits);
         long updated = pte | Pte.A | (needD ? Pte.D : 0);
         long pa = pteSpa;
@@ -346,13 +417,22 @@ public final class PageTableWalker {
             int cause = gWalker.translateGpa(pteGpa, type, Access.W, true, true, true);
             if (cause != 0) {
                 iotval2 = gWalker.iotval2;
+                // The leaf passed its own checks: an IOMMU that translates the GPA first may have set A
+                // in the G-stage leaf that maps it (class comment).
+                long mask = (1L << shift) - 1;
+                gWalker.speculativeGpa(((ppn << 12) & ~mask) | (va & mask), type, granted, strict);
                 return cause;
             }
             pa = gWalker.address;
+            // What this implicit write set in the G-stage leaf goes with the update it makes possible.
+            if (gWalker.leafSpa >= 0) {
+                gWalker.latitude(gWalker.leafSpa, (Pte.A | Pte.D) & ~gWalker.leafPte, PhysicalMemory.AD_IF_PERFORMED);
+            }
         }
         if (mem.memory().status(pa) == PhysicalMemory.ACCESS_FAULT) {
             return fault(Rule.PTE_ACCESS_FAULT, level, Access.accessFault(type));
         }
+        if (!gStage) latitude(pa, updated ^ pte, PhysicalMemory.AD_IF_PERFORMED);
         mem.write(pa, updated, scheme.pteBytes, bigEndian, gStage ? Role.G_STAGE_PTE : Role.FIRST_STAGE_PTE);
         return 0;
     }

@@ -321,7 +321,7 @@ public final class RegisterFile {
             case PQCSR: pqcsr = writeQueueCsr(pqcsr, value, false); break;
             case IPSR: ipsr &= ~(value & (IPSR_CIP | IPSR_FIP | IPSR_PMIP | IPSR_PIP)); break;
             case IOCOUNTINH: iocountinh = value & inhibitWritableMask(); break;
-            case IOMMU_QOSID: iommuQosid = value & 0x0fff0fff; break;
+            case IOMMU_QOSID: iommuQosid = value & config.warl().iommuQosidWritable(); break; // RCID, MCID: WARL
             default:
                 if (offset >= MSI_CFG_TBL && offset < MSI_CFG_TBL + 256) {
                     int x = (offset - MSI_CFG_TBL) >> 4;
@@ -357,17 +357,18 @@ public final class RegisterFile {
             case IOHPMCYCLES:
                 iohpmcycles = (value & HPMEVT_OF) | (value & cyclesCounterMask());
                 break;
-            case TR_REQ_IOVA: trReqIova = value & ~0xfffL; break;
+            case TR_REQ_IOVA: trReqIova = value & config.warl().trReqIovaWritable(); break; // vpn: WARL
             case TR_REQ_CTL:
                 // Go/Busy is RW1S: software can set it but never clear it.
-                trReqCtl = (trReqCtl & TR_CTL_GO) | (value & TR_CTL_GO) | (value & TR_CTL_WRITABLE);
+                trReqCtl = (trReqCtl & TR_CTL_GO) | (value & TR_CTL_GO)
+                        | (value & TR_CTL_WRITABLE & config.warl().trReqCtlWritable());
                 break;
             case ICVEC: icvec = value & config.icvecWritableMask(); break;
             default:
                 if (offset >= IOHPMCTR_BASE && offset < IOHPMEVT_BASE) {
                     iohpmctr[counterIndex(offset, IOHPMCTR_BASE)] = value & counterMask();
                 } else if (offset >= IOHPMEVT_BASE && offset < IOHPMEVT_BASE + 31 * 8) {
-                    iohpmevt[counterIndex(offset, IOHPMEVT_BASE)] = eventSelector(value);
+                    iohpmevt[counterIndex(offset, IOHPMEVT_BASE)] = eventSelector(value, config.warl());
                 } else if (offset >= MSI_CFG_TBL && offset < MSI_CFG_TBL + 256) {
                     msiAddr[(offset - MSI_CFG_TBL) >> 4] = value & 0x00fffffffffffffcL & physicalAddressMask();
                 } else {
@@ -441,10 +442,13 @@ public final class RegisterFile {
         return next & ~QCSR_BUSY;
     }
 
-    /** eventID is WARL: an unsupported (reserved or custom) ID reads back 0, which counts nothing. */
-    private static long eventSelector(long value) {
+    /**
+     * iohpmevtX.eventID is WARL: an ID the implementation does not count (config {@code hpm_events}; custom
+     * IDs are not modelled) reads back as 0, "no event" (model choice of the legal value).
+     */
+    private static long eventSelector(long value, IommuConfig.Warl warl) {
         long id = value & HPMEVT_EVENT_MASK;
-        if (id > HPM_MAX_EVENT) id = 0;
+        if (id > HPM_MAX_EVENT || !warl.countsEvent(id)) id = 0;
         return (value & ~HPMEVT_EVENT_MASK) | id;
     }
 

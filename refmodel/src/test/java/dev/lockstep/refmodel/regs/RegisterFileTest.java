@@ -243,6 +243,37 @@ class RegisterFileTest {
         assertEquals(0x1234L << 10, r.read(TR_RESPONSE, 8), "tr_response is RO");
     }
 
+    /**
+     * Every WARL field keeps only the values the configuration says the implementation supports, never
+     * an assumed full width: icvec "if only two vectors are supported then only bit 0 for each cause could
+     * be writable", a cause hardwired to vector 0, tr_req_iova.vpn, tr_req_ctl's fields, iommu_qosid's
+     * RCID/MCID, iohpmevtX.eventID (an event not counted reads 0).
+     */
+    @Test
+    void warlFieldsKeepOnlyTheConfiguredLegalValues() {
+        IommuConfig.Warl w = new IommuConfig.Warl(0x0000_ffff_ffff_f000L, 0x0000ff0000fff00eL & IommuConfig.Warl.TR_REQ_CTL_FIELDS,
+                0x003f_003f, IommuConfig.Warl.STANDARD_EVENTS & ~(1L << 4));
+        RegisterFile r = new RegisterFile(IommuConfig.defaults(fullCaps()).withIcvecWritableMask(0x1011).withWarl(w));
+        r.write(ICVEC, 8, 0xffff);
+        assertEquals(0x1011, r.read(ICVEC, 8), "two vectors; pmiv hardwired to 0");
+        assertEquals(0, r.vectorOf(2));
+        r.write(TR_REQ_IOVA, 8, -1L);
+        assertEquals(0x0000_ffff_ffff_f000L, r.read(TR_REQ_IOVA, 8));
+        r.write(TR_REQ_CTL, 8, -1L & ~TR_CTL_GO);
+        assertEquals(0x0000ff0000fff00eL, r.read(TR_REQ_CTL, 8) & ~TR_CTL_GO);
+        r.write(IOMMU_QOSID, 4, 0xffffffffL);
+        assertEquals(0x003f003fL, r.read(IOMMU_QOSID, 4));
+        r.write(IOHPMEVT_BASE, 8, 4);
+        assertEquals(0, r.read(IOHPMEVT_BASE, 8) & HPMEVT_EVENT_MASK, "event 4 is not counted: eventID reads 0");
+        r.write(IOHPMEVT_BASE, 8, 5);
+        assertEquals(5, r.read(IOHPMEVT_BASE, 8) & HPMEVT_EVENT_MASK);
+        // The defaults are today's: every bit and every standard event.
+        RegisterFile d = new RegisterFile(IommuConfig.defaults(fullCaps()));
+        d.write(TR_REQ_IOVA, 8, -1L);
+        assertEquals(~0xfffL, d.read(TR_REQ_IOVA, 8));
+        assertThrows(IllegalArgumentException.class, () -> new IommuConfig.Warl(0xfff, 0, 0, 0), "tr_req_iova[11:0]");
+    }
+
     @Test
     void qosidIcvecAndMsiConfigTable() {
         RegisterFile r = new RegisterFile(IommuConfig.defaults(fullCaps()).withIcvecWritableMask(0x3333));
