@@ -39,6 +39,14 @@ class LogSchemaTest {
                 == LogFormat.SCHEMA_VERSION, "the schema describes the version the reader writes");
     }
 
+    /** A configuration key the reader knows and the schema does not (or the reverse) fails here first. */
+    @Test
+    void theSchemaKnowsTheConfigurationKeysTheReaderKnows() throws Exception {
+        Set<String> schema = new TreeSet<>();
+        JSON.readTree(LogSchema.FILE.toFile()).at("/$defs/config/properties").fieldNames().forEachRemaining(schema::add);
+        assertEquals(new TreeSet<>(ConfigJson.KEYS), schema);
+    }
+
     @Test
     void theExamplesOfTheFormatDocumentAreValid() throws Exception {
         String doc = Files.readString(TestPaths.home().resolve("docs/log-format.md"));
