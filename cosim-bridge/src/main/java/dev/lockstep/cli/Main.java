@@ -10,8 +10,11 @@ import picocli.CommandLine.Command;
                 + "with an RTL IOMMU.%n",
         subcommands = {RunCommand.class, MutantsCommand.class, CheckCommand.class, ReplayCommand.class,
                 ExplainCommand.class, MergeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 all passed; 1 a divergence; 2 bad usage or bad input; "
-                + "3 the DUT crashed, hung or could not be built or loaded."})
+        footer = {"", "Exit codes: 0 all passed; 1 a divergence or a coverage goal not reached; 2 bad usage or "
+                + "bad input; 3 the DUT crashed, hung or could not be built or loaded; 130/143 interrupted "
+                + "(SIGINT/SIGTERM).",
+                "Environment: LOCKSTEP_JAVA_OPTS, options for the JVM, e.g. LOCKSTEP_JAVA_OPTS=-Xmx8g for more "
+                + "memory."})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static final String VERSION = "0.1.0";

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -84,7 +83,7 @@ public final class SummaryReader {
         SeedResult.DutFailure f = null;
         JsonNode fn = s.get("dut_failure");
         if (fn != null) {
-            f = new SeedResult.DutFailure(DutException.Kind.valueOf(need(fn, "kind").asText().toUpperCase(Locale.ROOT)),
+            f = new SeedResult.DutFailure(kind(need(fn, "kind").asText()),
                     need(fn, "message").asText(), need(fn, "action_index").asInt(), need(fn, "action").asText(),
                     need(fn, "reproduce").asText());
         }
@@ -128,6 +127,11 @@ public final class SummaryReader {
         JsonNode sig = dn.get("signature");
         if (sig == null) return new dev.lockstep.triage.Signature("unknown (summary without signatures)", "");
         return new dev.lockstep.triage.Signature(need(sig, "key").asText(), sig.path("says").asText(""));
+    }
+
+    private static DutException.Kind kind(String name) {
+        for (DutException.Kind k : DutException.Kind.values()) if (k.name().equalsIgnoreCase(name)) return k;
+        throw new IllegalArgumentException("dut_failure.kind '" + name + "' is none of hang, fatal, crash, load, api");
     }
 
     private static JsonNode need(JsonNode n, String key) {
