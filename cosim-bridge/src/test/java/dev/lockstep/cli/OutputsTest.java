@@ -114,7 +114,7 @@ class OutputsTest {
                     "-Dlockstep.home=" + TestPaths.home(), "dev.lockstep.cli.Main", "run", "--dut", "stub", "--seed", "1",
                     "--count", "500", "--jobs", "2", "--dump", "all", "--out", out.toString())
                     .redirectErrorStream(true).start();
-            List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>(); // read while the reader thread appends
             Thread reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String l = r.readLine(); l != null; l = r.readLine()) lines.add(l);
