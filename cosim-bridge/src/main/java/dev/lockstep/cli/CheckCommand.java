@@ -3,7 +3,7 @@ package dev.lockstep.cli;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.log.LogCheck;
 import dev.lockstep.log.LogReader;
-import dev.lockstep.log.SeedLog;
+import dev.lockstep.log.LogStream;
 import dev.lockstep.regression.BadInputException;
 import dev.lockstep.regression.Mutants;
 import java.io.PrintWriter;
@@ -19,11 +19,20 @@ import picocli.CommandLine.Spec;
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Check seed logs (JSON Lines, docs/log-format.md) against the golden model without the RTL: "
                 + "the logged actions drive the model, the logged DUT answers are compared as in 'run'. "
-                + "Ends with the line 'N passed, N failed'.")
+                + "A log is read as a stream, in bounded memory: '-' (standard input) or a named pipe is checked as "
+                + "it is written, the first divergence reported as soon as the record showing it arrives. "
+                + "Gzip-compressed logs (.jsonl.gz) are read as they are. Ends with the line 'N passed, N failed'.")
 public final class CheckCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "LOG", description = "Seed logs, e.g. out/logs/seed-7.jsonl.")
+    @Parameters(arity = "1..*", paramLabel = "LOG",
+            description = "Seed logs, e.g. out/logs/seed-7.jsonl or seed-7.jsonl.gz; '-' is standard input.")
     List<Path> logs;
+
+    @picocli.CommandLine.Option(names = "--exit-on-divergence",
+            description = "Exit (code 1) as soon as a divergence is reported, without reading the rest of the log: "
+                    + "a testbench writing the log to a pipe can stop. Without it, the rest of the log is read and "
+                    + "must still be a whole log.")
+    boolean exitOnDivergence;
 
     @picocli.CommandLine.Option(names = "--waivers", paramLabel = "FILE",
             description = "Known failure signatures (JSON, README 'Triage'), as for 'run'. Logs of a run with waivers "
@@ -57,15 +66,27 @@ public final class CheckCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         List<SeedResult> results = new java.util.ArrayList<>();
+        java.util.function.IntFunction<String> mutants;
+        try {
+            mutants = LogReader.names(Mutants.read(Home.mutantList()));
+        } catch (BadInputException e) {
+            err.println("lockstep check: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
         for (Path file : logs) {
-            try {
-                SeedLog log = LogReader.read(file, Mutants.read(Home.mutantList()));
+            try (LogStream log = LogStream.open(file, mutants)) {
                 SeedResult r = LogCheck.check(log, seed -> Home.launcher() + " check " + Home.shell(file), waivers);
-                results.add(r);
                 SeedResults.print(out, file + " (seed " + r.seed() + ")", r);
+                if (!r.passed() && exitOnDivergence) {
+                    out.println(passed + " passed, " + (failed + 1) + " failed (stopped at the first divergence)");
+                    out.flush();
+                    return r.failure() != null ? Main.EXIT_DUT : Main.EXIT_DIVERGENCE;
+                }
+                results.add(r);
                 if (r.passed()) passed++;
                 else failed++;
                 dutFailed |= r.failure() != null;
+                log.drain();
             } catch (LogCheck.Cut e) {
                 out.println(file + ": " + e.getMessage());
                 cut++;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Co-simulation checker: a golden model of the RISC-V IOMMU specification in lockstep "
                 + "with an RTL IOMMU.%n",
         subcommands = {RunCommand.class, BuildCommand.class, MutantsCommand.class, CheckCommand.class, ReplayCommand.class,
-                ExplainCommand.class, MergeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+                ExplainCommand.class, ShrinkCommand.class, MergeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 all passed; 1 a divergence or a coverage goal not reached; 2 bad usage or "
                 + "bad input; 3 the DUT crashed, hung or could not be built or loaded; 130/143 interrupted "
                 + "(SIGINT/SIGTERM).",

@@ -52,6 +52,9 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--replace", description = "Delete the results of an earlier run in --out first.")
     boolean replace;
 
+    @Option(names = "--compress", description = "Write the replay's log gzip-compressed (DIR/logs/seed-N.jsonl.gz).")
+    boolean compress;
+
     @Mixin
     DutOptions dutOptions;
 
@@ -72,7 +75,8 @@ public final class ReplayCommand implements Callable<Integer> {
             DutFactory factory = dutOptions.factory();
             RunObserver observer = RunObserver.NONE;
             if (out != null) {
-                Path target = out.resolve("logs").resolve("seed-" + seedLog.header().seed() + ".jsonl");
+                Path target = out.resolve("logs").resolve("seed-" + seedLog.header().seed() + ".jsonl"
+                        + (compress ? ".gz" : ""));
                 if (OutputDir.same(target, log) || OutputDir.same(out.resolve("logs"), log.toAbsolutePath().getParent())) {
                     throw new BadInputException("--out " + out + ": the replay's log would go to " + target
                             + ", beside or over the log it replays (" + log + "); give another directory");
@@ -80,7 +84,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 outDir = OutputDir.claim(out, "--out", replace);
                 LogCapture capture = new LogCapture(new LogContext(out.resolve("logs"), DumpMode.ALL,
                         "lockstep " + Main.VERSION, dutOptions.dut, iommuConfig, seedLog.header().scenario(), m.id(), m.name(),
-                        seedLog.actions().size()));
+                        seedLog.actions().size(), compress));
                 factory = capture.wrap(factory);
                 observer = capture.observers().get();
             }

@@ -155,6 +155,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String dump;
 
+    @Option(names = "--compress",
+            description = "Write the seed logs gzip-compressed, OUT/logs/seed-N.jsonl.gz (check, replay, explain, merge "
+                    + "and shrink read them as they are).")
+    boolean compress;
+
     /** The seed logging --dump and --out ask for, or null for none. */
     private LogCapture logCapture(IommuConfig iommuConfig, Mutants.Mutant m) throws BadInputException {
         DumpMode mode = dumpMode();
@@ -166,7 +171,7 @@ public final class RunCommand implements Callable<Integer> {
             return null;
         }
         return new LogCapture(new LogContext(out.resolve("logs"), mode, "lockstep " + Main.VERSION, dutOptions.dut, iommuConfig,
-                scenario, m.id(), m.name(), actions));
+                scenario, m.id(), m.name(), actions, compress));
     }
 
     private DumpMode dumpMode() throws BadInputException {

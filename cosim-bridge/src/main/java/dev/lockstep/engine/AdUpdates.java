@@ -64,6 +64,9 @@ final class AdUpdates {
         if (ch.stored().isEmpty() && ch.maySet().isEmpty()) return NONE;
         TranslationOutcome o = c.outcome();
         boolean performed = !o.fault() && o.permissions() != 0;
+        // D is exact: the walk's D of a first-stage leaf is required only when the request is performed
+        // with write permission (an ATS completion whose G stage denies W grants no write).
+        boolean writes = performed && (o.permissions() & TranslationOutcome.W) != 0;
         TreeMap<Long, Word> words = new TreeMap<>();
         Map<Long, Long> model = new TreeMap<>();
         for (Map.Entry<Long, Long> e : ch.stored().entrySet()) {
@@ -76,7 +79,8 @@ final class AdUpdates {
         for (long w : all) {
             long base = memory.load64(w);
             long bits = model.getOrDefault(w, 0L);
-            long required = performed ? bits : bits & ~ch.ifPerformed().getOrDefault(w, 0L);
+            long ifPerformed = ch.ifPerformed().getOrDefault(w, 0L);
+            long required = writes ? bits : performed ? bits & ~(ifPerformed & D_BITS) : bits & ~ifPerformed;
             long allowed = bits | ch.maySet().getOrDefault(w, 0L);
             words.put(w, new Word(base, required & ~base, allowed & ~base));
         }
@@ -154,10 +158,15 @@ final class AdUpdates {
         return null;
     }
 
-    /** Whether {@code bits} (memory order, either byte order) hold a D bit: bit 7 of a PTE. */
+    /**
+     * Where a PTE's D bit (bit 7) lies in a memory word, for either byte order and PTE size: bit 7 or 39
+     * little-endian, bit 63 or 31 (byte 7 or 3, bit 7) big-endian. No A bit (6, 38, 62, 30) is among them.
+     */
+    private static final long D_BITS = 1L << 7 | 1L << 39 | 1L << 63 | 1L << 31;
+
+    /** Whether A/D {@code bits} (memory order) hold a D bit. */
     private static boolean dBit(long bits) {
-        // D is PTE bit 7: bit 7 or 39 of the word little-endian, bit 63 or 31 (byte 7 or 3, bit 7) big-endian.
-        return (bits & (1L << 7 | 1L << 39 | 1L << 63 | 1L << 31)) != 0;
+        return (bits & D_BITS) != 0;
     }
 
     /** The DUT's final value of word {@code w} over {@code base}, or null if it did not write it. */

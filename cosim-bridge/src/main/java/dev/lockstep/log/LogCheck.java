@@ -36,11 +36,31 @@ public final class LogCheck {
      */
     public static SeedResult check(SeedLog log, Lockstep.ReproduceCommand reproduce, dev.lockstep.triage.Waivers waivers)
             throws BadInputException, Cut {
-        LogDut dut = new LogDut(log);
-        Lockstep engine = new Lockstep(dut, log.header().config(), LoggedStimulus.of(log), reproduce).waivers(waivers);
-        if (LogFormat.INTERRUPTED.equals(log.end().status())) engine.stopBefore(i -> i >= log.actions().size());
+        return check(log.header(), log.flowCursor(), reproduce, waivers);
+    }
+
+    /**
+     * The verdict on a log read as a stream: it returns as soon as the record showing the first divergence
+     * has been read (the rest of the log is not read; {@link LogStream#drain} validates it).
+     */
+    public static SeedResult check(LogStream log, Lockstep.ReproduceCommand reproduce, dev.lockstep.triage.Waivers waivers)
+            throws BadInputException, Cut {
+        return check(log.header(), log, reproduce, waivers);
+    }
+
+    private static SeedResult check(LogHeader header, LogFlow flow, Lockstep.ReproduceCommand reproduce,
+                                    dev.lockstep.triage.Waivers waivers) throws BadInputException, Cut {
+        LogDut dut = new LogDut(flow, header.dutBuildId());
+        Lockstep engine = new Lockstep(dut, header.config(), LoggedStimulus.following(flow), reproduce).waivers(waivers);
+        engine.stopBefore(i -> {
+            try {
+                return flow.peek() == null && LogFormat.INTERRUPTED.equals(flow.end().status());
+            } catch (BadInputException e) {
+                throw new LogMismatchException(e.getMessage());
+            }
+        });
         try {
-            SeedResult r = engine.run(log.header().seed(), log.header().mutantId(), log.actions().size());
+            SeedResult r = engine.run(header.seed(), header.mutantId(), Integer.MAX_VALUE);
             if (r.passed()) dut.requireFullyUsed();
             return r;
         } catch (Lockstep.Stopped e) {
@@ -49,7 +69,7 @@ public final class LogCheck {
         } catch (LogMismatchException e) {
             throw new BadInputException(e.getMessage());
         } catch (RuntimeException e) {
-            throw unrepresentable(log, engine.actionIndex(), e);
+            throw unrepresentable(flow, engine.actionIndex(), e);
         }
     }
 
@@ -58,10 +78,14 @@ public final class LogCheck {
      * structures than the caching model holds) is bad input: the message names the action and its line.
      */
     public static BadInputException unrepresentable(SeedLog log, int index, RuntimeException e) {
-        String where = index < log.actions().size()
-                ? log.at(log.actions().get(index).line()) + ": action #" + index + " ("
-                        + log.actions().get(index).action().describe() + ")"
-                : log.at(log.end().line()) + ": the end of the seed";
+        return unrepresentable(log.flowCursor(), index, e);
+    }
+
+    private static BadInputException unrepresentable(LogFlow flow, int index, RuntimeException e) {
+        SeedLog.ActionEntry a = flow.action(index);
+        String where = a != null ? flow.at(a.line()) + ": action #" + index + " (" + a.action().describe() + ")"
+                : flow.end() != null ? flow.at(flow.end().line()) + ": the end of the seed"
+                : flow.file() + ": action #" + index;
         return new BadInputException(where + ": the model cannot represent the state this leads to: "
                 + (e.getMessage() != null ? e.getMessage() : "an internal limit"));
     }

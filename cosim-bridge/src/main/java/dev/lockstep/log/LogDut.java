@@ -2,9 +2,9 @@ package dev.lockstep.log;
 
 import dev.lockstep.dut.Dut;
 import dev.lockstep.dut.DutException;
+import dev.lockstep.regression.BadInputException;
 import dev.lockstep.stimulus.Action;
 import dev.lockstep.stimulus.RegisterNames;
-import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
@@ -19,24 +19,28 @@ import java.util.TreeSet;
  */
 public final class LogDut implements Dut {
 
-    private final SeedLog log;
-    private final List<SeedLog.Entry> flow;
-    private int cursor;
+    private final LogFlow flow;
     private long cycles;
     /** Words written during the seed (software stores, IOMMU writes): the log must dump each at the end. */
     private final TreeSet<Long> touchedWords = new TreeSet<>();
 
+    private final String buildId;
+
     public LogDut(SeedLog log) {
-        this.log = log;
-        this.flow = log.flow();
+        this(log.flowCursor(), log.header().dutBuildId());
+    }
+
+    /** A DUT answering from {@code flow}, read once from its first record (a stream cannot be rewound). */
+    public LogDut(LogFlow flow, String buildId) {
+        this.flow = flow;
+        this.buildId = buildId;
     }
 
     @Override
-    public String buildId() { return log.header().dutBuildId(); }
+    public String buildId() { return buildId; }
 
     @Override
     public void reset(int mutant) throws DutException {
-        cursor = 0;
         cycles = 0;
         touchedWords.clear();
         throwRecordedError();
@@ -47,11 +51,11 @@ public final class LogDut implements Dut {
         throwRecordedError();
         if (peek() instanceof SeedLog.ActionEntry a && a.action() instanceof Action.RegisterRead r
                 && r.offset() == offset && r.size() == size) {
-            cursor++;
+            advance();
             throwRecordedError();
         }
         if (peek() instanceof SeedLog.ReadEntry r && r.offset() == offset && r.size() == size) {
-            cursor++;
+            advance();
             cycles = r.cycle();
             return r.value();
         }
@@ -70,7 +74,7 @@ public final class LogDut implements Dut {
         for (int i = Math.min(8, data.length) - 1; i >= 0; i--) value = (value << 8) | (data[i] & 0xff);
         if (peek() instanceof SeedLog.ActionEntry a && a.action() instanceof Action.MemoryWrite m
                 && m.pa() == addr && m.value() == value) {
-            cursor++;
+            advance();
             touchedWords.add(addr & ~7L);
             throwRecordedError();
             return;
@@ -82,10 +86,11 @@ public final class LogDut implements Dut {
     @Override
     public byte[] memRead(long addr, int len) throws DutException {
         throwRecordedError();
-        NavigableMap<Long, SeedLog.MemWord> image = log.memory();
+        if (peek() != null) throw mismatch("the checker compares the end-of-seed memory image here");
+        NavigableMap<Long, SeedLog.MemWord> image = flow.memory();
         for (long word : touchedWords.subSet(addr, addr + len)) {
             if (!image.containsKey(word)) {
-                throw new LogMismatchException(log.at(log.end().line()) + ": the end-of-seed memory image has no "
+                throw new LogMismatchException(flow.at(flow.end().line()) + ": the end-of-seed memory image has no "
                         + "'mem_word' for 0x" + Long.toHexString(word) + ", which was written during the seed; "
                         + "the checker compares it");
             }
@@ -126,7 +131,7 @@ public final class LogDut implements Dut {
             SeedLog.Entry e = peek();
             if (e instanceof SeedLog.EventEntry ev) {
                 System.arraycopy(ev.words(), 0, events, n * EVENT_WORDS, EVENT_WORDS);
-                cursor++;
+                advance();
                 cycles = ev.words()[1];
                 n++;
                 if (ev.words()[0] == EV_IDLE) return n;
@@ -155,25 +160,40 @@ public final class LogDut implements Dut {
 
     /** After a seed that ran to its end: every record of the log must have been used. */
     public void requireFullyUsed() {
-        if (cursor < flow.size()) {
+        if (peek() != null) {
             throw mismatch("the seed ended but the log has more records from here on");
         }
     }
 
     private void apply(Action expected) throws DutException {
         if (peek() instanceof SeedLog.ActionEntry a && Objects.equals(a.action(), expected)) {
-            cursor++;
+            advance();
             throwRecordedError();
             return;
         }
         throw mismatch("the checker applies '" + expected.describe() + "' here and expects that action record");
     }
 
-    private SeedLog.Entry peek() { return cursor < flow.size() ? flow.get(cursor) : null; }
+    /** The next record; a record that is not valid is bad input, which the check reports as such. */
+    private SeedLog.Entry peek() {
+        try {
+            return flow.peek();
+        } catch (BadInputException e) {
+            throw new LogMismatchException(e.getMessage());
+        }
+    }
+
+    private void advance() {
+        try {
+            flow.advance();
+        } catch (BadInputException e) {
+            throw new LogMismatchException(e.getMessage());
+        }
+    }
 
     private void throwRecordedError() throws DutException {
         if (peek() instanceof SeedLog.ErrorEntry e) {
-            cursor++;
+            advance();
             cycles = e.cycle();
             throw new DutException(e.kind(), e.message());
         }
@@ -181,8 +201,8 @@ public final class LogDut implements Dut {
 
     private LogMismatchException mismatch(String what) {
         SeedLog.Entry e = peek();
-        int line = e != null ? e.line() : log.end().line();
-        return new LogMismatchException(log.at(line) + ": " + what + ", but the log has " + describe(e));
+        int line = e != null ? e.line() : flow.end().line();
+        return new LogMismatchException(flow.at(line) + ": " + what + ", but the log has " + describe(e));
     }
 
     private static String describe(SeedLog.Entry e) {

@@ -38,4 +38,29 @@ public record SeedLog(Path file, LogHeader header, List<ActionEntry> actions, Li
 
     /** Where a line is, for messages: {@code FILE:LINE}. */
     public String at(int line) { return file + ":" + line; }
+
+    /** The flow of this log from its first record, for a {@link LogDut}. */
+    public LogFlow flowCursor() {
+        return new LogFlow() {
+            private int cursor;
+
+            @Override
+            public Path file() { return file; }
+
+            @Override
+            public Entry peek() { return cursor < flow.size() ? flow.get(cursor) : null; }
+
+            @Override
+            public void advance() { cursor++; }
+
+            @Override
+            public NavigableMap<Long, MemWord> memory() { return memory; }
+
+            @Override
+            public End end() { return end; }
+
+            @Override
+            public ActionEntry action(int index) { return index < actions.size() ? actions.get(index) : null; }
+        };
+    }
 }

@@ -162,7 +162,7 @@ final class SeedLogRecorder implements RunObserver {
         partial = file.resolveSibling(file.getFileName() + ".partial");
         try {
             Files.createDirectories(context.dir());
-            out = new RecordFile(Files.newOutputStream(partial));
+            out = new RecordFile(LogInput.create(partial, context.compress()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the log " + partial + ": " + e.getMessage(), e);
         }
@@ -212,6 +212,7 @@ final class SeedLogRecorder implements RunObserver {
 
         private void flush() throws IOException {
             file.write(pending.toString().getBytes(StandardCharsets.UTF_8));
+            file.flush();
             pending.setLength(0);
         }
 

@@ -158,7 +158,7 @@ public final class ShardMerge {
     private static void copyLogs(Path from, Path to) throws IOException {
         if (!Files.isDirectory(from) || from.toAbsolutePath().normalize().equals(to.toAbsolutePath().normalize())) return;
         Files.createDirectories(to);
-        try (DirectoryStream<Path> logs = Files.newDirectoryStream(from, "*.jsonl")) {
+        try (DirectoryStream<Path> logs = Files.newDirectoryStream(from, "*.{jsonl,jsonl.gz}")) {
             for (Path log : logs) Files.copy(log, to.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
     }

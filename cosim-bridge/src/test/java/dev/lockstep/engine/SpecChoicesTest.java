@@ -136,7 +136,8 @@ class SpecChoicesTest {
     private static List<Action> twoStage(long tableFlags, long leafFlags, long dataFlags, int ttyp) {
         List<Action> a = new ArrayList<>();
         long dc = DDT + 64L * DID;
-        a.add(new Action.MemoryWrite(dc, 1 | 1L << 7 | 1L << 8, "DC tc: V GADE SADE"));
+        boolean ats = ttyp == dev.lockstep.refmodel.fault.Ttyp.ATS_TRANSLATION;
+        a.add(new Action.MemoryWrite(dc, 1 | 1L << 7 | 1L << 8 | (ats ? 2 : 0), "DC tc: V (EN_ATS) GADE SADE"));
         a.add(new Action.MemoryWrite(dc + 8, 8L << 60 | 5L << 44 | (G_ROOT >>> 12), "DC iohgatp Sv39x4"));
         a.add(new Action.MemoryWrite(dc + 16, 3L << 12, "DC ta PSCID 3"));
         a.add(new Action.MemoryWrite(dc + 24, 8L << 60 | (S_ROOT >>> 12), "DC fsc Sv39"));
@@ -209,6 +210,32 @@ class SpecChoicesTest {
                     d.store(w, d.memory().load64(w) | A | D);
                 });
         assertNotNull(bad.failed);
+    }
+
+    /**
+     * "updates to the D bit, resulting from an explicit store, must be exact": an ATS request whose first
+     * stage grants W but whose G stage does not gets no W, so the first-stage D the walk sets on the way is
+     * not required (an IOMMU may translate the GPA first); A is (the completion grants R).
+     */
+    @Test
+    void theFirstStageDOfAnAtsRequestGrantedNoWriteMayBeLeftOut() {
+        int ats = dev.lockstep.refmodel.fault.Ttyp.ATS_TRANSLATION;
+        List<Action> s = twoStage(R | W | U | A | D, R | W | U | A, R | U | A | D, ats);
+        passes(runScript(s, (t, d) -> { }));
+        ModelDut.Variant exactD = (t, d) -> t.after = () -> {
+            long now = d.memory().load64(S_L0);
+            if ((now & D) != 0) d.unstore(S_L0, now & ~D);
+        };
+        Run r = runScript(s, exactD);
+        passes(r);
+        assertEquals(1, r.choices.getOrDefault(AdUpdates.Choice.LEFT_OUT_OF_UNPERFORMED_REQUEST.text(), 0), r.choices::toString);
+        // A is still required: the completion grants R.
+        assertNotNull(runScript(twoStage(R | W | U | A | D, R | W | U, R | U | A | D, ats), (t, d) -> t.after = () -> {
+            long now = d.memory().load64(S_L0);
+            d.unstore(S_L0, now & ~(A | D));
+        }).failed);
+        // With W granted by both stages, D is required.
+        assertNotNull(runScript(twoStage(R | W | U | A | D, R | W | U | A, R | W | U | A | D, ats), exactD).failed);
     }
 
     @Test

@@ -1,0 +1,160 @@
+package dev.lockstep.log;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lockstep.LogSchema;
+import dev.lockstep.TestPaths;
+import dev.lockstep.WrittenLogs;
+import dev.lockstep.cli.Cli;
+import dev.lockstep.cli.Main;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JSON Schema of the log format (docs/log-format.schema.json), checked with a real validator: the logs
+ * Lockstep writes and the format document's examples are valid (every log written in the tests is validated
+ * too: {@link WrittenLogs}); malformed records are rejected.
+ */
+class LogSchemaTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void theFormatDocumentLinksTheSchemaOfItsVersion() throws Exception {
+        String doc = Files.readString(TestPaths.home().resolve("docs/log-format.md"));
+        assertTrue(doc.contains("(log-format.schema.json)"), "docs/log-format.md links the schema");
+        String schema = Files.readString(LogSchema.FILE);
+        assertTrue(doc.startsWith("# Seed log format (schema version " + LogFormat.SCHEMA_VERSION + ")"));
+        assertTrue(JSON.readTree(schema).at("/$defs/record_header/properties/schema_version/oneOf/0/const").asInt()
+                == LogFormat.SCHEMA_VERSION, "the schema describes the version the reader writes");
+    }
+
+    /** A configuration key the reader knows and the schema does not (or the reverse) fails here first. */
+    @Test
+    void theSchemaKnowsTheConfigurationKeysTheReaderKnows() throws Exception {
+        Set<String> schema = new TreeSet<>();
+        JSON.readTree(LogSchema.FILE.toFile()).at("/$defs/config/properties").fieldNames().forEachRemaining(schema::add);
+        assertEquals(new TreeSet<>(ConfigJson.KEYS), schema);
+    }
+
+    @Test
+    void theExamplesOfTheFormatDocumentAreValid() throws Exception {
+        String doc = Files.readString(TestPaths.home().resolve("docs/log-format.md"));
+        Matcher m = Pattern.compile("```json\\n(.*?)```", Pattern.DOTALL).matcher(doc);
+        int records = 0;
+        while (m.find()) {
+            for (String line : m.group(1).split("\n")) {
+                assertEquals(List.of(), LogSchema.problems(line), line);
+                records++;
+            }
+        }
+        assertTrue(records >= 15, "records in the examples: " + records);
+    }
+
+    /** Logs of every record kind (ATS, page requests, messages, faults, a divergence) are valid, plain and gzip. */
+    @Test
+    void logsLockstepWritesAreValidPlainAndCompressed(@TempDir Path out) throws Exception {
+        Cli c = Cli.run("run", "--dut", "stub", "--seed", "1", "--count", "7", "--actions", "600", "--dump", "all",
+                "--out", out.resolve("plain").toString());
+        assertEquals(Main.EXIT_PASS, c.exitCode, c.err + c.out);
+        Cli z = Cli.run("run", "--dut", "stub", "--seed", "1", "--count", "2", "--actions", "600", "--dump", "all",
+                "--mutant", "fq_ttyp_shifted", "--compress", "--out", out.resolve("gz").toString());
+        assertEquals(Main.EXIT_DIVERGENCE, z.exitCode, z.err + z.out);
+        Set<String> types = new TreeSet<>();
+        int logs = 0;
+        for (Path dir : List.of(out.resolve("plain/logs"), out.resolve("gz/logs"))) {
+            try (var files = Files.list(dir)) {
+                for (Path log : files.sorted().toList()) {
+                    assertEquals(List.of(), LogSchema.problems(log), log.toString());
+                    logs++;
+                    try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(LogInput.open(log)))) {
+                        r.lines().forEach(l -> types.add(l.replaceAll("^\\{\"type\":\"([a-z_]+)\".*", "$1")
+                                + (l.contains("\"op\":\"") && l.startsWith("{\"type\":\"action\"")
+                                        ? ":" + l.replaceAll(".*\"op\":\"([a-z_]+)\".*", "$1") : "")));
+                    }
+                }
+            }
+        }
+        assertEquals(9, logs);
+        assertTrue(types.containsAll(List.of("header", "action:register_read", "action:register_write",
+                "action:memory_write", "action:translate", "action:page_request", "read", "completion", "mem_write",
+                "irq", "message", "idle", "mem_word", "end")), types.toString());
+        WrittenLogs.validateAll();
+        assertTrue(WrittenLogs.validated() >= 9, "validated so far: " + WrittenLogs.validated());
+    }
+
+    static final String HEADER = "{\"type\":\"header\",\"schema_version\":1,\"config\":{\"capabilities\":\"0x1f817460610\","
+            + "\"fctl_writable\":0,\"fctl_reset\":2,\"reset_mode\":\"Off\",\"ddtp_modes\":[\"Off\",\"Bare\"]},\"seed\":3}";
+    static final String TRANSLATE = "{\"type\":\"action\",\"index\":4,\"op\":\"translate\",\"tag\":2,\"device_id\":\"0x3c\","
+            + "\"pv\":false,\"process_id\":\"0x0\",\"priv\":false,\"ttyp\":3,\"iova\":\"0x4315b21d8718\"}";
+    static final String COMPLETION = "{\"type\":\"completion\",\"tag\":2,\"status\":1,\"cause\":23,\"pa\":\"0x0\"}";
+    static final String MEM_WRITE = "{\"type\":\"mem_write\",\"addr\":\"0x80000020\",\"data\":\"0x3c\",\"strobe\":\"0xff\",\"op\":\"write\"}";
+
+    @Test
+    void wellFormedRecordsInEveryAcceptedSpellingAreValid() {
+        for (String ok : List.of(HEADER, TRANSLATE, COMPLETION, MEM_WRITE,
+                HEADER.replace("\"seed\":3", "\"seed\":-3"), HEADER.replace("\"seed\":3", "\"seed\":\"0xffffffffffffffff\""),
+                TRANSLATE.replace("\"tag\":2", "\"tag\":\"0xffff\""), TRANSLATE.replace("\"pv\":false", "\"pv\":0"),
+                TRANSLATE.replace("\"ttyp\":3", "\"ttyp\":8,\"no_write\":true,\"cxl\":true"),
+                COMPLETION.replace("}", ",\"cxl_io\":true,\"future_field\":\"ignored\"}"),
+                "{\"type\":\"irq\",\"line\":3,\"level\":1}", "{\"type\":\"idle\"}", "{\"type\":\"end\"}",
+                "{\"type\":\"message\",\"message\":\"invalidation_request\",\"rid\":\"0x3c\"}",
+                "{\"type\":\"mem_word\",\"addr\":\"0x80000020\",\"value\":\"0xffffffffffffffff\"}",
+                "{\"type\":\"dut_error\",\"kind\":\"fatal\",\"message\":\"assertion\"}")) {
+            assertEquals(List.of(), LogSchema.problems(ok), ok);
+        }
+    }
+
+    @Test
+    void malformedRecordsAreRejected() {
+        List<String[]> bad = List.of(
+                new String[] {"{\"index\":0}", "no type"},
+                new String[] {"{\"type\":\"banner\"}", "unknown record type"},
+                new String[] {HEADER.replace("\"schema_version\":1", "\"schema_version\":2"), "a newer schema version"},
+                new String[] {HEADER.replace(",\"seed\":3", ""), "header without seed"},
+                new String[] {HEADER.replace("\"reset_mode\":\"Off\"", "\"reset_mode\":\"Sometimes\""), "unknown mode"},
+                new String[] {HEADER.replace("\"fctl_reset\":2", "\"fctl_reset\":8"), "fctl wider than its 3 bits"},
+                new String[] {HEADER.replace("\"fctl_reset\":2", "\"fctl_reset\":2,\"fctl_resets\":2"), "unknown config key"},
+                new String[] {TRANSLATE.replace("\"tag\":2", "\"tag\":65547"), "tag wider than 16 bits"},
+                new String[] {TRANSLATE.replace("\"tag\":2", "\"tag\":\"0x1000b\""), "tag wider than 16 bits, hex"},
+                new String[] {TRANSLATE.replace("\"ttyp\":3", "\"ttyp\":4"), "ttyp 4 is no request type"},
+                new String[] {TRANSLATE.replace("\"ttyp\":3", "\"ttyp\":2,\"no_write\":true"), "no_write without ttyp 8"},
+                new String[] {TRANSLATE.replace("\"device_id\":\"0x3c\"", "\"device_id\":\"0x1000000\""), "device_id of 25 bits"},
+                new String[] {TRANSLATE.replace("\"iova\":\"0x4315b21d8718\"", "\"iova\":\"0x10000000000000000\""), "17 hex digits"},
+                new String[] {TRANSLATE.replace("\"iova\":\"0x4315b21d8718\"", "\"iova\":-1"), "a negative number"},
+                new String[] {TRANSLATE.replace("\"iova\":\"0x4315b21d8718\"", "\"iova\":1.5"), "a fraction"},
+                new String[] {TRANSLATE.replace("\"iova\":\"0x4315b21d8718\"", "\"iova\":\"-0x1\""), "a string with a sign"},
+                new String[] {TRANSLATE.replace("\"iova\":\"0x4315b21d8718\"", "\"iova\":\" 12\""), "a string with a space"},
+                new String[] {TRANSLATE.replace("\"pv\":false", "\"pv\":\"no\""), "a boolean as text"},
+                new String[] {TRANSLATE.replace(",\"iova\":\"0x4315b21d8718\"", ""), "translate without iova"},
+                new String[] {TRANSLATE.replace("\"op\":\"translate\"", "\"op\":\"teleport\""), "unknown op"},
+                new String[] {TRANSLATE.replace("\"index\":4", "\"index\":-4"), "negative index"},
+                new String[] {"{\"type\":\"action\",\"index\":0,\"op\":\"register_read\",\"offset\":0,\"size\":2}", "size 2"},
+                new String[] {"{\"type\":\"action\",\"index\":0,\"op\":\"register_read\",\"offset\":4096,\"size\":4}", "offset past the page"},
+                new String[] {"{\"type\":\"action\",\"index\":0,\"op\":\"memory_error\",\"pa\":\"0x0\",\"error\":\"cosmic_ray\"}", "unknown error"},
+                new String[] {COMPLETION.replace("\"status\":1", "\"status\":3"), "status 3"},
+                new String[] {COMPLETION.replace("\"cause\":23", "\"cause\":4096"), "cause wider than 12 bits"},
+                new String[] {COMPLETION.replace("\"tag\":2,", ""), "completion without tag"},
+                new String[] {MEM_WRITE.replace(",\"data\":\"0x3c\"", ""), "mem_write without data"},
+                new String[] {MEM_WRITE.replace("\"strobe\":\"0xff\"", "\"strobe\":\"0x100\""), "strobe wider than 8 bits"},
+                new String[] {MEM_WRITE.replace("\"op\":\"write\"", "\"op\":\"amo_xor\""), "unknown memory write op"},
+                new String[] {"{\"type\":\"irq\",\"line\":3,\"level\":2}", "level 2"},
+                new String[] {"{\"type\":\"irq\",\"line\":16,\"level\":1}", "line wider than 4 bits"},
+                new String[] {"{\"type\":\"message\",\"message\":\"hello\",\"rid\":1}", "unknown message"},
+                new String[] {"{\"type\":\"dut_error\",\"kind\":\"meltdown\"}", "unknown DUT error kind"},
+                new String[] {"{\"type\":\"mem_word\",\"addr\":\"0x80000020\"}", "mem_word without value"},
+                new String[] {"{\"type\":\"idle\",\"cycle\":-1}", "negative cycle"},
+                new String[] {"[1,2]", "not an object"});
+        for (String[] b : bad) assertFalse(LogSchema.problems(b[0]).isEmpty(), b[1] + ": " + b[0]);
+    }
+}
