@@ -70,7 +70,7 @@ public final class ShrinkCommand implements Callable<Integer> {
             if (OutputDir.same(out, log)) throw new BadInputException("--out " + out + ": that is the log to shrink");
             OutputDir.checkFile(out, "--out");
             boolean confirm = spec.commandLine().getParseResult().hasMatchedOption("--dut");
-            if (confirm) dutOptions.check();
+            if (confirm) dutOptions.check(stdout);
             SeedLog seedLog = LogReader.read(log, Mutants.read(Home.mutantList()));
             Shrink.Result r = Shrink.run(seedLog, maxChecks);
             stdout.printf("%s: %d actions -> %d actions offline (%d checks), signature %s%n", log, r.originalActions(),
@@ -87,6 +87,9 @@ public final class ShrinkCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("lockstep shrink: cannot write " + out + ": " + e.getMessage());
             return Main.EXIT_USAGE;
+        } catch (DutException e) {
+            err.println("lockstep shrink: DUT " + e.kind().name().toLowerCase() + ": " + e.getMessage());
+            return Main.EXIT_DUT;
         }
     }
 
