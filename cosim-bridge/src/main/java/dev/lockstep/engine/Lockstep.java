@@ -418,7 +418,7 @@ public final class Lockstep {
                             outcomeClass(permitted.get(0).outcome(), t.ttyp() == Ttyp.ATS_TRANSLATION), observedClass));
         }
         boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
-        long word = observed.completionWord[0];
+        long word = withRecordedCause(observed.completionWord[0]);
         CachingModel.Candidate chosen = choose(permitted, word, observed.completionPa[0], ats);
         TranslationRequest performed = req;
         if (chosen == null && !writeGranted.isEmpty()) {
@@ -534,6 +534,17 @@ public final class Lockstep {
         return recordCause >= 0 && !fitting.isEmpty() ? fitting.get(0) : first;
     }
 
+    /**
+     * Without the cause on the bus, a faulting completion carries the cause of the fault record the DUT wrote
+     * for it (when it wrote one): where the spec lets the IOMMU choose the cause (an ATS Completer Abort), that
+     * record is where the choice shows.
+     */
+    private long withRecordedCause(long word) {
+        if (iface.cause() || DutObservations.status(word) == 0) return word;
+        int cause = recordedCause();
+        return cause <= 0 ? word : (word & ~(0xfffL << 32)) | ((long) cause << 32);
+    }
+
     /** The CAUSE of the fault record the DUT wrote during this action (its first word), or -1. */
     private int recordedCause() {
         long base = RegisterFile.queueBaseAddress(model.registers().fqb());
@@ -602,7 +613,9 @@ public final class Lockstep {
      * outcome {@code o}: they are compared on everything else, and the fault record in memory as always.
      */
     private long unobservedFromModel(TranslationOutcome o, long word) {
-        if (!iface.cause() && o.fault()) word = (word & ~(0xfffL << 32)) | ((long) o.record().cause() << 32);
+        if (!iface.cause() && o.fault() && DutObservations.cause(word) == 0) {
+            word = (word & ~(0xfffL << 32)) | ((long) o.record().cause() << 32);
+        }
         if (!iface.pbmt() && !o.fault()) word = (word & ~(3L << 25)) | ((long) (o.pbmt() & 3) << 25);
         return word;
     }
