@@ -40,7 +40,9 @@ public final class CheckCommand implements Callable<Integer> {
     Path waiversFile;
 
     @picocli.CommandLine.Option(names = "--out", paramLabel = "DIR",
-            description = "Write DIR/report.html: totals, signature table and each failing log's divergence report.")
+            description = "Write DIR/summary.json and DIR/junit.xml as 'run' does (one seed per log checked; the DUT, "
+                    + "planted bug and planned actions from the first log's header) and DIR/report.html: totals, "
+                    + "signature table and each failing log's divergence report.")
     Path outDir;
 
     @Spec
@@ -59,13 +61,16 @@ public final class CheckCommand implements Callable<Integer> {
         try {
             waivers = waiversFile == null ? dev.lockstep.triage.Waivers.NONE : dev.lockstep.triage.Waivers.read(waiversFile);
             if (outDir != null) {
-                dev.lockstep.report.OutputDir.checkFile(outDir.resolve(dev.lockstep.report.HtmlReport.FILE), "--out");
+                for (String f : List.of(dev.lockstep.report.HtmlReport.FILE, "summary.json", "junit.xml")) {
+                    dev.lockstep.report.OutputDir.checkFile(outDir.resolve(f), "--out");
+                }
             }
         } catch (BadInputException e) {
             err.println("lockstep check: " + e.getMessage());
             return Main.EXIT_USAGE;
         }
         List<SeedResult> results = new java.util.ArrayList<>();
+        dev.lockstep.log.LogHeader first = null;
         java.util.function.IntFunction<String> mutants;
         try {
             mutants = LogReader.names(Mutants.read(Home.mutantList()));
@@ -75,6 +80,7 @@ public final class CheckCommand implements Callable<Integer> {
         }
         for (Path file : logs) {
             try (LogStream log = LogStream.open(file, mutants)) {
+                if (first == null) first = log.header();
                 SeedResult r = LogCheck.check(log, seed -> Home.launcher() + " check " + Home.shell(file), waivers);
                 SeedResults.print(out, file + " (seed " + r.seed() + ")", r);
                 if (!r.passed() && exitOnDivergence) {
@@ -102,11 +108,16 @@ public final class CheckCommand implements Callable<Integer> {
             try {
                 String build = results.isEmpty() || results.get(0).divergence() == null ? null
                         : results.get(0).divergence().dutBuild();
+                dev.lockstep.regression.Regression.Outcome outcome = new dev.lockstep.regression.Regression.Outcome(results,
+                        build != null ? build : first != null ? first.dutBuildId() : null);
                 dev.lockstep.report.HtmlReport.write(outDir.resolve(dev.lockstep.report.HtmlReport.FILE),
-                        "lockstep check: " + logs.size() + " log(s)",
-                        new dev.lockstep.regression.Regression.Outcome(results, build), null, table);
+                        "lockstep check: " + logs.size() + " log(s)", outcome, null, table);
+                dev.lockstep.report.RunInfo info = first == null ? new dev.lockstep.report.RunInfo(Main.VERSION, "none", "none", 0)
+                        : new dev.lockstep.report.RunInfo(Main.VERSION, first.dutSpec(), first.mutantName(), first.plannedActions());
+                dev.lockstep.report.SummaryJson.write(outDir.resolve("summary.json"), info, outcome, null, waivers);
+                dev.lockstep.report.JunitXml.write(outDir.resolve("junit.xml"), "lockstep.check", outcome);
             } catch (java.io.IOException e) {
-                err.println("lockstep check: cannot write " + outDir.resolve("report.html") + ": " + e.getMessage());
+                err.println("lockstep check: cannot write the reports in " + outDir + ": " + e.getMessage());
                 return Main.EXIT_USAGE;
             }
         }

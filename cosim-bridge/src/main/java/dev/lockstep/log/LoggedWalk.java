@@ -36,7 +36,8 @@ public final class LoggedWalk {
                     + (log.actions().size() - 1));
         }
         FastSparseMemory memory = new FastSparseMemory();
-        Iommu model = Iommu.withTranslationProcess(log.header().config(), memory, EffectSink.NONE);
+        ModelEffects effects = new ModelEffects();
+        Iommu model = Iommu.withTranslationProcess(log.header().config(), memory, effects);
         for (int i = 0; i < n; i++) {
             try {
                 apply(log, i, model, memory);
@@ -44,14 +45,15 @@ public final class LoggedWalk {
                 throw LogCheck.unrepresentable(log, i, e);
             }
         }
+        effects.recording = true;
         try {
-            return explainAction(log, n, model, memory);
+            return explainAction(log, n, model, memory, effects);
         } catch (RuntimeException e) {
             throw LogCheck.unrepresentable(log, n, e);
         }
     }
 
-    private static String explainAction(SeedLog log, int n, Iommu model, FastSparseMemory memory) {
+    private static String explainAction(SeedLog log, int n, Iommu model, FastSparseMemory memory, ModelEffects effects) {
         SeedLog.ActionEntry entry = log.actions().get(n);
         StringBuilder b = new StringBuilder();
         b.append("action #").append(n).append(" (").append(log.at(entry.line())).append("): ")
@@ -63,10 +65,89 @@ public final class LoggedWalk {
             explainRegister(log, n, w.offset(), w.size(), model, "read back after the write", b);
         } else if (entry.action() instanceof Action.RegisterRead r) {
             explainRegister(log, n, r.offset(), r.size(), model, "read", b);
+        } else if (entry.action() instanceof Action.PageRequest p) {
+            explainPageRequest(log, n, p, model, effects, b);
         } else {
             b.append("a software or platform action: the model has no walk for it\n");
         }
         return b.toString();
+    }
+
+    /** What the IOMMU does with a Page Request in the model (record, fault, response, wires) and what the log has. */
+    private static void explainPageRequest(SeedLog log, int n, Action.PageRequest p, Iommu model, ModelEffects effects,
+                                           StringBuilder b) {
+        model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
+        b.append("model: what the IOMMU does with the Page Request (spec: Page Request Queue, Page-request record)\n");
+        if (effects.lines.isEmpty()) b.append("  nothing: no record, no fault record, no response, no interrupt\n");
+        for (String l : effects.lines) b.append("  ").append(l).append('\n');
+        b.append("logged DUT events:\n");
+        java.util.TreeMap<Long, Long> dutWords = new java.util.TreeMap<>();
+        int logged = 0;
+        int messages = 0;
+        for (SeedLog.Entry e : entriesOf(log, n)) {
+            if (e instanceof SeedLog.EventEntry ev && ev.words()[0] != Dut.EV_IDLE) {
+                b.append("  line ").append(ev.line()).append(": ")
+                        .append(EventJson.write(ev.words(), 0, ev.words()[1]).toString()).append('\n');
+                logged++;
+                if (ev.words()[0] == Dut.EV_MESSAGE_OUT) messages++;
+                if (ev.words()[0] == Dut.EV_MEM_WRITE) {
+                    for (int i = 0; i < 8; i++) {
+                        if ((ev.words()[4] & (1L << i)) != 0) merge(dutWords, ev.words()[2] + i, (ev.words()[3] >>> (8 * i)) & 0xff);
+                    }
+                }
+            }
+        }
+        if (logged == 0) b.append("  none\n");
+        boolean same = dutWords.equals(effects.words) && messages == effects.messages;
+        b.append("verdict: ").append(same ? "PERMITTED: the logged memory writes leave the bytes the model writes, and "
+                + "the outbound messages are as many (check compares their fields)"
+                : "NOT PERMITTED: the logged " + (dutWords.equals(effects.words) ? messages + " outbound message(s), the model "
+                        + effects.messages : "memory writes leave other bytes than the model's")).append('\n');
+    }
+
+    private static void merge(java.util.TreeMap<Long, Long> bytes, long addr, long value) { bytes.put(addr, value); }
+
+    /** The model's observable effects while the explained action is applied (not those of the actions before). */
+    private static final class ModelEffects implements EffectSink {
+        boolean recording;
+        final List<String> lines = new ArrayList<>();
+        /** The final bytes of every word written, as the engine compares IOMMU memory writes. */
+        final java.util.TreeMap<Long, Long> words = new java.util.TreeMap<>();
+        int messages;
+
+        @Override
+        public void memoryWrite(int kind, long pa, int size, long value) {
+            if (!recording) return;
+            lines.add(String.format("writes %s: %d B at 0x%x = 0x%x", KINDS[Math.min(kind, KINDS.length - 1)],
+                    size, pa, value));
+            for (int i = 0; i < size; i++) merge(words, pa + i, (value >>> (8 * i)) & 0xff);
+        }
+
+        @Override
+        public void interruptWire(int vector, boolean asserted) {
+            if (recording) lines.add("interrupt vector " + vector + (asserted ? " asserted" : " deasserted"));
+        }
+
+        @Override
+        public void atsInvalidationRequest(int rid, boolean dsv, int dseg, boolean pv, int pid, long payload) {
+            if (!recording) return;
+            messages++;
+            lines.add(String.format("sends an Invalidation Request to RID 0x%x", rid));
+        }
+
+        @Override
+        public void pageRequestGroupResponse(int rid, boolean dsv, int dseg, boolean pv, int pid, int prgIndex,
+                                             int responseCode, boolean automatic) {
+            if (recording) {
+                messages++;
+                lines.add(String.format("sends a Page Request Group Response to RID 0x%x: PRG index %d, response code %d,"
+                        + " DSV %d DSEG 0x%x, PV %d PID 0x%x", rid, prgIndex, responseCode, dsv ? 1 : 0, dseg,
+                        pv ? 1 : 0, pid));
+            }
+        }
+
+        private static final String[] KINDS = {"?", "a fault record doubleword", "a page-request record doubleword",
+            "IOFENCE.C data", "an MSI", "an A/D update", "an MRIF (AMO OR)", "an MRIF", "an MRIF notice", "memory"};
     }
 
     private static void apply(SeedLog log, int index, Iommu model, FastSparseMemory memory) {
@@ -154,6 +235,23 @@ public final class LoggedWalk {
             b.append(String.format("tag %d status %d cause %d pa 0x%x pbmt %d%n", cpl[2] & 0xffff, status(cpl),
                     cause(cpl), cpl[3], (cpl[2] >>> 25) & 3));
         }
+        b.append("verdict: ").append(verdict(log, n, model, req, cpl)).append('\n');
+    }
+
+    /** Whether the logged completion is among the outcomes the spec permits (as the engine compares it). */
+    private static String verdict(SeedLog log, int n, Iommu model, TranslationRequest req, long[] cpl) {
+        if (cpl == null) return "NOT PERMITTED: the log has no completion for this request; the DUT answers every request";
+        TranslationOutcome fit = followLoggedCompletion(log, n, model, req);
+        String how = "";
+        if (fit == null && req.noWrite()) {
+            TranslationOutcome w = followLoggedCompletion(log, n, model, Completions.withoutNoWrite(req));
+            if (w != null && !w.fault() && (w.permissions() & TranslationOutcome.W) != 0) {
+                fit = w;
+                how = " (a No Write request answered with the page's W, as the spec allows)";
+            }
+        }
+        return fit != null ? "PERMITTED: the logged completion is the permitted outcome " + fit + how
+                : "NOT PERMITTED: the logged completion is none of the permitted outcomes above";
     }
 
     private static void explainRegister(SeedLog log, int n, int offset, int size, Iommu model, String what,
@@ -168,11 +266,23 @@ public final class LoggedWalk {
             b.append(String.format("  %-14s [%s] = 0x%x%n", f.name(),
                     f.msb() == f.lsb() ? String.valueOf(f.msb()) : f.msb() + ":" + f.lsb(), f.extract(expected << shift)));
         }
+        boolean logged = false;
         for (SeedLog.Entry e : entriesOf(log, n)) {
             if (e instanceof SeedLog.ReadEntry r && r.offset() == offset) {
                 b.append(String.format("logged DUT value (line %d): 0x%x%n", r.line(), r.value()));
+                logged = true;
+                List<String> differ = new ArrayList<>();
+                for (RegisterNames.Field f : RegisterNames.fields(offset & ~7)) {
+                    long bits = (f.mask() >>> shift) & mask;
+                    if (bits != 0 && ((r.value() ^ expected) & bits) != 0) differ.add(f.name());
+                }
+                if (differ.isEmpty() && ((r.value() ^ expected) & mask) != 0) differ.add("bits 0x"
+                        + Long.toHexString((r.value() ^ expected) & mask));
+                b.append("verdict: ").append(differ.isEmpty() ? "PERMITTED: equal to the model's value on every compared bit"
+                        : "NOT PERMITTED: differs from the model's value in " + String.join(", ", differ)).append('\n');
             }
         }
+        if (!logged) b.append("verdict: the log has no read of this register here\n");
     }
 
     /** The records of action {@code index}: from its action record up to the next action. */
