@@ -55,6 +55,15 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--compress", description = "Write the replay's log gzip-compressed (DIR/logs/seed-N.jsonl.gz).")
     boolean compress;
 
+    @Option(names = "--waves", paramLabel = "FILE",
+            description = "VCD of the whole replay, from its first action (a passing log can be traced too). FST is not "
+                    + "written yet: a name ending in .fst is refused.")
+    Path waves;
+
+    @Option(names = "--max-divergences", defaultValue = "1", paramLabel = "N",
+            description = "Divergences reported before the replay stops (later ones may be consequences). Default: ${DEFAULT-VALUE}.")
+    int maxDivergences;
+
     @Mixin
     DutOptions dutOptions;
 
@@ -68,6 +77,14 @@ public final class ReplayCommand implements Callable<Integer> {
         OutputDir outDir = null;
         try {
             dutOptions.check(stdout);
+            if (maxDivergences < 1) throw new BadInputException("--max-divergences " + maxDivergences + ": at least 1");
+            if (waves != null) {
+                if (waves.getFileName().toString().endsWith(".fst")) {
+                    throw new BadInputException("--waves " + waves + ": FST is not supported by the DUT harness yet; "
+                            + "give a .vcd file");
+                }
+                OutputDir.checkFile(waves, "--waves");
+            }
             SeedLog seedLog = LogReader.read(log, Mutants.read(Home.mutantList()));
             IommuConfig iommuConfig = config != null ? DutConfigFile.read(config) : seedLog.header().config();
             Mutants.Mutant m = mutant != null ? Mutants.resolve(mutant, Home.mutantList())
@@ -91,7 +108,8 @@ public final class ReplayCommand implements Callable<Integer> {
             SeedResult r;
             try (Dut d = factory.open()) {
                 Lockstep engine = new Lockstep(d, iommuConfig, LoggedStimulus.of(seedLog), s -> reproduce(m))
-                        .observer(observer);
+                        .observer(observer).maxDivergences(maxDivergences);
+                if (waves != null) engine.waves(waves.toAbsolutePath().toString(), 0, 0);
                 try {
                     r = engine.run(seedLog.header().seed(), m.id(), seedLog.actions().size());
                 } catch (RuntimeException e) {
@@ -99,6 +117,10 @@ public final class ReplayCommand implements Callable<Integer> {
                 }
             }
             SeedResults.print(stdout, log + " (seed " + r.seed() + ")", r);
+            if (waves != null) {
+                stdout.println(java.nio.file.Files.isRegularFile(waves) ? "waveform of the replay from its first action: " + waves
+                        : "no waveform: the DUT library wrote none to " + waves + " (it may not implement lockstep_trace)");
+            }
             stdout.println((r.passed() ? "1 passed, 0 failed" : "0 passed, 1 failed"));
             return SeedResults.exitCode(r);
         } catch (BadInputException e) {
