@@ -38,7 +38,9 @@ import picocli.CommandLine.Spec;
                 + "logged answers to it, so a memory_write goes with the memory it set up): the smallest subsequence "
                 + "found that, checked offline against the golden model, still diverges with the same failure "
                 + "signature. Deterministic. With --dut, the small log's actions are replayed into that DUT (with the "
-                + "log's planted bug) and must diverge with the same signature there too.")
+                + "log's planted bug); when it diverges alike there it is shrunk further with the DUT as the oracle, "
+                + "otherwise the whole log is; the log written is then the DUT's own answers to the actions kept. "
+                + "Exit code 1: the small log diverges; 2: the log does not diverge, or bad usage.")
 public final class ShrinkCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "LOG", description = "A diverging seed log (.jsonl or .jsonl.gz).")
@@ -49,7 +51,8 @@ public final class ShrinkCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--max-checks", defaultValue = "20000", paramLabel = "N",
-            description = "Stop refining after N offline checks (the result still diverges alike). Default: ${DEFAULT-VALUE}.")
+            description = "Stop refining after N checks offline (and N runs on the DUT); the result still diverges alike. "
+                    + "Default: ${DEFAULT-VALUE}.")
     int maxChecks;
 
     @Option(names = "--config", paramLabel = "FILE",
