@@ -7,7 +7,9 @@
 // sent before it has completed. ATS.PRGR sends a Page Request Group Response message.
 module iommu_cmd_queue
   import iommu_pkg::*;
-(
+#(
+  parameter bit CAP_ATS = 1'b1   // capabilities.ATS: without it the ATS commands are unsupported
+) (
   input  logic        clk,
   input  logic        rst_n,
   input  logic [31:0]  mutant,
@@ -100,6 +102,9 @@ module iommu_cmd_queue
         end
       end
       7'd4: begin  // ATS: func3 0 INVAL, 1 PRGR; rsvd[11:10], rsvd[39:34]
+        // "A command is unsupported if it is defined but not implemented as determined by the IOMMU
+        // capabilities register" and sets cmd_ill like an illegal one (spec: Command-Queue).
+        if (!CAP_ATS) ill = 1'b1;
         if (f3 > 3'd1) ill = 1'b1;
         if (c0[11:10] != 2'd0 || c0[39:34] != 6'd0) ill = 1'b1;
       end

@@ -225,7 +225,7 @@ module lockstep_iommu
   assign c_req_words[1] = 4'd1;
 
   // ---------------- command queue ----------------
-  iommu_cmd_queue u_cq (
+  iommu_cmd_queue #(.CAP_ATS(CAP_ATS)) u_cq (
     .clk, .rst_n, .mutant,
     .cq_on, .cq_stalled, .cq_log2m1, .cq_ppn, .cqh, .cqt, .ddtp_mode,
     .xlate_idle(!xl_busy && !tr_req_valid),
