@@ -19,7 +19,7 @@ VL_FLAGS  := -CFLAGS "-fPIC -O2 -DVL_USER_FATAL -DVL_USER_STOP -DVL_USER_FINISH 
 
 RUN_ARGS  ?= --dut stub --jobs 2 --coverage-goal 100 --count 200 --out out/run --replace
 
-.PHONY: run test build dut fatal-dut lint bench verilator clean help
+.PHONY: run test build dut fatal-dut lint bench verilator chromium clean help
 
 help:
 	@echo "make run    - build everything and run the default lockstep regression ($(RUN_ARGS))"
@@ -33,7 +33,7 @@ run: build dut
 
 # Not quiet: Surefire's per-class and closing "Tests run:" lines are the test report CI reads.
 # verify, not install: the reactor resolves refmodel from its own target/, nothing goes to ~/.m2.
-test: verilator dut fatal-dut
+test: verilator chromium dut fatal-dut
 	$(MVN) -B -ntp verify
 
 # A second Verilated DUT whose RTL calls $fatal, for the failure-handling tests.
@@ -49,6 +49,16 @@ $(JAR): $(JAVA_SRCS)
 dut: verilator $(DUT_LIB)
 
 # Verilator is taken from Debian (5.006); installed here when missing and we are root.
+# The report.html test opens the page in Debian's headless chromium; installed here when missing and we are root.
+chromium:
+	@[ -x /usr/bin/chromium ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "chromium not found: installing Debian's chromium package (the report.html test opens it headless)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null || exit 1; \
+	  else \
+	    echo "chromium is missing: install it with 'sudo apt-get install -y chromium' and run make test again" >&2; exit 1; \
+	  fi; }
+
 verilator:
 	@command -v verilator >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
