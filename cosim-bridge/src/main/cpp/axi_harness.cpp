@@ -6,6 +6,7 @@
 // (s_prog), the devices (s_dev, ats_*, pr_req_*, ats_inv_cpl_valid), the memory behind the translated
 // output (m_out) and the system memory (m_mem). The clock runs here; Java calls in once per action.
 #include "lockstep_dut.h"
+#include "lockstep_harness_common.h"
 
 #include <algorithm>
 #include <cstdarg>
@@ -25,60 +26,7 @@
 
 namespace {
 
-struct RtlFatal {
-    std::string message;
-};
-
-struct TranslationRequest {
-    uint16_t tag;
-    uint32_t device_id;
-    bool process_valid;
-    uint32_t process_id;
-    uint64_t iova;
-    uint8_t ttyp;
-    uint32_t flags;
-};
-
-struct PageRequest {
-    uint32_t device_id;
-    bool process_valid;
-    uint32_t process_id;
-    uint32_t flags;
-    uint64_t payload;
-};
-
-struct Event {
-    uint64_t w[LOCKSTEP_EVENT_WORDS];
-};
-
-// Sparse memory image: 4 KiB pages of 8-byte words, created on first write.
-class MemoryImage {
-public:
-    uint64_t load(uint64_t addr) const {
-        auto it = pages_.find(addr >> 12);
-        return it == pages_.end() ? 0 : it->second[(addr >> 3) & 511];
-    }
-    void store(uint64_t addr, uint64_t value) {
-        auto &page = pages_[addr >> 12];
-        if (page.empty()) page.assign(512, 0);
-        page[(addr >> 3) & 511] = value;
-    }
-    void clear() { pages_.clear(); }
-    const std::vector<uint64_t> *page(uint64_t pn) const {
-        auto it = pages_.find(pn);
-        return it == pages_.end() ? nullptr : &it->second;
-    }
-
-private:
-    std::unordered_map<uint64_t, std::vector<uint64_t>> pages_;
-};
-
-uint64_t strobe_mask(uint8_t strobe) {
-    uint64_t m = 0;
-    for (int i = 0; i < 8; i++)
-        if (strobe & (1u << i)) m |= 0xffull << (8 * i);
-    return m;
-}
+using namespace lockstep_harness;
 
 // splitmix64: the bus timing (latency, backpressure, reordering) is drawn from it, reseeded at every
 // reset from the open() config's axi_seed, so the same seed and build give the same cycles.
@@ -1063,15 +1011,7 @@ int32_t lockstep_mmio_write(int64_t h, int32_t offset, int32_t size, int64_t val
 int32_t lockstep_mem_write(int64_t h, int64_t addr, const uint8_t *data, int32_t len) {
     if (!data || len < 0) return LOCKSTEP_EARG;
     return guarded(h, [&](Dut *d) {
-        for (int32_t i = 0; i < len;) {
-            const uint64_t a = static_cast<uint64_t>(addr) + i;
-            const uint64_t word = a & ~7ull;
-            uint64_t w = d->memory().load(word);
-            for (int b = static_cast<int>(a & 7); b < 8 && i < len; b++, i++) {
-                w = (w & ~(0xffull << (8 * b))) | (static_cast<uint64_t>(data[i]) << (8 * b));
-            }
-            d->memory().store(word, w);
-        }
+        d->memory().write_bytes(static_cast<uint64_t>(addr), data, len);
         return LOCKSTEP_OK;
     });
 }
@@ -1079,15 +1019,7 @@ int32_t lockstep_mem_write(int64_t h, int64_t addr, const uint8_t *data, int32_t
 int32_t lockstep_mem_read(int64_t h, int64_t addr, uint8_t *data, int32_t len) {
     if (!data || len < 0) return LOCKSTEP_EARG;
     return guarded(h, [&](Dut *d) {
-        for (int32_t i = 0; i < len;) {
-            const uint64_t a = static_cast<uint64_t>(addr) + i;
-            const std::vector<uint64_t> *page = d->memory().page(a >> 12);
-            const int32_t end = i + static_cast<int32_t>(std::min<uint64_t>(len - i, 4096 - (a & 4095)));
-            for (uint64_t b = a; i < end; b++, i++) {
-                const uint64_t w = page ? (*page)[(b >> 3) & 511] : 0;
-                data[i] = static_cast<uint8_t>(w >> (8 * (b & 7)));
-            }
-        }
+        d->memory().read_bytes(static_cast<uint64_t>(addr), data, len);
         return LOCKSTEP_OK;
     });
 }

@@ -45,8 +45,8 @@ public final class DutBuilder {
         this.log = log;
     }
 
-    static final List<String> HARNESS_FILES = List.of("axi_harness.cpp", "lockstep_dut.h", "lockstep_vl_hooks.h",
-            "lockstep.map");
+    static final List<String> HARNESS_FILES = List.of("axi_harness.cpp", "lockstep_harness_common.h", "lockstep_dut.h",
+            "lockstep_vl_hooks.h", "lockstep.map");
 
     public Result build(Request r) throws BadInputException, BuildException {
         if (!Files.isRegularFile(r.fileList())) {
