@@ -27,7 +27,7 @@ struct Pending { uint64_t due, addr, wdata; int op, strb; };
 static std::deque<Pending> pend;
 struct MemWrite { uint64_t addr, data; int strb, op; };
 static std::vector<MemWrite> writes;
-struct Cpl { int tag, status, cause; uint64_t pa; bool got; bool r, w, x, g, s, priv; };
+struct Cpl { int tag, status, cause; uint64_t pa; bool got; bool r, w, x, g, s, priv, cxl_io; };
 struct Msg { bool prgr; uint32_t rid, pid; bool pv; uint64_t payload; };
 static std::vector<Msg> msgs;
 static std::deque<uint64_t> inv_due;    // cycles at which the devices' Invalidation Completions arrive
@@ -89,7 +89,7 @@ static void cycle() {
   if (top->tr_cpl_valid) {
     last_cpl = {top->tr_cpl_tag, top->tr_cpl_status, top->tr_cpl_cause, top->tr_cpl_pa, true,
                 (bool)top->tr_cpl_r, (bool)top->tr_cpl_w, (bool)top->tr_cpl_x, (bool)top->tr_cpl_g,
-                (bool)top->tr_cpl_s, (bool)top->tr_cpl_priv};
+                (bool)top->tr_cpl_s, (bool)top->tr_cpl_priv, (bool)top->tr_cpl_cxl_io};
     if (top->tr_cpl_ready) cpls.push_back({last_cpl, now});
   }
   if (top->reg_rsp_valid) { reg_rsp_got = true; reg_rsp_data = top->reg_rsp_rdata; }
@@ -125,6 +125,7 @@ static void wr8(int off, uint64_t v) { reg_access(true, off, true, v); run_idle(
 static void wr4(int off, uint32_t v) { reg_access(true, off, false, v); run_idle(2); }
 
 static bool req_nw = false, req_exe = false;   // ATS: no-write, execute requested
+static bool req_cxl = false;                   // ATS: the endpoint is a CXL type 1/2 device
 // Translation request; returns the completion.
 static Cpl xlate(uint32_t did, uint64_t iova, int ttyp, bool pv = false, uint32_t pid = 0,
                  bool priv = false) {
@@ -132,7 +133,7 @@ static Cpl xlate(uint32_t did, uint64_t iova, int ttyp, bool pv = false, uint32_
   tag = (tag + 1) & 0xffff;
   top->tr_req_valid = 1; top->tr_req_tag = tag; top->tr_req_did = did; top->tr_req_pv = pv;
   top->tr_req_pid = pid; top->tr_req_iova = iova; top->tr_req_ttyp = ttyp; top->tr_req_priv = priv;
-  top->tr_req_nw = req_nw; top->tr_req_exe = req_exe;
+  top->tr_req_nw = req_nw; top->tr_req_exe = req_exe; top->tr_req_cxl = req_cxl;
   last_cpl.got = false;
   int n = 0;
   // hold valid until accepted
@@ -495,6 +496,13 @@ static void t_two_stage() {
   CHECK_EQ("T2GPA ATS: status", c.status, 0);
   CHECK_EQ("T2GPA ATS: R W", c.r * 2 + c.w, 3);
   CHECK_EQ("T2GPA ATS: the GPA", c.pa, 0x1C0000000ull);
+  // CXL.io (spec: "the setting of the Priv, N, CXL.io, Global, and AMA fields"): only for a CXL
+  // type 1/2 device, then 1 with DC.tc.T2GPA=1
+  CHECK_EQ("T2GPA ATS, not a CXL device: CXL.io 0", c.cxl_io, 0);
+  req_cxl = true;
+  c = xlate(9, 0x7000, 8);
+  req_cxl = false;
+  CHECK_EQ("T2GPA ATS, CXL device: CXL.io 1", c.cxl_io, 1);
   c = xlate(9, 0x1C0000040ull, 6);
   CHECK_EQ("T2GPA translated read: G-stage SPA", c.pa, 0x0A000040);
   c = xlate(9, 0x1C0001008ull, 7);
@@ -1008,7 +1016,7 @@ static void t_page_req() {
 static uint64_t issue(int tag, uint32_t did, uint64_t iova, int ttyp) {
   top->tr_req_valid = 1; top->tr_req_tag = tag; top->tr_req_did = did; top->tr_req_pv = 0;
   top->tr_req_pid = 0; top->tr_req_iova = iova; top->tr_req_ttyp = ttyp; top->tr_req_priv = 0;
-  top->tr_req_nw = 0; top->tr_req_exe = 0;
+  top->tr_req_nw = 0; top->tr_req_exe = 0; top->tr_req_cxl = 0;
   uint64_t at = 0;
   for (int n = 0; n < 10000; n++) {
     top->eval();
