@@ -1,14 +1,18 @@
 // iommu_mem_arb: shares the single memory port (one outstanding request) between the IOMMU's
 // own requesters: clients 0..W-1 = the translation walkers (DDT, PDT, page tables, MSI PT), then
-// the fault queue, the command queue and the page-request queue. Round-robin: after a grant the
-// search starts at the next client, so walkers that always have a request ready cannot starve the
-// command queue (nor each other); a lone requester is granted at once, as with fixed priority.
+// the fault queue, the command queue and the page-request queue. Clients marked FIXED (the record
+// writers: fault queue, then page-request queue) go first, lowest index first: their records are
+// short and come only from finished walks, and the walker waiting on a record is freed soonest.
+// The others (walkers, command queue) are served round-robin: after a grant the search starts at the
+// next client, so walkers that always have a request ready cannot starve the command queue (nor
+// each other). A lone requester is granted at once, in the same cycle as with fixed priority.
 // The response goes back to the client that issued it; `mem_req_src` names the engine (0 for
 // every walker, then 1 fault queue, 2 command queue, 3 page-request queue: a bus wrapper uses it
 // to pick IDs and bursts).
 module iommu_mem_arb #(
   parameter int N = 3,
-  parameter int W = 1            // clients 0..W-1 are walkers: all report source 0
+  parameter int W = 1,           // clients 0..W-1 are walkers: all report source 0
+  parameter logic [N-1:0] FIXED = '0   // fixed-priority clients, ahead of the round-robin ones
 ) (
   input  logic          clk,
   input  logic          rst_n,
@@ -42,16 +46,23 @@ module iommu_mem_arb #(
   st_t st;
   logic [IW-1:0] owner;
   logic [IW-1:0] pick;
-  logic [IW-1:0] last;          // the client granted last: the search starts after it
+  logic [IW-1:0] last;          // the round-robin client granted last: the search starts after it
   logic          any;
 
   always_comb begin
     pick = '0;
     any = 1'b0;
-    // from last+1 round to last: the first requester wins
+    // round-robin clients from last+1 round to last: the first requester wins
     for (int k = N; k >= 1; k--) begin
-      if (c_req_valid[IW'((int'(last) + k) % N)]) begin
+      if (c_req_valid[IW'((int'(last) + k) % N)] && !FIXED[IW'((int'(last) + k) % N)]) begin
         pick = IW'((int'(last) + k) % N);
+        any = 1'b1;
+      end
+    end
+    // fixed-priority clients first, the lowest index first
+    for (int i = N - 1; i >= 0; i--) begin
+      if (c_req_valid[i] && FIXED[i]) begin
+        pick = IW'(i);
         any = 1'b1;
       end
     end
@@ -68,7 +79,7 @@ module iommu_mem_arb #(
       case (st)
         A_IDLE: if (any) begin
           owner <= pick;
-          last <= pick;
+          if (!FIXED[pick]) last <= pick;
           mem_req_op <= c_req_op[pick];
           mem_req_addr <= {c_req_addr[pick][63:3], 3'b000};
           mem_req_wdata <= c_req_wdata[pick];

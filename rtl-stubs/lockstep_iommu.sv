@@ -146,7 +146,7 @@ module lockstep_iommu
   logic [1:0]  c_rsp_err;
   logic        arb_busy;
 
-  iommu_mem_arb #(.N(NC), .W(XLATE_N)) u_arb (
+  iommu_mem_arb #(.N(NC), .W(XLATE_N), .FIXED(NC'(1) << C_FQ | NC'(1) << C_PQ)) u_arb (
     .clk, .rst_n,
     .c_req_valid, .c_req_ready, .c_req_op, .c_req_addr, .c_req_wdata, .c_req_wstrb, .c_req_words,
     .c_rsp_valid, .c_rsp_rdata, .c_rsp_err,
