@@ -1076,23 +1076,30 @@ static void ov_hit_under_miss() {
 // written when the commands are submitted (spec: IOTINVAL.VMA orders previous page-table stores
 // before subsequent implicit reads; an IOFENCE.C completion commits it). Whichever PTE the racing
 // walks used, once the fence completed a request to the page on either walker walks again and
-// sees the new PTE: a walk in flight when the invalidation executed must not fill its IOTLB.
+// sees the new PTE: a walk in flight when the invalidation executed must not fill its IOTLB. The
+// device translates in two stages, so after a walk read the first-stage leaf the G-stage walk of
+// its GPA still takes several reads: the invalidation can execute between that read and the fill.
+static const uint32_t OV2_DID = 59;   // 1LVL with extended DCs: device_id below 64
+static uint64_t ov2_sroot, ov2_groot;
 static void ov_inval_race_once(int d, bool cmd_first) {
   const uint64_t P = 0x50003000, S = 0x50004000;          // S: a slow miss for walker 0
-  // fresh old and new PAs each time, so an entry left from an earlier round is seen too
+  // fresh GPAs and SPAs each time, so an entry left from an earlier round is seen too
   static uint64_t round = 0;
+  const uint64_t GOLD = 0x1C0000000ull + round * 0x2000, GNEW = GOLD + 0x1000;
   const uint64_t OLD = 0xE0100000 + round * 0x2000, NEW = OLD + 0x1000;
   round++;
-  map(ov_root, 3, false, P, OLD, 0, V | R | W | U | A | D);
-  cq_submit(cmd_iotinval_vma(false, false, 0, false, 0), 0);
+  map(ov2_groot, 3, true, GOLD, OLD, 0, V | R | W | U | A | D);
+  map(ov2_groot, 3, true, GNEW, NEW, 0, V | R | W | U | A | D);
+  map(ov2_sroot, 3, false, P, GOLD, 0, V | R | W | U | A | D);
+  cq_submit(cmd_iotinval_vma(false, false, 0, true, 5), 0);
   fence();
   uint32_t t = rr4(36);
-  wr64(CQ + t * 16, cmd_iotinval_vma(true, true, 61, false, 0)); wr64(CQ + t * 16 + 8, (P >> 12) << 10);
+  wr64(CQ + t * 16, cmd_iotinval_vma(true, true, 65, true, 5)); wr64(CQ + t * 16 + 8, (P >> 12) << 10);
   uint32_t t1 = (t + 1) & 7;
   wr64(CQ + t1 * 16, cmd_iofence(true, false, 0x99)); wr64(CQ + t1 * 16 + 8, 0x00320008 >> 2);
   wr64(0x00320008, 0);
   auto submit = [&]() {
-    map(ov_root, 3, false, P, NEW, 0, V | R | W | U | A | D);
+    map(ov2_sroot, 3, false, P, GNEW, 0, V | R | W | U | A | D);
     top->reg_req_valid = 1; top->reg_req_write = 1; top->reg_req_offset = 36;
     top->reg_req_size8 = 0; top->reg_req_wdata = (t + 2) & 7;
     cycle();
@@ -1100,8 +1107,8 @@ static void ov_inval_race_once(int d, bool cmd_first) {
   };
   cpls.clear();
   if (cmd_first) { submit(); for (int n = 0; n < d; n++) cycle(); }
-  issue(0x8100, OV_DID, P + 0x10, 2);                    // walker 0
-  issue(0x8101, OV_DID, P + 0x20, 2);                    // walker 1
+  issue(0x8100, OV2_DID, P + 0x10, 2);                   // walker 0
+  issue(0x8101, OV2_DID, P + 0x20, 2);                   // walker 1
   if (!cmd_first) { for (int n = 0; n < d; n++) cycle(); submit(); }
   wait_cpls(2); run_idle(8);
   CHECK_EQ("fence completed", rr4(32), (t + 2) & 7);
@@ -1111,11 +1118,11 @@ static void ov_inval_race_once(int d, bool cmd_first) {
     uint64_t off = tag == 0x8100 ? 0x10 : 0x20;
     check(pa == OLD + off || pa == NEW + off, "racing walk: the old or the new PTE", pa);
   }
-  CHECK_EQ("after the fence, walker 0: new PTE", xlate(OV_DID, P + 0x30, 2).pa, NEW + 0x30);
-  map(ov_root, 3, false, S, 0xE0004000, 0, V | R | W | U | A | D);
+  CHECK_EQ("after the fence, walker 0: new PTE", xlate(OV2_DID, P + 0x30, 2).pa, NEW + 0x30);
+  map(ov2_sroot, 3, false, S, 0x1C0000000ull, 0, V | R | W | U | A | D);
   cpls.clear();
-  issue(0x8102, OV_DID, S, 2);                           // walker 0 busy
-  issue(0x8103, OV_DID, P + 0x40, 2);                    // walker 1
+  issue(0x8102, OV2_DID, S, 2);                          // walker 0 busy
+  issue(0x8103, OV2_DID, P + 0x40, 2);                   // walker 1
   wait_cpls(2); run_idle();
   CHECK_EQ("after the fence, walker 1: new PTE", cpl_of(0x8103).pa, NEW + 0x40);
 }
@@ -1202,8 +1209,13 @@ static void t_overlap() {
   ov_hit_under_miss();
   ov_two_faults();
   ov_two_ad_updates();
-  for (int cf = 0; cf < 2; cf++)
-    for (int d = 0; d < 24; d++) ov_inval_race_once(d, cf);
+  ov2_groot = alloc_page(GROOT_ALIGN); alloc_page(); alloc_page(); alloc_page();
+  ov2_sroot = alloc_page();
+  map(ov2_groot, 3, true, 0, 0, 2, V | R | W | X | U | A | D);      // tables: GPA = SPA below 1 GiB
+  dc_write(DDT, OV2_DID, dc_make(1, SV39X4 | (5ull << 44) | (ov2_groot >> 12), 65ull << 12,
+                                 SV39 | (ov2_sroot >> 12)));
+  for (int d = 0; d < 16; d += 2) ov_inval_race_once(d, true);
+  for (int d = 0; d < 240; d += 3) ov_inval_race_once(d, false);
   ov_fence_under_stream();
   wr8(16, 0);
 }
