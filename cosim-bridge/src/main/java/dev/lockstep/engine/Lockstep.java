@@ -71,6 +71,8 @@ public final class Lockstep {
     private String wavePath;
     private long waveFromCycle;
     private int waveLatestAction;
+    /** A waveform is being written: its lockstep scope is told each action and divergence. */
+    private boolean tracing;
     private Divergence first;
     private final List<Divergence> later = new ArrayList<>();
     /** Known divergences (by signature) that do not fail the seed: adopted, counted, and the seed goes on. */
@@ -202,7 +204,7 @@ public final class Lockstep {
             dut.reset(mutant);
             cycleBase = dut.cycles();
             observer.seedStarted(seed, mutant);
-            boolean tracing = false;
+            tracing = false;
             for (index = 0; index < actions; index++) {
                 if (wavePath != null && !tracing && (cycle() >= waveFromCycle || index >= waveLatestAction)) {
                     dut.trace(wavePath);
@@ -213,6 +215,7 @@ public final class Lockstep {
                 if (nextAction == null) break; // a finite scenario ended before the action budget
                 action = nextAction;
                 actionIndex = index;
+                markWaves(index);
                 observer.action(index, action);
                 Divergence d = apply(seed, index, action, recent);
                 if (d != null) {
@@ -222,6 +225,7 @@ public final class Lockstep {
                 recent.add(index, action);
             }
             actionIndex = index;
+            markWaves(index);
             if (stopBefore.test(index)) throw stopped(seed, index);
             diverged(finish(seed, index, recent));
             return result(seed, index, start, null);
@@ -264,7 +268,7 @@ public final class Lockstep {
      * Records {@code d} (if any): as waived when a waiver covers its signature, else as reported; true
      * when the seed has reported as many divergences as allowed.
      */
-    private boolean diverged(Divergence d) {
+    private boolean diverged(Divergence d) throws DutException {
         if (d == null) return false;
         if (waived.test(d.signature())) {
             if (waivedCount++ < WAIVED_KEPT) waivedDivergences.add(d.withoutContext());
@@ -272,7 +276,16 @@ public final class Lockstep {
         }
         if (first == null) first = d;
         else later.add(d);
+        markWaves(actionIndex);
         return 1 + later.size() >= maxDivergences;
+    }
+
+    /**
+     * While a waveform is written: the action being applied and the divergences so far, shown in its
+     * lockstep scope from the current cycle on (so a divergence's marker rises at its reported cycle).
+     */
+    private void markWaves(int action) throws DutException {
+        if (tracing) dut.traceMarker(action, first == null ? 0 : 1 + later.size());
     }
 
     private SeedResult result(long seed, int done, long start, SeedResult.DutFailure f) {
