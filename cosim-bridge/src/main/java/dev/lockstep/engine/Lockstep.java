@@ -109,8 +109,8 @@ public final class Lockstep {
     }
 
     /**
-     * Dumps a VCD waveform to {@code path} from the first action boundary at or after cycle
-     * {@code fromCycle} of the seed (and no later than action {@code latestAction}) to the end of the seed:
+     * Dumps a waveform (VCD, or FST for a name ending in .fst) to {@code path} from the first action boundary
+     * at or after cycle {@code fromCycle} of the seed (and no later than action {@code latestAction}) to the end of the seed:
      * re-running a failing seed this way gives a window of cycles around its divergence.
      */
     public Lockstep waves(String path, long fromCycle, int latestAction) {
