@@ -99,7 +99,8 @@ public final class SummaryReader {
         List<Divergence.FieldMismatch> fields = new ArrayList<>();
         for (JsonNode f : need(dn, "fields")) {
             fields.add(new Divergence.FieldMismatch(need(f, "field").asText(), need(f, "bits").asText(),
-                    hex(need(f, "expected").asText()), hex(need(f, "observed").asText())));
+                    Divergence.FieldMismatch.parse(need(f, "expected").asText()),
+                    Divergence.FieldMismatch.parse(need(f, "observed").asText())));
         }
         List<String> leading = new ArrayList<>();
         for (JsonNode a : need(dn, "leading_actions")) leading.add(a.asText());
@@ -138,11 +139,6 @@ public final class SummaryReader {
         JsonNode v = n.get(key);
         if (v == null || v.isNull()) throw new IllegalArgumentException("missing key '" + key + "'");
         return v;
-    }
-
-    private static long hex(String s) {
-        if (!s.startsWith("0x")) throw new IllegalArgumentException("expected a 0x... value, got '" + s + "'");
-        return Long.parseUnsignedLong(s.substring(2), 16);
     }
 
     private static String text(JsonNode n, String key, Path file) throws BadInputException {

@@ -71,6 +71,16 @@ class CommandLineTest {
     }
 
     @Test
+    void everyErrorNamesItsCommandInOneStyle() {
+        for (String[] args : new String[][] {{"run", "--seed", "abc"}, {"check"}, {"merge", "x"}, {"bench", "--bogus"},
+                {"run", "--count", "0"}}) {
+            Cli c = Cli.run(args);
+            assertEquals(Main.EXIT_USAGE, c.exitCode, c.err);
+            assertTrue(c.err.startsWith("lockstep " + args[0] + ": "), String.join(" ", args) + ": " + c.err);
+        }
+    }
+
+    @Test
     void aCoverageGoalNotReachedIsNotAPass() {
         Cli c = Cli.run("run", "--count", "1", "--actions", "50", "--coverage-goal", "100");
         assertEquals(Main.EXIT_DIVERGENCE, c.exitCode, c.err);
