@@ -1,14 +1,12 @@
 package dev.lockstep.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lockstep.dut.DutException;
 import dev.lockstep.coverage.Coverage;
 import dev.lockstep.engine.Divergence;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.regression.BadInputException;
 import dev.lockstep.regression.Regression;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +31,7 @@ public final class SummaryReader {
             "stale_but_legal", "divergence", "later_divergences", "dut_failure", "waived", "waived_count");
 
     public static Summary read(Path file) throws BadInputException {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read summary: " + e.getMessage());
-        }
+        JsonNode root = dev.lockstep.regression.JsonFiles.read(file, file.toString());
         if (root == null || !root.isObject()) throw new BadInputException(file + ": not a summary.json object");
         int version = root.path("schema_version").asInt(-1);
         if (version != SummaryJson.SCHEMA_VERSION) {

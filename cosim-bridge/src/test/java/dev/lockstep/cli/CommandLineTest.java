@@ -136,6 +136,24 @@ class CommandLineTest {
         }
     }
 
+    @Test
+    void everyJsonFileAUserGivesIsReadWithItsLineAndNoParserInternals(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\n  \"waivers\": [\n", StandardCharsets.UTF_8);
+        Path badDir = Files.createDirectories(dir.resolve("prev"));
+        Files.writeString(badDir.resolve("summary.json"), "{\"a\": 1, \"a\": 2}", StandardCharsets.UTF_8);
+        Cli[] runs = {
+            Cli.run("run", "-n", "1", "--waivers", bad.toString()),
+            Cli.run("run", "--rerun-failed", badDir.toString()),
+            Cli.run("run", "-n", "1", "--config", bad.toString()),
+        };
+        for (Cli r : runs) {
+            assertUsage(r, "");
+            assertFalse(r.err.contains("Source") || r.err.contains("REDACTED") || r.err.contains("Jackson"), r.err);
+            assertTrue(r.err.contains(".json:3: not valid JSON") || r.err.contains("key 'a' appears twice"), r.err);
+        }
+    }
+
     /** The reproduce line of a divergence runs from any directory and finds the same divergence. */
     @Test
     void aReproduceLineWorksFromAnyDirectory(@TempDir Path dir) throws Exception {
