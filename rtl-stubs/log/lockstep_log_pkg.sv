@@ -38,6 +38,14 @@ package lockstep_log_pkg;
 
   // ---------------- opening and closing ----------------
 
+  // Flushes and closes the log (log_end does).
+  function automatic void log_close();
+    if (fd == 0) return;
+    $fflush(fd);
+    if (fd != 32'h8000_0001) $fclose(fd);
+    fd = 0;
+  endfunction
+
   // Opens (truncates) `path` for the log; "-" writes to standard output. Returns 0 when it cannot.
   function automatic bit log_open(string path);
     if (fd != 0) log_close();
@@ -47,13 +55,6 @@ package lockstep_log_pkg;
     touched.delete();
     if (fd == 0) $error("lockstep_log_pkg: cannot open the log '%s' for writing", path);
     return fd != 0;
-  endfunction
-
-  function automatic void log_close();
-    if (fd == 0) return;
-    $fflush(fd);
-    if (fd != 32'h8000_0001) $fclose(fd);
-    fd = 0;
   endfunction
 
   // Actions written so far (the index the next action gets).

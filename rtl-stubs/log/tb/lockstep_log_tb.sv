@@ -392,13 +392,13 @@ module lockstep_log_tb;
   endfunction
 
   // ---------------- the seed ----------------
-  initial begin
-    string log_file = "sv-log.jsonl", wanted = "", table_file = "rtl-stubs/mutants.tsv", mutant_name;
-    longint seed = 1;
-    int unsigned mutant_id;
-    logic [63:0] r1, g1, v;
-    longint unsigned words[$];
+  string           log_file = "sv-log.jsonl", wanted = "", table_file = "rtl-stubs/mutants.tsv", mutant_name;
+  longint          seed = 1;
+  int unsigned     mutant_id;
+  logic [63:0]     r1, g1, v;                    // page-table roots of devices 1 and 2; a register value
+  longint unsigned words[$];
 
+  initial begin
     void'($value$plusargs("log=%s", log_file));
     void'($value$plusargs("mutant=%s", wanted));
     void'($value$plusargs("mutants=%s", table_file));
