@@ -296,6 +296,7 @@ public final class Lockstep {
         effects.clear();
         observed.clear();
         journalSize = 0;
+        committed = null;
         fqcsrBefore = model.registers().fqcsr();
         pqcsrBefore = model.registers().pqcsr();
         if (!checking) {
@@ -305,9 +306,10 @@ public final class Lockstep {
         if (action instanceof Action.RegisterWrite w) {
             model.mmioWrite(w.offset(), w.size(), w.value());
             drive(action);
-            Divergence d = compareEffects(seed, index, action, recent);
-            if (d != null) return d;
-            return compareRegister(seed, index, action, w.offset(), w.size(), recent);
+            // The written register's read-back first: it is the write's own rule, and what the IOMMU did
+            // next (commands run, records written, interrupts) follows from the value the write left.
+            Divergence d = compareRegister(seed, index, action, w.offset(), w.size(), recent);
+            return d != null ? d : compareEffects(seed, index, action, recent);
         }
         if (action instanceof Action.RegisterRead r) {
             return compareRegister(seed, index, action, r.offset(), r.size(), recent);
@@ -414,8 +416,8 @@ public final class Lockstep {
             return divergence(seed, index, t, "translation completion for tag " + t.tag(),
                     List.of(new Divergence.FieldMismatch("completions", "-", 1, observed.completions)),
                     "every request gets exactly one completion with its tag; the DUT gave " + got, recent,
-                    explain(walk), translationSignature(t, walk, List.of("completions"),
-                            outcomeClass(permitted.get(0).outcome(), t.ttyp() == Ttyp.ATS_TRANSLATION), observedClass));
+                    explain(walk), translationSignature(t, walk, List.of("completions"), permitted.get(0).outcome(),
+                            outcomeClass(permitted.get(0).outcome(), t.ttyp() == Ttyp.ATS_TRANSLATION), observedClass, 0));
         }
         boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
         long word = withRecordedCause(observed.completionWord[0]);
@@ -438,8 +440,8 @@ public final class Lockstep {
                     : completionFields(want, shown, observed.completionPa[0]);
             return divergence(seed, index, t, "translation completion for tag " + t.tag(), fields,
                     permittedText(permitted) + unobserved, recent, explain(walk),
-                    translationSignature(t, walk, names(fields), outcomeClass(want, ats),
-                            completionClass(shown, ats)));
+                    translationSignature(t, walk, Divergence.fieldClasses(fields), want, outcomeClass(want, ats),
+                            completionClass(shown, ats), DutObservations.status(shown) != 0 ? DutObservations.cause(shown) : 0));
         }
         if (chosen.stale()) staleHits++;
         observer.translated(index, req, chosen.outcome(), chosen.stale());
@@ -453,6 +455,7 @@ public final class Lockstep {
                 AtsChoices.takeCause(effects, memory, DutObservations.cause(word), model.registers().bigEndian());
             }
         }
+        committed = chosen.outcome();
         Divergence d = compareEffects(seed, index, t, recent, ad);
         return d == null ? null : d.withWalk(explain(modelWalk(req)));
     }
@@ -463,13 +466,16 @@ public final class Lockstep {
      * as it is now), against the class of what the DUT answered.
      */
     private Signature translationSignature(Action.Translate t, dev.lockstep.refmodel.translate.Outcome walk,
-                                           List<String> fields, String expectedClass, String observedClass) {
+                                           List<String> fields, TranslationOutcome want, String expectedClass,
+                                           String observedClass, int observedCause) {
+        int wantCause = want.fault() ? want.record().cause() : 0;
         if (walk == null) {
-            return Signature.translation(t.ttyp(), fields, "NO_WALK", expectedClass, observedClass, "the model's walk");
+            return Signature.translation(t.ttyp(), fields, "NO_WALK", wantCause, expectedClass, observedClass,
+                    observedCause, "the model's walk");
         }
         dev.lockstep.refmodel.trace.WalkTrace w = walk.trace();
-        return Signature.translation(t.ttyp(), fields, w.rule().name(), expectedClass, observedClass,
-                w.rule().text() + " [" + w.rule().specReference() + "]");
+        return Signature.translation(t.ttyp(), fields, w.rule().name(), wantCause, expectedClass, observedClass,
+                observedCause, w.rule().text() + " [" + w.rule().specReference() + "]");
     }
 
     /**
@@ -675,12 +681,13 @@ public final class Lockstep {
 
     // ------------------------------------------------------------------ effects and registers
 
-    private Divergence compareEffects(long seed, int index, Action action, RecentActions recent) {
+    private Divergence compareEffects(long seed, int index, Action action, RecentActions recent) throws DutException {
         return compareEffects(seed, index, action, recent, AdUpdates.NONE);
     }
 
     /** {@code ad}: the A/D updates the translation of this action permits (their stores are checked by it). */
-    private Divergence compareEffects(long seed, int index, Action action, RecentActions recent, AdUpdates ad) {
+    private Divergence compareEffects(long seed, int index, Action action, RecentActions recent, AdUpdates ad)
+            throws DutException {
         for (int i = 0; i < observed.writes; i++) touchedPages.add(observed.writeAddr[i] >>> 12);
         for (int i = 0; i < effects.writes; i++) touchedPages.add(effects.writePa[i] >>> 12);
         if (observed.completions != 0 && !(action instanceof Action.Translate)) {
@@ -694,11 +701,13 @@ public final class Lockstep {
         List<AdUpdates.Choice> adChoices = new ArrayList<>(0);
         MemoryWriteCheck.Mismatch m = ad.check(effects, observed, model.caching(), adChoices);
         java.util.Map<Long, Long> adopted = new java.util.TreeMap<>();
-        if (m == null) m = MemoryWriteCheck.compare(effects, observed, this::region, model.registers().bigEndian(), adopted);
+        if (m == null) {
+            m = MemoryWriteCheck.compare(effects, observed, this::region, model.registers().bigEndian(), adopted,
+                    () -> whyNoRecord(action));
+        }
         if (m != null) {
             return divergence(seed, index, action, m.subject(), m.fields(), m.rule(), recent, null,
-                    new Signature(Signature.key("memory write", m.signature(), Signature.fields(names(m.fields()))),
-                            m.signature() + ": " + Signature.fields(names(m.fields())) + " differ; " + m.rule()));
+                    new Signature(Signature.key("memory write", m.signature()), m.signature() + "; " + m.rule()));
         }
         for (AdUpdates.Choice c : adChoices) observer.choice(index, c.text());
         // The DUT's permitted choices in its records (e.g. a page offset of 0 in iotval2) become the model's.
@@ -726,11 +735,14 @@ public final class Lockstep {
             String wantKind = !haveModel ? "none" : effects.edgeLevel[i] ? "assert" : "deassert";
             String gotKind = !haveDut ? "none" : observed.edgeLevel[i] ? "assert" : "deassert";
             if (wantKind.equals(gotKind)) gotKind += " on another line";
+            // An edge follows from an ipsr bit, which follows from its queue's state: the first of these
+            // that differs is what is wrong, whichever action made the wire show it.
+            Signature behind = RegisterSignatures.behindInterrupt(model, dut);
             return divergence(seed, index, action, "interrupt edge #" + i + ": expected " + want + ", observed " + got,
                     List.of(new Divergence.FieldMismatch("irq line", "-", haveModel ? effects.edgeVector[i] : -1,
                             haveDut ? observed.edgeLine[i] : -1)),
                     "with fctl.WSI=1 the ipsr bit of a source drives the wire icvec selects for it (spec: ipsr, icvec)",
-                    recent, null, new Signature(Signature.key("interrupt wire", actionKind(action),
+                    recent, null, behind != null ? behind : new Signature(Signature.key("interrupt wire", actionKind(action),
                             wantKind + " -> " + gotKind), "interrupt wire: expected " + wantKind + ", the DUT did "
                             + gotKind + "; with fctl.WSI=1 the ipsr bit of a source drives the wire icvec selects for it"
                             + " (spec: ipsr, icvec)"));
@@ -775,6 +787,25 @@ public final class Lockstep {
         observed.writes = kept;
     }
 
+    /** The outcome of the translation the current action made, once committed in the model; else null. */
+    private TranslationOutcome committed;
+
+    /** Why the model wrote no fault record in this action: its rule, in the spec's words. */
+    private String whyNoRecord(Action action) {
+        if (committed != null && !committed.fault()) return "the model's translation did not fault";
+        if (committed != null && !committed.reported()) {
+            return action instanceof Action.Translate t && t.ttyp() == Ttyp.ATS_TRANSLATION
+                    ? "an ATS translation request's fault is reported in its completion only"
+                    : "DC.tc.DTF=1 suppresses the fault's record";
+        }
+        int after = model.registers().fqcsr();
+        if ((fqcsrBefore & RegisterFile.QCSR_ON) == 0) return "the fault queue is off";
+        if ((fqcsrBefore & (RegisterFile.QCSR_OF | RegisterFile.QCSR_MF)) != 0) return "fqof or fqmf was set";
+        if ((after & RegisterFile.QCSR_OF) != 0) return "the fault queue is full (fqof set)";
+        if ((after & RegisterFile.QCSR_MF) != 0) return "the record's store faulted (fqmf set)";
+        return committed != null ? "the model wrote its record elsewhere" : "the model reported no fault";
+    }
+
     private Divergence compareRegister(long seed, int index, Action action, int offset, int size, RecentActions recent)
             throws DutException {
         long expected = model.mmioRead(offset, size);
@@ -782,33 +813,12 @@ public final class Lockstep {
         long mask = model.registerMasks().compareMask(offset, size);
         observer.registerRead(index, offset, size, expected, observedValue);
         if (((expected ^ observedValue) & mask) == 0) return null;
-        List<Divergence.FieldMismatch> fields = new ArrayList<>();
-        // Fields of an 8-byte register read as its upper half sit 32 bits higher than the value read.
-        boolean upperHalf = (offset & 4) != 0 && RegisterFile.isEightByteRegister(offset & ~7);
-        int shift = upperHalf ? 32 : 0;
-        for (RegisterNames.Field f : RegisterNames.fields(upperHalf ? offset & ~7 : offset)) {
-            long m = f.mask() >>> shift;
-            if (m == 0 || ((expected ^ observedValue) & m & mask) == 0) continue;
-            fields.add(new Divergence.FieldMismatch(f.name(),
-                    f.msb() == f.lsb() ? String.valueOf(f.msb()) : f.msb() + ":" + f.lsb(),
-                    f.extract(expected << shift), f.extract(observedValue << shift)));
-        }
-        if (fields.isEmpty()) {
-            fields.add(new Divergence.FieldMismatch("value", (size * 8 - 1) + ":0", expected, observedValue));
-        }
-        String subject = String.format("%s (offset 0x%x, %d B) %s", RegisterNames.name(offset), offset, size,
-                action instanceof Action.RegisterWrite ? "read back" : "read");
-        String rule = RegisterRules.describe(offset);
+        List<Divergence.FieldMismatch> fields = RegisterSignatures.fields(offset, size, expected, observedValue, mask);
         String how = action instanceof Action.RegisterWrite ? "read back" : "read";
-        // A one-bit field's values are its meaning (set or clear), not seed data: they are part of the class.
-        List<String> classes = new ArrayList<>();
-        for (Divergence.FieldMismatch f : fields) {
-            boolean flag = !f.bits().contains(":") && !f.bits().equals("-");
-            classes.add(flag ? f.field() + " " + f.expected() + "->" + f.observed() : f.field());
-        }
+        String subject = String.format("%s (offset 0x%x, %d B) %s", RegisterNames.name(offset), offset, size, how);
+        String rule = RegisterRules.describe(offset);
         return divergence(seed, index, action, subject, fields, rule, recent, null,
-                new Signature(Signature.key("register", RegisterNames.name(offset), how, Signature.fields(classes)),
-                        RegisterNames.name(offset) + " " + how + " " + Signature.fields(classes) + ": " + rule));
+                RegisterSignatures.of(offset, how, fields, model.registers(), rule));
     }
 
     // ------------------------------------------------------------------ adoption
