@@ -417,7 +417,8 @@ public final class Lockstep {
                     List.of(new Divergence.FieldMismatch("completions", "-", 1, observed.completions)),
                     "every request gets exactly one completion with its tag; the DUT gave " + got, recent,
                     explain(walk), translationSignature(t, walk, List.of("completions"), permitted.get(0).outcome(),
-                            outcomeClass(permitted.get(0).outcome(), t.ttyp() == Ttyp.ATS_TRANSLATION), observedClass, 0));
+                            outcomeClass(permitted.get(0).outcome(), t.ttyp() == Ttyp.ATS_TRANSLATION), observedClass, 0,
+                            false));
         }
         boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
         long word = withRecordedCause(observed.completionWord[0]);
@@ -431,6 +432,7 @@ public final class Lockstep {
         if (chosen == null) {
             TranslationOutcome want = permitted.get(0).outcome();
             dev.lockstep.refmodel.translate.Outcome walk = modelWalk(req);
+            CachingModel.Candidate keyed = nearest(permitted, req, word);
             // Fields the bus cannot carry are taken from the model: compared on everything else.
             long shown = unobservedFromModel(want, word);
             String unobserved = iface.notObservable().isEmpty() ? ""
@@ -440,8 +442,10 @@ public final class Lockstep {
                     : completionFields(want, shown, observed.completionPa[0]);
             return divergence(seed, index, t, "translation completion for tag " + t.tag(), fields,
                     permittedText(permitted) + unobserved, recent, explain(walk),
-                    translationSignature(t, walk, Divergence.fieldClasses(fields), want, outcomeClass(want, ats),
-                            completionClass(shown, ats), DutObservations.status(shown) != 0 ? DutObservations.cause(shown) : 0));
+                    translationSignature(t, keyed == permitted.get(0) ? walk : modelWalk(req, keyed.overrides()),
+                            Divergence.fieldClasses(fields), keyed.outcome(), outcomeClass(keyed.outcome(), ats),
+                            completionClass(shown, ats), DutObservations.status(shown) != 0 ? DutObservations.cause(shown) : 0,
+                            passedThrough(t, keyed.outcome(), shown, observed.completionPa[0])));
         }
         if (chosen.stale()) staleHits++;
         observer.translated(index, req, chosen.outcome(), chosen.stale());
@@ -467,15 +471,28 @@ public final class Lockstep {
      */
     private Signature translationSignature(Action.Translate t, dev.lockstep.refmodel.translate.Outcome walk,
                                            List<String> fields, TranslationOutcome want, String expectedClass,
-                                           String observedClass, int observedCause) {
+                                           String observedClass, int observedCause, boolean passedThrough) {
         int wantCause = want.fault() ? want.record().cause() : 0;
         if (walk == null) {
-            return Signature.translation(t.ttyp(), fields, "NO_WALK", wantCause, expectedClass, observedClass,
-                    observedCause, "the model's walk");
+            return Signature.translation(t.ttyp(), fields, "NO_WALK", wantCause, false, passedThrough, expectedClass,
+                    observedClass, observedCause, "the model's walk");
         }
         dev.lockstep.refmodel.trace.WalkTrace w = walk.trace();
-        return Signature.translation(t.ttyp(), fields, w.rule().name(), wantCause, expectedClass, observedClass,
-                observedCause, w.rule().text() + " [" + w.rule().specReference() + "]");
+        boolean guestPageFault = wantCause == 20 || wantCause == 21 || wantCause == 23;
+        // iotval2 bit 0: the guest-page fault was on an implicit access (a first-stage PTE), not the final GPA.
+        boolean firstStageDone = !want.fault() && w.rule() != dev.lockstep.refmodel.trace.Rule.NONE
+                || w.rule().name().startsWith("MSI_") || guestPageFault && (want.record().iotval2() & 1) == 0;
+        return Signature.translation(t.ttyp(), fields, w.rule().name(), wantCause, firstStageDone, passedThrough,
+                expectedClass, observedClass, observedCause, w.rule().text() + " [" + w.rule().specReference() + "]");
+    }
+
+    /**
+     * The DUT completed a translation with the request's own address (the page of the IOVA), where the
+     * model faulted or translated it elsewhere: it skipped a translation the model applied.
+     */
+    private static boolean passedThrough(Action.Translate t, TranslationOutcome want, long word, long pa) {
+        if (DutObservations.status(word) != 0 || (pa >>> 12) != (t.iova() >>> 12)) return false;
+        return want.fault() || (want.pa() >>> 12) != (t.iova() >>> 12);
     }
 
     /**
@@ -672,8 +689,50 @@ public final class Lockstep {
         }
     }
 
+    /**
+     * Of the outcomes the spec permits (structures cached old or new), the one the signature is keyed by:
+     * the one whose walk got furthest without passing the step the DUT stopped at, as the DUT's answer
+     * shows it went that far (it used the structures that walk read); the first when none did.
+     */
+    private CachingModel.Candidate nearest(List<CachingModel.Candidate> permitted, TranslationRequest req, long word) {
+        if (permitted.size() == 1) return permitted.get(0);
+        int dutCause = DutObservations.status(word) != 0 ? DutObservations.cause(word) : 0;
+        CachingModel.Candidate best = permitted.get(0);
+        dev.lockstep.triage.TranslationStep bestStep = null;
+        for (CachingModel.Candidate c : permitted) {
+            dev.lockstep.refmodel.translate.Outcome w = modelWalk(req, c.overrides());
+            // A candidate served from a cached translation has no walk of its own over memory to key by.
+            if (w == null || w.trace().ruleCause() != (c.outcome().fault() ? c.outcome().record().cause() : 0)) continue;
+            dev.lockstep.triage.TranslationStep step = dev.lockstep.triage.TranslationStep.ofRule(w.trace().rule().name());
+            int cause = c.outcome().fault() ? c.outcome().record().cause() : 0;
+            dev.lockstep.triage.TranslationStep dutStep = dutCause == 0 ? dev.lockstep.triage.TranslationStep.COMPLETED
+                    : dev.lockstep.triage.TranslationStep.ofCause(dutCause, step, cause);
+            if (step.compareTo(dutStep) <= 0 && (bestStep == null || step.compareTo(bestStep) > 0)) {
+                best = c;
+                bestStep = step;
+            }
+        }
+        return best;
+    }
+
+    /** The model's walk for {@code req} over memory with {@code overrides} (old values of cached words); null if it failed. */
+    private dev.lockstep.refmodel.translate.Outcome modelWalk(TranslationRequest req, java.util.Map<Long, Long> overrides) {
+        try {
+            OverlayMemory m = new OverlayMemory(memory);
+            for (java.util.Map.Entry<Long, Long> e : overrides.entrySet()) m.replace(e.getKey(), e.getValue());
+            return walk(req, m);
+        } catch (RuntimeException e) {
+            walkFailure = e.getMessage();
+            return null;
+        }
+    }
+
     private dev.lockstep.refmodel.translate.Outcome walk(TranslationRequest req) {
-        Translator t = new Translator(config, new OverlayMemory(memory));
+        return walk(req, new OverlayMemory(memory));
+    }
+
+    private dev.lockstep.refmodel.translate.Outcome walk(TranslationRequest req, OverlayMemory overlay) {
+        Translator t = new Translator(config, overlay);
         Request r = new Request(req.deviceId(), req.pv(), req.processId(), req.iova(), req.ttyp(), req.priv(),
                 req.noWrite(), req.execRequested(), req.cxl());
         return t.translate(r, model.registers().ddtp(), model.registers().fctl());
@@ -792,7 +851,12 @@ public final class Lockstep {
 
     /** Why the model wrote no fault record in this action: its rule, in the spec's words. */
     private String whyNoRecord(Action action) {
-        if (committed != null && !committed.fault()) return "the model's translation did not fault";
+        if (committed != null && !committed.fault()) {
+            boolean noAccess = (committed.permissions() & (TranslationOutcome.R | TranslationOutcome.W)) == 0;
+            return action instanceof Action.Translate t && t.ttyp() == Ttyp.ATS_TRANSLATION && noAccess
+                    ? "an ATS translation request's page fault is reported in its completion only (R=W=0)"
+                    : "the model's translation did not fault";
+        }
         if (committed != null && !committed.reported()) {
             return action instanceof Action.Translate t && t.ttyp() == Ttyp.ATS_TRANSLATION
                     ? "an ATS translation request's fault is reported in its completion only"

@@ -68,9 +68,36 @@ public record Signature(String key, String says) {
      */
     public static Signature translation(int ttyp, List<String> fieldClasses, String rule, int ruleCause,
                                         String expected, String observed, int observedCause, String ruleText) {
+        return translation(ttyp, fieldClasses, rule, ruleCause, false, false, expected, observed, observedCause, ruleText);
+    }
+
+    /**
+     * {@code firstStageDone}: the model's walk got past the first stage (a success, an MSI translation, or
+     * a guest-page fault on the final GPA rather than on an implicit access); {@code passedThrough}: the
+     * DUT completed with the request's own address, untranslated, where the model translated or faulted.
+     */
+    public static Signature translation(int ttyp, List<String> fieldClasses, String rule, int ruleCause,
+                                        boolean firstStageDone, boolean passedThrough, String expected,
+                                        String observed, int observedCause, String ruleText) {
         TranslationStep ruleStep = TranslationStep.ofRule(rule);
         TranslationStep dutStep = observedCause == 0 ? TranslationStep.COMPLETED
                 : TranslationStep.ofCause(observedCause, ruleStep, ruleCause);
+        // A DUT that answers with the address it was given skipped the translation (or the stage) the model
+        // applied; what the model found there depends on the seed's tables.
+        if (passedThrough && ruleStep.compareTo(TranslationStep.ADDRESS_TRANSLATION) >= 0) {
+            return new Signature(key("translation", requestClass(ttyp, false), "the DUT completed with the address "
+                    + "untranslated where the model translated it"),
+                    Ttyp.name(ttyp) + ": the DUT gave the request's own address back untranslated; " + ruleText
+                            + " gives " + expected);
+        }
+        // A first-stage page fault where the model's walk got past the first stage: the DUT's first stage is
+        // wrong, whatever the model's walk met after it.
+        boolean pageFault = observedCause == 12 || observedCause == 13 || observedCause == 15;
+        if (pageFault && firstStageDone) {
+            return new Signature(key("translation", requestClass(ttyp, false), "first stage: page fault where the "
+                    + "model went on"), Ttyp.name(ttyp) + ": the DUT gave a page fault in the first stage, which the "
+                    + "model's walk got past (" + ruleText + " gives " + expected + ")");
+        }
         // The DUT stopped at a step the model went through: the bug is in that step, and where the model
         // went on to (its later rule, the request's type) depends on the seed's tables, not on the bug.
         if (dutStep.compareTo(ruleStep) < 0) {
@@ -79,6 +106,12 @@ public record Signature(String key, String says) {
                             + ", where the model went on (" + ruleText + " gives " + expected + ")");
         }
         boolean bothSucceeded = expected.startsWith("success") && observed.startsWith("success");
+        // An ATS Success with R=W=0 grants no access (spec: "PCIe ATS translation request handling", how a
+        // fault is answered): it has no page, so the page size and the translated address are not its class.
+        if (bothSucceeded && observed.startsWith("success --")) {
+            expected = expected.replaceAll(" \\((superpage|4 KiB page)\\)", "");
+            fieldClasses = fieldClasses.stream().filter(f -> !f.equals("translated address")).toList();
+        }
         // Completion attributes set by rules of their own (PCIe ATS Priv, CXL.io, U) are not decided by the
         // walk: the walk's rule would only split one bug by where the seed's translation ended.
         if (bothSucceeded && !fieldClasses.isEmpty() && fieldClasses.stream().allMatch(Signature::isAttribute)) {
