@@ -765,8 +765,14 @@ public final class Lockstep {
                     () -> whyNoRecord(action));
         }
         if (m != null) {
+            Signature signature = recordCauseSignature(action, m.fields());
+            // An IOFENCE.C write follows from where the command queue stands: a queue that differs is the cause.
+            if (signature == null && m.signature().contains(EffectRecorder.kindName(dev.lockstep.refmodel.effect.EffectSink.WRITE_IOFENCE))) {
+                signature = RegisterSignatures.commandQueue(model, dut);
+            }
             return divergence(seed, index, action, m.subject(), m.fields(), m.rule(), recent, null,
-                    new Signature(Signature.key("memory write", m.signature()), m.signature() + "; " + m.rule()));
+                    signature != null ? signature
+                            : new Signature(Signature.key("memory write", m.signature()), m.signature() + "; " + m.rule()));
         }
         for (AdUpdates.Choice c : adChoices) observer.choice(index, c.text());
         // The DUT's permitted choices in its records (e.g. a page offset of 0 in iotval2) become the model's.
@@ -846,6 +852,22 @@ public final class Lockstep {
         observed.writes = kept;
     }
 
+    /**
+     * A fault record of this action's translation whose CAUSE differs: the DUT's fault cause for the
+     * translation, whichever of its completion or its record showed it, so keyed as the translation's
+     * (the completion of an ATS request or of a bus without causes may not carry it); else null.
+     */
+    private Signature recordCauseSignature(Action action, List<Divergence.FieldMismatch> fields) {
+        if (!(action instanceof Action.Translate t) || committed == null || !committed.fault()) return null;
+        for (Divergence.FieldMismatch f : fields) {
+            if (!f.field().equals("CAUSE") || f.expected() != committed.record().cause()) continue;
+            int cause = (int) f.observed();
+            return translationSignature(t, modelWalk(t.request()), List.of("CAUSE"), committed,
+                    outcomeClass(committed, false), Signature.causeClass(cause), cause, false);
+        }
+        return null;
+    }
+
     /** The outcome of the translation the current action made, once committed in the model; else null. */
     private TranslationOutcome committed;
 
@@ -857,10 +879,18 @@ public final class Lockstep {
                     ? "an ATS translation request's page fault is reported in its completion only (R=W=0)"
                     : "the model's translation did not fault";
         }
-        if (committed != null && !committed.reported()) {
-            return action instanceof Action.Translate t && t.ttyp() == Ttyp.ATS_TRANSLATION
-                    ? "an ATS translation request's fault is reported in its completion only"
-                    : "DC.tc.DTF=1 suppresses the fault's record";
+        if (committed != null && !committed.reported()) return "DC.tc.DTF=1 suppresses the fault's record";
+        if (action instanceof Action.PageRequest p) {
+            // The message's device-context checks, as the model made them (its walk, without effects).
+            try {
+                dev.lockstep.refmodel.translate.Outcome o = new Translator(config, new OverlayMemory(memory)).translate(
+                        new Request(p.deviceId(), p.pv(), p.processId(), dev.lockstep.refmodel.translate.PcieMessage.PAGE_REQUEST,
+                                Ttyp.PCIE_MESSAGE, p.priv(), false, false),
+                        model.registers().ddtp(), model.registers().fctl());
+                if (o.cause() != 0 && !o.recordFault()) return "DC.tc.DTF=1 suppresses the fault's record";
+            } catch (RuntimeException e) {
+                // no walk to ask: the queue's state below is what is left
+            }
         }
         int after = model.registers().fqcsr();
         if ((fqcsrBefore & RegisterFile.QCSR_ON) == 0) return "the fault queue is off";
@@ -881,8 +911,14 @@ public final class Lockstep {
         String how = action instanceof Action.RegisterWrite ? "read back" : "read";
         String subject = String.format("%s (offset 0x%x, %d B) %s", RegisterNames.name(offset), offset, size, how);
         String rule = RegisterRules.describe(offset);
-        return divergence(seed, index, action, subject, fields, rule, recent, null,
-                RegisterSignatures.of(offset, how, fields, model.registers(), rule));
+        long written = action instanceof Action.RegisterWrite w ? w.value() : 0;
+        Signature signature = RegisterSignatures.of(offset, how, fields, model.registers(), rule, written);
+        // A queue CSR's or ipsr's bit the IOMMU set (not the write) follows from the state upstream of it.
+        if (!signature.key().contains("RW1C")) {
+            Signature upstream = RegisterSignatures.upstream(model, dut, offset);
+            if (upstream != null) signature = upstream;
+        }
+        return divergence(seed, index, action, subject, fields, rule, recent, null, signature);
     }
 
     // ------------------------------------------------------------------ adoption

@@ -42,15 +42,20 @@ final class RegisterSignatures {
         return fields;
     }
 
-    /** The signature of register {@code offset} differing in {@code fields}; {@code how}: "read" or "read back". */
-    static Signature of(int offset, String how, List<Divergence.FieldMismatch> fields, RegisterFile model, String rule) {
+    /**
+     * The signature of register {@code offset} differing in {@code fields}; {@code how}: "read" or "read
+     * back"; {@code written}: the value written, for a read-back.
+     */
+    static Signature of(int offset, String how, List<Divergence.FieldMismatch> fields, RegisterFile model, String rule,
+                        long written) {
         String name = RegisterNames.name(offset);
         List<String> classes = new ArrayList<>();
         int entries = queueEntries(offset, model);
         for (Divergence.FieldMismatch f : fields) {
             if (entries > 0) {
                 classes.add(indexClass(f.expected(), f.observed(), entries));
-            } else if (how.equals("read back") && isRw1c(offset, f.field())) {
+            } else if (how.equals("read back") && isRw1c(offset, f.field()) && f.observed() == bit(written, offset, f.field())) {
+                // The DUT's bit is the bit written: the write itself, not the IOMMU after it, left it so.
                 classes.add("RW1C fields");
             } else {
                 classes.add(Divergence.fieldClasses(List.of(f)).get(0));
@@ -59,6 +64,36 @@ final class RegisterSignatures {
         classes = new ArrayList<>(new java.util.LinkedHashSet<>(classes));
         return new Signature(Signature.key("register", name, how, Signature.fields(classes)),
                 name + " " + how + " " + Signature.fields(classes) + ": " + rule);
+    }
+
+    /** The bit of field {@code field} of register {@code offset} in {@code value}. */
+    private static long bit(long value, int offset, String field) {
+        for (RegisterNames.Field f : RegisterNames.fields(offset)) if (f.name().equals(field)) return f.extract(value);
+        return -1;
+    }
+
+    /**
+     * For a queue CSR's or ipsr's differing bits that a write does not explain: the difference upstream
+     * of them (the queue's index; for ipsr, each differing source's queue index and CSR), whose
+     * consequence they are; null when there is none.
+     */
+    static Signature upstream(Iommu model, Dut dut, int offset) throws DutException {
+        switch (offset) {
+            case RegisterFile.CQCSR: return differing(model, dut, RegisterFile.CQH);
+            case RegisterFile.FQCSR: return differing(model, dut, RegisterFile.FQT);
+            case RegisterFile.PQCSR: return differing(model, dut, RegisterFile.PQT);
+            case RegisterFile.IPSR: {
+                Signature s = behindInterrupt(model, dut);
+                return s != null && !s.key().startsWith("register/ipsr/") ? s : null;
+            }
+            default: return null;
+        }
+    }
+
+    /** The command queue's state that differs (its head, then its CSR), or null. */
+    static Signature commandQueue(Iommu model, Dut dut) throws DutException {
+        Signature s = differing(model, dut, RegisterFile.CQH);
+        return s != null ? s : differing(model, dut, RegisterFile.CQCSR);
     }
 
     /** How the DUT's queue index stands against the model's, in a queue of {@code entries}. */
@@ -121,6 +156,6 @@ final class RegisterSignatures {
         long want = model.mmioRead(offset, 4);
         long got = dut.mmioRead(offset, 4);
         if (((want ^ got) & mask) == 0) return null;
-        return of(offset, "read", fields(offset, 4, want, got, mask), model.registers(), RegisterRules.describe(offset));
+        return of(offset, "read", fields(offset, 4, want, got, mask), model.registers(), RegisterRules.describe(offset), 0);
     }
 }

@@ -100,7 +100,7 @@ public record Signature(String key, String says) {
         }
         // The DUT stopped at a step the model went through: the bug is in that step, and where the model
         // went on to (its later rule, the request's type) depends on the seed's tables, not on the bug.
-        if (dutStep.compareTo(ruleStep) < 0) {
+        if (TranslationStep.stoppedBefore(dutStep, observedCause, ruleStep, ruleCause)) {
             return new Signature(key("translation", dutStep.toString(), observed + " where the model went on"),
                     Ttyp.name(ttyp) + ": the DUT stopped at the " + dutStep + " step with " + observed
                             + ", where the model went on (" + ruleText + " gives " + expected + ")");

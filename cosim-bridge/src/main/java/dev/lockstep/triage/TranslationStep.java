@@ -63,4 +63,39 @@ public enum TranslationStep {
                 return ADDRESS_TRANSLATION;
         }
     }
+
+    /**
+     * The order of a context's checks within its step, by the cause each gives: the entry's load (access
+     * fault, data corruption), then V, then the misconfiguration checks, then which requests the context
+     * allows (spec: GET_DC steps 3-9, DC_MISCONFIG, P2IOVA step 7; GET_PC steps 5-11, PC_MISCONFIG, step
+     * 15); -1 for a cause not ranked so.
+     */
+    public static int checkRank(int cause) {
+        switch (cause) {
+            case Cause.DDT_LOAD_ACCESS_FAULT: case Cause.DDT_DATA_CORRUPTION:
+            case Cause.PDT_LOAD_ACCESS_FAULT: case Cause.PDT_DATA_CORRUPTION:
+                return 0;
+            case Cause.DDT_ENTRY_NOT_VALID: case Cause.PDT_ENTRY_NOT_VALID:
+                return 1;
+            case Cause.DDT_ENTRY_MISCONFIGURED: case Cause.PDT_ENTRY_MISCONFIGURED:
+                return 2;
+            case Cause.TRANSACTION_TYPE_DISALLOWED:
+                return 3;
+            default:
+                return -1;
+        }
+    }
+
+    /**
+     * Whether the DUT, answering {@code dutCause} at {@code dutStep}, stopped before the model's rule (of
+     * {@code ruleStep}, giving {@code ruleCause}): at an earlier step, or in a context's step at a check
+     * that comes before the model's.
+     */
+    public static boolean stoppedBefore(TranslationStep dutStep, int dutCause, TranslationStep ruleStep, int ruleCause) {
+        if (dutStep.compareTo(ruleStep) != 0) return dutStep.compareTo(ruleStep) < 0;
+        if (dutStep != DEVICE_CONTEXT && dutStep != PROCESS_CONTEXT) return false;
+        int dut = checkRank(dutCause);
+        int rule = checkRank(ruleCause);
+        return dut >= 0 && rule >= 0 && dut < rule;
+    }
 }
