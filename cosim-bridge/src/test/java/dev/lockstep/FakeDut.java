@@ -10,7 +10,7 @@ import java.util.function.LongUnaryOperator;
  * A DUT written in Java for engine tests: a faithful register file by default, with hooks to plant
  * a wrong read value, a hang or an RTL fatal error.
  */
-public final class FakeDut implements Dut {
+public class FakeDut implements Dut {
 
     private final IommuConfig config;
     private RegisterFile regs;

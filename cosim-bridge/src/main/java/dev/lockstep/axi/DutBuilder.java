@@ -73,6 +73,15 @@ public final class DutBuilder {
                 + " " + verilatorVersion.split(" ")[0] + " " + (verilatorVersion.split(" ").length > 1
                 ? verilatorVersion.split(" ")[1] : "") + " " + decl.interfaceText();
         Path lib = r.library().toAbsolutePath();
+        // Two runs (or a run and a build) asking for the same library at once: one builds, the other waits
+        // and finds it cached, instead of both writing one build directory.
+        try (BuildLock held = BuildLock.take(Path.of(lib + ".lock"), log)) {
+            return buildLocked(r, decl, sources, shim, hash, buildId, lib);
+        }
+    }
+
+    private Result buildLocked(Request r, WrapperDeclaration decl, List<Path> sources, String shim, String hash,
+                               String buildId, Path lib) throws BadInputException, BuildException {
         Path dir = Path.of(lib + ".d");
         Path stamp = dir.resolve("hash");
         try {

@@ -3,7 +3,6 @@ package dev.lockstep.axi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lockstep.regression.BadInputException;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
@@ -29,12 +28,7 @@ public record WrapperDeclaration(
             "mutant_port");
 
     public static WrapperDeclaration read(Path file) throws BadInputException {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new BadInputException("cannot read declaration file " + file + ": " + e.getMessage());
-        }
+        JsonNode root = dev.lockstep.regression.JsonFiles.read(file, file.toString());
         if (root == null || !root.isObject()) throw new BadInputException(file + ": expected a JSON object");
         Reader r = new Reader(file);
         r.keys(root, "", TOP_KEYS);

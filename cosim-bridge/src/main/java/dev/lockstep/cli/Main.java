@@ -66,7 +66,10 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(e -> EXIT_USAGE);
         cl.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("lockstep: " + plainWords(ex.getMessage()));
+            // One style for every error: "lockstep COMMAND: what was wrong".
+            CommandLine at = ex.getCommandLine();
+            at.getErr().println((at.getParent() == null ? "lockstep" : "lockstep " + at.getCommandName()) + ": "
+                    + plainWords(ex.getMessage()));
             ex.getCommandLine().getErr().println("Try 'bin/lockstep " + ex.getCommandLine().getCommandName()
                     + " --help'.");
             return EXIT_USAGE;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.regression.BadInputException;
 import dev.lockstep.report.SummaryReader;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -42,12 +41,8 @@ record RerunConfig(String dut, String config, String dutConfig, String scenario,
         Path file = dir.resolve("summary.json");
         SummaryReader.Summary s = SummaryReader.read(file);
         List<Long> failed = s.outcome().results().stream().filter(r -> !r.passed()).map(SeedResult::seed).toList();
-        JsonNode n;
-        try {
-            n = new ObjectMapper().readTree(file.toFile()).get("rerun");
-        } catch (IOException e) {
-            throw new BadInputException("--rerun-failed: " + file + ": " + e.getMessage());
-        }
+        JsonNode root = dev.lockstep.regression.JsonFiles.read(file, "--rerun-failed: " + file);
+        JsonNode n = root == null ? null : root.get("rerun");
         if (n == null || !n.isObject()) {
             throw new BadInputException("--rerun-failed: " + file + " has no 'rerun' object (written by run since "
                     + "--rerun-failed exists): give the seeds with --seeds and the options by hand");

@@ -35,8 +35,28 @@ public record Divergence(
                 null, dutBuild, signature);
     }
 
-    /** One differing field: spec name, bit range, expected (model) and observed (DUT) values. */
+    /**
+     * One differing field: spec name, bit range, expected (model) and observed (DUT) values. Every report
+     * prints a field's values in one base: codes and counts in decimal, as the spec writes them (cause
+     * 258, TTYP 2) and as the model's walk and the signatures name them; bit patterns (addresses, data,
+     * register fields, ids) in hex.
+     */
     public record FieldMismatch(String field, String bits, long expected, long observed) {
+        private static final java.util.Set<String> DECIMAL = java.util.Set.of("cause", "CAUSE", "TTYP", "status",
+                "status (0 ok, 1 UR, 2 CA)", "completions", "messages", "range (log2 bytes)", "irq line",
+                "message type (0 Invalidation Request, 1 Page Request Group Response)");
+
+        /** Whether this field holds a code or a count (printed in decimal) rather than a bit pattern. */
+        public boolean decimal() { return DECIMAL.contains(field); }
+
+        /** {@code value} of this field as reports print it: decimal for codes and counts, else 0x-hex. */
+        public String text(long value) { return decimal() ? Long.toString(value) : "0x" + Long.toHexString(value); }
+
+        /** Reads back a value {@link #text} printed (summary.json): decimal, or hex with 0x. */
+        public static long parse(String text) {
+            return text.startsWith("0x") ? Long.parseUnsignedLong(text.substring(2), 16) : Long.parseLong(text);
+        }
+
         /** Adds to {@code fields} the mismatch of {@code field} when {@code expected} and {@code observed} differ. */
         static void addIfDifferent(List<FieldMismatch> fields, String field, String bits, long expected, long observed) {
             if (expected != observed) fields.add(new FieldMismatch(field, bits, expected, observed));
@@ -69,8 +89,8 @@ public record Divergence(
         b.append("  action:   ").append(action).append('\n');
         b.append("  compared: ").append(subject).append('\n');
         for (FieldMismatch f : fields) {
-            b.append(String.format("    %-14s [%s]  expected 0x%x  observed 0x%x%n", f.field(), f.bits(),
-                    f.expected(), f.observed()));
+            b.append(String.format("    %-14s [%s]  expected %s  observed %s%n", f.field(), f.bits(),
+                    f.text(f.expected()), f.text(f.observed())));
         }
         b.append("  rule:     ").append(rule).append('\n');
         if (walk != null) {

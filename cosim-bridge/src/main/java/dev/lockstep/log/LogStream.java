@@ -191,6 +191,8 @@ public final class LogStream implements LogFlow, AutoCloseable {
         } catch (CharacterCodingException e) {
             throw bad(number, "not valid UTF-8 (the format is UTF-8 JSON Lines)");
         }
+        // A byte order mark some editors put first is not part of the record (RFC 8259 lets parsers ignore it).
+        if (number == 1 && text.startsWith("\uFEFF")) text = text.substring(1);
         return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
     }
 

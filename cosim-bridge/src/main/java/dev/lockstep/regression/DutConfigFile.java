@@ -1,10 +1,8 @@
 package dev.lockstep.regression;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lockstep.refmodel.regs.IommuConfig;
 import dev.lockstep.refmodel.regs.IommuMode;
-import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -19,18 +17,7 @@ public final class DutConfigFile {
 
     /** Reads a --config file; the keys and their checks are a log header's config's (log.ConfigJson). */
     public static IommuConfig read(Path file) throws BadInputException {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                    .readTree(java.nio.file.Files.readAllBytes(file));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            String m = e.getOriginalMessage();
-            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
-            throw new BadInputException(file + (at != null && at.getLineNr() > 0 ? ":" + at.getLineNr() : "") + ": "
-                    + (m.startsWith("Duplicate field ") ? "key " + m.substring(16) + " appears twice" : "not valid JSON: " + m));
-        } catch (IOException e) {
-            throw new BadInputException("cannot read DUT configuration " + file + ": " + Problems.of(e));
-        }
+        JsonNode root = JsonFiles.read(file, file.toString());
         if (root == null) throw new BadInputException(file + ": empty file: expected a JSON object of configuration keys");
         return dev.lockstep.log.ConfigJson.readFile(root, file);
     }

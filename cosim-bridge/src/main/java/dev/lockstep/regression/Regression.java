@@ -68,6 +68,21 @@ public final class Regression {
     /** Whether a stop was asked for. */
     public boolean stopped() { return stop.getAsBoolean(); }
 
+    /**
+     * After a stop is asked for, how long seeds in flight get to reach an action boundary. A worker still
+     * inside a DUT call then (a native call that never returns, without --isolate) is left behind: its seed
+     * counts as interrupted and the seeds done are returned, so the reports are written within the
+     * signal's grace period instead of never.
+     */
+    public static final long STOP_WAIT_MILLIS = 20_000;
+    private long stopWaitMillis = STOP_WAIT_MILLIS;
+
+    /** Sets {@link #STOP_WAIT_MILLIS} (tests). */
+    Regression stopWait(long millis) {
+        this.stopWaitMillis = millis;
+        return this;
+    }
+
     /** The seeds that were in flight when the run stopped (sorted): they have no verdict. */
     public List<Long> interruptedSeeds() {
         synchronized (interrupted) {
@@ -137,8 +152,11 @@ public final class Regression {
         Object lock = new Object();
         java.util.concurrent.atomic.AtomicReference<Error> fatal = new java.util.concurrent.atomic.AtomicReference<>();
         int[] printed = {0};
+        // The seed each worker is running (null between seeds): a worker left behind in a DUT call is cut there.
+        Long[] running = new Long[Math.max(1, Math.min(jobs, seeds.size()))];
         List<Thread> workers = new ArrayList<>();
-        for (int w = 0; w < Math.max(1, Math.min(jobs, seeds.size())); w++) {
+        for (int w = 0; w < running.length; w++) {
+            int worker = w;
             Thread t = new Thread(() -> {
                 Dut dut = null;
                 try {
@@ -150,11 +168,18 @@ public final class Regression {
                     Lockstep engine = engine(dut, observer);
                     for (int i = next.getAndIncrement(); i < stopAt.get() && !stop.getAsBoolean(); i = next.getAndIncrement()) {
                         SeedResult r;
+                        synchronized (lock) {
+                            running[worker] = seeds.get(i);
+                        }
                         try {
                             r = engine.run(seeds.get(i), mutant, actions);
                         } catch (Lockstep.Stopped e) {
                             interrupted.add(e.seed);
                             break;
+                        } finally {
+                            synchronized (lock) {
+                                running[worker] = null;
+                            }
                         }
                         if (stopAtFailure && !r.passed()) stopAt.accumulateAndGet(i + 1, Math::min);
                         synchronized (lock) {
@@ -187,20 +212,43 @@ public final class Regression {
                 }
             }, "lockstep-worker-" + w);
             workers.add(t);
+            t.setDaemon(true); // a worker left behind in a DUT call must not hold the JVM
             t.start();
         }
-        for (Thread t : workers) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DutException(DutException.Kind.API, "interrupted while waiting for the regression");
-            }
-        }
-        if (fatal.get() != null) throw fatal.get();
-        if (openFailure[0] != null) throw openFailure[0];
+        boolean leftBehind = awaitWorkers(workers);
         List<SeedResult> done = new ArrayList<>();
-        results.keySet().stream().sorted().filter(i -> i < stopAt.get()).forEach(i -> done.add(results.get(i)));
+        synchronized (lock) {
+            if (leftBehind) {
+                for (Long seed : running) if (seed != null) interrupted.add(seed);
+            } else {
+                if (fatal.get() != null) throw fatal.get();
+                if (openFailure[0] != null) throw openFailure[0];
+            }
+            results.keySet().stream().sorted().filter(i -> i < stopAt.get()).forEach(i -> done.add(results.get(i)));
+        }
         return new Outcome(List.copyOf(done), buildId[0]);
+    }
+
+    /**
+     * Waits for the workers to end; once a stop is asked for, for at most {@link #stopWaitMillis} more.
+     * Returns whether some worker was left behind (still inside a DUT call).
+     */
+    private boolean awaitWorkers(List<Thread> workers) throws DutException {
+        long stopSeen = 0;
+        try {
+            for (Thread t : workers) {
+                while (t.isAlive()) {
+                    t.join(100);
+                    if (!t.isAlive() || !stop.getAsBoolean()) continue;
+                    long now = System.nanoTime();
+                    if (stopSeen == 0) stopSeen = now;
+                    if (now - stopSeen > stopWaitMillis * 1_000_000) return true;
+                }
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DutException(DutException.Kind.API, "interrupted while waiting for the regression");
+        }
     }
 }

@@ -139,8 +139,8 @@ public final class SummaryJson {
             ObjectNode fn = fields.addObject();
             fn.put("field", f.field());
             fn.put("bits", f.bits());
-            fn.put("expected", "0x" + Long.toHexString(f.expected()));
-            fn.put("observed", "0x" + Long.toHexString(f.observed()));
+            fn.put("expected", f.text(f.expected()));
+            fn.put("observed", f.text(f.observed()));
         }
         n.put("rule", d.rule());
         if (d.walk() != null) n.put("model_walk", d.walk());

@@ -1,14 +1,12 @@
 package dev.lockstep.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lockstep.dut.DutException;
 import dev.lockstep.coverage.Coverage;
 import dev.lockstep.engine.Divergence;
 import dev.lockstep.engine.SeedResult;
 import dev.lockstep.regression.BadInputException;
 import dev.lockstep.regression.Regression;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +31,7 @@ public final class SummaryReader {
             "stale_but_legal", "divergence", "later_divergences", "dut_failure", "waived", "waived_count");
 
     public static Summary read(Path file) throws BadInputException {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read summary: " + e.getMessage());
-        }
+        JsonNode root = dev.lockstep.regression.JsonFiles.read(file, file.toString());
         if (root == null || !root.isObject()) throw new BadInputException(file + ": not a summary.json object");
         int version = root.path("schema_version").asInt(-1);
         if (version != SummaryJson.SCHEMA_VERSION) {
@@ -99,7 +92,8 @@ public final class SummaryReader {
         List<Divergence.FieldMismatch> fields = new ArrayList<>();
         for (JsonNode f : need(dn, "fields")) {
             fields.add(new Divergence.FieldMismatch(need(f, "field").asText(), need(f, "bits").asText(),
-                    hex(need(f, "expected").asText()), hex(need(f, "observed").asText())));
+                    Divergence.FieldMismatch.parse(need(f, "expected").asText()),
+                    Divergence.FieldMismatch.parse(need(f, "observed").asText())));
         }
         List<String> leading = new ArrayList<>();
         for (JsonNode a : need(dn, "leading_actions")) leading.add(a.asText());
@@ -138,11 +132,6 @@ public final class SummaryReader {
         JsonNode v = n.get(key);
         if (v == null || v.isNull()) throw new IllegalArgumentException("missing key '" + key + "'");
         return v;
-    }
-
-    private static long hex(String s) {
-        if (!s.startsWith("0x")) throw new IllegalArgumentException("expected a 0x... value, got '" + s + "'");
-        return Long.parseUnsignedLong(s.substring(2), 16);
     }
 
     private static String text(JsonNode n, String key, Path file) throws BadInputException {

@@ -1,9 +1,7 @@
 package dev.lockstep.triage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lockstep.regression.BadInputException;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,12 +68,7 @@ public final class Waivers implements Predicate<Signature> {
 
     /** Reads a waiver file; a malformed one is bad input naming the file, the waiver and the key. */
     public static Waivers read(Path file) throws BadInputException {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new BadInputException("--waivers " + file + ": cannot read: " + e.getMessage());
-        }
+        JsonNode root = dev.lockstep.regression.JsonFiles.read(file, "--waivers " + file);
         JsonNode list = root == null ? null : root.get("waivers");
         if (list == null || !list.isArray()) {
             throw new BadInputException("--waivers " + file + ": expected an object with a 'waivers' array");

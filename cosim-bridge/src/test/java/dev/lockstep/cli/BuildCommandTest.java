@@ -102,10 +102,17 @@ class BuildCommandTest {
         Path template = dev.lockstep.TestPaths.home().resolve("rtl-stubs/axi/template");
         Path list = dir.resolve("template.f");
         Files.writeString(list, template.resolve("my_iommu_wrapper.sv") + "\n");
-        Cli c = Cli.run("build", "--rtl", list.toString(), "--top", "my_iommu_wrapper", "--decl",
-                template.resolve("my_iommu_wrapper.lockstep.json").toString(), "--out", dir.resolve("t/libt.so").toString());
+        String[] args = {"build", "--rtl", list.toString(), "--top", "my_iommu_wrapper", "--decl",
+                template.resolve("my_iommu_wrapper.lockstep.json").toString(), "--out", dir.resolve("t/libt.so").toString()};
+        // Two builds of one library at once (two CI jobs, say): one builds, the other waits and finds it built.
+        java.util.concurrent.CompletableFuture<Cli> other = java.util.concurrent.CompletableFuture.supplyAsync(() -> Cli.run(args));
+        Cli c = Cli.run(args);
+        Cli d = other.join();
         assertEquals(0, c.exitCode, c.out + c.err);
+        assertEquals(0, d.exitCode, d.out + d.err);
         assertTrue(Files.isRegularFile(dir.resolve("t/libt.so")));
+        assertEquals(1, (c.out.contains("up to date") ? 1 : 0) + (d.out.contains("up to date") ? 1 : 0),
+                "exactly one of two concurrent builds builds: " + c.out + "\n---\n" + d.out);
     }
 
     @Test

@@ -71,6 +71,16 @@ class CommandLineTest {
     }
 
     @Test
+    void everyErrorNamesItsCommandInOneStyle() {
+        for (String[] args : new String[][] {{"run", "--seed", "abc"}, {"check"}, {"merge", "x"}, {"bench", "--bogus"},
+                {"run", "--count", "0"}}) {
+            Cli c = Cli.run(args);
+            assertEquals(Main.EXIT_USAGE, c.exitCode, c.err);
+            assertTrue(c.err.startsWith("lockstep " + args[0] + ": "), String.join(" ", args) + ": " + c.err);
+        }
+    }
+
+    @Test
     void aCoverageGoalNotReachedIsNotAPass() {
         Cli c = Cli.run("run", "--count", "1", "--actions", "50", "--coverage-goal", "100");
         assertEquals(Main.EXIT_DIVERGENCE, c.exitCode, c.err);
@@ -123,6 +133,24 @@ class CommandLineTest {
             assertUsage(r, file.toString());
             assertTrue(r.err.contains(c[1]), c[1] + " in: " + r.err);
             assertFalse(r.err.contains("fctlWritableMask") || r.err.contains("supportedModes"), r.err);
+        }
+    }
+
+    @Test
+    void everyJsonFileAUserGivesIsReadWithItsLineAndNoParserInternals(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\n  \"waivers\": [\n", StandardCharsets.UTF_8);
+        Path badDir = Files.createDirectories(dir.resolve("prev"));
+        Files.writeString(badDir.resolve("summary.json"), "{\"a\": 1, \"a\": 2}", StandardCharsets.UTF_8);
+        Cli[] runs = {
+            Cli.run("run", "-n", "1", "--waivers", bad.toString()),
+            Cli.run("run", "--rerun-failed", badDir.toString()),
+            Cli.run("run", "-n", "1", "--config", bad.toString()),
+        };
+        for (Cli r : runs) {
+            assertUsage(r, "");
+            assertFalse(r.err.contains("Source") || r.err.contains("REDACTED") || r.err.contains("Jackson"), r.err);
+            assertTrue(r.err.contains(".json:3: not valid JSON") || r.err.contains("key 'a' appears twice"), r.err);
         }
     }
 

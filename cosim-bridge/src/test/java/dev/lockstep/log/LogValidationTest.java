@@ -141,6 +141,19 @@ class LogValidationTest {
     }
 
     @Test
+    void aByteOrderMarkAndWindowsLineEndsAreReadAsTheSameLog() throws Exception {
+        String text = Files.readString(small);
+        Path windows = dir.resolve("windows.jsonl");
+        Files.writeString(windows, "\uFEFF" + text.replace("\n", "\r\n"));
+        Cli c = Cli.run("check", windows.toString());
+        assertEquals(Main.EXIT_PASS, c.exitCode, c.err);
+        assertTrue(c.out.endsWith("1 passed, 0 failed\n"), c.out);
+        Path late = dir.resolve("late-bom.jsonl");
+        Files.writeString(late, text.replaceFirst("\n", "\n\uFEFF"));
+        assertEquals(Main.EXIT_USAGE, Cli.run("check", late.toString()).exitCode, "a mark inside the log is not skipped");
+    }
+
+    @Test
     void invalidUtf8NamesItsLine() throws Exception {
         byte[] log = Files.readAllBytes(good);
         int third = indexOfLine(log, 3);

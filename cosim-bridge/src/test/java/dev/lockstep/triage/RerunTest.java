@@ -97,7 +97,7 @@ class RerunTest {
                 {"{\"waivers\": [{\"pattern\": \"x*\", \"tracking\": \"t\"}]}", "waivers[0]: missing 'reason'"},
                 {"{\"waivers\": [{\"pattern\": \"x*\", \"reason\": \"r\", \"tracking\": \"t\", \"until\": 1}]}", "unknown key 'until'"},
                 {"[1]", "'waivers' array"},
-                {"{", "cannot read"}};
+                {"{", "w.json:1: not valid JSON"}};
         for (String[] c : cases) {
             Path f = dir.resolve("w.json");
             Files.writeString(f, c[0]);

@@ -1,0 +1,211 @@
+package dev.lockstep.engine;
+
+import dev.lockstep.dut.DutException;
+import dev.lockstep.refmodel.TranslationOutcome;
+import dev.lockstep.refmodel.TranslationRequest;
+import dev.lockstep.refmodel.cache.CachingModel;
+import dev.lockstep.refmodel.fault.Ttyp;
+import dev.lockstep.refmodel.regs.RegisterFile;
+import dev.lockstep.refmodel.translate.Outcome;
+import dev.lockstep.stimulus.Action;
+import dev.lockstep.triage.TranslationStep;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A translation request: exactly one completion with its tag, and it must show one of the outcomes the
+ * spec's caching rules still permit ({@link CachingModel#candidates}: cached structures may be old or new
+ * until invalidated), compared by {@link Completions}; the ATS choices of {@link AtsChoices} are taken
+ * as the DUT made them. The candidate the DUT used is then committed in the model, and what the
+ * translation did besides its completion is compared by {@link EffectCheck} (A/D updates, fault record).
+ */
+final class CompletionCheck {
+    private final SeedContext seed;
+    private final QueueRegions regions;
+    private final EffectCheck effectCheck;
+    private final ModelWalk walks;
+    /** Translations whose completion used a cached structure older than memory. */
+    long staleHits;
+
+    CompletionCheck(SeedContext seed, QueueRegions regions, EffectCheck effectCheck) {
+        this.seed = seed;
+        this.regions = regions;
+        this.effectCheck = effectCheck;
+        this.walks = new ModelWalk(seed);
+    }
+
+    /** Applies translation request {@code t} to both sides; null when the DUT's completion and effects are permitted. */
+    Finding translate(int index, Action.Translate t) throws DutException {
+        DutObservations observed = seed.observed;
+        TranslationRequest req = t.request();
+        List<CachingModel.Candidate> permitted = seed.model.candidates(req);
+        TranslationRequest writeReq = AtsChoices.writeRequested(req);
+        List<CachingModel.Candidate> writeGranted = writeReq == null ? List.of()
+                : AtsChoices.grantingWrite(seed.model.candidates(writeReq));
+        seed.driver.drive(t);
+        if (observed.completions != 1 || DutObservations.tag(observed.completionWord[0]) != t.tag()) {
+            String got = observed.completions == 0 ? "no completion"
+                    : observed.completions + " completion(s), first with tag "
+                    + DutObservations.tag(observed.completionWord[0]);
+            String observedClass = observed.completions == 0 ? "no completion" : "other completions";
+            Outcome walk = walks.of(req);
+            return new Finding(null, "translation completion for tag " + t.tag(),
+                    List.of(new Divergence.FieldMismatch("completions", "-", 1, observed.completions)),
+                    "every request gets exactly one completion with its tag; the DUT gave " + got,
+                    walks.explain(walk), CompletionReport.signature(t, walk, List.of("completions"),
+                            permitted.get(0).outcome(),
+                            CompletionReport.outcomeClass(permitted.get(0).outcome(), t.ttyp() == Ttyp.ATS_TRANSLATION),
+                            observedClass, 0, false));
+        }
+        boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
+        long word = withRecordedCause(observed.completionWord[0]);
+        CachingModel.Candidate chosen = choose(permitted, word, observed.completionPa[0], ats);
+        TranslationRequest performed = req;
+        if (chosen == null && !writeGranted.isEmpty()) {
+            chosen = choose(writeGranted, word, observed.completionPa[0], ats);
+            performed = writeReq;
+            if (chosen != null) seed.observer.choice(index, "ATS no-write: W returned as the page's permission");
+        }
+        if (chosen == null) {
+            TranslationOutcome want = permitted.get(0).outcome();
+            Outcome walk = walks.of(req);
+            CachingModel.Candidate keyed = nearest(permitted, req, word);
+            // Fields the bus cannot carry are taken from the model: compared on everything else.
+            long shown = unobservedFromModel(want, word);
+            String unobserved = seed.iface.notObservable().isEmpty() ? ""
+                    : " (not observable on this DUT's bus, so not compared: " + seed.iface.notObservable() + ")";
+            List<Divergence.FieldMismatch> fields = ats
+                    ? AtsCompletion.mismatches(want, shown, observed.completionPa[0])
+                    : CompletionReport.fields(want, shown, observed.completionPa[0]);
+            return new Finding(null, "translation completion for tag " + t.tag(), fields,
+                    CompletionReport.permittedText(permitted) + unobserved, walks.explain(walk),
+                    CompletionReport.signature(t, keyed == permitted.get(0) ? walk : walks.of(req, keyed.overrides()),
+                            Divergence.fieldClasses(fields), keyed.outcome(), CompletionReport.outcomeClass(keyed.outcome(), ats),
+                            CompletionReport.completionClass(shown, ats),
+                            DutObservations.status(shown) != 0 ? DutObservations.cause(shown) : 0,
+                            CompletionReport.passedThrough(t, keyed.outcome(), shown, observed.completionPa[0])));
+        }
+        if (chosen.stale()) staleHits++;
+        seed.observer.translated(index, req, chosen.outcome(), chosen.stale());
+        if (ats) seed.observer.atsCompleted(index, req, chosen.outcome(), observed.completionWord[0]);
+        seed.effects.clear();
+        AdUpdates ad = AdUpdates.of(chosen, seed.memory);
+        seed.model.commit(performed, chosen);
+        if (ats && chosen.outcome().fault() && AtsCompletion.isAccessFault(chosen.outcome().record().cause())) {
+            seed.observer.choice(index, "ATS access fault reported with cause " + DutObservations.cause(word));
+            if (DutObservations.cause(word) != chosen.outcome().record().cause()) {
+                AtsChoices.takeCause(seed.effects, seed.memory, DutObservations.cause(word),
+                        seed.model.registers().bigEndian());
+            }
+        }
+        effectCheck.committed = chosen.outcome();
+        Finding f = effectCheck.compare(index, t, ad);
+        return f == null ? null : f.withWalk(walks.explain(walks.of(req)));
+    }
+
+    /**
+     * Of the outcomes the spec permits (structures cached old or new), the one the signature is keyed by:
+     * the one whose walk got furthest without passing the step the DUT stopped at, as the DUT's answer
+     * shows it went that far (it used the structures that walk read); the first when none did.
+     */
+    private CachingModel.Candidate nearest(List<CachingModel.Candidate> permitted, TranslationRequest req, long word) {
+        if (permitted.size() == 1) return permitted.get(0);
+        int dutCause = DutObservations.status(word) != 0 ? DutObservations.cause(word) : 0;
+        CachingModel.Candidate best = permitted.get(0);
+        TranslationStep bestStep = null;
+        for (CachingModel.Candidate c : permitted) {
+            Outcome w = walks.of(req, c.overrides());
+            int cause = c.outcome().fault() ? c.outcome().record().cause() : 0;
+            // A candidate served from a cached translation has no walk of its own over memory to key by.
+            if (w == null || w.trace().ruleCause() != cause) continue;
+            TranslationStep step = TranslationStep.ofRule(w.trace().rule().name());
+            TranslationStep dutStep = dutCause == 0 ? TranslationStep.COMPLETED
+                    : TranslationStep.ofCause(dutCause, step, cause);
+            if (step.compareTo(dutStep) <= 0 && (bestStep == null || step.compareTo(bestStep) > 0)) {
+                best = c;
+                bestStep = step;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The permitted candidate the DUT's answer shows it used: its completion (status, cause, PA, PBMT)
+     * must match; among several that do (old and new structures agreeing on the completion), the one whose
+     * fault-queue write (DC.tc.DTF) and A/D stores match what the DUT wrote ({@link AdUpdates#chooseByStores}:
+     * A/D stores are told by the PTE words a candidate may update, so an IOMMU MSI or an MRIF update is
+     * none); current contents first.
+     */
+    private CachingModel.Candidate choose(List<CachingModel.Candidate> permitted, long word, long pa, boolean ats)
+            throws DutException {
+        CachingModel.Candidate first = null;
+        int matching = 0;
+        for (CachingModel.Candidate c : permitted) {
+            if (!completionMatches(c.outcome(), word, pa, ats)) continue;
+            if (first == null) first = c;
+            matching++;
+        }
+        if (matching <= 1) return first;
+        boolean recorded = faultReported();
+        // Without the cause on the bus, faults of old and new structures all match the completion: the cause
+        // in the fault record the DUT wrote tells which one it used.
+        int recordCause = seed.iface.cause() ? -1 : regions.recordedCause();
+        List<CachingModel.Candidate> fitting = new ArrayList<>();
+        for (CachingModel.Candidate c : permitted) {
+            if (completionMatches(c.outcome(), word, pa, ats)
+                    && (!c.outcome().fault() || c.outcome().reported() == recorded)
+                    && (recordCause < 0 || !c.outcome().fault() || c.outcome().record().cause() == recordCause)) {
+                fitting.add(c);
+            }
+        }
+        CachingModel.Candidate byStores = AdUpdates.chooseByStores(fitting, seed.observed, seed.memory);
+        if (byStores != null) return byStores;
+        return recordCause >= 0 && !fitting.isEmpty() ? fitting.get(0) : first;
+    }
+
+    /**
+     * Without the cause on the bus, a faulting completion carries the cause of the fault record the DUT wrote
+     * for it (when it wrote one): where the spec lets the IOMMU choose the cause (an ATS Completer Abort), that
+     * record is where the choice shows.
+     */
+    private long withRecordedCause(long word) {
+        if (seed.iface.cause() || DutObservations.status(word) == 0) return word;
+        int cause = regions.recordedCause();
+        return cause <= 0 ? word : (word & ~(0xfffL << 32)) | ((long) cause << 32);
+    }
+
+    /**
+     * Whether the DUT reported a fault record for this action: it wrote one into the fault queue, or, when
+     * the model's queue is full, it set fqof (read from the DUT: a read has no side effect). With fqof or
+     * fqmf already set nothing tells, and nothing differs either.
+     */
+    private boolean faultReported() throws DutException {
+        if (regions.wroteFaultQueue()) return true;
+        RegisterFile regs = seed.model.registers();
+        long fqcsr = regs.read(RegisterFile.FQCSR, 4);
+        boolean errors = (fqcsr & (3L << 8)) != 0;
+        long mask = RegisterFile.queueEntries(regs.fqb()) - 1;
+        long fqt = regs.read(RegisterFile.FQT, 4);
+        long fqh = regs.read(RegisterFile.FQH, 4);
+        boolean full = ((fqt + 1) & mask) == (fqh & mask);
+        if (errors || !full || (fqcsr & 1) == 0) return false;
+        return (seed.driver.dut.mmioRead(RegisterFile.FQCSR, 4) & (1L << 9)) != 0;
+    }
+
+    /** {@link Completions#matches} on the DUT's completion word with the fields its bus cannot carry from {@code o}. */
+    private boolean completionMatches(TranslationOutcome o, long observedWord, long pa, boolean ats) {
+        return Completions.matches(o, unobservedFromModel(o, observedWord), pa, ats);
+    }
+
+    /**
+     * The DUT's completion word with the fields its bus cannot carry (the cause of a fault, PBMT) taken from
+     * outcome {@code o}: they are compared on everything else, and the fault record in memory as always.
+     */
+    private long unobservedFromModel(TranslationOutcome o, long word) {
+        if (!seed.iface.cause() && o.fault() && DutObservations.cause(word) == 0) {
+            word = (word & ~(0xfffL << 32)) | ((long) o.record().cause() << 32);
+        }
+        if (!seed.iface.pbmt() && !o.fault()) word = (word & ~(3L << 25)) | ((long) (o.pbmt() & 3) << 25);
+        return word;
+    }
+}

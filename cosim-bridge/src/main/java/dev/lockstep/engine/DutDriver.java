@@ -1,0 +1,80 @@
+package dev.lockstep.engine;
+
+import dev.lockstep.dut.Dut;
+import dev.lockstep.dut.DutException;
+import dev.lockstep.dut.DutInterface;
+import dev.lockstep.stimulus.Action;
+
+/**
+ * The DUT's half of each action: applies it and runs the DUT until idle, collecting what it does into
+ * {@link #observed}. The same for checked and unchecked runs, so that the two cost the same on the DUT side.
+ */
+final class DutDriver {
+    final Dut dut;
+    final DutInterface iface;
+    final DutObservations observed = new DutObservations();
+    private final long[] events = new long[1024 * Dut.EVENT_WORDS];
+    /** Translation requests submitted during the seed. */
+    long translations;
+
+    DutDriver(Dut dut, DutInterface iface) {
+        this.dut = dut;
+        this.iface = iface;
+    }
+
+    /** Applies {@code action} to the DUT; returns the value read for a register read, else 0. */
+    long drive(Action action) throws DutException {
+        if (action instanceof Action.RegisterWrite w) {
+            dut.mmioWrite(w.offset(), w.size(), w.value());
+            drainUntilIdle(action);
+        } else if (action instanceof Action.RegisterRead r) {
+            return dut.mmioRead(r.offset(), r.size());
+        } else if (action instanceof Action.MemoryWrite m) {
+            dut.memWrite(m.pa(), littleEndian(m.value()));
+        } else if (action instanceof Action.MemoryError e) {
+            dut.memError(e.pa(), iface.memoryErrorKind(e.kind()));
+        } else if (action instanceof Action.PageRequest p) {
+            dut.pageRequest(p.deviceId(), p.pv(), p.processId(), p.flags(), p.payload());
+            drainUntilIdle(p);
+        } else if (action instanceof Action.Translate t) {
+            translations++;
+            dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), t.flags());
+            drainUntilIdle(t);
+        }
+        return 0;
+    }
+
+    private static byte[] littleEndian(long v) {
+        byte[] b = new byte[8];
+        for (int i = 0; i < 8; i++) b[i] = (byte) (v >>> (8 * i));
+        return b;
+    }
+
+    /** Runs the DUT until idle, collecting what it does; a DUT that never gets idle is a hang. */
+    void drainUntilIdle(Action action) throws DutException {
+        long budgetEnd = dut.cycles() + Lockstep.IDLE_BUDGET;
+        int stalls = 0;
+        while (true) {
+            long before = dut.cycles();
+            long remaining = budgetEnd - before;
+            if (remaining <= 0) {
+                throw new DutException(DutException.Kind.HANG, "the DUT did not become idle within "
+                        + Lockstep.IDLE_BUDGET + " cycles after " + action.describe() + outstanding());
+            }
+            int n = dut.run(remaining, events);
+            if (observed.add(events, n)) return;
+            // A DUT library that returns neither events nor simulated cycles would spin here for ever.
+            stalls = n == 0 && dut.cycles() == before ? stalls + 1 : 0;
+            if (stalls > 1000) {
+                throw new DutException(DutException.Kind.HANG, "the DUT neither advanced its clock nor became idle "
+                        + "after " + action.describe() + outstanding());
+            }
+        }
+    }
+
+    private String outstanding() {
+        if (observed.isEmpty()) return "; nothing came back from it";
+        return "; it had produced " + observed.completions + " completion(s), " + observed.writes
+                + " memory write(s), " + observed.edges + " interrupt edge(s) and " + observed.messages + " message(s)";
+    }
+}
