@@ -12,14 +12,22 @@ OBJ       := $(DUT_DIR)/obj
 CPP       := cosim-bridge/src/main/cpp
 RTL_LIST  ?= rtl-stubs/files.f
 RTL_SRCS   = $(shell cat $(RTL_LIST) 2>/dev/null)
-HARNESS   := $(CPP)/verilator_harness.cpp $(CPP)/lockstep_harness_common.h $(CPP)/lockstep_dut.h $(CPP)/lockstep_vl_hooks.h $(CPP)/lockstep.map
+HARNESS   := $(CPP)/verilator_harness.cpp $(CPP)/lockstep_harness_common.h $(CPP)/lockstep_dut.h $(CPP)/lockstep_vl_hooks.h $(CPP)/lockstep.map \
+             $(CPP)/lockstep_waves.h $(CPP)/lockstep_scope.sv
+# The waveform format the library writes (--waves): Verilator 5.006 Verilates a model for VCD (--trace) or
+# for FST (--trace-fst), not both; the FST variant is build/dut-fst/ (make fst-dut), built when asked for.
+TRACE     ?= vcd
+FST        = $(filter fst,$(TRACE))
+TRACE_FLAG = $(if $(FST),--trace-fst,--trace)
+TRACE_OBJ  = $(if $(FST),verilated_fst_c.o,verilated_vcd_c.o)
+SCOPE     := $(DUT_DIR)/scope
 JAR       := cosim-bridge/target/cosim-bridge-0.1.0.jar
 JAVA_SRCS  = $(shell find refmodel/src/main cosim-bridge/src/main -name '*.java') pom.xml refmodel/pom.xml cosim-bridge/pom.xml
 VL_FLAGS  := -CFLAGS "-fPIC -O2 -DVL_USER_FATAL -DVL_USER_STOP -DVL_USER_FINISH -include $(abspath $(CPP))/lockstep_vl_hooks.h"
 
 RUN_ARGS  ?= --dut stub --jobs 2 --coverage-goal 100 --count 200 --out out/run --replace
 
-.PHONY: run test build dut fatal-dut lint bench verilator chromium clean help
+.PHONY: run test build dut fatal-dut fst-dut lint bench verilator chromium clean help
 
 help:
 	@echo "make run    - build everything and run the default lockstep regression ($(RUN_ARGS))"
@@ -39,6 +47,10 @@ test: verilator chromium dut fatal-dut
 # A second Verilated DUT whose RTL calls $fatal, for the failure-handling tests.
 fatal-dut: verilator
 	@$(MAKE) -s dut RTL_LIST=cosim-bridge/src/test/rtl/files.f DUT_DIR=$(BUILD)/fatal-dut
+
+# The built-in DUT writing FST waveforms (run/replay --waves FILE.fst build it on demand through this target).
+fst-dut: verilator
+	@$(MAKE) -s dut TRACE=fst DUT_DIR=$(BUILD)/dut-fst
 
 build: $(JAR)
 
@@ -70,20 +82,25 @@ verilator:
 
 $(DUT_LIB): $(RTL_LIST) $(RTL_SRCS) $(HARNESS) Makefile
 	@mkdir -p $(DUT_DIR)
-	verilator --cc --trace -Wall -O3 --top-module lockstep_iommu -f $(RTL_LIST) \
+	verilator --cc $(TRACE_FLAG) -Wall -O3 --top-module lockstep_iommu -f $(RTL_LIST) \
 	  --Mdir $(OBJ) $(VL_FLAGS) >$(DUT_DIR)/verilator.log 2>&1 \
 	  || { tail -40 $(DUT_DIR)/verilator.log; exit 1; }
 	$(MAKE) -s -C $(OBJ) -f Vlockstep_iommu.mk -j 2 OPT_FAST=-O2 OPT_SLOW=-O1 \
-	  Vlockstep_iommu__ALL.a verilated.o verilated_vcd_c.o verilated_threads.o >>$(DUT_DIR)/verilator.log 2>&1 \
+	  Vlockstep_iommu__ALL.a verilated.o $(TRACE_OBJ) verilated_threads.o >>$(DUT_DIR)/verilator.log 2>&1 \
+	  || { tail -40 $(DUT_DIR)/verilator.log; exit 1; }
+	verilator --cc $(TRACE_FLAG) -Wall -O3 --top-module lockstep_scope $(CPP)/lockstep_scope.sv \
+	  --Mdir $(SCOPE) $(VL_FLAGS) >>$(DUT_DIR)/verilator.log 2>&1 \
+	  || { tail -40 $(DUT_DIR)/verilator.log; exit 1; }
+	$(MAKE) -s -C $(SCOPE) -f Vlockstep_scope.mk OPT_FAST=-O2 OPT_SLOW=-O1 Vlockstep_scope__ALL.a >>$(DUT_DIR)/verilator.log 2>&1 \
 	  || { tail -40 $(DUT_DIR)/verilator.log; exit 1; }
 	$(eval BUILD_ID := lockstep_iommu rtl:$(shell cat $(RTL_LIST) $(RTL_SRCS) | sha256sum | cut -c1-12) harness:$(shell cat $(HARNESS) | sha256sum | cut -c1-12) $(shell verilator --version | cut -d' ' -f1-2))
-	g++ -std=c++17 -O2 -fPIC -Wall -Wextra -DVL_USER_FATAL -DVL_USER_STOP -DVL_USER_FINISH \
+	g++ -std=c++17 -O2 -fPIC -Wall -Wextra -DVL_USER_FATAL -DVL_USER_STOP -DVL_USER_FINISH $(if $(FST),-DLOCKSTEP_TRACE_FST) \
 	  -include $(CPP)/lockstep_vl_hooks.h -DLOCKSTEP_BUILD_ID='"$(BUILD_ID)"' \
-	  -I$(OBJ) -isystem /usr/share/verilator/include -isystem /usr/share/verilator/include/vltstd \
+	  -I$(OBJ) -I$(SCOPE) -isystem /usr/share/verilator/include -isystem /usr/share/verilator/include/vltstd \
 	  -c $(CPP)/verilator_harness.cpp -o $(DUT_DIR)/verilator_harness.o
-	g++ -shared -o $@.tmp $(DUT_DIR)/verilator_harness.o $(OBJ)/Vlockstep_iommu__ALL.a \
-	  $(OBJ)/verilated.o $(OBJ)/verilated_vcd_c.o $(OBJ)/verilated_threads.o \
-	  -Wl,--version-script=$(CPP)/lockstep.map -Wl,--no-undefined -pthread
+	g++ -shared -o $@.tmp $(DUT_DIR)/verilator_harness.o $(OBJ)/Vlockstep_iommu__ALL.a $(SCOPE)/Vlockstep_scope__ALL.a \
+	  $(OBJ)/verilated.o $(OBJ)/$(TRACE_OBJ) $(OBJ)/verilated_threads.o \
+	  -Wl,--version-script=$(CPP)/lockstep.map -Wl,--no-undefined -pthread $(if $(FST),-lz)
 	mv $@.tmp $@
 
 lint: verilator

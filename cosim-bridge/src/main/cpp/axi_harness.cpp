@@ -7,6 +7,7 @@
 // output (m_out) and the system memory (m_mem). The clock runs here; Java calls in once per action.
 #include "lockstep_dut.h"
 #include "lockstep_harness_common.h"
+#include "lockstep_waves.h"
 
 #include <algorithm>
 #include <cstdarg>
@@ -22,7 +23,6 @@
 #include "Vlockstep_axi_shim.h"
 #include "lockstep_axi_decl.h"
 #include "verilated.h"
-#include "verilated_vcd_c.h"
 
 namespace {
 
@@ -123,8 +123,8 @@ public:
         ctx_.reset(new VerilatedContext);
         ctx_->traceEverOn(true);
         top_.reset(new Vlockstep_axi_shim(ctx_.get(), "dut"));
+        waves_.reset(new Waves<Vlockstep_axi_shim>(ctx_.get()));
     }
-    ~Dut() { stop_trace(); }
 
     std::string error;
     std::string message;
@@ -158,6 +158,7 @@ public:
         irq_prev_ = top_->irq & irq_mask();
         quiet_ = 0;
         events_.clear();
+        waves_->reset_done(cycles_);
     }
 
     // A register access: on a 32-bit port an 8-byte access is two 4-byte ones, high half first
@@ -207,24 +208,9 @@ public:
     }
     uint64_t cycles() const { return cycles_; }
 
-    bool start_trace(const char *path) {
-        stop_trace();
-        if (!path || !*path) return true;
-        vcd_.reset(new VerilatedVcdC);
-        top_->trace(vcd_.get(), 99);
-        vcd_->open(path);
-        if (!vcd_->isOpen()) {
-            vcd_.reset();
-            return false;
-        }
-        return true;
-    }
-    void stop_trace() {
-        if (vcd_) {
-            vcd_->close();
-            vcd_.reset();
-        }
-    }
+    // "" or why the waveform cannot be written (lockstep_waves.h).
+    std::string start_trace(const char *path) { return waves_->start(top_.get(), path, cycles_); }
+    void mark_trace(int32_t action_index, int32_t divergences) { waves_->mark(action_index, divergences); }
 
 private:
     static constexpr int kRegisterBudget = 10000;
@@ -734,6 +720,7 @@ private:
         top_->ats_inv_cpl_valid = inv_cpl;
         top_->clk = 0;
         top_->eval();
+        waves_->low(cycles_);
 
         prog_aw_fire_ = top_->s_prog_awvalid && top_->s_prog_awready;
         prog_w_fire_ = top_->s_prog_wvalid && top_->s_prog_wready;
@@ -765,10 +752,9 @@ private:
         }
         top_->clk = 1;
         top_->eval();
-        if (vcd_) vcd_->dump(static_cast<uint64_t>(cycles_ * 2 + 1));
+        waves_->high(cycles_);
         top_->clk = 0;
         top_->eval();
-        if (vcd_) vcd_->dump(static_cast<uint64_t>(cycles_ * 2 + 2));
         cycles_++;
         if (inv_cpl) inv_cpl_due_.pop_front();
 
@@ -791,7 +777,7 @@ private:
     Rng rng_;
     std::unique_ptr<VerilatedContext> ctx_;
     std::unique_ptr<Vlockstep_axi_shim> top_;
-    std::unique_ptr<VerilatedVcdC> vcd_;
+    std::unique_ptr<Waves<Vlockstep_axi_shim>> waves_;  // after top_: the dump closes before the model goes
     MemoryImage memory_;
     std::unordered_map<uint64_t, uint8_t> mem_errors_;
     std::deque<TranslationRequest> requests_;
@@ -1080,9 +1066,17 @@ int64_t lockstep_cycles(int64_t h) {
 
 int32_t lockstep_trace(int64_t h, const char *path) {
     return guarded(h, [&](Dut *d) {
-        if (d->start_trace(path)) return LOCKSTEP_OK;
-        d->error = std::string("cannot open waveform file ") + (path ? path : "");
+        const std::string why = d->start_trace(path);
+        if (why.empty()) return LOCKSTEP_OK;
+        d->error = why;
         return LOCKSTEP_EARG;
+    });
+}
+
+int32_t lockstep_trace_marker(int64_t h, int32_t action_index, int32_t divergences) {
+    return guarded(h, [&](Dut *d) {
+        d->mark_trace(action_index, divergences);
+        return LOCKSTEP_OK;
     });
 }
 

@@ -22,7 +22,9 @@
 extern "C" {
 #endif
 
-#define LOCKSTEP_ABI_VERSION 4
+/* ABI 5 adds lockstep_trace_marker and fixes what lockstep_trace writes (format by extension, time in
+ * seed cycles); Lockstep still drives ABI 4 libraries, whose waveforms are VCD without the lockstep scope. */
+#define LOCKSTEP_ABI_VERSION 5
 
 /* Return codes. */
 #define LOCKSTEP_OK 0
@@ -195,9 +197,24 @@ int32_t lockstep_run(int64_t h, int64_t max_cycles, int64_t *events, int32_t cap
 /* Cycles simulated since open. */
 int64_t lockstep_cycles(int64_t h);
 
-/* Waveform dump (VCD) of the cycles from now on to `path`; an empty path stops dumping.
- * Returns LOCKSTEP_EARG when the build has no trace support. */
+/* Waveform dump of the cycles from now on to `path`; an empty path stops dumping (and closes the file).
+ * (ABI 5) The format is the file's extension: FST for ".fst", VCD otherwise. A library that cannot write
+ * that format (the built-in harnesses write the one their model was Verilated for: --trace or
+ * --trace-fst) returns LOCKSTEP_EARG and lockstep_last_error() names the format; it never writes another
+ * format under the name asked for. Time (ABI 5): cycle N counted from the lockstep_reset before the dump
+ * started is at N ns, the cycle numbers event records and Lockstep's reports carry relative to that reset
+ * (the built-in harnesses: clock low from N ns showing what is sampled at the coming edge, rising edge at
+ * N.5 ns; timescale 100ps). A dump runs within one DUT instance and ends at lockstep_close at the latest.
+ * Returns LOCKSTEP_EARG when the build has no trace support or the file cannot be written. */
 int32_t lockstep_trace(int64_t h, const char *path);
+
+/* (ABI 5) While a waveform is being dumped: from the current cycle on, the dump's top-level `lockstep`
+ * scope shows action_index[31:0] (the action being applied; the seed's action count during the end-of-seed
+ * comparison), divergences[15:0] (divergences reported so far in the seed) and divergence (high from the
+ * first one on). Lockstep calls it only while tracing, at the start of each action and when it reports a
+ * divergence, right after the DUT call that showed it: the marker then rises at the divergence's reported
+ * cycle. Without a dump it does nothing and returns LOCKSTEP_OK. */
+int32_t lockstep_trace_marker(int64_t h, int32_t action_index, int32_t divergences);
 
 #ifdef __cplusplus
 }

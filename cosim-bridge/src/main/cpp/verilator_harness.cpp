@@ -3,6 +3,7 @@
 // turns what it observes into event records. The clock runs here; Java calls in once per action.
 #include "lockstep_dut.h"
 #include "lockstep_harness_common.h"
+#include "lockstep_waves.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -18,7 +19,6 @@
 
 #include "Vlockstep_iommu.h"
 #include "verilated.h"
-#include "verilated_vcd_c.h"
 
 #ifndef LOCKSTEP_BUILD_ID
 #define LOCKSTEP_BUILD_ID "lockstep_iommu (unversioned build)"
@@ -40,9 +40,8 @@ public:
         ctx_.reset(new VerilatedContext);
         ctx_->traceEverOn(true);
         top_.reset(new Vlockstep_iommu(ctx_.get(), "dut"));
+        waves_.reset(new Waves<Vlockstep_iommu>(ctx_.get()));
     }
-
-    ~Dut() { stop_trace(); }
 
     std::string error;
     std::string message;
@@ -65,6 +64,7 @@ public:
         tick();
         irq_prev_ = top_->irq;
         events_.clear();
+        waves_->reset_done(cycles_);
     }
 
     int32_t mmio(bool write, int32_t offset, int32_t size, uint64_t wdata, uint64_t *rdata) {
@@ -127,25 +127,9 @@ public:
     }
     uint64_t cycles() const { return cycles_; }
 
-    bool start_trace(const char *path) {
-        stop_trace();
-        if (!path || !*path) return true;
-        vcd_.reset(new VerilatedVcdC);
-        top_->trace(vcd_.get(), 99);
-        vcd_->open(path);
-        if (!vcd_->isOpen()) {
-            vcd_.reset();
-            return false;
-        }
-        return true;
-    }
-
-    void stop_trace() {
-        if (vcd_) {
-            vcd_->close();
-            vcd_.reset();
-        }
-    }
+    // "" or why the waveform cannot be written (lockstep_waves.h).
+    std::string start_trace(const char *path) { return waves_->start(top_.get(), path, cycles_); }
+    void mark_trace(int32_t action_index, int32_t divergences) { waves_->mark(action_index, divergences); }
 
 private:
     static constexpr int kRegisterBudget = 10000;
@@ -237,6 +221,7 @@ private:
         top_->ats_inv_cpl_valid = inv_cpl;
         top_->clk = 0;
         top_->eval();
+        waves_->low(cycles_);
 
         sampled_reg_fire_ = top_->reg_req_valid && top_->reg_req_ready;
         sampled_reg_rsp_ = top_->reg_rsp_valid;
@@ -254,10 +239,9 @@ private:
         }
         top_->clk = 1;
         top_->eval();
-        if (vcd_) vcd_->dump(static_cast<uint64_t>(cycles_ * 2 + 1));
+        waves_->high(cycles_);
         top_->clk = 0;
         top_->eval();
-        if (vcd_) vcd_->dump(static_cast<uint64_t>(cycles_ * 2 + 2));
         cycles_++;
 
         if (tr_fire) requests_.pop_front();
@@ -335,7 +319,7 @@ private:
 
     std::unique_ptr<VerilatedContext> ctx_;
     std::unique_ptr<Vlockstep_iommu> top_;
-    std::unique_ptr<VerilatedVcdC> vcd_;
+    std::unique_ptr<Waves<Vlockstep_iommu>> waves_;  // after top_: the dump closes before the model goes
     MemoryImage memory_;
     std::unordered_map<uint64_t, uint8_t> mem_errors_;
     std::deque<TranslationRequest> requests_;
@@ -587,9 +571,17 @@ int64_t lockstep_cycles(int64_t h) {
 
 int32_t lockstep_trace(int64_t h, const char *path) {
     return guarded(h, [&](Dut *d) {
-        if (d->start_trace(path)) return LOCKSTEP_OK;
-        d->error = std::string("cannot open waveform file ") + (path ? path : "");
+        const std::string why = d->start_trace(path);
+        if (why.empty()) return LOCKSTEP_OK;
+        d->error = why;
         return LOCKSTEP_EARG;
+    });
+}
+
+int32_t lockstep_trace_marker(int64_t h, int32_t action_index, int32_t divergences) {
+    return guarded(h, [&](Dut *d) {
+        d->mark_trace(action_index, divergences);
+        return LOCKSTEP_OK;
     });
 }
 

@@ -4,7 +4,8 @@
  *   crash_on_write=1   a register write dereferences a null pointer (SIGSEGV)
  *   hang_on_write=1    a register write never returns
  *   abort_on_reset=1   reset calls abort()
- * Built with -DOMIT_RUN it lacks lockstep_run, to test the missing-symbol message.
+ * Built with -DOMIT_RUN it lacks lockstep_run, to test the missing-symbol message; with -DABI4 it is an
+ * ABI 4 library (no lockstep_trace_marker), which Lockstep still drives.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,7 +16,12 @@ static int crash_on_write, hang_on_write, abort_on_reset;
 static int64_t regs[512];
 static int64_t cycles;
 
+#ifdef ABI4
+int32_t lockstep_abi_version(void) { return 4; }
+#else
 int32_t lockstep_abi_version(void) { return LOCKSTEP_ABI_VERSION; }
+int32_t lockstep_trace_marker(int64_t h, int32_t a, int32_t d) { (void)h; (void)a; (void)d; return 0; }
+#endif
 const char *lockstep_build_id(void) { return "faulty_dut"; }
 int64_t lockstep_open(const char *config) {
     crash_on_write = strstr(config, "crash_on_write=1") != NULL;

@@ -69,6 +69,7 @@ public final class TamperingDut implements Dut {
     }
     @Override public long cycles() { return real.cycles(); }
     @Override public void trace(String path) throws DutException { real.trace(path); }
+    @Override public void traceMarker(int actionIndex, int divergences) throws DutException { real.traceMarker(actionIndex, divergences); }
     @Override public String messages() { return real.messages(); }
     @Override public void close() { real.close(); }
 }

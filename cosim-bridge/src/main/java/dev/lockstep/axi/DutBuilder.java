@@ -46,7 +46,16 @@ public final class DutBuilder {
     }
 
     static final List<String> HARNESS_FILES = List.of("axi_harness.cpp", "lockstep_harness_common.h", "lockstep_dut.h",
-            "lockstep_vl_hooks.h", "lockstep.map");
+            "lockstep_vl_hooks.h", "lockstep.map", "lockstep_waves.h", "lockstep_scope.sv");
+
+    /**
+     * The Verilator argument that makes the library write FST waveforms instead of VCD (Verilator 5.006
+     * Verilates a model for one trace format): the model, the waveform's lockstep scope and the harness
+     * are built for it.
+     */
+    public static final String TRACE_FST = "--trace-fst";
+
+    private static boolean fst(Request r) { return r.verilatorArgs().contains(TRACE_FST); }
 
     public Result build(Request r) throws BadInputException, BuildException {
         if (!Files.isRegularFile(r.fileList())) {
@@ -98,7 +107,7 @@ public final class DutBuilder {
             throw new BuildException("cannot write the build directory " + dir + ": " + e.getMessage());
         }
         verilate(r, decl, dir);
-        compile(dir, lib);
+        compile(r, dir, lib);
         try {
             Files.writeString(stamp, hash + "\n");
         } catch (IOException e) {
@@ -194,9 +203,10 @@ public final class DutBuilder {
 
     private void verilate(Request r, WrapperDeclaration decl, Path dir) throws BadInputException, BuildException {
         Path cpp = harnessDir.toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of("verilator", "--cc", "--trace", "-O3", "-Wno-fatal",
-                "--top-module", ShimGenerator.SHIM_TOP, "--Mdir", dir.resolve("obj").toString(),
-                "-CFLAGS", "-fPIC -O2 -DVL_USER_FATAL -DVL_USER_STOP -DVL_USER_FINISH -include " + cpp.resolve("lockstep_vl_hooks.h")));
+        String cflags = "-fPIC -O2 -DVL_USER_FATAL -DVL_USER_STOP -DVL_USER_FINISH -include " + cpp.resolve("lockstep_vl_hooks.h");
+        List<String> cmd = new ArrayList<>(List.of("verilator", "--cc", "-O3", "-Wno-fatal",
+                "--top-module", ShimGenerator.SHIM_TOP, "--Mdir", dir.resolve("obj").toString(), "-CFLAGS", cflags));
+        if (!fst(r)) cmd.add(1, "--trace");
         for (Path i : r.includeDirs()) cmd.add("-I" + r.workDir().resolve(i));
         cmd.addAll(r.verilatorArgs());
         cmd.addAll(List.of("-f", r.fileList().toAbsolutePath().toString(),
@@ -234,9 +244,27 @@ public final class DutBuilder {
         }
         Proc mk = exec(List.of("make", "-s", "-C", dir.resolve("obj").toString(), "-f", "V" + ShimGenerator.SHIM_TOP + ".mk",
                 "-j", "2", "OPT_FAST=-O2", "OPT_SLOW=-O1", "V" + ShimGenerator.SHIM_TOP + "__ALL.a", "verilated.o",
-                "verilated_vcd_c.o", "verilated_threads.o"), r.workDir(), dir.resolve("make.log"));
+                traceObject(r), "verilated_threads.o"), r.workDir(), dir.resolve("make.log"));
         if (mk.exit != 0) {
             throw new BuildException("compiling the Verilated model failed (full log: " + dir.resolve("make.log") + "):\n"
+                    + firstErrors(mk.output));
+        }
+        verilateScope(r, dir, cflags);
+    }
+
+    /** Verilator's trace writer object for the format the library writes. */
+    private static String traceObject(Request r) { return fst(r) ? "verilated_fst_c.o" : "verilated_vcd_c.o"; }
+
+    /** The waveform's lockstep scope (lockstep_scope.sv, lockstep_waves.h): a model of its own, in dir/scope. */
+    private void verilateScope(Request r, Path dir, String cflags) throws BuildException {
+        Path scope = dir.resolve("scope");
+        Proc v = exec(List.of("verilator", "--cc", fst(r) ? TRACE_FST : "--trace", "-O3", "--top-module", "lockstep_scope",
+                "--Mdir", scope.toString(), "-CFLAGS", cflags, harnessDir.toAbsolutePath().resolve("lockstep_scope.sv").toString()),
+                r.workDir(), dir.resolve("scope.log"));
+        Proc mk = v.exit != 0 ? v : exec(List.of("make", "-s", "-C", scope.toString(), "-f", "Vlockstep_scope.mk",
+                "OPT_FAST=-O2", "OPT_SLOW=-O1", "Vlockstep_scope__ALL.a"), r.workDir(), dir.resolve("scope-make.log"));
+        if (mk.exit != 0) {
+            throw new BuildException("building the waveform's lockstep scope failed (log in " + dir + "):\n"
                     + firstErrors(mk.output));
         }
     }
@@ -245,22 +273,26 @@ public final class DutBuilder {
         return (p.input() ? "input" : "output") + (p.width() > 1 ? " [" + (p.width() - 1) + ":0]" : ", 1 bit");
     }
 
-    private void compile(Path dir, Path lib) throws BuildException {
+    private void compile(Request r, Path dir, Path lib) throws BuildException {
         Path cpp = harnessDir.toAbsolutePath();
         Path obj = dir.resolve("obj");
         Path o = dir.resolve("axi_harness.o");
-        Proc cc = exec(List.of("g++", "-std=c++17", "-O2", "-fPIC", "-Wall", "-Wextra", "-DVL_USER_FATAL", "-DVL_USER_STOP",
-                "-DVL_USER_FINISH", "-include", cpp.resolve("lockstep_vl_hooks.h").toString(), "-I" + dir.resolve("gen"),
-                "-I" + obj, "-I" + cpp, "-isystem", "/usr/share/verilator/include", "-isystem",
-                "/usr/share/verilator/include/vltstd", "-c", cpp.resolve("axi_harness.cpp").toString(), "-o", o.toString()),
-                dir, dir.resolve("harness.log"));
-        if (cc.exit != 0) throw new BuildException("compiling the AXI harness failed:\n" + firstErrors(cc.output));
+        List<String> cc = new ArrayList<>(List.of("g++", "-std=c++17", "-O2", "-fPIC", "-Wall", "-Wextra", "-DVL_USER_FATAL",
+                "-DVL_USER_STOP", "-DVL_USER_FINISH", "-include", cpp.resolve("lockstep_vl_hooks.h").toString(),
+                "-I" + dir.resolve("gen"), "-I" + obj, "-I" + dir.resolve("scope"), "-I" + cpp, "-isystem",
+                "/usr/share/verilator/include", "-isystem", "/usr/share/verilator/include/vltstd", "-c",
+                cpp.resolve("axi_harness.cpp").toString(), "-o", o.toString()));
+        if (fst(r)) cc.add(1, "-DLOCKSTEP_TRACE_FST");
+        Proc compiled = exec(cc, dir, dir.resolve("harness.log"));
+        if (compiled.exit != 0) throw new BuildException("compiling the AXI harness failed:\n" + firstErrors(compiled.output));
         Path tmp = Path.of(lib + ".tmp");
-        Proc ld = exec(List.of("g++", "-shared", "-o", tmp.toString(), o.toString(),
-                obj.resolve("V" + ShimGenerator.SHIM_TOP + "__ALL.a").toString(), obj.resolve("verilated.o").toString(),
-                obj.resolve("verilated_vcd_c.o").toString(), obj.resolve("verilated_threads.o").toString(),
-                "-Wl,--version-script=" + cpp.resolve("lockstep.map"), "-Wl,--no-undefined", "-pthread"),
-                dir, dir.resolve("link.log"));
+        List<String> link = new ArrayList<>(List.of("g++", "-shared", "-o", tmp.toString(), o.toString(),
+                obj.resolve("V" + ShimGenerator.SHIM_TOP + "__ALL.a").toString(),
+                dir.resolve("scope/Vlockstep_scope__ALL.a").toString(), obj.resolve("verilated.o").toString(),
+                obj.resolve(traceObject(r)).toString(), obj.resolve("verilated_threads.o").toString(),
+                "-Wl,--version-script=" + cpp.resolve("lockstep.map"), "-Wl,--no-undefined", "-pthread"));
+        if (fst(r)) link.add("-lz");
+        Proc ld = exec(link, dir, dir.resolve("link.log"));
         if (ld.exit != 0) throw new BuildException("linking " + lib + " failed:\n" + firstErrors(ld.output));
         try {
             Files.createDirectories(lib.getParent());
@@ -271,7 +303,7 @@ public final class DutBuilder {
     }
 
     /** The first error lines of a tool's output (at most 12), never the whole log. */
-    static String firstErrors(String out) {
+    public static String firstErrors(String out) {
         List<String> lines = new ArrayList<>();
         for (String l : out.split("\n")) {
             if (l.contains("%Error") || l.contains("error:") || l.contains("Error ")) lines.add("  " + l.trim());

@@ -86,7 +86,12 @@ final class DutOptions {
                         + "': expected a whole number in " + range[0] + ".." + range[1]);
             }
         }
-        if (!isStubAxi()) return;
+        if (isStubAxi()) buildStubAxi(List.of(), Home.stubAxiLibrary(), out);
+    }
+
+    /** Builds the AXI-wrapped built-in DUT (with {@code args} for Verilator) into {@code library} if it changed. */
+    private static void buildStubAxi(List<String> args, Path library, java.io.PrintWriter out)
+            throws BadInputException, DutException {
         Path dir = Home.dir().resolve("rtl-stubs/axi");
         Path files = dir.resolve("files.f");
         if (!Files.isRegularFile(files)) {
@@ -95,11 +100,29 @@ final class DutOptions {
         Path decl = StubAxi.declaration(dir);
         try {
             String top = dev.lockstep.axi.WrapperDeclaration.read(decl).top();
-            BuildCommand.build(new dev.lockstep.axi.DutBuilder.Request(files, top, List.of(), Map.of(), List.of(), decl,
-                    Home.stubAxiLibrary(), Home.dir()), out);
+            BuildCommand.build(new dev.lockstep.axi.DutBuilder.Request(files, top, List.of(), Map.of(), args, decl,
+                    library, Home.dir()), out);
         } catch (dev.lockstep.axi.BuildException e) {
             throw new DutException(DutException.Kind.LOAD, "--dut " + STUB_AXI + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * How to open the DUT that writes {@code waves}: as {@link #factory()}, except that a built-in DUT asked
+     * for FST is its FST-writing variant (Verilator 5.006 builds a model for one trace format), built when
+     * it changed and opened in a child process, since this one may already hold the VCD-writing library.
+     */
+    DutFactory wavesFactory(WaveFile waves, java.io.PrintWriter out) throws BadInputException, DutException {
+        if (waves.format() != WaveFile.Format.FST || !isBuiltIn()) return factory();
+        Path library;
+        if (isStub()) {
+            library = Home.stubFstLibrary();
+            FstStub.build(library, out);
+        } else {
+            library = Home.stubAxiFstLibrary();
+            buildStubAxi(List.of(dev.lockstep.axi.DutBuilder.TRACE_FST), library, out);
+        }
+        return () -> RemoteDut.open(library, dutConfig, callTimeout);
     }
 
     Path library() { return isStub() ? Home.stubLibrary() : isStubAxi() ? Home.stubAxiLibrary() : Path.of(dut); }

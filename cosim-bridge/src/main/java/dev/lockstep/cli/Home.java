@@ -13,6 +13,12 @@ final class Home {
 
     static Path stubLibrary() { return dir().resolve("build/dut/liblockstep_stub.so"); }
 
+    /** The built-in DUT writing FST waveforms (make fst-dut), built when --waves asks for FST. */
+    static Path stubFstLibrary() { return dir().resolve("build/dut-fst/liblockstep_stub.so"); }
+
+    /** The AXI-wrapped built-in DUT writing FST waveforms. */
+    static Path stubAxiFstLibrary() { return dir().resolve("build/stub-axi-fst/liblockstep_stub_axi.so"); }
+
     /** Where 'lockstep build' puts the AXI-wrapped built-in DUT ('--dut stub-axi'). */
     static Path stubAxiLibrary() { return dir().resolve("build/stub-axi/liblockstep_stub_axi.so"); }
 

@@ -56,8 +56,9 @@ public final class ReplayCommand implements Callable<Integer> {
     boolean compress;
 
     @Option(names = "--waves", paramLabel = "FILE",
-            description = "VCD of the whole replay, from its first action (a passing log can be traced too). FST is not "
-                    + "written yet: a name ending in .fst is refused.")
+            description = "Waveform of the whole replay, from its first action (a passing log can be traced too): VCD "
+                    + "or FST by the name's extension (.vcd, .fst). Cycle N of the reports is at N ns; the lockstep "
+                    + "scope shows the action and the divergence.")
     Path waves;
 
     @Option(names = "--max-divergences", defaultValue = "1", paramLabel = "N",
@@ -78,18 +79,13 @@ public final class ReplayCommand implements Callable<Integer> {
         try {
             dutOptions.check(stdout);
             if (maxDivergences < 1) throw new BadInputException("--max-divergences " + maxDivergences + ": at least 1");
-            if (waves != null) {
-                if (waves.getFileName().toString().endsWith(".fst")) {
-                    throw new BadInputException("--waves " + waves + ": FST is not supported by the DUT harness yet; "
-                            + "give a .vcd file");
-                }
-                OutputDir.checkFile(waves, "--waves");
-            }
+            WaveFile waveFile = WaveFile.of(waves);
             SeedLog seedLog = LogReader.read(log, Mutants.read(Home.mutantList()));
             IommuConfig iommuConfig = config != null ? DutConfigFile.read(config) : seedLog.header().config();
             Mutants.Mutant m = mutant != null ? Mutants.resolve(mutant, Home.mutantList())
                     : new Mutants.Mutant(seedLog.header().mutantId(), seedLog.header().mutantName(), "from the log");
-            DutFactory factory = dutOptions.factory();
+            DutFactory factory = waveFile == null ? dutOptions.factory() : dutOptions.wavesFactory(waveFile, stdout);
+            if (waveFile != null) waveFile.probe(factory);
             RunObserver observer = RunObserver.NONE;
             if (out != null) {
                 Path target = out.resolve("logs").resolve("seed-" + seedLog.header().seed() + ".jsonl"
@@ -109,7 +105,7 @@ public final class ReplayCommand implements Callable<Integer> {
             try (Dut d = factory.open()) {
                 Lockstep engine = new Lockstep(d, iommuConfig, LoggedStimulus.of(seedLog), s -> reproduce(m))
                         .observer(observer).maxDivergences(maxDivergences);
-                if (waves != null) engine.waves(waves.toAbsolutePath().toString(), 0, 0);
+                if (waveFile != null) engine.waves(waveFile.absolute(), 0, 0);
                 try {
                     r = engine.run(seedLog.header().seed(), m.id(), seedLog.actions().size());
                 } catch (RuntimeException e) {
@@ -117,9 +113,9 @@ public final class ReplayCommand implements Callable<Integer> {
                 }
             }
             SeedResults.print(stdout, log + " (seed " + r.seed() + ")", r);
-            if (waves != null) {
-                stdout.println(java.nio.file.Files.isRegularFile(waves) ? "waveform of the replay from its first action: " + waves
-                        : "no waveform: the DUT library wrote none to " + waves + " (it may not implement lockstep_trace)");
+            if (waveFile != null) {
+                waveFile.checkWritten();
+                stdout.println("waveform of the replay from its first action: " + waves);
             }
             stdout.println((r.passed() ? "1 passed, 0 failed" : "0 passed, 1 failed"));
             return SeedResults.exitCode(r);

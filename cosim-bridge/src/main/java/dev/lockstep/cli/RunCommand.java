@@ -121,8 +121,10 @@ public final class RunCommand implements Callable<Integer> {
     int jobs;
 
     @Option(names = "--waves", paramLabel = "FILE",
-            description = "Write a VCD waveform (GTKWave) of the first failing seed around its divergence: the seed "
-                    + "is run again with the DUT traced from --waves-window cycles before the divergence.")
+            description = "Write a waveform (GTKWave), VCD or FST by the name's extension (.vcd, .fst), of the first "
+                    + "failing seed around its divergence: the seed is run again with the DUT traced from "
+                    + "--waves-window cycles before the divergence. When every seed passed, the first seed, whole. "
+                    + "Cycle N of the reports is at N ns; the lockstep scope shows the action and the divergence.")
     Path waves;
 
     @Option(names = "--waves-window", defaultValue = "2000", paramLabel = "CYCLES",
@@ -232,7 +234,9 @@ public final class RunCommand implements Callable<Integer> {
 
             Scenario chosen = scenarioByName(scenario);
             announce(chosen, iommuConfig, iface, stdout);
-            if (waves != null) OutputDir.checkFile(waves, "--waves");
+            WaveFile waveFile = WaveFile.of(waves);
+            DutFactory wavesFactory = waveFile == null ? null : dutOptions.wavesFactory(waveFile, stdout);
+            if (waveFile != null) waveFile.probe(wavesFactory);
             if (out != null) outDir = OutputDir.claim(out, "--out", replace);
             LogCapture logs = logCapture(iommuConfig, m);
             if (logs != null) factory = logs.wrap(factory);
@@ -272,8 +276,8 @@ public final class RunCommand implements Callable<Integer> {
                 stdout.println("interrupted: " + outcome.results().size() + " seed(s) done"
                         + (out != null ? ", reported in " + out : "") + "; stopped between two actions: seeds "
                         + regression.interruptedSeeds());
-            } else if (waves != null) {
-                dumpWaves(factory, iommuConfig, chosen, m, outcome, stdout);
+            } else if (waveFile != null) {
+                dumpWaves(wavesFactory, waveFile, iommuConfig, chosen, m, outcome, stdout);
             }
             stdout.println(outcome.passed() + " passed, " + outcome.failed() + " failed");
             int code = Main.exitCode(outcome);
@@ -332,26 +336,38 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs the first diverging seed again with the DUT traced around the divergence. */
-    private void dumpWaves(DutFactory factory, IommuConfig config, Scenario scenario, Mutants.Mutant m,
+    /**
+     * Runs the first diverging seed again with the DUT traced around the divergence, or, when no seed
+     * diverged, the first passing seed traced whole.
+     */
+    private void dumpWaves(DutFactory factory, WaveFile file, IommuConfig config, Scenario scenario, Mutants.Mutant m,
                            Regression.Outcome outcome, PrintWriter stdout) throws DutException {
         SeedResult failing = outcome.results().stream().filter(r -> r.divergence() != null).findFirst().orElse(null);
-        if (failing == null) {
-            stdout.println("no divergence: no waveform written");
+        SeedResult traced = failing != null ? failing
+                : outcome.results().stream().filter(SeedResult::passed).findFirst().orElse(null);
+        if (traced == null) {
+            stdout.println("no seed diverged or passed: no waveform written");
             return;
         }
-        long from = Math.max(0, failing.divergence().cycle() - wavesWindow);
+        long from = failing == null ? 0 : Math.max(0, failing.divergence().cycle() - wavesWindow);
+        int latestAction = failing == null ? 0 : failing.divergence().actionIndex();
+        SeedResult again;
         try (dev.lockstep.dut.Dut dut = factory.open()) {
-            new dev.lockstep.engine.Lockstep(dut, config, scenario, s -> "")
-                    .waves(waves.toAbsolutePath().toString(), from, failing.divergence().actionIndex())
-                    .run(failing.seed(), m.id(), actions);
+            again = new dev.lockstep.engine.Lockstep(dut, config, scenario, s -> "")
+                    .maxDivergences(maxDivergences).waves(file.absolute(), from, latestAction)
+                    .run(traced.seed(), m.id(), actions);
         }
-        if (!java.nio.file.Files.isRegularFile(waves)) {
-            stdout.println("no waveform: the DUT library wrote none to " + waves + " (it may not implement lockstep_trace)");
-            return;
+        if (again.failure() != null) {
+            throw new DutException(again.failure().kind(), "--waves " + waves + ": the traced run of seed "
+                    + traced.seed() + " failed: " + again.failure().message());
         }
-        stdout.printf("waveform of seed %d from cycle %d to the divergence at cycle %d: %s%n", failing.seed(), from,
-                failing.divergence().cycle(), waves);
+        file.checkWritten();
+        if (failing == null) {
+            stdout.printf("waveform of seed %d (passed), whole: %s%n", traced.seed(), waves);
+        } else {
+            stdout.printf("waveform of seed %d from cycle %d to the divergence at cycle %d (action %d): %s%n",
+                    failing.seed(), from, failing.divergence().cycle(), failing.divergence().actionIndex(), waves);
+        }
     }
 
     /** The seeds to run: --rerun-failed's, --seeds', or --seed and --count's. */

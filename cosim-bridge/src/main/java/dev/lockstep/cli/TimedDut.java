@@ -86,6 +86,7 @@ final class TimedDut implements Dut {
     @Override public long cycles() { return dut.cycles(); }
 
     @Override public void trace(String path) throws DutException { dut.trace(path); }
+    @Override public void traceMarker(int actionIndex, int divergences) throws DutException { dut.traceMarker(actionIndex, divergences); }
 
     @Override public String messages() { return dut.messages(); }
 

@@ -77,8 +77,18 @@ public interface Dut extends AutoCloseable {
 
     long cycles();
 
-    /** Starts (path) or stops (null) a VCD waveform dump. */
+    /**
+     * Starts (path) or stops (null) a waveform dump: FST for a name ending in .fst, else VCD; a DUT that
+     * cannot write the format asked for throws (lockstep_dut.h lockstep_trace).
+     */
     void trace(String path) throws DutException;
+
+    /**
+     * While a waveform is being dumped: the dump's {@code lockstep} scope shows {@code actionIndex} and
+     * the seed's {@code divergences} so far from the current cycle on (ABI 5, lockstep_trace_marker). A DUT
+     * without that scope ignores it; called once per action, only while tracing.
+     */
+    default void traceMarker(int actionIndex, int divergences) throws DutException { }
 
     /** What the RTL printed so far ($display). */
     String messages();

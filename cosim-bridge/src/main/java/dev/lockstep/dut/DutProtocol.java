@@ -26,4 +26,5 @@ final class DutProtocol {
     static final int CLOSE = 12;
     static final int MEM_READ = 13;
     static final int PAGE_REQUEST = 14;
+    static final int TRACE_MARKER = 15;
 }

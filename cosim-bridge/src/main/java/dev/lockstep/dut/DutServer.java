@@ -159,6 +159,12 @@ public final class DutServer {
                 out.writeInt(DutProtocol.OK);
                 break;
             }
+            case DutProtocol.TRACE_MARKER: {
+                int action = in.readInt();
+                dut.traceMarker(action, in.readInt());
+                out.writeInt(DutProtocol.OK);
+                break;
+            }
             case DutProtocol.MESSAGES:
                 out.writeInt(DutProtocol.OK);
                 writeLongUtf(out, dut.messages());

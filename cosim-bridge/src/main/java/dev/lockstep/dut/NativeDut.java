@@ -17,10 +17,13 @@ public final class NativeDut implements Dut {
     private static final int EARG = -1;
     private static final int EFATAL = -2;
     private static final int EHANG = -3;
-    private static final int ABI_VERSION = 4;
+    private static final int ABI_VERSION = 5;
+    /** The oldest ABI still driven: ABI 4 lacks lockstep_trace_marker and writes VCD only. */
+    private static final int OLDEST_ABI = 4;
     private static final int EVENT_CAPACITY = 1024;
 
     private static Path boundLibrary;
+    private static int boundAbi;
 
     private final long handle;
     private final Memory eventBuffer = new Memory((long) EVENT_CAPACITY * EVENT_WORDS * 8);
@@ -65,10 +68,19 @@ public final class NativeDut implements Dut {
                     + " (a DUT library must export every function of lockstep_dut.h)");
         }
         int abi = Api.lockstep_abi_version();
-        if (abi != ABI_VERSION) {
+        if (abi < OLDEST_ABI || abi > ABI_VERSION) {
             throw new DutException(DutException.Kind.LOAD, "DUT library " + lib + " implements lockstep_dut.h ABI "
-                    + abi + ", this Lockstep needs ABI " + ABI_VERSION);
+                    + abi + ", this Lockstep needs ABI " + OLDEST_ABI + " to " + ABI_VERSION);
         }
+        if (abi >= 5) {
+            try {
+                Native.register(Api5.class, NativeLibrary.getInstance(lib.toString()));
+            } catch (UnsatisfiedLinkError e) {
+                throw new DutException(DutException.Kind.LOAD, "cannot load DUT library " + lib + ": " + e.getMessage()
+                        + " (an ABI 5 library exports lockstep_trace_marker)");
+            }
+        }
+        boundAbi = abi;
         boundLibrary = lib;
     }
 
@@ -142,7 +154,20 @@ public final class NativeDut implements Dut {
 
     @Override
     public void trace(String path) throws DutException {
-        check(Api.lockstep_trace(handle, path == null ? "" : path), "waveform dump");
+        if (path != null && boundAbi < 5 && path.toLowerCase(java.util.Locale.ROOT).endsWith(".fst")) {
+            throw new DutException(DutException.Kind.API, "the DUT library " + boundLibrary + " implements ABI "
+                    + boundAbi + ", whose waveforms are VCD only (FST needs an ABI 5 library)");
+        }
+        int rc = Api.lockstep_trace(handle, path == null ? "" : path);
+        if (rc < OK && path != null) {
+            throw new DutException(DutException.Kind.API, Api.lockstep_last_error(handle));
+        }
+        check(rc, "waveform dump");
+    }
+
+    @Override
+    public void traceMarker(int actionIndex, int divergences) throws DutException {
+        if (boundAbi >= 5) check(Api5.lockstep_trace_marker(handle, actionIndex, divergences), "waveform marker");
     }
 
     @Override
@@ -188,5 +213,13 @@ public final class NativeDut implements Dut {
         static native int lockstep_run(long h, long maxCycles, Pointer events, int capacity);
         static native long lockstep_cycles(long h);
         static native int lockstep_trace(long h, String path);
+    }
+
+    /** What ABI 5 added, bound only for a library that implements it. */
+    @SuppressWarnings("checkstyle:MethodName")
+    static final class Api5 {
+        private Api5() {}
+
+        static native int lockstep_trace_marker(long h, int actionIndex, int divergences);
     }
 }

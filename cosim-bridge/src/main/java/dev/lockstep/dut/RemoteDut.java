@@ -349,6 +349,18 @@ public final class RemoteDut implements Dut {
     }
 
     @Override
+    public void traceMarker(int actionIndex, int divergences) throws DutException {
+        call(() -> {
+            out.writeInt(DutProtocol.TRACE_MARKER);
+            out.writeInt(actionIndex);
+            out.writeInt(divergences);
+            out.flush();
+            answer();
+            return null;
+        });
+    }
+
+    @Override
     public String messages() {
         try {
             return call(() -> {

@@ -55,6 +55,8 @@ public final class Lockstep {
     private String wavePath;
     private long waveFromCycle;
     private int waveLatestAction;
+    /** A waveform is being written: its lockstep scope is told each action and divergence. */
+    private boolean tracing;
     /** Known divergences (by signature) that do not fail the seed: adopted, counted, and the seed goes on. */
     private java.util.function.Predicate<Signature> waived = s -> false;
 
@@ -90,8 +92,8 @@ public final class Lockstep {
     }
 
     /**
-     * Dumps a VCD waveform to {@code path} from the first action boundary at or after cycle
-     * {@code fromCycle} of the seed (and no later than action {@code latestAction}) to the end of the seed:
+     * Dumps a waveform (VCD, or FST for a name ending in .fst) to {@code path} from the first action boundary
+     * at or after cycle {@code fromCycle} of the seed (and no later than action {@code latestAction}) to the end of the seed:
      * re-running a failing seed this way gives a window of cycles around its divergence.
      */
     public Lockstep waves(String path, long fromCycle, int latestAction) {
@@ -185,7 +187,7 @@ public final class Lockstep {
             dut.reset(mutant);
             cycleBase = dut.cycles();
             observer.seedStarted(seed, mutant);
-            boolean tracing = false;
+            tracing = false;
             for (index = 0; index < actions; index++) {
                 if (wavePath != null && !tracing && (cycle() >= waveFromCycle || index >= waveLatestAction)) {
                     dut.trace(wavePath);
@@ -196,20 +198,23 @@ public final class Lockstep {
                 if (nextAction == null) break; // a finite scenario ended before the action budget
                 action = nextAction;
                 actionIndex = index;
+                markWaves(index);
                 observer.action(index, action);
                 Finding f = apply(index, action);
                 if (f != null) {
-                    if (divergences.record(divergence(seed, index, action, recent, f))) {
-                        return result(seed, index + 1, start, null);
-                    }
+                    boolean enough = divergences.record(divergence(seed, index, action, recent, f));
+                    markWaves(index);
+                    if (enough) return result(seed, index + 1, start, null);
                     adoption.adopt();
                 }
                 recent.add(index, action);
             }
             actionIndex = index;
+            markWaves(index);
             if (stopBefore.test(index)) throw stopped(seed, index);
             Finding f = endOfSeed.finish(seedContext, checking);
             if (f != null) divergences.record(divergence(seed, index, EndOfSeed.END, recent, f));
+            markWaves(index);
             return result(seed, index, start, null);
         } catch (DutException e) {
             String what = action == null ? "reset" : action.describe();
@@ -244,6 +249,14 @@ public final class Lockstep {
         }
         observer.seedInterrupted(seed, actions);
         return new Stopped(seed, actions);
+    }
+
+    /**
+     * While a waveform is written: the action being applied and the divergences so far, shown in its
+     * lockstep scope from the current cycle on (so a divergence's marker rises at its reported cycle).
+     */
+    private void markWaves(int action) throws DutException {
+        if (tracing) dut.traceMarker(action, divergences.first == null ? 0 : 1 + divergences.later.size());
     }
 
     private SeedResult result(long seed, int done, long start, SeedResult.DutFailure f) {

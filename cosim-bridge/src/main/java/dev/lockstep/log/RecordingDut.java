@@ -121,6 +121,9 @@ final class RecordingDut implements Dut {
     public void trace(String path) throws DutException { dut.trace(path); }
 
     @Override
+    public void traceMarker(int actionIndex, int divergences) throws DutException { dut.traceMarker(actionIndex, divergences); }
+
+    @Override
     public String messages() { return dut.messages(); }
 
     @Override

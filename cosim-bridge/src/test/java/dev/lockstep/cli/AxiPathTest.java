@@ -50,9 +50,18 @@ class AxiPathTest {
         assertFalse(c.out.contains("skipped"), c.out);
         assertFalse(c.out.contains("not observable"), "every optional signal is declared: " + c.out);
         // A planted bug of the RTL is found through the AXI path too.
+        Path vcd = Files.createTempDirectory("axi-waves").resolve("w.vcd");
         Cli m = Cli.run("run", "--dut", lib.toString(), "--config", TestPaths.stubConfig().toString(), "--count", "3",
-                "--mutant", "fq_ttyp_shifted");
+                "--mutant", "fq_ttyp_shifted", "--waves", vcd.toString());
         assertEquals(1, m.exitCode, m.out + m.err);
+        // Its waveform has the lockstep scope, the marker rising at the reported cycle (cycle N at N ns).
+        java.util.regex.Matcher d = java.util.regex.Pattern.compile("DIVERGENCE at action #(\\d+), cycle (\\d+)").matcher(m.out);
+        assertTrue(d.find(), m.out);
+        long cycle = Long.parseLong(d.group(2));
+        Vcd wave = Vcd.read(vcd);
+        assertEquals(1, wave.valueAt("lockstep.divergence", cycle * 10));
+        assertEquals(0, wave.valueAt("lockstep.divergence", cycle * 10 - 5));
+        assertEquals(Long.parseLong(d.group(1)), wave.valueAt("lockstep.action_index", cycle * 10));
     }
 
     @Test

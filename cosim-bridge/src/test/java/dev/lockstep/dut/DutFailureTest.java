@@ -27,6 +27,7 @@ class DutFailureTest {
     static Path work;
     static Path faulty;
     static Path noRun;
+    static Path abi4;
     static Path config;
 
     private static Path home() { return TestPaths.home(); }
@@ -35,6 +36,7 @@ class DutFailureTest {
     static void compileFaultyLibraries() throws Exception {
         faulty = compile("libfaulty.so");
         noRun = compile("libnorun.so", "-DOMIT_RUN");
+        abi4 = compile("libabi4.so", "-DABI4");
         config = work.resolve("config.json");
         Files.copy(home().resolve("rtl-stubs/config.json"), config);
     }
@@ -49,6 +51,20 @@ class DutFailureTest {
         String log = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), "gcc failed: " + log);
         return out;
+    }
+
+    @Test
+    void anAbi4LibraryStillRunsButWritesNoFst(@TempDir Path out) {
+        // It loads and is driven (a register file, not an IOMMU: the seeds diverge rather than fail to load).
+        Cli c = Cli.run("run", "--dut", abi4.toString(), "--config", config.toString(), "--count", "1", "--actions", "20");
+        assertEquals(Main.EXIT_DIVERGENCE, c.exitCode, c.out + c.err);
+        assertTrue(c.out.contains("DIVERGENCE at action"), c.out);
+        Path fst = out.resolve("w.fst");
+        Cli w = Cli.run("run", "--dut", abi4.toString(), "--config", config.toString(), "--count", "1", "--actions", "20",
+                "--waves", fst.toString());
+        assertEquals(Main.EXIT_DUT, w.exitCode, w.out + w.err);
+        assertTrue(w.err.contains("--waves " + fst + " (FST): the DUT library " + abi4 + " implements ABI 4, whose "
+                + "waveforms are VCD only"), w.err);
     }
 
     @Test
