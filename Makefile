@@ -27,13 +27,14 @@ VL_FLAGS  := -CFLAGS "-fPIC -O2 -DVL_USER_FATAL -DVL_USER_STOP -DVL_USER_FINISH 
 
 RUN_ARGS  ?= --dut stub --jobs 2 --coverage-goal 100 --count 200 --out out/run --replace
 
-.PHONY: run test build dut fatal-dut fst-dut lint bench verilator chromium clean help
+.PHONY: run test build dut fatal-dut fst-dut sv-log-tb lint bench verilator chromium clean help
 
 help:
 	@echo "make run    - build everything and run the default lockstep regression ($(RUN_ARGS))"
 	@echo "make test   - build everything and run every test"
 	@echo "make bench  - golden-model throughput (JMH) and the checker's overhead on the co-simulation"
 	@echo "make dut    - build the Verilated DUT library $(DUT_LIB)"
+	@echo "make sv-log-tb - build the SystemVerilog testbench that writes a seed log with rtl-stubs/log/lockstep_log_pkg.sv"
 	@echo "make lint   - verilator --lint-only -Wall on the RTL, its AXI wrapper and the wrapper template"
 
 run: build dut
@@ -41,7 +42,7 @@ run: build dut
 
 # Not quiet: Surefire's per-class and closing "Tests run:" lines are the test report CI reads.
 # verify, not install: the reactor resolves refmodel from its own target/, nothing goes to ~/.m2.
-test: verilator chromium dut fatal-dut
+test: verilator chromium dut fatal-dut sv-log-tb
 	$(MVN) -B -ntp verify
 
 # A second Verilated DUT whose RTL calls $fatal, for the failure-handling tests.
@@ -51,6 +52,20 @@ fatal-dut: verilator
 # The built-in DUT writing FST waveforms (run/replay --waves FILE.fst build it on demand through this target).
 fst-dut: verilator
 	@$(MAKE) -s dut TRACE=fst DUT_DIR=$(BUILD)/dut-fst
+
+# The SystemVerilog testbench that drives its own stimulus into the built-in DUT and writes the seed
+# log with the log-writer package (docs/sv-log-writer.md); unoptimized C++, it runs for a fraction of a second.
+SV_LOG_TB      := $(BUILD)/sv-log-tb/lockstep_log_tb
+SV_LOG_SRCS    := rtl-stubs/log/lockstep_log_pkg.sv rtl-stubs/log/tb/lockstep_log_tb.sv
+SV_LOG_FLAGS   := --binary --timing -Wall --timescale 1ns/1ps -j 2 \
+  -MAKEFLAGS "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0" --top-module lockstep_log_tb
+
+sv-log-tb: verilator $(SV_LOG_TB)
+
+$(SV_LOG_TB): $(SV_LOG_SRCS) rtl-stubs/files.f $(shell cat rtl-stubs/files.f) Makefile
+	@mkdir -p $(dir $@)
+	verilator $(SV_LOG_FLAGS) -f rtl-stubs/files.f $(SV_LOG_SRCS) -Mdir $(dir $@)obj -o ../lockstep_log_tb \
+	  >$(dir $@)verilator.log 2>&1 || { tail -40 $(dir $@)verilator.log; exit 1; }
 
 build: $(JAR)
 
@@ -105,6 +120,8 @@ $(DUT_LIB): $(RTL_LIST) $(RTL_SRCS) $(HARNESS) Makefile
 
 lint: verilator
 	verilator --lint-only -Wall --top-module lockstep_iommu -f $(RTL_LIST)
+	verilator --lint-only -Wall rtl-stubs/log/lockstep_log_pkg.sv
+	verilator --lint-only -Wall --timing --timescale 1ns/1ps --top-module lockstep_log_tb -f rtl-stubs/files.f $(SV_LOG_SRCS)
 	$(MAKE) -s -C rtl-stubs axi-lint
 
 # Golden model throughput (JMH: Bare, Sv39 4 KiB, PD20 + Sv57 over Sv57x4) and what checking costs on top

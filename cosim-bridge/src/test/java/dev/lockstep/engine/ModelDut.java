@@ -32,6 +32,8 @@ final class ModelDut implements Dut {
         int cause = -1;
         /** The outcome the model gave (set once performed). */
         TranslationOutcome outcome;
+        /** Report a fault identical to one already written only once (the spec's choice), not again. */
+        boolean identicalOnce;
     }
 
     interface Variant {
@@ -79,6 +81,11 @@ final class ModelDut implements Dut {
         pending.removeIf(e -> e[0] == EV_MEM_WRITE && (e[2] & ~7L) == word);
         memory.store64(word, value);
         model.caching().adoptAdUpdate(word, value);
+    }
+
+    /** Drops the write events of {@code kind} made so far in this action (the memory keeps the words). */
+    void dropWrites(int kind) {
+        pending.removeIf(e -> e[0] == EV_MEM_WRITE && e[5] == kind);
     }
 
     private void event(long kind, long a, long b, long c) {
@@ -150,7 +157,7 @@ final class ModelDut implements Dut {
                 (flags & REQ_CXL) != 0);
         t.candidate = model.candidates(t.request).get(0);
         variant.apply(t, this);
-        TranslationOutcome o = model.commit(t.request, t.candidate);
+        TranslationOutcome o = model.commit(t.request, t.candidate, t.identicalOnce);
         t.outcome = o;
         t.after.run();
         long word = completionWord(tag, o, ats);

@@ -30,6 +30,8 @@ public final class FaultQueue {
     private final InterruptController interrupts;
     private long recordsWritten;
     private long recordsDropped;
+    /** Every record written so far: a later identical fault may be reported through one of them. */
+    private final java.util.Set<FaultRecord> written = new java.util.HashSet<>();
 
     public FaultQueue(RegisterFile regs, ImplicitMemory memory, InterruptController interrupts) {
         this.regs = regs;
@@ -39,6 +41,14 @@ public final class FaultQueue {
 
     public long recordsWritten() { return recordsWritten; }
     public long recordsDropped() { return recordsDropped; }
+
+    /**
+     * Whether a record identical to {@code record} (every field) was written to the queue before. The spec
+     * (Fault/Event-Queue): "The IOMMU may identify multiple requests as having detected an identical fault.
+     * In such cases the IOMMU may report each of those faults individually, or report the fault for a
+     * subset, including one, of requests." So such a fault need not be reported again.
+     */
+    public boolean wroteIdentical(FaultRecord record) { return written.contains(record); }
 
     /** Queues a fault record; returns WRITTEN or why it was dropped. */
     public int report(FaultRecord record) {
@@ -67,6 +77,7 @@ public final class FaultQueue {
         memory.store64(EffectSink.WRITE_FAULT_RECORD, pa + 24, record.iotval2());
         regs.hwSetFqt(next);
         recordsWritten++;
+        written.add(record);
         interrupts.faultRecordProduced();
         return WRITTEN;
     }

@@ -1,0 +1,131 @@
+package dev.lockstep.log;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lockstep.LogSchema;
+import dev.lockstep.TestPaths;
+import dev.lockstep.cli.Cli;
+import dev.lockstep.cli.Main;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The SystemVerilog log writer (rtl-stubs/log/lockstep_log_pkg.sv, docs/sv-log-writer.md): a testbench
+ * around the built-in DUT, simulated by Verilator, drives its own stimulus and writes the seed log with the
+ * package. The log follows the schema; {@code check} passes it for the unmutated DUT and, with a planted bug
+ * the stimulus reaches, reports the divergence that the live run ({@code replay}: the logged stimulus into
+ * the DUT through the harness) reports. The testbench is built by {@code make sv-log-tb} (part of
+ * {@code make test}).
+ */
+class SvLogWriterTest {
+
+    private static Path testbench() {
+        Path tb = TestPaths.home().resolve("build/sv-log-tb/lockstep_log_tb");
+        assertTrue(Files.isExecutable(tb), tb + " is missing: run the tests with 'make test', which builds it (make sv-log-tb)");
+        return tb;
+    }
+
+    private static ProcessBuilder simulation(Path dir, Path log, String mutant) {
+        return new ProcessBuilder(testbench().toString(), "+log=" + log, "+mutant=" + mutant,
+                "+mutants=" + TestPaths.home().resolve("rtl-stubs/mutants.tsv"))
+                .directory(dir.toFile()).redirectErrorStream(true);
+    }
+
+    /** Runs the testbench with planted bug {@code mutant} ("none": the unmutated DUT); the log it wrote. */
+    private static Path simulate(Path dir, String mutant) throws Exception {
+        Path log = dir.resolve("sv-" + mutant + ".jsonl");
+        Process p = simulation(dir, log, mutant).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the testbench did not finish");
+        assertEquals(0, p.exitValue(), out);
+        assertEquals(List.of(), LogSchema.problems(log), "the SystemVerilog-written log against docs/log-format.schema.json");
+        return log;
+    }
+
+    /** The lines of a report naming the first divergence: where (action, cycle), its signature, the action. */
+    private static List<String> divergence(String report) {
+        List<String> lines = report.lines().map(String::strip)
+                .filter(l -> l.startsWith("DIVERGENCE at action #") || l.startsWith("signature:") || l.startsWith("action:"))
+                .limit(3).toList();
+        assertEquals(3, lines.size(), report);
+        return lines;
+    }
+
+    /** The records after the header and before the end: the actions and what the DUT did. */
+    private static List<String> body(Path log) throws Exception {
+        List<String> lines = Files.readAllLines(log);
+        return lines.subList(1, lines.size() - 1);
+    }
+
+    @Test
+    void thePackageAndTheTestbenchAreLintCleanWithWall() throws Exception {
+        Path home = TestPaths.home();
+        Process p = new ProcessBuilder("verilator", "--lint-only", "-Wall", "--timing", "--timescale", "1ns/1ps",
+                "--top-module", "lockstep_log_tb", "-f", "rtl-stubs/files.f", "rtl-stubs/log/lockstep_log_pkg.sv",
+                "rtl-stubs/log/tb/lockstep_log_tb.sv").directory(home.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "verilator --lint-only did not finish");
+        assertEquals(0, p.exitValue(), out);
+        assertEquals("", out.strip(), "no warnings");
+    }
+
+    @Test
+    void theUnmutatedDutsLogPassesAndHoldsTheRecordsTheLiveRunWrites(@TempDir Path dir) throws Exception {
+        Path log = simulate(dir, "none");
+        String header = Files.readAllLines(log).get(0);
+        assertTrue(header.contains("\"schema_version\":1,") && header.contains("\"mutant\":{\"id\":0,\"name\":\"none\"}"), header);
+
+        Cli check = Cli.run("check", log.toString());
+        assertEquals(Main.EXIT_PASS, check.exitCode, check.out + check.err);
+        assertTrue(check.out.contains(log + " (seed 1): passed (105 actions"), check.out);
+        assertTrue(check.out.contains("1 passed, 0 failed"), check.out);
+
+        // The live run writes its own log of the same stimulus: record for record the same (keys, order, hex
+        // strings, cycles), only the header and the end (which says what the writer concluded) differ.
+        Path out = dir.resolve("replay");
+        Cli replay = Cli.run("replay", log.toString(), "--dut", "stub", "--out", out.toString());
+        assertEquals(Main.EXIT_PASS, replay.exitCode, replay.out + replay.err);
+        assertEquals(body(out.resolve("logs/seed-1.jsonl")), body(log));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"l1_index_off_by_one", "write_checks_r", "d_bit_ignored", "fq_ttyp_shifted", "inval_vma_superpage",
+        "dtf_ignored"})
+    void aPlantedBugDivergesInCheckAsInTheLiveRun(String mutant, @TempDir Path dir) throws Exception {
+        Path log = simulate(dir, mutant);
+        assertTrue(Files.readAllLines(log).get(0).contains("\"name\":\"" + mutant + "\""), "the header names the planted bug");
+
+        Cli check = Cli.run("check", log.toString());
+        assertEquals(Main.EXIT_DIVERGENCE, check.exitCode, check.out + check.err);
+        assertTrue(check.out.contains("0 passed, 1 failed"), check.out);
+        Cli replay = Cli.run("replay", log.toString(), "--dut", "stub");
+        assertEquals(Main.EXIT_DIVERGENCE, replay.exitCode, replay.out + replay.err);
+        assertTrue(replay.out.contains(mutant), "replay runs the header's planted bug: " + replay.out);
+        assertEquals(divergence(replay.out), divergence(check.out));
+    }
+
+    /** The testbench writes its log into a named pipe (the package flushes after each action's records); check judges it from there. */
+    @Test
+    void checkReadsTheLogFromANamedPipe(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("live.jsonl");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Process sim = simulation(dir, fifo, "fq_ttyp_shifted").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Cli check = Cli.run("check", fifo.toString());
+            assertEquals(Main.EXIT_DIVERGENCE, check.exitCode, check.out + check.err);
+            assertTrue(check.out.contains("DIVERGENCE at action #40") && check.out.contains("fault record"), check.out);
+            assertTrue(sim.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, sim.exitValue());
+        } finally {
+            sim.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,290 @@
+// lockstep_log_pkg: writes a Lockstep seed log (docs/log-format.md, schema version 1) from any
+// SystemVerilog testbench, with $fopen/$fwrite/$fflush only: no DPI, nothing outside IEEE 1800.
+// `bin/lockstep check LOG` then judges the log against the golden model (docs/sv-log-writer.md).
+//
+// One function per record kind, called in the order the checker expects (docs/log-format.md, "What
+// the checker expects after each action"): log_header first; each action (log_register_read, ...,
+// log_translate) followed by the DUT's records (log_read, log_completion, log_mem_write, log_irq,
+// log_message, log_idle); after the last action a final log_idle, a log_mem_word for every word of
+// touched_words(), and log_end. Keys are written in a fixed order and wide values as "0x..." hex
+// strings, as Lockstep writes them; the file is flushed after each action's records, so
+// `lockstep check -` can judge the log from a pipe while the simulation runs.
+// Monitors call these functions from clocked processes; the package's own bookkeeping in them is
+// blocking on purpose (it is read back in the same process), hence no BLKSEQ warning.
+/* verilator lint_off BLKSEQ */
+package lockstep_log_pkg;
+
+  localparam int SCHEMA_VERSION = 1;
+
+  // what a memory_error action makes of IOMMU accesses to a word
+  typedef enum int {
+    MEMORY_OK              = 0,  // "none": accesses succeed again
+    MEMORY_ACCESS_FAULT    = 1,
+    MEMORY_DATA_CORRUPTION = 2
+  } memory_error_e;
+
+  // the outbound PCIe message of a message record
+  typedef enum int {
+    INVALIDATION_REQUEST        = 0,
+    PAGE_REQUEST_GROUP_RESPONSE = 1
+  } message_e;
+
+  // the open log (one at a time; open the next seed's log after log_end)
+  int fd = 0;
+  // index of the next action (actions count from 0 without gaps)
+  int unsigned next_index = 0;
+  // 8-byte words software stored or the IOMMU wrote: the end-of-seed image must list each of them
+  bit touched[longint unsigned];
+
+  // ---------------- opening and closing ----------------
+
+  // Flushes and closes the log (log_end does).
+  function automatic void log_close();
+    if (fd == 0) return;
+    $fflush(fd);
+    if (fd != 32'h8000_0001) $fclose(fd);
+    fd = 0;
+  endfunction
+
+  // Opens (truncates) `path` for the log; "-" writes to standard output. Returns 0 when it cannot.
+  function automatic bit log_open(string path);
+    if (fd != 0) log_close();
+    if (path == "-") fd = 32'h8000_0001;
+    else fd = $fopen(path, "w");
+    next_index = 0;
+    touched.delete();
+    if (fd == 0) $error("lockstep_log_pkg: cannot open the log '%s' for writing", path);
+    return fd != 0;
+  endfunction
+
+  // Actions written so far (the index the next action gets).
+  function automatic int unsigned action_count();
+    return next_index;
+  endfunction
+
+  // The words the end-of-seed mem_word records must cover, in increasing address order.
+  function automatic void touched_words(output longint unsigned words[$]);
+    words.delete();
+    foreach (touched[a]) words.push_back(a);
+  endfunction
+
+  // ---------------- JSON values ----------------
+
+  // "0x..." lowercase hex without leading zeros, as Lockstep writes wide values.
+  function automatic string hex(logic [63:0] v);
+    if ($isunknown(v)) $error("lockstep_log_pkg: a logged value has X or Z bits: %h", v);
+    return $sformatf("\"0x%0h\"", v);
+  endfunction
+
+  // `when` if c is 1, else `otherwise`: a choice between texts made as strings (a ?: between string
+  // literals of different lengths is a bit vector, padded to the longer one)
+  function automatic string pick(logic c, string when, string otherwise);
+    if (c === 1'b1) return when;
+    return otherwise;
+  endfunction
+
+  function automatic string boolean(logic v);
+    return pick(v, "true", "false");
+  endfunction
+
+  // A JSON string: quotes, backslashes and control characters escaped.
+  function automatic string text(string s);
+    string out = "\"";
+    for (int i = 0; i < s.len(); i++) begin
+      byte c = s[i];
+      if (c == "\"") out = {out, "\\\""};
+      else if (c == "\\") out = {out, "\\\\"};
+      else if (c == 8'h0a) out = {out, "\\n"};
+      else if (c == 8'h09) out = {out, "\\t"};
+      else if (c == 8'h0d) out = {out, "\\r"};
+      else if (c >= 0 && c < 8'h20) out = {out, $sformatf("\\u%04x", c)};
+      else out = {out, string'(c)};
+    end
+    return {out, "\""};
+  endfunction
+
+  // The header's "config" object from the five keys every log has (the keys of a --config file, e.g.
+  // rtl-stubs/config.json): `ddtp_modes` lists the supported modes separated by commas
+  // ("Off,Bare,1LVL"); `extra` holds optional keys as JSON members ("\"cq_log2sz_max\":31"), or "".
+  function automatic string config_json(logic [63:0] capabilities, int unsigned fctl_writable,
+                                        int unsigned fctl_reset, string reset_mode, string ddtp_modes,
+                                        string extra);
+    string modes = "";
+    int start = 0;
+    for (int i = 0; i <= ddtp_modes.len(); i++) begin
+      if (i == ddtp_modes.len() || ddtp_modes[i] == ",") begin
+        if (i > start) modes = {modes, pick(modes != "", ",", ""), text(ddtp_modes.substr(start, i - 1))};
+        start = i + 1;
+      end
+    end
+    return $sformatf("{\"capabilities\":%s,\"fctl_writable\":%0d,\"fctl_reset\":%0d,\"reset_mode\":%s,\"ddtp_modes\":[%s]%s}",
+                     hex(capabilities), fctl_writable, fctl_reset, text(reset_mode), modes,
+                     pick(extra != "", {",", extra}, ""));
+  endfunction
+
+  // ---------------- writing ----------------
+
+  function automatic void line(string record);
+    if (fd == 0) begin
+      $error("lockstep_log_pkg: a record is written before log_open: %s", record);
+      return;
+    end
+    $fwrite(fd, "%s\n", record);
+  endfunction
+
+  // The end of an action's records: what is written so far goes out (a reader on a pipe sees it).
+  function automatic void flush();
+    if (fd != 0) $fflush(fd);
+  endfunction
+
+  function automatic void touch(logic [63:0] addr);
+    touched[longint'(addr & ~64'h7)] = 1'b1;
+  endfunction
+
+  // ---------------- header ----------------
+
+  // The first line. `config_text` is a JSON object (config_json); mutant_id/mutant_name are one planted bug of
+  // rtl-stubs/mutants.tsv (several: one id per byte, names joined by commas), or 0 and "none".
+  function automatic void log_header(string tool, string dut_spec, string build_id, string config_text,
+                                     longint seed, int unsigned mutant_id, string mutant_name,
+                                     string scenario, int unsigned planned_actions);
+    line({$sformatf("{\"type\":\"header\",\"schema_version\":%0d,\"tool\":%s,\"dut\":{\"spec\":%s,\"build_id\":%s},",
+                    SCHEMA_VERSION, text(tool), text(dut_spec), text(build_id)),
+          $sformatf("\"config\":%s,\"seed\":%0d,\"mutant\":{\"id\":%0d,\"name\":%s},\"scenario\":%s,\"actions\":%0d}",
+                    config_text, seed, mutant_id, text(mutant_name), text(scenario), planned_actions)});
+    flush();
+  endfunction
+
+  // ---------------- actions ----------------
+
+  function automatic string action_head(string op);
+    string h = $sformatf("{\"type\":\"action\",\"index\":%0d,\"op\":\"%s\"", next_index, op);
+    next_index++;
+    return h;
+  endfunction
+
+  // Software reads a register; a log_read of it follows.
+  function automatic void log_register_read(int unsigned offset, int unsigned size);
+    line($sformatf("%s,\"offset\":%0d,\"size\":%0d}", action_head("register_read"), offset, size));
+  endfunction
+
+  // Software writes a register; the DUT's events and log_idle follow, then log_read of the read-back.
+  function automatic void log_register_write(int unsigned offset, int unsigned size, logic [63:0] value);
+    line($sformatf("%s,\"offset\":%0d,\"size\":%0d,\"value\":%s}", action_head("register_write"), offset,
+                   size, hex(value)));
+  endfunction
+
+  // Software stores the 8-byte little-endian `value` at `pa` (not an IOMMU write); nothing follows.
+  function automatic void log_memory_write(logic [63:0] pa, logic [63:0] value, string what);
+    line($sformatf("%s,\"pa\":%s,\"value\":%s,\"what\":%s}", action_head("memory_write"), hex(pa), hex(value),
+                   text(what)));
+    touch(pa);
+    if (pa[2:0] != 3'd0) touch(pa + 64'd8);
+    flush();
+  endfunction
+
+  // IOMMU accesses to the 8-byte word at `pa` fail from now on (MEMORY_OK heals it); nothing follows.
+  function automatic void log_memory_error(logic [63:0] pa, memory_error_e error);
+    string name = pick(error == MEMORY_ACCESS_FAULT, "access_fault",
+                       pick(error == MEMORY_DATA_CORRUPTION, "data_corruption", "none"));
+    line($sformatf("%s,\"pa\":%s,\"error\":\"%s\"}", action_head("memory_error"), hex(pa), name));
+    flush();
+  endfunction
+
+  // A device's translation request (ttyp: 1-3 untranslated, 5-7 translated, 8 ATS translation request;
+  // no_write, exec_requested and cxl only with 8); the DUT's events, with its completion, and
+  // log_idle follow.
+  function automatic void log_translate(logic [15:0] tag, logic [23:0] device_id, logic pv,
+                                        logic [19:0] process_id, logic priv, int unsigned ttyp,
+                                        logic [63:0] iova, logic no_write, logic exec_requested, logic cxl);
+    line($sformatf("%s,\"tag\":%0d,\"device_id\":%s,\"pv\":%s,\"process_id\":%s,\"priv\":%s,\"ttyp\":%0d,\"iova\":%s%s%s%s}",
+                   action_head("translate"), tag, hex(64'(device_id)), boolean(pv), hex(64'(process_id)),
+                   boolean(priv), ttyp, hex(iova), pick(no_write, ",\"no_write\":true", ""),
+                   pick(exec_requested, ",\"exec_requested\":true", ""), pick(cxl, ",\"cxl\":true", "")));
+  endfunction
+
+  // A device's PCIe Page Request message (payload: the page-request record's dw1); the DUT's events and
+  // log_idle follow. dsv: the message came with a valid destination segment (device_id[23:16]).
+  function automatic void log_page_request(logic [23:0] device_id, logic pv, logic [19:0] process_id,
+                                           logic priv, logic exec, logic [63:0] payload, logic dsv);
+    line($sformatf("%s,\"device_id\":%s,\"pv\":%s,\"process_id\":%s,\"priv\":%s,\"exec\":%s,\"payload\":%s%s}",
+                   action_head("page_request"), hex(64'(device_id)), boolean(pv), hex(64'(process_id)),
+                   boolean(priv), boolean(exec), hex(payload), pick(dsv, "", ",\"dsv\":false")));
+  endfunction
+
+  // ---------------- DUT records ----------------
+
+  // The value the DUT returned for a register read (the action's, or the read-back after a write).
+  function automatic void log_read(int unsigned offset, int unsigned size, logic [63:0] value,
+                                   longint unsigned cycle);
+    logic [63:0] v = size == 4 ? (value & 64'hffff_ffff) : value;
+    line($sformatf("{\"type\":\"read\",\"offset\":%0d,\"size\":%0d,\"value\":%s,\"cycle\":%0d}", offset, size,
+                   hex(v), cycle));
+    flush();
+  endfunction
+
+  // A translation completion (status 0 success, 1 fault / Unsupported Request, 2 Completer Abort).
+  function automatic void log_completion(longint unsigned cycle, logic [15:0] tag, logic [1:0] status,
+                                         logic [11:0] cause, logic [63:0] pa, logic r, logic w, logic x,
+                                         logic u, logic g, logic [1:0] pbmt, logic s, logic priv,
+                                         logic cxl_io);
+    line({$sformatf("{\"type\":\"completion\",\"cycle\":%0d,\"tag\":%0d,\"status\":%0d,\"cause\":%0d,\"pa\":%s,",
+                    cycle, tag, status, cause, hex(pa)),
+          $sformatf("\"r\":%s,\"w\":%s,\"x\":%s,\"u\":%s,\"g\":%s,\"pbmt\":%0d,\"s\":%s,\"priv\":%s%s}",
+                    boolean(r), boolean(w), boolean(x), boolean(u), boolean(g), pbmt, boolean(s), boolean(priv),
+                    pick(cxl_io, ",\"cxl_io\":true", ""))});
+  endfunction
+
+  // A memory write by the IOMMU: `data` is the word as it is after the write (for an AMO OR, the value
+  // written back), `strobe` its byte enables.
+  function automatic void log_mem_write(longint unsigned cycle, logic [63:0] addr, logic [63:0] data,
+                                        logic [7:0] strobe, logic amo_or);
+    line($sformatf("{\"type\":\"mem_write\",\"cycle\":%0d,\"addr\":%s,\"data\":%s,\"strobe\":%s,\"op\":\"%s\"}",
+                   cycle, hex(addr), hex(data), hex(64'(strobe)), pick(amo_or, "amo_or", "write")));
+    touch(addr);
+  endfunction
+
+  // An interrupt wire changed level.
+  function automatic void log_irq(longint unsigned cycle, int unsigned irq_line, logic level);
+    line($sformatf("{\"type\":\"irq\",\"cycle\":%0d,\"line\":%0d,\"level\":%0d}", cycle, irq_line,
+                   level === 1'b1 ? 1 : 0));
+  endfunction
+
+  // An outbound PCIe message to a device.
+  function automatic void log_message(longint unsigned cycle, message_e kind, logic [15:0] rid, logic dsv,
+                                      logic [7:0] dseg, logic pv, logic [19:0] pid, logic [63:0] payload);
+    line({$sformatf("{\"type\":\"message\",\"cycle\":%0d,\"message\":\"%s\",\"rid\":%0d,", cycle,
+                    pick(kind == INVALIDATION_REQUEST, "invalidation_request", "page_request_group_response"), rid),
+          $sformatf("\"dsv\":%s,\"dseg\":%0d,\"pv\":%s,\"pid\":%0d,\"payload\":%s}", boolean(dsv), dseg,
+                    boolean(pv), pid, hex(payload))});
+  endfunction
+
+  // The DUT has nothing in flight: ends the events of one run of the DUT.
+  function automatic void log_idle(longint unsigned cycle);
+    line($sformatf("{\"type\":\"idle\",\"cycle\":%0d}", cycle));
+    flush();
+  endfunction
+
+  // The DUT failed here (kind: hang, fatal, crash, load or api); the seed ends (log_end follows).
+  function automatic void log_dut_error(longint unsigned cycle, string kind, string message);
+    line($sformatf("{\"type\":\"dut_error\",\"kind\":%s,\"message\":%s,\"cycle\":%0d}", text(kind), text(message),
+                   cycle));
+    flush();
+  endfunction
+
+  // ---------------- end of the seed ----------------
+
+  // A word of the DUT's memory image at the end of the seed.
+  function automatic void log_mem_word(logic [63:0] addr, logic [63:0] value);
+    line($sformatf("{\"type\":\"mem_word\",\"addr\":%s,\"value\":%s}", hex(addr & ~64'h7), hex(value)));
+  endfunction
+
+  // The last line; `status` is what the writer concluded ("" for none: check decides for itself). Closes
+  // the log.
+  function automatic void log_end(string status, longint unsigned cycles);
+    line($sformatf("{\"type\":\"end\",%s\"actions\":%0d,\"cycles\":%0d}",
+                   pick(status != "", {"\"status\":", text(status), ","}, ""), next_index, cycles));
+    log_close();
+  endfunction
+
+endpackage
