@@ -27,7 +27,10 @@ final class CompletionCheck {
     /** Translations whose completion used a cached structure older than memory. */
     long staleHits;
 
-    CompletionCheck(SeedContext seed, QueueRegions regions, EffectCheck effectCheck) {
+    private final IdenticalFaults identicalFaults;
+
+    CompletionCheck(SeedContext seed, QueueRegions regions, EffectCheck effectCheck, IdenticalFaults identicalFaults) {
+        this.identicalFaults = identicalFaults;
         this.seed = seed;
         this.regions = regions;
         this.effectCheck = effectCheck;
@@ -88,11 +91,11 @@ final class CompletionCheck {
         if (chosen.stale()) staleHits++;
         seed.observer.translated(index, req, chosen.outcome(), chosen.stale());
         if (ats) seed.observer.atsCompleted(index, req, chosen.outcome(), observed.completionWord[0]);
-        boolean reportedOnce = identicalFaultNotReportedAgain(chosen.outcome());
-        if (reportedOnce) seed.observer.choice(index, "identical fault reported once, not again");
         seed.effects.clear();
         AdUpdates ad = AdUpdates.of(chosen, seed.memory);
-        seed.model.commit(performed, chosen, reportedOnce);
+        TranslationRequest committed = performed;
+        CachingModel.Candidate candidate = chosen;
+        identicalFaults.modelAfterDut(index, () -> seed.model.commit(committed, candidate));
         if (ats && chosen.outcome().fault() && AtsCompletion.isAccessFault(chosen.outcome().record().cause())) {
             seed.observer.choice(index, "ATS access fault reported with cause " + DutObservations.cause(word));
             if (DutObservations.cause(word) != chosen.outcome().record().cause()) {
@@ -174,21 +177,6 @@ final class CompletionCheck {
         if (seed.iface.cause() || DutObservations.status(word) == 0) return word;
         int cause = regions.recordedCause();
         return cause <= 0 ? word : (word & ~(0xfffL << 32)) | ((long) cause << 32);
-    }
-
-    /**
-     * A fault the DUT reported no record of, identical (every field) to one already written to the fault
-     * queue: the spec lets the IOMMU report identical faults of several requests "for a subset, including
-     * one, of requests" (Fault/Event-Queue), so the model follows it and leaves the record out.
-     */
-    private boolean identicalFaultNotReportedAgain(TranslationOutcome o) throws DutException {
-        if (!o.fault() || !o.reported() || !seed.model.faultQueue().wroteIdentical(o.record())) return false;
-        long fqcsr = seed.model.registers().read(RegisterFile.FQCSR, 4);
-        boolean recording = (fqcsr & RegisterFile.QCSR_ON) != 0 && (fqcsr & (RegisterFile.QCSR_OF | RegisterFile.QCSR_MF)) == 0;
-        // A queue that records nothing now leaves no choice to see.
-        if (!recording || regions.wroteFaultQueue()) return false;
-        // Nothing written: a record the DUT tried and failed to write (queue full, store faulted) shows in fqof/fqmf.
-        return (seed.driver.dut.mmioRead(RegisterFile.FQCSR, 4) & (RegisterFile.QCSR_OF | RegisterFile.QCSR_MF)) == 0;
     }
 
     /**
