@@ -26,7 +26,10 @@ final class CompletionCheck {
     /** Translations whose completion used a cached structure older than memory. */
     long staleHits;
 
-    CompletionCheck(SeedContext seed, QueueRegions regions, EffectCheck effectCheck) {
+    private final IdenticalFaults identicalFaults;
+
+    CompletionCheck(SeedContext seed, QueueRegions regions, EffectCheck effectCheck, IdenticalFaults identicalFaults) {
+        this.identicalFaults = identicalFaults;
         this.seed = seed;
         this.regions = regions;
         this.effectCheck = effectCheck;
@@ -84,7 +87,9 @@ final class CompletionCheck {
         if (ats) seed.observer.atsCompleted(index, req, chosen.outcome(), observed.completionWord[0]);
         seed.effects.clear();
         AdUpdates ad = AdUpdates.of(chosen, seed.memory);
-        seed.model.commit(performed, chosen);
+        TranslationRequest committed = performed;
+        CachingModel.Candidate candidate = chosen;
+        identicalFaults.modelAfterDut(index, () -> seed.model.commit(committed, candidate));
         if (ats && chosen.outcome().fault() && AtsCompletion.isAccessFault(chosen.outcome().record().cause())) {
             seed.observer.choice(index, "ATS access fault reported with cause " + DutObservations.cause(word));
             if (DutObservations.cause(word) != chosen.outcome().record().cause()) {

@@ -65,6 +65,7 @@ public final class Lockstep {
     private Adoption adoption;
     private EffectCheck effectCheck;
     private CompletionCheck completionCheck;
+    private IdenticalFaults identicalFaults;
     private RegisterCheck registerCheck;
     private SeedDivergences divergences;
 
@@ -174,7 +175,8 @@ public final class Lockstep {
         adoption = new Adoption(seedContext);
         QueueRegions regions = new QueueRegions(seedContext);
         effectCheck = new EffectCheck(seedContext, regions);
-        completionCheck = new CompletionCheck(seedContext, regions, effectCheck);
+        identicalFaults = new IdenticalFaults(seedContext, regions);
+        completionCheck = new CompletionCheck(seedContext, regions, effectCheck, identicalFaults);
         registerCheck = new RegisterCheck(seedContext);
         driver.translations = 0;
         Stimulus stimulus = expressible(script != null ? script.iterator()::next : stimulusSource.create(seed, config, model));
@@ -317,10 +319,12 @@ public final class Lockstep {
             return completionCheck.translate(index, t);
         }
         if (action instanceof Action.PageRequest p) {
-            // The model's page-request queue and its automatic responses, then the DUT's; what both wrote,
-            // sent and signalled is compared (records at pqt, fault records with TTYP 9, responses, wires).
-            s.model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
+            // The DUT's page-request queue and its automatic responses, then the model's (which follows a DUT
+            // that reports an identical fault once); what both wrote, sent and signalled is compared (records
+            // at pqt, fault records with TTYP 9, responses, wires).
             driver.drive(action);
+            identicalFaults.modelAfterDut(index,
+                    () -> s.model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv()));
             return effectCheck.compare(index, action);
         }
         throw new IllegalStateException("the engine cannot apply " + action.describe());

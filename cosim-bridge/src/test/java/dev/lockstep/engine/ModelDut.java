@@ -81,6 +81,11 @@ final class ModelDut implements Dut {
         model.caching().adoptAdUpdate(word, value);
     }
 
+    /** Drops the write events of {@code kind} made so far in this action (the memory keeps the words). */
+    void dropWrites(int kind) {
+        pending.removeIf(e -> e[0] == EV_MEM_WRITE && e[5] == kind);
+    }
+
     private void event(long kind, long a, long b, long c) {
         event(kind, a, b, c, 0);
     }

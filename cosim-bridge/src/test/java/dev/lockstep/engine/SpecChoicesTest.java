@@ -176,6 +176,33 @@ class SpecChoicesTest {
         };
     };
 
+    /**
+     * Fault/Event-Queue: "The IOMMU may identify multiple requests as having detected an identical fault. In
+     * such cases the IOMMU may report each of those faults individually, or report the fault for a subset,
+     * including one, of requests." A DUT that writes an identical record once passes; one that leaves out
+     * the record of a fault it never reported is still caught.
+     */
+    @Test
+    void identicalFaultsMayBeReportedOnce() {
+        String once = "identical fault reported once, not again";
+        Map<String, Integer> choices = new TreeMap<>();
+        for (Scenario s : new Scenario[] {Scenario.FQ_OVERFLOW, Scenario.SYSTEM, Scenario.ATS}) {
+            Run r = run(s, 1, 4, (t, d) -> d.model().faultQueue().leaveOutIdenticalWhen(() -> true));
+            passes(r);
+            r.choices.forEach((k, v) -> choices.merge(k, v, Integer::sum));
+        }
+        assertTrue(choices.getOrDefault(once, 0) > 0, choices::toString);
+        boolean[] first = {true};
+        Run dropped = run(Scenario.SYSTEM, 1, 4, (t, d) -> t.after = () -> {
+            if (!t.outcome.fault() || !first[0] || d.model().faultQueue().recordsWritten() == 0) return;
+            first[0] = false;
+            d.dropWrites(EffectSink.WRITE_FAULT_RECORD); // the seed's first record, identical to nothing before it
+        });
+        assertNotNull(dropped.failed, "a fault record left out that no identical record covers");
+        assertTrue(dropped.failed.divergence().subject().startsWith("missing IOMMU memory write: fault record"),
+                dropped.failed.divergence().subject());
+    }
+
     @Test
     void gStageDByAnImplicitAccessToAFirstStagePte() {
         // The G-stage leaves of the first-stage table pages grant W and have D=0.
