@@ -296,9 +296,10 @@ public final class Lockstep {
         if (action instanceof Action.RegisterWrite w) {
             s.model.mmioWrite(w.offset(), w.size(), w.value());
             driver.drive(action);
-            Finding f = effectCheck.compare(index, action);
-            if (f != null) return f;
-            return registerCheck.compare(index, action, w.offset(), w.size());
+            // The written register's read-back first: it is the write's own rule, and what the IOMMU did
+            // next (commands run, records written, interrupts) follows from the value the write left.
+            Finding f = registerCheck.compare(index, action, w.offset(), w.size());
+            return f != null ? f : effectCheck.compare(index, action);
         }
         if (action instanceof Action.RegisterRead r) {
             return registerCheck.compare(index, action, r.offset(), r.size());
