@@ -8,6 +8,7 @@ import dev.lockstep.refmodel.fault.Ttyp;
 import dev.lockstep.refmodel.regs.RegisterFile;
 import dev.lockstep.refmodel.translate.Outcome;
 import dev.lockstep.stimulus.Action;
+import dev.lockstep.triage.TranslationStep;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +27,10 @@ final class CompletionCheck {
     /** Translations whose completion used a cached structure older than memory. */
     long staleHits;
 
-    CompletionCheck(SeedContext seed, QueueRegions regions, EffectCheck effectCheck) {
+    private final IdenticalFaults identicalFaults;
+
+    CompletionCheck(SeedContext seed, QueueRegions regions, EffectCheck effectCheck, IdenticalFaults identicalFaults) {
+        this.identicalFaults = identicalFaults;
         this.seed = seed;
         this.regions = regions;
         this.effectCheck = effectCheck;
@@ -52,8 +56,9 @@ final class CompletionCheck {
                     List.of(new Divergence.FieldMismatch("completions", "-", 1, observed.completions)),
                     "every request gets exactly one completion with its tag; the DUT gave " + got,
                     walks.explain(walk), CompletionReport.signature(t, walk, List.of("completions"),
+                            permitted.get(0).outcome(),
                             CompletionReport.outcomeClass(permitted.get(0).outcome(), t.ttyp() == Ttyp.ATS_TRANSLATION),
-                            observedClass));
+                            observedClass, 0, false));
         }
         boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
         long word = withRecordedCause(observed.completionWord[0]);
@@ -67,6 +72,7 @@ final class CompletionCheck {
         if (chosen == null) {
             TranslationOutcome want = permitted.get(0).outcome();
             Outcome walk = walks.of(req);
+            CachingModel.Candidate keyed = nearest(permitted, req, word);
             // Fields the bus cannot carry are taken from the model: compared on everything else.
             long shown = unobservedFromModel(want, word);
             String unobserved = seed.iface.notObservable().isEmpty() ? ""
@@ -76,17 +82,20 @@ final class CompletionCheck {
                     : CompletionReport.fields(want, shown, observed.completionPa[0]);
             return new Finding(null, "translation completion for tag " + t.tag(), fields,
                     CompletionReport.permittedText(permitted) + unobserved, walks.explain(walk),
-                    CompletionReport.signature(t, walk, Finding.names(fields), CompletionReport.outcomeClass(want, ats),
-                            CompletionReport.completionClass(shown, ats)));
+                    CompletionReport.signature(t, keyed == permitted.get(0) ? walk : walks.of(req, keyed.overrides()),
+                            Divergence.fieldClasses(fields), keyed.outcome(), CompletionReport.outcomeClass(keyed.outcome(), ats),
+                            CompletionReport.completionClass(shown, ats),
+                            DutObservations.status(shown) != 0 ? DutObservations.cause(shown) : 0,
+                            CompletionReport.passedThrough(t, keyed.outcome(), shown, observed.completionPa[0])));
         }
         if (chosen.stale()) staleHits++;
         seed.observer.translated(index, req, chosen.outcome(), chosen.stale());
         if (ats) seed.observer.atsCompleted(index, req, chosen.outcome(), observed.completionWord[0]);
-        boolean reportedOnce = identicalFaultNotReportedAgain(chosen.outcome());
-        if (reportedOnce) seed.observer.choice(index, "identical fault reported once, not again");
         seed.effects.clear();
         AdUpdates ad = AdUpdates.of(chosen, seed.memory);
-        seed.model.commit(performed, chosen, reportedOnce);
+        TranslationRequest committed = performed;
+        CachingModel.Candidate candidate = chosen;
+        identicalFaults.modelAfterDut(index, () -> seed.model.commit(committed, candidate));
         if (ats && chosen.outcome().fault() && AtsCompletion.isAccessFault(chosen.outcome().record().cause())) {
             seed.observer.choice(index, "ATS access fault reported with cause " + DutObservations.cause(word));
             if (DutObservations.cause(word) != chosen.outcome().record().cause()) {
@@ -94,8 +103,35 @@ final class CompletionCheck {
                         seed.model.registers().bigEndian());
             }
         }
+        effectCheck.committed = chosen.outcome();
         Finding f = effectCheck.compare(index, t, ad);
         return f == null ? null : f.withWalk(walks.explain(walks.of(req)));
+    }
+
+    /**
+     * Of the outcomes the spec permits (structures cached old or new), the one the signature is keyed by:
+     * the one whose walk got furthest without passing the step the DUT stopped at, as the DUT's answer
+     * shows it went that far (it used the structures that walk read); the first when none did.
+     */
+    private CachingModel.Candidate nearest(List<CachingModel.Candidate> permitted, TranslationRequest req, long word) {
+        if (permitted.size() == 1) return permitted.get(0);
+        int dutCause = DutObservations.status(word) != 0 ? DutObservations.cause(word) : 0;
+        CachingModel.Candidate best = permitted.get(0);
+        TranslationStep bestStep = null;
+        for (CachingModel.Candidate c : permitted) {
+            Outcome w = walks.of(req, c.overrides());
+            int cause = c.outcome().fault() ? c.outcome().record().cause() : 0;
+            // A candidate served from a cached translation has no walk of its own over memory to key by.
+            if (w == null || w.trace().ruleCause() != cause) continue;
+            TranslationStep step = TranslationStep.ofRule(w.trace().rule().name());
+            TranslationStep dutStep = dutCause == 0 ? TranslationStep.COMPLETED
+                    : TranslationStep.ofCause(dutCause, step, cause);
+            if (step.compareTo(dutStep) <= 0 && (bestStep == null || step.compareTo(bestStep) > 0)) {
+                best = c;
+                bestStep = step;
+            }
+        }
+        return best;
     }
 
     /**
@@ -141,21 +177,6 @@ final class CompletionCheck {
         if (seed.iface.cause() || DutObservations.status(word) == 0) return word;
         int cause = regions.recordedCause();
         return cause <= 0 ? word : (word & ~(0xfffL << 32)) | ((long) cause << 32);
-    }
-
-    /**
-     * A fault the DUT reported no record of, identical (every field) to one already written to the fault
-     * queue: the spec lets the IOMMU report identical faults of several requests "for a subset, including
-     * one, of requests" (Fault/Event-Queue), so the model follows it and leaves the record out.
-     */
-    private boolean identicalFaultNotReportedAgain(TranslationOutcome o) throws DutException {
-        if (!o.fault() || !o.reported() || !seed.model.faultQueue().wroteIdentical(o.record())) return false;
-        long fqcsr = seed.model.registers().read(RegisterFile.FQCSR, 4);
-        boolean recording = (fqcsr & RegisterFile.QCSR_ON) != 0 && (fqcsr & (RegisterFile.QCSR_OF | RegisterFile.QCSR_MF)) == 0;
-        // A queue that records nothing now leaves no choice to see.
-        if (!recording || regions.wroteFaultQueue()) return false;
-        // Nothing written: a record the DUT tried and failed to write (queue full, store faulted) shows in fqof/fqmf.
-        return (seed.driver.dut.mmioRead(RegisterFile.FQCSR, 4) & (RegisterFile.QCSR_OF | RegisterFile.QCSR_MF)) == 0;
     }
 
     /**

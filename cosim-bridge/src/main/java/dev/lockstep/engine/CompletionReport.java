@@ -21,16 +21,33 @@ final class CompletionReport {
     /**
      * The signature of a translation whose completion differs: the request type, the fields, and the
      * model's path class: the rule of the translation process that decided and its outcome (over memory
-     * as it is now), against the class of what the DUT answered.
+     * as it is now, or as the permitted candidate {@code want} saw it), against the class of what the DUT
+     * answered ({@code observedCause}: its fault cause, 0 for none; {@code passedThrough}: it completed
+     * with the request's own address).
      */
-    static Signature signature(Action.Translate t, Outcome walk, List<String> fields, String expectedClass,
-                               String observedClass) {
+    static Signature signature(Action.Translate t, Outcome walk, List<String> fields, TranslationOutcome want,
+                               String expectedClass, String observedClass, int observedCause, boolean passedThrough) {
+        int wantCause = want.fault() ? want.record().cause() : 0;
         if (walk == null) {
-            return Signature.translation(t.ttyp(), fields, "NO_WALK", expectedClass, observedClass, "the model's walk");
+            return Signature.translation(t.ttyp(), fields, "NO_WALK", wantCause, false, passedThrough, expectedClass,
+                    observedClass, observedCause, "the model's walk");
         }
         dev.lockstep.refmodel.trace.WalkTrace w = walk.trace();
-        return Signature.translation(t.ttyp(), fields, w.rule().name(), expectedClass, observedClass,
-                w.rule().text() + " [" + w.rule().specReference() + "]");
+        boolean guestPageFault = wantCause == 20 || wantCause == 21 || wantCause == 23;
+        // iotval2 bit 0: the guest-page fault was on an implicit access (a first-stage PTE), not the final GPA.
+        boolean firstStageDone = !want.fault() && w.rule() != dev.lockstep.refmodel.trace.Rule.NONE
+                || w.rule().name().startsWith("MSI_") || guestPageFault && (want.record().iotval2() & 1) == 0;
+        return Signature.translation(t.ttyp(), fields, w.rule().name(), wantCause, firstStageDone, passedThrough,
+                expectedClass, observedClass, observedCause, w.rule().text() + " [" + w.rule().specReference() + "]");
+    }
+
+    /**
+     * The DUT completed a translation with the request's own address (the page of the IOVA), where the
+     * model faulted or translated it elsewhere: it skipped a translation the model applied.
+     */
+    static boolean passedThrough(Action.Translate t, TranslationOutcome want, long word, long pa) {
+        if (DutObservations.status(word) != 0 || (pa >>> 12) != (t.iova() >>> 12)) return false;
+        return want.fault() || (want.pa() >>> 12) != (t.iova() >>> 12);
     }
 
     /**

@@ -63,6 +63,23 @@ public record Divergence(
         }
     }
 
+    /**
+     * The differing fields as a signature names them ({@link Signature#fieldClass}): a one-bit field (a
+     * single bit position, or one of the completion's and record's flags) with its values, which are its
+     * meaning, any other field by its name alone, its values being seed data.
+     */
+    public static List<String> fieldClasses(List<FieldMismatch> fields) {
+        List<String> classes = new java.util.ArrayList<>(fields.size());
+        for (FieldMismatch f : fields) {
+            String bits = FLAGS.contains(f.field()) ? "0" : f.bits().equals("-") ? "-:-" : f.bits();
+            classes.add(Signature.fieldClass(f.field(), bits, f.expected(), f.observed()));
+        }
+        return classes;
+    }
+
+    /** Flags whose bit position is not given as a number (ATS completion attributes, record flags). */
+    private static final java.util.Set<String> FLAGS = java.util.Set.of("U", "Priv", "G", "CXL.io", "PV", "PRIV", "DSV");
+
     /** The report as a hardware engineer reads it on a terminal. */
     public String render() {
         StringBuilder b = new StringBuilder();

@@ -1,6 +1,15 @@
 package dev.lockstep.engine;
 
+import dev.lockstep.dut.DutException;
+import dev.lockstep.refmodel.TranslationOutcome;
+import dev.lockstep.refmodel.effect.EffectSink;
 import dev.lockstep.refmodel.fault.Ttyp;
+import dev.lockstep.refmodel.mem.OverlayMemory;
+import dev.lockstep.refmodel.regs.RegisterFile;
+import dev.lockstep.refmodel.translate.Outcome;
+import dev.lockstep.refmodel.translate.PcieMessage;
+import dev.lockstep.refmodel.translate.Request;
+import dev.lockstep.refmodel.translate.Translator;
 import dev.lockstep.stimulus.Action;
 import dev.lockstep.stimulus.RegisterNames;
 import dev.lockstep.triage.Signature;
@@ -25,19 +34,29 @@ final class EffectCheck {
         this.seed = seed;
         this.regions = regions;
         this.discarded = new DiscardedRecordWrites(seed);
+        this.walks = new ModelWalk(seed);
     }
+
+    private final ModelWalk walks;
+
+    /** The outcome of the translation the current action made, once committed in the model; else null. */
+    TranslationOutcome committed;
+    /** The model's fqcsr before the action: why it wrote no fault record may be in how the action changed it. */
+    private int fqcsrBefore;
 
     /** Before each action. */
     void actionStarted() {
         discarded.actionStarted();
+        committed = null;
+        fqcsrBefore = seed.model.registers().fqcsr();
     }
 
-    Finding compare(int index, Action action) {
+    Finding compare(int index, Action action) throws DutException {
         return compare(index, action, AdUpdates.NONE);
     }
 
     /** {@code ad}: the A/D updates the translation of this action permits (their stores are checked by it). */
-    Finding compare(int index, Action action, AdUpdates ad) {
+    Finding compare(int index, Action action, AdUpdates ad) throws DutException {
         EffectRecorder effects = seed.effects;
         DutObservations observed = seed.observed;
         seed.touchWrittenPages();
@@ -53,13 +72,17 @@ final class EffectCheck {
         MemoryWriteCheck.Mismatch m = ad.check(effects, observed, seed.model.caching(), adChoices);
         Map<Long, Long> adopted = new TreeMap<>();
         if (m == null) {
-            m = MemoryWriteCheck.compare(effects, observed, regions::region, seed.model.registers().bigEndian(), adopted);
+            m = MemoryWriteCheck.compare(effects, observed, regions::region, seed.model.registers().bigEndian(), adopted,
+                    () -> whyNoRecord(action));
         }
         if (m != null) {
-            List<String> names = Finding.names(m.fields());
-            return new Finding(m.subject(), m.fields(), m.rule(),
-                    new Signature(Signature.key("memory write", m.signature(), Signature.fields(names)),
-                            m.signature() + ": " + Signature.fields(names) + " differ; " + m.rule()));
+            Signature signature = recordCauseSignature(action, m.fields());
+            // An IOFENCE.C write follows from where the command queue stands: a queue that differs is the cause.
+            if (signature == null && m.signature().contains(EffectRecorder.kindName(EffectSink.WRITE_IOFENCE))) {
+                signature = RegisterSignatures.commandQueue(seed.model, seed.driver.dut);
+            }
+            return new Finding(m.subject(), m.fields(), m.rule(), signature != null ? signature
+                    : new Signature(Signature.key("memory write", m.signature()), m.signature() + "; " + m.rule()));
         }
         for (AdUpdates.Choice c : adChoices) seed.observer.choice(index, c.text());
         // The DUT's permitted choices in its records (e.g. a page offset of 0 in iotval2) become the model's.
@@ -74,7 +97,52 @@ final class EffectCheck {
                     new Signature(Signature.key("outbound message", msg.signature(), Signature.fields(names)),
                             msg.signature() + ": " + Signature.fields(names) + " differ; " + msg.rule()));
         }
-        return InterruptCheck.compare(effects, observed, action);
+        return InterruptCheck.compare(seed, action);
+    }
+
+    /**
+     * A fault record of this action's translation whose CAUSE differs: the DUT's fault cause for the
+     * translation, whichever of its completion or its record showed it, so keyed as the translation's
+     * (the completion of an ATS request or of a bus without causes may not carry it); else null.
+     */
+    private Signature recordCauseSignature(Action action, List<Divergence.FieldMismatch> fields) {
+        if (!(action instanceof Action.Translate t) || committed == null || !committed.fault()) return null;
+        for (Divergence.FieldMismatch f : fields) {
+            if (!f.field().equals("CAUSE") || f.expected() != committed.record().cause()) continue;
+            int cause = (int) f.observed();
+            return CompletionReport.signature(t, walks.of(t.request()), List.of("CAUSE"), committed,
+                    CompletionReport.outcomeClass(committed, false), Signature.causeClass(cause), cause, false);
+        }
+        return null;
+    }
+
+    /** Why the model wrote no fault record in this action: its rule, in the spec's words. */
+    private String whyNoRecord(Action action) {
+        if (committed != null && !committed.fault()) {
+            boolean noAccess = (committed.permissions() & (TranslationOutcome.R | TranslationOutcome.W)) == 0;
+            return action instanceof Action.Translate t && t.ttyp() == Ttyp.ATS_TRANSLATION && noAccess
+                    ? "an ATS translation request's page fault is reported in its completion only (R=W=0)"
+                    : "the model's translation did not fault";
+        }
+        if (committed != null && !committed.reported()) return "DC.tc.DTF=1 suppresses the fault's record";
+        if (action instanceof Action.PageRequest p) {
+            // The message's device-context checks, as the model made them (its walk, without effects).
+            try {
+                Outcome o = new Translator(seed.config, new OverlayMemory(seed.memory)).translate(
+                        new Request(p.deviceId(), p.pv(), p.processId(), PcieMessage.PAGE_REQUEST, Ttyp.PCIE_MESSAGE,
+                                p.priv(), false, false),
+                        seed.model.registers().ddtp(), seed.model.registers().fctl());
+                if (o.cause() != 0 && !o.recordFault()) return "DC.tc.DTF=1 suppresses the fault's record";
+            } catch (RuntimeException e) {
+                // no walk to ask: the queue's state below is what is left
+            }
+        }
+        int after = seed.model.registers().fqcsr();
+        if ((fqcsrBefore & RegisterFile.QCSR_ON) == 0) return "the fault queue is off";
+        if ((fqcsrBefore & (RegisterFile.QCSR_OF | RegisterFile.QCSR_MF)) != 0) return "fqof or fqmf was set";
+        if ((after & RegisterFile.QCSR_OF) != 0) return "the fault queue is full (fqof set)";
+        if ((after & RegisterFile.QCSR_MF) != 0) return "the record's store faulted (fqmf set)";
+        return committed != null ? "the model wrote its record elsewhere" : "the model reported no fault";
     }
 
     /** The kind of an action, without its operands (for signatures). */

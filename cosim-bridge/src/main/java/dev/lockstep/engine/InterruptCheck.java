@@ -1,5 +1,6 @@
 package dev.lockstep.engine;
 
+import dev.lockstep.dut.DutException;
 import dev.lockstep.stimulus.Action;
 import dev.lockstep.triage.Signature;
 import java.util.List;
@@ -15,7 +16,9 @@ final class InterruptCheck {
             + "(spec: ipsr, icvec)";
 
     /** The first edge that differs after {@code action}, or null. */
-    static Finding compare(EffectRecorder effects, DutObservations observed, Action action) {
+    static Finding compare(SeedContext seed, Action action) throws DutException {
+        EffectRecorder effects = seed.effects;
+        DutObservations observed = seed.observed;
         int n = Math.max(effects.edges, observed.edges);
         for (int i = 0; i < n; i++) {
             boolean haveModel = i < effects.edges;
@@ -30,10 +33,13 @@ final class InterruptCheck {
             String wantKind = !haveModel ? "none" : effects.edgeLevel[i] ? "assert" : "deassert";
             String gotKind = !haveDut ? "none" : observed.edgeLevel[i] ? "assert" : "deassert";
             if (wantKind.equals(gotKind)) gotKind += " on another line";
+            // An edge follows from an ipsr bit, which follows from its queue's state: the first of these
+            // that differs is what is wrong, whichever action made the wire show it.
+            Signature behind = RegisterSignatures.behindInterrupt(seed.model, seed.driver.dut);
             return new Finding("interrupt edge #" + i + ": expected " + want + ", observed " + got,
                     List.of(new Divergence.FieldMismatch("irq line", "-", haveModel ? effects.edgeVector[i] : -1,
                             haveDut ? observed.edgeLine[i] : -1)),
-                    RULE, new Signature(Signature.key("interrupt wire", EffectCheck.actionKind(action), wantKind + " -> " + gotKind),
+                    RULE, behind != null ? behind : new Signature(Signature.key("interrupt wire", EffectCheck.actionKind(action), wantKind + " -> " + gotKind),
                             "interrupt wire: expected " + wantKind + ", the DUT did " + gotKind + "; " + RULE));
         }
         return null;

@@ -65,6 +65,7 @@ public final class Lockstep {
     private Adoption adoption;
     private EffectCheck effectCheck;
     private CompletionCheck completionCheck;
+    private IdenticalFaults identicalFaults;
     private RegisterCheck registerCheck;
     private SeedDivergences divergences;
 
@@ -174,7 +175,8 @@ public final class Lockstep {
         adoption = new Adoption(seedContext);
         QueueRegions regions = new QueueRegions(seedContext);
         effectCheck = new EffectCheck(seedContext, regions);
-        completionCheck = new CompletionCheck(seedContext, regions, effectCheck);
+        identicalFaults = new IdenticalFaults(seedContext, regions);
+        completionCheck = new CompletionCheck(seedContext, regions, effectCheck, identicalFaults);
         registerCheck = new RegisterCheck(seedContext);
         driver.translations = 0;
         Stimulus stimulus = expressible(script != null ? script.iterator()::next : stimulusSource.create(seed, config, model));
@@ -294,9 +296,10 @@ public final class Lockstep {
         if (action instanceof Action.RegisterWrite w) {
             s.model.mmioWrite(w.offset(), w.size(), w.value());
             driver.drive(action);
-            Finding f = effectCheck.compare(index, action);
-            if (f != null) return f;
-            return registerCheck.compare(index, action, w.offset(), w.size());
+            // The written register's read-back first: it is the write's own rule, and what the IOMMU did
+            // next (commands run, records written, interrupts) follows from the value the write left.
+            Finding f = registerCheck.compare(index, action, w.offset(), w.size());
+            return f != null ? f : effectCheck.compare(index, action);
         }
         if (action instanceof Action.RegisterRead r) {
             return registerCheck.compare(index, action, r.offset(), r.size());
@@ -317,10 +320,12 @@ public final class Lockstep {
             return completionCheck.translate(index, t);
         }
         if (action instanceof Action.PageRequest p) {
-            // The model's page-request queue and its automatic responses, then the DUT's; what both wrote,
-            // sent and signalled is compared (records at pqt, fault records with TTYP 9, responses, wires).
-            s.model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
+            // The DUT's page-request queue and its automatic responses, then the model's (which follows a DUT
+            // that reports an identical fault once); what both wrote, sent and signalled is compared (records
+            // at pqt, fault records with TTYP 9, responses, wires).
             driver.drive(action);
+            identicalFaults.modelAfterDut(index,
+                    () -> s.model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv()));
             return effectCheck.compare(index, action);
         }
         throw new IllegalStateException("the engine cannot apply " + action.describe());

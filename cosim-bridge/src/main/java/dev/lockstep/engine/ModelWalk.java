@@ -21,8 +21,15 @@ final class ModelWalk {
 
     /** The walk for {@code req}, or null if it failed ({@link #explain} then says why). */
     Outcome of(TranslationRequest req) {
+        return of(req, java.util.Map.of());
+    }
+
+    /** The walk for {@code req} over memory with {@code overrides} (old values of cached words); null if it failed. */
+    Outcome of(TranslationRequest req, java.util.Map<Long, Long> overrides) {
         try {
-            Translator t = new Translator(seed.config, new OverlayMemory(seed.memory));
+            OverlayMemory overlay = new OverlayMemory(seed.memory);
+            for (java.util.Map.Entry<Long, Long> e : overrides.entrySet()) overlay.replace(e.getKey(), e.getValue());
+            Translator t = new Translator(seed.config, overlay);
             Request r = new Request(req.deviceId(), req.pv(), req.processId(), req.iova(), req.ttyp(), req.priv(),
                     req.noWrite(), req.execRequested(), req.cxl());
             return t.translate(r, seed.model.registers().ddtp(), seed.model.registers().fctl());

@@ -1,11 +1,9 @@
 package dev.lockstep.engine;
 
 import dev.lockstep.dut.DutException;
-import dev.lockstep.refmodel.regs.RegisterFile;
 import dev.lockstep.stimulus.Action;
 import dev.lockstep.stimulus.RegisterNames;
 import dev.lockstep.triage.Signature;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,32 +25,17 @@ final class RegisterCheck {
         long mask = seed.model.registerMasks().compareMask(offset, size);
         seed.observer.registerRead(index, offset, size, expected, observedValue);
         if (((expected ^ observedValue) & mask) == 0) return null;
-        List<Divergence.FieldMismatch> fields = new ArrayList<>();
-        // Fields of an 8-byte register read as its upper half sit 32 bits higher than the value read.
-        boolean upperHalf = (offset & 4) != 0 && RegisterFile.isEightByteRegister(offset & ~7);
-        int shift = upperHalf ? 32 : 0;
-        for (RegisterNames.Field f : RegisterNames.fields(upperHalf ? offset & ~7 : offset)) {
-            long m = f.mask() >>> shift;
-            if (m == 0 || ((expected ^ observedValue) & m & mask) == 0) continue;
-            fields.add(new Divergence.FieldMismatch(f.name(),
-                    f.msb() == f.lsb() ? String.valueOf(f.msb()) : f.msb() + ":" + f.lsb(),
-                    f.extract(expected << shift), f.extract(observedValue << shift)));
-        }
-        if (fields.isEmpty()) {
-            fields.add(new Divergence.FieldMismatch("value", (size * 8 - 1) + ":0", expected, observedValue));
-        }
-        String subject = String.format("%s (offset 0x%x, %d B) %s", RegisterNames.name(offset), offset, size,
-                action instanceof Action.RegisterWrite ? "read back" : "read");
-        String rule = RegisterRules.describe(offset);
+        List<Divergence.FieldMismatch> fields = RegisterSignatures.fields(offset, size, expected, observedValue, mask);
         String how = action instanceof Action.RegisterWrite ? "read back" : "read";
-        // A one-bit field's values are its meaning (set or clear), not seed data: they are part of the class.
-        List<String> classes = new ArrayList<>();
-        for (Divergence.FieldMismatch f : fields) {
-            boolean flag = !f.bits().contains(":") && !f.bits().equals("-");
-            classes.add(flag ? f.field() + " " + f.expected() + "->" + f.observed() : f.field());
+        String subject = String.format("%s (offset 0x%x, %d B) %s", RegisterNames.name(offset), offset, size, how);
+        String rule = RegisterRules.describe(offset);
+        long written = action instanceof Action.RegisterWrite w ? w.value() : 0;
+        Signature signature = RegisterSignatures.of(offset, how, fields, seed.model.registers(), rule, written);
+        // A queue CSR's or ipsr's bit the IOMMU set (not the write) follows from the state upstream of it.
+        if (!signature.key().contains("RW1C")) {
+            Signature upstream = RegisterSignatures.upstream(seed.model, seed.driver.dut, offset);
+            if (upstream != null) signature = upstream;
         }
-        return new Finding(subject, fields, rule,
-                new Signature(Signature.key("register", RegisterNames.name(offset), how, Signature.fields(classes)),
-                        RegisterNames.name(offset) + " " + how + " " + Signature.fields(classes) + ": " + rule));
+        return new Finding(subject, fields, rule, signature);
     }
 }

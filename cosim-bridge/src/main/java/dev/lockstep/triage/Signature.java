@@ -61,11 +61,70 @@ public record Signature(String key, String says) {
      * successes, the fields that differ. A page fault is the same bug whether a read, write or execute
      * met it, so causes are taken by class ({@link #causeClass}); the access type stays where the rule
      * depends on it (permissions, A/D).
+     *
+     * <p>{@code fieldClasses}: the differing fields as {@link #fieldClass} gives them; {@code ruleCause}:
+     * the cause of the model's deciding rule (0: success); {@code observedCause}: the DUT's fault cause (0:
+     * it gave no fault).
      */
-    public static Signature translation(int ttyp, List<String> fields, String rule, String expected,
-                                        String observed, String ruleText) {
-        String request = requestClass(ttyp, rule.equals("PTE_PERMISSION") || rule.equals("PTE_A_OR_D_CLEAR"));
+    public static Signature translation(int ttyp, List<String> fieldClasses, String rule, int ruleCause,
+                                        String expected, String observed, int observedCause, String ruleText) {
+        return translation(ttyp, fieldClasses, rule, ruleCause, false, false, expected, observed, observedCause, ruleText);
+    }
+
+    /**
+     * {@code firstStageDone}: the model's walk got past the first stage (a success, an MSI translation, or
+     * a guest-page fault on the final GPA rather than on an implicit access); {@code passedThrough}: the
+     * DUT completed with the request's own address, untranslated, where the model translated or faulted.
+     */
+    public static Signature translation(int ttyp, List<String> fieldClasses, String rule, int ruleCause,
+                                        boolean firstStageDone, boolean passedThrough, String expected,
+                                        String observed, int observedCause, String ruleText) {
+        TranslationStep ruleStep = TranslationStep.ofRule(rule);
+        TranslationStep dutStep = observedCause == 0 ? TranslationStep.COMPLETED
+                : TranslationStep.ofCause(observedCause, ruleStep, ruleCause);
+        // A DUT that answers with the address it was given skipped the translation (or the stage) the model
+        // applied; what the model found there depends on the seed's tables.
+        if (passedThrough && ruleStep.compareTo(TranslationStep.ADDRESS_TRANSLATION) >= 0) {
+            return new Signature(key("translation", requestClass(ttyp, false), "the DUT completed with the address "
+                    + "untranslated where the model translated it"),
+                    Ttyp.name(ttyp) + ": the DUT gave the request's own address back untranslated; " + ruleText
+                            + " gives " + expected);
+        }
+        // A first-stage page fault where the model's walk got past the first stage: the DUT's first stage is
+        // wrong, whatever the model's walk met after it.
+        boolean pageFault = observedCause == 12 || observedCause == 13 || observedCause == 15;
+        if (pageFault && firstStageDone) {
+            return new Signature(key("translation", requestClass(ttyp, false), "first stage: page fault where the "
+                    + "model went on"), Ttyp.name(ttyp) + ": the DUT gave a page fault in the first stage, which the "
+                    + "model's walk got past (" + ruleText + " gives " + expected + ")");
+        }
+        // The DUT stopped at a step the model went through: the bug is in that step, and where the model
+        // went on to (its later rule, the request's type) depends on the seed's tables, not on the bug.
+        if (TranslationStep.stoppedBefore(dutStep, observedCause, ruleStep, ruleCause)) {
+            return new Signature(key("translation", dutStep.toString(), observed + " where the model went on"),
+                    Ttyp.name(ttyp) + ": the DUT stopped at the " + dutStep + " step with " + observed
+                            + ", where the model went on (" + ruleText + " gives " + expected + ")");
+        }
         boolean bothSucceeded = expected.startsWith("success") && observed.startsWith("success");
+        // An ATS Success with R=W=0 grants no access (spec: "PCIe ATS translation request handling", how a
+        // fault is answered): it has no page, so the page size and the translated address are not its class.
+        if (bothSucceeded && observed.startsWith("success --")) {
+            expected = expected.replaceAll(" \\((superpage|4 KiB page)\\)", "");
+            fieldClasses = fieldClasses.stream().filter(f -> !f.equals("translated address")).toList();
+        }
+        // Completion attributes set by rules of their own (PCIe ATS Priv, CXL.io, U) are not decided by the
+        // walk: the walk's rule would only split one bug by where the seed's translation ended.
+        if (bothSucceeded && !fieldClasses.isEmpty() && fieldClasses.stream().allMatch(Signature::isAttribute)) {
+            return new Signature(key("translation", requestClass(ttyp, false), "completion " + fields(fieldClasses)),
+                    Ttyp.name(ttyp) + ": completion " + fields(fieldClasses) + " differ from the spec's rule for them");
+        }
+        // The request's type matters where the rule looks at it: the walk's permission and A/D checks, the
+        // completion's format (a success), and the checks of which requests a context allows (cause 260);
+        // a device- or process-context rule applies alike to every request.
+        boolean typed = ruleStep.compareTo(TranslationStep.ADDRESS_TRANSLATION) >= 0
+                || ruleCause == Cause.TRANSACTION_TYPE_DISALLOWED;
+        String request = typed ? requestClass(ttyp, rule.equals("PTE_PERMISSION") || rule.equals("PTE_A_OR_D_CLEAR"))
+                : null;
         // The page size of the model's walk tells apart wrong successes; when the outcome itself differs it
         // would only split one bug by the pages the seeds happen to map.
         if (!bothSucceeded) expected = expected.replaceAll(" \\((superpage|4 KiB page)\\)", "");
@@ -77,9 +136,23 @@ public record Signature(String key, String says) {
         boolean wentOn = observed.startsWith("success") || !observed.startsWith("cause ");
         String outcome = expected.startsWith("success") || !wentOn ? expected + " -> " + observed
                 : expected + " not given";
-        return new Signature(key("translation", request, rule + ": " + outcome, bothSucceeded ? fields(fields) : null),
+        return new Signature(key("translation", request, rule + ": " + outcome, bothSucceeded ? fields(fieldClasses) : null),
                 Ttyp.name(ttyp) + ": " + ruleText + " gives " + expected + ", the DUT gave " + observed
-                        + (bothSucceeded ? " with other " + fields(fields) : ""));
+                        + (bothSucceeded ? " with other " + fields(fieldClasses) : ""));
+    }
+
+    /** ATS completion fields that rules other than the walk's decide. */
+    private static boolean isAttribute(String fieldClass) {
+        return fieldClass.startsWith("Priv ") || fieldClass.startsWith("CXL.io ") || fieldClass.startsWith("U ");
+    }
+
+    /**
+     * A differing field as a signature names it: its name, and for a one-bit field also its values, which
+     * are its meaning (set or clear) rather than seed data.
+     */
+    public static String fieldClass(String field, String bits, long expected, long observed) {
+        boolean flag = !bits.contains(":");
+        return flag ? field + " " + expected + "->" + observed : field;
     }
 
     /** A request type by class: untranslated, translated, ATS translation request, PCIe message (and access). */

@@ -32,8 +32,6 @@ final class ModelDut implements Dut {
         int cause = -1;
         /** The outcome the model gave (set once performed). */
         TranslationOutcome outcome;
-        /** Report a fault identical to one already written only once (the spec's choice), not again. */
-        boolean identicalOnce;
     }
 
     interface Variant {
@@ -157,7 +155,7 @@ final class ModelDut implements Dut {
                 (flags & REQ_CXL) != 0);
         t.candidate = model.candidates(t.request).get(0);
         variant.apply(t, this);
-        TranslationOutcome o = model.commit(t.request, t.candidate, t.identicalOnce);
+        TranslationOutcome o = model.commit(t.request, t.candidate);
         t.outcome = o;
         t.after.run();
         long word = completionWord(tag, o, ats);

@@ -171,7 +171,7 @@ public final class Iommu {
     public TranslationOutcome translate(TranslationRequest request) {
         trace.clear();
         TranslationOutcome o = translator.translate(request, caching.liveContext(), trace);
-        return complete(request, o, false);
+        return complete(request, o);
     }
 
     /** Every outcome the spec permits for {@code request} now, given what may still be cached. No side effects. */
@@ -200,16 +200,7 @@ public final class Iommu {
 
     /** Performs {@code request} as {@code candidate} (one of {@link #candidates}): A/D updates, fault record, HPM. */
     public TranslationOutcome commit(TranslationRequest request, CachingModel.Candidate candidate) {
-        return commit(request, candidate, false);
-    }
-
-    /**
-     * {@link #commit(TranslationRequest, CachingModel.Candidate)}; with {@code identicalOnce}, a fault
-     * identical to one already written to the fault queue is not reported again, as the spec permits
-     * ({@link FaultQueue#wroteIdentical}): the choice of an IOMMU that reports such faults once.
-     */
-    public TranslationOutcome commit(TranslationRequest request, CachingModel.Candidate candidate, boolean identicalOnce) {
-        return complete(request, caching.commit(request, candidate, trace), identicalOnce);
+        return complete(request, caching.commit(request, candidate, trace));
     }
 
     /**
@@ -221,19 +212,17 @@ public final class Iommu {
                                           java.util.function.Predicate<java.util.Set<Long>> storesMatch) {
         trace.clear();
         TranslationOutcome o = caching.translateAs(request, observed, trace, storesMatch);
-        return o == null ? null : complete(request, o, false);
+        return o == null ? null : complete(request, o);
     }
 
     /**
      * What follows a translation: HPM counts, recording an MSI in an MRIF (which may turn the outcome into
      * a 264/271 fault), and the fault record. Returns the final outcome.
      */
-    private TranslationOutcome complete(TranslationRequest request, TranslationOutcome o, boolean identicalOnce) {
+    private TranslationOutcome complete(TranslationRequest request, TranslationOutcome o) {
         hpm.countTranslation(request, trace);
         if (o.mrif() != null && request.isWrite() && mrifDeliveredByIommu) o = deliverToMrif(request, o);
-        if (o.fault() && o.reported() && !(identicalOnce && faultQueue.wroteIdentical(o.record()))) {
-            faultQueue.report(o.record());
-        }
+        if (o.fault() && o.reported()) faultQueue.report(o.record());
         return o;
     }
 
@@ -269,7 +258,7 @@ public final class Iommu {
             o = TranslationOutcome.fault(faultOf(request, Cause.TRANSACTION_TYPE_DISALLOWED, request.iova()),
                     !o.mrif().dtf());
         }
-        return complete(request, o, false);
+        return complete(request, o);
     }
 
     /**

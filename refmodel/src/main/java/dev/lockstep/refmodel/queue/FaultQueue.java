@@ -24,6 +24,8 @@ public final class FaultQueue {
     public static final int DROPPED_ERROR_PENDING = 2;
     public static final int DROPPED_OVERFLOW = 3;
     public static final int DROPPED_MEMORY_FAULT = 4;
+    /** Left out: identical to a record written before, and the IOMMU checked against reported it once. */
+    public static final int LEFT_OUT_IDENTICAL = 5;
 
     private final RegisterFile regs;
     private final ImplicitMemory memory;
@@ -32,6 +34,8 @@ public final class FaultQueue {
     private long recordsDropped;
     /** Every record written so far: a later identical fault may be reported through one of them. */
     private final java.util.Set<FaultRecord> written = new java.util.HashSet<>();
+    private long recordsLeftOut;
+    private java.util.function.BooleanSupplier leaveOutIdentical = () -> false;
 
     public FaultQueue(RegisterFile regs, ImplicitMemory memory, InterruptController interrupts) {
         this.regs = regs;
@@ -50,11 +54,27 @@ public final class FaultQueue {
      */
     public boolean wroteIdentical(FaultRecord record) { return written.contains(record); }
 
+    /**
+     * While set, a record identical to one already written is left out when {@code when} says so (the
+     * IOMMU being checked reported it once); it is asked only for such a record, while the queue records.
+     * {@code null} restores the default: every fault is reported.
+     */
+    public void leaveOutIdenticalWhen(java.util.function.BooleanSupplier when) {
+        this.leaveOutIdentical = when == null ? () -> false : when;
+    }
+
+    /** Records left out as identical to one written before ({@link #leaveOutIdenticalWhen}). */
+    public long recordsLeftOut() { return recordsLeftOut; }
+
     /** Queues a fault record; returns WRITTEN or why it was dropped. */
     public int report(FaultRecord record) {
         int csr = regs.fqcsr();
         if ((csr & QCSR_ON) == 0) return drop(DROPPED_OFF);
         if ((csr & (QCSR_OF | QCSR_MF)) != 0) return drop(DROPPED_ERROR_PENDING);
+        if (written.contains(record) && leaveOutIdentical.getAsBoolean()) {
+            recordsLeftOut++;
+            return LEFT_OUT_IDENTICAL;
+        }
         long n = RegisterFile.queueEntries(regs.fqb());
         int tail = regs.fqt();
         int next = (int) (((tail & 0xffffffffL) + 1) % n);
