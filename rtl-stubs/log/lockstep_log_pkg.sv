@@ -76,11 +76,11 @@ package lockstep_log_pkg;
     return $sformatf("\"0x%0h\"", v);
   endfunction
 
-  // `when` if c is 1, else `otherwise`: a choice between texts made as strings (a ?: between string
+  // `if_one` if c is 1, else `if_not`: a choice between texts made as strings (a ?: between string
   // literals of different lengths is a bit vector, padded to the longer one)
-  function automatic string pick(logic c, string when, string otherwise);
-    if (c === 1'b1) return when;
-    return otherwise;
+  function automatic string pick(logic c, string if_one, string if_not);
+    if (c === 1'b1) return if_one;
+    return if_not;
   endfunction
 
   function automatic string boolean(logic v);

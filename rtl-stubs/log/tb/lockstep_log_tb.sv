@@ -16,7 +16,8 @@
 // accepted, its response follows MEM_LATENCY cycles later, in order); Invalidation Requests are
 // answered by the devices INV_CPL_LATENCY cycles later. Cycles count from the release of reset.
 //
-// Plusargs: +log=FILE (default sv-log.jsonl; "-" standard output), +mutant=ID|NAME (a planted bug of
+// Plusargs: +log=FILE (default sv-log.jsonl; a named pipe for `lockstep check FIFO`; "-" is standard
+// output, which the simulator's own messages share), +mutant=ID|NAME (a planted bug of
 // rtl-stubs/mutants.tsv, read from +mutants=FILE, default rtl-stubs/mutants.tsv), +seed=N (names the
 // seed in the log; the stimulus is fixed).
 `timescale 1ns/1ps
