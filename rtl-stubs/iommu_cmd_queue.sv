@@ -5,10 +5,15 @@
 // software clears it. ATS.INVAL sends an Invalidation Request message and retires; the device's
 // Invalidation Completion (inv_cpl) arrives later, and IOFENCE.C waits until every invalidation
 // sent before it has completed. ATS.PRGR sends a Page Request Group Response message.
+// Commands execute while translations are in flight: an invalidation takes effect in the caches at
+// once (a walk in flight when it executes does not fill its cache, see iommu_iotlb), and IOFENCE.C
+// waits for the translations that were in flight when it began to wait (not for later ones, which
+// a stream of requests could otherwise keep coming forever), as well as for ATS.INVAL completions.
 module iommu_cmd_queue
   import iommu_pkg::*;
 #(
-  parameter bit CAP_ATS = 1'b1   // capabilities.ATS: without it the ATS commands are unsupported
+  parameter bit CAP_ATS = 1'b1,  // capabilities.ATS: without it the ATS commands are unsupported
+  parameter int XLATE_N = 1      // translation walkers
 ) (
   input  logic        clk,
   input  logic        rst_n,
@@ -20,7 +25,7 @@ module iommu_cmd_queue
   input  logic [31:0] cqh,
   input  logic [31:0] cqt,
   input  logic [3:0]  ddtp_mode,
-  input  logic        xlate_idle,    // IOFENCE.C waits for translations in flight
+  input  logic [XLATE_N-1:0] xlate_busy,  // per walker: a translation in flight
   // outbound PCIe messages (ATS.INVAL, ATS.PRGR) and inbound Invalidation Completions
   output logic        msg_valid,
   input  logic        msg_ready,
@@ -67,6 +72,7 @@ module iommu_cmd_queue
   st_t st;
   logic [63:0] c0, c1;
   logic [7:0]  inv_pending;          // Invalidation Requests sent, not yet completed
+  logic [XLATE_N-1:0] fence_wait;    // IOFENCE.C: walkers busy when it began to wait, not yet done
 
   logic [63:0] cmd_addr;
   assign cmd_addr = {8'd0, cq_ppn, 12'd0} + {28'd0, cqh, 4'd0};
@@ -116,8 +122,9 @@ module iommu_cmd_queue
     if (!rst_n) begin
       st <= Q_IDLE; c0 <= 64'd0; c1 <= 64'd0;
       head_inc <= 1'b0; set_ill <= 1'b0; set_mf <= 1'b0; set_fwip <= 1'b0;
-      tlb_inv <= 1'b0; ddt_inv <= 1'b0; inv_pending <= 8'd0;
+      tlb_inv <= 1'b0; ddt_inv <= 1'b0; inv_pending <= 8'd0; fence_wait <= '0;
     end else begin
+      fence_wait <= fence_wait & xlate_busy;     // a walker that went idle has finished its request
       inv_pending <= inv_pending + ((st == Q_MSG && msg_ready && !msg_prgr) ? 8'd1 : 8'd0)
                                  - ((inv_cpl && inv_pending != 8'd0) ? 8'd1 : 8'd0);
       head_inc <= 1'b0; set_ill <= 1'b0; set_mf <= 1'b0; set_fwip <= 1'b0;
@@ -141,11 +148,14 @@ module iommu_cmd_queue
             7'd1: begin tlb_inv <= 1'b1; st <= Q_RETIRE; end
             7'd3: begin ddt_inv <= 1'b1; st <= Q_RETIRE; end
             7'd4: st <= Q_MSG;
-            default: st <= Q_FENCE_WAIT;             // IOFENCE.C
+            default: begin                           // IOFENCE.C
+              fence_wait <= xlate_busy;
+              st <= Q_FENCE_WAIT;
+            end
           endcase
         end
         Q_MSG: if (msg_ready) st <= Q_RETIRE;
-        Q_FENCE_WAIT: if (xlate_idle && inv_pending == 8'd0) begin
+        Q_FENCE_WAIT: if ((fence_wait & xlate_busy) == '0 && inv_pending == 8'd0) begin
           if (c0[10]) st <= Q_FWR;                   // AV: write DATA to ADDR
           else begin
             if (c0[11]) set_fwip <= 1'b1;

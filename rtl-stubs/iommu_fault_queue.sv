@@ -69,7 +69,9 @@ module iommu_fault_queue
     end else begin
       tail_inc <= 1'b0; set_of <= 1'b0; set_mf <= 1'b0;
       case (st)
-        F_IDLE: if (rec_valid) begin
+        // only a record the engine sees taken (rec_ready): one arriving while the previous
+        // record's tail/error update settles waits, instead of being written twice
+        F_IDLE: if (rec_valid && rec_ready) begin
           if (!fq_on || fq_err) begin
             // dropped
           end else if (full) begin

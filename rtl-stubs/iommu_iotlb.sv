@@ -79,17 +79,17 @@ module iommu_iotlb
 
   // whole PTEs / entries are passed; not every bit is used
   /* verilator lint_off UNUSEDSIGNAL */
-  function automatic logic perm_ok(input ent_t x, input logic [1:0] acc, input logic ps,
-                                   input logic sum, input logic [31:0] mut);
+  function automatic logic perm_ok(input ent_t x, input logic [1:0] a, input logic ps,
+                                   input logic sm, input logic [31:0] mut);
     logic ok;
-    case (acc)
+    case (a)
       2'd1:    ok = x.w & x.dirty;
       2'd2:    ok = x.x;
       default: ok = x.r;
     endcase
     if (x.pscv && !mutant_on(mut, M_IOTLB_U_UNCHECKED)) begin   // BUG (mutant): no U/SUM check on a hit
       if (!ps && !x.u) ok = 1'b0;
-      if (ps && x.u && (acc == 2'd2 || !sum)) ok = 1'b0;
+      if (ps && x.u && (a == 2'd2 || !sm)) ok = 1'b0;
     end
     perm_ok = ok;
   endfunction

@@ -1,9 +1,18 @@
 // iommu_mem_arb: shares the single memory port (one outstanding request) between the IOMMU's
-// own requesters: 0 = translation walks (DDT, PDT, page tables, MSI PT), 1 = fault queue,
-// 2 = command queue, 3 = page-request queue. Fixed priority, the response goes back to the client
-// that issued it; `mem_req_src` names that client (a bus wrapper uses it to pick IDs and bursts).
+// own requesters: clients 0..W-1 = the translation walkers (DDT, PDT, page tables, MSI PT), then
+// the fault queue, the command queue and the page-request queue. Clients marked FIXED (the record
+// writers: fault queue, then page-request queue) go first, lowest index first: their records are
+// short and come only from finished walks, and the walker waiting on a record is freed soonest.
+// The others (walkers, command queue) are served round-robin: after a grant the search starts at the
+// next client, so walkers that always have a request ready cannot starve the command queue (nor
+// each other). A lone requester is granted at once, in the same cycle as with fixed priority.
+// The response goes back to the client that issued it; `mem_req_src` names the engine (0 for
+// every walker, then 1 fault queue, 2 command queue, 3 page-request queue: a bus wrapper uses it
+// to pick IDs and bursts).
 module iommu_mem_arb #(
-  parameter int N = 3
+  parameter int N = 3,
+  parameter int W = 1,           // clients 0..W-1 are walkers: all report source 0
+  parameter logic [N-1:0] FIXED = '0   // fixed-priority clients, ahead of the round-robin ones
 ) (
   input  logic          clk,
   input  logic          rst_n,
@@ -25,7 +34,7 @@ module iommu_mem_arb #(
   output logic [63:0]   mem_req_addr,
   output logic [63:0]   mem_req_wdata,
   output logic [7:0]    mem_req_wstrb,
-  output logic [$clog2(N)-1:0] mem_req_src,
+  output logic [1:0]    mem_req_src,
   output logic [3:0]    mem_req_words,
   input  logic          mem_rsp_valid,
   input  logic [63:0]   mem_rsp_rdata,
@@ -33,17 +42,27 @@ module iommu_mem_arb #(
   output logic          busy
 );
   typedef enum logic [1:0] {A_IDLE, A_REQ, A_RSP} st_t;
+  localparam int IW = (N > 1) ? $clog2(N) : 1;
   st_t st;
-  logic [$clog2(N)-1:0] owner;
-  logic [$clog2(N)-1:0] pick;
-  logic                 any;
+  logic [IW-1:0] owner;
+  logic [IW-1:0] pick;
+  logic [IW-1:0] last;          // the round-robin client granted last: the search starts after it
+  logic          any;
 
   always_comb begin
     pick = '0;
     any = 1'b0;
+    // round-robin clients from last+1 round to last: the first requester wins
+    for (int k = N; k >= 1; k--) begin
+      if (c_req_valid[IW'((int'(last) + k) % N)] && !FIXED[IW'((int'(last) + k) % N)]) begin
+        pick = IW'((int'(last) + k) % N);
+        any = 1'b1;
+      end
+    end
+    // fixed-priority clients first, the lowest index first
     for (int i = N - 1; i >= 0; i--) begin
-      if (c_req_valid[i]) begin
-        pick = i[$clog2(N)-1:0];
+      if (c_req_valid[i] && FIXED[i]) begin
+        pick = IW'(i);
         any = 1'b1;
       end
     end
@@ -53,12 +72,14 @@ module iommu_mem_arb #(
     if (!rst_n) begin
       st <= A_IDLE;
       owner <= '0;
+      last <= IW'(N - 1);       // client 0 first after reset
       mem_req_op <= 2'd0; mem_req_addr <= 64'd0; mem_req_wdata <= 64'd0; mem_req_wstrb <= 8'd0;
       mem_req_words <= 4'd1;
     end else begin
       case (st)
         A_IDLE: if (any) begin
           owner <= pick;
+          if (!FIXED[pick]) last <= pick;
           mem_req_op <= c_req_op[pick];
           mem_req_addr <= {c_req_addr[pick][63:3], 3'b000};
           mem_req_wdata <= c_req_wdata[pick];
@@ -83,6 +104,6 @@ module iommu_mem_arb #(
   assign c_rsp_rdata = mem_rsp_rdata;
   assign c_rsp_err = mem_rsp_err;
   assign mem_req_valid = (st == A_REQ);
-  assign mem_req_src = owner;
+  assign mem_req_src = (int'(owner) < W) ? 2'd0 : 2'(int'(owner) - W + 1);
   assign busy = (st != A_IDLE);
 endmodule

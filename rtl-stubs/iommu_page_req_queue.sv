@@ -91,7 +91,7 @@ module iommu_page_req_queue
     end else begin
       tail_inc <= 1'b0; set_of <= 1'b0; set_mf <= 1'b0;
       case (st)
-        Q_IDLE: if (pr_valid) begin
+        Q_IDLE: if (pr_valid && pr_ready) begin       // taken only when the engine sees it taken
           did <= pr_did; pv <= pr_pv; pid <= pr_pv ? pr_pid : 20'd0; prpr <= pr_prpr; dsv <= pr_dsv;
           last <= in_last; stop <= in_stop; prgi <= pr_payload[11:3];
           if (!pr_admit)              respond(pr_code, in_last, in_stop);

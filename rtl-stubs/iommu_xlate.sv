@@ -1,6 +1,7 @@
 // iommu_xlate: the translation process (spec: iommu_data_structures.adoc, "Process to translate
-// an IOVA"). One request at a time: mode checks, device context (DDT cache or DDT walk), request
-// checks, process context (PDT walk), IOTLB or two-stage page walk, MSI flat translation, then
+// an IOVA"). One request at a time per instance (lockstep_iommu runs XLATE_N of them): mode
+// checks, device context (DDT cache or DDT walk), request checks, process context (PDT walk),
+// IOTLB or two-stage page walk, MSI flat translation, then
 // the completion and, for a fault, the fault record (unless DC.tc.DTF suppresses it).
 // Translated requests (TTYP 5-7) need DC.tc.EN_ATS; without T2GPA they carry an SPA and complete
 // without translation; with DC.tc.T2GPA they carry a GPA, translated through the G stage only (first

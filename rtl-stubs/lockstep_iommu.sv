@@ -15,7 +15,11 @@ module lockstep_iommu
   parameter bit CAP_PD20   = 1'b1,
   parameter int unsigned PAS = 56,
   parameter int TLB_N = 8,        // IOTLB entries
-  parameter int DDTC_N = 4        // DDT cache entries
+  parameter int DDTC_N = 4,       // DDT cache entries
+  // Translations in flight: one walker each, with its own IOTLB and DDT cache (TLB_N, DDTC_N
+  // entries each). A new request goes to the lowest-numbered idle walker, so one request at a time
+  // always takes walker 0 (exactly the single-walker DUT); 1 = one translation at a time.
+  parameter int XLATE_N = 2
 ) (
   input  logic        clk,
   input  logic        rst_n,
@@ -129,18 +133,20 @@ module lockstep_iommu
     .irq
   );
 
-  // ---------------- memory arbiter: 0 translation, 1 fault queue, 2 command queue, 3 PQ ----
-  logic [3:0]  c_req_valid, c_req_ready, c_rsp_valid;
-  logic [1:0]  c_req_op    [4];
-  logic [63:0] c_req_addr  [4];
-  logic [63:0] c_req_wdata [4];
-  logic [7:0]  c_req_wstrb [4];
-  logic [3:0]  c_req_words [4];
+  // ---------------- memory arbiter: walkers 0..XLATE_N-1, fault queue, command queue, PQ ----
+  localparam int NC = XLATE_N + 3;
+  localparam int C_FQ = XLATE_N, C_CQ = XLATE_N + 1, C_PQ = XLATE_N + 2;
+  logic [NC-1:0] c_req_valid, c_req_ready, c_rsp_valid;
+  logic [1:0]  c_req_op    [NC];
+  logic [63:0] c_req_addr  [NC];
+  logic [63:0] c_req_wdata [NC];
+  logic [7:0]  c_req_wstrb [NC];
+  logic [3:0]  c_req_words [NC];
   logic [63:0] c_rsp_rdata;
   logic [1:0]  c_rsp_err;
   logic        arb_busy;
 
-  iommu_mem_arb #(.N(4)) u_arb (
+  iommu_mem_arb #(.N(NC), .W(XLATE_N), .FIXED(NC'(1) << C_FQ | NC'(1) << C_PQ)) u_arb (
     .clk, .rst_n,
     .c_req_valid, .c_req_ready, .c_req_op, .c_req_addr, .c_req_wdata, .c_req_wstrb, .c_req_words,
     .c_rsp_valid, .c_rsp_rdata, .c_rsp_err,
@@ -160,7 +166,8 @@ module lockstep_iommu
   logic [15:0] tlb_gscid;
   logic [51:0] tlb_vpn;
   logic [23:0] ddt_did;
-  logic        xl_busy, fq_busy, cq_busy, pq_busy;
+  logic [XLATE_N-1:0] xl_busy;
+  logic        fq_busy, cq_busy, pq_busy;
   logic        cq_msg_valid, cq_msg_ready, cq_msg_prgr, cq_msg_dsv, cq_msg_pv;
   logic [15:0] cq_msg_rid;
   logic [7:0]  cq_msg_dseg;
@@ -176,35 +183,118 @@ module lockstep_iommu
   logic [19:0] prq_pid;
   logic [63:0] prq_payload;
 
-  iommu_xlate #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .CAP_ATS(CAP_ATS),
-                .CAP_T2GPA(CAP_ATS && CAP_T2GPA), .CAP_SV39(CAP_SV39),
-                .CAP_SV48(CAP_SV48), .CAP_SV39X4(CAP_SV39X4), .CAP_SV48X4(CAP_SV48X4),
-                .CAP_PD8(CAP_PD8), .CAP_PD17(CAP_PD17), .CAP_PD20(CAP_PD20), .PAS(PAS),
-                .TLB_N(TLB_N), .DDTC_N(DDTC_N))
-  u_xlate (
-    .clk, .rst_n, .mutant, .ddtp_mode, .ddtp_ppn, .ddtp_written,
-    .req_valid(tr_req_valid), .req_ready(tr_req_ready), .req_tag(tr_req_tag),
-    .req_did(tr_req_did), .req_pv(tr_req_pv), .req_pid(tr_req_pid), .req_iova(tr_req_iova),
-    .req_ttyp(tr_req_ttyp), .req_priv(tr_req_priv), .req_nw(tr_req_nw), .req_exe(tr_req_exe),
-    .req_cxl(tr_req_cxl),
-    .pr_req_valid(CAP_ATS && pr_req_valid), .pr_req_ready, .pr_req_did, .pr_req_pv, .pr_req_pid,
-    .pr_req_priv, .pr_req_exec, .pr_req_dsv, .pr_req_payload,
-    .prq_valid, .prq_ready, .prq_admit, .prq_code, .prq_prpr, .prq_did, .prq_pv, .prq_pid,
-    .prq_priv, .prq_exec, .prq_dsv, .prq_payload,
-    .cpl_valid(tr_cpl_valid), .cpl_ready(tr_cpl_ready), .cpl_tag(tr_cpl_tag),
-    .cpl_status(tr_cpl_status), .cpl_cause(tr_cpl_cause), .cpl_pa(tr_cpl_pa),
-    .cpl_r(tr_cpl_r), .cpl_w(tr_cpl_w), .cpl_x(tr_cpl_x), .cpl_u(tr_cpl_u), .cpl_g(tr_cpl_g),
-    .cpl_s(tr_cpl_s), .cpl_priv(tr_cpl_priv), .cpl_cxl_io(tr_cpl_cxl_io),
-    .rec_valid, .rec_ready, .rec_cause, .rec_ttyp, .rec_did, .rec_pv, .rec_pid, .rec_priv,
-    .rec_iotval, .rec_iotval2,
-    .tlb_inv, .tlb_gvma, .tlb_av, .tlb_pscv, .tlb_gv, .tlb_pscid, .tlb_gscid, .tlb_vpn,
-    .ddt_inv, .ddt_dv, .ddt_did,
-    .m_req_valid(c_req_valid[0]), .m_req_ready(c_req_ready[0]), .m_req_op(c_req_op[0]),
-    .m_req_addr(c_req_addr[0]), .m_req_wdata(c_req_wdata[0]), .m_req_words(c_req_words[0]),
-    .m_rsp_valid(c_rsp_valid[0]), .m_rsp_rdata(c_rsp_rdata), .m_rsp_err(c_rsp_err),
-    .busy(xl_busy)
-  );
-  assign c_req_wstrb[0] = 8'hFF;
+  // Per walker: request in, completion and fault record out. Walkers complete in any order, each
+  // completion with its own request's tag; fault records go to the fault queue one whole record
+  // at a time (a walker holds its record until the queue takes it). Page Request messages are
+  // handled by walker 0 only, so they reach the page-request queue in arrival order.
+  localparam int WI = (XLATE_N > 1) ? $clog2(XLATE_N) : 1;
+  logic [XLATE_N-1:0] w_req_valid, w_req_ready, w_cpl_valid, w_cpl_ready, w_rec_valid, w_rec_ready;
+  logic [15:0] w_cpl_tag    [XLATE_N];
+  logic [1:0]  w_cpl_status [XLATE_N];
+  logic [11:0] w_cpl_cause  [XLATE_N];
+  logic [63:0] w_cpl_pa     [XLATE_N];
+  logic [XLATE_N-1:0] w_cpl_r, w_cpl_w, w_cpl_x, w_cpl_u, w_cpl_g, w_cpl_s, w_cpl_priv, w_cpl_cxl_io;
+  logic [11:0] w_rec_cause   [XLATE_N];
+  logic [5:0]  w_rec_ttyp    [XLATE_N];
+  logic [23:0] w_rec_did     [XLATE_N];
+  logic [XLATE_N-1:0] w_rec_pv, w_rec_priv;
+  logic [19:0] w_rec_pid     [XLATE_N];
+  logic [63:0] w_rec_iotval  [XLATE_N];
+  logic [63:0] w_rec_iotval2 [XLATE_N];
+  logic [XLATE_N-1:0] w_pr_ready, w_prq_valid, w_prq_admit, w_prq_prpr, w_prq_pv, w_prq_priv,
+                      w_prq_exec, w_prq_dsv;
+  logic [3:0]  w_prq_code    [XLATE_N];
+  logic [23:0] w_prq_did     [XLATE_N];
+  logic [19:0] w_prq_pid     [XLATE_N];
+  logic [63:0] w_prq_payload [XLATE_N];
+  logic [WI-1:0] req_sel, cpl_sel, rec_sel;
+
+  // lowest-numbered idle walker takes the request; lowest-numbered ready completion / record
+  always_comb begin
+    req_sel = '0; cpl_sel = '0; rec_sel = '0;
+    for (int k = XLATE_N - 1; k >= 0; k--) begin
+      if (w_req_ready[k]) req_sel = WI'(k);
+      if (w_cpl_valid[k]) cpl_sel = WI'(k);
+      if (w_rec_valid[k]) rec_sel = WI'(k);
+    end
+  end
+  assign tr_req_ready = |w_req_ready;
+  always_comb begin
+    w_req_valid = '0; w_cpl_ready = '0; w_rec_ready = '0;
+    w_req_valid[req_sel] = tr_req_valid && w_req_ready[req_sel];
+    w_cpl_ready[cpl_sel] = tr_cpl_ready;
+    w_rec_ready[rec_sel] = rec_ready;
+  end
+  assign tr_cpl_valid  = |w_cpl_valid;
+  assign tr_cpl_tag    = w_cpl_tag[cpl_sel];
+  assign tr_cpl_status = w_cpl_status[cpl_sel];
+  assign tr_cpl_cause  = w_cpl_cause[cpl_sel];
+  assign tr_cpl_pa     = w_cpl_pa[cpl_sel];
+  assign tr_cpl_r      = w_cpl_r[cpl_sel];
+  assign tr_cpl_w      = w_cpl_w[cpl_sel];
+  assign tr_cpl_x      = w_cpl_x[cpl_sel];
+  assign tr_cpl_u      = w_cpl_u[cpl_sel];
+  assign tr_cpl_g      = w_cpl_g[cpl_sel];
+  assign tr_cpl_s      = w_cpl_s[cpl_sel];
+  assign tr_cpl_priv   = w_cpl_priv[cpl_sel];
+  assign tr_cpl_cxl_io = w_cpl_cxl_io[cpl_sel];
+  assign rec_valid   = |w_rec_valid;
+  assign rec_cause   = w_rec_cause[rec_sel];
+  assign rec_ttyp    = w_rec_ttyp[rec_sel];
+  assign rec_did     = w_rec_did[rec_sel];
+  assign rec_pv      = w_rec_pv[rec_sel];
+  assign rec_pid     = w_rec_pid[rec_sel];
+  assign rec_priv    = w_rec_priv[rec_sel];
+  assign rec_iotval  = w_rec_iotval[rec_sel];
+  assign rec_iotval2 = w_rec_iotval2[rec_sel];
+  assign pr_req_ready = w_pr_ready[0];
+  assign prq_valid   = w_prq_valid[0];
+  assign prq_admit   = w_prq_admit[0];
+  assign prq_code    = w_prq_code[0];
+  assign prq_prpr    = w_prq_prpr[0];
+  assign prq_did     = w_prq_did[0];
+  assign prq_pv      = w_prq_pv[0];
+  assign prq_pid     = w_prq_pid[0];
+  assign prq_priv    = w_prq_priv[0];
+  assign prq_exec    = w_prq_exec[0];
+  assign prq_dsv     = w_prq_dsv[0];
+  assign prq_payload = w_prq_payload[0];
+
+  for (genvar k = 0; k < XLATE_N; k++) begin : g_walker
+    iommu_xlate #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .CAP_ATS(CAP_ATS),
+                  .CAP_T2GPA(CAP_ATS && CAP_T2GPA), .CAP_SV39(CAP_SV39),
+                  .CAP_SV48(CAP_SV48), .CAP_SV39X4(CAP_SV39X4), .CAP_SV48X4(CAP_SV48X4),
+                  .CAP_PD8(CAP_PD8), .CAP_PD17(CAP_PD17), .CAP_PD20(CAP_PD20), .PAS(PAS),
+                  .TLB_N(TLB_N), .DDTC_N(DDTC_N))
+    u_xlate (
+      .clk, .rst_n, .mutant, .ddtp_mode, .ddtp_ppn, .ddtp_written,
+      .req_valid(w_req_valid[k]), .req_ready(w_req_ready[k]), .req_tag(tr_req_tag),
+      .req_did(tr_req_did), .req_pv(tr_req_pv), .req_pid(tr_req_pid), .req_iova(tr_req_iova),
+      .req_ttyp(tr_req_ttyp), .req_priv(tr_req_priv), .req_nw(tr_req_nw), .req_exe(tr_req_exe),
+      .req_cxl(tr_req_cxl),
+      .pr_req_valid(k == 0 && CAP_ATS && pr_req_valid), .pr_req_ready(w_pr_ready[k]), .pr_req_did,
+      .pr_req_pv, .pr_req_pid, .pr_req_priv, .pr_req_exec, .pr_req_dsv, .pr_req_payload,
+      .prq_valid(w_prq_valid[k]), .prq_ready(k == 0 && prq_ready), .prq_admit(w_prq_admit[k]),
+      .prq_code(w_prq_code[k]), .prq_prpr(w_prq_prpr[k]), .prq_did(w_prq_did[k]),
+      .prq_pv(w_prq_pv[k]), .prq_pid(w_prq_pid[k]), .prq_priv(w_prq_priv[k]),
+      .prq_exec(w_prq_exec[k]), .prq_dsv(w_prq_dsv[k]), .prq_payload(w_prq_payload[k]),
+      .cpl_valid(w_cpl_valid[k]), .cpl_ready(w_cpl_ready[k]), .cpl_tag(w_cpl_tag[k]),
+      .cpl_status(w_cpl_status[k]), .cpl_cause(w_cpl_cause[k]), .cpl_pa(w_cpl_pa[k]),
+      .cpl_r(w_cpl_r[k]), .cpl_w(w_cpl_w[k]), .cpl_x(w_cpl_x[k]), .cpl_u(w_cpl_u[k]),
+      .cpl_g(w_cpl_g[k]), .cpl_s(w_cpl_s[k]), .cpl_priv(w_cpl_priv[k]), .cpl_cxl_io(w_cpl_cxl_io[k]),
+      .rec_valid(w_rec_valid[k]), .rec_ready(w_rec_ready[k]), .rec_cause(w_rec_cause[k]),
+      .rec_ttyp(w_rec_ttyp[k]), .rec_did(w_rec_did[k]), .rec_pv(w_rec_pv[k]),
+      .rec_pid(w_rec_pid[k]), .rec_priv(w_rec_priv[k]), .rec_iotval(w_rec_iotval[k]),
+      .rec_iotval2(w_rec_iotval2[k]),
+      .tlb_inv, .tlb_gvma, .tlb_av, .tlb_pscv, .tlb_gv, .tlb_pscid, .tlb_gscid, .tlb_vpn,
+      .ddt_inv, .ddt_dv, .ddt_did,
+      .m_req_valid(c_req_valid[k]), .m_req_ready(c_req_ready[k]), .m_req_op(c_req_op[k]),
+      .m_req_addr(c_req_addr[k]), .m_req_wdata(c_req_wdata[k]), .m_req_words(c_req_words[k]),
+      .m_rsp_valid(c_rsp_valid[k]), .m_rsp_rdata(c_rsp_rdata), .m_rsp_err(c_rsp_err),
+      .busy(xl_busy[k])
+    );
+    assign c_req_wstrb[k] = 8'hFF;
+  end
 
   // No Svpbmt: the resolved PBMT is always PMA.
   assign tr_cpl_pbmt = 2'd0;
@@ -216,29 +306,29 @@ module lockstep_iommu
     .rec_iotval, .rec_iotval2,
     .fq_on, .fq_err, .fq_log2m1, .fq_ppn, .fqh, .fqt,
     .tail_inc(fq_tail_inc), .set_of(fq_set_of), .set_mf(fq_set_mf),
-    .m_req_valid(c_req_valid[1]), .m_req_ready(c_req_ready[1]), .m_req_addr(c_req_addr[1]),
-    .m_req_wdata(c_req_wdata[1]), .m_rsp_valid(c_rsp_valid[1]), .m_rsp_err(c_rsp_err),
+    .m_req_valid(c_req_valid[C_FQ]), .m_req_ready(c_req_ready[C_FQ]), .m_req_addr(c_req_addr[C_FQ]),
+    .m_req_wdata(c_req_wdata[C_FQ]), .m_rsp_valid(c_rsp_valid[C_FQ]), .m_rsp_err(c_rsp_err),
     .busy(fq_busy)
   );
-  assign c_req_op[1] = MOP_WRITE;
-  assign c_req_wstrb[1] = 8'hFF;
-  assign c_req_words[1] = 4'd1;
+  assign c_req_op[C_FQ] = MOP_WRITE;
+  assign c_req_wstrb[C_FQ] = 8'hFF;
+  assign c_req_words[C_FQ] = 4'd1;
 
   // ---------------- command queue ----------------
-  iommu_cmd_queue #(.CAP_ATS(CAP_ATS)) u_cq (
+  iommu_cmd_queue #(.CAP_ATS(CAP_ATS), .XLATE_N(XLATE_N)) u_cq (
     .clk, .rst_n, .mutant,
     .cq_on, .cq_stalled, .cq_log2m1, .cq_ppn, .cqh, .cqt, .ddtp_mode,
-    .xlate_idle(!xl_busy && !tr_req_valid),
+    .xlate_busy(xl_busy),
     .msg_valid(cq_msg_valid), .msg_ready(cq_msg_ready), .msg_prgr(cq_msg_prgr), .msg_rid(cq_msg_rid),
     .msg_dsv(cq_msg_dsv), .msg_dseg(cq_msg_dseg), .msg_pv(cq_msg_pv), .msg_pid(cq_msg_pid),
     .msg_payload(cq_msg_payload), .inv_cpl(ats_inv_cpl_valid),
     .head_inc(cq_head_inc), .set_ill(cq_set_ill), .set_mf(cq_set_mf), .set_fwip(cq_set_fwip),
     .tlb_inv, .tlb_gvma, .tlb_av, .tlb_pscv, .tlb_gv, .tlb_pscid, .tlb_gscid, .tlb_vpn,
     .ddt_inv, .ddt_dv, .ddt_did,
-    .m_req_valid(c_req_valid[2]), .m_req_ready(c_req_ready[2]), .m_req_op(c_req_op[2]),
-    .m_req_addr(c_req_addr[2]), .m_req_wdata(c_req_wdata[2]), .m_req_wstrb(c_req_wstrb[2]),
-    .m_req_words(c_req_words[2]),
-    .m_rsp_valid(c_rsp_valid[2]), .m_rsp_rdata(c_rsp_rdata), .m_rsp_err(c_rsp_err),
+    .m_req_valid(c_req_valid[C_CQ]), .m_req_ready(c_req_ready[C_CQ]), .m_req_op(c_req_op[C_CQ]),
+    .m_req_addr(c_req_addr[C_CQ]), .m_req_wdata(c_req_wdata[C_CQ]), .m_req_wstrb(c_req_wstrb[C_CQ]),
+    .m_req_words(c_req_words[C_CQ]),
+    .m_rsp_valid(c_rsp_valid[C_CQ]), .m_rsp_rdata(c_rsp_rdata), .m_rsp_err(c_rsp_err),
     .busy(cq_busy)
   );
 
@@ -257,13 +347,13 @@ module lockstep_iommu
     .tail_inc(pq_tail_inc), .set_of(pq_set_of), .set_mf(pq_set_mf),
     .rsp_valid(pq_rsp_valid), .rsp_ready(pq_rsp_ready), .rsp_rid(pq_rsp_rid), .rsp_dsv(pq_rsp_dsv), .rsp_dseg(pq_rsp_dseg),
     .rsp_pv(pq_rsp_pv), .rsp_pid(pq_rsp_pid), .rsp_payload(pq_rsp_payload),
-    .m_req_valid(c_req_valid[3]), .m_req_ready(c_req_ready[3]), .m_req_addr(c_req_addr[3]),
-    .m_req_wdata(c_req_wdata[3]), .m_rsp_valid(c_rsp_valid[3]), .m_rsp_err(c_rsp_err),
+    .m_req_valid(c_req_valid[C_PQ]), .m_req_ready(c_req_ready[C_PQ]), .m_req_addr(c_req_addr[C_PQ]),
+    .m_req_wdata(c_req_wdata[C_PQ]), .m_rsp_valid(c_rsp_valid[C_PQ]), .m_rsp_err(c_rsp_err),
     .busy(pq_busy)
   );
-  assign c_req_op[3] = MOP_WRITE;
-  assign c_req_wstrb[3] = 8'hFF;
-  assign c_req_words[3] = 4'd1;
+  assign c_req_op[C_PQ] = MOP_WRITE;
+  assign c_req_wstrb[C_PQ] = 8'hFF;
+  assign c_req_words[C_PQ] = 4'd1;
 
   // ---------------- outbound messages: the command queue first, then automatic responses ----
   assign msg_valid    = cq_msg_valid || pq_rsp_valid;
@@ -277,9 +367,13 @@ module lockstep_iommu
   assign msg_pid      = cq_msg_valid ? cq_msg_pid : pq_rsp_pid;
   assign msg_payload  = cq_msg_valid ? cq_msg_payload : pq_rsp_payload;
 
-  assign idle = !xl_busy && !fq_busy && !cq_busy && !pq_busy && !arb_busy && !tr_req_valid &&
+  assign idle = xl_busy == '0 && !fq_busy && !cq_busy && !pq_busy && !arb_busy && !tr_req_valid &&
                 !tr_cpl_valid && !pr_req_valid;
 
   logic unused;
-  assign unused = ^{cq_log2m1 & 5'd0};
+  // walkers other than 0 never take a Page Request
+  assign unused = ^{cq_log2m1 & 5'd0, w_pr_ready, w_prq_valid, w_prq_admit, w_prq_prpr, w_prq_pv,
+                    w_prq_priv, w_prq_exec, w_prq_dsv} ^ ^(w_prq_code[XLATE_N - 1] & 4'd0) ^
+                  ^(w_prq_did[XLATE_N - 1] & 24'd0) ^ ^(w_prq_pid[XLATE_N - 1] & 20'd0) ^
+                  ^(w_prq_payload[XLATE_N - 1] & 64'd0);
 endmodule

@@ -76,11 +76,11 @@ package lockstep_log_pkg;
     return $sformatf("\"0x%0h\"", v);
   endfunction
 
-  // `when` if c is 1, else `otherwise`: a choice between texts made as strings (a ?: between string
+  // `if_one` if c is 1, else `if_not`: a choice between texts made as strings (a ?: between string
   // literals of different lengths is a bit vector, padded to the longer one)
-  function automatic string pick(logic c, string when, string otherwise);
-    if (c === 1'b1) return when;
-    return otherwise;
+  function automatic string pick(logic c, string if_one, string if_not);
+    if (c === 1'b1) return if_one;
+    return if_not;
   endfunction
 
   function automatic string boolean(logic v);
@@ -197,6 +197,10 @@ package lockstep_log_pkg;
   function automatic void log_translate(logic [15:0] tag, logic [23:0] device_id, logic pv,
                                         logic [19:0] process_id, logic priv, int unsigned ttyp,
                                         logic [63:0] iova, logic no_write, logic exec_requested, logic cxl);
+    // a request without a PASID has no process_id, privilege or Execute Requested: the checker reads 0
+    if (pv !== 1'b1 && (process_id != 20'd0 || priv === 1'b1 || exec_requested === 1'b1))
+      $warning("lockstep_log_pkg: translate tag %0d without a PASID (pv=0) has process_id/priv/exec_requested set: the checker reads them as 0",
+               tag);
     line($sformatf("%s,\"tag\":%0d,\"device_id\":%s,\"pv\":%s,\"process_id\":%s,\"priv\":%s,\"ttyp\":%0d,\"iova\":%s%s%s%s}",
                    action_head("translate"), tag, hex(64'(device_id)), boolean(pv), hex(64'(process_id)),
                    boolean(priv), ttyp, hex(iova), pick(no_write, ",\"no_write\":true", ""),
@@ -207,6 +211,8 @@ package lockstep_log_pkg;
   // log_idle follow. dsv: the message came with a valid destination segment (device_id[23:16]).
   function automatic void log_page_request(logic [23:0] device_id, logic pv, logic [19:0] process_id,
                                            logic priv, logic exec, logic [63:0] payload, logic dsv);
+    if (pv !== 1'b1 && (process_id != 20'd0 || priv === 1'b1 || exec === 1'b1))
+      $warning("lockstep_log_pkg: a page request without a PASID (pv=0) has process_id/priv/exec set: the checker reads them as 0");
     line($sformatf("%s,\"device_id\":%s,\"pv\":%s,\"process_id\":%s,\"priv\":%s,\"exec\":%s,\"payload\":%s%s}",
                    action_head("page_request"), hex(64'(device_id)), boolean(pv), hex(64'(process_id)),
                    boolean(priv), boolean(exec), hex(payload), pick(dsv, "", ",\"dsv\":false")));

@@ -21,17 +21,20 @@ static bool quiet = false;
 static bool backpressure = false;   // +backpressure: mem_req_ready toggles
 static uint64_t bp_state = 99;
 static int failures = 0, checks = 0;
+static bool serial = false;         // +serial: the DUT was built with XLATE_N=1 (one translation at a time)
 static std::string cur_test;
 
 struct Pending { uint64_t due, addr, wdata; int op, strb; };
 static std::deque<Pending> pend;
 struct MemWrite { uint64_t addr, data; int strb, op; };
 static std::vector<MemWrite> writes;
-struct Cpl { int tag, status, cause; uint64_t pa; bool got; bool r, w, x, g, s, priv; };
+struct Cpl { int tag, status, cause; uint64_t pa; bool got; bool r, w, x, g, s, priv, cxl_io; };
 struct Msg { bool prgr; uint32_t rid, pid; bool pv; uint64_t payload; };
 static std::vector<Msg> msgs;
 static std::deque<uint64_t> inv_due;    // cycles at which the devices' Invalidation Completions arrive
 static Cpl last_cpl;
+struct CplAt { Cpl c; uint64_t at; };
+static std::vector<CplAt> cpls;          // every completion, in the order the DUT returned them
 static bool reg_rsp_got;
 static uint64_t reg_rsp_data;
 
@@ -87,7 +90,8 @@ static void cycle() {
   if (top->tr_cpl_valid) {
     last_cpl = {top->tr_cpl_tag, top->tr_cpl_status, top->tr_cpl_cause, top->tr_cpl_pa, true,
                 (bool)top->tr_cpl_r, (bool)top->tr_cpl_w, (bool)top->tr_cpl_x, (bool)top->tr_cpl_g,
-                (bool)top->tr_cpl_s, (bool)top->tr_cpl_priv};
+                (bool)top->tr_cpl_s, (bool)top->tr_cpl_priv, (bool)top->tr_cpl_cxl_io};
+    if (top->tr_cpl_ready) cpls.push_back({last_cpl, now});
   }
   if (top->reg_rsp_valid) { reg_rsp_got = true; reg_rsp_data = top->reg_rsp_rdata; }
   top->clk = 1; top->eval();
@@ -122,6 +126,7 @@ static void wr8(int off, uint64_t v) { reg_access(true, off, true, v); run_idle(
 static void wr4(int off, uint32_t v) { reg_access(true, off, false, v); run_idle(2); }
 
 static bool req_nw = false, req_exe = false;   // ATS: no-write, execute requested
+static bool req_cxl = false;                   // ATS: the endpoint is a CXL type 1/2 device
 // Translation request; returns the completion.
 static Cpl xlate(uint32_t did, uint64_t iova, int ttyp, bool pv = false, uint32_t pid = 0,
                  bool priv = false) {
@@ -129,7 +134,7 @@ static Cpl xlate(uint32_t did, uint64_t iova, int ttyp, bool pv = false, uint32_
   tag = (tag + 1) & 0xffff;
   top->tr_req_valid = 1; top->tr_req_tag = tag; top->tr_req_did = did; top->tr_req_pv = pv;
   top->tr_req_pid = pid; top->tr_req_iova = iova; top->tr_req_ttyp = ttyp; top->tr_req_priv = priv;
-  top->tr_req_nw = req_nw; top->tr_req_exe = req_exe;
+  top->tr_req_nw = req_nw; top->tr_req_exe = req_exe; top->tr_req_cxl = req_cxl;
   last_cpl.got = false;
   int n = 0;
   // hold valid until accepted
@@ -191,7 +196,7 @@ static void dc_write(uint64_t base, uint32_t idx, const DC &d) {
 
 static void reset_dut(int mutant) {
   mem.clear(); mem_err.clear(); pend.clear(); writes.clear(); bump = 0x00200000;
-  msgs.clear(); inv_due.clear();
+  msgs.clear(); inv_due.clear(); cpls.clear();
   top->mutant = mutant;
   top->rst_n = 0;
   top->reg_req_valid = 0; top->tr_req_valid = 0; top->pr_req_valid = 0;
@@ -492,6 +497,13 @@ static void t_two_stage() {
   CHECK_EQ("T2GPA ATS: status", c.status, 0);
   CHECK_EQ("T2GPA ATS: R W", c.r * 2 + c.w, 3);
   CHECK_EQ("T2GPA ATS: the GPA", c.pa, 0x1C0000000ull);
+  // CXL.io (spec: "the setting of the Priv, N, CXL.io, Global, and AMA fields"): only for a CXL
+  // type 1/2 device, then 1 with DC.tc.T2GPA=1
+  CHECK_EQ("T2GPA ATS, not a CXL device: CXL.io 0", c.cxl_io, 0);
+  req_cxl = true;
+  c = xlate(9, 0x7000, 8);
+  req_cxl = false;
+  CHECK_EQ("T2GPA ATS, CXL device: CXL.io 1", c.cxl_io, 1);
   c = xlate(9, 0x1C0000040ull, 6);
   CHECK_EQ("T2GPA translated read: G-stage SPA", c.pa, 0x0A000040);
   c = xlate(9, 0x1C0001008ull, 7);
@@ -999,6 +1011,215 @@ static void t_page_req() {
   wr8(16, 0);
 }
 
+// ---------------- overlap: several translations in flight ----------------
+// Presents a request and holds it until the DUT takes it; returns the cycle it was accepted
+// (without waiting for the completion, so the next request can follow at once).
+static uint64_t issue(int tag, uint32_t did, uint64_t iova, int ttyp) {
+  top->tr_req_valid = 1; top->tr_req_tag = tag; top->tr_req_did = did; top->tr_req_pv = 0;
+  top->tr_req_pid = 0; top->tr_req_iova = iova; top->tr_req_ttyp = ttyp; top->tr_req_priv = 0;
+  top->tr_req_nw = 0; top->tr_req_exe = 0; top->tr_req_cxl = 0;
+  uint64_t at = 0;
+  for (int n = 0; n < 10000; n++) {
+    top->eval();
+    bool rdy = top->tr_req_ready;
+    at = now;
+    cycle();
+    if (rdy) break;
+  }
+  top->tr_req_valid = 0;
+  return at;
+}
+// The completion with this tag (exactly one must have arrived), and its position in `cpls`.
+static Cpl cpl_of(int tag, int *pos = nullptr, uint64_t *at = nullptr) {
+  Cpl r{}; int n = 0;
+  for (size_t i = 0; i < cpls.size(); i++)
+    if (cpls[i].c.tag == tag) { r = cpls[i].c; n++; if (pos) *pos = (int)i; if (at) *at = cpls[i].at; }
+  CHECK_EQ("one completion per tag", n, 1);
+  return r;
+}
+static void wait_cpls(size_t n) { for (int i = 0; i < 20000 && cpls.size() < n; i++) cycle(); }
+
+static const uint32_t OV_DID = 60;
+static uint64_t ov_root;
+
+// Two requests back to back: a walk on the first walker, then a hit on the second walker's IOTLB.
+// The hit is taken while the walk is in flight and completes first, each with its own tag and PA.
+static void ov_hit_under_miss() {
+  map(ov_root, 3, false, 0x50001000, 0xE0001000, 0, V | R | W | U | A | D);
+  map(ov_root, 3, false, 0x50002000, 0xE0002000, 0, V | R | W | U | A | D);
+  map(ov_root, 3, false, 0x60001000, 0xE1001000, 0, V | R | W | U | A | D);
+  xlate(OV_DID, 0x50000000, 2);                          // DC cached by walker 0
+  cpls.clear();
+  issue(0x8001, OV_DID, 0x50001008, 2);                  // walker 0: walk
+  issue(0x8002, OV_DID, 0x60001010, 2);                  // walker 1: DDT and page walk, fills
+  wait_cpls(2); run_idle();
+  CHECK_EQ("first pair: PA of the walk", cpl_of(0x8001).pa, 0xE0001008);
+  CHECK_EQ("first pair: PA of the second request", cpl_of(0x8002).pa, 0xE1001010);
+  cpls.clear();
+  uint64_t a1 = issue(0x8003, OV_DID, 0x50002018, 2);   // walker 0: IOTLB miss
+  uint64_t a2 = issue(0x8004, OV_DID, 0x60001020, 2);   // walker 1: IOTLB hit
+  wait_cpls(2); run_idle();
+  int p1 = -1, p2 = -1; uint64_t c1 = 0;
+  Cpl m = cpl_of(0x8003, &p1, &c1), h = cpl_of(0x8004, &p2);
+  check(a1 < a2, "requests accepted in order");
+  if (!serial) {       // one walker: the second request waits for the first completion
+    check(a2 < c1, "second request accepted while the first walks");
+    CHECK_EQ("hit behind a miss completes first", p2 < p1, 1);
+  }
+  CHECK_EQ("miss: status", m.status, 0);
+  CHECK_EQ("miss: PA", m.pa, 0xE0002018);
+  CHECK_EQ("hit: status", h.status, 0);
+  CHECK_EQ("hit: PA", h.pa, 0xE1001020);
+}
+
+// IOTINVAL.VMA + IOFENCE.C race two walks of the same page (one on each walker), the new PTE
+// written when the commands are submitted (spec: IOTINVAL.VMA orders previous page-table stores
+// before subsequent implicit reads; an IOFENCE.C completion commits it). Whichever PTE the racing
+// walks used, once the fence completed a request to the page on either walker walks again and
+// sees the new PTE: a walk in flight when the invalidation executed must not fill its IOTLB. The
+// device translates in two stages, so after a walk read the first-stage leaf the G-stage walk of
+// its GPA still takes several reads: the invalidation can execute between that read and the fill.
+static const uint32_t OV2_DID = 59;   // 1LVL with extended DCs: device_id below 64
+static uint64_t ov2_sroot, ov2_groot;
+static void ov_inval_race_once(int d, bool cmd_first) {
+  const uint64_t P = 0x50003000, S = 0x50004000;          // S: a slow miss for walker 0
+  // fresh GPAs and SPAs each time, so an entry left from an earlier round is seen too
+  static uint64_t round = 0;
+  const uint64_t GOLD = 0x1C0000000ull + round * 0x2000, GNEW = GOLD + 0x1000;
+  const uint64_t OLD = 0xE0100000 + round * 0x2000, NEW = OLD + 0x1000;
+  round++;
+  map(ov2_groot, 3, true, GOLD, OLD, 0, V | R | W | U | A | D);
+  map(ov2_groot, 3, true, GNEW, NEW, 0, V | R | W | U | A | D);
+  map(ov2_sroot, 3, false, P, GOLD, 0, V | R | W | U | A | D);
+  cq_submit(cmd_iotinval_vma(false, false, 0, true, 5), 0);
+  fence();
+  uint32_t t = rr4(36);
+  wr64(CQ + t * 16, cmd_iotinval_vma(true, true, 65, true, 5)); wr64(CQ + t * 16 + 8, (P >> 12) << 10);
+  uint32_t t1 = (t + 1) & 7;
+  wr64(CQ + t1 * 16, cmd_iofence(true, false, 0x99)); wr64(CQ + t1 * 16 + 8, 0x00320008 >> 2);
+  wr64(0x00320008, 0);
+  auto submit = [&]() {
+    map(ov2_sroot, 3, false, P, GNEW, 0, V | R | W | U | A | D);
+    top->reg_req_valid = 1; top->reg_req_write = 1; top->reg_req_offset = 36;
+    top->reg_req_size8 = 0; top->reg_req_wdata = (t + 2) & 7;
+    cycle();
+    top->reg_req_valid = 0;
+  };
+  cpls.clear();
+  if (cmd_first) { submit(); for (int n = 0; n < d; n++) cycle(); }
+  issue(0x8100, OV2_DID, P + 0x10, 2);                   // walker 0
+  issue(0x8101, OV2_DID, P + 0x20, 2);                   // walker 1
+  if (!cmd_first) { for (int n = 0; n < d; n++) cycle(); submit(); }
+  wait_cpls(2); run_idle(8);
+  CHECK_EQ("fence completed", rr4(32), (t + 2) & 7);
+  CHECK_EQ("fence data written", rd64(0x00320008), 0x99);
+  for (int tag = 0x8100; tag <= 0x8101; tag++) {
+    uint64_t pa = cpl_of(tag).pa;
+    uint64_t off = tag == 0x8100 ? 0x10 : 0x20;
+    check(pa == OLD + off || pa == NEW + off, "racing walk: the old or the new PTE", pa);
+  }
+  CHECK_EQ("after the fence, walker 0: new PTE", xlate(OV2_DID, P + 0x30, 2).pa, NEW + 0x30);
+  map(ov2_sroot, 3, false, S, 0x1C0000000ull, 0, V | R | W | U | A | D);
+  cpls.clear();
+  issue(0x8102, OV2_DID, S, 2);                          // walker 0 busy
+  issue(0x8103, OV2_DID, P + 0x40, 2);                   // walker 1
+  wait_cpls(2); run_idle();
+  CHECK_EQ("after the fence, walker 1: new PTE", cpl_of(0x8103).pa, NEW + 0x40);
+}
+
+// Two faulting requests in flight at once: two completions with their own causes and two whole
+// fault records (spec: a fault record per faulting request), in either order.
+static void ov_two_faults() {
+  uint32_t t0 = rr4(52);
+  cpls.clear();
+  issue(0x8201, OV_DID, 0x58000100, 2);                  // not mapped: load page fault
+  issue(0x8202, OV_DID, 0x58001200, 3);                  // not mapped: store page fault
+  wait_cpls(2); run_idle(8);
+  CHECK_EQ("fault 1: cause 13", cpl_of(0x8201).cause, 13);
+  CHECK_EQ("fault 2: cause 15", cpl_of(0x8202).cause, 15);
+  CHECK_EQ("two records", (rr4(52) - t0) & 15, 2);
+  CHECK_EQ("no overflow", (rr4(76) >> 9) & 1, 0);
+  Rec r0 = fq_rec(t0), r1 = fq_rec((t0 + 1) & 15);
+  if (r0.dw[2] != 0x58000100) std::swap(r0, r1);
+  CHECK_EQ("record of the load: cause/ttyp/did", r0.dw[0], 13ull | 2ull << 34 | (uint64_t)OV_DID << 40);
+  CHECK_EQ("record of the load: iotval", r0.dw[2], 0x58000100);
+  CHECK_EQ("record of the load: iotval2", r0.dw[3], 0);
+  CHECK_EQ("record of the store: cause/ttyp/did", r1.dw[0], 15ull | 3ull << 34 | (uint64_t)OV_DID << 40);
+  CHECK_EQ("record of the store: iotval", r1.dw[2], 0x58001200);
+  CHECK_EQ("record of the store: iotval2", r1.dw[3], 0);
+  wr4(48, rr4(52));                                      // consume
+}
+
+// Two stores in flight to pages with A=D=0 and hardware A/D update (DC.tc.SADE): each PTE gets
+// A and D, each request completes with its own PA.
+static void ov_two_ad_updates() {
+  const uint32_t did = 62;
+  uint64_t root = alloc_page();
+  dc_write(DDT, did, dc_make(1 | 1 << 8, 0, 63ull << 12, SV39 | (root >> 12)));
+  map(root, 3, false, 0x51000000, 0xE2000000, 0, V | R | W | U);
+  map(root, 3, false, 0x51001000, 0xE2001000, 0, V | R | W | U);
+  xlate(did, 0x52000000, 2);                             // DC cached (a fault, recorded)
+  wr4(48, rr4(52));
+  cpls.clear();
+  issue(0x8301, did, 0x51000040, 3);
+  issue(0x8302, did, 0x51001080, 3);
+  wait_cpls(2); run_idle();
+  CHECK_EQ("A/D store 1: PA", cpl_of(0x8301).pa, 0xE2000040);
+  CHECK_EQ("A/D store 2: PA", cpl_of(0x8302).pa, 0xE2001080);
+  CHECK_EQ("PTE 1: A and D set", rd64(pte_addr(root, 3, false, 0x51000000, 0)) & (A | D), A | D);
+  CHECK_EQ("PTE 2: A and D set", rd64(pte_addr(root, 3, false, 0x51001000, 0)) & (A | D), A | D);
+}
+
+// Commands execute under a stream of walks: an IOTINVAL.VMA and an IOFENCE.C submitted while
+// requests to new pages keep coming complete before the stream ends (the memory port is shared
+// round-robin, and the fence waits only for the translations in flight when it began).
+static void ov_fence_under_stream() {
+  for (int i = 0; i < 48; i++)
+    map(ov_root, 3, false, 0x53000000 + i * 0x1000ull, 0xE3000000 + i * 0x1000ull, 0, V | R | W | U | A | D);
+  uint32_t t = rr4(36);
+  wr64(CQ + t * 16, cmd_iotinval_vma(false, false, 0, false, 0)); wr64(CQ + t * 16 + 8, 0);
+  uint32_t t1 = (t + 1) & 7;
+  wr64(CQ + t1 * 16, cmd_iofence(true, false, 0x77)); wr64(CQ + t1 * 16 + 8, 0x00320010 >> 2);
+  wr64(0x00320010, 0);
+  cpls.clear();
+  top->reg_req_valid = 1; top->reg_req_write = 1; top->reg_req_offset = 36;
+  top->reg_req_size8 = 0; top->reg_req_wdata = (t + 2) & 7;
+  cycle();
+  top->reg_req_valid = 0;
+  int done_at = -1;
+  for (int i = 0; i < 48; i++) {
+    issue(0x8400 + i, OV_DID, 0x53000000 + i * 0x1000ull + 8, 2);
+    if (done_at < 0 && rd64(0x00320010) == 0x77) done_at = i;
+  }
+  wait_cpls(48); run_idle(8);
+  check(done_at >= 0 && done_at < 40, "IOFENCE.C completed while requests kept coming", (uint64_t)done_at);
+  CHECK_EQ("cqh past the fence", rr4(32), (t + 2) & 7);
+  int bad = 0;
+  for (int i = 0; i < 48; i++) if (cpl_of(0x8400 + i).pa != 0xE3000000 + i * 0x1000ull + 8) bad++;
+  CHECK_EQ("every streamed request: its own PA", bad, 0);
+}
+
+static void t_overlap() {
+  cur_test = "overlap";
+  fq_on();
+  cq_on(2);
+  setup_1lvl();
+  ov_root = alloc_page();
+  dc_write(DDT, OV_DID, dc_make(1, 0, 61ull << 12, SV39 | (ov_root >> 12)));
+  ov_hit_under_miss();
+  ov_two_faults();
+  ov_two_ad_updates();
+  ov2_groot = alloc_page(GROOT_ALIGN); alloc_page(); alloc_page(); alloc_page();
+  ov2_sroot = alloc_page();
+  map(ov2_groot, 3, true, 0, 0, 2, V | R | W | X | U | A | D);      // tables: GPA = SPA below 1 GiB
+  dc_write(DDT, OV2_DID, dc_make(1, SV39X4 | (5ull << 44) | (ov2_groot >> 12), 65ull << 12,
+                                 SV39 | (ov2_sroot >> 12)));
+  for (int d = 0; d < 16; d += 2) ov_inval_race_once(d, true);
+  for (int d = 0; d < 240; d += 3) ov_inval_race_once(d, false);
+  ov_fence_under_stream();
+  wr8(16, 0);
+}
+
 int main(int argc, char **argv) {
   Verilated::commandArgs(argc, argv);
   int mutant = 0;
@@ -1006,12 +1227,13 @@ int main(int argc, char **argv) {
     if (!strncmp(argv[i], "+mutant=", 8)) mutant = atoi(argv[i] + 8);
     if (!strcmp(argv[i], "+quiet")) quiet = true;
     if (!strcmp(argv[i], "+backpressure")) backpressure = true;
+    if (!strcmp(argv[i], "+serial")) serial = true;
     if (!strncmp(argv[i], "+latency=", 9)) latency = atoi(argv[i] + 9);
   }
   top = new Vlockstep_iommu;
   void (*tests[])() = {t_regs, t_off_bare, t_sv39, t_sv48_3lvl, t_two_stage, t_pdt,
                        t_cmds_caches, t_fq_full, t_ddt_cache, t_fill_inval_race, t_tlb_consistency,
-                       t_random_nohang, t_ats, t_page_req};
+                       t_random_nohang, t_ats, t_page_req, t_overlap};
   for (auto t : tests) { reset_dut(mutant); t(); }
   printf("selftest mutant=%d: %d checks, %d failures\n", mutant, checks, failures);
   top->final();

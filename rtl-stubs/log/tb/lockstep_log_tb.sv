@@ -7,13 +7,17 @@
 // pages and a 2 MiB superpage; translations that succeed and that fault (read-only, D=0, X=0, not
 // mapped, not canonical, guest-page faults, an access fault on a PTE), fault records consumed and the
 // interrupt cleared; IOTINVAL.VMA (also inside a superpage), IOTINVAL.GVMA and IODIR.INVAL_DDT, each
-// followed by IOFENCE.C, after the driver changed a PTE or a device context; register reads.
+// followed by IOFENCE.C, after the driver changed a PTE or a device context; PCIe ATS translation
+// requests (No Write, Execute Requested, a PASID with Privilege), a translated request, ATS.INVAL (the
+// device answers the Invalidation Request), Page Requests (queued, refused with an automatic response)
+// and ATS.PRGR; register reads.
 //
 // The memory port is served as the built-in harness serves it (an access takes effect when it is
 // accepted, its response follows MEM_LATENCY cycles later, in order); Invalidation Requests are
 // answered by the devices INV_CPL_LATENCY cycles later. Cycles count from the release of reset.
 //
-// Plusargs: +log=FILE (default sv-log.jsonl; "-" standard output), +mutant=ID|NAME (a planted bug of
+// Plusargs: +log=FILE (default sv-log.jsonl; a named pipe for `lockstep check FIFO`; "-" is standard
+// output, which the simulator's own messages share), +mutant=ID|NAME (a planted bug of
 // rtl-stubs/mutants.tsv, read from +mutants=FILE, default rtl-stubs/mutants.tsv), +seed=N (names the
 // seed in the log; the stimulus is fixed).
 `timescale 1ns/1ps
@@ -31,11 +35,12 @@ module lockstep_log_tb;
 
   // register offsets (spec: Memory-mapped register interface)
   localparam int CAPS = 0, FCTL = 8, DDTP = 16, CQB = 24, CQH = 32, CQT = 36, FQB = 40, FQH = 48,
-                 FQT = 52, CQCSR = 72, FQCSR = 76, IPSR = 84, ICVEC = 760;
+                 FQT = 52, PQB = 56, PQH = 64, PQT = 68, CQCSR = 72, FQCSR = 76, PQCSR = 80, IPSR = 84,
+                 ICVEC = 760;
 
   // where the driver puts its structures
   localparam logic [63:0] DDT = 64'h0010_0000, FQ = 64'h0030_0000, CQ = 64'h0031_0000,
-                          FENCE_WORD = 64'h0032_0000;
+                          FENCE_WORD = 64'h0032_0000, PQ = 64'h0033_0000;
 
   // ---------------- the DUT ----------------
   logic clk = 1'b0, rst_n = 1'b0;
@@ -84,9 +89,9 @@ module lockstep_log_tb;
 
   lockstep_iommu dut (.*);
 
-  // the requester of a memory access and its burst length: not needed to serve it; no Page Requests
+  // the requester of a memory access and its burst length: not needed to serve it
   logic unused_mem_req;
-  assign unused_mem_req = ^{mem_req_src, mem_req_words, pr_req_ready};
+  assign unused_mem_req = ^{mem_req_src, mem_req_words};
 
   // ---------------- memory model and monitors ----------------
   typedef struct {
@@ -103,7 +108,7 @@ module lockstep_log_tb;
   int              quiet = 0;                    // cycles the DUT's idle output has been high
   logic [15:0]     irq_seen = 16'd0;
   // what the driver waits for, set by the monitor
-  bit              reg_fired = 1'b0, reg_answered = 1'b0, tr_fired = 1'b0;
+  bit              reg_fired = 1'b0, reg_answered = 1'b0, tr_fired = 1'b0, pr_fired = 1'b0;
   logic [63:0]     reg_rdata = 64'd0;
   longint unsigned reg_cycle = 0;
 
@@ -168,6 +173,7 @@ module lockstep_log_tb;
       reg_cycle = cycle + 1;   // the value is read at this edge, which ends the cycle
     end
     tr_fired = tr_fired | (tr_req_valid && tr_req_ready);
+    pr_fired = pr_fired | (pr_req_valid && pr_req_ready);
     cycle++;
   end
 
@@ -265,26 +271,61 @@ module lockstep_log_tb;
 
   logic [15:0] tag = 16'd0;
 
-  // A device's untranslated request without a PASID (ttyp 1 exec, 2 read, 3 write); the DUT's events with
-  // its completion until it is idle.
-  task automatic translate(logic [23:0] device_id, logic [63:0] iova, int unsigned ttyp);
+  // A device's translation request (ttyp 1-3 untranslated, 5-7 translated, 8 ATS translation request with
+  // its No Write and Execute Requested); the DUT's events with its completion until it is idle.
+  task automatic request(logic [23:0] device_id, logic pv, logic [19:0] process_id, logic priv,
+                         int unsigned ttyp, logic [63:0] iova, logic no_write, logic exec_requested);
     longint unsigned start = cycle;
     tag = tag + 16'd1;
-    log_translate(tag, device_id, 1'b0, 20'd0, 1'b0, ttyp, iova, 1'b0, 1'b0, 1'b0);
+    log_translate(tag, device_id, pv, process_id, priv, ttyp, iova, no_write, exec_requested, 1'b0);
     tr_fired = 1'b0;
     tr_req_valid = 1'b1;
     tr_req_tag = tag;
     tr_req_did = device_id;
-    tr_req_pv = 1'b0;
-    tr_req_pid = 20'd0;
+    tr_req_pv = pv;
+    tr_req_pid = process_id;
     tr_req_iova = iova;
     tr_req_ttyp = 6'(ttyp);
-    tr_req_priv = 1'b0;
+    tr_req_priv = priv;
+    tr_req_nw = no_write;
+    tr_req_exe = exec_requested;
     while (!tr_fired) begin
       if (cycle - start > BUDGET) hang("the translation request port did not accept a request");
       step();
     end
     tr_req_valid = 1'b0;
+    run_to_idle();
+  endtask
+
+  // An untranslated (1 exec, 2 read, 3 write) or translated request without a PASID.
+  task automatic translate(logic [23:0] device_id, logic [63:0] iova, int unsigned ttyp);
+    request(device_id, 1'b0, 20'd0, 1'b0, ttyp, iova, 1'b0, 1'b0);
+  endtask
+
+  // A PCIe ATS translation request without a PASID.
+  task automatic ats(logic [23:0] device_id, logic [63:0] iova, logic no_write, logic exec_requested);
+    request(device_id, 1'b0, 20'd0, 1'b0, 8, iova, no_write, exec_requested);
+  endtask
+
+  // A PCIe Page Request message (payload: the page-request record's dw1) with a destination segment;
+  // the DUT's events until it is idle.
+  task automatic page_request(logic [23:0] device_id, logic pv, logic [19:0] process_id, logic [63:0] payload);
+    longint unsigned start = cycle;
+    log_page_request(device_id, pv, process_id, 1'b0, 1'b0, payload, 1'b1);
+    pr_fired = 1'b0;
+    pr_req_valid = 1'b1;
+    pr_req_did = device_id;
+    pr_req_pv = pv;
+    pr_req_pid = process_id;
+    pr_req_priv = 1'b0;
+    pr_req_exec = 1'b0;
+    pr_req_dsv = 1'b1;
+    pr_req_payload = payload;
+    while (!pr_fired) begin
+      if (cycle - start > BUDGET) hang("the page request port did not accept a message");
+      step();
+    end
+    pr_req_valid = 1'b0;
     run_to_idle();
   endtask
 
@@ -359,6 +400,16 @@ module lockstep_log_tb;
     command(64'd2 | (64'd1 << 10) | (64'(data) << 32), addr >> 2, "IOFENCE.C");
   endfunction
 
+  // ATS.INVAL (opcode 4, func3 0): an Invalidation Request to device `rid` (payload: the request's dw1).
+  function automatic void ats_inval(int unsigned rid, logic [63:0] payload);
+    command(64'd4 | (64'(rid) << 40), payload, "ATS.INVAL");
+  endfunction
+
+  // ATS.PRGR (opcode 4, func3 1): a Page Request Group Response of PRG index `prg` with `code`.
+  function automatic void ats_prgr(int unsigned rid, int unsigned prg, int unsigned code);
+    command(64'd4 | (64'd1 << 7) | (64'(rid) << 40), (64'(prg) << 32) | (64'(code) << 44), "ATS.PRGR");
+  endfunction
+
   function automatic void iodir_inval_ddt(int unsigned device_id);
     command(64'd3 | (64'd1 << 33) | (64'(device_id) << 40), 64'd0, "IODIR.INVAL_DDT");
   endfunction
@@ -395,7 +446,8 @@ module lockstep_log_tb;
   string           log_file = "sv-log.jsonl", wanted = "", table_file = "rtl-stubs/mutants.tsv", mutant_name;
   longint          seed = 1;
   int unsigned     mutant_id;
-  logic [63:0]     r1, g1, v;                    // page-table roots of devices 1 and 2; a register value
+  logic [63:0]     r1, g1, v, pdt;               // page-table roots of devices 1 and 2; a register value;
+                                                 // device 5's process directory
   longint unsigned words[$];
 
   initial begin
@@ -510,9 +562,45 @@ module lockstep_log_tb;
     memory_error(pte_addr(r1, 64'h4020_8000, 0, 1'b0), MEMORY_OK);
     translate(1, 64'h4020_8008, 2);
 
+    // PCIe ATS and PRI. Device 4 (EN_ATS, EN_PRI) shares device 1's page table (PSCID 7); device 5
+    // (EN_ATS) has a process directory (PD8) with process 5 (ENS: supervisor requests). The page-request
+    // queue holds 4 records and raises piv 3.
+    reg_write(ICVEC, 8, 64'h3021);
+    reg_write(PQB, 8, ((PQ >> 12) << 10) | 64'd1);
+    reg_write(PQCSR, 4, 64'h3);   // pqen, pie
+    device_context(4, V | (64'd1 << 1) | (64'd1 << 2), 64'd0, 64'd7 << 12, MODE_SV39 | (r1 >> 12));
+    map(r1, 64'h4020_9000, 64'h8000_f000, 0, V | R | W | A | D, 1'b0);   // a supervisor page (U=0)
+    pdt = alloc(64'h1000);
+    store(pdt + 5 * 16 + 8, MODE_SV39 | (r1 >> 12), "PC fsc of process 5");
+    store(pdt + 5 * 16, V | (64'd1 << 1) | (64'd9 << 12), "PC ta of process 5 (\"ENS\", PSCID 9)");
+    device_context(5, V | (64'd1 << 1) | (64'd1 << 5), 64'd0, 64'd0, (64'd1 << 60) | (pdt >> 12));
+    ats(4, 64'h4020_1010, 1'b0, 1'b0);     // read/write page: R W
+    ats(4, 64'h4020_2010, 1'b0, 1'b0);     // read-only page: R, W denied
+    ats(4, 64'h4051_2345, 1'b0, 1'b0);     // the superpage: S, the size encoded in the address
+    ats(4, 64'h4020_1010, 1'b1, 1'b0);     // No Write: R
+    request(5, 1'b1, 20'd5, 1'b0, 8, 64'h4020_3010, 1'b0, 1'b1);  // Execute Requested (with a PASID): R X
+    ats(4, 64'h7fff_0000, 1'b0, 1'b0);     // not mapped: Success with R=W=0, no fault record
+    ats(1, 64'h4020_1010, 1'b0, 1'b0);     // device 1 has no EN_ATS: Unsupported Request (260)
+    translate(4, 64'h8000_c008, 6);        // a translated read: the address is the SPA
+    request(5, 1'b1, 20'd5, 1'b1, 8, 64'h4020_9010, 1'b0, 1'b0);   // supervisor, with a PASID: Priv
+    reg_peek(FQT, 4);
+    // ATS.INVAL to device 4, then IOFENCE.C: the fence completes once the device has answered.
+    ats_inval(4, 64'h4020_1000);
+    iofence(FENCE_WORD + 40, 32'h5a5a_0006);
+    run_commands();
+    // Page requests: one queued (a record, pip), one from a device without EN_PRI (an automatic
+    // response and a fault record), then software answers the queued one with ATS.PRGR.
+    page_request(4, 1'b0, 20'd0, 64'h4020_1000 | (64'd5 << 3) | 64'h4 | 64'h1);
+    reg_peek(PQT, 4);
+    page_request(1, 1'b0, 20'd0, 64'h4020_2000 | (64'd6 << 3) | 64'h4 | 64'h2);
+    reg_write(PQH, 4, 64'd1);
+    ats_prgr(4, 5, 0);
+    run_commands();
+
     reg_peek(FQT, 4);
     reg_peek(FQCSR, 4);
     reg_peek(CQCSR, 4);
+    reg_peek(PQCSR, 4);
     reg_peek(IPSR, 4);
 
     // The end of the seed: a last run to idle, the memory image of every word written, the end.

@@ -78,52 +78,78 @@ public final class CheckCommand implements Callable<Integer> {
             err.println("lockstep check: " + e.getMessage());
             return Main.EXIT_USAGE;
         }
-        for (Path file : logs) {
-            try (LogStream log = LogStream.open(file, mutants)) {
-                if (first == null) first = log.header();
-                SeedResult r = LogCheck.check(log, seed -> Home.launcher() + " check " + Home.shell(file), waivers);
-                SeedResults.print(out, file + " (seed " + r.seed() + ")", r);
-                if (!r.passed() && exitOnDivergence) {
-                    out.println(passed + " passed, " + (failed + 1) + " failed (stopped at the first divergence)");
-                    out.flush();
-                    return r.failure() != null ? Main.EXIT_DUT : Main.EXIT_DIVERGENCE;
+        // SIGINT, SIGTERM (a CI timeout): no further log is started, the log being checked stops between two
+        // actions, and the reports of the logs done are written, marked interrupted, as 'run' does.
+        Interruption interruption = new Interruption();
+        try {
+            List<Path> notChecked = new java.util.ArrayList<>();
+            for (Path file : logs) {
+                if (interruption.requested()) {
+                    notChecked.add(file);
+                    continue;
                 }
-                results.add(r);
-                if (r.passed()) passed++;
-                else failed++;
-                dutFailed |= r.failure() != null;
-                log.drain();
-            } catch (LogCheck.Cut e) {
-                out.println(file + ": " + e.getMessage());
-                cut++;
-            } catch (BadInputException e) {
-                err.println("lockstep check: " + e.getMessage());
-                err.flush();
-                badInput = true;
+                try (LogStream log = LogStream.open(file, mutants)) {
+                    if (first == null) first = log.header();
+                    SeedResult r = LogCheck.check(log, seed -> Home.launcher() + " check " + Home.shell(file), waivers,
+                            interruption::requested);
+                    SeedResults.print(out, file + " (seed " + r.seed() + ")", r);
+                    if (!r.passed() && exitOnDivergence) {
+                        out.println(passed + " passed, " + (failed + 1) + " failed (stopped at the first divergence)");
+                        out.flush();
+                        return r.failure() != null ? Main.EXIT_DUT : Main.EXIT_DIVERGENCE;
+                    }
+                    results.add(r);
+                    if (r.passed()) passed++;
+                    else failed++;
+                    dutFailed |= r.failure() != null;
+                    log.drain();
+                } catch (LogCheck.Cut e) {
+                    out.println(file + ": " + e.getMessage());
+                    cut++;
+                    if (e.bySignal) notChecked.add(file);
+                } catch (BadInputException e) {
+                    err.println("lockstep check: " + e.getMessage());
+                    err.flush();
+                    badInput = true;
+                }
             }
-        }
-        dev.lockstep.triage.SignatureTable table = dev.lockstep.triage.SignatureTable.of(results, waivers);
-        out.print(table.render());
-        if (outDir != null) {
-            try {
-                String build = results.isEmpty() || results.get(0).divergence() == null ? null
-                        : results.get(0).divergence().dutBuild();
-                dev.lockstep.regression.Regression.Outcome outcome = new dev.lockstep.regression.Regression.Outcome(results,
-                        build != null ? build : first != null ? first.dutBuildId() : null);
-                dev.lockstep.report.HtmlReport.write(outDir.resolve(dev.lockstep.report.HtmlReport.FILE),
-                        "lockstep check: " + logs.size() + " log(s)", outcome, null, table);
-                dev.lockstep.report.RunInfo info = first == null ? new dev.lockstep.report.RunInfo(Main.VERSION, "none", "none", 0)
-                        : new dev.lockstep.report.RunInfo(Main.VERSION, first.dutSpec(), first.mutantName(), first.plannedActions());
-                dev.lockstep.report.SummaryJson.write(outDir.resolve("summary.json"), info, outcome, null, waivers);
-                dev.lockstep.report.JunitXml.write(outDir.resolve("junit.xml"), "lockstep.check", outcome);
-            } catch (java.io.IOException e) {
-                err.println("lockstep check: cannot write the reports in " + outDir + ": " + e.getMessage());
-                return Main.EXIT_USAGE;
+            dev.lockstep.triage.SignatureTable table = dev.lockstep.triage.SignatureTable.of(results, waivers);
+            out.print(table.render());
+            if (outDir != null) {
+                try {
+                    String build = results.isEmpty() || results.get(0).divergence() == null ? null
+                            : results.get(0).divergence().dutBuild();
+                    dev.lockstep.regression.Regression.Outcome outcome = new dev.lockstep.regression.Regression.Outcome(results,
+                            build != null ? build : first != null ? first.dutBuildId() : null);
+                    dev.lockstep.report.HtmlReport.write(outDir.resolve(dev.lockstep.report.HtmlReport.FILE),
+                            "lockstep check: " + logs.size() + " log(s)", outcome, null, table);
+                    dev.lockstep.report.RunInfo info = first == null ? new dev.lockstep.report.RunInfo(Main.VERSION, "none", "none", 0)
+                            : new dev.lockstep.report.RunInfo(Main.VERSION, first.dutSpec(), first.mutantName(), first.plannedActions());
+                    boolean interrupted = interruption.requested();
+                    com.fasterxml.jackson.databind.node.ObjectNode check =
+                            new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+                    check.put("logs", logs.size());
+                    check.put("interrupted", interrupted);
+                    if (interrupted) notChecked.forEach(f -> check.withArray("not_checked").add(f.toString()));
+                    dev.lockstep.report.SummaryJson.write(outDir.resolve("summary.json"), info, outcome, null, waivers,
+                            null, check);
+                    dev.lockstep.report.JunitXml.write(outDir.resolve("junit.xml"), "lockstep.check", outcome, interrupted);
+                } catch (java.io.IOException e) {
+                    err.println("lockstep check: cannot write the reports in " + outDir + ": " + e.getMessage());
+                    return Main.EXIT_USAGE;
+                }
             }
+            if (interruption.requested()) {
+                out.println("interrupted: " + results.size() + " log(s) checked" + (outDir != null ? ", reported in " + outDir : "")
+                        + "; not checked (or cut by the signal): " + notChecked.size());
+            }
+            out.println(passed + " passed, " + failed + " failed" + (cut > 0 ? ", " + cut + " interrupted" : ""));
+            if (badInput) return Main.EXIT_USAGE;
+            if (dutFailed) return Main.EXIT_DUT;
+            return failed > 0 ? Main.EXIT_DIVERGENCE : Main.EXIT_PASS;
+        } finally {
+            out.flush();
+            interruption.close();
         }
-        out.println(passed + " passed, " + failed + " failed" + (cut > 0 ? ", " + cut + " interrupted" : ""));
-        if (badInput) return Main.EXIT_USAGE;
-        if (dutFailed) return Main.EXIT_DUT;
-        return failed > 0 ? Main.EXIT_DIVERGENCE : Main.EXIT_PASS;
     }
 }

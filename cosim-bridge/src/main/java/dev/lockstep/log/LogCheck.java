@@ -12,16 +12,20 @@ public final class LogCheck {
     private LogCheck() {}
 
     /**
-     * A log an interrupted run cut between two actions (its {@code end} status is {@code interrupted}) was
-     * checked up to the cut without a divergence: it has no verdict.
+     * A log an interrupted run cut between two actions (its {@code end} status is {@code interrupted}), or
+     * whose check a signal stopped ({@code bySignal}), was checked up to the cut without a divergence: it has
+     * no verdict.
      */
     public static final class Cut extends Exception {
         private static final long serialVersionUID = 1L;
         public final int actions;
+        public final boolean bySignal;
 
-        Cut(int actions) {
-            super("interrupted after " + actions + " actions: no divergence up to the cut");
+        Cut(int actions, boolean bySignal) {
+            super((bySignal ? "check stopped by a signal after " : "interrupted after ") + actions
+                    + " actions: no divergence up to the cut");
             this.actions = actions;
+            this.bySignal = bySignal;
         }
     }
 
@@ -36,7 +40,7 @@ public final class LogCheck {
      */
     public static SeedResult check(SeedLog log, Lockstep.ReproduceCommand reproduce, dev.lockstep.triage.Waivers waivers)
             throws BadInputException, Cut {
-        return check(log.header(), log.flowCursor(), reproduce, waivers);
+        return check(log.header(), log.flowCursor(), reproduce, waivers, () -> false);
     }
 
     /**
@@ -45,14 +49,23 @@ public final class LogCheck {
      */
     public static SeedResult check(LogStream log, Lockstep.ReproduceCommand reproduce, dev.lockstep.triage.Waivers waivers)
             throws BadInputException, Cut {
-        return check(log.header(), log, reproduce, waivers);
+        return check(log.header(), log, reproduce, waivers, () -> false);
+    }
+
+    /** {@link #check(LogStream, Lockstep.ReproduceCommand, dev.lockstep.triage.Waivers)}, stopping between two actions once {@code stop} says so (a signal). */
+    public static SeedResult check(LogStream log, Lockstep.ReproduceCommand reproduce, dev.lockstep.triage.Waivers waivers,
+                                   java.util.function.BooleanSupplier stop) throws BadInputException, Cut {
+        return check(log.header(), log, reproduce, waivers, stop);
     }
 
     private static SeedResult check(LogHeader header, LogFlow flow, Lockstep.ReproduceCommand reproduce,
-                                    dev.lockstep.triage.Waivers waivers) throws BadInputException, Cut {
+                                    dev.lockstep.triage.Waivers waivers, java.util.function.BooleanSupplier stop)
+            throws BadInputException, Cut {
         LogDut dut = new LogDut(flow, header.dutBuildId());
         Lockstep engine = new Lockstep(dut, header.config(), LoggedStimulus.following(flow), reproduce).waivers(waivers);
+        boolean[] stopped = {false};
         engine.stopBefore(i -> {
+            if (stop.getAsBoolean()) return stopped[0] = true;
             try {
                 return flow.peek() == null && LogFormat.INTERRUPTED.equals(flow.end().status());
             } catch (BadInputException e) {
@@ -64,8 +77,8 @@ public final class LogCheck {
             if (r.passed()) dut.requireFullyUsed();
             return r;
         } catch (Lockstep.Stopped e) {
-            dut.requireFullyUsed();
-            throw new Cut(e.actions);
+            if (!stopped[0]) dut.requireFullyUsed();
+            throw new Cut(e.actions, stopped[0]);
         } catch (LogMismatchException e) {
             throw new BadInputException(e.getMessage());
         } catch (RuntimeException e) {

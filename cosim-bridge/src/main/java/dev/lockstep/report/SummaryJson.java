@@ -43,6 +43,13 @@ public final class SummaryJson {
      */
     public static void write(Path file, RunInfo info, Regression.Outcome outcome, Coverage coverage, Waivers waivers,
                              com.fasterxml.jackson.databind.JsonNode rerun) throws IOException {
+        write(file, info, outcome, coverage, waivers, rerun, null);
+    }
+
+    /** {@link #write(Path, RunInfo, Regression.Outcome, Coverage, Waivers, com.fasterxml.jackson.databind.JsonNode)}, with {@code check} (what a 'check' judged: its logs, whether a signal interrupted it) when not null. */
+    public static void write(Path file, RunInfo info, Regression.Outcome outcome, Coverage coverage, Waivers waivers,
+                             com.fasterxml.jackson.databind.JsonNode rerun, com.fasterxml.jackson.databind.JsonNode check)
+            throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         root.put("schema_version", SCHEMA_VERSION);
@@ -54,6 +61,7 @@ public final class SummaryJson {
         root.put("actions_per_seed", info.actionsPerSeed());
         if (info.run() != null) root.set("run", info.run().toJson(json));
         if (rerun != null) root.set("rerun", rerun);
+        if (check != null) root.set("check", check);
         root.put("passed", outcome.passed());
         root.put("failed", outcome.failed());
         ArrayNode seeds = root.putArray("seeds");

@@ -101,6 +101,51 @@ class OutputsTest {
     }
 
     /**
+     * A check of many logs in a child process (the scoreboard of a CI job), stopped by SIGTERM: it exits with
+     * the signal's status after writing summary.json and junit.xml for the logs checked, marked interrupted.
+     */
+    @Test
+    void aSignalDuringCheckLeavesReportsOfTheLogsChecked(@TempDir Path dir) throws Exception {
+        Cli made = Cli.run("run", "--dut", "stub", "--count", "40", "--jobs", "2", "--dump", "all", "--out",
+                dir.resolve("made").toString());
+        assertEquals(Main.EXIT_PASS, made.exitCode, made.err);
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dlockstep.home=" + TestPaths.home(),
+                "dev.lockstep.cli.Main", "check", "--out", dir.resolve("checked").toString()));
+        try (Stream<Path> files = Files.list(dir.resolve("made/logs"))) {
+            files.sorted().forEach(f -> cmd.add(f.toString()));
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) lines.add(l);
+            } catch (java.io.IOException e) {
+                // the process ended
+            }
+        });
+        reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (lines.stream().filter(l -> l.contains("): passed")).count() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(p.isAlive(), "the check ended before the signal: " + lines);
+        new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the check did not stop");
+        reader.join();
+        assertEquals(143, p.exitValue(), String.join("\n", lines));
+        JsonNode summary = JSON.readTree(dir.resolve("checked/summary.json").toFile());
+        assertTrue(summary.get("check").get("interrupted").asBoolean(), summary.toString());
+        int done = summary.get("seeds").size();
+        assertTrue(done >= 2 && done < 40, "logs checked: " + done);
+        assertEquals(40, done + summary.get("check").get("not_checked").size(), summary.toString());
+        ReportTestSuite suite = new SurefireReportParser(List.of(dir.resolve("checked").toFile()), new NullConsoleLogger())
+                .parseXMLReportFiles().get(0);
+        assertEquals(done, suite.getNumberOfTests());
+        assertTrue(Files.readString(dir.resolve("checked/junit.xml")).contains("<property name=\"interrupted\" value=\"true\""));
+    }
+
+    /**
      * A real run in a child process, stopped by SIGTERM (what a CI timeout sends) and by SIGINT (Ctrl-C):
      * summary.json and junit.xml are valid and cover the seeds done, marked interrupted; every log left
      * is whole up to a record boundary, and check reads each (the cut ones up to the cut).
