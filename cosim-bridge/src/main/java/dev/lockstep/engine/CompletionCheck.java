@@ -83,7 +83,7 @@ final class CompletionCheck {
             return new Finding(null, "translation completion for tag " + t.tag(), fields,
                     CompletionReport.permittedText(permitted) + unobserved, walks.explain(walk),
                     CompletionReport.signature(t, keyed == permitted.get(0) ? walk : walks.of(req, keyed.overrides()),
-                            Divergence.fieldClasses(fields), keyed.outcome(), CompletionReport.outcomeClass(keyed.outcome(), ats),
+                            CompletionReport.fieldClasses(fields, keyed.outcome()), keyed.outcome(), CompletionReport.outcomeClass(keyed.outcome(), ats),
                             CompletionReport.completionClass(shown, ats),
                             DutObservations.status(shown) != 0 ? DutObservations.cause(shown) : 0,
                             CompletionReport.passedThrough(t, keyed.outcome(), shown, observed.completionPa[0])));

@@ -33,12 +33,37 @@ final class CompletionReport {
                     observedClass, observedCause, "the model's walk");
         }
         dev.lockstep.refmodel.trace.WalkTrace w = walk.trace();
+        // An ATS Success granting no access is how a walk's fault is answered: against a DUT that granted
+        // access, its class is that fault.
+        if (!want.fault() && t.ttyp() == dev.lockstep.refmodel.fault.Ttyp.ATS_TRANSLATION && w.ruleCause() != 0
+                && observedClass.startsWith("success") && !observedClass.startsWith("success --")
+                && (want.permissions() & (TranslationOutcome.R | TranslationOutcome.W)) == 0) {
+            wantCause = w.ruleCause();
+            expectedClass = Signature.causeClass(wantCause);
+        }
         boolean guestPageFault = wantCause == 20 || wantCause == 21 || wantCause == 23;
         // iotval2 bit 0: the guest-page fault was on an implicit access (a first-stage PTE), not the final GPA.
         boolean firstStageDone = !want.fault() && w.rule() != dev.lockstep.refmodel.trace.Rule.NONE
                 || w.rule().name().startsWith("MSI_") || guestPageFault && (want.record().iotval2() & 1) == 0;
         return Signature.translation(t.ttyp(), fields, w.rule().name(), wantCause, firstStageDone, passedThrough,
                 expectedClass, observedClass, observedCause, w.rule().text() + " [" + w.rule().specReference() + "]");
+    }
+
+    /**
+     * The differing completion fields as a signature names them ({@link Divergence#fieldClasses}), an
+     * address by the part of it that differs: the page number (the leaf's PPN: another page) or only bits
+     * within the page the model's walk ended on (the part the IOVA gives, e.g. of a superpage).
+     */
+    static List<String> fieldClasses(List<Divergence.FieldMismatch> fields, TranslationOutcome want) {
+        List<String> classes = Divergence.fieldClasses(fields);
+        for (int i = 0; i < fields.size(); i++) {
+            Divergence.FieldMismatch f = fields.get(i);
+            if (!f.field().equals("PA") && !f.field().equals("translated address")) continue;
+            int shift = Math.min(63, Math.max(12, want.pageShift()));
+            boolean otherPage = ((f.expected() ^ f.observed()) >>> shift) != 0;
+            classes.set(i, f.field() + (otherPage ? " page number" : " within the page"));
+        }
+        return classes;
     }
 
     /**

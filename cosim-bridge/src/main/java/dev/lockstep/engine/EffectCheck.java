@@ -106,6 +106,7 @@ final class EffectCheck {
      * (the completion of an ATS request or of a bus without causes may not carry it); else null.
      */
     private Signature recordCauseSignature(Action action, List<Divergence.FieldMismatch> fields) {
+        if (action instanceof Action.PageRequest p) return messageCauseSignature(p, fields);
         if (!(action instanceof Action.Translate t) || committed == null || !committed.fault()) return null;
         for (Divergence.FieldMismatch f : fields) {
             if (!f.field().equals("CAUSE") || f.expected() != committed.record().cause()) continue;
@@ -114,6 +115,36 @@ final class EffectCheck {
                     CompletionReport.outcomeClass(committed, false), Signature.causeClass(cause), cause, false);
         }
         return null;
+    }
+
+    /**
+     * A Page Request's fault record whose CAUSE differs: keyed by the rule of the message's device-context
+     * checks, as a translation's is (those checks are the same for every request); else null.
+     */
+    private Signature messageCauseSignature(Action.PageRequest p, List<Divergence.FieldMismatch> fields) {
+        Outcome o = messageWalk(p);
+        if (o == null) return null;
+        for (Divergence.FieldMismatch f : fields) {
+            if (!f.field().equals("CAUSE") || f.expected() != o.cause()) continue;
+            int cause = (int) f.observed();
+            dev.lockstep.refmodel.trace.Rule rule = o.trace().rule();
+            return Signature.translation(Ttyp.PCIE_MESSAGE, List.of("CAUSE"), rule.name(), o.cause(),
+                    Signature.causeClass(o.cause()), Signature.causeClass(cause), cause,
+                    rule.text() + " [" + rule.specReference() + "]");
+        }
+        return null;
+    }
+
+    /** The model's walk of Page Request {@code p} (its device-context checks), without effects; null if none. */
+    private Outcome messageWalk(Action.PageRequest p) {
+        try {
+            return new Translator(seed.config, new OverlayMemory(seed.memory)).translate(
+                    new Request(p.deviceId(), p.pv(), p.processId(), PcieMessage.PAGE_REQUEST, Ttyp.PCIE_MESSAGE,
+                            p.priv(), false, false),
+                    seed.model.registers().ddtp(), seed.model.registers().fctl());
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** Why the model wrote no fault record in this action: its rule, in the spec's words. */
@@ -126,16 +157,9 @@ final class EffectCheck {
         }
         if (committed != null && !committed.reported()) return "DC.tc.DTF=1 suppresses the fault's record";
         if (action instanceof Action.PageRequest p) {
-            // The message's device-context checks, as the model made them (its walk, without effects).
-            try {
-                Outcome o = new Translator(seed.config, new OverlayMemory(seed.memory)).translate(
-                        new Request(p.deviceId(), p.pv(), p.processId(), PcieMessage.PAGE_REQUEST, Ttyp.PCIE_MESSAGE,
-                                p.priv(), false, false),
-                        seed.model.registers().ddtp(), seed.model.registers().fctl());
-                if (o.cause() != 0 && !o.recordFault()) return "DC.tc.DTF=1 suppresses the fault's record";
-            } catch (RuntimeException e) {
-                // no walk to ask: the queue's state below is what is left
-            }
+            // The message's device-context checks, as the model made them.
+            Outcome o = messageWalk(p);
+            if (o != null && o.cause() != 0 && !o.recordFault()) return "DC.tc.DTF=1 suppresses the fault's record";
         }
         int after = seed.model.registers().fqcsr();
         if ((fqcsrBefore & RegisterFile.QCSR_ON) == 0) return "the fault queue is off";

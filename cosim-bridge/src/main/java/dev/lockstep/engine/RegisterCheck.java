@@ -31,10 +31,12 @@ final class RegisterCheck {
         String rule = RegisterRules.describe(offset);
         long written = action instanceof Action.RegisterWrite w ? w.value() : 0;
         Signature signature = RegisterSignatures.of(offset, how, fields, seed.model.registers(), rule, written);
-        // A queue CSR's or ipsr's bit the IOMMU set (not the write) follows from the state upstream of it.
-        if (!signature.key().contains("RW1C")) {
-            Signature upstream = RegisterSignatures.upstream(seed.model, seed.driver.dut, offset);
-            if (upstream != null) signature = upstream;
+        // A queue CSR's or ipsr's bit the IOMMU set (not the write) follows from the state upstream of it; a
+        // queue index outside its queue is wrong by itself, so what the queue did after it follows from it
+        // even where the bit is the one written.
+        Signature upstream = RegisterSignatures.upstream(seed.model, seed.driver.dut, offset);
+        if (upstream != null && (!signature.key().contains("RW1C") || upstream.key().endsWith(RegisterSignatures.OUT_OF_RANGE))) {
+            signature = upstream;
         }
         return new Finding(subject, fields, rule, signature);
     }

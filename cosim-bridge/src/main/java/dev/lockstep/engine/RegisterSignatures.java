@@ -96,9 +96,11 @@ final class RegisterSignatures {
         return s != null ? s : differing(model, dut, RegisterFile.CQCSR);
     }
 
+    static final String OUT_OF_RANGE = "index out of the queue's range";
+
     /** How the DUT's queue index stands against the model's, in a queue of {@code entries}. */
     private static String indexClass(long expected, long observed, int entries) {
-        if (Long.compareUnsigned(observed, entries) >= 0) return "index out of the queue's range";
+        if (Long.compareUnsigned(observed, entries) >= 0) return OUT_OF_RANGE;
         long ahead = Math.floorMod(observed - expected, (long) entries);
         return ahead <= entries / 2 ? "index ahead of the model's" : "index behind the model's";
     }

@@ -109,8 +109,20 @@ public record Signature(String key, String says) {
         // An ATS Success with R=W=0 grants no access (spec: "PCIe ATS translation request handling", how a
         // fault is answered): it has no page, so the page size and the translated address are not its class.
         if (bothSucceeded && observed.startsWith("success --")) {
+            fieldClasses = fieldClasses.stream().filter(f -> !f.startsWith("translated address")).toList();
+        }
+        // Likewise where the model grants no access: the attributes of a page it does not give follow from that.
+        if (bothSucceeded && expected.startsWith("success --") && fieldClasses.contains("R/W/X")) {
+            fieldClasses = List.of("R/W/X");
+        }
+        if (bothSucceeded) {
+            // The address's class (another page, or bits within the page) says what the page size would; the
+            // permissions of an ATS success are its class only where they are what differs.
             expected = expected.replaceAll(" \\((superpage|4 KiB page)\\)", "");
-            fieldClasses = fieldClasses.stream().filter(f -> !f.equals("translated address")).toList();
+            if (!fieldClasses.contains("R/W/X")) {
+                expected = expected.replaceAll("^success [-RWX]{3}", "success");
+                observed = observed.replaceAll("^success [-RWX]{3}", "success");
+            }
         }
         // Completion attributes set by rules of their own (PCIe ATS Priv, CXL.io, U) are not decided by the
         // walk: the walk's rule would only split one bug by where the seed's translation ended.
@@ -121,10 +133,15 @@ public record Signature(String key, String says) {
         // The request's type matters where the rule looks at it: the walk's permission and A/D checks, the
         // completion's format (a success), and the checks of which requests a context allows (cause 260);
         // a device- or process-context rule applies alike to every request.
+        // A page-table rule (the walk's checks of addresses and PTEs, either stage) applies alike to every
+        // request that walks: only the access it checks (read, write, execute) is its class.
         boolean typed = ruleStep.compareTo(TranslationStep.ADDRESS_TRANSLATION) >= 0
                 || ruleCause == Cause.TRANSACTION_TYPE_DISALLOWED;
-        String request = typed ? requestClass(ttyp, rule.equals("PTE_PERMISSION") || rule.equals("PTE_A_OR_D_CLEAR"))
-                : null;
+        boolean access = rule.equals("PTE_PERMISSION") || rule.equals("PTE_A_OR_D_CLEAR");
+        // (An ATS translation request's TTYP does not say which access it asks for: it keeps its class.)
+        String request = !typed ? null : !isWalkRule(rule) ? requestClass(ttyp, access) : !access ? null
+                : ttyp == Ttyp.ATS_TRANSLATION ? requestClass(ttyp, false)
+                : requestClass(ttyp, true).replaceFirst("^(un)?translated ", "");
         // The page size of the model's walk tells apart wrong successes; when the outcome itself differs it
         // would only split one bug by the pages the seeds happen to map.
         if (!bothSucceeded) expected = expected.replaceAll(" \\((superpage|4 KiB page)\\)", "");
@@ -139,6 +156,11 @@ public record Signature(String key, String says) {
         return new Signature(key("translation", request, rule + ": " + outcome, bothSucceeded ? fields(fieldClasses) : null),
                 Ttyp.name(ttyp) + ": " + ruleText + " gives " + expected + ", the DUT gave " + observed
                         + (bothSucceeded ? " with other " + fields(fieldClasses) : ""));
+    }
+
+    /** A rule of the page-table walk (address checks and PTE checks, first stage or G stage). */
+    private static boolean isWalkRule(String rule) {
+        return rule.startsWith("PTE_") || rule.equals("IOVA_NOT_CANONICAL") || rule.equals("GPA_TOO_WIDE");
     }
 
     /** ATS completion fields that rules other than the walk's decide. */

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Signatures against the planted bugs: each bug alone on the same seeds; its failing seeds share few
- * signatures (a bug that shows in different fields or outcomes in different seeds may have a few), and
- * two bugs never share one. The table is printed, as the README shows it.
+ * Signatures against the planted bugs: each bug alone on the same seeds; its failing seeds share one
+ * signature, except where the bug itself does two things (below), and two bugs never share one. The
+ * table is printed, as the README shows it.
  */
 class PlantedBugSignaturesTest {
 
@@ -29,6 +29,13 @@ class PlantedBugSignaturesTest {
             "prq_stop_marker_response", "superpage_pa_merge", "translated_no_en_ats", "cause_misconf_over_v",
             "msi_mask_ignored", "fq_ttyp_shifted", "dtf_ignored", "iofence_early", "ats_pf_reported",
             "write_checks_r", "l1_index_off_by_one", "sign_ext_unchecked");
+
+    /**
+     * Bugs that show two independent symptoms first: the planted bug is in both stages of the walk (a
+     * missed page fault in the first, a missed guest-page fault in the G stage); a missed MSI address makes
+     * an untranslated request fault in the G stage and an ATS request answer R=W=0, which no more says why.
+     */
+    private static final Map<String, Integer> TWO = Map.of("write_checks_r", 2, "msi_mask_ignored", 2);
 
     @Test
     void eachBugHasFewSignaturesAndNoTwoBugsShareOne(@TempDir Path dir) throws Exception {
@@ -52,7 +59,7 @@ class PlantedBugSignaturesTest {
         for (Map.Entry<String, Set<String>> e : signatures.entrySet()) {
             int seeds = failed.get(e.getKey());
             assertTrue(seeds >= 2, e.getKey() + " failed " + seeds + " seeds\n" + table);
-            assertTrue(e.getValue().size() <= Math.min(3, seeds), e.getKey() + " has too many signatures\n" + table);
+            assertTrue(e.getValue().size() <= TWO.getOrDefault(e.getKey(), 1), e.getKey() + " has too many signatures\n" + table);
             for (String key : e.getValue()) {
                 String other = owner.putIfAbsent(key, e.getKey());
                 assertTrue(other == null, key + " is both " + other + " and " + e.getKey() + "\n" + table);
