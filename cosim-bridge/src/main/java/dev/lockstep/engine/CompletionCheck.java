@@ -8,7 +8,6 @@ import dev.lockstep.refmodel.fault.Ttyp;
 import dev.lockstep.refmodel.regs.RegisterFile;
 import dev.lockstep.refmodel.translate.Outcome;
 import dev.lockstep.stimulus.Action;
-import dev.lockstep.triage.Signature;
 import dev.lockstep.triage.TranslationStep;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,13 +80,9 @@ final class CompletionCheck {
             List<Divergence.FieldMismatch> fields = ats
                     ? AtsCompletion.mismatches(want, shown, observed.completionPa[0])
                     : CompletionReport.fields(want, shown, observed.completionPa[0]);
-            CachingModel.Retired stale = retiredVersionAnswer(req, want, walk, shown, observed.completionPa[0], ats);
             return new Finding(null, "translation completion for tag " + t.tag(), fields,
-                    CompletionReport.permittedText(permitted) + unobserved
-                            + (stale == null ? "" : "; the DUT's answer is what the " + stale.entry() + " gave before "
-                            + stale.invalidation() + " and an IOFENCE.C completed"), walks.explain(walk),
-                    stale != null ? Signature.retiredVersion(stale.entry())
-                            : CompletionReport.signature(t, keyed == permitted.get(0) ? walk : walks.of(req, keyed.overrides()),
+                    CompletionReport.permittedText(permitted) + unobserved, walks.explain(walk),
+                    CompletionReport.signature(t, keyed == permitted.get(0) ? walk : walks.of(req, keyed.overrides()),
                             CompletionReport.fieldClasses(fields, keyed.outcome()), keyed.outcome(), CompletionReport.outcomeClass(keyed.outcome(), ats),
                             CompletionReport.completionClass(shown, ats),
                             DutObservations.status(shown) != 0 ? DutObservations.cause(shown) : 0,
@@ -182,23 +177,6 @@ final class CompletionCheck {
         if (seed.iface.cause() || DutObservations.status(word) == 0) return word;
         int cause = regions.recordedCause();
         return cause <= 0 ? word : (word & ~(0xfffL << 32)) | ((long) cause << 32);
-    }
-
-    /**
-     * A stale-cache bug answers with what an entry gave before its invalidation completed: the retired
-     * version that gives the DUT's answer, when the answer is a translation the current contents no longer
-     * give at all (the page now maps elsewhere, or the current walk meets an entry with V=0). Not when the
-     * DUT left out a rule of the current walk (a permission, a check order) or answered with another
-     * fault: an old version may explain those by coincidence (measured: a check-order bug whose fault an
-     * old DC happened to give too).
-     */
-    private CachingModel.Retired retiredVersionAnswer(TranslationRequest req, TranslationOutcome want, Outcome walk,
-                                                      long shown, long pa, boolean ats) {
-        boolean dutSucceeded = DutObservations.status(shown) == 0;
-        boolean remapped = !want.fault() && dutSucceeded && pa != want.pa();
-        boolean unmapped = want.fault() && dutSucceeded && walk != null && walk.trace().rule().name().endsWith("_NOT_VALID");
-        if (!remapped && !unmapped) return null;
-        return seed.model.caching().retiredVersionGiving(req, o -> completionMatches(o, shown, pa, ats));
     }
 
     /**

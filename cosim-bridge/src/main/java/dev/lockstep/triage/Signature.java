@@ -177,18 +177,6 @@ public record Signature(String key, String says) {
         return flag ? field + " " + expected + "->" + observed : field;
     }
 
-    /**
-     * A completion no permitted structure version gives but one a completed invalidation retired does
-     * ({@code entry}: "DC", "first-stage PTE", ...): the IOMMU used a cached entry after software changed
-     * and invalidated it. Keyed by the entry alone: the request, the outcome and which invalidation
-     * happened to cover it depend on the seed.
-     */
-    public static Signature retiredVersion(String entry) {
-        return new Signature(key("translation", "stale " + entry + " used after its invalidation"),
-                "a cached " + entry + " was used after software changed it and invalidated it: the spec lets an IOMMU "
-                        + "use an old version only until an invalidation covering it completes (IOTINVAL/IODIR, then IOFENCE.C)");
-    }
-
     /** A request type by class: untranslated, translated, ATS translation request, PCIe message (and access). */
     public static String requestClass(int ttyp, boolean withAccess) {
         String access = !withAccess ? "" : Ttyp.isWrite(ttyp) ? " write" : Ttyp.isExec(ttyp) ? " execute" : " read";

@@ -314,16 +314,9 @@ public final class CachingModel implements InvalidationListener {
             long word0 = wordAt(base, t);
             long first = regs.bigEndian() ? Long.reverseBytes(word0) : word0;
             if ((first & 1) == 0) continue; // V=0 entries are never cached
-            int flags = versionFlags(trace, i, first);
-            Invalidation retiredBy = null;
-            if (retiredSeen == null) {
-                if (invalidatedSince(trace, i, flags, end)) continue;
-            } else {
-                retiredBy = firstCoveringSince(trace, i, flags, end);
-            }
+            if (invalidatedSince(trace, i, versionFlags(trace, i, first), end)) continue;
             long[] v = new long[words];
             v[0] = word0;
-            if (retiredBy != null) retiredSeen.add(new RetiredVersion(base, word0, trace.role(i), retiredBy));
             for (int w = 1; w < words; w++) v[w] = wordAt(base + 8L * w, t);
             if (out == null) {
                 long[] current = new long[words];
@@ -336,41 +329,6 @@ public final class CachingModel implements InvalidationListener {
             if (!dup) out.add(v);
         }
         return out == null ? ONLY_CURRENT : out;
-    }
-
-    /** A version an exploration for {@link #retiredVersionGiving} took although {@code by} retired it. */
-    private record RetiredVersion(long base, long word0, int role, Invalidation by) { }
-
-    /** Non-null only while {@link #retiredVersionGiving} explores: retired versions are taken too, and noted here. */
-    private List<RetiredVersion> retiredSeen;
-
-    /** An entry ({@code entry}, e.g. "DC") in a version that {@code invalidation} (e.g. "IODIR.INVAL_DDT DV=0") retired. */
-    public record Retired(String entry, String invalidation) { }
-
-    /**
-     * For a DUT answer no permitted version gives: which entry, retired by which invalidation, gives an
-     * outcome {@code matches} accepts (an entry superseded and covered by an invalidation that completed
-     * since), or null when no retired version does. That is what a stale-cache bug looks like: the IOMMU
-     * kept using an entry after software invalidated it. No side effects on the model; it names a
-     * failure, never permits an outcome.
-     */
-    public Retired retiredVersionGiving(TranslationRequest request, java.util.function.Predicate<TranslationOutcome> matches) {
-        retiredSeen = new ArrayList<>();
-        try {
-            for (Leaf l : explore(request)) {
-                if (l.overrides.isEmpty() || !matches.test(l.outcome)) continue;
-                for (RetiredVersion r : retiredSeen) {
-                    Long v = l.overrides.get(r.base);
-                    if (v != null && v == r.word0) return new Retired(entryName(r.role), r.by.operandClass());
-                }
-            }
-            return null;
-        } catch (IllegalStateException tooMany) {
-            return null; // more combinations than the model explores: the failure keeps its ordinary name
-        } finally {
-            retiredSeen = null;
-            firstOutcome = null; // the next commit walks again rather than reuse this exploration's walk
-        }
     }
 
     /** Scratch for {@link #versions}: the change times of an entry's words. */
@@ -393,19 +351,6 @@ public final class CachingModel implements InvalidationListener {
         return flags;
     }
 
-    private static String entryName(int role) {
-        switch (role) {
-            case TaggedEntries.DDTE: return "DDT non-leaf entry";
-            case TaggedEntries.DC: return "DC";
-            case TaggedEntries.PDTE: return "PDT non-leaf entry";
-            case TaggedEntries.PC: return "PC";
-            case TaggedEntries.S1_PTE: return "first-stage PTE";
-            case TaggedEntries.G_PTE: return "G-stage PTE";
-            case TaggedEntries.MSI_PTE: return "MSI PTE";
-            default: return "entry";
-        }
-    }
-
     /** Whether a completed invalidation issued at or after {@code since} covers entry {@code i} with {@code flags}. */
     private boolean invalidatedSince(TaggedEntries trace, int i, int flags, long since) {
         for (int k = completed.size() - 1; k >= 0; k--) {
@@ -414,17 +359,6 @@ public final class CachingModel implements InvalidationListener {
             if (inv.covers(trace, i, flags)) return true;
         }
         return false;
-    }
-
-    /** The first completed invalidation issued at or after {@code since} that covers entry {@code i} with {@code flags}, or null. */
-    private Invalidation firstCoveringSince(TaggedEntries trace, int i, int flags, long since) {
-        Invalidation first = null;
-        for (int k = completed.size() - 1; k >= 0; k--) {
-            Invalidation inv = completed.get(k);
-            if (inv.seq() < since) break;
-            if (inv.covers(trace, i, flags)) first = inv;
-        }
-        return first;
     }
 
     /** What {@link #versions} answers when only the current contents can be used (nothing to override). */

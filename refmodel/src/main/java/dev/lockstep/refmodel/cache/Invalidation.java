@@ -16,21 +16,6 @@ record Invalidation(int kind, boolean gvOrDv, int gscid, boolean pscv, int pscid
     static final int DDT = 3;
     static final int PDT = 4;
 
-    /** The command with the operands that decide what it covers, without addresses or ids (names a failure). */
-    String operandClass() {
-        switch (kind) {
-            case VMA: return "IOTINVAL.VMA GV=" + bit(gvOrDv) + " PSCV=" + bit(pscv) + " AV=" + bit(av)
-                    + (av && nl ? " NL=1" : "") + (av && s ? " S=1" : "");
-            case GVMA: return "IOTINVAL.GVMA GV=" + bit(gvOrDv) + (gvOrDv ? " AV=" + bit(av) : "")
-                    + (gvOrDv && av && nl ? " NL=1" : "") + (gvOrDv && av && s ? " S=1" : "");
-            case DDT: return "IODIR.INVAL_DDT DV=" + bit(gvOrDv);
-            case PDT: return "IODIR.INVAL_PDT";
-            default: return "invalidation " + kind;
-        }
-    }
-
-    private static int bit(boolean b) { return b ? 1 : 0; }
-
     /** Whether this invalidation covers trace entry {@code i}, were its flags {@code flags}. */
     boolean covers(TaggedEntries t, int i, int flags) {
         int role = t.role(i);

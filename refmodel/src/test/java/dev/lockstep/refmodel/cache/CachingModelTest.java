@@ -134,22 +134,6 @@ class CachingModelTest {
         assertNull(s.iommu.translateAs(req, old));
     }
 
-    /** Naming a stale-cache bug: the retired version that gives an answer no permitted version gives. */
-    @Test
-    void anOutcomeOnlyARetiredVersionGivesNamesThatEntryAndItsInvalidation() {
-        setLeaf(0x9000_0000L, 0);
-        fence(Commands.iotinval(false, true, IOVA, true, PSCID, false, 0, false, false));
-        TranslationOutcome old = TranslationOutcome.success(0x8000_0000L | (IOVA & 0xfff), TranslationOutcome.R, 0, 12);
-        CachingModel.Retired r = s.iommu.caching().retiredVersionGiving(req,
-                o -> !o.fault() && paOf(o) == paOf(old));
-        assertNotNull(r, "the PTE version mapping 0x80000000 was retired by the IOTINVAL.VMA and its fence");
-        assertEquals("first-stage PTE", r.entry());
-        assertEquals("IOTINVAL.VMA GV=0 PSCV=1 AV=1", r.invalidation());
-        assertNull(s.iommu.caching().retiredVersionGiving(req, o -> !o.fault() && paOf(o) == 0xa000_0000L),
-                "no version ever mapped 0xa0000000");
-        assertEquals(Set.of(0x9000_0000L), permittedPas(), "naming permits nothing");
-    }
-
     @Test
     void invalidOldEntriesAreNeverCached() {
         s.iommu.softwareWrite64(L0 + 8 * ((IOVA >>> 12) & 0x1ff), 0);
