@@ -6,6 +6,8 @@ import dev.lockstep.log.LogReader;
 import dev.lockstep.log.LogStream;
 import dev.lockstep.regression.BadInputException;
 import dev.lockstep.regression.Mutants;
+import dev.lockstep.regression.Problems;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,8 +71,6 @@ public final class CheckCommand implements Callable<Integer> {
             err.println("lockstep check: " + e.getMessage());
             return Main.EXIT_USAGE;
         }
-        List<SeedResult> results = new java.util.ArrayList<>();
-        dev.lockstep.log.LogHeader first = null;
         java.util.function.IntFunction<String> mutants;
         try {
             mutants = LogReader.names(Mutants.read(Home.mutantList()));
@@ -78,18 +78,27 @@ public final class CheckCommand implements Callable<Integer> {
             err.println("lockstep check: " + e.getMessage());
             return Main.EXIT_USAGE;
         }
+        CheckReports reports = new CheckReports(outDir, logs.size(), waivers);
         // SIGINT, SIGTERM (a CI timeout): no further log is started, the log being checked stops between two
-        // actions, and the reports of the logs done are written, marked interrupted, as 'run' does.
+        // actions, and the reports of the logs done are written, marked interrupted, as 'run' does; if the
+        // check is stuck reading (a pipe whose writer stalled), the signal's hook writes them.
         Interruption interruption = new Interruption();
+        interruption.whenStuck(() -> {
+            try {
+                reports.write(true, false);
+            } catch (IOException e) {
+                err.println("lockstep check: cannot write the reports in " + outDir + ": " + Problems.of(e));
+                err.flush();
+            }
+        });
         try {
-            List<Path> notChecked = new java.util.ArrayList<>();
             for (Path file : logs) {
                 if (interruption.requested()) {
-                    notChecked.add(file);
+                    reports.notChecked(file);
                     continue;
                 }
                 try (LogStream log = LogStream.open(file, mutants)) {
-                    if (first == null) first = log.header();
+                    reports.checking(file, log.header());
                     SeedResult r = LogCheck.check(log, seed -> Home.launcher() + " check " + Home.shell(file), waivers,
                             interruption::requested);
                     SeedResults.print(out, file + " (seed " + r.seed() + ")", r);
@@ -98,7 +107,7 @@ public final class CheckCommand implements Callable<Integer> {
                         out.flush();
                         return r.failure() != null ? Main.EXIT_DUT : Main.EXIT_DIVERGENCE;
                     }
-                    results.add(r);
+                    reports.checked(r);
                     if (r.passed()) passed++;
                     else failed++;
                     dutFailed |= r.failure() != null;
@@ -106,42 +115,26 @@ public final class CheckCommand implements Callable<Integer> {
                 } catch (LogCheck.Cut e) {
                     out.println(file + ": " + e.getMessage());
                     cut++;
-                    if (e.bySignal) notChecked.add(file);
+                    if (e.bySignal) reports.notChecked(file);
+                    else reports.ended();
                 } catch (BadInputException e) {
                     err.println("lockstep check: " + e.getMessage());
                     err.flush();
                     badInput = true;
+                    reports.ended();
                 }
             }
-            dev.lockstep.triage.SignatureTable table = dev.lockstep.triage.SignatureTable.of(results, waivers);
-            out.print(table.render());
-            if (outDir != null) {
-                try {
-                    String build = results.isEmpty() || results.get(0).divergence() == null ? null
-                            : results.get(0).divergence().dutBuild();
-                    dev.lockstep.regression.Regression.Outcome outcome = new dev.lockstep.regression.Regression.Outcome(results,
-                            build != null ? build : first != null ? first.dutBuildId() : null);
-                    dev.lockstep.report.HtmlReport.write(outDir.resolve(dev.lockstep.report.HtmlReport.FILE),
-                            "lockstep check: " + logs.size() + " log(s)", outcome, null, table);
-                    dev.lockstep.report.RunInfo info = first == null ? new dev.lockstep.report.RunInfo(Main.VERSION, "none", "none", 0)
-                            : new dev.lockstep.report.RunInfo(Main.VERSION, first.dutSpec(), first.mutantName(), first.plannedActions());
-                    boolean interrupted = interruption.requested();
-                    com.fasterxml.jackson.databind.node.ObjectNode check =
-                            new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-                    check.put("logs", logs.size());
-                    check.put("interrupted", interrupted);
-                    if (interrupted) notChecked.forEach(f -> check.withArray("not_checked").add(f.toString()));
-                    dev.lockstep.report.SummaryJson.write(outDir.resolve("summary.json"), info, outcome, null, waivers,
-                            null, check);
-                    dev.lockstep.report.JunitXml.write(outDir.resolve("junit.xml"), "lockstep.check", outcome, interrupted);
-                } catch (java.io.IOException e) {
-                    err.println("lockstep check: cannot write the reports in " + outDir + ": " + e.getMessage());
-                    return Main.EXIT_USAGE;
-                }
+            out.print(reports.table().render());
+            try {
+                reports.write(interruption.requested(), true);
+            } catch (IOException e) {
+                err.println("lockstep check: cannot write the reports in " + outDir + ": " + Problems.of(e));
+                return Main.EXIT_USAGE;
             }
             if (interruption.requested()) {
-                out.println("interrupted: " + results.size() + " log(s) checked" + (outDir != null ? ", reported in " + outDir : "")
-                        + "; not checked (or cut by the signal): " + notChecked.size());
+                out.println("interrupted: " + reports.results().size() + " log(s) checked"
+                        + (outDir != null ? ", reported in " + outDir : "") + "; not checked (or cut by the signal): "
+                        + reports.notCheckedCount());
             }
             out.println(passed + " passed, " + failed + " failed" + (cut > 0 ? ", " + cut + " interrupted" : ""));
             if (badInput) return Main.EXIT_USAGE;

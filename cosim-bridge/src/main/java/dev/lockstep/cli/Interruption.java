@@ -13,21 +13,37 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Interruption implements AutoCloseable {
 
     static final int GRACE_SECONDS = 30;
+    /** After a signal, how long the command gets to write its reports itself before {@link #whenStuck} does. */
+    static final int STUCK_SECONDS = 5;
 
     private final AtomicBoolean requested = new AtomicBoolean();
     private final CountDownLatch reportsWritten = new CountDownLatch(1);
     private final Thread hook = new Thread(this::stop, "lockstep-interruption");
+    private volatile Runnable whenStuck;
 
     Interruption() { Runtime.getRuntime().addShutdownHook(hook); }
 
     private void stop() {
         requested.set(true);
         try {
-            reportsWritten.await(GRACE_SECONDS, TimeUnit.SECONDS);
+            if (reportsWritten.await(STUCK_SECONDS, TimeUnit.SECONDS)) return;
+            Runnable stuck = whenStuck;
+            if (stuck == null) {
+                reportsWritten.await(GRACE_SECONDS - STUCK_SECONDS, TimeUnit.SECONDS);
+                return;
+            }
+            stuck.run();
+            reportsWritten.await(2, TimeUnit.SECONDS); // a last chance to end on its own; the reports are written
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
+
+    /**
+     * What the hook does when the command has not written its reports {@link #STUCK_SECONDS} after the
+     * signal (it is blocked, e.g. reading a pipe): write them from what is done so far.
+     */
+    void whenStuck(Runnable writeReports) { this.whenStuck = writeReports; }
 
     /** Whether a signal asked the run to stop. */
     boolean requested() { return requested.get(); }

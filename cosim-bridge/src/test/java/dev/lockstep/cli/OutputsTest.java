@@ -146,6 +146,36 @@ class OutputsTest {
     }
 
     /**
+     * A check reading a named pipe whose writer stalled mid-log cannot stop between two actions: SIGTERM
+     * still leaves its reports (written by the signal's hook), naming the log as not checked.
+     */
+    @Test
+    void aSignalDuringACheckStuckOnAStalledPipeStillLeavesReports(@TempDir Path dir) throws Exception {
+        Cli made = Cli.run("run", "--dut", "stub", "--count", "1", "--dump", "all", "--out", dir.resolve("made").toString());
+        assertEquals(Main.EXIT_PASS, made.exitCode, made.err);
+        List<String> log = Files.readAllLines(dir.resolve("made/logs/seed-1.jsonl"));
+        Path fifo = dir.resolve("live.jsonl");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "-Dlockstep.home=" + TestPaths.home(), "dev.lockstep.cli.Main",
+                "check", "--out", dir.resolve("checked").toString(), fifo.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("check.out").toFile()).start();
+        try (java.io.Writer w = Files.newBufferedWriter(fifo, StandardCharsets.UTF_8)) { // opens once the check reads
+            for (String line : log.subList(0, log.size() / 2)) w.write(line + "\n");
+            w.flush();
+            Thread.sleep(1500); // the writer stalls here, the pipe open
+            new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(45, TimeUnit.SECONDS), "the check did not stop");
+        }
+        assertEquals(143, p.exitValue(), Files.readString(dir.resolve("check.out")));
+        JsonNode summary = JSON.readTree(dir.resolve("checked/summary.json").toFile());
+        assertTrue(summary.get("check").get("interrupted").asBoolean(), summary.toString());
+        assertEquals(fifo.toString(), summary.get("check").get("not_checked").get(0).asText(), summary.toString());
+        assertEquals(0, summary.get("seeds").size());
+        assertTrue(Files.readString(dir.resolve("checked/junit.xml")).contains("<property name=\"interrupted\" value=\"true\""));
+    }
+
+    /**
      * A real run in a child process, stopped by SIGTERM (what a CI timeout sends) and by SIGINT (Ctrl-C):
      * summary.json and junit.xml are valid and cover the seeds done, marked interrupted; every log left
      * is whole up to a record boundary, and check reads each (the cut ones up to the cut).
