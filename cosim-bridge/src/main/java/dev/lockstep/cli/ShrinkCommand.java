@@ -69,15 +69,24 @@ public final class ShrinkCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Interruption interruption = null;
         try {
             if (OutputDir.same(out, log)) throw new BadInputException("--out " + out + ": that is the log to shrink");
             OutputDir.checkFile(out, "--out");
             boolean confirm = spec.commandLine().getParseResult().hasMatchedOption("--dut");
             if (confirm) dutOptions.check(stdout);
             SeedLog seedLog = LogReader.read(log, Mutants.read(Home.mutantList()));
-            Shrink.Result r = Shrink.run(seedLog, maxChecks);
+            // SIGINT, SIGTERM: the shrinking stops and what it has (a reproducer, not yet minimal) is written.
+            interruption = new Interruption();
+            Shrink.Result r = Shrink.run(seedLog, maxChecks, interruption::requested);
             stdout.printf("%s: %d actions -> %d actions offline (%d checks), signature %s%n", log, r.originalActions(),
                     r.log().actions().size(), r.checks(), r.signature());
+            if (interruption.requested()) {
+                SeedLogWriter.write(r.log(), out);
+                stdout.println("  stopped by a signal: wrote " + out + ", the smallest log found so far (it diverges "
+                        + "alike, but a shorter one may exist; not confirmed on a DUT)");
+                return Main.EXIT_DIVERGENCE;
+            }
             if (!confirm) {
                 SeedLogWriter.write(r.log(), out);
                 stdout.println("  wrote " + out + ": " + Home.launcher() + " check " + Home.shell(out) + " diverges alike");
@@ -93,6 +102,9 @@ public final class ShrinkCommand implements Callable<Integer> {
         } catch (DutException e) {
             err.println("lockstep shrink: DUT " + e.kind().name().toLowerCase() + ": " + e.getMessage());
             return Main.EXIT_DUT;
+        } finally {
+            stdout.flush();
+            if (interruption != null) interruption.close();
         }
     }
 

@@ -59,8 +59,17 @@ public final class Shrink {
 
     /** Shrinks offline: the oracle is the check of the candidate log against the model. */
     public static Result run(SeedLog log, int maxChecks) throws BadInputException {
+        return run(log, maxChecks, () -> false);
+    }
+
+    /**
+     * {@link #run(SeedLog, int)}, ending early once {@code stop} says so (a signal): every candidate kept
+     * diverges with the signature, so the result is a reproducer then too, only not minimal.
+     */
+    public static Result run(SeedLog log, int maxChecks, java.util.function.BooleanSupplier stop) throws BadInputException {
         Signature target = signatureOf(log);
         Shrink s = new Shrink(log, target, maxChecks);
+        s.stop = stop;
         List<Integer> kept = s.minimize(s::divergesOffline);
         return new Result(s.candidate(kept), target, log.actions().size(), s.checks);
     }
@@ -92,13 +101,15 @@ public final class Shrink {
      * so a pass costs one check per chunk); then passes of single actions until none can go: the result is
      * 1-minimal (no single action can be removed) unless {@code maxChecks} ran out.
      */
+    private java.util.function.BooleanSupplier stop = () -> false;
+
     private List<Integer> minimize(Predicate<List<Integer>> diverges) {
         List<Integer> c = new ArrayList<>();
         for (int i = 0; i < groups.size(); i++) c.add(i);
         int k = Math.max(1, c.size() / 2);
-        while (checks < maxChecks) {
+        while (checks < maxChecks && !stop.getAsBoolean()) {
             boolean changed = false;
-            for (int from = 0; from < c.size() && checks < maxChecks; ) {
+            for (int from = 0; from < c.size() && checks < maxChecks && !stop.getAsBoolean(); ) {
                 int to = Math.min(c.size(), from + k);
                 List<Integer> without = new ArrayList<>(c.subList(0, from));
                 without.addAll(c.subList(to, c.size()));

@@ -53,6 +53,25 @@ class ShrinkTest {
         assertArrayEquals(Files.readAllBytes(small), dev.lockstep.log.LogInput.open(gz).readAllBytes());
     }
 
+    /** Stopped early (a signal), shrinking still gives a log that diverges alike: every candidate kept does. */
+    @Test
+    void aShrinkStoppedEarlyStillGivesAReproducer(@TempDir Path dir) throws Exception {
+        Cli run = Cli.run("run", "--dut", "stub", "--seed", "1", "--count", "1", "--mutant", "fq_ttyp_shifted",
+                "--out", dir.resolve("run").toString());
+        assertEquals(Main.EXIT_DIVERGENCE, run.exitCode, run.err + run.out);
+        SeedLog whole = LogReader.read(dir.resolve("run/logs/seed-1.jsonl"));
+        int[] asked = {0};
+        Shrink.Result early = Shrink.run(whole, 10_000, () -> ++asked[0] > 80);
+        Shrink.Result full = Shrink.run(whole, 10_000);
+        assertTrue(early.checks() < full.checks(), early.checks() + " checks, the whole shrink " + full.checks());
+        assertTrue(early.log().actions().size() < whole.actions().size(), "it shrank some: " + early.log().actions().size());
+        Path small = dir.resolve("early.jsonl");
+        dev.lockstep.log.SeedLogWriter.write(early.log(), small);
+        Cli c = Cli.run("check", small.toString());
+        assertEquals(Main.EXIT_DIVERGENCE, c.exitCode, c.err + c.out);
+        assertTrue(c.out.contains(early.signature().id()), c.out);
+    }
+
     @Test
     void aPassingLogOrAnOutputOverTheLogIsBadUsage(@TempDir Path dir) throws Exception {
         Cli run = Cli.run("run", "--dut", "stub", "--seed", "2", "--count", "1", "--actions", "200", "--dump", "all",
