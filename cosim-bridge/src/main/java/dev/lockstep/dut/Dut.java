@@ -20,6 +20,10 @@ public interface Dut extends AutoCloseable {
     int EV_MESSAGE_OUT = 5;
     int MSG_INVALIDATION_REQUEST = 0;
     int MSG_PAGE_REQUEST_GROUP_RESPONSE = 1;
+    /** ABI 6: the IOMMU took request w[2] (its tag) from its request interface at cycle w[1]. */
+    int EV_ACCEPT = 6;
+    /** ABI 6: cqh changed to w[2] at cycle w[1] (an IOFENCE.C completes when cqh passes it). */
+    int EV_CQ_HEAD = 7;
     int EV_IDLE = 15;
 
     int REQ_PRIV = 1;

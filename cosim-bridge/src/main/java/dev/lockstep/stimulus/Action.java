@@ -2,6 +2,7 @@ package dev.lockstep.stimulus;
 
 import dev.lockstep.dut.Dut;
 import dev.lockstep.refmodel.fault.Ttyp;
+import java.util.List;
 
 /**
  * One step of stimulus, applied to the model and the DUT alike: what software does (register
@@ -9,7 +10,7 @@ import dev.lockstep.refmodel.fault.Ttyp;
  * (a memory word that starts failing). Records, so that logs can hold them and replay them.
  */
 public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite, Action.MemoryWrite,
-        Action.MemoryError, Action.Translate, Action.PageRequest {
+        Action.MemoryError, Action.Translate, Action.PageRequest, Action.Window {
 
     /** A one-line description for reports, e.g. {@code write ddtp (0x10, 8 B) = 0x...}. */
     String describe();
@@ -147,6 +148,44 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
                     pv ? String.format(" pid 0x%x", processId) : "", pv && priv ? " S-mode" : "",
                     pv && exec ? " exec" : "", (payload >>> 3) & 0x1ff, (payload & 1) != 0 ? " R" : "",
                     (payload & 2) != 0 ? " W" : "", last() ? " L" : "", payload & ~0xfffL) + (dsv ? "" : " (no DSV)");
+        }
+    }
+
+    /**
+     * Overlapping traffic (docs/concurrency.md): the {@code requests} (distinct tags) are all submitted
+     * at one cycle, so several are outstanding together; {@code gap} cycles later, while some may still be
+     * in flight, software applies {@code during} (stores and register writes, e.g. a PTE change and the
+     * cqt write that makes IOTINVAL and IOFENCE.C available); then the DUT runs until idle. A window is one
+     * action: its completions may come in any order, and each request may see the structures as they were
+     * before {@code during} or after it, as the spec's caching rules permit.
+     */
+    record Window(List<Translate> requests, int gap, List<Action> during) implements Action {
+        public Window {
+            requests = List.copyOf(requests);
+            during = List.copyOf(during);
+            if (requests.isEmpty()) throw new IllegalArgumentException("a window holds at least one request");
+            if (gap < 0) throw new IllegalArgumentException("a window's gap is a number of cycles >= 0");
+            java.util.Set<Integer> tags = new java.util.HashSet<>();
+            for (Translate t : requests) {
+                if (!tags.add(t.tag())) throw new IllegalArgumentException("tag " + t.tag() + " twice in one window");
+            }
+            for (Action a : during) {
+                if (!(a instanceof MemoryWrite) && !(a instanceof RegisterWrite)) {
+                    throw new IllegalArgumentException("a window applies only stores and register writes, not "
+                            + a.describe());
+                }
+            }
+        }
+
+        @Override
+        public String describe() {
+            StringBuilder b = new StringBuilder("window of ").append(requests.size()).append(" request(s):");
+            for (Translate t : requests) b.append(" [").append(t.describe()).append(']');
+            if (!during.isEmpty()) {
+                b.append("; ").append(gap).append(" cycles later:");
+                for (Action a : during) b.append(" [").append(a.describe()).append(']');
+            }
+            return b.toString();
         }
     }
 }
