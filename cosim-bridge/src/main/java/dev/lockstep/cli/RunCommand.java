@@ -111,6 +111,16 @@ public final class RunCommand implements Callable<Integer> {
                     + "that matched nothing are reported as stale.")
     Path waiversFile;
 
+    @Option(names = "--overlap", paramLabel = "N|auto",
+            description = "Requests outstanding together at most (docs/concurrency.md): traffic goes out in windows "
+                    + "of up to N requests, and some structure changes race them. 1 is serialized (one action at a "
+                    + "time, the DUT idle between). auto (the default): " + dev.lockstep.engine.Lockstep.DEFAULT_OVERLAP
+                    + " on a DUT of C ABI 6, else 1.")
+    String overlapOption;
+
+    /** The overlap depth this run resolved to. */
+    private int overlap = 1;
+
     @Option(names = "--max-divergences", defaultValue = "1", paramLabel = "N",
             description = "Divergences reported per seed before it stops; after each one the model adopts what the "
                     + "DUT did for that action (README 'Triage'), so later ones are new. Default: ${DEFAULT-VALUE}.")
@@ -208,13 +218,10 @@ public final class RunCommand implements Callable<Integer> {
             DutFactory factory = dutOptions.factory();
             IommuConfig iommuConfig;
             DutInterface iface = DutInterface.FULL;
-            if ("discover".equals(config) || !dutOptions.isStub()) {
-                try (dev.lockstep.dut.Dut probe = factory.open()) {
-                    iface = DutInterface.of(probe.buildId());
-                    iommuConfig = "discover".equals(config) ? ConfigDiscovery.discover(probe) : null;
-                }
-            } else {
-                iommuConfig = null;
+            try (dev.lockstep.dut.Dut probe = factory.open()) {
+                iface = DutInterface.of(probe.buildId());
+                iommuConfig = "discover".equals(config) ? ConfigDiscovery.discover(probe) : null;
+                overlap = dev.lockstep.engine.Lockstep.overlapDepth(overlapOption, probe);
             }
             if (iommuConfig != null) {
                 stdout.print("discovered configuration (pin it in a file for regressions):\n"
@@ -241,7 +248,8 @@ public final class RunCommand implements Callable<Integer> {
             LogCapture logs = logCapture(iommuConfig, m);
             if (logs != null) factory = logs.wrap(factory);
             Regression regression = new Regression(factory, iommuConfig, chosen,
-                    s -> reproduceCommand(s, m)).maxDivergences(maxDivergences).waivers(waivers).failFast(failFast);
+                    s -> reproduceCommand(s, m)).maxDivergences(maxDivergences).overlap(overlap).waivers(waivers)
+                    .failFast(failFast);
             if (logs != null) regression.addObserver(logs.observers());
             interruption = new Interruption();
             regression.stopWhen(interruption::requested);
@@ -354,7 +362,7 @@ public final class RunCommand implements Callable<Integer> {
         SeedResult again;
         try (dev.lockstep.dut.Dut dut = factory.open()) {
             again = new dev.lockstep.engine.Lockstep(dut, config, scenario, s -> "")
-                    .maxDivergences(maxDivergences).waves(file.absolute(), from, latestAction)
+                    .maxDivergences(maxDivergences).overlap(overlap).waves(file.absolute(), from, latestAction)
                     .run(traced.seed(), m.id(), actions);
         }
         if (again.failure() != null) {
@@ -405,6 +413,7 @@ public final class RunCommand implements Callable<Integer> {
         if (!scenario.equals(StandardRegression.SCENARIO)) b.append(" --scenario ").append(scenario);
         b.append(" --seed ").append(s).append(" --count 1 --actions ").append(actions);
         if (m.id() != 0) b.append(" --mutant ").append(m.name());
+        if (overlapOption != null) b.append(" --overlap ").append(overlapOption);
         // Past a waived divergence the seed goes on only with the waivers: a later one needs them to reproduce.
         if (waiversFile != null) b.append(" --waivers ").append(waiversFile);
         return b.toString();

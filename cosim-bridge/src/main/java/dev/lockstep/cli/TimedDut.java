@@ -20,6 +20,7 @@ final class TimedDut implements Dut {
     void restart() { nanos = 0; }
 
     @Override public String buildId() { return dut.buildId(); }
+    @Override public boolean overlaps() { return dut.overlaps(); }
 
     @Override
     public void reset(int mutant) throws DutException {

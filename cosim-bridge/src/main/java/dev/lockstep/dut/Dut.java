@@ -99,4 +99,10 @@ public interface Dut extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * Whether this DUT takes several requests outstanding together and reports when it accepts each one
+     * and each change of cqh (C ABI 6), so that windows of overlapping traffic can be checked.
+     */
+    default boolean overlaps() { return false; }
 }

@@ -38,6 +38,7 @@ public final class DutServer {
             dut = NativeDut.open(Path.of(args[0]), args.length > 1 ? args[1] : "");
             out.writeInt(DutProtocol.OK);
             out.writeUTF(dut.buildId());
+            out.writeBoolean(dut.overlaps());
         } catch (DutException e) {
             fail(out, e);
             out.flush();

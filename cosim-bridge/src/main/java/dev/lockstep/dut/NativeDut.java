@@ -84,6 +84,10 @@ public final class NativeDut implements Dut {
         boundLibrary = lib;
     }
 
+    /** ABI 6 libraries report acceptance and cqh changes: windows of overlapping requests can be checked. */
+    @Override
+    public boolean overlaps() { return boundAbi >= 6; }
+
     @Override
     public String buildId() { return buildId; }
 

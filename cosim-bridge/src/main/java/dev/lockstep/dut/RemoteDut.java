@@ -23,6 +23,8 @@ public final class RemoteDut implements Dut {
     private final DataOutputStream out;
     private final DataInputStream in;
     private final String buildId;
+    /** The library's {@link Dut#overlaps}, as the server process found it. */
+    private boolean overlapping;
     private final long callTimeoutMillis;
     private final Thread stderrPump;
     private final StringBuilder stderr = new StringBuilder();
@@ -60,7 +62,9 @@ public final class RemoteDut implements Dut {
         try {
             id = call(() -> {
                 answer();
-                return in.readUTF();
+                String b = in.readUTF();
+                overlapping = in.readBoolean();
+                return b;
             });
         } catch (DutException e) {
             process.destroyForcibly();
@@ -199,6 +203,9 @@ public final class RemoteDut implements Dut {
 
     @Override
     public String buildId() { return buildId; }
+
+    @Override
+    public boolean overlaps() { return overlapping; }
 
     @Override
     public void reset(int mutant) throws DutException {

@@ -121,7 +121,7 @@ final class AdUpdates {
     /** Whether the DUT's stores to these words (in {@code observed}) are all permitted. */
     boolean fits(DutObservations observed) {
         for (Map.Entry<Long, Word> e : words.entrySet()) {
-            Long v = dutValue(observed, e.getKey(), e.getValue().base);
+            Long v = dutValue(observed, e.getKey(), e.getValue().base, Long.MIN_VALUE, Long.MAX_VALUE);
             if (v == null ? e.getValue().required != 0 : !e.getValue().accepts(v)) return false;
         }
         return true;
@@ -134,10 +134,20 @@ final class AdUpdates {
      */
     MemoryWriteCheck.Mismatch check(EffectRecorder effects, DutObservations observed, CachingModel caching,
                                     List<Choice> chosen) {
+        return check(effects, observed, caching, chosen, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #check} on the DUT's stores made in cycles {@code from..to} only: in a window, a PTE that
+     * software rewrites while requests are in flight is updated on the version before the store by the
+     * stores before it and on the new version by those after (docs/concurrency.md, section 8).
+     */
+    MemoryWriteCheck.Mismatch check(EffectRecorder effects, DutObservations observed, CachingModel caching,
+                                    List<Choice> chosen, long from, long to) {
         for (Map.Entry<Long, Word> e : words.entrySet()) {
             long w = e.getKey();
             Word want = e.getValue();
-            Long got = dutValue(observed, w, want.base);
+            Long got = dutValue(observed, w, want.base, from, to);
             if (got == null ? want.required != 0 : !want.accepts(got)) {
                 return mismatch(w, want, got);
             }
@@ -145,14 +155,14 @@ final class AdUpdates {
         for (Map.Entry<Long, Word> e : words.entrySet()) {
             long w = e.getKey();
             Word want = e.getValue();
-            Long got = dutValue(observed, w, want.base);
+            Long got = dutValue(observed, w, want.base, from, to);
             long value = got == null ? want.base : got;
             long model = modelBits.getOrDefault(w, 0L) & ~want.base;
             long added = value & ~want.base;
             long extra = added & ~model;
             if (extra != 0) chosen.add(dBit(extra) ? Choice.G_STAGE_D_BY_IMPLICIT_ACCESS : Choice.SPECULATIVE_A);
             if ((model & ~added) != 0) chosen.add(Choice.LEFT_OUT_OF_UNPERFORMED_REQUEST);
-            removeWrites(effects, observed, w);
+            removeWrites(effects, observed, w, from, to);
             caching.adoptAdUpdate(w, value);
         }
         return null;
@@ -170,10 +180,10 @@ final class AdUpdates {
     }
 
     /** The DUT's final value of word {@code w} over {@code base}, or null if it did not write it. */
-    private static Long dutValue(DutObservations observed, long w, long base) {
+    private static Long dutValue(DutObservations observed, long w, long base, long from, long to) {
         Long v = null;
         for (int i = 0; i < observed.writes; i++) {
-            if ((observed.writeAddr[i] & ~7L) != w) continue;
+            if ((observed.writeAddr[i] & ~7L) != w || observed.writeCycle[i] < from || observed.writeCycle[i] > to) continue;
             long mask = MemoryWriteCheck.strobeMask(observed.writeStrobe[i]);
             long cur = v == null ? base : v;
             v = (cur & ~mask) | (observed.writeData[i] & mask);
@@ -181,7 +191,7 @@ final class AdUpdates {
         return v;
     }
 
-    private static void removeWrites(EffectRecorder effects, DutObservations observed, long w) {
+    private static void removeWrites(EffectRecorder effects, DutObservations observed, long w, long from, long to) {
         int kept = 0;
         for (int i = 0; i < effects.writes; i++) {
             if ((effects.writePa[i] & ~7L) == w) continue;
@@ -192,16 +202,35 @@ final class AdUpdates {
             kept++;
         }
         effects.writes = kept;
-        kept = 0;
-        for (int i = 0; i < observed.writes; i++) {
-            if ((observed.writeAddr[i] & ~7L) == w) continue;
-            observed.writeAddr[kept] = observed.writeAddr[i];
-            observed.writeData[kept] = observed.writeData[i];
-            observed.writeStrobe[kept] = observed.writeStrobe[i];
-            observed.writeCycle[kept] = observed.writeCycle[i];
-            kept++;
+        observed.removeWrites(i -> (observed.writeAddr[i] & ~7L) == w && observed.writeCycle[i] >= from
+                && observed.writeCycle[i] <= to);
+    }
+
+    /**
+     * The A/D updates of several requests performed together (a window): per word, the bits any of them
+     * requires or permits, over the word as the first of them found it. Two requests through one PTE
+     * may both set A, or one store may set what both need (an IOMMU need not update a bit already set).
+     */
+    static AdUpdates merge(List<AdUpdates> all) {
+        TreeMap<Long, Word> words = new TreeMap<>();
+        Map<Long, Long> model = new TreeMap<>();
+        for (AdUpdates a : all) {
+            for (Map.Entry<Long, Word> e : a.words.entrySet()) {
+                Word w = e.getValue();
+                Word had = words.get(e.getKey());
+                words.put(e.getKey(), had == null ? w
+                        : new Word(had.base, (had.required | w.required) & ~had.base, (had.allowed | w.allowed) & ~had.base));
+            }
+            for (Map.Entry<Long, Long> e : a.modelBits.entrySet()) model.merge(e.getKey(), e.getValue(), (x, y) -> x | y);
         }
-        observed.writes = kept;
+        return words.isEmpty() ? NONE : new AdUpdates(words, model);
+    }
+
+    /** These updates restricted to the words {@code keep} selects. */
+    AdUpdates only(java.util.function.LongPredicate keep) {
+        TreeMap<Long, Word> w = new TreeMap<>();
+        for (Map.Entry<Long, Word> e : words.entrySet()) if (keep.test(e.getKey())) w.put(e.getKey(), e.getValue());
+        return w.isEmpty() ? NONE : new AdUpdates(w, modelBits);
     }
 
     private static MemoryWriteCheck.Mismatch mismatch(long w, Word want, Long got) {

@@ -40,62 +40,107 @@ final class CompletionCheck {
     /** Applies translation request {@code t} to both sides; null when the DUT's completion and effects are permitted. */
     Finding translate(int index, Action.Translate t) throws DutException {
         DutObservations observed = seed.observed;
-        TranslationRequest req = t.request();
-        List<CachingModel.Candidate> permitted = seed.model.candidates(req);
-        TranslationRequest writeReq = AtsChoices.writeRequested(req);
-        List<CachingModel.Candidate> writeGranted = writeReq == null ? List.of()
-                : AtsChoices.grantingWrite(seed.model.candidates(writeReq));
+        Permitted permitted = permitted(t);
         seed.driver.drive(t);
         if (observed.completions != 1 || DutObservations.tag(observed.completionWord[0]) != t.tag()) {
             String got = observed.completions == 0 ? "no completion"
                     : observed.completions + " completion(s), first with tag "
                     + DutObservations.tag(observed.completionWord[0]);
-            String observedClass = observed.completions == 0 ? "no completion" : "other completions";
-            Outcome walk = walks.of(req);
-            return new Finding(null, "translation completion for tag " + t.tag(),
-                    List.of(new Divergence.FieldMismatch("completions", "-", 1, observed.completions)),
-                    "every request gets exactly one completion with its tag; the DUT gave " + got,
-                    walks.explain(walk), CompletionReport.signature(t, walk, List.of("completions"),
-                            permitted.get(0).outcome(),
-                            CompletionReport.outcomeClass(permitted.get(0).outcome(), t.ttyp() == Ttyp.ATS_TRANSLATION),
-                            observedClass, 0, false));
+            return completionCount(t, permitted, got, observed.completions == 0 ? "no completion" : "other completions",
+                    observed.completions);
         }
+        Match m = match(index, t, permitted, observed.completionWord[0], observed.completionPa[0], null);
+        if (m.finding() != null) return m.finding();
+        seed.effects.clear();
+        AdUpdates ad = commit(index, t, m);
+        effectCheck.committed = m.chosen().outcome();
+        Finding f = effectCheck.compare(index, t, ad);
+        return f == null ? null : f.withWalk(walks.explain(walks.of(t.request())));
+    }
+
+    /** The outcomes the spec permits for {@code t} in the model's current state (and, for ATS No Write, with W granted). */
+    record Permitted(List<CachingModel.Candidate> candidates, TranslationRequest writeRequest,
+                     List<CachingModel.Candidate> writeGranted) {}
+
+    Permitted permitted(Action.Translate t) {
+        TranslationRequest req = t.request();
+        TranslationRequest writeReq = AtsChoices.writeRequested(req);
+        return new Permitted(seed.model.candidates(req), writeReq,
+                writeReq == null ? List.of() : AtsChoices.grantingWrite(seed.model.candidates(writeReq)));
+    }
+
+    /** Request {@code t} got {@code count} completions (described by {@code got}) instead of one with its tag. */
+    Finding completionCount(Action.Translate t, Permitted permitted, String got, String observedClass, int count) {
+        Outcome walk = walks.of(t.request());
+        TranslationOutcome first = permitted.candidates().get(0).outcome();
+        return new Finding(null, "translation completion for tag " + t.tag(),
+                List.of(new Divergence.FieldMismatch("completions", "-", 1, count)),
+                "every request gets exactly one completion with its tag; the DUT gave " + got,
+                walks.explain(walk), CompletionReport.signature(t, walk, List.of("completions"), first,
+                        CompletionReport.outcomeClass(first, t.ttyp() == Ttyp.ATS_TRANSLATION), observedClass, 0, false));
+    }
+
+    /** The candidate a completion shows the DUT used, and the request it performed; or the finding when none fits. */
+    record Match(CachingModel.Candidate chosen, TranslationRequest performed, Finding finding) {}
+
+    /**
+     * The permitted candidate completion ({@code word}, {@code pa}) shows, or null when none does.
+     * {@code recorded}: whether the DUT wrote a fault record for this request, where the engine knows
+     * (a window of several requests); null to tell from this action's writes.
+     */
+    Match fitting(int index, Action.Translate t, Permitted p, long word, long pa, Boolean recorded) throws DutException {
         boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
-        long word = withRecordedCause(observed.completionWord[0]);
-        CachingModel.Candidate chosen = choose(permitted, word, observed.completionPa[0], ats);
-        TranslationRequest performed = req;
-        if (chosen == null && !writeGranted.isEmpty()) {
-            chosen = choose(writeGranted, word, observed.completionPa[0], ats);
-            performed = writeReq;
-            if (chosen != null) seed.observer.choice(index, "ATS no-write: W returned as the page's permission");
-        }
-        if (chosen == null) {
-            TranslationOutcome want = permitted.get(0).outcome();
-            Outcome walk = walks.of(req);
-            CachingModel.Candidate keyed = nearest(permitted, req, word);
-            // Fields the bus cannot carry are taken from the model: compared on everything else.
-            long shown = unobservedFromModel(want, word);
-            String unobserved = seed.iface.notObservable().isEmpty() ? ""
-                    : " (not observable on this DUT's bus, so not compared: " + seed.iface.notObservable() + ")";
-            List<Divergence.FieldMismatch> fields = ats
-                    ? AtsCompletion.mismatches(want, shown, observed.completionPa[0])
-                    : CompletionReport.fields(want, shown, observed.completionPa[0]);
-            return new Finding(null, "translation completion for tag " + t.tag(), fields,
-                    CompletionReport.permittedText(permitted) + unobserved, walks.explain(walk),
-                    CompletionReport.signature(t, keyed == permitted.get(0) ? walk : walks.of(req, keyed.overrides()),
-                            CompletionReport.fieldClasses(fields, keyed.outcome()), keyed.outcome(), CompletionReport.outcomeClass(keyed.outcome(), ats),
-                            CompletionReport.completionClass(shown, ats),
-                            DutObservations.status(shown) != 0 ? DutObservations.cause(shown) : 0,
-                            CompletionReport.passedThrough(t, keyed.outcome(), shown, observed.completionPa[0])));
-        }
+        word = withRecordedCause(word);
+        CachingModel.Candidate chosen = choose(p.candidates(), word, pa, ats, recorded);
+        if (chosen != null) return new Match(chosen, t.request(), null);
+        if (p.writeGranted().isEmpty()) return null;
+        chosen = choose(p.writeGranted(), word, pa, ats, recorded);
+        if (chosen == null) return null;
+        seed.observer.choice(index, "ATS no-write: W returned as the page's permission");
+        return new Match(chosen, p.writeRequest(), null);
+    }
+
+    /** {@link #fitting}, or the divergence of a completion no permitted outcome explains. */
+    Match match(int index, Action.Translate t, Permitted p, long word, long pa, Boolean recorded) throws DutException {
+        Match m = fitting(index, t, p, word, pa, recorded);
+        if (m != null) return m;
+        boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
+        word = withRecordedCause(word);
+        TranslationRequest req = t.request();
+        List<CachingModel.Candidate> permitted = p.candidates();
+        TranslationOutcome want = permitted.get(0).outcome();
+        Outcome walk = walks.of(req);
+        CachingModel.Candidate keyed = nearest(permitted, req, word);
+        // Fields the bus cannot carry are taken from the model: compared on everything else.
+        long shown = unobservedFromModel(want, word);
+        String unobserved = seed.iface.notObservable().isEmpty() ? ""
+                : " (not observable on this DUT's bus, so not compared: " + seed.iface.notObservable() + ")";
+        List<Divergence.FieldMismatch> fields = ats
+                ? AtsCompletion.mismatches(want, shown, pa)
+                : CompletionReport.fields(want, shown, pa);
+        return new Match(null, null, new Finding(null, "translation completion for tag " + t.tag(), fields,
+                CompletionReport.permittedText(permitted) + unobserved, walks.explain(walk),
+                CompletionReport.signature(t, keyed == permitted.get(0) ? walk : walks.of(req, keyed.overrides()),
+                        CompletionReport.fieldClasses(fields, keyed.outcome()), keyed.outcome(), CompletionReport.outcomeClass(keyed.outcome(), ats),
+                        CompletionReport.completionClass(shown, ats),
+                        DutObservations.status(shown) != 0 ? DutObservations.cause(shown) : 0,
+                        CompletionReport.passedThrough(t, keyed.outcome(), shown, pa))));
+    }
+
+    /**
+     * Commits the candidate the DUT used in the model (its fault record, A/D updates, cache fills), the
+     * model following the DUT where the spec lets it choose; returns the A/D updates it permits.
+     */
+    AdUpdates commit(int index, Action.Translate t, Match m) throws DutException {
+        boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
+        CachingModel.Candidate chosen = m.chosen();
+        TranslationRequest req = t.request();
         if (chosen.stale()) staleHits++;
         seed.observer.translated(index, req, chosen.outcome(), chosen.stale());
-        if (ats) seed.observer.atsCompleted(index, req, chosen.outcome(), observed.completionWord[0]);
-        seed.effects.clear();
+        long word = completionWordOf(t);
+        if (ats) seed.observer.atsCompleted(index, req, chosen.outcome(), word);
         AdUpdates ad = AdUpdates.of(chosen, seed.memory);
-        TranslationRequest committed = performed;
-        CachingModel.Candidate candidate = chosen;
-        identicalFaults.modelAfterDut(index, () -> seed.model.commit(committed, candidate));
+        identicalFaults.modelAfterDut(index, () -> seed.model.commit(m.performed(), chosen));
         if (ats && chosen.outcome().fault() && AtsCompletion.isAccessFault(chosen.outcome().record().cause())) {
             seed.observer.choice(index, "ATS access fault reported with cause " + DutObservations.cause(word));
             if (DutObservations.cause(word) != chosen.outcome().record().cause()) {
@@ -103,9 +148,14 @@ final class CompletionCheck {
                         seed.model.registers().bigEndian());
             }
         }
-        effectCheck.committed = chosen.outcome();
-        Finding f = effectCheck.compare(index, t, ad);
-        return f == null ? null : f.withWalk(walks.explain(walks.of(req)));
+        return ad;
+    }
+
+    /** The DUT's completion word for {@code t}'s tag in this action. */
+    private long completionWordOf(Action.Translate t) {
+        DutObservations o = seed.observed;
+        for (int i = 0; i < o.completions; i++) if (DutObservations.tag(o.completionWord[i]) == t.tag()) return o.completionWord[i];
+        throw new IllegalStateException("no completion for tag " + t.tag());
     }
 
     /**
@@ -141,7 +191,8 @@ final class CompletionCheck {
      * A/D stores are told by the PTE words a candidate may update, so an IOMMU MSI or an MRIF update is
      * none); current contents first.
      */
-    private CachingModel.Candidate choose(List<CachingModel.Candidate> permitted, long word, long pa, boolean ats)
+    private CachingModel.Candidate choose(List<CachingModel.Candidate> permitted, long word, long pa, boolean ats,
+                                          Boolean recordedHint)
             throws DutException {
         CachingModel.Candidate first = null;
         int matching = 0;
@@ -151,7 +202,7 @@ final class CompletionCheck {
             matching++;
         }
         if (matching <= 1) return first;
-        boolean recorded = faultReported();
+        boolean recorded = recordedHint != null ? recordedHint : faultReported();
         // Without the cause on the bus, faults of old and new structures all match the completion: the cause
         // in the fault record the DUT wrote tells which one it used.
         int recordCause = seed.iface.cause() ? -1 : regions.recordedCause();

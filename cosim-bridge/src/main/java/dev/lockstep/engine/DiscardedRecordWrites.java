@@ -40,20 +40,12 @@ final class DiscardedRecordWrites {
 
     private void acceptSlotWrites(long slot, int bytes) {
         DutObservations observed = seed.observed;
-        int kept = 0;
-        for (int i = 0; i < observed.writes; i++) {
+        observed.removeWrites(i -> {
             long a = observed.writeAddr[i] & ~7L;
-            if (a >= slot && a < slot + bytes) {
-                long mask = MemoryWriteCheck.strobeMask(observed.writeStrobe[i]);
-                seed.memory.store64(a, (seed.memory.load64(a) & ~mask) | (observed.writeData[i] & mask));
-                continue;
-            }
-            observed.writeAddr[kept] = observed.writeAddr[i];
-            observed.writeData[kept] = observed.writeData[i];
-            observed.writeStrobe[kept] = observed.writeStrobe[i];
-            observed.writeCycle[kept] = observed.writeCycle[i];
-            kept++;
-        }
-        observed.writes = kept;
+            if (a < slot || a >= slot + bytes) return false;
+            long mask = MemoryWriteCheck.strobeMask(observed.writeStrobe[i]);
+            seed.memory.store64(a, (seed.memory.load64(a) & ~mask) | (observed.writeData[i] & mask));
+            return true;
+        });
     }
 }

@@ -36,12 +36,50 @@ final class DutDriver {
         } else if (action instanceof Action.PageRequest p) {
             dut.pageRequest(p.deviceId(), p.pv(), p.processId(), p.flags(), p.payload());
             drainUntilIdle(p);
+        } else if (action instanceof Action.Window w) {
+            driveWindow(w);
+            for (Action a : w.during()) {
+                if (a instanceof Action.RegisterWrite r) dut.mmioRead(r.offset(), r.size());
+            }
         } else if (action instanceof Action.Translate t) {
             translations++;
             dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), t.flags());
             drainUntilIdle(t);
         }
         return 0;
+    }
+
+    /**
+     * Applies window {@code w} to the DUT (docs/concurrency.md): submits every request at once, runs
+     * {@code gap} cycles (fewer if the DUT becomes idle first), applies the {@code during} actions, runs
+     * until idle (the checker then reads back each register written). Returns the DUT cycle at which
+     * {@code during} took effect.
+     */
+    long driveWindow(Action.Window w) throws DutException {
+        for (Action.Translate t : w.requests()) {
+            translations++;
+            dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), t.flags());
+        }
+        long end = dut.cycles() + w.gap();
+        boolean idle = false;
+        int stalls = 0;
+        while (!idle && dut.cycles() < end) {
+            long before = dut.cycles();
+            int n = dut.run(end - before, events);
+            idle = observed.add(events, n);
+            stalls = n == 0 && dut.cycles() == before ? stalls + 1 : 0;
+            if (stalls > 1000) {
+                throw new DutException(DutException.Kind.HANG, "the DUT neither advanced its clock nor became idle "
+                        + "during " + w.describe() + outstanding());
+            }
+        }
+        long applied = dut.cycles();
+        for (Action a : w.during()) {
+            if (a instanceof Action.MemoryWrite m) dut.memWrite(m.pa(), littleEndian(m.value()));
+            else if (a instanceof Action.RegisterWrite r) dut.mmioWrite(r.offset(), r.size(), r.value());
+        }
+        drainUntilIdle(w);
+        return applied;
     }
 
     private static byte[] littleEndian(long v) {

@@ -21,9 +21,19 @@ final class DutObservations {
     int messages;
     long[] messageHeader = new long[8];
     long[] messagePayload = new long[8];
+    /** ABI 6: the tags the IOMMU took from its request interface, and when. */
+    int accepts;
+    int[] acceptTag = new int[8];
+    long[] acceptCycle = new long[8];
+    /** ABI 6: each change of cqh, and when. */
+    int cqHeads;
+    long[] cqHeadValue = new long[8];
+    long[] cqHeadCycle = new long[8];
 
     void clear() {
         completions = 0;
+        accepts = 0;
+        cqHeads = 0;
         writes = 0;
         edges = 0;
         messages = 0;
@@ -68,6 +78,24 @@ final class DutObservations {
                     messagePayload[messages] = ev[b + 3];
                     messages++;
                     break;
+                case Dut.EV_ACCEPT:
+                    if (accepts == acceptTag.length) {
+                        acceptTag = java.util.Arrays.copyOf(acceptTag, accepts * 2);
+                        acceptCycle = java.util.Arrays.copyOf(acceptCycle, accepts * 2);
+                    }
+                    acceptTag[accepts] = (int) (ev[b + 2] & 0xffff);
+                    acceptCycle[accepts] = ev[b + 1];
+                    accepts++;
+                    break;
+                case Dut.EV_CQ_HEAD:
+                    if (cqHeads == cqHeadValue.length) {
+                        cqHeadValue = java.util.Arrays.copyOf(cqHeadValue, cqHeads * 2);
+                        cqHeadCycle = java.util.Arrays.copyOf(cqHeadCycle, cqHeads * 2);
+                    }
+                    cqHeadValue[cqHeads] = ev[b + 2] & 0xffffffffL;
+                    cqHeadCycle[cqHeads] = ev[b + 1];
+                    cqHeads++;
+                    break;
                 case Dut.EV_IDLE:
                     idle = true;
                     break;
@@ -76,6 +104,32 @@ final class DutObservations {
             }
         }
         return idle;
+    }
+
+    /** The cycle the IOMMU accepted request {@code tag}, or -1 when it reported none. */
+    long acceptCycle(int tag) {
+        for (int i = 0; i < accepts; i++) if (acceptTag[i] == tag) return acceptCycle[i];
+        return -1;
+    }
+
+    /** The first cycle at or after {@code from} at which cqh became {@code value}, or -1. */
+    long cqHeadReached(long value, long from) {
+        for (int i = 0; i < cqHeads; i++) if (cqHeadValue[i] == value && cqHeadCycle[i] >= from) return cqHeadCycle[i];
+        return -1;
+    }
+
+    /** Removes the IOMMU writes {@code drop} selects (by index), keeping the others in order. */
+    void removeWrites(java.util.function.IntPredicate drop) {
+        int kept = 0;
+        for (int i = 0; i < writes; i++) {
+            if (drop.test(i)) continue;
+            writeAddr[kept] = writeAddr[i];
+            writeData[kept] = writeData[i];
+            writeStrobe[kept] = writeStrobe[i];
+            writeCycle[kept] = writeCycle[i];
+            kept++;
+        }
+        writes = kept;
     }
 
     static int tag(long w) { return (int) (w & 0xffff); }

@@ -81,8 +81,7 @@ final class EffectCheck {
             if (signature == null && m.signature().contains(EffectRecorder.kindName(EffectSink.WRITE_IOFENCE))) {
                 signature = RegisterSignatures.commandQueue(seed.model, seed.driver.dut);
             }
-            return new Finding(m.subject(), m.fields(), m.rule(), signature != null ? signature
-                    : new Signature(Signature.key("memory write", m.signature()), m.signature() + "; " + m.rule()));
+            return signature != null ? new Finding(m.subject(), m.fields(), m.rule(), signature) : memoryWriteFinding(m);
         }
         for (AdUpdates.Choice c : adChoices) seed.observer.choice(index, c.text());
         // The DUT's permitted choices in its records (e.g. a page offset of 0 in iotval2) become the model's.
@@ -98,6 +97,12 @@ final class EffectCheck {
                             msg.signature() + ": " + Signature.fields(names) + " differ; " + msg.rule()));
         }
         return InterruptCheck.compare(seed, action);
+    }
+
+    /** A memory write that differs, keyed by what was written (its kind or record field classes). */
+    static Finding memoryWriteFinding(MemoryWriteCheck.Mismatch m) {
+        return new Finding(m.subject(), m.fields(), m.rule(),
+                new Signature(Signature.key("memory write", m.signature()), m.signature() + "; " + m.rule()));
     }
 
     /**
@@ -175,6 +180,7 @@ final class EffectCheck {
         if (a instanceof Action.RegisterRead r) return "after " + RegisterNames.name(r.offset()) + " read";
         if (a instanceof Action.Translate t) return "after " + Ttyp.name(t.ttyp());
         if (a instanceof Action.PageRequest) return "after a page request";
+        if (a instanceof Action.Window) return "after a window of overlapping requests";
         return "after " + a.getClass().getSimpleName();
     }
 }

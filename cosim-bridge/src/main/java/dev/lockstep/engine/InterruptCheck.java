@@ -44,4 +44,25 @@ final class InterruptCheck {
         }
         return null;
     }
+
+    /**
+     * Orders both sides' edges by line, keeping each line's own order: in a window, edges of different
+     * sources (a fault record's fip, a fence's cip) follow the order the requests and commands happened
+     * to finish in, which the spec leaves open; each wire's own sequence of levels is what is compared.
+     */
+    static void byLine(EffectRecorder model, DutObservations dut) {
+        for (int i = 1; i < model.edges; i++) {
+            for (int j = i; j > 0 && model.edgeVector[j - 1] > model.edgeVector[j]; j--) {
+                int v = model.edgeVector[j]; model.edgeVector[j] = model.edgeVector[j - 1]; model.edgeVector[j - 1] = v;
+                boolean l = model.edgeLevel[j]; model.edgeLevel[j] = model.edgeLevel[j - 1]; model.edgeLevel[j - 1] = l;
+            }
+        }
+        for (int i = 1; i < dut.edges; i++) {
+            for (int j = i; j > 0 && dut.edgeLine[j - 1] > dut.edgeLine[j]; j--) {
+                int v = dut.edgeLine[j]; dut.edgeLine[j] = dut.edgeLine[j - 1]; dut.edgeLine[j - 1] = v;
+                boolean l = dut.edgeLevel[j]; dut.edgeLevel[j] = dut.edgeLevel[j - 1]; dut.edgeLevel[j - 1] = l;
+                long c = dut.edgeCycle[j]; dut.edgeCycle[j] = dut.edgeCycle[j - 1]; dut.edgeCycle[j - 1] = c;
+            }
+        }
+    }
 }

@@ -67,11 +67,62 @@ public final class Lockstep {
     private CompletionCheck completionCheck;
     private IdenticalFaults identicalFaults;
     private RegisterCheck registerCheck;
+    private WindowCheck windowCheck;
     private SeedDivergences divergences;
 
     public Lockstep(Dut dut, IommuConfig config, Scenario scenario, ReproduceCommand reproduce) {
-        this(dut, config, (seed, c, model) -> scenario.create(seed, c, model, DutInterface.of(dut.buildId())), reproduce);
+        this(dut, config, (seed, c, model) -> scenario.create(seed, c, model, DutInterface.of(dut.buildId()), 1), reproduce);
+        this.scenario = scenario;
     }
+
+    /** The scenario this engine generates actions from, or null when they come from elsewhere (a log). */
+    private Scenario scenario;
+    /** Requests outstanding together at most ({@link #overlap}). */
+    private int overlap = 1;
+
+    /** The depth {@code --overlap auto} takes on a DUT that can overlap (ABI 6): twice the built-in DUT's walkers. */
+    public static final int DEFAULT_OVERLAP = 4;
+
+    /**
+     * The overlap depth option's value ({@code auto} or a number of requests >= 1) on {@code dut}: auto is
+     * {@link #DEFAULT_OVERLAP} where the DUT can overlap, else 1.
+     */
+    public static int overlapDepth(String option, Dut dut) throws dev.lockstep.regression.BadInputException {
+        if (option == null || option.equals("auto")) return dut.overlaps() ? DEFAULT_OVERLAP : 1;
+        int depth;
+        try {
+            depth = Integer.parseInt(option);
+        } catch (NumberFormatException e) {
+            throw new dev.lockstep.regression.BadInputException("--overlap: expected 'auto' or a number of requests "
+                    + "from 1 to 64, got '" + option + "'");
+        }
+        if (depth < 1 || depth > 64) {
+            throw new dev.lockstep.regression.BadInputException("--overlap: expected a number of requests from 1 to 64, got "
+                    + depth);
+        }
+        if (depth > 1 && !dut.overlaps()) {
+            throw new dev.lockstep.regression.BadInputException("--overlap " + depth + ": this DUT runs serialized only "
+                    + "(overlap needs C ABI 6: it reports when it accepts each request and each change of cqh); use --overlap 1");
+        }
+        return depth;
+    }
+
+    /**
+     * Up to {@code depth} requests outstanding together (docs/concurrency.md): the scenario's traffic goes
+     * out in windows and some structure changes race it. 1 (the default) is serialized. A depth above 1
+     * needs a DUT that reports when it accepts each request and each change of cqh (ABI 6).
+     */
+    public Lockstep overlap(int depth) {
+        if (depth > 1 && !dut.overlaps()) {
+            throw new IllegalArgumentException("overlap " + depth + " needs a DUT that reports accepting requests "
+                    + "and cqh changes (C ABI 6); this one runs serialized only (overlap 1)");
+        }
+        this.overlap = Math.max(1, depth);
+        return this;
+    }
+
+    /** Requests outstanding together at most. */
+    public int overlap() { return overlap; }
 
     /** An engine whose actions come from {@code source} (e.g. a log being checked or replayed). */
     public Lockstep(Dut dut, IommuConfig config, StimulusSource source, ReproduceCommand reproduce) {
@@ -178,8 +229,11 @@ public final class Lockstep {
         identicalFaults = new IdenticalFaults(seedContext, regions);
         completionCheck = new CompletionCheck(seedContext, regions, effectCheck, identicalFaults);
         registerCheck = new RegisterCheck(seedContext);
+        windowCheck = new WindowCheck(seedContext, regions, effectCheck, completionCheck, registerCheck);
         driver.translations = 0;
-        Stimulus stimulus = expressible(script != null ? script.iterator()::next : stimulusSource.create(seed, config, model));
+        Stimulus stimulus = expressible(script != null ? script.iterator()::next
+                : scenario != null ? scenario.create(seed, config, model, iface, overlap)
+                : stimulusSource.create(seed, config, model));
         RecentActions recent = new RecentActions(RECENT);
         int index = 0;
         actionIndex = 0;
@@ -318,6 +372,9 @@ public final class Lockstep {
         }
         if (action instanceof Action.Translate t) {
             return completionCheck.translate(index, t);
+        }
+        if (action instanceof Action.Window w) {
+            return windowCheck.check(index, w);
         }
         if (action instanceof Action.PageRequest p) {
             // The DUT's page-request queue and its automatic responses, then the model's (which follows a DUT

@@ -97,12 +97,17 @@ public enum Scenario {
     }
 
     Stimulus create(long seed, IommuConfig config, Iommu model, DutInterface iface) {
+        return create(seed, config, model, iface, 1);
+    }
+
+    /** The stimulus of seed {@code seed}, with up to {@code overlap} requests outstanding together where it has traffic. */
+    Stimulus create(long seed, IommuConfig config, Iommu model, DutInterface iface, int overlap) {
         Scenario s = forSeed(seed, config, iface);
         if (s == REGISTERS) return new RegisterStimulus(seed, model.registers());
         if (s.directed != null) {
             return new DirectedStimulus(s.directed, seed, config, offset -> model.mmioRead((int) offset, 4));
         }
-        return new SystemStimulus(seed, config, offset -> model.mmioRead((int) offset, 4), s == TRAFFIC);
+        return new SystemStimulus(seed, config, offset -> model.mmioRead((int) offset, 4), s == TRAFFIC, overlap);
     }
 
     public static Scenario byName(String name) {

@@ -24,6 +24,9 @@ final class RecordingDut implements Dut {
     public String buildId() { return dut.buildId(); }
 
     @Override
+    public boolean overlaps() { return dut.overlaps(); }
+
+    @Override
     public void reset(int mutant) throws DutException {
         recorder.dutReset(mutant);
         try {

@@ -90,6 +90,14 @@ public final class Regression {
         }
     }
 
+    /** Requests outstanding together at most (see {@link Lockstep#overlap}); 1 by default. */
+    public Regression overlap(int depth) {
+        this.overlap = depth;
+        return this;
+    }
+
+    private int overlap = 1;
+
     /** Divergences each seed reports before it stops (see {@link Lockstep#maxDivergences}). */
     public Regression maxDivergences(int n) {
         this.maxDivergences = n;
@@ -107,7 +115,7 @@ public final class Regression {
 
     private Lockstep engine(Dut dut, RunObserver observer) {
         return new Lockstep(dut, config, scenario, reproduce).observer(observer).maxDivergences(maxDivergences)
-                .stopBefore(i -> stop.getAsBoolean()).waivers(waivers);
+                .overlap(overlap).stopBefore(i -> stop.getAsBoolean()).waivers(waivers);
     }
 
     /** One worker's observers, each told everything in order. */

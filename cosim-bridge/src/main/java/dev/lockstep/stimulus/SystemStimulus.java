@@ -36,6 +36,8 @@ public final class SystemStimulus implements Stimulus {
 
     private final SplittableRandom random;
     private final boolean traffic;
+    /** Requests outstanding together at most (1: serialized). */
+    private final int overlap;
     private final IommuConfig config;
     private final Capabilities caps;
     private final LongUnaryOperator readRegister;
@@ -69,6 +71,17 @@ public final class SystemStimulus implements Stimulus {
      * structures built (device traffic, as in a throughput benchmark); changes stay rare.
      */
     public SystemStimulus(long seed, IommuConfig config, LongUnaryOperator readRegister, boolean traffic) {
+        this(seed, config, readRegister, traffic, 1);
+    }
+
+    /**
+     * With {@code overlap} above 1, device requests go out in windows of up to that many outstanding
+     * together ({@link Action.Window}), and some structure changes race the requests of the devices that
+     * use them: the store, its invalidation and IOFENCE.C are made while those requests are in flight.
+     * At 1 the stimulus is exactly the serialized one.
+     */
+    public SystemStimulus(long seed, IommuConfig config, LongUnaryOperator readRegister, boolean traffic, int overlap) {
+        this.overlap = Math.max(1, overlap);
         this.traffic = traffic;
         this.config = config;
         this.random = new SplittableRandom(seed);
@@ -169,7 +182,10 @@ public final class SystemStimulus implements Stimulus {
             return;
         }
         if (caps.ats() && p < 4) pageRequest();
-        else if (p < 50) translate();
+        else if (p < 50) {
+            if (overlap > 1) window(() -> { for (int k = 1 + random.nextInt(overlap); k > 0; k--) translate(); }, () -> { });
+            else translate();
+        }
         else if (p < 58) readStatus();
         else if (p < 66) {
             consumeFaults();
@@ -458,9 +474,21 @@ public final class SystemStimulus implements Stimulus {
         for (Domain dm : domains) all.addAll(dm.mappings);
         if (all.isEmpty()) return;
         Mapping m = all.get(random.nextInt(all.size()));
-        // Often the mapping is in use just before it changes, so that the IOMMU may hold it in its caches
-        // (a two-stage translation through a changed G-stage PTE included) and must drop it on invalidation.
-        if (random.nextBoolean()) accessAgain(m);
+        if (overlap > 1 && random.nextInt(3) != 0) {
+            // The race: devices keep using the mapping while software changes it, invalidates and fences.
+            int k = 1 + random.nextInt(overlap);
+            window(() -> { for (int i = 0; i < k; i++) accessOnce(m); }, () -> rewrite(m));
+        } else {
+            // Often the mapping is in use just before it changes, so that the IOMMU may hold it in its caches
+            // (a two-stage translation through a changed G-stage PTE included) and must drop it on invalidation.
+            if (random.nextBoolean()) accessAgain(m);
+            rewrite(m);
+        }
+        accessAgain(m);
+    }
+
+    /** Software changes mapping {@code m}'s PTE and, usually, invalidates it and fences. */
+    private void rewrite(Mapping m) {
         long pte = memory.load(m.pteAddress);
         long updated;
         switch (random.nextInt(4)) {
@@ -494,21 +522,58 @@ public final class SystemStimulus implements Stimulus {
             }
             fence(false);
         }
-        accessAgain(m);
     }
 
     /** A device that uses the changed mapping accesses it again (through the first stage if there is one). */
     private void accessAgain(Mapping m) {
         Domain dm = m.via != null ? m.via : m.domain;
+        if (dm.users.isEmpty()) return;
+        for (int i = 1 + random.nextInt(2); i > 0; i--) accessOnce(m);
+    }
+
+    /** One request of a device that uses mapping {@code m}, to an address in it. */
+    private void accessOnce(Mapping m) {
+        Domain dm = m.via != null ? m.via : m.domain;
         long va = m.via != null ? m.viaVa : m.va;
         if (dm.users.isEmpty()) return;
-        for (int i = 1 + random.nextInt(2); i > 0; i--) {
-            Action.Translate u = dm.users.get(random.nextInt(dm.users.size()));
-            long iova = va + (random.nextLong() & ((1L << m.shift) - 1) & ~7L);
-            last = new Action.Translate(nextTag(), u.deviceId(), u.pv(), u.processId(), u.pv() && random.nextInt(3) == 0,
-                    untranslatedType(), iova);
-            emit(last);
+        Action.Translate u = dm.users.get(random.nextInt(dm.users.size()));
+        long iova = va + (random.nextLong() & ((1L << m.shift) - 1) & ~7L);
+        last = new Action.Translate(nextTag(), u.deviceId(), u.pv(), u.processId(), u.pv() && random.nextInt(3) == 0,
+                untranslatedType(), iova);
+        emit(last);
+    }
+
+    /** Cycles between a window's submissions and the software actions that race them. */
+    private static final int[] GAPS = {0, 1, 2, 4, 7, 12, 20, 32, 50};
+
+    /**
+     * The requests {@code requests} emits become one window, and the stores and register writes
+     * {@code change} emits are applied a random gap after them, while they are in flight; the register
+     * reads {@code change} emits follow the window. A single request without a change stays a plain action.
+     */
+    private void window(Runnable requests, Runnable change) {
+        int mark = pending.size();
+        requests.run();
+        int mid = pending.size();
+        change.run();
+        List<Action> emitted = new ArrayList<>(pending.subList(mark, pending.size()));
+        pending.subList(mark, pending.size()).clear();
+        List<Action.Translate> reqs = new ArrayList<>();
+        List<Action> during = new ArrayList<>();
+        List<Action> later = new ArrayList<>();
+        for (int i = 0; i < emitted.size(); i++) {
+            Action a = emitted.get(i);
+            if (i < mid - mark && a instanceof Action.Translate t) reqs.add(t);
+            else if (i >= mid - mark && (a instanceof Action.MemoryWrite || a instanceof Action.RegisterWrite)) during.add(a);
+            else later.add(a);
         }
+        if (reqs.isEmpty()) {
+            emitted.forEach(this::emit);
+            return;
+        }
+        if (reqs.size() == 1 && during.isEmpty()) emit(reqs.get(0));
+        else emit(new Action.Window(reqs, during.isEmpty() ? 0 : GAPS[random.nextInt(GAPS.length)], during));
+        later.forEach(this::emit);
     }
 
     private void changeDeviceContext() {
