@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * <p>In a log of schema version 2 the log is a timeline: each action record's {@code cycle} sets the DUT's
  * clock when the action is consumed, and {@link #run} honours its cycle budget, handing out only the events
  * that happened within it. A {@code window} action answers the engine's calls for it (docs/log-format.md,
- * "What follows a window"): the {@link #submit} calls match its requests in order (the record is consumed at
+ * "Windows: overlapping traffic"): the {@link #submit} calls match its requests in order (the record is consumed at
  * the first), then, after the runs of the gap, the {@link #memWrite} and {@link #mmioWrite} calls match its
  * {@code during} in order. In a version 1 log {@link #run} hands out everything up to the next idle record.
  */
