@@ -1,12 +1,14 @@
-// lockstep_log_pkg: writes a Lockstep seed log (docs/log-format.md, schema version 1) from any
+// lockstep_log_pkg: writes a Lockstep seed log (docs/log-format.md, schema version 2) from any
 // SystemVerilog testbench, with $fopen/$fwrite/$fflush only: no DPI, nothing outside IEEE 1800.
 // `bin/lockstep check LOG` then judges the log against the golden model (docs/sv-log-writer.md).
 //
 // One function per record kind, called in the order the checker expects (docs/log-format.md, "What
 // the checker expects after each action"): log_header first; each action (log_register_read, ...,
-// log_translate) followed by the DUT's records (log_read, log_completion, log_mem_write, log_irq,
-// log_message, log_idle); after the last action a final log_idle, a log_mem_word for every word of
-// touched_words(), and log_end. Keys are written in a fixed order and wide values as "0x..." hex
+// log_translate, or a window: log_window_begin, log_window_request..., log_window_store and
+// log_window_register_write..., log_window_end) followed by the DUT's records (log_read, log_completion,
+// log_mem_write, log_irq, log_message, log_accept, log_cq_head, log_idle); after the last action a
+// final log_idle, a log_mem_word for every word of touched_words(), and log_end. Every action function
+// takes the cycle the action is applied at (schema version 2: cycles count from the seed's reset). Keys are written in a fixed order and wide values as "0x..." hex
 // strings, as Lockstep writes them; the file is flushed after each action's records, so
 // `lockstep check -` can judge the log from a pipe while the simulation runs.
 // Monitors call these functions from clocked processes; the package's own bookkeeping in them is
@@ -14,7 +16,7 @@
 /* verilator lint_off BLKSEQ */
 package lockstep_log_pkg;
 
-  localparam int SCHEMA_VERSION = 1;
+  localparam int SCHEMA_VERSION = 2;
 
   // what a memory_error action makes of IOMMU accesses to a word
   typedef enum int {
@@ -35,6 +37,11 @@ package lockstep_log_pkg;
   int unsigned next_index = 0;
   // 8-byte words software stored or the IOMMU wrote: the end-of-seed image must list each of them
   bit touched[longint unsigned];
+  // the window action being written (log_window_begin .. log_window_end): its head, its requests' and
+  // its software actions' JSON objects, their tags
+  string window_head = "", window_requests = "", window_during = "";
+  int unsigned window_gap = 0;
+  bit window_tags[int unsigned];
 
   // ---------------- opening and closing ----------------
 
@@ -157,65 +164,139 @@ package lockstep_log_pkg;
 
   // ---------------- actions ----------------
 
-  function automatic string action_head(string op);
-    string h = $sformatf("{\"type\":\"action\",\"index\":%0d,\"op\":\"%s\"", next_index, op);
+  // `{"type":"action","index":N,"cycle":C,"op":"OP"`: `cycle` is the cycle the action is applied at.
+  function automatic string action_head(string op, longint unsigned cycle);
+    string h = $sformatf("{\"type\":\"action\",\"index\":%0d,\"cycle\":%0d,\"op\":\"%s\"", next_index, cycle, op);
+    if (window_head != "") $error("lockstep_log_pkg: action '%s' while a window is open (log_window_end first)", op);
     next_index++;
     return h;
   endfunction
 
-  // Software reads a register; a log_read of it follows.
-  function automatic void log_register_read(int unsigned offset, int unsigned size);
-    line($sformatf("%s,\"offset\":%0d,\"size\":%0d}", action_head("register_read"), offset, size));
+  // The fields of a register write (after "op"): of a register_write action and of a window's.
+  function automatic string register_write_fields(int unsigned offset, int unsigned size, logic [63:0] value);
+    return $sformatf(",\"offset\":%0d,\"size\":%0d,\"value\":%s", offset, size, hex(value));
   endfunction
 
-  // Software writes a register; the DUT's events and log_idle follow, then log_read of the read-back.
-  function automatic void log_register_write(int unsigned offset, int unsigned size, logic [63:0] value);
-    line($sformatf("%s,\"offset\":%0d,\"size\":%0d,\"value\":%s}", action_head("register_write"), offset,
-                   size, hex(value)));
-  endfunction
-
-  // Software stores the 8-byte little-endian `value` at `pa` (not an IOMMU write); nothing follows.
-  function automatic void log_memory_write(logic [63:0] pa, logic [63:0] value, string what);
-    line($sformatf("%s,\"pa\":%s,\"value\":%s,\"what\":%s}", action_head("memory_write"), hex(pa), hex(value),
-                   text(what)));
+  // The fields of a store by software (after "op"), and the words the end-of-seed image must cover.
+  function automatic string memory_write_fields(logic [63:0] pa, logic [63:0] value, string what);
     touch(pa);
     if (pa[2:0] != 3'd0) touch(pa + 64'd8);
-    flush();
+    return $sformatf(",\"pa\":%s,\"value\":%s,\"what\":%s", hex(pa), hex(value), text(what));
   endfunction
 
-  // IOMMU accesses to the 8-byte word at `pa` fail from now on (MEMORY_OK heals it); nothing follows.
-  function automatic void log_memory_error(logic [63:0] pa, memory_error_e error);
-    string name = pick(error == MEMORY_ACCESS_FAULT, "access_fault",
-                       pick(error == MEMORY_DATA_CORRUPTION, "data_corruption", "none"));
-    line($sformatf("%s,\"pa\":%s,\"error\":\"%s\"}", action_head("memory_error"), hex(pa), name));
-    flush();
-  endfunction
-
-  // A device's translation request (ttyp: 1-3 untranslated, 5-7 translated, 8 ATS translation request;
-  // no_write, exec_requested and cxl only with 8); the DUT's events, with its completion, and
-  // log_idle follow.
-  function automatic void log_translate(logic [15:0] tag, logic [23:0] device_id, logic pv,
-                                        logic [19:0] process_id, logic priv, int unsigned ttyp,
-                                        logic [63:0] iova, logic no_write, logic exec_requested, logic cxl);
+  // The fields of a translation request, each with its comma before it: of a translate action, and
+  // (without the first comma) of a window's request.
+  function automatic string translate_fields(logic [15:0] tag, logic [23:0] device_id, logic pv,
+                                             logic [19:0] process_id, logic priv, int unsigned ttyp,
+                                             logic [63:0] iova, logic no_write, logic exec_requested, logic cxl);
     // a request without a PASID has no process_id, privilege or Execute Requested: the checker reads 0
     if (pv !== 1'b1 && (process_id != 20'd0 || priv === 1'b1 || exec_requested === 1'b1))
       $warning("lockstep_log_pkg: translate tag %0d without a PASID (pv=0) has process_id/priv/exec_requested set: the checker reads them as 0",
                tag);
-    line($sformatf("%s,\"tag\":%0d,\"device_id\":%s,\"pv\":%s,\"process_id\":%s,\"priv\":%s,\"ttyp\":%0d,\"iova\":%s%s%s%s}",
-                   action_head("translate"), tag, hex(64'(device_id)), boolean(pv), hex(64'(process_id)),
-                   boolean(priv), ttyp, hex(iova), pick(no_write, ",\"no_write\":true", ""),
-                   pick(exec_requested, ",\"exec_requested\":true", ""), pick(cxl, ",\"cxl\":true", "")));
+    return $sformatf(",\"tag\":%0d,\"device_id\":%s,\"pv\":%s,\"process_id\":%s,\"priv\":%s,\"ttyp\":%0d,\"iova\":%s%s%s%s",
+                     tag, hex(64'(device_id)), boolean(pv), hex(64'(process_id)), boolean(priv), ttyp, hex(iova),
+                     pick(no_write, ",\"no_write\":true", ""), pick(exec_requested, ",\"exec_requested\":true", ""),
+                     pick(cxl, ",\"cxl\":true", ""));
   endfunction
 
-  // A device's PCIe Page Request message (payload: the page-request record's dw1); the DUT's events and
-  // log_idle follow. dsv: the message came with a valid destination segment (device_id[23:16]).
-  function automatic void log_page_request(logic [23:0] device_id, logic pv, logic [19:0] process_id,
-                                           logic priv, logic exec, logic [63:0] payload, logic dsv);
+  // Software reads a register at `cycle`; a log_read of it follows.
+  function automatic void log_register_read(longint unsigned cycle, int unsigned offset, int unsigned size);
+    line($sformatf("%s,\"offset\":%0d,\"size\":%0d}", action_head("register_read", cycle), offset, size));
+  endfunction
+
+  // Software writes a register at `cycle`; the DUT's events and log_idle follow, then log_read of the
+  // read-back.
+  function automatic void log_register_write(longint unsigned cycle, int unsigned offset, int unsigned size,
+                                             logic [63:0] value);
+    line({action_head("register_write", cycle), register_write_fields(offset, size, value), "}"});
+  endfunction
+
+  // Software stores the 8-byte little-endian `value` at `pa` at `cycle` (not an IOMMU write); nothing
+  // follows.
+  function automatic void log_memory_write(longint unsigned cycle, logic [63:0] pa, logic [63:0] value,
+                                           string what);
+    line({action_head("memory_write", cycle), memory_write_fields(pa, value, what), "}"});
+    flush();
+  endfunction
+
+  // IOMMU accesses to the 8-byte word at `pa` fail from `cycle` on (MEMORY_OK heals it); nothing follows.
+  function automatic void log_memory_error(longint unsigned cycle, logic [63:0] pa, memory_error_e error);
+    string name = pick(error == MEMORY_ACCESS_FAULT, "access_fault",
+                       pick(error == MEMORY_DATA_CORRUPTION, "data_corruption", "none"));
+    line($sformatf("%s,\"pa\":%s,\"error\":\"%s\"}", action_head("memory_error", cycle), hex(pa), name));
+    flush();
+  endfunction
+
+  // A device's translation request submitted at `cycle` (ttyp: 1-3 untranslated, 5-7 translated, 8 ATS
+  // translation request; no_write, exec_requested and cxl only with 8); the DUT's events, with its
+  // completion, and log_idle follow.
+  function automatic void log_translate(longint unsigned cycle, logic [15:0] tag, logic [23:0] device_id,
+                                        logic pv, logic [19:0] process_id, logic priv, int unsigned ttyp,
+                                        logic [63:0] iova, logic no_write, logic exec_requested, logic cxl);
+    line({action_head("translate", cycle),
+          translate_fields(tag, device_id, pv, process_id, priv, ttyp, iova, no_write, exec_requested, cxl), "}"});
+  endfunction
+
+  // A device's PCIe Page Request message at `cycle` (payload: the page-request record's dw1); the DUT's
+  // events and log_idle follow. dsv: the message came with a valid destination segment (device_id[23:16]).
+  function automatic void log_page_request(longint unsigned cycle, logic [23:0] device_id, logic pv,
+                                           logic [19:0] process_id, logic priv, logic exec, logic [63:0] payload,
+                                           logic dsv);
     if (pv !== 1'b1 && (process_id != 20'd0 || priv === 1'b1 || exec === 1'b1))
       $warning("lockstep_log_pkg: a page request without a PASID (pv=0) has process_id/priv/exec set: the checker reads them as 0");
     line($sformatf("%s,\"device_id\":%s,\"pv\":%s,\"process_id\":%s,\"priv\":%s,\"exec\":%s,\"payload\":%s%s}",
-                   action_head("page_request"), hex(64'(device_id)), boolean(pv), hex(64'(process_id)),
+                   action_head("page_request", cycle), hex(64'(device_id)), boolean(pv), hex(64'(process_id)),
                    boolean(priv), boolean(exec), hex(payload), pick(dsv, "", ",\"dsv\":false")));
+  endfunction
+
+  // ---------------- a window action (overlapping traffic, docs/log-format.md "Windows") ----------------
+  // One JSON line written piecewise: log_window_begin, then log_window_request for each request in the
+  // order they are submitted (at `cycle`, all of them), log_window_store / log_window_register_write
+  // for what software applies `gap` cycles later, in order, and log_window_end, which writes the line.
+  // The DUT's events in cycle order (an idle record where the DUT got idle before the gap ended, and
+  // one at the end), then a log_read per register write of the window, follow it.
+
+  function automatic void log_window_begin(longint unsigned cycle, int unsigned gap);
+    window_head = "";
+    window_head = action_head("window", cycle);
+    window_gap = gap;
+    window_requests = "";
+    window_during = "";
+    window_tags.delete();
+  endfunction
+
+  function automatic void log_window_request(logic [15:0] tag, logic [23:0] device_id, logic pv,
+                                             logic [19:0] process_id, logic priv, int unsigned ttyp,
+                                             logic [63:0] iova, logic no_write, logic exec_requested,
+                                             logic cxl);
+    string f = translate_fields(tag, device_id, pv, process_id, priv, ttyp, iova, no_write, exec_requested, cxl);
+    if (window_head == "") $error("lockstep_log_pkg: log_window_request without log_window_begin");
+    if (window_tags.exists(int'(tag)) != 0) $error("lockstep_log_pkg: tag %0d twice in one window", tag);
+    window_tags[int'(tag)] = 1'b1;
+    window_requests = {window_requests, pick(window_requests != "", ",", ""), "{", f.substr(1, f.len() - 1), "}"};
+  endfunction
+
+  // A store by software while the window's requests are in flight.
+  function automatic void log_window_store(logic [63:0] pa, logic [63:0] value, string what);
+    if (window_head == "") $error("lockstep_log_pkg: log_window_store without log_window_begin");
+    window_during = {window_during, pick(window_during != "", ",", ""), "{\"op\":\"memory_write\"",
+                     memory_write_fields(pa, value, what), "}"};
+  endfunction
+
+  // A register write by software while the window's requests are in flight (read back after the idle).
+  function automatic void log_window_register_write(int unsigned offset, int unsigned size, logic [63:0] value);
+    if (window_head == "") $error("lockstep_log_pkg: log_window_register_write without log_window_begin");
+    window_during = {window_during, pick(window_during != "", ",", ""), "{\"op\":\"register_write\"",
+                     register_write_fields(offset, size, value), "}"};
+  endfunction
+
+  function automatic void log_window_end();
+    if (window_head == "") $error("lockstep_log_pkg: log_window_end without log_window_begin");
+    if (window_requests == "") $error("lockstep_log_pkg: a window holds at least one request");
+    line($sformatf("%s,\"requests\":[%s],\"gap\":%0d,\"during\":[%s]}", window_head, window_requests,
+                   window_gap, window_during));
+    window_head = "";
+    flush();
   endfunction
 
   // ---------------- DUT records ----------------
@@ -263,6 +344,16 @@ package lockstep_log_pkg;
                     pick(kind == INVALIDATION_REQUEST, "invalidation_request", "page_request_group_response"), rid),
           $sformatf("\"dsv\":%s,\"dseg\":%0d,\"pv\":%s,\"pid\":%0d,\"payload\":%s}", boolean(dsv), dseg,
                     boolean(pv), pid, hex(payload))});
+  endfunction
+
+  // The IOMMU took request `tag` from its request interface (the request handshake).
+  function automatic void log_accept(longint unsigned cycle, logic [15:0] tag);
+    line($sformatf("{\"type\":\"accept\",\"cycle\":%0d,\"tag\":%0d}", cycle, tag));
+  endfunction
+
+  // cqh changed to `value` (an IOFENCE.C completes when cqh passes it).
+  function automatic void log_cq_head(longint unsigned cycle, logic [31:0] value);
+    line($sformatf("{\"type\":\"cq_head\",\"cycle\":%0d,\"value\":%s}", cycle, hex(64'(value))));
   endfunction
 
   // The DUT has nothing in flight: ends the events of one run of the DUT.

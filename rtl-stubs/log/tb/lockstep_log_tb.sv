@@ -107,6 +107,7 @@ module lockstep_log_tb;
   longint unsigned cycle = 0;                    // DUT clock cycles since reset
   int              quiet = 0;                    // cycles the DUT's idle output has been high
   logic [15:0]     irq_seen = 16'd0;
+  logic [31:0]     cqh_seen = 32'd0;              // the command queue's head (the DUT's cqh register)
   // what the driver waits for, set by the monitor
   bit              reg_fired = 1'b0, reg_answered = 1'b0, tr_fired = 1'b0, pr_fired = 1'b0;
   logic [63:0]     reg_rdata = 64'd0;
@@ -154,6 +155,7 @@ module lockstep_log_tb;
 
   // Handshakes complete at the rising edge: what the DUT presents then is an event.
   always @(posedge clk) if (rst_n) begin
+    if (tr_req_valid && tr_req_ready) log_accept(cycle, tr_req_tag);
     if (tr_cpl_valid && tr_cpl_ready)
       log_completion(cycle, tr_cpl_tag, tr_cpl_status, tr_cpl_cause, tr_cpl_pa, tr_cpl_r, tr_cpl_w, tr_cpl_x,
                      tr_cpl_u, tr_cpl_g, tr_cpl_pbmt, tr_cpl_s, tr_cpl_priv, tr_cpl_cxl_io);
@@ -181,6 +183,8 @@ module lockstep_log_tb;
   always @(negedge clk) if (rst_n) begin
     for (int i = 0; i < 16; i++) if (irq[i] != irq_seen[i]) log_irq(cycle, i, irq[i]);
     irq_seen = irq;
+    if (dut.cqh != cqh_seen) log_cq_head(cycle, dut.cqh);
+    cqh_seen = dut.cqh;
     quiet = idle ? quiet + 1 : 0;
     mem_rsp_valid = rsp_q.size() != 0 && rsp_q[0].due <= cycle;
     mem_rsp_rdata = mem_rsp_valid ? rsp_q[0].rdata : 64'd0;
@@ -236,7 +240,7 @@ module lockstep_log_tb;
   endtask
 
   task automatic reg_read(int unsigned offset, int unsigned size, output logic [63:0] value);
-    log_register_read(offset, size);
+    log_register_read(cycle, offset, size);
     mmio(1'b0, offset, size, 64'd0, value);
     log_read(offset, size, value, reg_cycle);
   endtask
@@ -249,7 +253,7 @@ module lockstep_log_tb;
   // A register write: the DUT's events until it is idle, then the read-back the checker compares.
   task automatic reg_write(int unsigned offset, int unsigned size, logic [63:0] value);
     logic [63:0] v, unused_rdata;
-    log_register_write(offset, size, value);
+    log_register_write(cycle, offset, size, value);
     mmio(1'b1, offset, size, value, unused_rdata);
     run_to_idle();
     mmio(1'b0, offset, size, 64'd0, v);
@@ -259,12 +263,12 @@ module lockstep_log_tb;
   // A store by software (the driver) to memory the IOMMU reads.
   function automatic void store(logic [63:0] pa, logic [63:0] value, string what);
     if (pa[2:0] != 3'd0) $fatal(1, "lockstep_log_tb: unaligned store to 0x%0h", pa);
-    log_memory_write(pa, value, what);
+    log_memory_write(cycle, pa, value, what);
     mem[longint'(pa)] = value;
   endfunction
 
   function automatic void memory_error(logic [63:0] pa, memory_error_e kind);
-    log_memory_error(pa, kind);
+    log_memory_error(cycle, pa, kind);
     if (kind == MEMORY_OK) mem_err.delete(longint'(pa & ~64'h7));
     else mem_err[longint'(pa & ~64'h7)] = kind;
   endfunction
@@ -277,7 +281,7 @@ module lockstep_log_tb;
                          int unsigned ttyp, logic [63:0] iova, logic no_write, logic exec_requested);
     longint unsigned start = cycle;
     tag = tag + 16'd1;
-    log_translate(tag, device_id, pv, process_id, priv, ttyp, iova, no_write, exec_requested, 1'b0);
+    log_translate(cycle, tag, device_id, pv, process_id, priv, ttyp, iova, no_write, exec_requested, 1'b0);
     tr_fired = 1'b0;
     tr_req_valid = 1'b1;
     tr_req_tag = tag;
@@ -311,7 +315,7 @@ module lockstep_log_tb;
   // the DUT's events until it is idle.
   task automatic page_request(logic [23:0] device_id, logic pv, logic [19:0] process_id, logic [63:0] payload);
     longint unsigned start = cycle;
-    log_page_request(device_id, pv, process_id, 1'b0, 1'b0, payload, 1'b1);
+    log_page_request(cycle, device_id, pv, process_id, 1'b0, 1'b0, payload, 1'b1);
     pr_fired = 1'b0;
     pr_req_valid = 1'b1;
     pr_req_did = device_id;
@@ -449,6 +453,34 @@ module lockstep_log_tb;
   logic [63:0]     r1, g1, v, pdt;               // page-table roots of devices 1 and 2; a register value;
                                                  // device 5's process directory
   longint unsigned words[$];
+
+  // +window_log=FILE: a second, short log with a window action written by the package's window functions
+  // (the RTL's stimulus above is serialized: one request at a time), for the tests of the writer.
+  function automatic void window_example(string file);
+    if (!log_open(file)) $fatal(1, "lockstep_log_tb: cannot write %s", file);
+    log_header("lockstep_log_tb (lockstep_log_pkg)", "window example", "none",
+               config_json(CAPABILITIES, 0, 2, "Off", "Off,Bare,1LVL,2LVL,3LVL", ""), seed, 0, "none",
+               "window-example", 1);
+    log_window_begin(100, 20);
+    log_window_request(16'd1, 24'd1, 1'b0, 20'd0, 1'b0, 2, 64'h4020_1abc, 1'b0, 1'b0, 1'b0);
+    log_window_request(16'd2, 24'd5, 1'b1, 20'd5, 1'b1, 8, 64'h4020_9010, 1'b1, 1'b1, 1'b0);
+    log_window_store(64'h0020_1008, 64'h2000_14d7, "leaf PTE \"moved\"");
+    log_window_register_write(CQT, 4, 64'd4);
+    log_window_end();
+    log_accept(100, 16'd1);
+    log_accept(102, 16'd2);
+    log_completion(108, 16'd1, 2'd1, 12'd13, 64'd0, 1'b0, 1'b0, 1'b0, 1'b0, 1'b0, 2'd0, 1'b0, 1'b0, 1'b0);
+    log_completion(109, 16'd2, 2'd1, 12'd260, 64'd0, 1'b0, 1'b0, 1'b0, 1'b0, 1'b0, 2'd0, 1'b0, 1'b0, 1'b0);
+    log_idle(112);   // idle before the gap ended (cycle 120): the store and the cqt write take effect here
+    log_cq_head(118, 32'd4);
+    log_idle(125);
+    log_read(CQT, 4, 64'd4, 127);
+    log_idle(127);
+    log_mem_word(64'h0020_1008, 64'h2000_14d7);
+    log_end("", 127);
+  endfunction
+
+  string window_file;
 
   initial begin
     void'($value$plusargs("log=%s", log_file));
@@ -608,6 +640,7 @@ module lockstep_log_tb;
     touched_words(words);
     foreach (words[i]) log_mem_word(words[i], load(words[i]));
     log_end("", cycle);
+    if ($value$plusargs("window_log=%s", window_file)) window_example(window_file);
     $finish;
   end
 endmodule

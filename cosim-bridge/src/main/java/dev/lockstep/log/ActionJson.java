@@ -1,10 +1,15 @@
 package dev.lockstep.log;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.log.LogFormat.FieldException;
 import dev.lockstep.refmodel.fault.Ttyp;
 import dev.lockstep.stimulus.Action;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /** An {@link Action} as an {@code action} record: {@code op} names the kind, the other fields are the action's. */
 final class ActionJson {
@@ -12,9 +17,20 @@ final class ActionJson {
 
     static final String[] MEMORY_ERRORS = {"none", "access_fault", "data_corruption"};
 
-    static ObjectNode write(int index, Action action) {
+    /** The record of action {@code index} without a cycle (as schema version 1 wrote it). */
+    static ObjectNode write(int index, Action action) { return write(index, action, -1); }
+
+    /** The record of action {@code index} applied at {@code cycle} (seed-relative; negative: written without one). */
+    static ObjectNode write(int index, Action action, long cycle) {
         ObjectNode n = LogFormat.record(LogFormat.ACTION);
         n.put("index", index);
+        if (cycle >= 0) n.put("cycle", cycle);
+        fields(n, action);
+        return n;
+    }
+
+    /** The {@code op} and the fields of {@code action} (a window's requests and software actions nest the same). */
+    private static void fields(ObjectNode n, Action action) {
         if (action instanceof Action.RegisterRead r) {
             n.put("op", "register_read");
             n.put("offset", r.offset());
@@ -54,10 +70,20 @@ final class ActionJson {
             n.put("exec", p.exec());
             n.put("payload", LogFormat.hex(p.payload()));
             if (!p.dsv()) n.put("dsv", false);
+        } else if (action instanceof Action.Window w) {
+            n.put("op", "window");
+            ArrayNode requests = n.putArray("requests");
+            for (Action.Translate t : w.requests()) {
+                ObjectNode r = requests.addObject();
+                fields(r, t);
+                r.remove("op"); // every request is a translation request: the element has a translate's fields only
+            }
+            n.put("gap", w.gap());
+            ArrayNode during = n.putArray("during");
+            for (Action a : w.during()) fields(during.addObject(), a);
         } else {
             throw new IllegalArgumentException("no log record for " + action.describe());
         }
-        return n;
     }
 
     /** Widths of the request fields (spec: device_id up to 24 bits, process_id 20 bits; the ABI's 16-bit tag). */
@@ -67,47 +93,111 @@ final class ActionJson {
 
     static Action read(JsonNode n) throws FieldException {
         String op = LogFormat.choice(n, "op", null, "register_read", "register_write", "memory_write",
-                "memory_error", "translate", "page_request");
+                "memory_error", "translate", "page_request", WINDOW);
         switch (op) {
+            case WINDOW:
+                return window(n);
             case "register_read": {
                 int size = size(n);
                 return new Action.RegisterRead(offset(n, size), size);
             }
-            case "register_write": {
-                int size = size(n);
-                return new Action.RegisterWrite(offset(n, size), size, LogFormat.unsigned(n, "value", 8 * size));
-            }
+            case "register_write":
+                return registerWrite(n);
             case "memory_write":
-                return new Action.MemoryWrite(LogFormat.integer(n, "pa"), LogFormat.integer(n, "value"),
-                        LogFormat.text(n, "what", "logged store"));
+                return memoryWrite(n);
             case "memory_error":
                 return new Action.MemoryError(LogFormat.integer(n, "pa"),
                         memoryError(LogFormat.choice(n, "error", null, MEMORY_ERRORS)));
-            case "translate": {
-                long t = LogFormat.integer(n, "ttyp");
-                int ttyp = (int) t;
-                if (t == 0 || t == 4 || t > Ttyp.ATS_TRANSLATION || t < 0) {
-                    throw LogFormat.expected("ttyp", "a request type: 1-3 untranslated, 5-7 translated, "
-                            + "8 ATS translation request", n.get("ttyp"));
-                }
-                boolean noWrite = LogFormat.bool(n, "no_write", false);
-                boolean exec = LogFormat.bool(n, "exec_requested", false);
-                boolean cxl = LogFormat.bool(n, "cxl", false);
-                if ((noWrite || exec || cxl) && ttyp != Ttyp.ATS_TRANSLATION) {
-                    throw new FieldException("field '" + (noWrite ? "no_write" : exec ? "exec_requested" : "cxl")
-                            + "': only an ATS translation request (ttyp 8) has it, not ttyp " + ttyp);
-                }
-                return new Action.Translate((int) LogFormat.unsigned(n, "tag", TAG_BITS),
-                        (int) LogFormat.unsigned(n, "device_id", DEVICE_ID_BITS), LogFormat.bool(n, "pv"),
-                        (int) LogFormat.unsigned(n, "process_id", PROCESS_ID_BITS), LogFormat.bool(n, "priv"),
-                        ttyp, LogFormat.integer(n, "iova"), noWrite, exec, cxl);
-            }
+            case "translate":
+                return translate(n);
             default: // page_request
                 return new Action.PageRequest((int) LogFormat.unsigned(n, "device_id", DEVICE_ID_BITS),
                         LogFormat.bool(n, "pv"), (int) LogFormat.unsigned(n, "process_id", PROCESS_ID_BITS),
                         LogFormat.bool(n, "priv"), LogFormat.bool(n, "exec"), LogFormat.integer(n, "payload"),
                         LogFormat.bool(n, "dsv", true));
         }
+    }
+
+    /** The op of a window action (schema version 2). */
+    static final String WINDOW = "window";
+
+    /**
+     * A window (schema version 2, docs/concurrency.md): {@code requests}, objects with a translate action's
+     * fields, distinct tags, at least one; {@code gap} cycles; {@code during}, the stores and register writes
+     * applied then (absent: none). A bad element names its place: {@code requests[2].tag}, {@code during[0].pa}.
+     */
+    private static Action.Window window(JsonNode n) throws FieldException {
+        JsonNode requests = LogFormat.required(n, "requests");
+        if (!requests.isArray() || requests.isEmpty()) {
+            throw LogFormat.expected("requests", "an array of at least one translation request", requests);
+        }
+        List<Action.Translate> list = new ArrayList<>(requests.size());
+        Map<Integer, Integer> tags = new HashMap<>();
+        for (int i = 0; i < requests.size(); i++) {
+            String where = "requests[" + i + "]";
+            JsonNode r = requests.get(i);
+            if (!r.isObject()) throw LogFormat.expected(where, "an object with the fields of a translate action", r);
+            Action.Translate t;
+            try {
+                t = translate(r);
+            } catch (FieldException e) {
+                throw e.in(where);
+            }
+            Integer first = tags.putIfAbsent(t.tag(), i);
+            if (first != null) {
+                throw new FieldException("field '" + where + ".tag': tag " + t.tag() + " is requests[" + first
+                        + "]'s too: the requests of a window are outstanding together, their tags distinct");
+            }
+            list.add(t);
+        }
+        int gap = (int) LogFormat.range(n, "gap", 0, Integer.MAX_VALUE);
+        List<Action> during = new ArrayList<>();
+        JsonNode d = n.get("during");
+        if (d != null && !d.isNull()) {
+            if (!d.isArray()) throw LogFormat.expected("during", "an array of memory_write and register_write actions", d);
+            for (int i = 0; i < d.size(); i++) {
+                String where = "during[" + i + "]";
+                JsonNode a = d.get(i);
+                if (!a.isObject()) throw LogFormat.expected(where, "an object with an op and its fields", a);
+                try {
+                    String op = LogFormat.choice(a, "op", null, "memory_write", "register_write");
+                    during.add(op.equals("memory_write") ? memoryWrite(a) : registerWrite(a));
+                } catch (FieldException e) {
+                    throw e.in(where);
+                }
+            }
+        }
+        return new Action.Window(list, gap, during);
+    }
+
+    private static Action.RegisterWrite registerWrite(JsonNode n) throws FieldException {
+        int size = size(n);
+        return new Action.RegisterWrite(offset(n, size), size, LogFormat.unsigned(n, "value", 8 * size));
+    }
+
+    private static Action.MemoryWrite memoryWrite(JsonNode n) throws FieldException {
+        return new Action.MemoryWrite(LogFormat.integer(n, "pa"), LogFormat.integer(n, "value"),
+                LogFormat.text(n, "what", "logged store"));
+    }
+
+    private static Action.Translate translate(JsonNode n) throws FieldException {
+        long t = LogFormat.integer(n, "ttyp");
+        int ttyp = (int) t;
+        if (t == 0 || t == 4 || t > Ttyp.ATS_TRANSLATION || t < 0) {
+            throw LogFormat.expected("ttyp", "a request type: 1-3 untranslated, 5-7 translated, "
+                    + "8 ATS translation request", n.get("ttyp"));
+        }
+        boolean noWrite = LogFormat.bool(n, "no_write", false);
+        boolean exec = LogFormat.bool(n, "exec_requested", false);
+        boolean cxl = LogFormat.bool(n, "cxl", false);
+        if ((noWrite || exec || cxl) && ttyp != Ttyp.ATS_TRANSLATION) {
+            throw new FieldException("field '" + (noWrite ? "no_write" : exec ? "exec_requested" : "cxl")
+                    + "': only an ATS translation request (ttyp 8) has it, not ttyp " + ttyp);
+        }
+        return new Action.Translate((int) LogFormat.unsigned(n, "tag", TAG_BITS),
+                (int) LogFormat.unsigned(n, "device_id", DEVICE_ID_BITS), LogFormat.bool(n, "pv"),
+                (int) LogFormat.unsigned(n, "process_id", PROCESS_ID_BITS), LogFormat.bool(n, "priv"),
+                ttyp, LogFormat.integer(n, "iova"), noWrite, exec, cxl);
     }
 
     /**

@@ -7,8 +7,9 @@ import dev.lockstep.log.LogFormat.FieldException;
 
 /**
  * A DUT event record ({@link Dut#run}: 8 words, layout in lockstep_dut.h) as a log record with named
- * fields, and back. Only the events the checker compares are logged: completions, IOMMU memory writes,
- * interrupt edges, outbound PCIe messages, and the idle marker that ends a run of the DUT.
+ * fields, and back. Only the events the checker uses are logged: completions, IOMMU memory writes,
+ * interrupt edges, outbound PCIe messages, the acceptance of a request and the changes of cqh (ABI 6, schema
+ * version 2: they place each request's window, docs/concurrency.md), and the idle marker that ends a run.
  */
 final class EventJson {
     private EventJson() {}
@@ -16,7 +17,7 @@ final class EventJson {
     /** Whether event kind {@code kind} is part of the log. */
     static boolean logged(long kind) {
         return kind == Dut.EV_COMPLETION || kind == Dut.EV_MEM_WRITE || kind == Dut.EV_IRQ
-                || kind == Dut.EV_MESSAGE_OUT || kind == Dut.EV_IDLE;
+                || kind == Dut.EV_MESSAGE_OUT || kind == Dut.EV_ACCEPT || kind == Dut.EV_CQ_HEAD || kind == Dut.EV_IDLE;
     }
 
     /** The record for the event at {@code ev[base..]}, with {@code cycle} (relative to the seed's reset). */
@@ -68,6 +69,16 @@ final class EventJson {
                 n.put("pid", (w2 >>> 40) & 0xfffff);
                 n.put("payload", LogFormat.hex(ev[base + 3]));
                 return n;
+            case Dut.EV_ACCEPT:
+                n = LogFormat.record(LogFormat.ACCEPT);
+                n.put("cycle", cycle);
+                n.put("tag", w2 & 0xffff);
+                return n;
+            case Dut.EV_CQ_HEAD:
+                n = LogFormat.record(LogFormat.CQ_HEAD);
+                n.put("cycle", cycle);
+                n.put("value", LogFormat.hex(w2 & 0xffff_ffffL));
+                return n;
             case Dut.EV_IDLE:
                 n = LogFormat.record(LogFormat.IDLE);
                 n.put("cycle", cycle);
@@ -117,6 +128,14 @@ final class EventJson {
                         | LogFormat.unsigned(n, "dseg", 8, 0) << 32
                         | LogFormat.unsigned(n, "pid", ActionJson.PROCESS_ID_BITS, 0) << 40;
                 ev[3] = LogFormat.integer(n, "payload", 0);
+                return ev;
+            case LogFormat.ACCEPT:
+                ev[0] = Dut.EV_ACCEPT;
+                ev[2] = LogFormat.unsigned(n, "tag", ActionJson.TAG_BITS);
+                return ev;
+            case LogFormat.CQ_HEAD:
+                ev[0] = Dut.EV_CQ_HEAD;
+                ev[2] = LogFormat.unsigned(n, "value", 32); // cqh is a 32-bit register
                 return ev;
             case LogFormat.IDLE:
                 ev[0] = Dut.EV_IDLE;

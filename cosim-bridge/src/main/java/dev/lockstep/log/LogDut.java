@@ -16,6 +16,13 @@ import java.util.TreeSet;
  * point (the action it applies, the register read it expects, the events of a run up to their idle
  * record); otherwise a {@link LogMismatchException} names the line. A recorded {@code dut_error} is
  * thrown as the {@link DutException} it was.
+ *
+ * <p>In a log of schema version 2 the log is a timeline: each action record's {@code cycle} sets the DUT's
+ * clock when the action is consumed, and {@link #run} honours its cycle budget, handing out only the events
+ * that happened within it. A {@code window} action answers the engine's calls for it (docs/log-format.md,
+ * "Windows: overlapping traffic"): the {@link #submit} calls match its requests in order (the record is consumed at
+ * the first), then, after the runs of the gap, the {@link #memWrite} and {@link #mmioWrite} calls match its
+ * {@code during} in order. In a version 1 log {@link #run} hands out everything up to the next idle record.
  */
 public final class LogDut implements Dut {
 
@@ -25,6 +32,15 @@ public final class LogDut implements Dut {
     private final TreeSet<Long> touchedWords = new TreeSet<>();
 
     private final String buildId;
+    /** Schema version 2: the clock follows the actions' cycles and run stops at its budget. */
+    private final boolean timeline;
+
+    /** The window being applied (null: none): its record's line, requests submitted and software actions applied. */
+    private Action.Window window;
+    private int windowLine;
+    private int windowIndex;
+    private int submitted;
+    private int applied;
 
     public LogDut(SeedLog log) {
         this(log.flowCursor(), log.header().dutBuildId());
@@ -34,6 +50,7 @@ public final class LogDut implements Dut {
     public LogDut(LogFlow flow, String buildId) {
         this.flow = flow;
         this.buildId = buildId;
+        this.timeline = flow.schemaVersion() >= LogFormat.TIMELINE_VERSION;
     }
 
     @Override
@@ -43,15 +60,16 @@ public final class LogDut implements Dut {
     public void reset(int mutant) throws DutException {
         cycles = 0;
         touchedWords.clear();
+        window = null;
         throwRecordedError();
     }
 
     @Override
     public long mmioRead(int offset, int size) throws DutException {
         throwRecordedError();
-        if (peek() instanceof SeedLog.ActionEntry a && a.action() instanceof Action.RegisterRead r
+        if (window == null && peek() instanceof SeedLog.ActionEntry a && a.action() instanceof Action.RegisterRead r
                 && r.offset() == offset && r.size() == size) {
-            advance();
+            consume(a);
             throwRecordedError();
         }
         if (peek() instanceof SeedLog.ReadEntry r && r.offset() == offset && r.size() == size) {
@@ -65,16 +83,29 @@ public final class LogDut implements Dut {
 
     @Override
     public void mmioWrite(int offset, int size, long value) throws DutException {
-        apply(new Action.RegisterWrite(offset, size, value));
+        Action.RegisterWrite w = new Action.RegisterWrite(offset, size, value);
+        if (window != null) {
+            duringWindow(w, w.equals(nextDuring()));
+            throwRecordedError();
+            return;
+        }
+        apply(w);
     }
 
     @Override
     public void memWrite(long addr, byte[] data) throws DutException {
         long value = 0;
         for (int i = Math.min(8, data.length) - 1; i >= 0; i--) value = (value << 8) | (data[i] & 0xff);
+        if (window != null) {
+            duringWindow(new Action.MemoryWrite(addr, value, "store"),
+                    nextDuring() instanceof Action.MemoryWrite m && m.pa() == addr && m.value() == value);
+            touchedWords.add(addr & ~7L);
+            throwRecordedError();
+            return;
+        }
         if (peek() instanceof SeedLog.ActionEntry a && a.action() instanceof Action.MemoryWrite m
                 && m.pa() == addr && m.value() == value) {
-            advance();
+            consume(a);
             touchedWords.add(addr & ~7L);
             throwRecordedError();
             return;
@@ -111,8 +142,30 @@ public final class LogDut implements Dut {
     @Override
     public void submit(int tag, int deviceId, boolean processValid, int processId, long iova, int ttyp, int flags)
             throws DutException {
-        apply(new Action.Translate(tag, deviceId, processValid, processId, (flags & REQ_PRIV) != 0, ttyp, iova,
-                (flags & REQ_NW) != 0, (flags & REQ_EXEC) != 0, (flags & REQ_CXL) != 0));
+        Action.Translate t = new Action.Translate(tag, deviceId, processValid, processId, (flags & REQ_PRIV) != 0, ttyp,
+                iova, (flags & REQ_NW) != 0, (flags & REQ_EXEC) != 0, (flags & REQ_CXL) != 0);
+        if (window != null) {
+            if (submitted == window.requests().size() || !window.requests().get(submitted).equals(t)) {
+                throw windowMismatch("submits '" + t.describe() + "'");
+            }
+            submitted++;
+            windowStep();
+            throwRecordedError();
+            return;
+        }
+        if (peek() instanceof SeedLog.ActionEntry a && a.action() instanceof Action.Window w
+                && w.requests().get(0).equals(t)) {
+            consume(a);
+            window = w;
+            windowLine = a.line();
+            windowIndex = a.index();
+            submitted = 1;
+            applied = 0;
+            windowStep();
+            throwRecordedError();
+            return;
+        }
+        apply(t);
     }
 
     @Override
@@ -122,17 +175,27 @@ public final class LogDut implements Dut {
                 (flags & REQ_EXEC) != 0, payload, (flags & REQ_DSV) != 0));
     }
 
-    /** Hands out the recorded events up to and including the next idle record (or as many as fit). */
+    /**
+     * Hands out the recorded events up to and including the next idle record (or as many as fit). In a log of
+     * schema version 2 only those of the next {@code maxCycles} cycles: when the next event lies later, the clock
+     * moves on by {@code maxCycles} and the events so far are returned, as a DUT's run ends at its budget.
+     */
     @Override
     public int run(long maxCycles, long[] events) throws DutException {
         int capacity = events.length / EVENT_WORDS;
+        long limit = maxCycles <= 0 ? cycles : cycles > Long.MAX_VALUE - maxCycles ? Long.MAX_VALUE : cycles + maxCycles;
         int n = 0;
         while (n < capacity) {
             SeedLog.Entry e = peek();
             if (e instanceof SeedLog.EventEntry ev) {
+                long at = ev.words()[1];
+                if (timeline && at > limit) {
+                    cycles = limit;
+                    return n;
+                }
                 System.arraycopy(ev.words(), 0, events, n * EVENT_WORDS, EVENT_WORDS);
                 advance();
-                cycles = ev.words()[1];
+                cycles = timeline ? Math.max(cycles, at) : at;
                 n++;
                 if (ev.words()[0] == EV_IDLE) return n;
             } else if (e instanceof SeedLog.ErrorEntry) {
@@ -166,12 +229,46 @@ public final class LogDut implements Dut {
     }
 
     private void apply(Action expected) throws DutException {
+        if (window != null) throw windowMismatch("applies '" + expected.describe() + "'");
         if (peek() instanceof SeedLog.ActionEntry a && Objects.equals(a.action(), expected)) {
-            advance();
+            consume(a);
             throwRecordedError();
             return;
         }
         throw mismatch("the checker applies '" + expected.describe() + "' here and expects that action record");
+    }
+
+    /** Consumes action record {@code a}: in a timeline (schema version 2) the clock is at its cycle. */
+    private void consume(SeedLog.ActionEntry a) {
+        advance();
+        if (timeline && a.cycle() >= 0) cycles = a.cycle();
+    }
+
+    /** The window's next software action, once every request was submitted (null: none is due). */
+    private Action nextDuring() {
+        return submitted == window.requests().size() && applied < window.during().size()
+                ? window.during().get(applied) : null;
+    }
+
+    /** A store or register write while a window is open: it must be the window's next software action. */
+    private void duringWindow(Action action, boolean matches) {
+        if (!matches) throw windowMismatch("applies '" + action.describe() + "'");
+        applied++;
+        windowStep();
+    }
+
+    /** Closes the window once its requests are submitted and its software actions applied. */
+    private void windowStep() {
+        if (submitted == window.requests().size() && applied == window.during().size()) window = null;
+    }
+
+    /** A call that is not the window's next step: names the window's line and what it expected. */
+    private LogMismatchException windowMismatch(String what) {
+        String expected = submitted < window.requests().size()
+                ? "its request " + submitted + " ('" + window.requests().get(submitted).describe() + "') next"
+                : "its software action " + applied + " ('" + window.during().get(applied).describe() + "') next";
+        return new LogMismatchException(flow.at(windowLine) + ": the checker " + what + " here, but window action #"
+                + windowIndex + " of this line has " + expected);
     }
 
     /** The next record; a record that is not valid is bad input, which the check reports as such. */

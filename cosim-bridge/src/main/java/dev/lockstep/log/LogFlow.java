@@ -11,6 +11,9 @@ import java.util.NavigableMap;
 public interface LogFlow {
     Path file();
 
+    /** The header's {@code schema_version}: from 2 on, actions carry their cycle and the DUT's clock follows them. */
+    int schemaVersion();
+
     /** The next record of the flow, or null after the last (the {@code end} record has been read). */
     SeedLog.Entry peek() throws BadInputException;
 

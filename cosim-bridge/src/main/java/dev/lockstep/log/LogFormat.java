@@ -13,8 +13,14 @@ import java.math.BigInteger;
 public final class LogFormat {
     private LogFormat() {}
 
-    /** Version of the record layout; a reader refuses newer logs rather than misreading them. */
-    public static final int SCHEMA_VERSION = 1;
+    /**
+     * Version of the record layout; a reader refuses newer logs rather than misreading them. Version 2 (overlapping
+     * traffic, docs/concurrency.md section 14): a {@code cycle} on every action, the {@code window} action, the
+     * {@code accept} and {@code cq_head} records; version 1 logs are read as before.
+     */
+    public static final int SCHEMA_VERSION = 2;
+    /** The first version whose actions carry the cycle they were applied at, and windows. */
+    public static final int TIMELINE_VERSION = 2;
 
     public static final String HEADER = "header";
     public static final String ACTION = "action";
@@ -23,6 +29,10 @@ public final class LogFormat {
     public static final String MEM_WRITE = "mem_write";
     public static final String IRQ = "irq";
     public static final String MESSAGE = "message";
+    /** The IOMMU took a request from its request interface (schema version 2; ABI 6 EV_ACCEPT). */
+    public static final String ACCEPT = "accept";
+    /** cqh changed (schema version 2; ABI 6 EV_CQ_HEAD). */
+    public static final String CQ_HEAD = "cq_head";
     public static final String IDLE = "idle";
     public static final String DUT_ERROR = "dut_error";
     public static final String MEM_WORD = "mem_word";

@@ -91,6 +91,9 @@ public final class LogStream implements LogFlow, AutoCloseable {
     @Override
     public Path file() { return file; }
 
+    @Override
+    public int schemaVersion() { return header.schemaVersion(); }
+
     /**
      * The next record of the flow (actions and DUT answers), or null once the {@code end} record was read;
      * it is read now if it was not yet (blocking while a live writer has not written it).
@@ -232,7 +235,13 @@ public final class LogStream implements LogFlow, AutoCloseable {
                 if (index != actions) {
                     throw bad(number, "action index " + index + " out of sequence: expected " + actions);
                 }
-                SeedLog.ActionEntry a = new SeedLog.ActionEntry(number, (int) index, ActionJson.read(n));
+                cycle = EventJson.cycle(n, cycle);
+                dev.lockstep.stimulus.Action action = ActionJson.read(n);
+                if (action instanceof dev.lockstep.stimulus.Action.Window && header.schemaVersion() < LogFormat.TIMELINE_VERSION) {
+                    throw bad(number, "field 'op': 'window' is an action of schema version " + LogFormat.TIMELINE_VERSION
+                            + ", and the header says " + header.schemaVersion());
+                }
+                SeedLog.ActionEntry a = new SeedLog.ActionEntry(number, (int) index, action, cycle);
                 next = a;
                 latest[actions & 1] = a;
                 actions++;
@@ -247,6 +256,8 @@ public final class LogStream implements LogFlow, AutoCloseable {
             case LogFormat.MEM_WRITE:
             case LogFormat.IRQ:
             case LogFormat.MESSAGE:
+            case LogFormat.ACCEPT:
+            case LogFormat.CQ_HEAD:
             case LogFormat.IDLE:
                 long[] ev = EventJson.read(type, n, cycle);
                 cycle = ev[1];

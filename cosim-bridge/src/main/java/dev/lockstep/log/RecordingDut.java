@@ -17,7 +17,7 @@ final class RecordingDut implements Dut {
     RecordingDut(Dut dut, SeedLogRecorder recorder) {
         this.dut = dut;
         this.recorder = recorder;
-        recorder.dutOpened(dut.buildId());
+        recorder.dutOpened(dut.buildId(), this::cycle);
     }
 
     @Override

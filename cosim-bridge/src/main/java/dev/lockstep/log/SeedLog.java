@@ -19,12 +19,16 @@ public record SeedLog(Path file, LogHeader header, List<ActionEntry> actions, Li
         int line();
     }
 
-    public record ActionEntry(int line, int index, Action action) implements Entry {}
+    /**
+     * An action; {@code cycle} is the seed-relative cycle it was applied at (schema version 2; in a version 1
+     * log, as in a version 2 record without one, the previous record's cycle).
+     */
+    public record ActionEntry(int line, int index, Action action, long cycle) implements Entry {}
 
     /** A register read's answer; {@code cycle} is the seed-relative cycle after it. */
     public record ReadEntry(int line, int offset, int size, long value, long cycle) implements Entry {}
 
-    /** A DUT event record (completion, memory write, interrupt edge, idle) in {@code Dut.run} layout. */
+    /** A DUT event record (completion, memory write, interrupt edge, accept, cq_head, idle) in {@code Dut.run} layout. */
     public record EventEntry(int line, String type, long[] words) implements Entry {}
 
     /** The DUT failed here (hang, RTL fatal error, crash). */
@@ -46,6 +50,9 @@ public record SeedLog(Path file, LogHeader header, List<ActionEntry> actions, Li
 
             @Override
             public Path file() { return file; }
+
+            @Override
+            public int schemaVersion() { return header.schemaVersion(); }
 
             @Override
             public Entry peek() { return cursor < flow.size() ? flow.get(cursor) : null; }

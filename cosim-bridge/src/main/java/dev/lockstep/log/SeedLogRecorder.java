@@ -33,10 +33,15 @@ final class SeedLogRecorder implements RunObserver {
     private Path partial;
     private RecordFile out;
     private boolean lastWasDutError;
+    /** The DUT's cycle since the seed's reset, when the engine applies an action (negative: unknown). */
+    private java.util.function.LongSupplier cycle = () -> -1;
 
     SeedLogRecorder(LogContext context) { this.context = context; }
 
-    void dutOpened(String id) { this.buildId = id; }
+    void dutOpened(String id, java.util.function.LongSupplier dutCycle) {
+        this.buildId = id;
+        this.cycle = dutCycle;
+    }
 
     /** The DUT was reset for a new seed: anything left of an unfinished seed is dropped. */
     void dutReset(int mutantId) {
@@ -52,7 +57,11 @@ final class SeedLogRecorder implements RunObserver {
     @Override
     public void action(int index, Action action) {
         if (action instanceof Action.MemoryWrite m) touchedWords.add(m.pa() & ~7L);
-        write(ActionJson.write(index, action));
+        if (action instanceof Action.Window w) {
+            for (Action a : w.during()) if (a instanceof Action.MemoryWrite m) touchedWords.add(m.pa() & ~7L);
+        }
+        // The engine tells of an action before it applies it: the DUT's clock is at the action's cycle (schema 2).
+        write(ActionJson.write(index, action, cycle.getAsLong()));
     }
 
     void read(int offset, int size, long value, long cycle) {

@@ -23,7 +23,8 @@ public final class SeedLogWriter {
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try (OutputStream out = LogInput.create(partial, LogInput.compressed(file))) {
             line(out, log.header().toJson());
-            for (SeedLog.Entry e : log.flow()) line(out, record(e));
+            boolean timeline = log.header().schemaVersion() >= LogFormat.TIMELINE_VERSION;
+            for (SeedLog.Entry e : log.flow()) line(out, record(e, timeline));
             for (Map.Entry<Long, SeedLog.MemWord> w : log.memory().entrySet()) {
                 ObjectNode n = LogFormat.record(LogFormat.MEM_WORD);
                 n.put("addr", LogFormat.hex(w.getKey()));
@@ -38,8 +39,9 @@ public final class SeedLogWriter {
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static ObjectNode record(SeedLog.Entry e) {
-        if (e instanceof SeedLog.ActionEntry a) return ActionJson.write(a.index(), a.action());
+    /** The record of {@code e}; an action has its cycle in a log of schema version 2 ({@code timeline}). */
+    private static ObjectNode record(SeedLog.Entry e, boolean timeline) {
+        if (e instanceof SeedLog.ActionEntry a) return ActionJson.write(a.index(), a.action(), timeline ? a.cycle() : -1);
         if (e instanceof SeedLog.ReadEntry r) {
             ObjectNode n = LogFormat.record(LogFormat.READ);
             n.put("offset", r.offset());

@@ -143,7 +143,7 @@ public final class Shrink {
         for (int g : kept) {
             for (SeedLog.Entry e : groups.get(g)) {
                 if (e instanceof SeedLog.ActionEntry a) {
-                    SeedLog.ActionEntry renumbered = new SeedLog.ActionEntry(a.line(), actions.size(), a.action());
+                    SeedLog.ActionEntry renumbered = new SeedLog.ActionEntry(a.line(), actions.size(), a.action(), a.cycle());
                     actions.add(renumbered);
                     flow.add(renumbered);
                 } else {

@@ -93,16 +93,33 @@ class LogSchemaTest {
         assertTrue(WrittenLogs.validated() >= 9, "validated so far: " + WrittenLogs.validated());
     }
 
-    static final String HEADER = "{\"type\":\"header\",\"schema_version\":1,\"config\":{\"capabilities\":\"0x1f817460610\","
+    static final String HEADER = "{\"type\":\"header\",\"schema_version\":2,\"config\":{\"capabilities\":\"0x1f817460610\","
             + "\"fctl_writable\":0,\"fctl_reset\":2,\"reset_mode\":\"Off\",\"ddtp_modes\":[\"Off\",\"Bare\"]},\"seed\":3}";
     static final String TRANSLATE = "{\"type\":\"action\",\"index\":4,\"op\":\"translate\",\"tag\":2,\"device_id\":\"0x3c\","
             + "\"pv\":false,\"process_id\":\"0x0\",\"priv\":false,\"ttyp\":3,\"iova\":\"0x4315b21d8718\"}";
     static final String COMPLETION = "{\"type\":\"completion\",\"tag\":2,\"status\":1,\"cause\":23,\"pa\":\"0x0\"}";
     static final String MEM_WRITE = "{\"type\":\"mem_write\",\"addr\":\"0x80000020\",\"data\":\"0x3c\",\"strobe\":\"0xff\",\"op\":\"write\"}";
 
+    static final String WINDOW = "{\"type\":\"action\",\"index\":5,\"cycle\":900,\"op\":\"window\",\"requests\":["
+            + TRANSLATE.replaceAll("\\{.*\"op\":\"translate\",", "{") + "," + TRANSLATE.replaceAll("\\{.*\"op\":\"translate\",", "{")
+                    .replace("\"tag\":2", "\"tag\":3") + "],\"gap\":3,\"during\":[{\"op\":\"memory_write\",\"pa\":\"0x80000020\","
+            + "\"value\":\"0x1\"},{\"op\":\"register_write\",\"offset\":36,\"size\":4,\"value\":\"0x2\"}]}";
+
+    @Test
+    void theVersionOneSchemaIsKeptForVersionOneLogs() {
+        String v1 = HEADER.replace("\"schema_version\":2", "\"schema_version\":1");
+        for (String ok : List.of(v1, TRANSLATE, COMPLETION, MEM_WRITE)) assertEquals(List.of(), LogSchema.problemsV1(ok), ok);
+        assertFalse(LogSchema.problemsV1(HEADER).isEmpty(), "the version 1 schema is version 1's only");
+        assertFalse(LogSchema.problemsV1(WINDOW).isEmpty(), "no window in version 1");
+    }
+
     @Test
     void wellFormedRecordsInEveryAcceptedSpellingAreValid() {
-        for (String ok : List.of(HEADER, TRANSLATE, COMPLETION, MEM_WRITE,
+        for (String ok : List.of(HEADER, TRANSLATE, COMPLETION, MEM_WRITE, WINDOW,
+                TRANSLATE.replace("\"index\":4", "\"index\":4,\"cycle\":\"0x1f\""),
+                WINDOW.replace(",\"during\":[{\"op\":\"memory_write\",\"pa\":\"0x80000020\",\"value\":\"0x1\"},"
+                        + "{\"op\":\"register_write\",\"offset\":36,\"size\":4,\"value\":\"0x2\"}]", ""),
+                "{\"type\":\"accept\",\"cycle\":3,\"tag\":2}", "{\"type\":\"cq_head\",\"cycle\":3,\"value\":\"0xffffffff\"}",
                 HEADER.replace("\"seed\":3", "\"seed\":-3"), HEADER.replace("\"seed\":3", "\"seed\":\"0xffffffffffffffff\""),
                 TRANSLATE.replace("\"tag\":2", "\"tag\":\"0xffff\""), TRANSLATE.replace("\"pv\":false", "\"pv\":0"),
                 TRANSLATE.replace("\"ttyp\":3", "\"ttyp\":8,\"no_write\":true,\"cxl\":true"),
@@ -120,7 +137,20 @@ class LogSchemaTest {
         List<String[]> bad = List.of(
                 new String[] {"{\"index\":0}", "no type"},
                 new String[] {"{\"type\":\"banner\"}", "unknown record type"},
-                new String[] {HEADER.replace("\"schema_version\":1", "\"schema_version\":2"), "a newer schema version"},
+                new String[] {HEADER.replace("\"schema_version\":2", "\"schema_version\":3"), "a newer schema version"},
+                new String[] {HEADER.replace("\"schema_version\":2", "\"schema_version\":1"), "version 1: its own schema"},
+                new String[] {"{\"type\":\"accept\",\"cycle\":3}", "accept without tag"},
+                new String[] {"{\"type\":\"accept\",\"tag\":65536}", "accept tag wider than 16 bits"},
+                new String[] {"{\"type\":\"cq_head\",\"value\":\"0x100000000\"}", "cq_head wider than 32 bits"},
+                new String[] {TRANSLATE.replace("\"index\":4", "\"index\":4,\"cycle\":-1"), "a negative action cycle"},
+                new String[] {WINDOW.replace("\"gap\":3", "\"gap\":-3"), "a negative gap"},
+                new String[] {WINDOW.replace("\"tag\":2", "\"tag\":65536"), "a window request's tag wider than 16 bits"},
+                new String[] {WINDOW.replace(",\"iova\":\"0x4315b21d8718\"", ""), "a window request without iova"},
+                new String[] {WINDOW.replace("\"ttyp\":3", "\"ttyp\":3,\"no_write\":true"), "a window request: no_write without ttyp 8"},
+                new String[] {WINDOW.replaceAll("\"requests\":\\[.*\\],\"gap\"", "\"requests\":[],\"gap\""), "a window without requests"},
+                new String[] {WINDOW.replace(",\"during\"", ",\"durin\"").replace("\"gap\":3,", ""), "a window without gap"},
+                new String[] {WINDOW.replace("\"op\":\"memory_write\"", "\"op\":\"memory_error\""), "a window applies no memory error"},
+                new String[] {WINDOW.replace(",\"value\":\"0x1\"", ""), "a window's store without value"},
                 new String[] {HEADER.replace(",\"seed\":3", ""), "header without seed"},
                 new String[] {HEADER.replace("\"reset_mode\":\"Off\"", "\"reset_mode\":\"Sometimes\""), "unknown mode"},
                 new String[] {HEADER.replace("\"fctl_reset\":2", "\"fctl_reset\":8"), "fctl wider than its 3 bits"},

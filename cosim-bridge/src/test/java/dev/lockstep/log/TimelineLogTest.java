@@ -1,0 +1,317 @@
+package dev.lockstep.log;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lockstep.LogSchema;
+import dev.lockstep.cli.Cli;
+import dev.lockstep.cli.Main;
+import dev.lockstep.dut.Dut;
+import dev.lockstep.regression.BadInputException;
+import dev.lockstep.stimulus.Action;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Schema version 2 (docs/log-format.md, docs/concurrency.md section 14): the cycle of every action, the window
+ * action and the accept and cq_head records, written and read back; a {@link LogDut} answering a window's calls
+ * as the engine makes them, its gap honoured; version 1 logs still read as before.
+ */
+class TimelineLogTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static final String HEADER_V2 = SyntheticLog.HEADER.replace("\"schema_version\":1", "\"schema_version\":2");
+
+    static final Action.Translate T1 = new Action.Translate(1, 0x3c, false, 0, false, 2, 0x4020_1abcL);
+    static final Action.Translate T2 = new Action.Translate(7, 0x3c, true, 5, true, 8, 0x4020_2000L, true, true, true);
+    static final Action.MemoryWrite PTE = new Action.MemoryWrite(0x8000_1008L, 0x2000_00cfL, "leaf PTE");
+    static final Action.RegisterWrite CQT = new Action.RegisterWrite(36, 4, 2);
+    static final Action.Window WINDOW = new Action.Window(List.of(T1, T2), 10, List.of(PTE, CQT));
+
+    static final String WINDOW_RECORD = "{\"type\":\"action\",\"index\":0,\"cycle\":100,\"op\":\"window\",\"requests\":["
+            + "{\"tag\":1,\"device_id\":\"0x3c\",\"pv\":false,\"process_id\":\"0x0\",\"priv\":false,\"ttyp\":2,\"iova\":\"0x40201abc\"},"
+            + "{\"tag\":7,\"device_id\":\"0x3c\",\"pv\":true,\"process_id\":\"0x5\",\"priv\":true,\"ttyp\":8,\"iova\":\"0x40202000\","
+            + "\"no_write\":true,\"exec_requested\":true,\"cxl\":true}],\"gap\":10,\"during\":["
+            + "{\"op\":\"memory_write\",\"pa\":\"0x80001008\",\"value\":\"0x200000cf\",\"what\":\"leaf PTE\"},"
+            + "{\"op\":\"register_write\",\"offset\":36,\"size\":4,\"value\":\"0x2\"}]}";
+
+    /** A window whose requests are still in flight when its gap ends: during takes effect at cycle 110. */
+    static List<String> overlapping() {
+        return List.of(HEADER_V2, WINDOW_RECORD,
+                "{\"type\":\"accept\",\"cycle\":101,\"tag\":1}",
+                "{\"type\":\"accept\",\"cycle\":103,\"tag\":7}",
+                "{\"type\":\"mem_write\",\"cycle\":105,\"addr\":\"0x80000020\",\"data\":\"0x3c\",\"strobe\":\"0xff\",\"op\":\"write\"}",
+                "{\"type\":\"completion\",\"cycle\":110,\"tag\":1,\"status\":1,\"cause\":13}",
+                "{\"type\":\"completion\",\"cycle\":115,\"tag\":7,\"status\":0,\"pa\":\"0x80002000\",\"r\":true}",
+                "{\"type\":\"cq_head\",\"cycle\":118,\"value\":\"0x2\"}",
+                "{\"type\":\"idle\",\"cycle\":120}",
+                "{\"type\":\"read\",\"offset\":36,\"size\":4,\"value\":\"0x2\",\"cycle\":122}",
+                "{\"type\":\"action\",\"index\":1,\"cycle\":122,\"op\":\"register_read\",\"offset\":32,\"size\":4}",
+                "{\"type\":\"read\",\"offset\":32,\"size\":4,\"value\":\"0x2\",\"cycle\":124}",
+                "{\"type\":\"idle\",\"cycle\":124}",
+                "{\"type\":\"mem_word\",\"addr\":\"0x80000020\",\"value\":\"0x3c\"}",
+                "{\"type\":\"mem_word\",\"addr\":\"0x80001008\",\"value\":\"0x200000cf\"}",
+                "{\"type\":\"end\"}");
+    }
+
+    private static Path file(Path dir, String name, List<String> lines) throws Exception {
+        Path p = dir.resolve(name);
+        Files.write(p, lines);
+        return p;
+    }
+
+    private static final long[] BUFFER = new long[64 * Dut.EVENT_WORDS];
+
+    /** The kinds of the {@code n} events in {@link #BUFFER}. */
+    private static List<Long> kinds(int n) {
+        List<Long> k = new ArrayList<>();
+        for (int i = 0; i < n; i++) k.add(BUFFER[i * Dut.EVENT_WORDS]);
+        return k;
+    }
+
+    private static final Long ACCEPT = (long) Dut.EV_ACCEPT, CQ_HEAD = (long) Dut.EV_CQ_HEAD, IDLE = (long) Dut.EV_IDLE,
+            COMPLETION = (long) Dut.EV_COMPLETION, MEM_WRITE = (long) Dut.EV_MEM_WRITE;
+
+    private static byte[] le(long v) {
+        byte[] b = new byte[8];
+        for (int i = 0; i < 8; i++) b[i] = (byte) (v >>> (8 * i));
+        return b;
+    }
+
+    private static void submit(Dut dut, Action.Translate t) throws Exception {
+        dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), t.flags());
+    }
+
+    @Test
+    void aWindowAndItsRecordsGoThroughTheWriterAndTheReaderUnchanged(@TempDir Path dir) throws Exception {
+        JsonNode written = ActionJson.write(0, WINDOW, 100);
+        assertEquals(WINDOW_RECORD, JSON.writeValueAsString(written));
+        assertEquals(WINDOW, ActionJson.read(written));
+        assertEquals(List.of(), LogSchema.problems(WINDOW_RECORD));
+
+        long[] accept = {Dut.EV_ACCEPT, 101, 0xbeef, 0, 0, 0, 0, 0};
+        long[] cqh = {Dut.EV_CQ_HEAD, 118, 0xffff_fffeL, 0, 0, 0, 0, 0};
+        for (long[] ev : List.of(accept, cqh)) {
+            assertTrue(EventJson.logged(ev[0]));
+            JsonNode n = EventJson.write(ev, 0, ev[1]);
+            assertArrayEquals(ev, EventJson.read(n.get("type").asText(), n, 0));
+            assertEquals(List.of(), LogSchema.problems(JSON.writeValueAsString(n)));
+        }
+        assertEquals("{\"type\":\"cq_head\",\"cycle\":118,\"value\":\"0xfffffffe\"}",
+                JSON.writeValueAsString(EventJson.write(cqh, 0, 118)));
+
+        // A whole log through LogReader and SeedLogWriter: the same bytes again.
+        Path in = file(dir, "window.jsonl", overlapping());
+        SeedLog log = LogReader.read(in);
+        assertEquals(WINDOW, log.actions().get(0).action());
+        assertEquals(100, log.actions().get(0).cycle());
+        assertEquals(122, log.actions().get(1).cycle());
+        Path out = dir.resolve("again.jsonl");
+        SeedLogWriter.write(log, out);
+        List<String> expected = new ArrayList<>(overlapping());
+        expected.set(expected.size() - 1, "{\"type\":\"end\",\"actions\":2}");
+        // the writer writes every field of a completion
+        List<String> again = Files.readAllLines(out);
+        assertEquals(expected.size(), again.size());
+        for (int i = 1; i < expected.size(); i++) { // the header is written with every configuration key
+            if (expected.get(i).startsWith("{\"type\":\"completion\"")) continue;
+            assertEquals(expected.get(i), again.get(i));
+        }
+        assertEquals(List.of(), LogSchema.problems(out));
+    }
+
+    /** The engine's calls for a window (docs/log-format.md): submits, runs of the gap, during, run to idle, read-backs. */
+    @Test
+    void aLogDutAnswersAWindowWithItsGapHonoured(@TempDir Path dir) throws Exception {
+        LogDut dut = new LogDut(LogReader.read(file(dir, "window.jsonl", overlapping())));
+        dut.reset(0);
+        submit(dut, T1);
+        assertEquals(100, dut.cycles(), "the window's cycle");
+        submit(dut, T2);
+        // the gap's runs: 4 cycles, then the rest of the gap in a buffer of one event at a time
+        assertEquals(List.of(ACCEPT, ACCEPT), kinds(dut.run(4, BUFFER)));
+        assertEquals(104, dut.cycles(), "the next event lies later: the clock moved on by the budget");
+        long[] one = new long[Dut.EVENT_WORDS];
+        List<Long> seen = new ArrayList<>();
+        while (dut.cycles() < 110) {
+            int n = dut.run(110 - dut.cycles(), one);
+            if (n == 1) seen.add(one[0]);
+        }
+        assertEquals(List.of(MEM_WRITE, COMPLETION), seen, "events up to the gap's end, cycle 110 included");
+        assertEquals(110, dut.cycles());
+        dut.memWrite(PTE.pa(), le(PTE.value()));
+        dut.mmioWrite(CQT.offset(), CQT.size(), CQT.value());
+        assertEquals(List.of(COMPLETION, CQ_HEAD, IDLE), kinds(dut.run(100_000, BUFFER)));
+        assertEquals(120, dut.cycles());
+        assertEquals(2, dut.mmioRead(CQT.offset(), CQT.size()), "the read-back of the register write");
+        assertEquals(2, dut.mmioRead(32, 4));
+        assertEquals(List.of(IDLE), kinds(dut.run(100_000, BUFFER)));
+        byte[] image = dut.memRead(0x8000_0020L, 8);
+        assertEquals(0x3c, image[0]);
+        dut.requireFullyUsed();
+    }
+
+    /** The DUT was idle before the gap ended: an idle record there, then the events after during, another idle. */
+    @Test
+    void aWindowThatGetsIdleBeforeItsGapEndsHasTwoIdleRecords(@TempDir Path dir) throws Exception {
+        List<String> lines = List.of(HEADER_V2,
+                WINDOW_RECORD.replace("\"gap\":10", "\"gap\":50"),
+                "{\"type\":\"accept\",\"cycle\":100,\"tag\":1}",
+                "{\"type\":\"accept\",\"cycle\":101,\"tag\":7}",
+                "{\"type\":\"completion\",\"cycle\":108,\"tag\":1,\"status\":1,\"cause\":13}",
+                "{\"type\":\"completion\",\"cycle\":109,\"tag\":7,\"status\":1,\"cause\":260}",
+                "{\"type\":\"idle\",\"cycle\":113}",
+                "{\"type\":\"cq_head\",\"cycle\":118,\"value\":\"0x2\"}",
+                "{\"type\":\"idle\",\"cycle\":125}",
+                "{\"type\":\"read\",\"offset\":36,\"size\":4,\"value\":\"0x2\",\"cycle\":127}",
+                "{\"type\":\"idle\",\"cycle\":127}",
+                "{\"type\":\"mem_word\",\"addr\":\"0x80001008\",\"value\":\"0x200000cf\"}",
+                "{\"type\":\"end\"}");
+        Path log = file(dir, "early.jsonl", lines);
+        assertEquals(List.of(), LogSchema.problems(log));
+        LogDut dut = new LogDut(LogReader.read(log));
+        dut.reset(0);
+        submit(dut, T1);
+        submit(dut, T2);
+        assertEquals(List.of(ACCEPT, ACCEPT, COMPLETION, COMPLETION, IDLE), kinds(dut.run(50, BUFFER)));
+        assertEquals(113, dut.cycles(), "idle before the gap's end: during is applied at once");
+        dut.memWrite(PTE.pa(), le(PTE.value()));
+        dut.mmioWrite(CQT.offset(), CQT.size(), CQT.value());
+        assertEquals(List.of(CQ_HEAD, IDLE), kinds(dut.run(100_000, BUFFER)));
+        assertEquals(2, dut.mmioRead(CQT.offset(), CQT.size()));
+        assertEquals(List.of(IDLE), kinds(dut.run(100_000, BUFFER)));
+        dut.memRead(0x8000_1008L, 8);
+        dut.requireFullyUsed();
+    }
+
+    @Test
+    void callsThatAreNotTheWindowsNextStepNameItsLine(@TempDir Path dir) throws Exception {
+        Path log = file(dir, "window.jsonl", overlapping());
+        LogDut swapped = new LogDut(LogReader.read(log));
+        swapped.reset(0);
+        LogMismatchException e = assertThrows(LogMismatchException.class, () -> submit(swapped, T2));
+        assertTrue(e.getMessage().startsWith(log + ":2: the checker applies 'translate tag 7"), e.getMessage());
+
+        LogDut second = new LogDut(LogReader.read(log));
+        second.reset(0);
+        submit(second, T1);
+        e = assertThrows(LogMismatchException.class, () -> submit(second, T1));
+        assertTrue(e.getMessage().startsWith(log + ":2: the checker submits 'translate tag 1")
+                && e.getMessage().contains("window action #0 of this line has its request 1 ('translate tag 7"), e.getMessage());
+
+        LogDut store = new LogDut(LogReader.read(log));
+        store.reset(0);
+        submit(store, T1);
+        submit(store, T2);
+        store.run(10, BUFFER);
+        e = assertThrows(LogMismatchException.class, () -> store.mmioWrite(CQT.offset(), CQT.size(), CQT.value()));
+        assertTrue(e.getMessage().startsWith(log + ":2: ") && e.getMessage().contains("its software action 0 ('store [0x80001008]"),
+                e.getMessage());
+        store.memWrite(PTE.pa(), le(PTE.value()));
+        e = assertThrows(LogMismatchException.class, () -> store.memWrite(PTE.pa(), le(PTE.value())));
+        assertTrue(e.getMessage().contains("its software action 1 ('write cqt"), e.getMessage());
+    }
+
+    /** A version 1 log is read as before: no cycles on actions, and a run hands out everything up to idle. */
+    @Test
+    void aSchemaOneLogIsReadAsBefore(@TempDir Path dir) throws Exception {
+        List<String> lines = List.of(SyntheticLog.HEADER,
+                "{\"type\":\"action\",\"index\":0,\"op\":\"translate\",\"tag\":2,\"device_id\":\"0x3c\",\"pv\":false,"
+                        + "\"process_id\":\"0x0\",\"priv\":false,\"ttyp\":3,\"iova\":\"0x4315b21d8718\"}",
+                "{\"type\":\"completion\",\"cycle\":402,\"tag\":2,\"status\":1,\"cause\":256}",
+                "{\"type\":\"idle\",\"cycle\":426}",
+                "{\"type\":\"idle\",\"cycle\":426}",
+                "{\"type\":\"end\"}");
+        Path log = file(dir, "v1.jsonl", lines);
+        for (String l : lines) assertEquals(List.of(), LogSchema.problemsV1(l), l);
+        assertEquals(List.of(), LogSchema.problems(log), "validated against the version 1 schema");
+        SeedLog read = LogReader.read(log);
+        assertEquals(1, read.header().schemaVersion());
+        LogDut dut = new LogDut(read);
+        dut.reset(0);
+        dut.submit(2, 0x3c, false, 0, 0x4315b21d8718L, 3, 0);
+        assertEquals(List.of(COMPLETION, IDLE), kinds(dut.run(1, BUFFER)), "version 1: the budget is not the log's");
+        assertEquals(426, dut.cycles());
+
+        // the version 2 records are not version 1's
+        Path window = file(dir, "v1-window.jsonl", List.of(SyntheticLog.HEADER,
+                WINDOW_RECORD.replace("\"cycle\":100,", ""), "{\"type\":\"end\"}"));
+        BadInputException e = assertThrows(BadInputException.class, () -> LogReader.read(window));
+        assertTrue(e.getMessage().startsWith(window + ":2: field 'op': 'window' is an action of schema version 2"),
+                e.getMessage());
+        assertTrue(!LogSchema.problemsV1(WINDOW_RECORD).isEmpty());
+        assertTrue(!LogSchema.problemsV1("{\"type\":\"accept\",\"tag\":1}").isEmpty());
+        Path v3 = file(dir, "v3.jsonl", List.of(SyntheticLog.HEADER.replace("\"schema_version\":1", "\"schema_version\":3"),
+                "{\"type\":\"end\"}"));
+        e = assertThrows(BadInputException.class, () -> LogReader.read(v3));
+        assertTrue(e.getMessage().contains("field 'schema_version': 3 is not supported: this lockstep reads schema "
+                + "version 1 to 2"), e.getMessage());
+    }
+
+    /** Malformed window fields: bad input naming the line and the nested field; the schema rejects each too. */
+    @Test
+    void malformedWindowFieldsAreRejectedNamingTheField(@TempDir Path dir) throws Exception {
+        String r0 = "{\"tag\":1,\"device_id\":\"0x3c\",\"pv\":false,\"process_id\":\"0x0\",\"priv\":false,\"ttyp\":2,\"iova\":\"0x40201abc\"}";
+        // {record, the reader's message, whether the schema can tell (distinct tags are beyond a JSON Schema)}
+        String[][] cases = {
+            {WINDOW_RECORD.replace("\"tag\":7", "\"tag\":65536"), "field 'requests[1].tag': expected an unsigned 16-bit value", "y"},
+            {WINDOW_RECORD.replace("\"tag\":7", "\"tag\":1"), "field 'requests[1].tag': tag 1 is requests[0]'s too", "n"},
+            {WINDOW_RECORD.replace("\"ttyp\":2", "\"ttyp\":4"), "field 'requests[0].ttyp': expected a request type", "y"},
+            {WINDOW_RECORD.replace("\"ttyp\":8", "\"ttyp\":2"), "field 'requests[1].no_write': only an ATS translation request", "y"},
+            {WINDOW_RECORD.replace(",\"iova\":\"0x40201abc\"", ""), "field 'requests[0].iova': missing", "y"},
+            {WINDOW_RECORD.replaceAll("\"requests\":\\[.*\\],\"gap\"", "\"requests\":[],\"gap\""),
+                "field 'requests': expected an array of at least one translation request", "y"},
+            {WINDOW_RECORD.replace("\"requests\":[" + r0, "\"requests\":[7"), "field 'requests[0]': expected an object", "y"},
+            {WINDOW_RECORD.replace("\"gap\":10", "\"gap\":-1"), "field 'gap': expected 0..2147483647", "y"},
+            {WINDOW_RECORD.replace("\"gap\":10,", ""), "field 'gap': missing", "y"},
+            {WINDOW_RECORD.replace("\"pa\":\"0x80001008\",", ""), "field 'during[0].pa': missing", "y"},
+            {WINDOW_RECORD.replace("\"offset\":36", "\"offset\":38"), "field 'during[1].offset': expected a multiple of the size", "n"},
+            {WINDOW_RECORD.replace("\"op\":\"register_write\"", "\"op\":\"register_read\""),
+                "field 'during[1].op': expected one of memory_write, register_write", "y"},
+            {WINDOW_RECORD.replaceAll("\"during\":\\[.*\\]\\}$", "\"during\":{\"op\":\"memory_write\"}}"), "field 'during': expected an array", "y"},
+            {WINDOW_RECORD.replace("\"cycle\":100", "\"cycle\":-100"), "field 'cycle': expected 0..9223372036854775807", "y"},
+        };
+        int n = 0;
+        for (String[] c : cases) {
+            Path log = file(dir, "bad-" + n++ + ".jsonl", List.of(HEADER_V2, c[0], "{\"type\":\"end\"}"));
+            BadInputException e = assertThrows(BadInputException.class, () -> LogReader.read(log), c[0]);
+            assertTrue(e.getMessage().startsWith(log + ":2: " + c[1]), e.getMessage());
+            if (c[2].equals("y")) assertTrue(!LogSchema.problems(c[0]).isEmpty(), "the schema rejects it too: " + c[0]);
+        }
+    }
+
+    /** Lockstep's own logs are of version 2: every action has its cycle, never before the record ahead of it. */
+    @Test
+    void theLogsLockstepWritesAreTimelines(@TempDir Path out) throws Exception {
+        Cli c = Cli.run("run", "--dut", "stub", "--seed", "3", "--count", "1", "--actions", "400", "--dump", "all",
+                "--out", out.toString());
+        assertEquals(Main.EXIT_PASS, c.exitCode, c.err + c.out);
+        List<String> lines = Files.readAllLines(out.resolve("logs/seed-3.jsonl"));
+        assertTrue(lines.get(0).contains("\"schema_version\":2,"), lines.get(0));
+        long last = 0;
+        int actions = 0;
+        for (String l : lines) {
+            JsonNode n = JSON.readTree(l);
+            if (n.get("type").asText().equals("action")) {
+                assertTrue(n.has("cycle"), l);
+                assertTrue(n.get("cycle").asLong() >= last, "an action is applied after the records before it: " + l);
+                actions++;
+            }
+            if (n.has("cycle")) last = n.get("cycle").asLong();
+        }
+        JsonNode end = JSON.readTree(lines.get(lines.size() - 1));
+        assertEquals(end.get("actions").asInt(), actions);
+        assertTrue(actions > 50, "actions: " + actions);
+        Cli check = Cli.run("check", out.resolve("logs/seed-3.jsonl").toString());
+        assertEquals(Main.EXIT_PASS, check.exitCode, check.out + check.err);
+    }
+}
