@@ -111,6 +111,14 @@ package iommu_pkg;
   localparam logic [7:0] M_T2GPA_TRANSLATED_SPA = 8'd35;
   localparam logic [7:0] M_PRQ_STOP_MARKER_RESPONSE = 8'd36;
   localparam logic [7:0] M_CXL_IO_NOT_CXL       = 8'd37;
+  // 38-42: the AXI wrapper's own planted bugs (axi/lockstep_iommu_axi.sv).
+  // Concurrency bugs: live only while requests overlap (several in flight, or a command during a walk).
+  localparam logic [7:0] M_OVL_CPL_PA_SWAP       = 8'd43;
+  localparam logic [7:0] M_OVL_REC_MIXED         = 8'd44;
+  localparam logic [7:0] M_OVL_CPL_TAG_SWAP      = 8'd45;
+  localparam logic [7:0] M_OVL_CPL_DROPPED       = 8'd46;
+  localparam logic [7:0] M_OVL_REC_DROPPED       = 8'd47;
+  localparam logic [7:0] M_OVL_INVAL_BUSY_WALKER = 8'd48;
 
 
   // Whether planted bug `id` is selected: the 32-bit mutant input holds up to four bug ids, one per

@@ -91,6 +91,7 @@ module lockstep_iommu
   input  logic [63:0] mem_rsp_rdata,
   input  logic [1:0]  mem_rsp_err,
   output logic [15:0] irq,
+  output logic [31:0] cq_head,    // cqh, for the harness's LOCKSTEP_EV_CQ_HEAD events (ABI 6)
   output logic        idle
 );
 
@@ -218,18 +219,34 @@ module lockstep_iommu
       if (w_rec_valid[k]) rec_sel = WI'(k);
     end
   end
+  // The highest-numbered ready completion / record other than the one selected (the selected one when
+  // alone): only the planted bugs M_OVL_CPL_TAG_SWAP, M_OVL_CPL_PA_SWAP and M_OVL_REC_MIXED use them.
+  logic [WI-1:0] cpl_other, rec_other;
+  always_comb begin
+    cpl_other = cpl_sel;
+    rec_other = rec_sel;
+    for (int k = 0; k < XLATE_N; k++) begin
+      if (w_cpl_valid[k] && WI'(k) != cpl_sel) cpl_other = WI'(k);
+      if (w_rec_valid[k] && WI'(k) != rec_sel) rec_other = WI'(k);
+    end
+  end
   assign tr_req_ready = |w_req_ready;
   always_comb begin
     w_req_valid = '0; w_cpl_ready = '0; w_rec_ready = '0;
     w_req_valid[req_sel] = tr_req_valid && w_req_ready[req_sel];
     w_cpl_ready[cpl_sel] = tr_cpl_ready;
     w_rec_ready[rec_sel] = rec_ready;
+    // BUG (mutant): the arbiter acknowledges every ready completion / record, sending only the selected one
+    if (mutant_on(mutant, M_OVL_CPL_DROPPED)) w_cpl_ready = w_cpl_valid & {XLATE_N{tr_cpl_ready}};
+    if (mutant_on(mutant, M_OVL_REC_DROPPED)) w_rec_ready = w_rec_valid & {XLATE_N{rec_ready}};
   end
   assign tr_cpl_valid  = |w_cpl_valid;
-  assign tr_cpl_tag    = w_cpl_tag[cpl_sel];
+  // BUG (mutant): with two completions ready, the one sent carries the other's tag
+  assign tr_cpl_tag    = mutant_on(mutant, M_OVL_CPL_TAG_SWAP) ? w_cpl_tag[cpl_other] : w_cpl_tag[cpl_sel];
   assign tr_cpl_status = w_cpl_status[cpl_sel];
   assign tr_cpl_cause  = w_cpl_cause[cpl_sel];
-  assign tr_cpl_pa     = w_cpl_pa[cpl_sel];
+  // BUG (mutant): with two completions ready, the PA comes from the other one (its tag from the selected one)
+  assign tr_cpl_pa     = mutant_on(mutant, M_OVL_CPL_PA_SWAP) ? w_cpl_pa[cpl_other] : w_cpl_pa[cpl_sel];
   assign tr_cpl_r      = w_cpl_r[cpl_sel];
   assign tr_cpl_w      = w_cpl_w[cpl_sel];
   assign tr_cpl_x      = w_cpl_x[cpl_sel];
@@ -245,7 +262,8 @@ module lockstep_iommu
   assign rec_pv      = w_rec_pv[rec_sel];
   assign rec_pid     = w_rec_pid[rec_sel];
   assign rec_priv    = w_rec_priv[rec_sel];
-  assign rec_iotval  = w_rec_iotval[rec_sel];
+  // BUG (mutant): with two fault records ready, iotval is taken from the other one
+  assign rec_iotval  = mutant_on(mutant, M_OVL_REC_MIXED) ? w_rec_iotval[rec_other] : w_rec_iotval[rec_sel];
   assign rec_iotval2 = w_rec_iotval2[rec_sel];
   assign pr_req_ready = w_pr_ready[0];
   assign prq_valid   = w_prq_valid[0];
@@ -286,7 +304,8 @@ module lockstep_iommu
       .rec_ttyp(w_rec_ttyp[k]), .rec_did(w_rec_did[k]), .rec_pv(w_rec_pv[k]),
       .rec_pid(w_rec_pid[k]), .rec_priv(w_rec_priv[k]), .rec_iotval(w_rec_iotval[k]),
       .rec_iotval2(w_rec_iotval2[k]),
-      .tlb_inv, .tlb_gvma, .tlb_av, .tlb_pscv, .tlb_gv, .tlb_pscid, .tlb_gscid, .tlb_vpn,
+      // BUG (mutant): an IOTINVAL reaches only the walkers idle when it executes
+      .tlb_inv(tlb_inv && !(mutant_on(mutant, M_OVL_INVAL_BUSY_WALKER) && xl_busy[k])), .tlb_gvma, .tlb_av, .tlb_pscv, .tlb_gv, .tlb_pscid, .tlb_gscid, .tlb_vpn,
       .ddt_inv, .ddt_dv, .ddt_did,
       .m_req_valid(c_req_valid[k]), .m_req_ready(c_req_ready[k]), .m_req_op(c_req_op[k]),
       .m_req_addr(c_req_addr[k]), .m_req_wdata(c_req_wdata[k]), .m_req_words(c_req_words[k]),
@@ -367,6 +386,7 @@ module lockstep_iommu
   assign msg_pid      = cq_msg_valid ? cq_msg_pid : pq_rsp_pid;
   assign msg_payload  = cq_msg_valid ? cq_msg_payload : pq_rsp_payload;
 
+  assign cq_head = cqh;
   assign idle = xl_busy == '0 && !fq_busy && !cq_busy && !pq_busy && !arb_busy && !tr_req_valid &&
                 !tr_cpl_valid && !pr_req_valid;
 

@@ -242,6 +242,10 @@ module lockstep_iommu_axi
   logic [7:0]  mem_req_wstrb;
   logic        core_idle;
 
+  // cqh for an ABI 6 harness; the AXI harness reports ABI 5 (no cqh events), so it is not used here.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [31:0] core_cq_head;
+  /* verilator lint_on UNUSEDSIGNAL */
   lockstep_iommu u_iommu (
     .clk, .rst_n, .mutant,
     .reg_req_valid, .reg_req_ready, .reg_req_write, .reg_req_offset, .reg_req_size8,
@@ -257,7 +261,7 @@ module lockstep_iommu_axi
     .msg_payload, .ats_inv_cpl_valid,
     .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_wstrb,
     .mem_req_src, .mem_req_words, .mem_rsp_valid, .mem_rsp_rdata, .mem_rsp_err,
-    .irq, .idle(core_idle)
+    .irq, .cq_head(core_cq_head), .idle(core_idle)
   );
 
   // ================= programming port: AXI4-Lite onto the register port =================

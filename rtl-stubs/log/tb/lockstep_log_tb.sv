@@ -107,6 +107,7 @@ module lockstep_log_tb;
   longint unsigned cycle = 0;                    // DUT clock cycles since reset
   int              quiet = 0;                    // cycles the DUT's idle output has been high
   logic [15:0]     irq_seen = 16'd0;
+  logic [31:0]     cq_head;                        // the DUT's cqh, as its port shows it
   logic [31:0]     cqh_seen = 32'd0;              // the command queue's head (the DUT's cqh register)
   // what the driver waits for, set by the monitor
   bit              reg_fired = 1'b0, reg_answered = 1'b0, tr_fired = 1'b0, pr_fired = 1'b0;
@@ -183,8 +184,8 @@ module lockstep_log_tb;
   always @(negedge clk) if (rst_n) begin
     for (int i = 0; i < 16; i++) if (irq[i] != irq_seen[i]) log_irq(cycle, i, irq[i]);
     irq_seen = irq;
-    if (dut.cqh != cqh_seen) log_cq_head(cycle, dut.cqh);
-    cqh_seen = dut.cqh;
+    if (cq_head != cqh_seen) log_cq_head(cycle, cq_head);
+    cqh_seen = cq_head;
     quiet = idle ? quiet + 1 : 0;
     mem_rsp_valid = rsp_q.size() != 0 && rsp_q[0].due <= cycle;
     mem_rsp_rdata = mem_rsp_valid ? rsp_q[0].rdata : 64'd0;

@@ -890,7 +890,10 @@ extern "C" int vlhook_printf(const char *format, ...) {
 
 extern "C" {
 
-int32_t lockstep_abi_version(void) { return LOCKSTEP_ABI_VERSION; }
+// ABI 5: the AXI wrapper reports no acceptance or cqh events (LOCKSTEP_EV_ACCEPT, LOCKSTEP_EV_CQ_HEAD), so
+// Lockstep drives it serialized.
+static const int32_t kAxiAbiVersion = 5;
+int32_t lockstep_abi_version(void) { return kAxiAbiVersion; }
 
 const char *lockstep_build_id(void) { return LOCKSTEP_BUILD_ID; }
 

@@ -23,8 +23,11 @@ extern "C" {
 #endif
 
 /* ABI 5 adds lockstep_trace_marker and fixes what lockstep_trace writes (format by extension, time in
- * seed cycles); Lockstep still drives ABI 4 libraries, whose waveforms are VCD without the lockstep scope. */
-#define LOCKSTEP_ABI_VERSION 5
+ * seed cycles); Lockstep still drives ABI 4 libraries, whose waveforms are VCD without the lockstep scope.
+ * ABI 6 adds the events LOCKSTEP_EV_ACCEPT and LOCKSTEP_EV_CQ_HEAD, which let Lockstep keep several
+ * requests outstanding together (--overlap, docs/concurrency.md); ABI 4 and 5 libraries are driven
+ * serialized (overlap 1) and need neither. */
+#define LOCKSTEP_ABI_VERSION 6
 
 /* Return codes. */
 #define LOCKSTEP_OK 0
@@ -87,6 +90,20 @@ extern "C" {
 #define LOCKSTEP_EV_MESSAGE_OUT 5
 #define LOCKSTEP_MSG_INVALIDATION_REQUEST 0
 #define LOCKSTEP_MSG_PAGE_REQUEST_GROUP_RESPONSE 1
+/* ABI 6: the IOMMU took the request with tag w[2] from its request interface (valid and ready) at cycle
+ * w[1]. Exactly one per submitted request, before its completion. A request may be held between
+ * lockstep_submit and its acceptance; it reads nothing for the request before it. */
+#define LOCKSTEP_EV_ACCEPT 6
+/* ABI 6: cqh changed to w[2] at cycle w[1], each change in order (not the return to 0 at reset). An
+ * IOFENCE.C completes when cqh passes it (spec: "IOMMU Command-queue Fence commands"); the checker needs
+ * the cycle, and reading cqh over MMIO every cycle is out of the question. */
+#define LOCKSTEP_EV_CQ_HEAD 7
+/* Ordering (ABI 6): events are reported in cycle order. A call made between two lockstep_run calls while
+ * lockstep_cycles() returns t (lockstep_mem_write, lockstep_mmio_write, lockstep_submit) takes effect at
+ * cycle t: events with a cycle <= t happened before it, later ones after it. Lockstep may queue several
+ * lockstep_submit calls before one lockstep_run (at most its overlap depth outstanding, tags unique among
+ * outstanding requests), run some cycles, apply stores and register writes while they are in flight, and
+ * run until idle; completions may come in any order. */
 /* The DUT is idle: nothing outstanding. Always the last record of its lockstep_run() call. */
 #define LOCKSTEP_EV_IDLE 15
 
@@ -168,8 +185,9 @@ int32_t lockstep_mem_error(int64_t h, int64_t addr, int32_t kind);
  * translated and ATS translation requests alike; without one, process_id is 0 and the flags hold
  * neither PRIV nor EXEC (see the request flags). flags: LOCKSTEP_REQ_PRIV, and for ATS translation
  * requests only LOCKSTEP_REQ_NW, LOCKSTEP_REQ_EXEC and LOCKSTEP_REQ_CXL. Every request gets exactly
- * one LOCKSTEP_EV_COMPLETION with its tag before the DUT reports idle; Lockstep submits one request
- * at a time and runs the DUT until idle before the next action. */
+ * one LOCKSTEP_EV_COMPLETION with its tag before the DUT reports idle. An ABI 4 or 5 library is sent one
+ * request at a time, the DUT run until idle before the next action; an ABI 6 library may get several
+ * outstanding together (see "Ordering" above). */
 int32_t lockstep_submit(int64_t h, int32_t tag, int32_t device_id, int32_t process_valid,
                         int32_t process_id, int64_t iova, int32_t ttyp, int32_t flags);
 

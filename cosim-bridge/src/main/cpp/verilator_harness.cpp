@@ -63,6 +63,7 @@ public:
         top_->rst_n = 1;
         tick();
         irq_prev_ = top_->irq;
+        cqh_prev_ = top_->cq_head;
         events_.clear();
         waves_->reset_done(cycles_);
     }
@@ -233,6 +234,7 @@ private:
         const bool rsp_fire = top_->mem_rsp_valid;
         const bool msg_fire = top_->msg_valid && top_->msg_ready;
         if (!in_reset) {
+            if (tr_fire) push_event(LOCKSTEP_EV_ACCEPT, top_->tr_req_tag, 0, 0);
             if (cpl_fire) sample_completion();
             if (msg_fire) sample_message();
             if (mem_fire) accept_memory_request();
@@ -258,6 +260,9 @@ private:
             }
         }
         irq_prev_ = irq;
+        const uint32_t cqh = top_->cq_head;
+        if (!in_reset && cqh != cqh_prev_) push_event(LOCKSTEP_EV_CQ_HEAD, cqh, 0, 0);
+        cqh_prev_ = cqh;
     }
 
     void sample_completion() {
@@ -330,6 +335,7 @@ private:
     int mem_latency_;
     uint64_t cycles_ = 0;
     uint32_t irq_prev_ = 0;
+    uint32_t cqh_prev_ = 0;
     bool reg_busy_ = false;
     int quiet_cycles_ = 0;
     bool sampled_reg_fire_ = false;

@@ -103,6 +103,9 @@ module axi_min_wrapper #(
   logic [63:0] mem_req_addr, mem_req_wdata, mem_rsp_rdata;
   logic [7:0] mem_req_wstrb;
   logic core_idle;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [31:0] core_cq_head;   // cqh for an ABI 6 harness; not on the AXI side
+  /* verilator lint_on UNUSEDSIGNAL */
 
   lockstep_iommu #(.CAP_ATS(CAP_ATS), .CAP_T2GPA(CAP_T2GPA), .AMO_HWAD(AMO_HWAD)) core (
     .clk, .rst_n, .mutant(mutant[7:0]),
@@ -118,7 +121,7 @@ module axi_min_wrapper #(
     .ats_inv_cpl_valid,
     .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_wstrb,
     .mem_rsp_valid, .mem_rsp_rdata, .mem_rsp_err,
-    .irq, .idle(core_idle));
+    .irq, .cq_head(core_cq_head), .idle(core_idle));
 
   // ---------------------------------------------------------------- programming port
   typedef enum logic [1:0] {P_IDLE, P_WAIT, P_RESP} pstate_t;

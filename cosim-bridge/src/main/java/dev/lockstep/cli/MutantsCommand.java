@@ -46,6 +46,11 @@ public final class MutantsCommand implements Callable<Integer> {
     @Option(names = {"-j", "--jobs"}, defaultValue = "1", description = "Seeds run concurrently. Default: ${DEFAULT-VALUE}.")
     int jobs;
 
+    @Option(names = "--overlap", paramLabel = "N|auto", description = "Requests outstanding together for the "
+            + "concurrency bugs (ovl_*), as run's --overlap; auto by default. They also run serialized, to show they "
+            + "need overlap; every other bug runs serialized.")
+    String overlapOption;
+
     @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Run only these mutants.")
     List<String> only;
 
@@ -75,6 +80,10 @@ public final class MutantsCommand implements Callable<Integer> {
             IommuConfig config = DutConfigFile.read(dutOptions.defaultConfig());
             dev.lockstep.regression.DutFactory factory = dutOptions.factory();
             List<Long> seeds = dev.lockstep.regression.Shard.range(seed, count);
+            int overlap;
+            try (dev.lockstep.dut.Dut probe = factory.open()) {
+                overlap = dev.lockstep.engine.Lockstep.overlapDepth(overlapOption, probe);
+            }
             out.printf("%-3s %-28s %-9s %-6s %-7s %-8s %s%n", "id", "mutant", "verdict", "seed", "action", "time",
                     "description");
             int killed = 0;
@@ -87,25 +96,33 @@ public final class MutantsCommand implements Callable<Integer> {
                             "(AXI wrapper only) " + m.description());
                     continue;
                 }
+                if (m.needsOverlap() && overlap == 1) {
+                    // a concurrency bug needs requests in flight together, which a serialized run never has
+                    skipped++;
+                    out.printf("%-3d %-28s %-9s %-6s %-7s %-8s %s%n", m.id(), m.name(), "skipped", "-", "-", "-",
+                            "(needs --overlap above 1) " + m.description());
+                    continue;
+                }
                 long start = System.nanoTime();
-                Regression regression = new Regression(factory, config, Scenario.byName(StandardRegression.SCENARIO),
-                        s -> Home.launcher() + " run" + dutOptions.commandLine() + " --seed " + s + " --count 1 --actions "
-                                + actions + " --mutant " + m.name());
-                Regression.Outcome outcome = regression.runUntilFailure(seeds, m.id(), actions, jobs);
+                SeedResult kill = firstFailure(factory, config, seeds, m, m.needsOverlap() ? overlap : 1);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                SeedResult kill = outcome.results().stream().filter(r -> !r.passed()).findFirst().orElse(null);
                 if (kill != null) killed++;
                 out.printf("%-3d %-28s %-9s %-6s %-7s %-8s %s%n", m.id(), m.name(),
                         kill == null ? "SURVIVED" : "killed",
                         kill == null ? "-" : String.valueOf(kill.seed()),
                         kill == null ? "-" : "#" + killingAction(kill),
                         String.format("%.2fs", seconds), m.description());
+                if (m.needsOverlap()) {
+                    SeedResult serial = firstFailure(factory, config, seeds, m, 1);
+                    out.printf("    %-28s %-9s %s%n", "  serialized (--overlap 1):", serial == null ? "survives" : "killed",
+                            serial == null ? "(the bug needs overlap)" : "seed " + serial.seed());
+                }
                 out.flush();
             }
             int survived = mutants.size() - killed - skipped;
             out.printf("%d killed, %d survived%s%n", killed, survived,
-                    skipped == 0 ? "" : ", " + skipped + " skipped (AXI wrapper bugs: the native DUT has no wrapper; "
-                            + "--dut stub-axi runs them)");
+                    skipped == 0 ? "" : ", " + skipped + " skipped (AXI wrapper bugs on the native DUT, which has no "
+                            + "wrapper; concurrency bugs on a serialized run)");
             out.println(killed + " passed, " + survived + " failed");
             return survived == 0 ? Main.EXIT_PASS : Main.EXIT_DIVERGENCE;
         } catch (BadInputException e) {
@@ -115,6 +132,16 @@ public final class MutantsCommand implements Callable<Integer> {
             err.println("lockstep mutants: DUT " + e.kind().name().toLowerCase() + ": " + e.getMessage());
             return Main.EXIT_DUT;
         }
+    }
+
+    /** The first failing seed of {@code m} at depth {@code overlap} (stops there), or null. */
+    private SeedResult firstFailure(dev.lockstep.regression.DutFactory factory, IommuConfig config, List<Long> seeds,
+                                    Mutants.Mutant m, int overlap) throws DutException {
+        Regression regression = new Regression(factory, config, Scenario.byName(StandardRegression.SCENARIO),
+                s -> Home.launcher() + " run" + dutOptions.commandLine() + " --seed " + s + " --count 1 --actions "
+                        + actions + " --mutant " + m.name() + (overlap == 1 ? "" : " --overlap " + overlap)).overlap(overlap);
+        Regression.Outcome outcome = regression.runUntilFailure(seeds, m.id(), actions, jobs);
+        return outcome.results().stream().filter(r -> !r.passed()).findFirst().orElse(null);
     }
 
     private static int killingAction(SeedResult r) {

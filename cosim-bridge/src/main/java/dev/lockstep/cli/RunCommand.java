@@ -113,8 +113,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--overlap", paramLabel = "N|auto",
             description = "Requests outstanding together at most (docs/concurrency.md): traffic goes out in windows "
-                    + "of up to N requests, and some structure changes race them. 1 is serialized (one action at a "
-                    + "time, the DUT idle between). auto (the default): " + dev.lockstep.engine.Lockstep.DEFAULT_OVERLAP
+                    + "of up to N requests, and some structure changes race them. 1 (the default) is serialized: one "
+                    + "action at a time, the DUT idle between. auto: " + dev.lockstep.engine.Lockstep.DEFAULT_OVERLAP
                     + " on a DUT of C ABI 6, else 1.")
     String overlapOption;
 
@@ -221,7 +221,7 @@ public final class RunCommand implements Callable<Integer> {
             try (dev.lockstep.dut.Dut probe = factory.open()) {
                 iface = DutInterface.of(probe.buildId());
                 iommuConfig = "discover".equals(config) ? ConfigDiscovery.discover(probe) : null;
-                overlap = dev.lockstep.engine.Lockstep.overlapDepth(overlapOption, probe);
+                overlap = dev.lockstep.engine.Lockstep.overlapDepth(overlapOption == null ? "1" : overlapOption, probe);
             }
             if (iommuConfig != null) {
                 stdout.print("discovered configuration (pin it in a file for regressions):\n"

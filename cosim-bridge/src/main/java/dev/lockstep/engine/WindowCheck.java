@@ -93,8 +93,12 @@ final class WindowCheck {
                 after.add(new Deferred(t, null));
                 continue;
             }
+            // A fault whose record the DUT did not write (a queue that filled up) waits for the records it did
+            // write, on both sides of the software actions, so that the model's queue fills in the DUT's order.
+            boolean unrecorded = m.chosen().outcome().fault() && m.chosen().outcome().reported()
+                    && !recordedTags.contains(t.tag());
             if (!mustBefore && (updatesStoredWordAfter(m, stored, applied) || leafUpdatedAfter(t, stored, applied)
-                    || !recordAgrees(m, t))) {
+                    || !recordAgrees(m, t) || unrecorded)) {
                 after.add(new Deferred(t, m));
                 continue;
             }
@@ -291,14 +295,23 @@ final class WindowCheck {
         return fenceDone;
     }
 
-    /** Whether the DUT updated A/D, after the window's store, in a PTE word the store rewrote and {@code m} would update. */
+    /**
+     * Whether {@code m}'s A/D updates of a PTE word the window's store rewrites are not what the DUT did
+     * before the store (it made none there before it, or one after it): the request then performed them,
+     * or needed none, on the new version, so it is after the store.
+     */
     private boolean updatesStoredWordAfter(CompletionCheck.Match m, Set<Long> stored, long applied) {
         if (stored.isEmpty()) return false;
-        Set<Long> words = AdUpdates.of(m.chosen(), seed.memory).words();
         DutObservations o = seed.observed;
-        for (int i = 0; i < o.writes; i++) {
-            long a = o.writeAddr[i] & ~7L;
-            if (o.writeCycle[i] > applied && stored.contains(a) && words.contains(a)) return true;
+        for (long word : AdUpdates.of(m.chosen(), seed.memory).words()) {
+            if (!stored.contains(word)) continue;
+            boolean before = false;
+            for (int i = 0; i < o.writes; i++) {
+                if ((o.writeAddr[i] & ~7L) != word) continue;
+                if (o.writeCycle[i] > applied) return true;
+                before = true;
+            }
+            if (!before) return true;
         }
         return false;
     }

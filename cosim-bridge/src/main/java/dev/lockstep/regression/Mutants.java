@@ -27,6 +27,12 @@ public final class Mutants {
          * Whether the selection holds a planted bug of the AXI wrapper ({@code rtl-stubs/axi/}, names
          * {@value #AXI_WRAPPER_PREFIX}*): it is live only through the wrapper, never on the native DUT.
          */
+        /** A concurrency bug: live only while requests overlap ({@code --overlap} above 1). */
+        public boolean needsOverlap() {
+            for (String n : name.split(",")) if (n.startsWith(OVERLAP_PREFIX)) return true;
+            return false;
+        }
+
         public boolean needsAxiWrapper() {
             for (String n : name.split(",")) if (n.startsWith(AXI_WRAPPER_PREFIX)) return true;
             return false;
@@ -34,6 +40,9 @@ public final class Mutants {
     }
 
     /** The name prefix of the AXI wrapper's own planted bugs in {@code mutants.tsv}. */
+    /** Names of the built-in DUT's concurrency bugs start with this. */
+    public static final String OVERLAP_PREFIX = "ovl_";
+
     public static final String AXI_WRAPPER_PREFIX = "axi_";
 
     /** The ids packed in a mutant value, lowest byte first, empty slots skipped. */
