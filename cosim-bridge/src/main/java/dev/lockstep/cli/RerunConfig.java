@@ -13,15 +13,15 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * What makes a run's seeds the same seeds again: the DUT and its configuration, the scenario, the planted
- * bugs, the action budget and --max-divergences. Written into summary.json as {@code rerun}, read back by
+ * bugs, the action budget, --max-divergences and --overlap. Written into summary.json as {@code rerun}, read back by
  * {@code run --rerun-failed DIR} with the seeds that failed there.
  */
 record RerunConfig(String dut, String config, String dutConfig, String scenario, String mutant, int actions,
-                   int maxDivergences, List<Long> failedSeeds) {
+                   int maxDivergences, String overlap, List<Long> failedSeeds) {
 
     static RerunConfig of(RunCommand c) {
         return new RerunConfig(c.dutOptions.dut, c.config, c.dutOptions.dutConfig, c.scenario, c.mutant, c.actions,
-                c.maxDivergences, List.of());
+                c.maxDivergences, c.overlapOption, List.of());
     }
 
     ObjectNode toJson() {
@@ -33,6 +33,8 @@ record RerunConfig(String dut, String config, String dutConfig, String scenario,
         n.put("mutant", mutant);
         n.put("actions", actions);
         n.put("max_divergences", maxDivergences);
+        // Only when given, so that a serialized run's summary is what it was before --overlap existed.
+        if (overlap != null) n.put("overlap", overlap);
         return n;
     }
 
@@ -50,7 +52,7 @@ record RerunConfig(String dut, String config, String dutConfig, String scenario,
         return new RerunConfig(n.path("dut").asText("stub"), n.hasNonNull("config") ? n.get("config").asText() : null,
                 n.path("dut_config").asText(""), n.path("scenario").asText(StandardRegression.SCENARIO),
                 n.path("mutant").asText("none"), n.path("actions").asInt(Integer.parseInt(StandardRegression.ACTIONS)),
-                n.path("max_divergences").asInt(1), failed);
+                n.path("max_divergences").asInt(1), n.hasNonNull("overlap") ? n.get("overlap").asText() : null, failed);
     }
 
     /** Sets {@code c}'s options to this configuration; one given on the command line must agree with it. */
@@ -62,6 +64,7 @@ record RerunConfig(String dut, String config, String dutConfig, String scenario,
         c.mutant = agree(given, "--mutant", c.mutant, mutant);
         c.actions = agree(given, "--actions", c.actions, actions);
         c.maxDivergences = agree(given, "--max-divergences", c.maxDivergences, maxDivergences);
+        c.overlapOption = agree(given, "--overlap", c.overlapOption, overlap);
     }
 
     private static <T> T agree(ParseResult given, String option, T mine, T theirs) throws BadInputException {
