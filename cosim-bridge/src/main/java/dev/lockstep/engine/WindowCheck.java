@@ -97,7 +97,10 @@ final class WindowCheck {
             // write, on both sides of the software actions, so that the model's queue fills in the DUT's order.
             boolean unrecorded = m.chosen().outcome().fault() && m.chosen().outcome().reported()
                     && !recordedTags.contains(t.tag());
-            if (!mustBefore && (updatesStoredWordAfter(m, stored, applied) || leafUpdatedAfter(t, stored, applied)
+            // A success before the store whose leaf the DUT updated after it did that update on the new version;
+            // a fault before it makes no update, so a later store to its PTE is another request's.
+            boolean updatedAfter = !m.chosen().outcome().fault() && leafUpdatedAfter(t, stored, applied);
+            if (!mustBefore && (updatesStoredWordAfter(m, stored, applied) || updatedAfter
                     || !recordAgrees(m, t) || unrecorded)) {
                 after.add(new Deferred(t, m));
                 continue;
