@@ -548,8 +548,8 @@ public final class SystemStimulus implements Stimulus {
 
     /**
      * The requests {@code requests} emits become one window, and the stores and register writes
-     * {@code change} emits are applied a random gap after them, while they are in flight; the register
-     * reads {@code change} emits follow the window. A single request without a change stays a plain action.
+     * {@code change} emits are applied a random gap after them, while they are in flight, up to its first
+     * other action (a register read, a memory error), which follows the window with the rest. A single request without a change stays a plain action.
      */
     private void window(Runnable requests, Runnable change) {
         int mark = pending.size();
@@ -561,11 +561,18 @@ public final class SystemStimulus implements Stimulus {
         List<Action.Translate> reqs = new ArrayList<>();
         List<Action> during = new ArrayList<>();
         List<Action> later = new ArrayList<>();
+        boolean racing = true;
         for (int i = 0; i < emitted.size(); i++) {
             Action a = emitted.get(i);
-            if (i < mid - mark && a instanceof Action.Translate t) reqs.add(t);
-            else if (i >= mid - mark && (a instanceof Action.MemoryWrite || a instanceof Action.RegisterWrite)) during.add(a);
-            else later.add(a);
+            if (i < mid - mark) {
+                if (a instanceof Action.Translate t) reqs.add(t);
+                else later.add(a);
+                continue;
+            }
+            // The change's stores and register writes race the requests up to its first other action (a
+            // register read, a memory word made to fail): from there on it follows the window, in order.
+            racing &= a instanceof Action.MemoryWrite || a instanceof Action.RegisterWrite;
+            (racing ? during : later).add(a);
         }
         if (reqs.isEmpty()) {
             emitted.forEach(this::emit);
