@@ -74,7 +74,7 @@ final class ConcurrentRecords {
         long dv = logical(d[2], bigEndian);
         long mv2 = logical(m[3], bigEndian);
         long dv2 = logical(d[3], bigEndian);
-        return (dv == mv || dv == (mv & ~0xfffL)) && (dv2 == mv2 || dv2 == (mv2 & ~0xffcL));
+        return MemoryWriteCheck.sameIotval(mv, dv) && MemoryWriteCheck.sameIotval2(mv2, dv2);
     }
 
     private static long logical(long v, boolean bigEndian) {

@@ -71,11 +71,11 @@ public final class Lockstep {
     private SeedDivergences divergences;
 
     public Lockstep(Dut dut, IommuConfig config, Scenario scenario, ReproduceCommand reproduce) {
-        this(dut, config, (seed, c, model) -> scenario.create(seed, c, model, DutInterface.of(dut.buildId()), 1), reproduce);
+        this(dut, config, (StimulusSource) null, reproduce);
         this.scenario = scenario;
     }
 
-    /** The scenario this engine generates actions from, or null when they come from elsewhere (a log). */
+    /** The scenario this engine generates actions from (at its {@link #overlap}), or null when {@link #stimulusSource} gives them. */
     private Scenario scenario;
     /** Requests outstanding together at most ({@link #overlap}). */
     private int overlap = 1;

@@ -96,10 +96,6 @@ public enum Scenario {
         return DirectedStimulus.unsupported(directed, config);
     }
 
-    Stimulus create(long seed, IommuConfig config, Iommu model, DutInterface iface) {
-        return create(seed, config, model, iface, 1);
-    }
-
     /** The stimulus of seed {@code seed}, with up to {@code overlap} requests outstanding together where it has traffic. */
     Stimulus create(long seed, IommuConfig config, Iommu model, DutInterface iface, int overlap) {
         Scenario s = forSeed(seed, config, iface);

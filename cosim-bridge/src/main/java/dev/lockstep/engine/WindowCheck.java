@@ -162,9 +162,8 @@ final class WindowCheck {
         long[] d = dutRecords.get(t.tag());
         if (d == null || !m.chosen().outcome().fault()) return true;
         dev.lockstep.refmodel.fault.FaultRecord r = m.chosen().outcome().record();
-        long iotval2 = r.iotval2();
-        return (d[0] & 0xfff) == r.cause() && (d[1] == r.iotval() || d[1] == (r.iotval() & ~0xfffL))
-                && (d[2] == iotval2 || d[2] == (iotval2 & ~0xffcL));
+        return (d[0] & 0xfff) == r.cause() && MemoryWriteCheck.sameIotval(r.iotval(), d[1])
+                && MemoryWriteCheck.sameIotval2(r.iotval2(), d[2]);
     }
 
     /** A request linearized after the window's software actions; {@code before}: how it fits before them, if it does. */
