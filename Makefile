@@ -32,7 +32,7 @@ RUN_ARGS  ?= --dut stub --jobs 2 --coverage-goal 100 --count 200 --out out/run -
 help:
 	@echo "make run    - build everything and run the default lockstep regression ($(RUN_ARGS))"
 	@echo "make test   - build everything and run every test"
-	@echo "make bench  - golden-model throughput (JMH) and the checker's overhead on the co-simulation"
+	@echo "make bench  - golden-model throughput (JMH), then the co-simulation serialized and with overlap: throughput and the checker's overhead"
 	@echo "make dut    - build the Verilated DUT library $(DUT_LIB)"
 	@echo "make sv-log-tb - build the SystemVerilog testbench that writes a seed log with rtl-stubs/log/lockstep_log_pkg.sv"
 	@echo "make lint   - verilator --lint-only -Wall on the RTL, its AXI wrapper and the wrapper template"
@@ -124,14 +124,17 @@ lint: verilator
 	verilator --lint-only -Wall --timing --timescale 1ns/1ps --top-module lockstep_log_tb -f rtl-stubs/files.f $(SV_LOG_SRCS)
 	$(MAKE) -s -C rtl-stubs axi-lint
 
-# Golden model throughput (JMH: Bare, Sv39 4 KiB, PD20 + Sv57 over Sv57x4) and what checking costs on top
-# of the RTL simulation (the same stimulus with and without the model: ratio of wall and CPU times).
+# Golden model throughput (JMH: Bare, Sv39 4 KiB, PD20 + Sv57 over Sv57x4), then the co-simulation at two
+# overlap depths, serialized (1) and the DUT's (auto, 4): translations per second and per simulated cycle,
+# and what checking costs at each depth (the same stimulus with and without the model: ratio of wall and
+# CPU times). BENCH_ARGS passes options to bin/lockstep bench, e.g. BENCH_ARGS="--seeds 10 --rounds 2".
 # The JMH run is pinned to CPU 1 when there is more than one (the model's target is per core).
-BENCH_CPU ?= $(shell [ "$$(nproc)" -gt 1 ] && echo 1)
+BENCH_CPU  ?= $(shell [ "$$(nproc)" -gt 1 ] && echo 1)
+BENCH_ARGS ?=
 
 bench: build dut
 	CPU=$(BENCH_CPU) refmodel/bench.sh
-	bin/lockstep bench
+	bin/lockstep bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD) out
