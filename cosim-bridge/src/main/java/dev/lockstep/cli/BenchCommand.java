@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
  * per second and per simulated cycle.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure the checker's overhead and the throughput under overlap: at each overlap depth the same "
-                + "recorded stimulus against the built-in DUT with the model and comparisons on and off, seed by seed; "
+        description = "Measure the checker's overhead and the throughput under overlap: at each overlap depth a stimulus "
+                + "recorded once, replayed against the built-in DUT with the model and comparisons on and off, seed by seed; "
                 + "prints per depth the ratio of wall times, translations/s, translations per simulated cycle, "
                 + "cycles/s and the time spent inside the DUT, then overlap against serialized.")
 public final class BenchCommand implements Callable<Integer> {
