@@ -71,6 +71,9 @@ package iommu_pkg;
   localparam logic [1:0] MOP_READ  = 2'd0;
   localparam logic [1:0] MOP_WRITE = 2'd1;
   localparam logic [1:0] MOP_AMOOR = 2'd2;
+  // Compare and swap: if the doubleword equals cmp, write wdata; the response carries the old value
+  // either way (the requester compares it with cmp to know whether the swap took place).
+  localparam logic [1:0] MOP_CAS   = 2'd3;
 
   // ---- Planted bugs (see mutants.tsv; 0 = none; mutant_on() below selects them) ----
   localparam logic [7:0] M_NONE                 = 8'd0;

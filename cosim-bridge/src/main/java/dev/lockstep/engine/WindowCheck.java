@@ -61,6 +61,9 @@ final class WindowCheck {
 
     Finding check(int index, Action.Window w) throws DutException {
         DutObservations observed = seed.observed;
+        // The cycle the software actions took effect at (lockstep_dut.h, "Ordering"): the DUT's completions and
+        // memory writes of that cycle were made at its clock edge, after them; its cqh changes of that cycle
+        // were seen before them.
         long applied = seed.driver.driveWindow(w);
         Map<Integer, Integer> completionOf = new HashMap<>();
         Finding f = matchTags(w, completionOf);
@@ -77,7 +80,7 @@ final class WindowCheck {
             int i = completionOf.get(t.tag());
             long word = observed.completionWord[i];
             long pa = observed.completionPa[i];
-            boolean mustBefore = !during || observed.completionCycle[i] <= applied;
+            boolean mustBefore = !during || observed.completionCycle[i] < applied;
             long accepted = observed.acceptCycle(t.tag());
             boolean mayBefore = mustBefore || accepted < 0 || accepted < fenceDone;
             if (!mayBefore) {
@@ -97,9 +100,11 @@ final class WindowCheck {
             // write, on both sides of the software actions, so that the model's queue fills in the DUT's order.
             boolean unrecorded = m.chosen().outcome().fault() && m.chosen().outcome().reported()
                     && !recordedTags.contains(t.tag());
-            // A success before the store whose leaf the DUT updated after it did that update on the new version;
-            // a fault before it makes no update, so a later store to its PTE is another request's.
-            boolean updatedAfter = !m.chosen().outcome().fault() && leafUpdatedAfter(t, stored, applied);
+            // A success before the store whose leaf the DUT updated after it did that update on the new version.
+            // So may a fault decided past the rewritten PTE (a first-stage leaf updated before the G stage of the
+            // final GPA faults, Priv "Two-Stage Address Translation"); a fault at that PTE makes no update there,
+            // so a later store to it is another request's.
+            boolean updatedAfter = leafUpdatedAfter(t, stored, applied, m.chosen().outcome().fault());
             if (!mustBefore && (updatesStoredWordAfter(m, stored, applied) || updatedAfter
                     || !recordAgrees(m, t) || unrecorded)) {
                 after.add(new Deferred(t, m));
@@ -108,7 +113,7 @@ final class WindowCheck {
             adBefore.add(completions.commit(index, t, m));
         }
         // The A/D stores to a PTE software rewrites in this window, made before the store, on the old version.
-        f = checkAd(index, AdUpdates.merge(adBefore).only(stored::contains), Long.MIN_VALUE, applied);
+        f = checkAd(index, AdUpdates.merge(adBefore).only(stored::contains), Long.MIN_VALUE, applied - 1);
         if (f != null) return f;
         for (Action a : w.during()) {
             if (a instanceof Action.MemoryWrite m) {
@@ -132,7 +137,7 @@ final class WindowCheck {
             if (m.finding() != null) return m.finding();
             (d.before() == m ? adBefore : adAfter).add(completions.commit(index, t, m));
         }
-        f = checkAd(index, AdUpdates.merge(adAfter).only(stored::contains), applied + 1, Long.MAX_VALUE);
+        f = checkAd(index, AdUpdates.merge(adAfter).only(stored::contains), applied, Long.MAX_VALUE);
         if (f != null) return f;
         List<AdUpdates> all = new ArrayList<>(adBefore);
         all.addAll(adAfter);
@@ -172,17 +177,19 @@ final class WindowCheck {
     /**
      * Whether the model's walk of {@code t} reads a PTE word the window's store rewrites and the DUT
      * wrote that word after the store: an A/D update made on the new version, so the request is after it.
+     * With {@code passedOnly}, only words the walk went past count, not the one it ended at.
      */
-    private boolean leafUpdatedAfter(Action.Translate t, Set<Long> stored, long applied) {
+    private boolean leafUpdatedAfter(Action.Translate t, Set<Long> stored, long applied, boolean passedOnly) {
         if (stored.isEmpty()) return false;
         dev.lockstep.refmodel.translate.Outcome o = walks.of(t.request());
         if (o == null) return false;
         DutObservations obs = seed.observed;
-        for (int r = 0; r < o.trace().readCount(); r++) {
+        int reads = o.trace().readCount() - (passedOnly ? 1 : 0);   // passedOnly: not the PTE the walk ended at
+        for (int r = 0; r < reads; r++) {
             long a = o.trace().readAddress(r) & ~7L;
             if (!stored.contains(a)) continue;
             for (int i = 0; i < obs.writes; i++) {
-                if ((obs.writeAddr[i] & ~7L) == a && obs.writeCycle[i] > applied) return true;
+                if ((obs.writeAddr[i] & ~7L) == a && obs.writeCycle[i] >= applied) return true;
             }
         }
         return false;
@@ -291,7 +298,7 @@ final class WindowCheck {
             long slot = RegisterFile.queueBaseAddress(cqb) + 16 * ((tail + entries - 1) & (entries - 1));
             long dw0 = seed.memory.load64(slot);
             boolean fence = (dw0 & 0x7f) == Commands.IOFENCE && ((dw0 >>> 7) & 7) == Commands.IOFENCE_C;
-            long reached = seed.observed.cqHeadReached(tail, applied);
+            long reached = seed.observed.cqHeadReached(tail, applied + 1);
             fenceDone = fence && reached >= 0 ? reached : Long.MAX_VALUE;
         }
         return fenceDone;
@@ -310,7 +317,7 @@ final class WindowCheck {
             boolean before = false;
             for (int i = 0; i < o.writes; i++) {
                 if ((o.writeAddr[i] & ~7L) != word) continue;
-                if (o.writeCycle[i] > applied) return true;
+                if (o.writeCycle[i] >= applied) return true;
                 before = true;
             }
             if (!before) return true;
