@@ -70,72 +70,60 @@ final class WindowCheck {
         if (f != null) return f;
         boolean during = !w.during().isEmpty();
         long fenceDone = fenceCompletion(w, applied);
-        Set<Long> stored = new HashSet<>();
-        for (Action a : w.during()) if (a instanceof Action.MemoryWrite m) stored.add(m.pa() & ~7L);
+        Set<Long> stored = WindowSteps.storedFrom(List.of(w.during()), 0);
+        List<List<Action>> steps = WindowSteps.of(w.during(), seed.model.registers().read(RegisterFile.CQT, 4),
+                seed.model.registers().cqb());
 
-        List<Deferred> after = new ArrayList<>();
+        // Point 0 is before every software action, point k after the first k steps, the last after all of them.
+        // Each request goes to the first point it fits at and where nothing the DUT did puts it later.
+        List<Pending> pending = new ArrayList<>();
+        for (Action.Translate t : linearization(w, completionOf)) pending.add(new Pending(t, null, -1));
         List<AdUpdates> adBefore = new ArrayList<>();
         List<AdUpdates> adAfter = new ArrayList<>();
-        for (Action.Translate t : linearization(w, completionOf)) {
-            int i = completionOf.get(t.tag());
-            long word = observed.completionWord[i];
-            long pa = observed.completionPa[i];
-            boolean mustBefore = !during || observed.completionCycle[i] < applied;
-            long accepted = observed.acceptCycle(t.tag());
-            boolean mayBefore = mustBefore || accepted < 0 || accepted < fenceDone;
-            if (!mayBefore) {
-                after.add(new Deferred(t, null));
-                continue;
+        for (int point = 0; point <= steps.size(); point++) {
+            if (point > 0) apply(steps.get(point - 1));
+            boolean last = point == steps.size();
+            Set<Long> later = WindowSteps.storedFrom(steps, point);
+            List<Pending> deferred = new ArrayList<>();
+            for (Pending d : pending) {
+                Action.Translate t = d.request();
+                int i = completionOf.get(t.tag());
+                long word = observed.completionWord[i];
+                long pa = observed.completionPa[i];
+                boolean mustHere = last || point == 0 && (!during || observed.completionCycle[i] < applied);
+                long accepted = observed.acceptCycle(t.tag());
+                // accepted after the fence the window made available completed: after all of it
+                if (!mustHere && accepted >= 0 && accepted >= fenceDone) {
+                    deferred.add(d);
+                    continue;
+                }
+                CompletionCheck.Permitted p = completions.permitted(t);
+                Boolean recorded = recordedTags.contains(t.tag());
+                CompletionCheck.Match m = mustHere && d.earliest() == null
+                        ? completions.match(index, t, p, word, pa, recorded)
+                        : completions.fitting(index, t, p, word, pa, recorded);
+                if (last && m == null) {
+                    // Only an earlier point explains it after all: the A/D store after the store was another request's.
+                    (d.earliestPoint() == 0 ? adBefore : adAfter).add(completions.commit(index, t, d.earliest()));
+                    continue;
+                }
+                if (m != null && m.finding() != null) return m.finding();
+                if (m == null) {
+                    deferred.add(d);
+                    continue;
+                }
+                if (!mustHere && laterPoint(t, m, later, applied)) {
+                    deferred.add(d.earliest() != null ? d : new Pending(t, m, point));
+                    continue;
+                }
+                (point == 0 ? adBefore : adAfter).add(completions.commit(index, t, m));
             }
-            CompletionCheck.Permitted p = completions.permitted(t);
-            Boolean recorded = recordedTags.contains(t.tag());
-            CompletionCheck.Match m = mustBefore ? completions.match(index, t, p, word, pa, recorded)
-                    : completions.fitting(index, t, p, word, pa, recorded);
-            if (m != null && m.finding() != null) return m.finding();
-            if (m == null) {
-                after.add(new Deferred(t, null));
-                continue;
+            pending = deferred;
+            if (point == 0) {
+                // The A/D stores to a PTE software rewrites in this window, made before the store, on the old version.
+                f = checkAd(index, AdUpdates.merge(adBefore).only(stored::contains), Long.MIN_VALUE, applied - 1);
+                if (f != null) return f;
             }
-            // A fault whose record the DUT did not write (a queue that filled up) waits for the records it did
-            // write, on both sides of the software actions, so that the model's queue fills in the DUT's order.
-            boolean unrecorded = m.chosen().outcome().fault() && m.chosen().outcome().reported()
-                    && !recordedTags.contains(t.tag());
-            // A success before the store whose leaf the DUT updated after it did that update on the new version.
-            // So may a fault decided past the rewritten PTE (a first-stage leaf updated before the G stage of the
-            // final GPA faults, Priv "Two-Stage Address Translation"); a fault at that PTE makes no update there,
-            // so a later store to it is another request's.
-            boolean updatedAfter = leafUpdatedAfter(t, stored, applied, m.chosen().outcome().fault());
-            if (!mustBefore && (updatesStoredWordAfter(m, stored, applied) || updatedAfter
-                    || !recordAgrees(m, t) || unrecorded)) {
-                after.add(new Deferred(t, m));
-                continue;
-            }
-            adBefore.add(completions.commit(index, t, m));
-        }
-        // The A/D stores to a PTE software rewrites in this window, made before the store, on the old version.
-        f = checkAd(index, AdUpdates.merge(adBefore).only(stored::contains), Long.MIN_VALUE, applied - 1);
-        if (f != null) return f;
-        for (Action a : w.during()) {
-            if (a instanceof Action.MemoryWrite m) {
-                seed.model.softwareWrite64(m.pa(), m.value());
-                seed.touchedPages.add(m.pa() >>> 12);
-            } else if (a instanceof Action.RegisterWrite r) {
-                seed.model.mmioWrite(r.offset(), r.size(), r.value());
-            }
-        }
-        for (Deferred d : after) {
-            Action.Translate t = d.request();
-            int i = completionOf.get(t.tag());
-            CompletionCheck.Permitted p = completions.permitted(t);
-            long word = observed.completionWord[i];
-            long pa = observed.completionPa[i];
-            Boolean recorded = recordedTags.contains(t.tag());
-            CompletionCheck.Match m = d.before() == null ? completions.match(index, t, p, word, pa, recorded)
-                    : completions.fitting(index, t, p, word, pa, recorded);
-            // Only the structures before the store explain it after all: the A/D store after it was another request's.
-            if (m == null) m = d.before();
-            if (m.finding() != null) return m.finding();
-            (d.before() == m ? adBefore : adAfter).add(completions.commit(index, t, m));
         }
         f = checkAd(index, AdUpdates.merge(adAfter).only(stored::contains), applied, Long.MAX_VALUE);
         if (f != null) return f;
@@ -159,6 +147,35 @@ final class WindowCheck {
     }
 
     /**
+     * Whether what the DUT did puts request {@code t}, fitting as {@code m} at this point, at a later one:
+     * {@code later} are the words stores still to come rewrite.
+     */
+    private boolean laterPoint(Action.Translate t, CompletionCheck.Match m, Set<Long> later, long applied) {
+        // A fault whose record the DUT did not write (a queue that filled up) waits for the records it did
+        // write, on both sides of the software actions, so that the model's queue fills in the DUT's order.
+        boolean unrecorded = m.chosen().outcome().fault() && m.chosen().outcome().reported()
+                && !recordedTags.contains(t.tag());
+        // A success whose leaf the DUT updated after the store did that update on the new version. So may a
+        // fault decided past the rewritten PTE (a first-stage leaf updated before the G stage of the final GPA
+        // faults, Priv "Two-Stage Address Translation"); a fault at that PTE makes no update there, so a later
+        // store to it is another request's.
+        boolean updatedAfter = leafUpdatedAfter(t, later, applied, m.chosen().outcome().fault());
+        return updatesStoredWordAfter(m, later, applied) || updatedAfter || !recordAgrees(m, t) || unrecorded;
+    }
+
+    /** The model performs {@code step}'s software actions. */
+    private void apply(List<Action> step) {
+        for (Action a : step) {
+            if (a instanceof Action.MemoryWrite m) {
+                seed.model.softwareWrite64(m.pa(), m.value());
+                seed.touchedPages.add(m.pa() >>> 12);
+            } else if (a instanceof Action.RegisterWrite r) {
+                seed.model.mmioWrite(r.offset(), r.size(), r.value());
+            }
+        }
+    }
+
+    /**
      * Whether the fault record the DUT wrote for {@code t} (if any) is the one match {@code m} reports:
      * the record shows which structures the walk read (its cause, iotval2's GPA), where the completion
      * alone may not.
@@ -171,8 +188,11 @@ final class WindowCheck {
                 && MemoryWriteCheck.sameIotval2(r.iotval2(), d[2]);
     }
 
-    /** A request linearized after the window's software actions; {@code before}: how it fits before them, if it does. */
-    private record Deferred(Action.Translate request, CompletionCheck.Match before) {}
+    /**
+     * A request not yet linearized; {@code earliest}: how it fits at the first point it fitted at,
+     * {@code earliestPoint}, where something the DUT did put it later (null, -1 when it fitted nowhere yet).
+     */
+    private record Pending(Action.Translate request, CompletionCheck.Match earliest, int earliestPoint) {}
 
     /**
      * Whether the model's walk of {@code t} reads a PTE word the window's store rewrites and the DUT
