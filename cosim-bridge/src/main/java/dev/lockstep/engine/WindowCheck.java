@@ -46,6 +46,8 @@ final class WindowCheck {
     private final Set<Integer> recordedTags = new HashSet<>();
     /** Their records as the DUT wrote them: dword 0, iotval, iotval2 (logical byte order). */
     private final Map<Integer, long[]> dutRecords = new HashMap<>();
+    /** The PTE words the A/D updates of the requests linearized before the window's software actions write. */
+    private final Set<Long> claimedBefore = new HashSet<>();
 
     WindowCheck(SeedContext seed, QueueRegions regions, EffectCheck effectCheck, CompletionCheck completions,
                 RegisterCheck registers) {
@@ -80,6 +82,7 @@ final class WindowCheck {
         for (Action.Translate t : linearization(w, completionOf)) pending.add(new Pending(t, null, -1));
         List<AdUpdates> adBefore = new ArrayList<>();
         List<AdUpdates> adAfter = new ArrayList<>();
+        claimedBefore.clear();
         for (int point = 0; point <= steps.size(); point++) {
             if (point > 0) apply(steps.get(point - 1));
             boolean last = point == steps.size();
@@ -116,7 +119,9 @@ final class WindowCheck {
                     deferred.add(d.earliest() != null ? d : new Pending(t, m, point));
                     continue;
                 }
-                (point == 0 ? adBefore : adAfter).add(completions.commit(index, t, m));
+                AdUpdates ad = completions.commit(index, t, m);
+                (point == 0 ? adBefore : adAfter).add(ad);
+                if (point == 0) claimedBefore.addAll(ad.words());
             }
             pending = deferred;
             if (point == 0) {
@@ -159,7 +164,12 @@ final class WindowCheck {
         // fault decided past the rewritten PTE (a first-stage leaf updated before the G stage of the final GPA
         // faults, Priv "Two-Stage Address Translation"); a fault at that PTE makes no update there, so a later
         // store to it is another request's.
-        boolean updatedAfter = leafUpdatedAfter(t, later, applied, m.chosen().outcome().fault());
+        // (Not a word this request's own update before the store accounts for: the update after is another's.)
+        Set<Long> unexplained = new HashSet<>(later);
+        for (long word : AdUpdates.of(m.chosen(), seed.memory).words()) {
+            if (!claimedBefore.contains(word) && writtenBefore(word, applied)) unexplained.remove(word);
+        }
+        boolean updatedAfter = leafUpdatedAfter(t, unexplained, applied, m.chosen().outcome().fault());
         return updatesStoredWordAfter(m, later, applied) || updatedAfter || !recordAgrees(m, t) || unrecorded;
     }
 
@@ -326,8 +336,8 @@ final class WindowCheck {
 
     /**
      * Whether {@code m}'s A/D updates of a PTE word the window's store rewrites are not what the DUT did
-     * before the store (it made none there before it, or one after it): the request then performed them,
-     * or needed none, on the new version, so it is after the store.
+     * before the store (it made none there before it, or one before that a request linearized before already
+     * accounts for and one after): the request then performed them on the new version, so it is after the store.
      */
     private boolean updatesStoredWordAfter(CompletionCheck.Match m, Set<Long> stored, long applied) {
         if (stored.isEmpty()) return false;
@@ -335,13 +345,23 @@ final class WindowCheck {
         for (long word : AdUpdates.of(m.chosen(), seed.memory).words()) {
             if (!stored.contains(word)) continue;
             boolean before = false;
+            boolean after = false;
             for (int i = 0; i < o.writes; i++) {
                 if ((o.writeAddr[i] & ~7L) != word) continue;
-                if (o.writeCycle[i] >= applied) return true;
-                before = true;
+                if (o.writeCycle[i] >= applied) after = true;
+                else before = true;
             }
-            if (!before) return true;
+            // An update before the store that an earlier request already accounts for, and one after it: this
+            // request's is the one after.
+            if (!before || after && claimedBefore.contains(word)) return true;
         }
+        return false;
+    }
+
+    /** Whether the DUT wrote PTE word {@code word} before cycle {@code applied}. */
+    private boolean writtenBefore(long word, long applied) {
+        DutObservations o = seed.observed;
+        for (int i = 0; i < o.writes; i++) if ((o.writeAddr[i] & ~7L) == word && o.writeCycle[i] < applied) return true;
         return false;
     }
 
