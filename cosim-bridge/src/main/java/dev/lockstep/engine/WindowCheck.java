@@ -115,7 +115,7 @@ final class WindowCheck {
                     deferred.add(d);
                     continue;
                 }
-                if (!mustHere && laterPoint(t, m, later, applied)) {
+                if (!mustHere && laterPoint(t, p, m, later, applied)) {
                     deferred.add(d.earliest() != null ? d : new Pending(t, m, point));
                     continue;
                 }
@@ -155,21 +155,21 @@ final class WindowCheck {
      * Whether what the DUT did puts request {@code t}, fitting as {@code m} at this point, at a later one:
      * {@code later} are the words stores still to come rewrite.
      */
-    private boolean laterPoint(Action.Translate t, CompletionCheck.Match m, Set<Long> later, long applied) {
+    private boolean laterPoint(Action.Translate t, CompletionCheck.Permitted p, CompletionCheck.Match m, Set<Long> later,
+                               long applied) {
         // A fault whose record the DUT did not write (a queue that filled up) waits for the records it did
         // write, on both sides of the software actions, so that the model's queue fills in the DUT's order.
         boolean unrecorded = m.chosen().outcome().fault() && m.chosen().outcome().reported()
                 && !recordedTags.contains(t.tag());
-        // A success whose leaf the DUT updated after the store did that update on the new version. So may a
-        // fault decided past the rewritten PTE (a first-stage leaf updated before the G stage of the final GPA
-        // faults, Priv "Two-Stage Address Translation"); a fault at that PTE makes no update there, so a later
-        // store to it is another request's.
-        // (Not a word this request's own update before the store accounts for: the update after is another's.)
+        // A request whose walk reads the rewritten PTE, which the DUT updated after the store, did that update
+        // on the new version; so may a fault decided past it (a first-stage leaf updated before the G stage of
+        // the final GPA faults, Priv "Two-Stage Address Translation"). Not a word this request's own update
+        // before the store accounts for: the update after it is another request's.
         Set<Long> unexplained = new HashSet<>(later);
         for (long word : AdUpdates.of(m.chosen(), seed.memory).words()) {
             if (!claimedBefore.contains(word) && writtenBefore(word, applied)) unexplained.remove(word);
         }
-        boolean updatedAfter = leafUpdatedAfter(t, unexplained, applied, m.chosen().outcome().fault());
+        boolean updatedAfter = leafUpdatedAfter(t, p, unexplained, applied);
         return updatesStoredWordAfter(m, later, applied) || updatedAfter || !recordAgrees(m, t) || unrecorded;
     }
 
@@ -205,22 +205,29 @@ final class WindowCheck {
     private record Pending(Action.Translate request, CompletionCheck.Match earliest, int earliestPoint) {}
 
     /**
-     * Whether the model's walk of {@code t} reads a PTE word the window's store rewrites and the DUT
+     * Whether a walk of {@code t} the model permits reads a PTE word the window's store rewrites and the DUT
      * wrote that word after the store: an A/D update made on the new version, so the request is after it.
-     * With {@code passedOnly}, only words the walk went past count, not the one it ended at.
+     * The walks are the one from memory and those from each cached device or process context a candidate
+     * uses (a request may take its DC from the DDT cache and walk the page tables). A walk that faults is
+     * not counted at the PTE it ended at: it makes no update there.
      */
-    private boolean leafUpdatedAfter(Action.Translate t, Set<Long> stored, long applied, boolean passedOnly) {
-        if (stored.isEmpty()) return false;
-        dev.lockstep.refmodel.translate.Outcome o = walks.of(t.request());
-        if (o == null) return false;
+    private boolean leafUpdatedAfter(Action.Translate t, CompletionCheck.Permitted p, Set<Long> stored, long applied) {
         DutObservations obs = seed.observed;
-        int reads = o.trace().readCount() - (passedOnly ? 1 : 0);   // passedOnly: not the PTE the walk ended at
-        for (int r = 0; r < reads; r++) {
-            long a = o.trace().readAddress(r) & ~7L;
-            if (!stored.contains(a)) continue;
-            for (int i = 0; i < obs.writes; i++) {
-                if ((obs.writeAddr[i] & ~7L) == a && obs.writeCycle[i] >= applied) return true;
-            }
+        Set<Long> writtenAfter = new HashSet<>();
+        for (int i = 0; i < obs.writes; i++) {
+            long a = obs.writeAddr[i] & ~7L;
+            if (obs.writeCycle[i] >= applied && stored.contains(a)) writtenAfter.add(a);
+        }
+        if (writtenAfter.isEmpty()) return false;
+        Set<Map<Long, Long>> contexts = new HashSet<>();
+        contexts.add(Map.of());
+        for (dev.lockstep.refmodel.cache.CachingModel.Candidate c : p.candidates()) contexts.add(c.overrides());
+        for (Map<Long, Long> overrides : contexts) {
+            dev.lockstep.refmodel.translate.Outcome o = overrides.isEmpty() ? walks.of(t.request())
+                    : walks.of(t.request(), overrides);
+            if (o == null) continue;
+            int reads = o.trace().readCount() - (o.isSuccess() ? 0 : 1);
+            for (int r = 0; r < reads; r++) if (writtenAfter.contains(o.trace().readAddress(r) & ~7L)) return true;
         }
         return false;
     }
