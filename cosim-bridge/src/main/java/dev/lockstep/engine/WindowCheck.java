@@ -48,6 +48,8 @@ final class WindowCheck {
     private final Map<Integer, long[]> dutRecords = new HashMap<>();
     /** The PTE words the A/D updates of the requests linearized before the window's software actions write. */
     private final Set<Long> claimedBefore = new HashSet<>();
+    /** Whether the DUT's fault queue overflowed in this window (fqcsr.fqof): read when first needed, else null. */
+    private Boolean dutOverflowed;
 
     WindowCheck(SeedContext seed, QueueRegions regions, EffectCheck effectCheck, CompletionCheck completions,
                 RegisterCheck registers) {
@@ -83,6 +85,7 @@ final class WindowCheck {
         List<AdUpdates> adBefore = new ArrayList<>();
         List<AdUpdates> adAfter = new ArrayList<>();
         claimedBefore.clear();
+        dutOverflowed = null;
         for (int point = 0; point <= steps.size(); point++) {
             if (point > 0) apply(steps.get(point - 1));
             boolean last = point == steps.size();
@@ -101,7 +104,7 @@ final class WindowCheck {
                     continue;
                 }
                 CompletionCheck.Permitted p = completions.permitted(t);
-                Boolean recorded = recordedTags.contains(t.tag());
+                Boolean recorded = reported(t);
                 CompletionCheck.Match m = mustHere && d.earliest() == null
                         ? completions.match(index, t, p, word, pa, recorded)
                         : completions.fitting(index, t, p, word, pa, recorded);
@@ -171,6 +174,22 @@ final class WindowCheck {
         }
         boolean updatedAfter = leafUpdatedAfter(t, p, unexplained, applied);
         return updatesStoredWordAfter(m, later, applied) || updatedAfter || !recordAgrees(m, t) || unrecorded;
+    }
+
+    /**
+     * Whether the DUT reported a fault of {@code t}: it wrote a record for it, or the model's queue is full
+     * and the DUT's overflowed ("Fault/Event-Queue": a record that finds the queue full sets fqof and is
+     * discarded), which tells a reported fault from one the spec lets go unreported (DTF, a cached context).
+     */
+    private boolean reported(Action.Translate t) throws DutException {
+        if (recordedTags.contains(t.tag())) return true;
+        RegisterFile regs = seed.model.registers();
+        long fqcsr = regs.read(RegisterFile.FQCSR, 4);
+        long mask = RegisterFile.queueEntries(regs.fqb()) - 1;
+        boolean full = ((regs.read(RegisterFile.FQT, 4) + 1) & mask) == (regs.read(RegisterFile.FQH, 4) & mask);
+        if ((fqcsr & 1) == 0 || (fqcsr & (3L << 8)) != 0 || !full) return false;
+        if (dutOverflowed == null) dutOverflowed = (seed.driver.dut.mmioRead(RegisterFile.FQCSR, 4) & (1L << 9)) != 0;
+        return dutOverflowed;
     }
 
     /** The model performs {@code step}'s software actions. */
