@@ -28,6 +28,9 @@ import java.util.Set;
  * software store rewrote is after it (the leaf of an A/D update is the version current at the update,
  * section 8). Within each side the model's own caching rules give the permitted outcomes, as for one
  * request ({@link CompletionCheck});
+ * <li>where the software actions drain the fault queue or clear fqof (fqh, fqcsr), a fault whose record
+ * the model's queue would discard before them is after them when the DUT wrote its record after they took
+ * effect, and before them when the DUT left it out, unless the DUT's queue overflowed again after them;
  * <li>the requests' fault records may be in any order ({@link ConcurrentRecords}); their A/D updates
  * together ({@link AdUpdates#merge}); the interrupt wires compared per line, since edges of different
  * sources in one window follow no order the spec fixes;
@@ -46,6 +49,8 @@ final class WindowCheck {
     private final Set<Integer> recordedTags = new HashSet<>();
     /** Their records as the DUT wrote them: dword 0, iotval, iotval2 (logical byte order). */
     private final Map<Integer, long[]> dutRecords = new HashMap<>();
+    /** The cycle the DUT wrote each of those records (its first doubleword). */
+    private final Map<Integer, Long> recordCycle = new HashMap<>();
 
     WindowCheck(SeedContext seed, QueueRegions regions, EffectCheck effectCheck, CompletionCheck completions,
                 RegisterCheck registers) {
@@ -66,6 +71,13 @@ final class WindowCheck {
         Finding f = matchTags(w, completionOf);
         if (f != null) return f;
         boolean during = !w.during().isEmpty();
+        boolean queueRace = false;
+        for (Action a : w.during()) {
+            if (a instanceof Action.RegisterWrite r && (r.offset() == RegisterFile.FQH || r.offset() == RegisterFile.FQCSR)) {
+                queueRace = true;
+            }
+        }
+        dutOverflow = null;
         long fenceDone = fenceCompletion(w, applied);
         Set<Long> stored = new HashSet<>();
         for (Action a : w.during()) if (a instanceof Action.MemoryWrite m) stored.add(m.pa() & ~7L);
@@ -95,13 +107,24 @@ final class WindowCheck {
             }
             // A fault whose record the DUT did not write (a queue that filled up) waits for the records it did
             // write, on both sides of the software actions, so that the model's queue fills in the DUT's order.
-            boolean unrecorded = m.chosen().outcome().fault() && m.chosen().outcome().reported()
-                    && !recordedTags.contains(t.tag());
+            boolean reportedFault = m.chosen().outcome().fault() && m.chosen().outcome().reported();
+            boolean wrote = recordedTags.contains(t.tag());
+            boolean unrecorded = reportedFault && !wrote;
+            boolean recordedLater = false;
+            if (queueRace && reportedFault && queueDiscards()) {
+                // Software drains the fault queue or clears fqof while the faults are in flight, and the model's
+                // queue discards a record here (full, fqof or fqmf set, off): "While either error bit is set in
+                // fqcsr, the IOMMU discards the record that led to the fault and all further fault records". A
+                // record the DUT wrote after the actions took effect was made after them; one it left out was
+                // discarded before them, unless the DUT's queue overflowed again after them (fqof set at the end).
+                recordedLater = wrote && recordCycle.getOrDefault(t.tag(), Long.MIN_VALUE) > applied;
+                unrecorded = !wrote && overflowedAtEnd();
+            }
             // A success before the store whose leaf the DUT updated after it did that update on the new version;
             // a fault before it makes no update, so a later store to its PTE is another request's.
             boolean updatedAfter = !m.chosen().outcome().fault() && leafUpdatedAfter(t, stored, applied);
             if (!mustBefore && (updatesStoredWordAfter(m, stored, applied) || updatedAfter
-                    || !recordAgrees(m, t) || unrecorded)) {
+                    || !recordAgrees(m, t) || unrecorded || recordedLater)) {
                 after.add(new Deferred(t, m));
                 continue;
             }
@@ -233,6 +256,7 @@ final class WindowCheck {
         Set<Integer> attributed = recordedTags;
         attributed.clear();
         dutRecords.clear();
+        recordCycle.clear();
         for (int i = 0; i < observed.writes; i++) {
             long a = observed.writeAddr[i] & ~7L;
             if (!regions.inFaultQueue(a) || ((a - fqBase) & 31) != 0) continue;
@@ -260,6 +284,7 @@ final class WindowCheck {
                 attributed.add(named.tag());
                 dutRecords.put(named.tag(), new long[] {dw0, iotval == null ? 0 : iotval, iotval2});
                 key.put(named.tag(), observed.writeCycle[i]);
+                recordCycle.put(named.tag(), observed.writeCycle[i]);
             }
         }
         List<Action.Translate> order = new ArrayList<>(w.requests());
@@ -295,6 +320,28 @@ final class WindowCheck {
             fenceDone = fence && reached >= 0 ? reached : Long.MAX_VALUE;
         }
         return fenceDone;
+    }
+
+    /** The DUT's fqcsr.fqof once the window is done (read when first needed: a read has no side effect). */
+    private Boolean dutOverflow;
+
+    private boolean overflowedAtEnd() throws DutException {
+        if (dutOverflow == null) {
+            dutOverflow = (seed.driver.dut.mmioRead(RegisterFile.FQCSR, 4) & RegisterFile.QCSR_OF) != 0;
+        }
+        return dutOverflow;
+    }
+
+    /**
+     * Whether the model's fault queue would discard a record now: off, fqof or fqmf set, or full (spec:
+     * "Fault/Event-Queue").
+     */
+    private boolean queueDiscards() {
+        RegisterFile r = seed.model.registers();
+        int csr = r.fqcsr();
+        if ((csr & RegisterFile.QCSR_ON) == 0 || (csr & (RegisterFile.QCSR_OF | RegisterFile.QCSR_MF)) != 0) return true;
+        long n = RegisterFile.queueEntries(r.fqb());
+        return ((r.fqt() & 0xffffffffL) + 1) % n == (r.fqh() & 0xffffffffL);
     }
 
     /**
