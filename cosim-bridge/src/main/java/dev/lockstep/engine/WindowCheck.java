@@ -28,6 +28,9 @@ import java.util.Set;
  * software store rewrote is after it (the leaf of an A/D update is the version current at the update,
  * section 8). Within each side the model's own caching rules give the permitted outcomes, as for one
  * request ({@link CompletionCheck});
+ * <li>where the software actions drain the fault queue or clear fqof (fqh, fqcsr), a fault whose record
+ * the model's queue would discard before them is after them when the DUT wrote its record after they took
+ * effect, and before them when the DUT left it out, unless the DUT's queue overflowed again after them;
  * <li>the requests' fault records may be in any order ({@link ConcurrentRecords}); their A/D updates
  * together ({@link AdUpdates#merge}); the interrupt wires compared per line, since edges of different
  * sources in one window follow no order the spec fixes;
@@ -48,8 +51,8 @@ final class WindowCheck {
     private final Map<Integer, long[]> dutRecords = new HashMap<>();
     /** The PTE words the A/D updates of the requests linearized before the window's software actions write. */
     private final Set<Long> claimedBefore = new HashSet<>();
-    /** Whether the DUT's fault queue overflowed in this window (fqcsr.fqof): read when first needed, else null. */
-    private Boolean dutOverflowed;
+    /** The cycle the DUT wrote each of those records (its first doubleword). */
+    private final Map<Integer, Long> recordCycle = new HashMap<>();
 
     WindowCheck(SeedContext seed, QueueRegions regions, EffectCheck effectCheck, CompletionCheck completions,
                 RegisterCheck registers) {
@@ -73,6 +76,7 @@ final class WindowCheck {
         Finding f = matchTags(w, completionOf);
         if (f != null) return f;
         boolean during = !w.during().isEmpty();
+        dutOverflow = null;
         long fenceDone = fenceCompletion(w, applied);
         Set<Long> stored = WindowSteps.storedFrom(List.of(w.during()), 0);
         List<List<Action>> steps = WindowSteps.of(w.during(), seed.model.registers().read(RegisterFile.CQT, 4),
@@ -85,11 +89,11 @@ final class WindowCheck {
         List<AdUpdates> adBefore = new ArrayList<>();
         List<AdUpdates> adAfter = new ArrayList<>();
         claimedBefore.clear();
-        dutOverflowed = null;
         for (int point = 0; point <= steps.size(); point++) {
             if (point > 0) apply(steps.get(point - 1));
             boolean last = point == steps.size();
             Set<Long> later = WindowSteps.storedFrom(steps, point);
+            boolean queueRace = WindowSteps.drainsFaultQueueFrom(steps, point);
             List<Pending> deferred = new ArrayList<>();
             for (Pending d : pending) {
                 Action.Translate t = d.request();
@@ -118,7 +122,7 @@ final class WindowCheck {
                     deferred.add(d);
                     continue;
                 }
-                if (!mustHere && laterPoint(t, p, m, later, applied)) {
+                if (!mustHere && laterPoint(t, p, m, later, queueRace, applied)) {
                     deferred.add(d.earliest() != null ? d : new Pending(t, m, point));
                     continue;
                 }
@@ -159,11 +163,23 @@ final class WindowCheck {
      * {@code later} are the words stores still to come rewrite.
      */
     private boolean laterPoint(Action.Translate t, CompletionCheck.Permitted p, CompletionCheck.Match m, Set<Long> later,
-                               long applied) {
+                               boolean queueRace, long applied) throws DutException {
         // A fault whose record the DUT did not write (a queue that filled up) waits for the records it did
         // write, on both sides of the software actions, so that the model's queue fills in the DUT's order.
-        boolean unrecorded = m.chosen().outcome().fault() && m.chosen().outcome().reported()
-                && !recordedTags.contains(t.tag());
+        boolean reportedFault = m.chosen().outcome().fault() && m.chosen().outcome().reported();
+        boolean wrote = recordedTags.contains(t.tag());
+        boolean unrecorded = reportedFault && !wrote;
+        boolean recordedLater = false;
+        if (queueRace && reportedFault && queueDiscards()) {
+            // Software drains the fault queue or clears fqof (a step still to come) while the faults are in
+            // flight, and the model's queue discards a record here (full, fqof or fqmf set, off): "While either
+            // error bit is set in fqcsr, the IOMMU discards the record that led to the fault and all further
+            // fault records". A record the DUT wrote after the actions took effect was made after them; one it
+            // left out was discarded before them, unless the DUT's queue overflowed again after them (fqof set
+            // at the end).
+            recordedLater = wrote && recordCycle.getOrDefault(t.tag(), Long.MIN_VALUE) >= applied;
+            unrecorded = !wrote && overflowedAtEnd();
+        }
         // A request whose walk reads the rewritten PTE, which the DUT updated after the store, did that update
         // on the new version; so may a fault decided past it (a first-stage leaf updated before the G stage of
         // the final GPA faults, Priv "Two-Stage Address Translation"). Not a word this request's own update
@@ -173,7 +189,8 @@ final class WindowCheck {
             if (!claimedBefore.contains(word) && writtenBefore(word, applied)) unexplained.remove(word);
         }
         boolean updatedAfter = leafUpdatedAfter(t, p, unexplained, applied);
-        return updatesStoredWordAfter(m, later, applied) || updatedAfter || !recordAgrees(m, t) || unrecorded;
+        return updatesStoredWordAfter(m, later, applied) || updatedAfter || !recordAgrees(m, t) || unrecorded
+                || recordedLater;
     }
 
     /**
@@ -183,13 +200,9 @@ final class WindowCheck {
      */
     private boolean reported(Action.Translate t) throws DutException {
         if (recordedTags.contains(t.tag())) return true;
-        RegisterFile regs = seed.model.registers();
-        long fqcsr = regs.read(RegisterFile.FQCSR, 4);
-        long mask = RegisterFile.queueEntries(regs.fqb()) - 1;
-        boolean full = ((regs.read(RegisterFile.FQT, 4) + 1) & mask) == (regs.read(RegisterFile.FQH, 4) & mask);
-        if ((fqcsr & 1) == 0 || (fqcsr & (3L << 8)) != 0 || !full) return false;
-        if (dutOverflowed == null) dutOverflowed = (seed.driver.dut.mmioRead(RegisterFile.FQCSR, 4) & (1L << 9)) != 0;
-        return dutOverflowed;
+        int csr = seed.model.registers().fqcsr();
+        boolean discardsAll = (csr & RegisterFile.QCSR_ON) == 0 || (csr & (RegisterFile.QCSR_OF | RegisterFile.QCSR_MF)) != 0;
+        return !discardsAll && queueDiscards() && overflowedAtEnd();   // on, no error bit: it discards when full
     }
 
     /** The model performs {@code step}'s software actions. */
@@ -296,6 +309,7 @@ final class WindowCheck {
         Set<Integer> attributed = recordedTags;
         attributed.clear();
         dutRecords.clear();
+        recordCycle.clear();
         for (int i = 0; i < observed.writes; i++) {
             long a = observed.writeAddr[i] & ~7L;
             if (!regions.inFaultQueue(a) || ((a - fqBase) & 31) != 0) continue;
@@ -323,6 +337,7 @@ final class WindowCheck {
                 attributed.add(named.tag());
                 dutRecords.put(named.tag(), new long[] {dw0, iotval == null ? 0 : iotval, iotval2});
                 key.put(named.tag(), observed.writeCycle[i]);
+                recordCycle.put(named.tag(), observed.writeCycle[i]);
             }
         }
         List<Action.Translate> order = new ArrayList<>(w.requests());
@@ -358,6 +373,28 @@ final class WindowCheck {
             fenceDone = fence && reached >= 0 ? reached : Long.MAX_VALUE;
         }
         return fenceDone;
+    }
+
+    /** The DUT's fqcsr.fqof once the window is done (read when first needed: a read has no side effect). */
+    private Boolean dutOverflow;
+
+    private boolean overflowedAtEnd() throws DutException {
+        if (dutOverflow == null) {
+            dutOverflow = (seed.driver.dut.mmioRead(RegisterFile.FQCSR, 4) & RegisterFile.QCSR_OF) != 0;
+        }
+        return dutOverflow;
+    }
+
+    /**
+     * Whether the model's fault queue would discard a record now: off, fqof or fqmf set, or full (spec:
+     * "Fault/Event-Queue").
+     */
+    private boolean queueDiscards() {
+        RegisterFile r = seed.model.registers();
+        int csr = r.fqcsr();
+        if ((csr & RegisterFile.QCSR_ON) == 0 || (csr & (RegisterFile.QCSR_OF | RegisterFile.QCSR_MF)) != 0) return true;
+        long n = RegisterFile.queueEntries(r.fqb());
+        return ((r.fqt() & 0xffffffffL) + 1) % n == (r.fqh() & 0xffffffffL);
     }
 
     /**
