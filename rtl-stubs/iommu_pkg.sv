@@ -122,6 +122,8 @@ package iommu_pkg;
   localparam logic [7:0] M_OVL_CPL_DROPPED       = 8'd46;
   localparam logic [7:0] M_OVL_REC_DROPPED       = 8'd47;
   localparam logic [7:0] M_OVL_INVAL_BUSY_WALKER = 8'd48;
+  localparam logic [7:0] M_OVL_IOTLB_STALE_FILL  = 8'd49;
+  localparam logic [7:0] M_OVL_DDTC_STALE_FILL   = 8'd50;
 
 
   // Whether planted bug `id` is selected: the 32-bit mutant input holds up to four bug ids, one per

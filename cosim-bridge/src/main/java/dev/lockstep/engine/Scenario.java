@@ -24,8 +24,9 @@ public enum Scenario {
      * Random and directed together (the standard regression): seeds that are multiples of 3 run the
      * directed scenarios in turn (seed 3 the first, 6 the second, ...), the others run {@code system}.
      * Any 3 x D consecutive seeds (D directed scenarios) run each directed scenario at least once. With
-     * overlap (depth above 1) the directed races follow the directed scenarios in the turn; serialized
-     * they are left out, so the turn at depth 1 is the same as without them.
+     * overlap (depth above 1) the directed races take every other place of the turn from its second on,
+     * so that the first seeds of a regression race too (seed 6 the first race); serialized they are left
+     * out, so the turn at depth 1 is the same as without them.
      */
     ALL("all", "seeds divisible by 3: the directed scenarios in turn (with --overlap above 1 the races too); "
             + "other seeds: system"),
@@ -90,10 +91,19 @@ public enum Scenario {
         return d;
     }
 
-    /** The turn of {@link #ALL}'s directed seeds at depth {@code overlap}: the directed scenarios, then with overlap the races. */
+    /**
+     * The turn of {@link #ALL}'s directed seeds at depth {@code overlap}: the directed scenarios, and with
+     * overlap the races interleaved with their first ones (directed, race, directed, race, ...).
+     */
     public static List<Scenario> rotation(int overlap) {
-        List<Scenario> d = directedScenarios();
-        if (overlap > 1) d.addAll(raceScenarios());
+        List<Scenario> directed = directedScenarios();
+        if (overlap <= 1) return directed;
+        List<Scenario> races = raceScenarios();
+        List<Scenario> d = new ArrayList<>();
+        for (int i = 0; i < Math.max(directed.size(), races.size()); i++) {
+            if (i < directed.size()) d.add(directed.get(i));
+            if (i < races.size()) d.add(races.get(i));
+        }
         return d;
     }
 

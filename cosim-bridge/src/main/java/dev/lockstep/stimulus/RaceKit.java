@@ -34,6 +34,7 @@ final class RaceKit {
     private IommuMode mode;
     private long ddtRoot;
     private int nextPscid = 1;
+    private int nextGscid = 1;
     private final List<Integer> usedIds = new ArrayList<>();
 
     RaceKit(long seed, IommuConfig config, LongUnaryOperator readRegister, int depth) {
@@ -58,7 +59,16 @@ final class RaceKit {
     }
 
     /** A first-stage domain (Sv39 or Sv48) with its own PSCID. */
-    Domain domain() { return new Domain(); }
+    Domain domain() { return new Domain(false); }
+
+    /** Whether the IOMMU has a G stage (Sv39x4 or Sv48x4), so that {@link #twoStageDomain} can be made. */
+    boolean twoStage() { return caps.sv39x4() || caps.sv48x4(); }
+
+    /**
+     * A first stage over a G stage (Sv39x4 or Sv48x4, its own GSCID) that maps the first stage's table pages
+     * and its 4 KiB pages one to one: every first-stage PTE address and the final GPA take a G-stage walk.
+     */
+    Domain twoStageDomain() { return new Domain(true); }
 
     /** Queues (2^fqLog2 fault records), a device directory in a seeded mode, ddtp set and read back. */
     void bringUp(int fqLog2) {
@@ -89,25 +99,53 @@ final class RaceKit {
 
     long dcAddress(int id) { return driver.deviceContextAddress(mode, ddtRoot, id, null); }
 
-    /** A first-stage address space with its own PSCID; {@code pages}: {va, pte address, page shift}. */
+    /**
+     * A first-stage address space with its own PSCID, over a G stage of its own GSCID or none;
+     * {@code pages}: {va, pte address, page shift}.
+     */
     final class Domain {
         final PageTable table;
+        /** The G stage, or null (iohgatp Bare). */
+        final PageTable gTable;
         final int pscid = nextPscid++;
+        final int gscid;
         final List<long[]> pages = new ArrayList<>();
 
-        Domain() {
+        Domain(boolean twoStage) {
             int levels = caps.sv48() && (!caps.sv39() || random.nextBoolean()) ? 4 : 3;
-            table = new PageTable(levels, false, driver.memory, driver.allocator, p -> { });
+            if (twoStage) {
+                int gLevels = caps.sv48x4() && (!caps.sv39x4() || random.nextBoolean()) ? 4 : 3;
+                gTable = new PageTable(gLevels, true, driver.memory, driver.allocator, p -> { });
+                gscid = nextGscid++;
+            } else {
+                gTable = null;
+                gscid = 0;
+            }
+            table = new PageTable(levels, false, driver.memory, driver.allocator, this::identity);
         }
 
         long fsc() { return ((long) (table.levels == 4 ? 9 : 8) << 60) | (table.rootPa >>> 12); }
 
         long ta() { return (long) pscid << 12; }
 
-        /** Maps {@code va} with a leaf at {@code leafLevel}; the page, or null when a leaf already covers it. */
+        long iohgatp() {
+            return gTable == null ? 0 : ((long) (gTable.levels == 4 ? 9 : 8) << 60) | ((long) gscid << 44) | (gTable.rootPa >>> 12);
+        }
+
+        /** Makes 4 KiB page {@code gpa} reachable through the G stage, at the same address. */
+        private void identity(long gpa) {
+            if (gTable != null) gTable.map(gpa, gpa, 0, RW, "G-stage GSCID " + gscid + " identity");
+        }
+
+        /**
+         * Maps {@code va} with a leaf at {@code leafLevel} (0 only over a G stage); the page, or null when a
+         * leaf already covers it.
+         */
         long[] map(long va, int leafLevel, long flags) {
-            long pte = table.map(va, dataPage(12 + 9 * leafLevel), leafLevel, flags, "PSCID " + pscid);
+            long data = gTable == null ? dataPage(12 + 9 * leafLevel) : dataPage(12, gTable.addressBits());
+            long pte = table.map(va, data, leafLevel, flags, "PSCID " + pscid);
             if (pte < 0) return null;
+            identity(data);
             long[] p = {va, pte, 12 + 9 * leafLevel};
             pages.add(p);
             return p;
@@ -120,8 +158,11 @@ final class RaceKit {
         }
     }
 
-    long dataPage(int shift) {
-        int pas = Math.min(caps.pas(), 48);
+    long dataPage(int shift) { return dataPage(shift, 48); }
+
+    /** A data page of 2^{@code shift} bytes below 2^{@code bits} (and the physical address size). */
+    long dataPage(int shift, int bits) {
+        int pas = Math.min(caps.pas(), bits);
         long span = (1L << pas) - Driver.DATA_BASE;
         return (Driver.DATA_BASE + (random.nextLong() & (span - 1))) & -(1L << shift) & ((1L << pas) - 1);
     }
@@ -143,7 +184,7 @@ final class RaceKit {
 
     /** Writes the DC of {@code id} (tc last) and, serialized, IODIR.INVAL_DDT for it and IOFENCE.C. */
     void attach(int id, long tc, Domain dm) {
-        driver.storeDeviceContext(dcAddress(id), new long[] {tc, 0, dm.ta(), dm.fsc()}, id);
+        driver.storeDeviceContext(dcAddress(id), new long[] {tc, dm.iohgatp(), dm.ta(), dm.fsc()}, id);
         driver.command(Commands.iodirInvalDdt(true, id), "IODIR.INVAL_DDT");
         driver.sync();
     }

@@ -13,6 +13,11 @@ import java.util.List;
  * IOFENCE.C in one doorbell. A request accepted before the fence completed may use the old or the new
  * PTE; the next window's, all accepted after it, must fault (spec: "IOMMU Page-Table cache invalidation
  * commands", IOFENCE.C). The page is then mapped again (V=0 is never cached: no invalidation needed).
+ * Then, where the IOMMU has a G stage, rounds on a two-stage domain whose victim is a page no request used
+ * before, so that the window's requests walk it: between their read of its first-stage leaf and their
+ * IOTLB fill lies the G-stage walk of the final GPA, and the unmap's IOTINVAL, swept over the walks with
+ * longer gaps, executes inside it; a fill the invalidation did not cancel answers the requests after the
+ * fence from the old PTE.
  */
 final class UnmapRace {
     private final RaceKit k;
@@ -20,6 +25,15 @@ final class UnmapRace {
     private int id;
     private final List<long[]> hot = new ArrayList<>();
     private final List<long[]> cold = new ArrayList<>();
+    private RaceKit.Domain nested;
+    private int nestedId;
+    private long nestedBase;
+    /**
+     * The two-stage rounds sweep gaps of 40 to 167 cycles in steps of 2 (a nested walk is 12 to 20 memory
+     * reads, and the window where the invalidation lands inside the final G-stage walk is a few cycles wide).
+     */
+    private static final int NESTED_ROUNDS = 64;
+    private static final int NESTED_GAP_MIN = 40;
 
     UnmapRace(RaceKit k) { this.k = k; }
 
@@ -43,6 +57,36 @@ final class UnmapRace {
             if (round % 4 == 3) k.consumeFaults();
         }
         k.consumeFaults();
+        if (!k.twoStage()) return;
+        k.then(() -> {
+            nested = k.twoStageDomain();
+            nestedId = k.newDeviceId();
+            nestedBase = k.region(3);
+            k.attach(nestedId, 1, nested);
+        });
+        for (int round = 0; round < NESTED_ROUNDS; round++) {
+            int r = round;
+            k.then(() -> nestedRace(r));
+            if (round % 4 == 3) k.consumeFaults();
+        }
+        k.consumeFaults();
+    }
+
+    /** A fresh page of the two-stage domain walked by every request of a window and unmapped while they walk. */
+    private void nestedRace(int round) {
+        long[] victim = nested.map(nestedBase + ((long) round << 12), 0, RaceKit.RW);
+        List<Action.Translate> reqs = new ArrayList<>();
+        for (int i = 0; i < k.depth; i++) reqs.add(k.request(nestedId, k.readOrWrite(), k.inPage(victim)));
+        k.window(reqs, NESTED_GAP_MIN + 2 * round + (k.gap(0) & 1), () -> {
+            k.driver.memory.store(victim[1], k.driver.memory.load(victim[1]) & ~PageTable.V,
+                    "unmap 0x" + Long.toHexString(victim[0]));
+            k.post(new long[][] {Commands.iotinval(false, true, victim[0], true, nested.pscid, true, nested.gscid, false,
+                    false), k.fence()}, new String[] {"IOTINVAL.VMA GV page", "IOFENCE.C"});
+        });
+        k.driver.read(RegisterFile.CQH, 4);
+        List<Action.Translate> after = new ArrayList<>();
+        for (int i = 0; i < k.depth; i++) after.add(k.request(nestedId, k.readOrWrite(), k.inPage(victim)));
+        k.window(after, 0, () -> { });
     }
 
     /** Windows that make every hot page cached by both walkers. */
