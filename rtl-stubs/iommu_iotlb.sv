@@ -154,7 +154,8 @@ module iommu_iotlb
       if (flush) begin
         v <= '0; armed <= 1'b0;
       end else if (inv) begin
-        armed <= 1'b0;
+        // BUG (mutant): a walk under way is not told of the invalidation; its fill lands after it
+        if (!mutant_on(mutant, M_OVL_IOTLB_STALE_FILL)) armed <= 1'b0;
         for (int i = 0; i < N; i++) if (inv_hit(e[i])) v[i] <= 1'b0;
       end
     end

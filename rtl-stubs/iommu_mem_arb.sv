@@ -22,6 +22,7 @@ module iommu_mem_arb #(
   input  logic [1:0]    c_req_op    [N],
   input  logic [63:0]   c_req_addr  [N],
   input  logic [63:0]   c_req_wdata [N],
+  input  logic [63:0]   c_req_cmp   [N],   // MOP_CAS: the expected value
   input  logic [7:0]    c_req_wstrb [N],
   input  logic [3:0]    c_req_words [N],   // doublewords the client reads from this address on
   output logic [N-1:0]  c_rsp_valid,
@@ -33,6 +34,7 @@ module iommu_mem_arb #(
   output logic [1:0]    mem_req_op,
   output logic [63:0]   mem_req_addr,
   output logic [63:0]   mem_req_wdata,
+  output logic [63:0]   mem_req_cmp,
   output logic [7:0]    mem_req_wstrb,
   output logic [1:0]    mem_req_src,
   output logic [3:0]    mem_req_words,
@@ -73,7 +75,7 @@ module iommu_mem_arb #(
       st <= A_IDLE;
       owner <= '0;
       last <= IW'(N - 1);       // client 0 first after reset
-      mem_req_op <= 2'd0; mem_req_addr <= 64'd0; mem_req_wdata <= 64'd0; mem_req_wstrb <= 8'd0;
+      mem_req_op <= 2'd0; mem_req_addr <= 64'd0; mem_req_wdata <= 64'd0; mem_req_cmp <= 64'd0; mem_req_wstrb <= 8'd0;
       mem_req_words <= 4'd1;
     end else begin
       case (st)
@@ -83,6 +85,7 @@ module iommu_mem_arb #(
           mem_req_op <= c_req_op[pick];
           mem_req_addr <= {c_req_addr[pick][63:3], 3'b000};
           mem_req_wdata <= c_req_wdata[pick];
+          mem_req_cmp <= c_req_cmp[pick];
           mem_req_wstrb <= c_req_wstrb[pick];
           mem_req_words <= c_req_words[pick];
           st <= A_REQ;

@@ -71,6 +71,9 @@ package iommu_pkg;
   localparam logic [1:0] MOP_READ  = 2'd0;
   localparam logic [1:0] MOP_WRITE = 2'd1;
   localparam logic [1:0] MOP_AMOOR = 2'd2;
+  // Compare and swap: if the doubleword equals cmp, write wdata; the response carries the old value
+  // either way (the requester compares it with cmp to know whether the swap took place).
+  localparam logic [1:0] MOP_CAS   = 2'd3;
 
   // ---- Planted bugs (see mutants.tsv; 0 = none; mutant_on() below selects them) ----
   localparam logic [7:0] M_NONE                 = 8'd0;
@@ -119,6 +122,8 @@ package iommu_pkg;
   localparam logic [7:0] M_OVL_CPL_DROPPED       = 8'd46;
   localparam logic [7:0] M_OVL_REC_DROPPED       = 8'd47;
   localparam logic [7:0] M_OVL_INVAL_BUSY_WALKER = 8'd48;
+  localparam logic [7:0] M_OVL_IOTLB_STALE_FILL  = 8'd49;
+  localparam logic [7:0] M_OVL_DDTC_STALE_FILL   = 8'd50;
 
 
   // Whether planted bug `id` is selected: the 32-bit mutant input holds up to four bug ids, one per

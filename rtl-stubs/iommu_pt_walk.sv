@@ -13,7 +13,14 @@
 module iommu_pt_walk
   import iommu_pkg::*;
 #(
-  parameter bit AMO_HWAD = 1'b1
+  parameter bit AMO_HWAD = 1'b1,
+  // A/D updates as a compare and swap against the PTE the walk read, the walk re-reading the PTE when
+  // it changed in between (Privileged spec, "Virtual Address Translation Process", step 7: "perform
+  // atomically: compare pte to the value of the PTE ...; if the comparison fails, return to step 2";
+  // Svadu: the update must atomically check that the PTE is valid and grants the permissions).
+  // 0: an AMO OR, atomic only where nothing else writes the tables while a walk is under way
+  // (a DUT that runs one translation at a time against software actions, as the AXI wrapper's does).
+  parameter bit AD_CAS = 1'b1
 ) (
   input  logic        clk,
   input  logic        rst_n,
@@ -55,6 +62,7 @@ module iommu_pt_walk
   output logic [1:0]  m_req_op,
   output logic [63:0] m_req_addr,
   output logic [63:0] m_req_wdata,
+  output logic [63:0] m_req_cmp,    // MOP_CAS: the value expected in memory
   input  logic        m_rsp_valid,
   input  logic [63:0] m_rsp_rdata,
   input  logic [1:0]  m_rsp_err,
@@ -336,6 +344,7 @@ module iommu_pt_walk
         P_S_AMO: if (m_req_ready) st <= P_S_AMOW;
         P_S_AMOW: if (m_rsp_valid) begin
           if (m_rsp_err != 2'd0) fail(m_rsp_err == 2'd1 ? FK_ACC : FK_CORRUPT);
+          else if (AD_CAS && m_rsp_rdata != s_pte) st <= P_S_RD;   // the PTE changed: read it again
           else st <= P_G_FINAL;
         end
         // ---------------- G stage of the final GPA ----------------
@@ -404,6 +413,7 @@ module iommu_pt_walk
         P_G_AMO: if (m_req_ready) st <= P_G_AMOW;
         P_G_AMOW: if (m_rsp_valid) begin
           if (m_rsp_err != 2'd0) fail(m_rsp_err == 2'd1 ? FK_ACC : FK_CORRUPT);
+          else if (AD_CAS && m_rsp_rdata != g_pte) st <= P_G_RD;   // the PTE changed: read it again
           else st <= ret;
         end
         P_DONE: begin
@@ -418,14 +428,18 @@ module iommu_pt_walk
 
   // memory requests
   always_comb begin
-    m_req_valid = 1'b0; m_req_op = MOP_READ; m_req_addr = 64'd0; m_req_wdata = 64'd0;
+    m_req_valid = 1'b0; m_req_op = MOP_READ; m_req_addr = 64'd0; m_req_wdata = 64'd0; m_req_cmp = 64'd0;
     case (st)
       P_S_RD:  begin m_req_valid = 1'b1; m_req_addr = s_pte_spa; end
-      P_S_AMO: begin m_req_valid = 1'b1; m_req_op = MOP_AMOOR; m_req_addr = s_pte_spa;
-                     m_req_wdata = s_ad_bits; end
+      P_S_AMO: begin m_req_valid = 1'b1; m_req_addr = s_pte_spa;
+                     if (AD_CAS) begin m_req_op = MOP_CAS; m_req_wdata = s_pte | s_ad_bits; m_req_cmp = s_pte; end
+                     else begin m_req_op = MOP_AMOOR; m_req_wdata = s_ad_bits; end
+               end
       P_G_RD:  begin m_req_valid = 1'b1; m_req_addr = g_pte_addr; end
-      P_G_AMO: begin m_req_valid = 1'b1; m_req_op = MOP_AMOOR; m_req_addr = g_pte_addr;
-                     m_req_wdata = g_ad_bits; end
+      P_G_AMO: begin m_req_valid = 1'b1; m_req_addr = g_pte_addr;
+                     if (AD_CAS) begin m_req_op = MOP_CAS; m_req_wdata = g_pte | g_ad_bits; m_req_cmp = g_pte; end
+                     else begin m_req_op = MOP_AMOOR; m_req_wdata = g_ad_bits; end
+               end
       default: ;
     endcase
   end

@@ -25,6 +25,7 @@ module iommu_xlate
 #(
   parameter bit MSI_FLAT   = 1'b1,
   parameter bit AMO_HWAD   = 1'b1,
+  parameter bit AD_CAS     = 1'b1,     // A/D updates as compare and swap (iommu_pt_walk)
   parameter bit CAP_ATS    = 1'b1,
   parameter bit CAP_T2GPA  = 1'b1,
   parameter bit CAP_SV39   = 1'b1,
@@ -116,6 +117,7 @@ module iommu_xlate
   output logic [1:0]  m_req_op,
   output logic [63:0] m_req_addr,
   output logic [63:0] m_req_wdata,
+  output logic [63:0] m_req_cmp,
   output logic [3:0]  m_req_words,   // doublewords read from m_req_addr on, one request each
   input  logic        m_rsp_valid,
   input  logic [63:0] m_rsp_rdata,
@@ -189,7 +191,7 @@ module iommu_xlate
   logic        ptw_none, ptw_glob;
   logic        ptw_req_valid;
   logic [1:0]  ptw_req_op;
-  logic [63:0] ptw_req_addr, ptw_req_wdata;
+  logic [63:0] ptw_req_addr, ptw_req_wdata, ptw_req_cmp;
   // IOTLB
   logic        tlb_hit, tlb_fill;
   logic [63:0] tlb_pa;
@@ -225,7 +227,7 @@ module iommu_xlate
     .m_rsp_rdata, .m_rsp_err, .busy(pdtw_busy)
   );
 
-  iommu_pt_walk #(.AMO_HWAD(AMO_HWAD)) u_ptw (
+  iommu_pt_walk #(.AMO_HWAD(AMO_HWAD), .AD_CAS(AD_CAS)) u_ptw (
     .clk, .rst_n, .mutant, .start(pt_start), .gonly_in(pt_gonly), .iova_in(pt_iova), .acc,
     .ats(is_ats && st != X_PDTW && st != X_PDTG), .want_w(!nw), .want_x(exe),
     .priv_s, .sum, .s_mode, .s_ppn, .g_mode, .g_ppn(gatp[43:0]),
@@ -236,7 +238,7 @@ module iommu_xlate
     .s_r(ptw_sr), .s_w(ptw_sw), .s_x(ptw_sx), .s_u(ptw_su), .s_g(ptw_sg),
     .g_r(ptw_gr), .g_w(ptw_gw), .g_x(ptw_gx), .perm(ptw_perm), .none(ptw_none), .s_glob(ptw_glob),
     .m_req_valid(ptw_req_valid), .m_req_ready(m_req_ready && ptw_busy), .m_req_op(ptw_req_op),
-    .m_req_addr(ptw_req_addr), .m_req_wdata(ptw_req_wdata),
+    .m_req_addr(ptw_req_addr), .m_req_wdata(ptw_req_wdata), .m_req_cmp(ptw_req_cmp),
     .m_rsp_valid(m_rsp_valid && ptw_busy), .m_rsp_rdata, .m_rsp_err, .busy(ptw_busy)
   );
 
@@ -505,11 +507,11 @@ module iommu_xlate
 
   // memory client mux: only one walker is active at a time
   always_comb begin
-    m_req_valid = 1'b0; m_req_op = MOP_READ; m_req_addr = 64'd0; m_req_wdata = 64'd0;
+    m_req_valid = 1'b0; m_req_op = MOP_READ; m_req_addr = 64'd0; m_req_wdata = 64'd0; m_req_cmp = 64'd0;
     m_req_words = 4'd1;
     if (ptw_busy) begin
       m_req_valid = ptw_req_valid; m_req_op = ptw_req_op; m_req_addr = ptw_req_addr;
-      m_req_wdata = ptw_req_wdata;
+      m_req_wdata = ptw_req_wdata; m_req_cmp = ptw_req_cmp;
     end else if (pdtw_busy) begin
       m_req_valid = pdtw_req_valid; m_req_addr = pdtw_req_addr; m_req_words = pdtw_req_words;
     end else if (ddtw_busy) begin

@@ -8,6 +8,7 @@ module lockstep_iommu
   parameter bit CAP_SV48X4 = 1'b1,
   parameter bit MSI_FLAT   = 1'b1,
   parameter bit AMO_HWAD   = 1'b1,
+  parameter bit AD_CAS     = 1'b1,   // A/D updates as compare and swap on mem_req_cmp (iommu_pt_walk)
   parameter bit CAP_ATS    = 1'b1,
   parameter bit CAP_T2GPA  = 1'b1,
   parameter bit CAP_PD8    = 1'b1,
@@ -84,6 +85,7 @@ module lockstep_iommu
   output logic [1:0]  mem_req_op,
   output logic [63:0] mem_req_addr,
   output logic [63:0] mem_req_wdata,
+  output logic [63:0] mem_req_cmp,   // MOP_CAS: write mem_req_wdata only if the doubleword equals this
   output logic [7:0]  mem_req_wstrb,
   output logic [1:0]  mem_req_src,
   output logic [3:0]  mem_req_words,
@@ -141,6 +143,7 @@ module lockstep_iommu
   logic [1:0]  c_req_op    [NC];
   logic [63:0] c_req_addr  [NC];
   logic [63:0] c_req_wdata [NC];
+  logic [63:0] c_req_cmp   [NC];
   logic [7:0]  c_req_wstrb [NC];
   logic [3:0]  c_req_words [NC];
   logic [63:0] c_rsp_rdata;
@@ -149,9 +152,9 @@ module lockstep_iommu
 
   iommu_mem_arb #(.N(NC), .W(XLATE_N), .FIXED(NC'(1) << C_FQ | NC'(1) << C_PQ)) u_arb (
     .clk, .rst_n,
-    .c_req_valid, .c_req_ready, .c_req_op, .c_req_addr, .c_req_wdata, .c_req_wstrb, .c_req_words,
+    .c_req_valid, .c_req_ready, .c_req_op, .c_req_addr, .c_req_wdata, .c_req_cmp, .c_req_wstrb, .c_req_words,
     .c_rsp_valid, .c_rsp_rdata, .c_rsp_err,
-    .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_wstrb,
+    .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_cmp, .mem_req_wstrb,
     .mem_req_src, .mem_req_words, .mem_rsp_valid, .mem_rsp_rdata, .mem_rsp_err, .busy(arb_busy)
   );
 
@@ -279,7 +282,7 @@ module lockstep_iommu
   assign prq_payload = w_prq_payload[0];
 
   for (genvar k = 0; k < XLATE_N; k++) begin : g_walker
-    iommu_xlate #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .CAP_ATS(CAP_ATS),
+    iommu_xlate #(.MSI_FLAT(MSI_FLAT), .AMO_HWAD(AMO_HWAD), .AD_CAS(AD_CAS), .CAP_ATS(CAP_ATS),
                   .CAP_T2GPA(CAP_ATS && CAP_T2GPA), .CAP_SV39(CAP_SV39),
                   .CAP_SV48(CAP_SV48), .CAP_SV39X4(CAP_SV39X4), .CAP_SV48X4(CAP_SV48X4),
                   .CAP_PD8(CAP_PD8), .CAP_PD17(CAP_PD17), .CAP_PD20(CAP_PD20), .PAS(PAS),
@@ -308,7 +311,7 @@ module lockstep_iommu
       .tlb_inv(tlb_inv && !(mutant_on(mutant, M_OVL_INVAL_BUSY_WALKER) && xl_busy[k])), .tlb_gvma, .tlb_av, .tlb_pscv, .tlb_gv, .tlb_pscid, .tlb_gscid, .tlb_vpn,
       .ddt_inv, .ddt_dv, .ddt_did,
       .m_req_valid(c_req_valid[k]), .m_req_ready(c_req_ready[k]), .m_req_op(c_req_op[k]),
-      .m_req_addr(c_req_addr[k]), .m_req_wdata(c_req_wdata[k]), .m_req_words(c_req_words[k]),
+      .m_req_addr(c_req_addr[k]), .m_req_wdata(c_req_wdata[k]), .m_req_cmp(c_req_cmp[k]), .m_req_words(c_req_words[k]),
       .m_rsp_valid(c_rsp_valid[k]), .m_rsp_rdata(c_rsp_rdata), .m_rsp_err(c_rsp_err),
       .busy(xl_busy[k])
     );
@@ -331,6 +334,7 @@ module lockstep_iommu
   );
   assign c_req_op[C_FQ] = MOP_WRITE;
   assign c_req_wstrb[C_FQ] = 8'hFF;
+  assign c_req_cmp[C_FQ] = 64'd0;
   assign c_req_words[C_FQ] = 4'd1;
 
   // ---------------- command queue ----------------
@@ -350,6 +354,7 @@ module lockstep_iommu
     .m_rsp_valid(c_rsp_valid[C_CQ]), .m_rsp_rdata(c_rsp_rdata), .m_rsp_err(c_rsp_err),
     .busy(cq_busy)
   );
+  assign c_req_cmp[C_CQ] = 64'd0;
 
   // ---------------- page-request queue ----------------
   logic        pq_rsp_valid, pq_rsp_ready, pq_rsp_pv, pq_rsp_dsv;
@@ -372,6 +377,7 @@ module lockstep_iommu
   );
   assign c_req_op[C_PQ] = MOP_WRITE;
   assign c_req_wstrb[C_PQ] = 8'hFF;
+  assign c_req_cmp[C_PQ] = 64'd0;
   assign c_req_words[C_PQ] = 4'd1;
 
   // ---------------- outbound messages: the command queue first, then automatic responses ----

@@ -245,8 +245,12 @@ module lockstep_iommu_axi
   // cqh for an ABI 6 harness; the AXI harness reports ABI 5 (no cqh events), so it is not used here.
   /* verilator lint_off UNUSEDSIGNAL */
   logic [31:0] core_cq_head;
+  // The compare value of an A/D compare and swap: not used, the core makes its A/D updates AMO ORs
+  // here (AD_CAS=0), mapped to AtomicLoad SET. That is atomic because this wrapper's harness runs one
+  // translation at a time (ABI 5) and no software store comes between a walk's read and its update.
+  logic [63:0] core_mem_req_cmp;
   /* verilator lint_on UNUSEDSIGNAL */
-  lockstep_iommu u_iommu (
+  lockstep_iommu #(.AD_CAS(1'b0)) u_iommu (
     .clk, .rst_n, .mutant,
     .reg_req_valid, .reg_req_ready, .reg_req_write, .reg_req_offset, .reg_req_size8,
     .reg_req_wdata, .reg_rsp_valid, .reg_rsp_rdata,
@@ -259,7 +263,7 @@ module lockstep_iommu_axi
     .tr_cpl_cxl_io,
     .msg_valid, .msg_ready, .msg_prgr, .msg_rid, .msg_dsv, .msg_dseg, .msg_pv, .msg_pid,
     .msg_payload, .ats_inv_cpl_valid,
-    .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_wstrb,
+    .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_cmp(core_mem_req_cmp), .mem_req_wstrb,
     .mem_req_src, .mem_req_words, .mem_rsp_valid, .mem_rsp_rdata, .mem_rsp_err,
     .irq, .cq_head(core_cq_head), .idle(core_idle)
   );

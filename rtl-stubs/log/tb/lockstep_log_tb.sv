@@ -78,7 +78,7 @@ module lockstep_log_tb;
   logic        ats_inv_cpl_valid = 1'b0;
   logic        mem_req_valid, mem_req_ready = 1'b1;
   logic [1:0]  mem_req_op, mem_req_src;
-  logic [63:0] mem_req_addr, mem_req_wdata;
+  logic [63:0] mem_req_addr, mem_req_wdata, mem_req_cmp;
   logic [7:0]  mem_req_wstrb;
   logic [3:0]  mem_req_words;
   logic        mem_rsp_valid = 1'b0;
@@ -148,6 +148,13 @@ module lockstep_log_tb;
       mem[a] = v;
       r.rdata = old;
       if (v != old) log_mem_write(cycle, a, v, mem_req_wstrb, 1'b1);
+    end else if (mem_req_op == iommu_pkg::MOP_CAS) begin     // an A/D update checked against the PTE read
+      r.rdata = old;
+      if (old == mem_req_cmp) begin
+        v = (old & ~m) | (mem_req_wdata & m);
+        mem[a] = v;
+        if (v != old) log_mem_write(cycle, a, v, mem_req_wstrb, 1'b1);
+      end
     end else begin
       r.err = 2'd1;
     end

@@ -100,7 +100,10 @@ extern "C" {
 #define LOCKSTEP_EV_CQ_HEAD 7
 /* Ordering (ABI 6): events are reported in cycle order. A call made between two lockstep_run calls while
  * lockstep_cycles() returns t (lockstep_mem_write, lockstep_mmio_write, lockstep_submit) takes effect at
- * cycle t: events with a cycle <= t happened before it, later ones after it. Lockstep may queue several
+ * the start of cycle t, before its clock edge. What the DUT does at a clock edge (ACCEPT, COMPLETION,
+ * MEM_WRITE, MESSAGE_OUT) carries the cycle of that edge: cycle < t happened before the call, cycle >= t
+ * after it (a memory access of cycle t sees a store made at t). A level change (IRQ, CQ_HEAD) carries the
+ * first cycle the new level is seen in: cycle <= t happened before the call, later ones after it. Lockstep may queue several
  * lockstep_submit calls before one lockstep_run (at most its overlap depth outstanding, tags unique among
  * outstanding requests), run some cycles, apply stores and register writes while they are in flight, and
  * run until idle; completions may come in any order. */

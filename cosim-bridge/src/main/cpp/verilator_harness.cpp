@@ -316,6 +316,15 @@ private:
             memory_.store(addr, v);
             a.rdata = old;
             if (v != old) push_event(LOCKSTEP_EV_MEM_WRITE, addr, v, strobe | (2u << 8));
+        } else if (op == 3) {  // compare and swap (an A/D update checked against the PTE the walk read)
+            const uint64_t old = memory_.load(addr);
+            a.rdata = old;
+            if (old == top_->mem_req_cmp) {
+                const uint64_t m = strobe_mask(strobe);
+                const uint64_t v = (old & ~m) | (top_->mem_req_wdata & m);
+                memory_.store(addr, v);
+                if (v != old) push_event(LOCKSTEP_EV_MEM_WRITE, addr, v, strobe | (2u << 8));
+            }
         } else {
             a.err = LOCKSTEP_MEMERR_ACCESS;
         }

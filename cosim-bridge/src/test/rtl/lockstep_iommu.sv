@@ -64,6 +64,7 @@ module lockstep_iommu (
   output logic [1:0]  mem_req_op,
   output logic [63:0] mem_req_addr,
   output logic [63:0] mem_req_wdata,
+  output logic [63:0] mem_req_cmp,
   output logic [7:0]  mem_req_wstrb,
   input  logic        mem_rsp_valid,
   input  logic [63:0] mem_rsp_rdata,
@@ -109,6 +110,7 @@ module lockstep_iommu (
   assign mem_req_op = 2'd0;
   assign mem_req_addr = 64'd0;
   assign mem_req_wdata = 64'd0;
+  assign mem_req_cmp = 64'd0;
   assign mem_req_wstrb = 8'd0;
   assign irq = 16'd0;
   assign cq_head = 32'd0;

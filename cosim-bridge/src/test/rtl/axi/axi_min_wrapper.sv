@@ -105,9 +105,10 @@ module axi_min_wrapper #(
   logic core_idle;
   /* verilator lint_off UNUSEDSIGNAL */
   logic [31:0] core_cq_head;   // cqh for an ABI 6 harness; not on the AXI side
+  logic [63:0] core_mem_req_cmp;   // A/D updates are AMO ORs here (AD_CAS=0): one translation at a time
   /* verilator lint_on UNUSEDSIGNAL */
 
-  lockstep_iommu #(.CAP_ATS(CAP_ATS), .CAP_T2GPA(CAP_T2GPA), .AMO_HWAD(AMO_HWAD)) core (
+  lockstep_iommu #(.CAP_ATS(CAP_ATS), .CAP_T2GPA(CAP_T2GPA), .AMO_HWAD(AMO_HWAD), .AD_CAS(1'b0)) core (
     .clk, .rst_n, .mutant(mutant[7:0]),
     .reg_req_valid, .reg_req_ready, .reg_req_write, .reg_req_offset, .reg_req_size8(1'b0), .reg_req_wdata,
     .reg_rsp_valid, .reg_rsp_rdata,
@@ -119,7 +120,7 @@ module axi_min_wrapper #(
     .tr_cpl_w, .tr_cpl_x, .tr_cpl_u, .tr_cpl_g, .tr_cpl_pbmt, .tr_cpl_s, .tr_cpl_priv, .tr_cpl_cxl_io,
     .msg_valid, .msg_ready, .msg_prgr, .msg_rid, .msg_dsv, .msg_dseg, .msg_pv, .msg_pid, .msg_payload,
     .ats_inv_cpl_valid,
-    .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_wstrb,
+    .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_cmp(core_mem_req_cmp), .mem_req_wstrb,
     .mem_rsp_valid, .mem_rsp_rdata, .mem_rsp_err,
     .irq, .cq_head(core_cq_head), .idle(core_idle));
 

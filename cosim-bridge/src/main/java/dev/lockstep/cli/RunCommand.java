@@ -73,7 +73,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "Stimulus, one of: ${COMPLETION-CANDIDATES}. 'system': driver-like programming of the whole "
                     + "IOMMU, translations, invalidations, faults; 'traffic': mostly translation requests; "
                     + "'registers': register accesses only; 'all': seeds divisible by 3 run the directed scenarios "
-                    + "(the other names) in turn, the others 'system'. Default: ${DEFAULT-VALUE}.")
+                    + "(the other names) in turn, the others 'system'. The names ending in -race are directed races: "
+                    + "requests in flight while software acts; they need --overlap 2 or more (a race named at "
+                    + "--overlap 1 is refused; 'all' takes them into its turn only with overlap). "
+                    + "Default: ${DEFAULT-VALUE}.")
     String scenario;
 
     /** The scenario names, from {@link Scenario} itself. */
@@ -240,7 +243,7 @@ public final class RunCommand implements Callable<Integer> {
             if (shard != null) seeds = Shard.parse(shard).select(seeds);
 
             Scenario chosen = scenarioByName(scenario);
-            announce(chosen, iommuConfig, iface, stdout);
+            announce(chosen, iommuConfig, iface, overlap, stdout);
             WaveFile waveFile = WaveFile.of(waves);
             DutFactory wavesFactory = waveFile == null ? null : dutOptions.wavesFactory(waveFile, stdout);
             if (waveFile != null) waveFile.probe(wavesFactory);
@@ -314,12 +317,18 @@ public final class RunCommand implements Callable<Integer> {
      * What this DUT cannot do, one line each: scenarios skipped and why (a scenario asked for by name that
      * cannot run is bad usage), requests its interface cannot carry, fields its bus does not report.
      */
-    static void announce(Scenario chosen, IommuConfig config, DutInterface iface, PrintWriter out) throws BadInputException {
-        String why = chosen.unsupported(config, iface);
+    static void announce(Scenario chosen, IommuConfig config, DutInterface iface, int overlap, PrintWriter out)
+            throws BadInputException {
+        if (chosen.race != null && overlap < 2) {
+            throw new BadInputException("--scenario " + chosen.cliName + ": a directed race "
+                    + dev.lockstep.stimulus.RaceStimulus.unsupported(chosen.race, config, overlap)
+                    + "; give --overlap N (N >= 2, or auto on a DUT of C ABI 6)");
+        }
+        String why = chosen.unsupported(config, iface, overlap);
         if (why != null) throw new BadInputException("--scenario " + chosen.cliName + ": cannot run on this DUT: it " + why);
         if (chosen == Scenario.ALL) {
-            for (Scenario s : Scenario.directedScenarios()) {
-                String w = s.unsupported(config, iface);
+            for (Scenario s : Scenario.rotation(overlap)) {
+                String w = s.unsupported(config, iface, overlap);
                 if (w != null) out.println("scenario " + s.cliName + " skipped: it " + w);
             }
             String w = Scenario.SYSTEM.unsupported(config, iface);

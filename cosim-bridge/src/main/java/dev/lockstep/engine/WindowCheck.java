@@ -28,6 +28,9 @@ import java.util.Set;
  * software store rewrote is after it (the leaf of an A/D update is the version current at the update,
  * section 8). Within each side the model's own caching rules give the permitted outcomes, as for one
  * request ({@link CompletionCheck});
+ * <li>where the software actions drain the fault queue or clear fqof (fqh, fqcsr), a fault whose record
+ * the model's queue would discard before them is after them when the DUT wrote its record after they took
+ * effect, and before them when the DUT left it out, unless the DUT's queue overflowed again after them;
  * <li>the requests' fault records may be in any order ({@link ConcurrentRecords}); their A/D updates
  * together ({@link AdUpdates#merge}); the interrupt wires compared per line, since edges of different
  * sources in one window follow no order the spec fixes;
@@ -46,6 +49,10 @@ final class WindowCheck {
     private final Set<Integer> recordedTags = new HashSet<>();
     /** Their records as the DUT wrote them: dword 0, iotval, iotval2 (logical byte order). */
     private final Map<Integer, long[]> dutRecords = new HashMap<>();
+    /** The PTE words the A/D updates of the requests linearized before the window's software actions write. */
+    private final Set<Long> claimedBefore = new HashSet<>();
+    /** The cycle the DUT wrote each of those records (its first doubleword). */
+    private final Map<Integer, Long> recordCycle = new HashMap<>();
 
     WindowCheck(SeedContext seed, QueueRegions regions, EffectCheck effectCheck, CompletionCheck completions,
                 RegisterCheck registers) {
@@ -61,78 +68,76 @@ final class WindowCheck {
 
     Finding check(int index, Action.Window w) throws DutException {
         DutObservations observed = seed.observed;
+        // The cycle the software actions took effect at (lockstep_dut.h, "Ordering"): the DUT's completions and
+        // memory writes of that cycle were made at its clock edge, after them; its cqh changes of that cycle
+        // were seen before them.
         long applied = seed.driver.driveWindow(w);
         Map<Integer, Integer> completionOf = new HashMap<>();
         Finding f = matchTags(w, completionOf);
         if (f != null) return f;
         boolean during = !w.during().isEmpty();
+        dutOverflow = null;
         long fenceDone = fenceCompletion(w, applied);
-        Set<Long> stored = new HashSet<>();
-        for (Action a : w.during()) if (a instanceof Action.MemoryWrite m) stored.add(m.pa() & ~7L);
+        Set<Long> stored = WindowSteps.storedFrom(List.of(w.during()), 0);
+        List<List<Action>> steps = WindowSteps.of(w.during(), seed.model.registers().read(RegisterFile.CQT, 4),
+                seed.model.registers().cqb());
 
-        List<Deferred> after = new ArrayList<>();
+        // Point 0 is before every software action, point k after the first k steps, the last after all of them.
+        // Each request goes to the first point it fits at and where nothing the DUT did puts it later.
+        List<Pending> pending = new ArrayList<>();
+        for (Action.Translate t : linearization(w, completionOf)) pending.add(new Pending(t, null, -1));
         List<AdUpdates> adBefore = new ArrayList<>();
         List<AdUpdates> adAfter = new ArrayList<>();
-        for (Action.Translate t : linearization(w, completionOf)) {
-            int i = completionOf.get(t.tag());
-            long word = observed.completionWord[i];
-            long pa = observed.completionPa[i];
-            boolean mustBefore = !during || observed.completionCycle[i] <= applied;
-            long accepted = observed.acceptCycle(t.tag());
-            boolean mayBefore = mustBefore || accepted < 0 || accepted < fenceDone;
-            if (!mayBefore) {
-                after.add(new Deferred(t, null));
-                continue;
+        claimedBefore.clear();
+        for (int point = 0; point <= steps.size(); point++) {
+            if (point > 0) apply(steps.get(point - 1));
+            boolean last = point == steps.size();
+            Set<Long> later = WindowSteps.storedFrom(steps, point);
+            boolean queueRace = WindowSteps.drainsFaultQueueFrom(steps, point);
+            List<Pending> deferred = new ArrayList<>();
+            for (Pending d : pending) {
+                Action.Translate t = d.request();
+                int i = completionOf.get(t.tag());
+                long word = observed.completionWord[i];
+                long pa = observed.completionPa[i];
+                boolean mustHere = last || point == 0 && (!during || observed.completionCycle[i] < applied);
+                long accepted = observed.acceptCycle(t.tag());
+                // accepted after the fence the window made available completed: after all of it
+                if (!mustHere && accepted >= 0 && accepted >= fenceDone) {
+                    deferred.add(d);
+                    continue;
+                }
+                CompletionCheck.Permitted p = completions.permitted(t);
+                Boolean recorded = reported(t);
+                CompletionCheck.Match m = mustHere && d.earliest() == null
+                        ? completions.match(index, t, p, word, pa, recorded)
+                        : completions.fitting(index, t, p, word, pa, recorded);
+                if (last && m == null) {
+                    // Only an earlier point explains it after all: the A/D store after the store was another request's.
+                    (d.earliestPoint() == 0 ? adBefore : adAfter).add(completions.commit(index, t, d.earliest()));
+                    continue;
+                }
+                if (m != null && m.finding() != null) return m.finding();
+                if (m == null) {
+                    deferred.add(d);
+                    continue;
+                }
+                if (!mustHere && laterPoint(t, p, m, later, queueRace, applied)) {
+                    deferred.add(d.earliest() != null ? d : new Pending(t, m, point));
+                    continue;
+                }
+                AdUpdates ad = completions.commit(index, t, m);
+                (point == 0 ? adBefore : adAfter).add(ad);
+                if (point == 0) claimedBefore.addAll(ad.words());
             }
-            CompletionCheck.Permitted p = completions.permitted(t);
-            Boolean recorded = recordedTags.contains(t.tag());
-            CompletionCheck.Match m = mustBefore ? completions.match(index, t, p, word, pa, recorded)
-                    : completions.fitting(index, t, p, word, pa, recorded);
-            if (m != null && m.finding() != null) return m.finding();
-            if (m == null) {
-                after.add(new Deferred(t, null));
-                continue;
+            pending = deferred;
+            if (point == 0) {
+                // The A/D stores to a PTE software rewrites in this window, made before the store, on the old version.
+                f = checkAd(index, AdUpdates.merge(adBefore).only(stored::contains), Long.MIN_VALUE, applied - 1);
+                if (f != null) return f;
             }
-            // A fault whose record the DUT did not write (a queue that filled up) waits for the records it did
-            // write, on both sides of the software actions, so that the model's queue fills in the DUT's order.
-            boolean unrecorded = m.chosen().outcome().fault() && m.chosen().outcome().reported()
-                    && !recordedTags.contains(t.tag());
-            // A success before the store whose leaf the DUT updated after it did that update on the new version;
-            // a fault before it makes no update, so a later store to its PTE is another request's.
-            boolean updatedAfter = !m.chosen().outcome().fault() && leafUpdatedAfter(t, stored, applied);
-            if (!mustBefore && (updatesStoredWordAfter(m, stored, applied) || updatedAfter
-                    || !recordAgrees(m, t) || unrecorded)) {
-                after.add(new Deferred(t, m));
-                continue;
-            }
-            adBefore.add(completions.commit(index, t, m));
         }
-        // The A/D stores to a PTE software rewrites in this window, made before the store, on the old version.
-        f = checkAd(index, AdUpdates.merge(adBefore).only(stored::contains), Long.MIN_VALUE, applied);
-        if (f != null) return f;
-        for (Action a : w.during()) {
-            if (a instanceof Action.MemoryWrite m) {
-                seed.model.softwareWrite64(m.pa(), m.value());
-                seed.touchedPages.add(m.pa() >>> 12);
-            } else if (a instanceof Action.RegisterWrite r) {
-                seed.model.mmioWrite(r.offset(), r.size(), r.value());
-            }
-        }
-        for (Deferred d : after) {
-            Action.Translate t = d.request();
-            int i = completionOf.get(t.tag());
-            CompletionCheck.Permitted p = completions.permitted(t);
-            long word = observed.completionWord[i];
-            long pa = observed.completionPa[i];
-            Boolean recorded = recordedTags.contains(t.tag());
-            CompletionCheck.Match m = d.before() == null ? completions.match(index, t, p, word, pa, recorded)
-                    : completions.fitting(index, t, p, word, pa, recorded);
-            // Only the structures before the store explain it after all: the A/D store after it was another request's.
-            if (m == null) m = d.before();
-            if (m.finding() != null) return m.finding();
-            (d.before() == m ? adBefore : adAfter).add(completions.commit(index, t, m));
-        }
-        f = checkAd(index, AdUpdates.merge(adAfter).only(stored::contains), applied + 1, Long.MAX_VALUE);
+        f = checkAd(index, AdUpdates.merge(adAfter).only(stored::contains), applied, Long.MAX_VALUE);
         if (f != null) return f;
         List<AdUpdates> all = new ArrayList<>(adBefore);
         all.addAll(adAfter);
@@ -154,6 +159,65 @@ final class WindowCheck {
     }
 
     /**
+     * Whether what the DUT did puts request {@code t}, fitting as {@code m} at this point, at a later one:
+     * {@code later} are the words stores still to come rewrite.
+     */
+    private boolean laterPoint(Action.Translate t, CompletionCheck.Permitted p, CompletionCheck.Match m, Set<Long> later,
+                               boolean queueRace, long applied) throws DutException {
+        // A fault whose record the DUT did not write (a queue that filled up) waits for the records it did
+        // write, on both sides of the software actions, so that the model's queue fills in the DUT's order.
+        boolean reportedFault = m.chosen().outcome().fault() && m.chosen().outcome().reported();
+        boolean wrote = recordedTags.contains(t.tag());
+        boolean unrecorded = reportedFault && !wrote;
+        boolean recordedLater = false;
+        if (queueRace && reportedFault && queueDiscards()) {
+            // Software drains the fault queue or clears fqof (a step still to come) while the faults are in
+            // flight, and the model's queue discards a record here (full, fqof or fqmf set, off): "While either
+            // error bit is set in fqcsr, the IOMMU discards the record that led to the fault and all further
+            // fault records". A record the DUT wrote after the actions took effect was made after them; one it
+            // left out was discarded before them, unless the DUT's queue overflowed again after them (fqof set
+            // at the end).
+            recordedLater = wrote && recordCycle.getOrDefault(t.tag(), Long.MIN_VALUE) >= applied;
+            unrecorded = !wrote && overflowedAtEnd();
+        }
+        // A request whose walk reads the rewritten PTE, which the DUT updated after the store, did that update
+        // on the new version; so may a fault decided past it (a first-stage leaf updated before the G stage of
+        // the final GPA faults, Priv "Two-Stage Address Translation"). Not a word this request's own update
+        // before the store accounts for: the update after it is another request's.
+        Set<Long> unexplained = new HashSet<>(later);
+        for (long word : AdUpdates.of(m.chosen(), seed.memory).words()) {
+            if (!claimedBefore.contains(word) && writtenBefore(word, applied)) unexplained.remove(word);
+        }
+        boolean updatedAfter = leafUpdatedAfter(t, p, unexplained, applied);
+        return updatesStoredWordAfter(m, later, applied) || updatedAfter || !recordAgrees(m, t) || unrecorded
+                || recordedLater;
+    }
+
+    /**
+     * Whether the DUT reported a fault of {@code t}: it wrote a record for it, or the model's queue is full
+     * and the DUT's overflowed ("Fault/Event-Queue": a record that finds the queue full sets fqof and is
+     * discarded), which tells a reported fault from one the spec lets go unreported (DTF, a cached context).
+     */
+    private boolean reported(Action.Translate t) throws DutException {
+        if (recordedTags.contains(t.tag())) return true;
+        int csr = seed.model.registers().fqcsr();
+        boolean discardsAll = (csr & RegisterFile.QCSR_ON) == 0 || (csr & (RegisterFile.QCSR_OF | RegisterFile.QCSR_MF)) != 0;
+        return !discardsAll && queueDiscards() && overflowedAtEnd();   // on, no error bit: it discards when full
+    }
+
+    /** The model performs {@code step}'s software actions. */
+    private void apply(List<Action> step) {
+        for (Action a : step) {
+            if (a instanceof Action.MemoryWrite m) {
+                seed.model.softwareWrite64(m.pa(), m.value());
+                seed.touchedPages.add(m.pa() >>> 12);
+            } else if (a instanceof Action.RegisterWrite r) {
+                seed.model.mmioWrite(r.offset(), r.size(), r.value());
+            }
+        }
+    }
+
+    /**
      * Whether the fault record the DUT wrote for {@code t} (if any) is the one match {@code m} reports:
      * the record shows which structures the walk read (its cause, iotval2's GPA), where the completion
      * alone may not.
@@ -166,24 +230,36 @@ final class WindowCheck {
                 && MemoryWriteCheck.sameIotval2(r.iotval2(), d[2]);
     }
 
-    /** A request linearized after the window's software actions; {@code before}: how it fits before them, if it does. */
-    private record Deferred(Action.Translate request, CompletionCheck.Match before) {}
+    /**
+     * A request not yet linearized; {@code earliest}: how it fits at the first point it fitted at,
+     * {@code earliestPoint}, where something the DUT did put it later (null, -1 when it fitted nowhere yet).
+     */
+    private record Pending(Action.Translate request, CompletionCheck.Match earliest, int earliestPoint) {}
 
     /**
-     * Whether the model's walk of {@code t} reads a PTE word the window's store rewrites and the DUT
+     * Whether a walk of {@code t} the model permits reads a PTE word the window's store rewrites and the DUT
      * wrote that word after the store: an A/D update made on the new version, so the request is after it.
+     * The walks are the one from memory and those from each cached device or process context a candidate
+     * uses (a request may take its DC from the DDT cache and walk the page tables). A walk that faults is
+     * not counted at the PTE it ended at: it makes no update there.
      */
-    private boolean leafUpdatedAfter(Action.Translate t, Set<Long> stored, long applied) {
-        if (stored.isEmpty()) return false;
-        dev.lockstep.refmodel.translate.Outcome o = walks.of(t.request());
-        if (o == null) return false;
+    private boolean leafUpdatedAfter(Action.Translate t, CompletionCheck.Permitted p, Set<Long> stored, long applied) {
         DutObservations obs = seed.observed;
-        for (int r = 0; r < o.trace().readCount(); r++) {
-            long a = o.trace().readAddress(r) & ~7L;
-            if (!stored.contains(a)) continue;
-            for (int i = 0; i < obs.writes; i++) {
-                if ((obs.writeAddr[i] & ~7L) == a && obs.writeCycle[i] > applied) return true;
-            }
+        Set<Long> writtenAfter = new HashSet<>();
+        for (int i = 0; i < obs.writes; i++) {
+            long a = obs.writeAddr[i] & ~7L;
+            if (obs.writeCycle[i] >= applied && stored.contains(a)) writtenAfter.add(a);
+        }
+        if (writtenAfter.isEmpty()) return false;
+        Set<Map<Long, Long>> contexts = new HashSet<>();
+        contexts.add(Map.of());
+        for (dev.lockstep.refmodel.cache.CachingModel.Candidate c : p.candidates()) contexts.add(c.overrides());
+        for (Map<Long, Long> overrides : contexts) {
+            dev.lockstep.refmodel.translate.Outcome o = overrides.isEmpty() ? walks.of(t.request())
+                    : walks.of(t.request(), overrides);
+            if (o == null) continue;
+            int reads = o.trace().readCount() - (o.isSuccess() ? 0 : 1);
+            for (int r = 0; r < reads; r++) if (writtenAfter.contains(o.trace().readAddress(r) & ~7L)) return true;
         }
         return false;
     }
@@ -233,6 +309,7 @@ final class WindowCheck {
         Set<Integer> attributed = recordedTags;
         attributed.clear();
         dutRecords.clear();
+        recordCycle.clear();
         for (int i = 0; i < observed.writes; i++) {
             long a = observed.writeAddr[i] & ~7L;
             if (!regions.inFaultQueue(a) || ((a - fqBase) & 31) != 0) continue;
@@ -260,6 +337,7 @@ final class WindowCheck {
                 attributed.add(named.tag());
                 dutRecords.put(named.tag(), new long[] {dw0, iotval == null ? 0 : iotval, iotval2});
                 key.put(named.tag(), observed.writeCycle[i]);
+                recordCycle.put(named.tag(), observed.writeCycle[i]);
             }
         }
         List<Action.Translate> order = new ArrayList<>(w.requests());
@@ -291,16 +369,38 @@ final class WindowCheck {
             long slot = RegisterFile.queueBaseAddress(cqb) + 16 * ((tail + entries - 1) & (entries - 1));
             long dw0 = seed.memory.load64(slot);
             boolean fence = (dw0 & 0x7f) == Commands.IOFENCE && ((dw0 >>> 7) & 7) == Commands.IOFENCE_C;
-            long reached = seed.observed.cqHeadReached(tail, applied);
+            long reached = seed.observed.cqHeadReached(tail, applied + 1);
             fenceDone = fence && reached >= 0 ? reached : Long.MAX_VALUE;
         }
         return fenceDone;
     }
 
+    /** The DUT's fqcsr.fqof once the window is done (read when first needed: a read has no side effect). */
+    private Boolean dutOverflow;
+
+    private boolean overflowedAtEnd() throws DutException {
+        if (dutOverflow == null) {
+            dutOverflow = (seed.driver.dut.mmioRead(RegisterFile.FQCSR, 4) & RegisterFile.QCSR_OF) != 0;
+        }
+        return dutOverflow;
+    }
+
+    /**
+     * Whether the model's fault queue would discard a record now: off, fqof or fqmf set, or full (spec:
+     * "Fault/Event-Queue").
+     */
+    private boolean queueDiscards() {
+        RegisterFile r = seed.model.registers();
+        int csr = r.fqcsr();
+        if ((csr & RegisterFile.QCSR_ON) == 0 || (csr & (RegisterFile.QCSR_OF | RegisterFile.QCSR_MF)) != 0) return true;
+        long n = RegisterFile.queueEntries(r.fqb());
+        return ((r.fqt() & 0xffffffffL) + 1) % n == (r.fqh() & 0xffffffffL);
+    }
+
     /**
      * Whether {@code m}'s A/D updates of a PTE word the window's store rewrites are not what the DUT did
-     * before the store (it made none there before it, or one after it): the request then performed them,
-     * or needed none, on the new version, so it is after the store.
+     * before the store (it made none there before it, or one before that a request linearized before already
+     * accounts for and one after): the request then performed them on the new version, so it is after the store.
      */
     private boolean updatesStoredWordAfter(CompletionCheck.Match m, Set<Long> stored, long applied) {
         if (stored.isEmpty()) return false;
@@ -308,13 +408,23 @@ final class WindowCheck {
         for (long word : AdUpdates.of(m.chosen(), seed.memory).words()) {
             if (!stored.contains(word)) continue;
             boolean before = false;
+            boolean after = false;
             for (int i = 0; i < o.writes; i++) {
                 if ((o.writeAddr[i] & ~7L) != word) continue;
-                if (o.writeCycle[i] > applied) return true;
-                before = true;
+                if (o.writeCycle[i] >= applied) after = true;
+                else before = true;
             }
-            if (!before) return true;
+            // An update before the store that an earlier request already accounts for, and one after it: this
+            // request's is the one after.
+            if (!before || after && claimedBefore.contains(word)) return true;
         }
+        return false;
+    }
+
+    /** Whether the DUT wrote PTE word {@code word} before cycle {@code applied}. */
+    private boolean writtenBefore(long word, long applied) {
+        DutObservations o = seed.observed;
+        for (int i = 0; i < o.writes; i++) if ((o.writeAddr[i] & ~7L) == word && o.writeCycle[i] < applied) return true;
         return false;
     }
 

@@ -49,7 +49,7 @@ class OverlapTest {
     void concurrencyBugsAreCaughtWithOverlapAndNotSerialized() throws Exception {
         TestPaths.stubLibrary();
         for (String bug : new String[] {"ovl_cpl_tag_swap", "ovl_cpl_pa_swap", "ovl_cpl_dropped", "ovl_rec_dropped",
-                "ovl_rec_mixed", "ovl_inval_busy_walker"}) {
+                "ovl_rec_mixed", "ovl_inval_busy_walker", "ovl_iotlb_stale_fill", "ovl_ddtc_stale_fill"}) {
             Cli with = Cli.run("run", "--dut", "stub", "--overlap", "4", "--mutant", bug, "--seeds", "1-16", "--jobs", "2",
                     "--fail-fast", "-q");
             assertEquals(Main.EXIT_DIVERGENCE, with.exitCode, bug + " with overlap: " + with.out + with.err);

@@ -1,0 +1,74 @@
+package dev.lockstep.engine;
+
+import dev.lockstep.refmodel.regs.RegisterFile;
+import dev.lockstep.stimulus.Action;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A window's software actions cut into the steps a request may be linearized between
+ * (docs/concurrency.md, section 15). The stores and register writes all take effect at one cycle, so they
+ * are one step; the commands the cqt writes make available execute later, one after the other ("the IOMMU
+ * fetches ... commands in order", "Command-Queue"), so each is a step of its own, made by writing cqt one
+ * entry further: a request in flight may read a structure after a store and before the invalidation that
+ * follows it. A window that rewrites cqb or cqcsr, or makes many commands available at once, is one step.
+ */
+final class WindowSteps {
+    /** At most this many commands a window makes available are cut apart. */
+    private static final long MAX_SPLIT = 16;
+
+    private WindowSteps() {}
+
+    /**
+     * {@code during} cut into steps. {@code cqt} and {@code cqb}: the registers before the window.
+     */
+    static List<List<Action>> of(List<Action> during, long cqt, long cqb) {
+        List<Action> direct = new ArrayList<>();
+        long entries = RegisterFile.queueEntries(cqb);
+        long tail = cqt;
+        for (Action a : during) {
+            if (a instanceof Action.RegisterWrite r) {
+                if (r.offset() == RegisterFile.CQB || r.offset() == RegisterFile.CQCSR
+                        || r.offset() == RegisterFile.CQT && r.size() != 4) {
+                    return List.of(during);
+                }
+                if (r.offset() == RegisterFile.CQT) {
+                    tail = r.value() & (entries - 1);
+                    continue;
+                }
+            }
+            direct.add(a);
+        }
+        long advance = (tail - cqt) & (entries - 1);
+        if (advance > MAX_SPLIT) return List.of(during);
+        List<List<Action>> steps = new ArrayList<>();
+        steps.add(direct);
+        for (long k = 1; k <= advance; k++) {
+            steps.add(List.of(new Action.RegisterWrite(RegisterFile.CQT, 4, (cqt + k) & (entries - 1))));
+        }
+        return steps;
+    }
+
+    /** Whether a step from {@code from} on drains the fault queue or clears its error bits (fqh, fqcsr writes). */
+    static boolean drainsFaultQueueFrom(List<List<Action>> steps, int from) {
+        for (int s = from; s < steps.size(); s++) {
+            for (Action a : steps.get(s)) {
+                if (a instanceof Action.RegisterWrite r && (r.offset() == RegisterFile.FQH || r.offset() == RegisterFile.FQCSR)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The memory words the steps from {@code from} on store. */
+    static Set<Long> storedFrom(List<List<Action>> steps, int from) {
+        Set<Long> words = new HashSet<>();
+        for (int s = from; s < steps.size(); s++) {
+            for (Action a : steps.get(s)) if (a instanceof Action.MemoryWrite m) words.add(m.pa() & ~7L);
+        }
+        return words;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.lockstep.stimulus;
+
+import dev.lockstep.refmodel.command.Commands;
+import dev.lockstep.refmodel.fault.Ttyp;
+import dev.lockstep.refmodel.regs.RegisterFile;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A device streams DMA to a set of mapped pages (4 KiB pages and a 2 MiB superpage, each cached by both
+ * walkers first) and to cold pages that make the IOMMU walk; software unmaps one hot page while a window
+ * is in flight: PTE V=0, IOTINVAL.VMA (the page's address, inside the superpage, or PSCID-wide) and
+ * IOFENCE.C in one doorbell. A request accepted before the fence completed may use the old or the new
+ * PTE; the next window's, all accepted after it, must fault (spec: "IOMMU Page-Table cache invalidation
+ * commands", IOFENCE.C). The page is then mapped again (V=0 is never cached: no invalidation needed).
+ * Then, where the IOMMU has a G stage, rounds on a two-stage domain whose victim is a page no request used
+ * before, so that the window's requests walk it: between their read of its first-stage leaf and their
+ * IOTLB fill lies the G-stage walk of the final GPA, and the unmap's IOTINVAL, swept over the walks with
+ * longer gaps, executes inside it; a fill the invalidation did not cancel answers the requests after the
+ * fence from the old PTE.
+ */
+final class UnmapRace {
+    private final RaceKit k;
+    private RaceKit.Domain dm;
+    private int id;
+    private final List<long[]> hot = new ArrayList<>();
+    private final List<long[]> cold = new ArrayList<>();
+    private RaceKit.Domain nested;
+    private int nestedId;
+    private long nestedBase;
+    /**
+     * The two-stage rounds sweep gaps of 40 to 167 cycles in steps of 2 (a nested walk is 12 to 20 memory
+     * reads, and the window where the invalidation lands inside the final G-stage walk is a few cycles wide).
+     */
+    private static final int NESTED_ROUNDS = 64;
+    private static final int NESTED_GAP_MIN = 40;
+
+    UnmapRace(RaceKit k) { this.k = k; }
+
+    void plan() {
+        k.bringUp(6);
+        k.then(() -> {
+            dm = k.domain();
+            id = k.newDeviceId();
+            long base = k.region(0);
+            for (int i = 0; i < 5; i++) hot.add(dm.map(base + ((long) i << 12), 0, RaceKit.RW));
+            long[] huge = dm.map(k.region(1), 1, RaceKit.RW);
+            if (huge != null) hot.add(huge);
+            long coldBase = k.region(2);
+            for (int i = 0; i < 12; i++) cold.add(dm.map(coldBase + ((long) i << 12), 0, RaceKit.RW));
+            k.attach(id, 1, dm);
+            warm();
+        });
+        for (int round = 0; round < RaceStimulus.ROUNDS; round++) {
+            int r = round;
+            k.then(() -> race(r));
+            if (round % 4 == 3) k.consumeFaults();
+        }
+        k.consumeFaults();
+        if (!k.twoStage()) return;
+        k.then(() -> {
+            nested = k.twoStageDomain();
+            nestedId = k.newDeviceId();
+            nestedBase = k.region(3);
+            k.attach(nestedId, 1, nested);
+        });
+        for (int round = 0; round < NESTED_ROUNDS; round++) {
+            int r = round;
+            k.then(() -> nestedRace(r));
+            if (round % 4 == 3) k.consumeFaults();
+        }
+        k.consumeFaults();
+    }
+
+    /** A fresh page of the two-stage domain walked by every request of a window and unmapped while they walk. */
+    private void nestedRace(int round) {
+        long[] victim = nested.map(nestedBase + ((long) round << 12), 0, RaceKit.RW);
+        List<Action.Translate> reqs = new ArrayList<>();
+        for (int i = 0; i < k.depth; i++) reqs.add(k.request(nestedId, k.readOrWrite(), k.inPage(victim)));
+        k.window(reqs, NESTED_GAP_MIN + 2 * round + (k.gap(0) & 1), () -> {
+            k.driver.memory.store(victim[1], k.driver.memory.load(victim[1]) & ~PageTable.V,
+                    "unmap 0x" + Long.toHexString(victim[0]));
+            k.post(new long[][] {Commands.iotinval(false, true, victim[0], true, nested.pscid, true, nested.gscid, false,
+                    false), k.fence()}, new String[] {"IOTINVAL.VMA GV page", "IOFENCE.C"});
+        });
+        k.driver.read(RegisterFile.CQH, 4);
+        List<Action.Translate> after = new ArrayList<>();
+        for (int i = 0; i < k.depth; i++) after.add(k.request(nestedId, k.readOrWrite(), k.inPage(victim)));
+        k.window(after, 0, () -> { });
+    }
+
+    /** Windows that make every hot page cached by both walkers. */
+    private void warm() {
+        for (long[] p : hot) {
+            List<Action.Translate> reqs = new ArrayList<>();
+            for (int i = 0; i < k.depth; i++) reqs.add(k.request(id, Ttyp.UNTRANSLATED_READ, k.inPage(p)));
+            k.window(reqs, 0, () -> { });
+        }
+    }
+
+    private void race(int round) {
+        long[] victim = hot.get(round % hot.size());
+        List<Action.Translate> reqs = new ArrayList<>();
+        for (int i = 0; i < k.depth; i++) {
+            long[] p = i % 2 == 0 ? victim : k.random.nextBoolean() ? cold.get(k.random.nextInt(cold.size()))
+                    : hot.get(k.random.nextInt(hot.size()));
+            reqs.add(k.request(id, k.readOrWrite(), k.inPage(p)));
+        }
+        boolean huge = victim[2] > 12;
+        boolean wide = !huge && k.random.nextInt(4) == 0;
+        // An address-specific invalidation of the superpage names an address inside it, not its base.
+        long addr = huge ? victim[0] + ((1L + k.random.nextInt(511)) << 12) : victim[0];
+        k.window(reqs, k.gap(round), () -> {
+            k.driver.memory.store(victim[1], k.driver.memory.load(victim[1]) & ~PageTable.V,
+                    "unmap 0x" + Long.toHexString(victim[0]));
+            k.post(new long[][] {Commands.iotinval(false, !wide, addr, true, dm.pscid, false, 0, false, false), k.fence()},
+                    new String[] {wide ? "IOTINVAL.VMA PSCID " + dm.pscid : "IOTINVAL.VMA page", "IOFENCE.C"});
+        });
+        k.driver.read(RegisterFile.CQH, 4);
+        // After the fence: the unmapped page faults on every walker; the others still translate.
+        List<Action.Translate> after = new ArrayList<>();
+        for (int i = 0; i < k.depth; i++) {
+            after.add(k.request(id, k.readOrWrite(), k.inPage(i % 2 == 0 || k.depth == 2 && i == 1 ? victim
+                    : hot.get(k.random.nextInt(hot.size())))));
+        }
+        k.window(after, 0, () -> { });
+        long pte = k.driver.memory.load(victim[1]) | PageTable.V;
+        if (k.random.nextBoolean()) pte = (pte & 0x3ffL) | ((k.dataPage((int) victim[2]) >>> 12) << 10);
+        k.driver.memory.store(victim[1], pte, "map again 0x" + Long.toHexString(victim[0]));
+    }
+}

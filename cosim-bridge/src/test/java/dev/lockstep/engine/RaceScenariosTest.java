@@ -1,0 +1,170 @@
+package dev.lockstep.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lockstep.TestPaths;
+import dev.lockstep.cli.Cli;
+import dev.lockstep.cli.Main;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The directed races (stimulus/RaceStimulus) on the built-in DUT at overlap 4: each passes on the clean RTL
+ * over several seeds with its software actions landing while requests are in flight (read from the seed
+ * logs), and catches the planted bugs it is meant for; serialized, a race is refused, and {@code all}
+ * takes the races into its turn only with overlap.
+ */
+class RaceScenariosTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void unmapRaceLandsInsideTheWalksAndCatchesStaleIotlbEntries(@TempDir Path dir) throws Exception {
+        List<Window> windows = clean("unmap-race", dir);
+        assertTrue(windows.stream().filter(w -> w.during > 0).count() >= 3 * 32, "32 unmaps per seed");
+        assertTrue(inFlight(windows) >= 48, "unmaps applied while requests were in flight: " + inFlight(windows));
+        assertTrue(faults(windows, 13) + faults(windows, 15) > 0, "the unmapped page faults after the fence");
+        killed("unmap-race", "ovl_inval_busy_walker");
+        killed("unmap-race", "inval_vma_superpage");
+        // the two-stage rounds: an IOTINVAL inside the final G-stage walk must cancel the walk's IOTLB fill
+        killed("unmap-race", "ovl_iotlb_stale_fill");
+    }
+
+    @Test
+    void detachRaceFaultsTheDetachedDeviceAndCatchesAStaleDeviceContext(@TempDir Path dir) throws Exception {
+        List<Window> windows = clean("detach-race", dir);
+        assertTrue(inFlight(windows) >= 96, "detaches and attaches while requests were in flight: " + inFlight(windows));
+        assertTrue(faults(windows, 258) > 0, "requests of the detached device fault with 258");
+        killed("detach-race", "ddtc_inval_last");
+        killed("detach-race", "ovl_ddtc_stale_fill");
+    }
+
+    @Test
+    void faultQueueRaceOverflowsInsideOneWindowAndCatchesLostAndMixedRecords(@TempDir Path dir) throws Exception {
+        List<Window> windows = clean("fq-overflow-race", dir);
+        long drains = windows.stream().filter(w -> w.during > 0).count();
+        assertTrue(drains >= 3 * 16, "16 racing drains per seed: " + drains);
+        long recordedAfter = windows.stream().filter(w -> w.during > 0 && w.writesAfter > 0).count();
+        assertTrue(recordedAfter >= 12, "windows with records written after software drained the queue and cleared "
+                + "fqof: " + recordedAfter);
+        killed("fq-overflow-race", "ovl_rec_dropped");
+        killed("fq-overflow-race", "ovl_rec_mixed");
+        killed("fq-overflow-race", "fq_full_no_wrap");
+    }
+
+    @Test
+    void pageRequestQueueRaceMeetsTheQueueOffAndFullAndCatchesAStopMarkerResponse(@TempDir Path dir) throws Exception {
+        List<Window> windows = clean("prq-race", dir);
+        assertTrue(inFlight(windows) >= 48, "pqcsr written while ATS requests were in flight: " + inFlight(windows));
+        Set<Long> codes = new HashSet<>();
+        for (Path log : logs(dir)) {
+            for (JsonNode n : records(log)) {
+                if (n.path("message").asText().equals("page_request_group_response")) {
+                    codes.add((Long.decode(n.get("payload").asText()) >>> 44) & 0xf);
+                }
+            }
+        }
+        assertTrue(codes.contains(0xfL) && codes.contains(0L), "Response Failure (queue off) and Success (full): " + codes);
+        killed("prq-race", "prq_stop_marker_response");
+    }
+
+    @Test
+    void racesNeedOverlapAndJoinTheAllTurnOnlyWithIt() {
+        Cli c = Cli.run("run", "--dut", "stub", "--scenario", "detach-race", "--seeds", "1");
+        assertEquals(Main.EXIT_USAGE, c.exitCode, c.out + c.err);
+        assertTrue(c.err.contains("--overlap"), c.err);
+        assertEquals(Scenario.directedScenarios(), Scenario.rotation(1));
+        // Serialized, the turn is the directed scenarios alone, as it was before the races.
+        for (long seed = 1; seed <= 200; seed++) assertEquals(null, Scenario.ALL.forSeed(seed).race, "seed " + seed);
+        // With overlap the races take every other place from the second on: all four within the first 24 seeds.
+        assertEquals(Scenario.PROBE, Scenario.ALL.forSeed(3, 4));
+        assertEquals(Scenario.UNMAP_RACE, Scenario.ALL.forSeed(6, 4));
+        assertEquals(Scenario.QUEUE_SETUP, Scenario.ALL.forSeed(9, 4));
+        assertEquals(Scenario.PRQ_RACE, Scenario.ALL.forSeed(24, 4));
+        assertEquals(Scenario.directedScenarios().size() + 4, Scenario.rotation(4).size());
+        assertFalse(Scenario.directedScenarios().contains(Scenario.UNMAP_RACE));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Seeds 1-3 of {@code scenario} at overlap 4 pass on the clean DUT; their windows, from the logs. */
+    private static List<Window> clean(String scenario, Path dir) throws Exception {
+        TestPaths.stubLibrary();
+        Cli c = Cli.run("run", "--dut", "stub", "--overlap", "4", "--scenario", scenario, "--seeds", "1-3", "--jobs", "2",
+                "--dump", "all", "--out", dir.toString(), "-q");
+        assertEquals(Main.EXIT_PASS, c.exitCode, scenario + ": " + c.out + c.err);
+        List<Window> windows = new ArrayList<>();
+        for (Path log : logs(dir)) windows.addAll(windows(records(log)));
+        return windows;
+    }
+
+    /** The bug is caught by the race at overlap 4 within seeds 1-6. */
+    private static void killed(String scenario, String bug) {
+        Cli c = Cli.run("run", "--dut", "stub", "--overlap", "4", "--scenario", scenario, "--mutant", bug, "--seeds", "1-6",
+                "--jobs", "2", "--fail-fast", "-q");
+        assertEquals(Main.EXIT_DIVERGENCE, c.exitCode, scenario + " with " + bug + ": " + c.out + c.err);
+    }
+
+    /**
+     * A window of a log: its software actions ({@code during}, 0 for none), when they took effect at the
+     * latest (the window's cycle plus its gap), the completions after that and their causes, and the DUT's
+     * memory writes after that.
+     */
+    private record Window(int during, long applied, int completedAfter, List<Integer> causes, int writesAfter) {}
+
+    private static List<Window> windows(List<JsonNode> records) {
+        List<Window> out = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            JsonNode a = records.get(i);
+            if (!a.path("type").asText().equals("action") || !a.path("op").asText().equals("window")) continue;
+            int during = a.path("during").size();
+            long applied = a.get("cycle").asLong() + a.get("gap").asLong();
+            int after = 0;
+            int writes = 0;
+            List<Integer> causes = new ArrayList<>();
+            for (int j = i + 1; j < records.size() && !records.get(j).path("type").asText().equals("action"); j++) {
+                JsonNode e = records.get(j);
+                String type = e.path("type").asText();
+                if (type.equals("completion")) {
+                    causes.add(e.get("cause").asInt());
+                    if (e.get("cycle").asLong() > applied) after++;
+                }
+                if (type.equals("mem_write") && e.get("cycle").asLong() > applied) writes++;
+            }
+            out.add(new Window(during, applied, after, causes, writes));
+        }
+        return out;
+    }
+
+    /** Windows whose software actions took effect while one of their requests was still in flight. */
+    private static long inFlight(List<Window> windows) {
+        return windows.stream().filter(w -> w.during > 0 && w.completedAfter > 0).count();
+    }
+
+    private static long faults(List<Window> windows, int cause) {
+        return windows.stream().flatMap(w -> w.causes.stream()).filter(c -> c == cause).count();
+    }
+
+    private static List<Path> logs(Path dir) throws IOException {
+        try (var s = Files.list(dir.resolve("logs"))) {
+            return s.sorted().toList();
+        }
+    }
+
+    private static List<JsonNode> records(Path log) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) out.add(JSON.readTree(line));
+        return out;
+    }
+}
