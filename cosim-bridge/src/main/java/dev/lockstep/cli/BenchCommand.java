@@ -63,9 +63,11 @@ public final class BenchCommand implements Callable<Integer> {
                 depths.add(new DepthBench(dut, config, 1, seeds));
                 if (overlap > 1) depths.add(new DepthBench(dut, config, overlap, seeds));
                 for (DepthBench d : depths) d.record(actions);
-                // The depths take turns round by round, so that a slow spell of this machine hits them alike.
+                // The depths take turns seed by seed, so that a slow spell of this machine hits them alike.
                 for (int round = 0; round < rounds; round++) {
-                    for (DepthBench d : depths) d.round(round);
+                    for (int s = 0; s < seeds; s++) {
+                        for (DepthBench d : depths) d.run(s, round);
+                    }
                 }
                 out.printf("stimulus: %d seeds x %d actions of the traffic scenario per depth, recorded once and "
                         + "replayed checked and unchecked%n", seeds, actions);

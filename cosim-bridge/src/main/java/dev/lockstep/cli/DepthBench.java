@@ -14,8 +14,8 @@ import java.util.List;
 /**
  * {@code lockstep bench} at one overlap depth: the {@code traffic} stimulus of every seed recorded once at
  * that depth, then replayed identically with the model and every comparison (checked) and against the DUT
- * alone (unchecked), round after round. Each seed keeps its best time per mode over the rounds; the totals
- * are the sums of those.
+ * alone (unchecked), seed by seed and round after round. Each seed keeps its best time per mode over the
+ * rounds; the totals are the sums of those.
  */
 final class DepthBench {
 
@@ -84,17 +84,15 @@ final class DepthBench {
     }
 
     /**
-     * One round: each seed checked and unchecked back to back, the order alternating with the seed and the
-     * round, so that a slow spell of this machine hits both modes alike.
+     * Seed {@code s} (from 0) in round {@code round}: checked and unchecked back to back, the order
+     * alternating with the seed and the round, so that a slow spell of this machine hits both modes alike.
      */
-    void round(int round) throws DutException {
-        for (int s = 0; s < scripts.size(); s++) {
-            boolean checkedFirst = ((s + round) & 1) == 0;
-            for (boolean check : checkedFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
-                Measure m = measure(s + 1, scripts.get(s), check);
-                Measure[] best = check ? bestChecked : bestUnchecked;
-                best[s] = Measure.best(best[s], m);
-            }
+    void run(int s, int round) throws DutException {
+        boolean checkedFirst = ((s + round) & 1) == 0;
+        for (boolean check : checkedFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+            Measure m = measure(s + 1, scripts.get(s), check);
+            Measure[] best = check ? bestChecked : bestUnchecked;
+            best[s] = Measure.best(best[s], m);
         }
     }
 
