@@ -114,7 +114,7 @@ final class WindowCheck {
                         : completions.fitting(index, t, p, word, pa, recorded);
                 if (last && m == null) {
                     // Only an earlier point explains it after all: the A/D store after the store was another request's.
-                    (d.earliestPoint() == 0 ? adBefore : adAfter).add(completions.commit(index, t, d.earliest()));
+                    (d.earliestPoint() == 0 ? adBefore : adAfter).add(commit(index, t, d.earliest()));
                     continue;
                 }
                 if (m != null && m.finding() != null) return m.finding();
@@ -126,7 +126,7 @@ final class WindowCheck {
                     deferred.add(d.earliest() != null ? d : new Pending(t, m, point));
                     continue;
                 }
-                AdUpdates ad = completions.commit(index, t, m);
+                AdUpdates ad = commit(index, t, m);
                 (point == 0 ? adBefore : adAfter).add(ad);
                 if (point == 0) claimedBefore.addAll(ad.words());
             }
@@ -203,6 +203,25 @@ final class WindowCheck {
         int csr = seed.model.registers().fqcsr();
         boolean discardsAll = (csr & RegisterFile.QCSR_ON) == 0 || (csr & (RegisterFile.QCSR_OF | RegisterFile.QCSR_MF)) != 0;
         return !discardsAll && queueDiscards() && overflowedAtEnd();   // on, no error bit: it discards when full
+    }
+
+    /**
+     * The model performs request {@code t} as {@code m}. A fault record identical in every field to one
+     * the queue already holds is left out when the DUT reported none for {@code t}: "the IOMMU may report
+     * each of those faults individually, or report the fault for a subset, including one, of requests"
+     * (Fault/Event-Queue), as {@link IdenticalFaults} does for one request at a time.
+     */
+    private AdUpdates commit(int index, Action.Translate t, CompletionCheck.Match m) throws DutException {
+        dev.lockstep.refmodel.queue.FaultQueue queue = seed.model.faultQueue();
+        boolean leaveOut = !reported(t);
+        long before = queue.recordsLeftOut();
+        queue.leaveOutIdenticalWhen(() -> leaveOut);
+        try {
+            return completions.commit(index, t, m);
+        } finally {
+            queue.leaveOutIdenticalWhen(null);
+            if (queue.recordsLeftOut() > before) seed.observer.choice(index, IdenticalFaults.CHOICE);
+        }
     }
 
     /** The model performs {@code step}'s software actions. */
