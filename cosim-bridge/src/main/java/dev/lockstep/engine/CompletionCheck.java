@@ -216,6 +216,12 @@ final class CompletionCheck {
         }
         CachingModel.Candidate byStores = AdUpdates.chooseByStores(fitting, seed.observed, seed.memory);
         if (byStores != null) return byStores;
+        if (recordedHint != null) {
+            // In a window the DUT's A/D stores may be other requests': a candidate whose own updates they
+            // permit (one from a cached translation makes none) before one they contradict.
+            CachingModel.Candidate consistent = AdUpdates.chooseConsistent(fitting, seed.observed, seed.memory);
+            if (consistent != null) return consistent;
+        }
         return recordCause >= 0 && !fitting.isEmpty() ? fitting.get(0) : first;
     }
 
