@@ -123,7 +123,7 @@ final class WindowCheck {
                     continue;
                 }
                 if (!mustHere && laterPoint(t, p, m, later, queueRace, applied)) {
-                    deferred.add(d.earliest() != null ? d : new Pending(t, m, point));
+                    deferred.add(d.earliest() != null ? d : new Pending(t, asNow(t, m), point));
                     continue;
                 }
                 AdUpdates ad = commit(index, t, m);
@@ -217,11 +217,33 @@ final class WindowCheck {
         long before = queue.recordsLeftOut();
         queue.leaveOutIdenticalWhen(() -> leaveOut);
         try {
-            return completions.commit(index, t, m);
+            AdUpdates r = completions.commit(index, t, m);
+            return r;
         } finally {
             queue.leaveOutIdenticalWhen(null);
             if (queue.recordsLeftOut() > before) seed.observer.choice(index, IdenticalFaults.CHOICE);
         }
+    }
+
+    /**
+     * {@code m} pinned to the structures as they are now: the words its walk reads, at their current values
+     * (or the cached versions it uses), as overrides, so that committing it after later steps changed
+     * memory still performs it as it fits now. Without them the commit would walk the later contents.
+     */
+    private CompletionCheck.Match asNow(Action.Translate t, CompletionCheck.Match m) {
+        dev.lockstep.refmodel.cache.CachingModel.Candidate c = m.chosen();
+        dev.lockstep.refmodel.translate.Outcome walk = c.overrides().isEmpty() ? walks.of(m.performed())
+                : walks.of(m.performed(), c.overrides());
+        if (walk == null) return m;
+        Map<Long, Long> pinned = new HashMap<>(c.overrides());
+        for (int r = 0; r < walk.trace().readCount(); r++) {
+            long base = walk.trace().readAddress(r) & ~7L;
+            for (long a = base; a < base + Math.max(8, walk.trace().readSize(r)); a += 8) {
+                pinned.putIfAbsent(a, seed.memory.load64(a));
+            }
+        }
+        return new CompletionCheck.Match(new dev.lockstep.refmodel.cache.CachingModel.Candidate(c.outcome(), true, c.stores(),
+                pinned, c.adChoices()), m.performed(), m.finding());
     }
 
     /** The model performs {@code step}'s software actions. */
