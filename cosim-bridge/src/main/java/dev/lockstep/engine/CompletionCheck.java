@@ -131,7 +131,10 @@ final class CompletionCheck {
      * Commits the candidate the DUT used in the model (its fault record, A/D updates, cache fills), the
      * model following the DUT where the spec lets it choose; returns the A/D updates it permits.
      */
-    AdUpdates commit(int index, Action.Translate t, Match m) throws DutException {
+    AdUpdates commit(int index, Action.Translate t, Match m) throws DutException { return commit(index, t, m, null); }
+
+    /** {@link #commit}; {@code reported}: whether the DUT reported {@code t}'s fault, where the caller knows. */
+    AdUpdates commit(int index, Action.Translate t, Match m, Boolean reported) throws DutException {
         boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
         CachingModel.Candidate chosen = m.chosen();
         TranslationRequest req = t.request();
@@ -140,7 +143,7 @@ final class CompletionCheck {
         long word = completionWordOf(t);
         if (ats) seed.observer.atsCompleted(index, req, chosen.outcome(), word);
         AdUpdates ad = AdUpdates.of(chosen, seed.memory);
-        identicalFaults.modelAfterDut(index, () -> seed.model.commit(m.performed(), chosen));
+        identicalFaults.modelAfterDut(index, () -> seed.model.commit(m.performed(), chosen), reported);
         if (ats && chosen.outcome().fault() && AtsCompletion.isAccessFault(chosen.outcome().record().cause())) {
             seed.observer.choice(index, "ATS access fault reported with cause " + DutObservations.cause(word));
             if (DutObservations.cause(word) != chosen.outcome().record().cause()) {

@@ -212,17 +212,7 @@ final class WindowCheck {
      * (Fault/Event-Queue), as {@link IdenticalFaults} does for one request at a time.
      */
     private AdUpdates commit(int index, Action.Translate t, CompletionCheck.Match m) throws DutException {
-        dev.lockstep.refmodel.queue.FaultQueue queue = seed.model.faultQueue();
-        boolean leaveOut = !reported(t);
-        long before = queue.recordsLeftOut();
-        queue.leaveOutIdenticalWhen(() -> leaveOut);
-        try {
-            AdUpdates r = completions.commit(index, t, m);
-            return r;
-        } finally {
-            queue.leaveOutIdenticalWhen(null);
-            if (queue.recordsLeftOut() > before) seed.observer.choice(index, IdenticalFaults.CHOICE);
-        }
+        return completions.commit(index, t, m, reported(t));
     }
 
     /**
