@@ -113,6 +113,13 @@ final class AdUpdates {
         return null;
     }
 
+    /** The first of {@code candidates} whose A/D updates the DUT's stores permit, or null. */
+    static CachingModel.Candidate chooseConsistent(List<CachingModel.Candidate> candidates, DutObservations observed,
+                                                   PhysicalMemory memory) {
+        for (CachingModel.Candidate c : candidates) if (of(c, memory).fits(observed)) return c;
+        return null;
+    }
+
     boolean isEmpty() { return words.isEmpty(); }
 
     /** The words this translation may update. */

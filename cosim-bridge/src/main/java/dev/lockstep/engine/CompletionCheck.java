@@ -131,7 +131,10 @@ final class CompletionCheck {
      * Commits the candidate the DUT used in the model (its fault record, A/D updates, cache fills), the
      * model following the DUT where the spec lets it choose; returns the A/D updates it permits.
      */
-    AdUpdates commit(int index, Action.Translate t, Match m) throws DutException {
+    AdUpdates commit(int index, Action.Translate t, Match m) throws DutException { return commit(index, t, m, null); }
+
+    /** {@link #commit}; {@code reported}: whether the DUT reported {@code t}'s fault, where the caller knows. */
+    AdUpdates commit(int index, Action.Translate t, Match m, Boolean reported) throws DutException {
         boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
         CachingModel.Candidate chosen = m.chosen();
         TranslationRequest req = t.request();
@@ -140,7 +143,7 @@ final class CompletionCheck {
         long word = completionWordOf(t);
         if (ats) seed.observer.atsCompleted(index, req, chosen.outcome(), word);
         AdUpdates ad = AdUpdates.of(chosen, seed.memory);
-        identicalFaults.modelAfterDut(index, () -> seed.model.commit(m.performed(), chosen));
+        identicalFaults.modelAfterDut(index, () -> seed.model.commit(m.performed(), chosen), reported);
         if (ats && chosen.outcome().fault() && AtsCompletion.isAccessFault(chosen.outcome().record().cause())) {
             seed.observer.choice(index, "ATS access fault reported with cause " + DutObservations.cause(word));
             if (DutObservations.cause(word) != chosen.outcome().record().cause()) {
@@ -216,6 +219,12 @@ final class CompletionCheck {
         }
         CachingModel.Candidate byStores = AdUpdates.chooseByStores(fitting, seed.observed, seed.memory);
         if (byStores != null) return byStores;
+        if (recordedHint != null) {
+            // In a window the DUT's A/D stores may be other requests': a candidate whose own updates they
+            // permit (one from a cached translation makes none) before one they contradict.
+            CachingModel.Candidate consistent = AdUpdates.chooseConsistent(fitting, seed.observed, seed.memory);
+            if (consistent != null) return consistent;
+        }
         return recordCause >= 0 && !fitting.isEmpty() ? fitting.get(0) : first;
     }
 

@@ -30,11 +30,18 @@ final class IdenticalFaults {
     }
 
     /** Runs {@code modelStep} with the model following the DUT on identical faults; counts the choice. */
-    void modelAfterDut(int index, ModelStep modelStep) throws DutException {
+    void modelAfterDut(int index, ModelStep modelStep) throws DutException { modelAfterDut(index, modelStep, null); }
+
+    /**
+     * As {@link #modelAfterDut(int, ModelStep)}; {@code dutReported}, when not null, says whether the DUT
+     * reported this request's fault (a window knows it per request; otherwise the action's writes tell).
+     */
+    void modelAfterDut(int index, ModelStep modelStep, Boolean dutReported) throws DutException {
         FaultQueue queue = seed.model.faultQueue();
         long before = queue.recordsLeftOut();
         DutException[] failed = {null};
         queue.leaveOutIdenticalWhen(() -> {
+            if (dutReported != null) return !dutReported;
             try {
                 return dutReportedNone();
             } catch (DutException e) {

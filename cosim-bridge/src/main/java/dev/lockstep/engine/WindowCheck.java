@@ -114,7 +114,7 @@ final class WindowCheck {
                         : completions.fitting(index, t, p, word, pa, recorded);
                 if (last && m == null) {
                     // Only an earlier point explains it after all: the A/D store after the store was another request's.
-                    (d.earliestPoint() == 0 ? adBefore : adAfter).add(completions.commit(index, t, d.earliest()));
+                    (d.earliestPoint() == 0 ? adBefore : adAfter).add(commit(index, t, d.earliest()));
                     continue;
                 }
                 if (m != null && m.finding() != null) return m.finding();
@@ -123,10 +123,10 @@ final class WindowCheck {
                     continue;
                 }
                 if (!mustHere && laterPoint(t, p, m, later, queueRace, applied)) {
-                    deferred.add(d.earliest() != null ? d : new Pending(t, m, point));
+                    deferred.add(d.earliest() != null ? d : new Pending(t, asNow(t, m), point));
                     continue;
                 }
-                AdUpdates ad = completions.commit(index, t, m);
+                AdUpdates ad = commit(index, t, m);
                 (point == 0 ? adBefore : adAfter).add(ad);
                 if (point == 0) claimedBefore.addAll(ad.words());
             }
@@ -203,6 +203,37 @@ final class WindowCheck {
         int csr = seed.model.registers().fqcsr();
         boolean discardsAll = (csr & RegisterFile.QCSR_ON) == 0 || (csr & (RegisterFile.QCSR_OF | RegisterFile.QCSR_MF)) != 0;
         return !discardsAll && queueDiscards() && overflowedAtEnd();   // on, no error bit: it discards when full
+    }
+
+    /**
+     * The model performs request {@code t} as {@code m}. A fault record identical in every field to one
+     * the queue already holds is left out when the DUT reported none for {@code t}: "the IOMMU may report
+     * each of those faults individually, or report the fault for a subset, including one, of requests"
+     * (Fault/Event-Queue), as {@link IdenticalFaults} does for one request at a time.
+     */
+    private AdUpdates commit(int index, Action.Translate t, CompletionCheck.Match m) throws DutException {
+        return completions.commit(index, t, m, reported(t));
+    }
+
+    /**
+     * {@code m} pinned to the structures as they are now: the words its walk reads, at their current values
+     * (or the cached versions it uses), as overrides, so that committing it after later steps changed
+     * memory still performs it as it fits now. Without them the commit would walk the later contents.
+     */
+    private CompletionCheck.Match asNow(Action.Translate t, CompletionCheck.Match m) {
+        dev.lockstep.refmodel.cache.CachingModel.Candidate c = m.chosen();
+        dev.lockstep.refmodel.translate.Outcome walk = c.overrides().isEmpty() ? walks.of(m.performed())
+                : walks.of(m.performed(), c.overrides());
+        if (walk == null) return m;
+        Map<Long, Long> pinned = new HashMap<>(c.overrides());
+        for (int r = 0; r < walk.trace().readCount(); r++) {
+            long base = walk.trace().readAddress(r) & ~7L;
+            for (long a = base; a < base + Math.max(8, walk.trace().readSize(r)); a += 8) {
+                pinned.putIfAbsent(a, seed.memory.load64(a));
+            }
+        }
+        return new CompletionCheck.Match(new dev.lockstep.refmodel.cache.CachingModel.Candidate(c.outcome(), true, c.stores(),
+                pinned, c.adChoices()), m.performed(), m.finding());
     }
 
     /** The model performs {@code step}'s software actions. */

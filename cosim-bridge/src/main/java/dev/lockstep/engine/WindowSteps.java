@@ -15,7 +15,7 @@ import java.util.Set;
  * entry further: a request in flight may read a structure after a store and before the invalidation that
  * follows it. A window that rewrites cqb or cqcsr, or makes many commands available at once, is one step.
  */
-final class WindowSteps {
+public final class WindowSteps {
     /** At most this many commands a window makes available are cut apart. */
     private static final long MAX_SPLIT = 16;
 
@@ -24,7 +24,7 @@ final class WindowSteps {
     /**
      * {@code during} cut into steps. {@code cqt} and {@code cqb}: the registers before the window.
      */
-    static List<List<Action>> of(List<Action> during, long cqt, long cqb) {
+    public static List<List<Action>> of(List<Action> during, long cqt, long cqb) {
         List<Action> direct = new ArrayList<>();
         long entries = RegisterFile.queueEntries(cqb);
         long tail = cqt;

@@ -67,6 +67,8 @@ public final class LoggedWalk {
             explainRegister(log, n, r.offset(), r.size(), model, "read", b);
         } else if (entry.action() instanceof Action.PageRequest p) {
             explainPageRequest(log, n, p, model, effects, b);
+        } else if (entry.action() instanceof Action.Window w) {
+            LoggedWindow.explain(log, n, w, model, b);
         } else {
             b.append("a software or platform action: the model has no walk for it\n");
         }
@@ -162,6 +164,9 @@ public final class LoggedWalk {
             memory.injectError(e.pa(), e.kind());
         } else if (a instanceof Action.PageRequest p) {
             model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
+        } else if (a instanceof Action.Window w) {
+            LoggedWindow.apply(log, index, w, model);
+            takeLoggedWrites(log, index, model, memory);
         } else if (a instanceof Action.Translate t) {
             TranslationRequest req = t.request();
             TranslationOutcome chosen = followLoggedCompletion(log, index, model, req);
@@ -185,7 +190,7 @@ public final class LoggedWalk {
      * the spec leaves to the DUT (A/D updates, a page offset of 0 in a fault record, the cause of an ATS
      * access fault): the log passed this action, so what the DUT wrote was permitted.
      */
-    private static void takeLoggedWrites(SeedLog log, int index, Iommu model, FastSparseMemory memory) {
+    static void takeLoggedWrites(SeedLog log, int index, Iommu model, FastSparseMemory memory) {
         for (SeedLog.Entry e : entriesOf(log, index)) {
             if (!(e instanceof SeedLog.EventEntry ev) || ev.words()[0] != Dut.EV_MEM_WRITE) continue;
             long word = ev.words()[2] & ~7L;
@@ -199,7 +204,11 @@ public final class LoggedWalk {
     /** The permitted outcome the logged completion of action {@code index} shows, or null if none fits. */
     private static TranslationOutcome followLoggedCompletion(SeedLog log, int index, Iommu model,
                                                              TranslationRequest req) {
-        long[] cpl = completion(log, index);
+        return followCompletion(completion(log, index), model, req);
+    }
+
+    /** The permitted outcome completion {@code cpl} (event words) shows, or null if none fits or there is none. */
+    static TranslationOutcome followCompletion(long[] cpl, Iommu model, TranslationRequest req) {
         if (cpl == null) return null;
         List<TranslationOutcome> fits = new ArrayList<>();
         boolean ats = req.ttyp() == Ttyp.ATS_TRANSLATION;
@@ -286,7 +295,7 @@ public final class LoggedWalk {
     }
 
     /** The records of action {@code index}: from its action record up to the next action. */
-    private static List<SeedLog.Entry> entriesOf(SeedLog log, int index) {
+    static List<SeedLog.Entry> entriesOf(SeedLog log, int index) {
         List<SeedLog.Entry> flow = log.flow();
         int from = flow.indexOf(log.actions().get(index));
         List<SeedLog.Entry> mine = new ArrayList<>();

@@ -55,4 +55,38 @@ class ExplainVerdictTest {
         String r = explain(ddtp, 11);
         assertTrue(r.contains("verdict: NOT PERMITTED: differs from the model's value in iommu_mode"), r);
     }
+
+    /** Windows of overlapping traffic: each request against the engine's points, and the state rebuilt past them. */
+    @Test
+    void windowsAreExplainedRequestByRequest(@TempDir Path dir) throws Exception {
+        Cli run = Cli.run("run", "--dut", "stub", "--overlap", "4", "--seed", "4", "--count", "1", "--dump", "all",
+                "--out", dir.resolve("clean").toString());
+        assertEquals(Main.EXIT_PASS, run.exitCode, run.out + run.err);
+        Path log = dir.resolve("clean/logs/seed-4.jsonl");
+        List<String> lines = Files.readAllLines(log);
+        int racing = -1;
+        int checked = 0;
+        for (String l : lines) {
+            if (!l.startsWith("{\"type\":\"action\"")) continue;
+            int index = Integer.parseInt(l.replaceAll(".*\"index\":(\\d+),.*", "$1"));
+            if (racing < 0 && l.contains("\"op\":\"window\"") && l.contains("\"during\":[{")) racing = index;
+            // translations after windows: the rebuilt state still permits what the passing DUT answered
+            if (racing >= 0 && index > racing && index % 40 == 0 && l.contains("\"op\":\"translate\"")) {
+                String t = explain(log, index);
+                assertTrue(t.contains("verdict: PERMITTED: the logged completion is"), t);
+                checked++;
+            }
+        }
+        assertTrue(racing >= 0 && checked >= 3, "a racing window and translations after it: " + racing + ", " + checked);
+        String w = explain(log, racing);
+        assertTrue(w.contains("point 0: before the software actions") && w.contains("point 1: after the stores"), w);
+        assertTrue(w.contains("verdict: PERMITTED at point") && !w.contains("NOT PERMITTED"), w);
+        // A completion with another walker's PA: the request it answers is permitted at no point.
+        Cli bad = Cli.run("run", "--dut", "stub", "--overlap", "4", "--seed", "4", "--count", "1", "--mutant", "ovl_cpl_pa_swap",
+                "--dump", "all", "--out", dir.resolve("swap").toString());
+        assertEquals(Main.EXIT_DIVERGENCE, bad.exitCode, bad.out + bad.err);
+        int at = Integer.parseInt(bad.out.replaceAll("(?s).*DIVERGENCE at action #(\\d+),.*", "$1"));
+        String e = explain(dir.resolve("swap/logs/seed-4.jsonl"), at);
+        assertTrue(e.contains("verdict: NOT PERMITTED: the logged completion is none of the permitted outcomes at the points"), e);
+    }
 }

@@ -1,0 +1,124 @@
+package dev.lockstep.log;
+
+import dev.lockstep.dut.Dut;
+import dev.lockstep.engine.WindowSteps;
+import dev.lockstep.refmodel.Iommu;
+import dev.lockstep.refmodel.TranslationOutcome;
+import dev.lockstep.refmodel.regs.RegisterFile;
+import dev.lockstep.stimulus.Action;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A logged window of overlapping traffic ({@link Action.Window}) for {@code explain}: its requests against
+ * the points the engine may linearize them at (docs/concurrency.md, section 15: before the software
+ * actions, after their stores and register writes, after each command they made available), and the
+ * rebuild of its effects for the actions after it. Each request is judged alone here; {@code check}
+ * judges the window as a whole (A/D updates, fault records, fences, acceptance cycles).
+ */
+final class LoggedWindow {
+    private LoggedWindow() {}
+
+    /** The logged completion of each request of window {@code index}, by request, in the order of {@code w}. */
+    private static List<long[]> completions(SeedLog log, int index, Action.Window w) {
+        List<long[]> cpl = new ArrayList<>();
+        for (Action.Translate t : w.requests()) {
+            long[] found = null;
+            for (SeedLog.Entry e : LoggedWalk.entriesOf(log, index)) {
+                if (e instanceof SeedLog.EventEntry ev && ev.words()[0] == Dut.EV_COMPLETION
+                        && (ev.words()[2] & 0xffff) == t.tag()) {
+                    found = ev.words();
+                    break;
+                }
+            }
+            cpl.add(found);
+        }
+        return cpl;
+    }
+
+    /** The cycle the window's software actions took effect at: its submission cycle plus the gap. */
+    private static long applied(SeedLog log, int index, Action.Window w) {
+        return log.actions().get(index).cycle() + w.gap();
+    }
+
+    private static List<List<Action>> steps(Action.Window w, Iommu model) {
+        return WindowSteps.of(w.during(), model.mmioRead(RegisterFile.CQT, 4), model.registers().cqb());
+    }
+
+    private static void perform(List<Action> step, Iommu model) {
+        for (Action a : step) {
+            if (a instanceof Action.MemoryWrite m) model.softwareWrite64(m.pa(), m.value());
+            else if (a instanceof Action.RegisterWrite r) model.mmioWrite(r.offset(), r.size(), r.value());
+        }
+    }
+
+    /**
+     * Rebuilds the window's effects in the model, following the logged completions: each request at the
+     * first point whose permitted outcomes hold its completion (before the software actions when it
+     * completed before they took effect), the model's own outcome where none does.
+     */
+    static void apply(SeedLog log, int index, Action.Window w, Iommu model) {
+        List<long[]> cpl = completions(log, index, w);
+        long applied = applied(log, index, w);
+        List<List<Action>> steps = steps(w, model);
+        List<Integer> pending = new ArrayList<>();
+        for (int i = 0; i < w.requests().size(); i++) pending.add(i);
+        for (int point = 0; point <= steps.size(); point++) {
+            if (point > 0) perform(steps.get(point - 1), model);
+            boolean last = point == steps.size();
+            List<Integer> later = new ArrayList<>();
+            for (int i : pending) {
+                Action.Translate t = w.requests().get(i);
+                boolean before = w.during().isEmpty() || cpl.get(i) != null && cpl.get(i)[1] < applied;
+                TranslationOutcome fit = LoggedWalk.followCompletion(cpl.get(i), model, t.request());
+                if (fit != null) model.translateAs(t.request(), fit);
+                else if (last || point == 0 && before) model.translate(t.request());
+                else later.add(i);
+            }
+            pending = later;
+        }
+    }
+
+    /** Each request of window {@code n}: its permitted outcomes at each point, its logged completion, a verdict. */
+    static void explain(SeedLog log, int n, Action.Window w, Iommu model, StringBuilder b) {
+        List<long[]> cpl = completions(log, n, w);
+        List<List<Action>> steps = steps(w, model);
+        long applied = applied(log, n, w);
+        int requests = w.requests().size();
+        String[] fits = new String[requests];
+        b.append("each request alone, at each point the engine may place it at (check judges the window as a whole: "
+                + "A/D updates, fault records, fences, acceptance cycles)\n");
+        for (int point = 0; point <= steps.size(); point++) {
+            if (point > 0) perform(steps.get(point - 1), model);
+            String where = point == 0 ? "before the software actions"
+                    : point == 1 ? "after the stores and register writes" + (steps.size() > 1 ? ", no command executed" : "")
+                    : "after command " + (point - 1) + " of the window executed";
+            b.append("point ").append(point).append(": ").append(where).append('\n');
+            for (int i = 0; i < requests; i++) {
+                Action.Translate t = w.requests().get(i);
+                List<String> permitted = new ArrayList<>();
+                for (TranslationOutcome o : model.permittedOutcomes(t.request())) permitted.add(o.toString());
+                permitted.sort(null);
+                b.append("  tag ").append(t.tag()).append(": ").append(String.join(" | ", permitted)).append('\n');
+                boolean completedBefore = cpl.get(i) != null && cpl.get(i)[1] < applied;
+                if ((point == 0 || !completedBefore) && LoggedWalk.followCompletion(cpl.get(i), model, t.request()) != null) {
+                    fits[i] = fits[i] == null ? "point " + point : fits[i] + ", " + point;
+                }
+            }
+        }
+        for (int i = 0; i < requests; i++) {
+            Action.Translate t = w.requests().get(i);
+            long[] c = cpl.get(i);
+            b.append("tag ").append(t.tag()).append(" (").append(t.describe()).append(")\n  logged completion: ");
+            if (c == null) {
+                b.append("none\n  verdict: NOT PERMITTED: the log has no completion with this tag; the DUT answers every request\n");
+                continue;
+            }
+            b.append(String.format("cycle %d status %d cause %d pa 0x%x%n", c[1], (c[2] >>> 16) & 3, (c[2] >>> 32) & 0xfff, c[3]));
+            b.append("  verdict: ").append(fits[i] != null ? "PERMITTED at " + fits[i]
+                    : "NOT PERMITTED: the logged completion is none of the permitted outcomes at the points it may take"
+                            + (c[1] < applied ? " (it completed before the software actions took effect: point 0 only)" : ""))
+                    .append('\n');
+        }
+    }
+}
