@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = "Explain action N of a seed log from the golden model alone: actions 0..N-1 rebuild the "
                 + "model's state, then a translation shows the model's walk and the permitted outcomes, a register "
-                + "access the expected value field by field, a Page Request what the IOMMU does with it; then a verdict: "
-                + "is the logged DUT answer among what the spec permits. No DUT needed.")
+                + "access the expected value field by field, a Page Request what the IOMMU does with it, a window "
+                + "(--overlap) each request's permitted outcomes at each point the checker may place it at; then a "
+                + "verdict: is the logged DUT answer among what the spec permits. No DUT needed.")
 public final class ExplainCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "LOG", description = "A seed log.")

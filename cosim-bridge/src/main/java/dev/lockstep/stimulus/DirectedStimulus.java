@@ -155,15 +155,7 @@ public final class DirectedStimulus implements Stimulus {
         });
     }
 
-    private int newDeviceId() {
-        int bits = driver.deviceIdBits(mode);
-        int id;
-        do {
-            id = random.nextInt(1 << bits);
-        } while (usedIds.contains(id));
-        usedIds.add(id);
-        return id;
-    }
+    private int newDeviceId() { return driver.newDeviceId(mode, random, usedIds); }
 
     /** Writes the DC of {@code id} (tc last), then IODIR.INVAL_DDT for it and IOFENCE.C (the driver's iodir update). */
     private void setDeviceContext(int id, long tc, long ta, long fsc) { setDeviceContext(id, tc, 0, ta, fsc); }

@@ -143,6 +143,17 @@ final class Driver {
     }
 
     /** Device_id bits a directory mode covers (spec: "Device-directory-table"). */
+    /** A device id valid in {@code mode} that is not in {@code used}, drawn from {@code random}; added to {@code used}. */
+    int newDeviceId(IommuMode mode, java.util.SplittableRandom random, List<Integer> used) {
+        int bits = deviceIdBits(mode);
+        int id;
+        do {
+            id = random.nextInt(1 << bits);
+        } while (used.contains(id));
+        used.add(id);
+        return id;
+    }
+
     int deviceIdBits(IommuMode mode) {
         boolean ext = caps.extendedDeviceContext();
         switch (mode) {

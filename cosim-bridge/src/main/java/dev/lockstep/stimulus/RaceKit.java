@@ -87,15 +87,7 @@ final class RaceKit {
         });
     }
 
-    int newDeviceId() {
-        int bits = driver.deviceIdBits(mode);
-        int id;
-        do {
-            id = random.nextInt(1 << bits);
-        } while (usedIds.contains(id));
-        usedIds.add(id);
-        return id;
-    }
+    int newDeviceId() { return driver.newDeviceId(mode, random, usedIds); }
 
     long dcAddress(int id) { return driver.deviceContextAddress(mode, ddtRoot, id, null); }
 
