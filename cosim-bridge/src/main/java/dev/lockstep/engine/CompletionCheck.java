@@ -9,6 +9,7 @@ import dev.lockstep.refmodel.regs.RegisterFile;
 import dev.lockstep.refmodel.translate.Outcome;
 import dev.lockstep.stimulus.Action;
 import dev.lockstep.triage.TranslationStep;
+import dev.lockstep.triage.Signature;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,7 +47,7 @@ final class CompletionCheck {
             String got = observed.completions == 0 ? "no completion"
                     : observed.completions + " completion(s), first with tag "
                     + DutObservations.tag(observed.completionWord[0]);
-            return completionCount(t, permitted, got, observed.completions == 0 ? "no completion" : "other completions",
+            return completionCount(t, got, observed.completions == 0 ? "no completion" : "other completions",
                     observed.completions);
         }
         Match m = match(index, t, permitted, observed.completionWord[0], observed.completionPa[0], null);
@@ -70,14 +71,21 @@ final class CompletionCheck {
     }
 
     /** Request {@code t} got {@code count} completions (described by {@code got}) instead of one with its tag. */
-    Finding completionCount(Action.Translate t, Permitted permitted, String got, String observedClass, int count) {
+    Finding completionCount(Action.Translate t, String got, String observedClass, int count) {
         Outcome walk = walks.of(t.request());
-        TranslationOutcome first = permitted.candidates().get(0).outcome();
         return new Finding(null, "translation completion for tag " + t.tag(),
                 List.of(new Divergence.FieldMismatch("completions", "-", 1, count)),
                 "every request gets exactly one completion with its tag; the DUT gave " + got,
-                walks.explain(walk), CompletionReport.signature(t, walk, List.of("completions"), first,
-                        CompletionReport.outcomeClass(first, t.ttyp() == Ttyp.ATS_TRANSLATION), observedClass, 0, false));
+                walks.explain(walk), countSignature(observedClass));
+    }
+
+    /**
+     * The signature of a wrong number of completions: the bug is in how completions leave the IOMMU, so
+     * neither the request's type nor the rule its walk ended at (which depend on the seed) is its class.
+     */
+    static Signature countSignature(String observedClass) {
+        return new Signature(Signature.key("translation", "completions", observedClass),
+                "every request gets exactly one completion with its tag; the DUT gave " + observedClass);
     }
 
     /** The candidate a completion shows the DUT used, and the request it performed; or the finding when none fits. */
@@ -118,13 +126,40 @@ final class CompletionCheck {
         List<Divergence.FieldMismatch> fields = ats
                 ? AtsCompletion.mismatches(want, shown, pa)
                 : CompletionReport.fields(want, shown, pa);
+        Signature stale = staleSignature(req, walk, word, pa, ats);
         return new Match(null, null, new Finding(null, "translation completion for tag " + t.tag(), fields,
                 CompletionReport.permittedText(permitted) + unobserved, walks.explain(walk),
-                CompletionReport.signature(t, keyed == permitted.get(0) ? walk : walks.of(req, keyed.overrides()),
+                stale != null ? stale : CompletionReport.signature(t, keyed == permitted.get(0) ? walk : walks.of(req, keyed.overrides()),
                         CompletionReport.fieldClasses(fields, keyed.outcome()), keyed.outcome(), CompletionReport.outcomeClass(keyed.outcome(), ats),
                         CompletionReport.completionClass(shown, ats),
                         DutObservations.status(shown) != 0 ? DutObservations.cause(shown) : 0,
                         CompletionReport.passedThrough(t, keyed.outcome(), shown, pa))));
+    }
+
+    /**
+     * The signature of a completion that a version an invalidation retired explains, or null: the DUT kept a
+     * cached entry the invalidation covered (spec, IOTINVAL.VMA: previous stores "are observed by the IOMMU
+     * before all subsequent implicit reads"; IOFENCE.C: its completion "guarantees that all previous commands
+     * fetched from the CQ have been completed and committed"). The stale entry is the bug's class; what the new version made
+     * the model answer instead (a fault, another page) depends on how the seed rewrote it.
+     */
+    private Signature staleSignature(TranslationRequest req, Outcome walk, long word, long pa, boolean ats) {
+        // A success (its address and permissions) tells a cached version apart, and so does a fault at a step
+        // past the one the model stopped at (the DUT used other contents there); a fault at the model's step
+        // or before it that an old version would give is as well one the DUT gets wrong for reasons of its own.
+        if (DutObservations.status(word) != 0) {
+            if (walk == null) return null;
+            TranslationStep ruleStep = TranslationStep.ofRule(walk.trace().rule().name());
+            int dutCause = DutObservations.cause(word);
+            if (TranslationStep.ofCause(dutCause, ruleStep, walk.trace().ruleCause()).compareTo(ruleStep) <= 0) return null;
+        }
+        for (CachingModel.RetiredCandidate r : seed.model.retiredCandidates(req)) {
+            if (!completionMatches(r.outcome(), word, pa, ats)) continue;
+            return new Signature(Signature.key("translation", "stale " + r.retirement()),
+                    "the DUT's completion is what a " + r.retirement() + " gives: a cached entry the invalidation "
+                            + "covers was used after the fence completed");
+        }
+        return null;
     }
 
     /**

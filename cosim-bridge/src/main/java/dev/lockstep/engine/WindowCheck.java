@@ -1,6 +1,7 @@
 package dev.lockstep.engine;
 
 import dev.lockstep.dut.DutException;
+import dev.lockstep.refmodel.cache.CachingModel;
 import dev.lockstep.refmodel.command.Commands;
 import dev.lockstep.refmodel.regs.RegisterFile;
 import dev.lockstep.stimulus.Action;
@@ -117,7 +118,7 @@ final class WindowCheck {
                     (d.earliestPoint() == 0 ? adBefore : adAfter).add(commit(index, t, d.earliest()));
                     continue;
                 }
-                if (m != null && m.finding() != null) return m.finding();
+                if (m != null && m.finding() != null) return crossed(m.finding(), w, t, word, pa);
                 if (m == null) {
                     deferred.add(d);
                     continue;
@@ -295,6 +296,36 @@ final class WindowCheck {
         return false;
     }
 
+    /**
+     * {@code f} for request {@code t}'s completion, with the signature of crossed completions when the DUT
+     * answered success at an address none of {@code t}'s outcomes has and that belongs to another request
+     * of the window: one the model gives it, or the one the DUT's completion of it carries. The completion
+     * then has its own tag and another request's data, and its class is the crossing, not the rule
+     * {@code t}'s walk ended at (which depends on the seed's tables).
+     */
+    private Finding crossed(Finding f, Action.Window w, Action.Translate t, long word, long pa) {
+        if (DutObservations.status(word) != 0) return f;
+        for (CachingModel.Candidate c : seed.model.candidates(t.request())) {
+            if (!c.outcome().fault() && c.outcome().pa() == pa) return f;
+        }
+        boolean other = false;
+        DutObservations observed = seed.observed;
+        for (int i = 0; i < observed.completions && !other; i++) {
+            other = DutObservations.tag(observed.completionWord[i]) != t.tag() && observed.completionPa[i] == pa;
+        }
+        for (Action.Translate u : w.requests()) {
+            if (u == t || other) continue;
+            for (CachingModel.Candidate c : seed.model.candidates(u.request())) {
+                other |= !c.outcome().fault() && c.outcome().pa() == pa;
+            }
+        }
+        if (!other) return f;
+        return new Finding(f.during(), f.subject(), f.fields(), f.rule(), f.walk(),
+                new Signature(Signature.key("translation", "completion with another outstanding request's address"),
+                        "a completion carries its own request's tag and the address of another request in flight "
+                                + "with it: tag and data of different requests"));
+    }
+
     /** Each request's completion, by tag; a divergence for a tag not outstanding, a second completion or none. */
     private Finding matchTags(Action.Window w, Map<Integer, Integer> completionOf) {
         DutObservations observed = seed.observed;
@@ -312,13 +343,13 @@ final class WindowCheck {
                                         + "their requests by tag"));
             }
             if (completionOf.putIfAbsent(tag, i) != null) {
-                return completions.completionCount(t, completions.permitted(t), "a second completion with its tag",
+                return completions.completionCount(t, "a second completion with its tag",
                         "two completions", 2);
             }
         }
         for (Action.Translate t : w.requests()) {
             if (!completionOf.containsKey(t.tag())) {
-                return completions.completionCount(t, completions.permitted(t), "no completion while "
+                return completions.completionCount(t, "no completion while "
                         + w.requests().size() + " requests were outstanding", "no completion", 0);
             }
         }

@@ -198,6 +198,11 @@ public final class Iommu {
         return caching.candidates(request);
     }
 
+    /** The outcomes only versions a completed invalidation retired give ({@link CachingModel#retiredCandidates}). */
+    public java.util.List<CachingModel.RetiredCandidate> retiredCandidates(TranslationRequest request) {
+        return caching.retiredCandidates(request);
+    }
+
     /** Performs {@code request} as {@code candidate} (one of {@link #candidates}): A/D updates, fault record, HPM. */
     public TranslationOutcome commit(TranslationRequest request, CachingModel.Candidate candidate) {
         return complete(request, caching.commit(request, candidate, trace));

@@ -192,6 +192,44 @@ public final class CachingModel implements InvalidationListener {
         return translator.translate(request, new TranslationContext(new OverlayMemory(c.overrides(), true), regs), trace);
     }
 
+    /**
+     * While {@link #retiredCandidates} explores: versions a completed invalidation retired are explored as
+     * well, each entry's retirement kept here by the entry's address; null otherwise.
+     */
+    private Map<Long, Retirement> retirements;
+
+    /** An outcome the spec forbids because it uses a version an invalidation retired, and that retirement. */
+    public record RetiredCandidate(TranslationOutcome outcome, Retirement retirement) {}
+
+    /**
+     * The outcomes of {@code request} that only versions retired by a completed invalidation (and its
+     * IOFENCE.C) give: what an IOMMU gives whose cache kept an entry the invalidation covers. For telling
+     * what a divergence is; the spec permits none of them. No side effects.
+     */
+    public List<RetiredCandidate> retiredCandidates(TranslationRequest request) {
+        Map<Long, Retirement> found = new HashMap<>();
+        retirements = found;
+        List<Leaf> leaves;
+        try {
+            leaves = explore(request);
+        } catch (IllegalStateException tooMany) {
+            return List.of(); // more combinations than the model explores: nothing to tell
+        } finally {
+            firstOutcome = null; // the exploration's first walk is not the one commit() may reuse
+            retirements = null;
+        }
+        List<RetiredCandidate> out = new ArrayList<>();
+        for (Leaf l : leaves) {
+            for (Map.Entry<Long, Retirement> r : found.entrySet()) {
+                if (l.overrides.containsKey(r.getKey())) {
+                    out.add(new RetiredCandidate(l.outcome, r.getValue()));
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
     /** Every outcome the spec permits now for {@code request}. No side effects. */
     public Set<TranslationOutcome> permittedOutcomes(TranslationRequest request) {
         Set<TranslationOutcome> out = new LinkedHashSet<>();
@@ -307,6 +345,9 @@ public final class CachingModel implements InvalidationListener {
         // Built only once an older version qualifies: most entries have none (their old contents had V=0
         // or were invalidated since), and this runs for every entry of every walk a checker explores.
         List<long[]> out = null;
+        long newestRetired = Long.MIN_VALUE; // for retiredCandidates: the newest version an invalidation retired
+        Invalidation retiring = null;
+        int retiredFlags = 0;
         for (int k = 0; k < n - 1; k++) {
             long t = times[k];
             long end = times[k + 1];
@@ -314,21 +355,42 @@ public final class CachingModel implements InvalidationListener {
             long word0 = wordAt(base, t);
             long first = regs.bigEndian() ? Long.reverseBytes(word0) : word0;
             if ((first & 1) == 0) continue; // V=0 entries are never cached
-            if (invalidatedSince(trace, i, versionFlags(trace, i, first), end)) continue;
-            long[] v = new long[words];
-            v[0] = word0;
-            for (int w = 1; w < words; w++) v[w] = wordAt(base + 8L * w, t);
-            if (out == null) {
-                long[] current = new long[words];
-                for (int w = 0; w < words; w++) current[w] = memory.load64(base + 8L * w);
-                out = new ArrayList<>();
-                out.add(current);
+            int flags = versionFlags(trace, i, first);
+            Invalidation retiredBy = invalidatedSince(trace, i, flags, end);
+            if (retiredBy != null) {
+                if (retirements != null) {
+                    newestRetired = t;
+                    retiring = retiredBy;
+                    retiredFlags = flags;
+                }
+                continue;
             }
-            boolean dup = false;
-            for (long[] o : out) dup |= java.util.Arrays.equals(o, v);
-            if (!dup) out.add(v);
+            out = withVersion(out, base, words, t);
+        }
+        if (retiring != null) {
+            // Only the newest retired version: the one a cache that kept its entry across the invalidation
+            // holds (an older one would have been replaced by it), which also bounds the exploration.
+            int before = out == null ? 0 : out.size();
+            out = withVersion(out, base, words, newestRetired);
+            if (out.size() > before) retirements.putIfAbsent(base, Retirement.of(trace.role(i), retiredFlags,
+                    trace.regionLog2(i), retiring));
         }
         return out == null ? ONLY_CURRENT : out;
+    }
+
+    /** {@code out} (created with the current contents first when null) with the entry's version from time {@code t}, unless it holds it. */
+    private List<long[]> withVersion(List<long[]> out, long base, int words, long t) {
+        long[] v = new long[words];
+        for (int w = 0; w < words; w++) v[w] = wordAt(base + 8L * w, t);
+        if (out == null) {
+            long[] current = new long[words];
+            for (int w = 0; w < words; w++) current[w] = memory.load64(base + 8L * w);
+            out = new ArrayList<>();
+            out.add(current);
+        }
+        for (long[] o : out) if (java.util.Arrays.equals(o, v)) return out;
+        out.add(v);
+        return out;
     }
 
     /** Scratch for {@link #versions}: the change times of an entry's words. */
@@ -351,14 +413,14 @@ public final class CachingModel implements InvalidationListener {
         return flags;
     }
 
-    /** Whether a completed invalidation issued at or after {@code since} covers entry {@code i} with {@code flags}. */
-    private boolean invalidatedSince(TaggedEntries trace, int i, int flags, long since) {
+    /** The latest completed invalidation issued at or after {@code since} that covers entry {@code i} with {@code flags}, or null. */
+    private Invalidation invalidatedSince(TaggedEntries trace, int i, int flags, long since) {
         for (int k = completed.size() - 1; k >= 0; k--) {
             Invalidation inv = completed.get(k);
             if (inv.seq() < since) break;
-            if (inv.covers(trace, i, flags)) return true;
+            if (inv.covers(trace, i, flags)) return inv;
         }
-        return false;
+        return null;
     }
 
     /** What {@link #versions} answers when only the current contents can be used (nothing to override). */

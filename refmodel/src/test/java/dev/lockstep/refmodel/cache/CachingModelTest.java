@@ -135,6 +135,38 @@ class CachingModelTest {
     }
 
     @Test
+    void aRetiredVersionIsToldWithTheInvalidationThatRetiredIt() {
+        setLeaf(0x9000_0000L, 0);
+        fence(Commands.iotinval(false, true, IOVA, true, PSCID, false, 0, false, false));
+        java.util.List<CachingModel.RetiredCandidate> retired = s.iommu.retiredCandidates(req);
+        assertEquals(1, retired.size());
+        assertEquals(0x8000_0000L, paOf(retired.get(0).outcome()));
+        assertEquals("first-stage leaf PTE retired by IOTINVAL.VMA of one address and IOFENCE.C",
+                retired.get(0).retirement().toString());
+        assertEquals(Set.of(0x9000_0000L), permittedPas(), "asking leaves the permitted set as it was");
+        assertEquals(0x9000_0000L, paOf(s.iommu.translate(req)));
+    }
+
+    @Test
+    void aVersionStillPermittedIsNotRetired() {
+        setLeaf(0x9000_0000L, 0);
+        s.submit(Commands.iotinval(false, true, IOVA, true, PSCID, false, 0, false, false));
+        assertTrue(s.iommu.retiredCandidates(req).isEmpty(), "no fence: the old version is stale but permitted");
+    }
+
+    @Test
+    void onlyTheNewestRetiredVersionIsOffered() {
+        setLeaf(0x9000_0000L, 0);
+        fence(Commands.iotinval(false, false, 0, false, 0, false, 0, false, false));
+        setLeaf(0xa000_0000L, 0);
+        fence(Commands.iotinval(false, false, 0, false, 0, false, 0, false, false));
+        java.util.List<CachingModel.RetiredCandidate> retired = s.iommu.retiredCandidates(req);
+        assertEquals(1, retired.size(), "a cache that kept its entry holds the version the last invalidation missed");
+        assertEquals(0x9000_0000L, paOf(retired.get(0).outcome()));
+        assertEquals("IOTINVAL.VMA of all addresses", retired.get(0).retirement().command());
+    }
+
+    @Test
     void invalidOldEntriesAreNeverCached() {
         s.iommu.softwareWrite64(L0 + 8 * ((IOVA >>> 12) & 0x1ff), 0);
         fence(Commands.iotinval(false, true, IOVA, true, PSCID, false, 0, false, false));
