@@ -29,6 +29,7 @@ final class CompletionCheck {
     long staleHits;
 
     private final IdenticalFaults identicalFaults;
+    private final MistakeProbes probes;
 
     CompletionCheck(SeedContext seed, QueueRegions regions, EffectCheck effectCheck, IdenticalFaults identicalFaults) {
         this.identicalFaults = identicalFaults;
@@ -36,6 +37,7 @@ final class CompletionCheck {
         this.regions = regions;
         this.effectCheck = effectCheck;
         this.walks = new ModelWalk(seed);
+        this.probes = new MistakeProbes(seed);
     }
 
     /** Applies translation request {@code t} to both sides; null when the DUT's completion and effects are permitted. */
@@ -126,40 +128,15 @@ final class CompletionCheck {
         List<Divergence.FieldMismatch> fields = ats
                 ? AtsCompletion.mismatches(want, shown, pa)
                 : CompletionReport.fields(want, shown, pa);
-        Signature stale = staleSignature(req, walk, word, pa, ats);
+        long dutWord = word;
+        Signature mistake = probes.classify(req, walk, word, o -> completionMatches(o, dutWord, pa, ats));
         return new Match(null, null, new Finding(null, "translation completion for tag " + t.tag(), fields,
                 CompletionReport.permittedText(permitted) + unobserved, walks.explain(walk),
-                stale != null ? stale : CompletionReport.signature(t, keyed == permitted.get(0) ? walk : walks.of(req, keyed.overrides()),
+                mistake != null ? mistake : CompletionReport.signature(t, keyed == permitted.get(0) ? walk : walks.of(req, keyed.overrides()),
                         CompletionReport.fieldClasses(fields, keyed.outcome()), keyed.outcome(), CompletionReport.outcomeClass(keyed.outcome(), ats),
                         CompletionReport.completionClass(shown, ats),
                         DutObservations.status(shown) != 0 ? DutObservations.cause(shown) : 0,
                         CompletionReport.passedThrough(t, keyed.outcome(), shown, pa))));
-    }
-
-    /**
-     * The signature of a completion that a version an invalidation retired explains, or null: the DUT kept a
-     * cached entry the invalidation covered (spec, IOTINVAL.VMA: previous stores "are observed by the IOMMU
-     * before all subsequent implicit reads"; IOFENCE.C: its completion "guarantees that all previous commands
-     * fetched from the CQ have been completed and committed"). The stale entry is the bug's class; what the new version made
-     * the model answer instead (a fault, another page) depends on how the seed rewrote it.
-     */
-    private Signature staleSignature(TranslationRequest req, Outcome walk, long word, long pa, boolean ats) {
-        // A success (its address and permissions) tells a cached version apart, and so does a fault at a step
-        // past the one the model stopped at (the DUT used other contents there); a fault at the model's step
-        // or before it that an old version would give is as well one the DUT gets wrong for reasons of its own.
-        if (DutObservations.status(word) != 0) {
-            if (walk == null) return null;
-            TranslationStep ruleStep = TranslationStep.ofRule(walk.trace().rule().name());
-            int dutCause = DutObservations.cause(word);
-            if (TranslationStep.ofCause(dutCause, ruleStep, walk.trace().ruleCause()).compareTo(ruleStep) <= 0) return null;
-        }
-        for (CachingModel.RetiredCandidate r : seed.model.retiredCandidates(req)) {
-            if (!completionMatches(r.outcome(), word, pa, ats)) continue;
-            return new Signature(Signature.key("translation", "stale " + r.retirement()),
-                    "the DUT's completion is what a " + r.retirement() + " gives: a cached entry the invalidation "
-                            + "covers was used after the fence completed");
-        }
-        return null;
     }
 
     /**

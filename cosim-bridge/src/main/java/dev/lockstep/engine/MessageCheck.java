@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * How the outbound PCIe messages of one action are compared: the model's ATS.INVAL "Invalidation
  * Request" and ATS.PRGR "Page Request Group Response" messages (spec: ATS.INVAL, ATS.PRGR in
- * "Command-Queue") against the DUT's LOCKSTEP_EV_MESSAGE_OUT events, in order, field by field.
+ * "Command-Queue") against the DUT's LOCKSTEP_EV_MESSAGE_OUT events, as a set, field by field.
  */
 final class MessageCheck {
     private MessageCheck() {}
@@ -21,7 +21,7 @@ final class MessageCheck {
                     + "with the PASID when PV=1, and the command's PRGI and response code (spec: ATS.PRGR)";
         }
         return "ATS.INVAL sends one Invalidation Request to the device function RID (DSEG when DSV=1), with the PASID "
-                + "when PV=1 and the command's PAYLOAD, in command order (spec: ATS.INVAL)";
+                + "when PV=1 and the command's PAYLOAD (spec: ATS.INVAL)";
     }
 
     /** The w[2] word of a message event. */
@@ -41,31 +41,62 @@ final class MessageCheck {
                 : "message type " + (header & 3);
     }
 
+    /**
+     * The first message the two sides do not agree on, or null. The order is not compared: "the IOMMU may
+     * execute the fetched commands out of order" (spec: "Command-Queue"), so the messages of one action's
+     * ATS.INVAL and ATS.PRGR commands may leave in any order; each message the model sends must be sent
+     * once, equal in every field the spec defines, and nothing else. A message left unmatched on both sides
+     * is reported against the nearest one of the other side (same type and RID, else same type).
+     */
     static Mismatch compare(EffectRecorder model, DutObservations dut) {
-        int n = Math.max(model.messages, dut.messages);
-        for (int i = 0; i < n; i++) {
-            if (i >= dut.messages) {
-                return new Mismatch("missing outbound message #" + i + ": " + typeName(model.messageHeader[i])
-                        + describe(model.messageHeader[i], model.messagePayload[i]),
-                        List.of(new Divergence.FieldMismatch("messages", "-", model.messages, dut.messages)),
-                        rule(model.messageHeader[i]), "missing " + typeName(model.messageHeader[i]));
-            }
-            if (i >= model.messages) {
-                return new Mismatch("unexpected outbound message #" + i + ": " + typeName(dut.messageHeader[i])
-                        + describe(dut.messageHeader[i], dut.messagePayload[i]),
-                        List.of(new Divergence.FieldMismatch("messages", "-", model.messages, dut.messages)),
-                        "the model sent no such message: only ATS.INVAL, ATS.PRGR and a Page Request the IOMMU "
-                                + "cannot queue (L=1, not a Stop Marker) send messages to devices (spec: ATS.INVAL, "
-                                + "ATS.PRGR, PCIe ATS Page Request handling)", "unexpected " + typeName(dut.messageHeader[i]));
-            }
-            List<Divergence.FieldMismatch> f = fields(model.messageHeader[i], model.messagePayload[i],
-                    dut.messageHeader[i], dut.messagePayload[i]);
-            if (!f.isEmpty()) {
-                return new Mismatch("outbound message #" + i + ": " + typeName(model.messageHeader[i]), f,
-                        rule(model.messageHeader[i]), typeName(model.messageHeader[i]));
+        boolean[] modelMatched = new boolean[model.messages];
+        boolean[] dutMatched = new boolean[dut.messages];
+        for (int d = 0; d < dut.messages; d++) {
+            for (int m = 0; m < model.messages && !dutMatched[d]; m++) {
+                if (!modelMatched[m] && fields(model.messageHeader[m], model.messagePayload[m],
+                        dut.messageHeader[d], dut.messagePayload[d]).isEmpty()) {
+                    modelMatched[m] = true;
+                    dutMatched[d] = true;
+                }
             }
         }
-        return null;
+        int m = firstFalse(modelMatched);
+        int d = firstFalse(dutMatched);
+        if (m < 0 && d < 0) return null;
+        if (d < 0) {
+            return new Mismatch("missing outbound message #" + m + ": " + typeName(model.messageHeader[m])
+                    + describe(model.messageHeader[m], model.messagePayload[m]),
+                    List.of(new Divergence.FieldMismatch("messages", "-", model.messages, dut.messages)),
+                    rule(model.messageHeader[m]), "missing " + typeName(model.messageHeader[m]));
+        }
+        if (m < 0) {
+            return new Mismatch("unexpected outbound message #" + d + ": " + typeName(dut.messageHeader[d])
+                    + describe(dut.messageHeader[d], dut.messagePayload[d]),
+                    List.of(new Divergence.FieldMismatch("messages", "-", model.messages, dut.messages)),
+                    "the model sent no such message: only ATS.INVAL, ATS.PRGR and a Page Request the IOMMU "
+                            + "cannot queue (L=1, not a Stop Marker) send messages to devices (spec: ATS.INVAL, "
+                            + "ATS.PRGR, PCIe ATS Page Request handling)", "unexpected " + typeName(dut.messageHeader[d]));
+        }
+        m = nearest(model, modelMatched, dut.messageHeader[d], m);
+        return new Mismatch("outbound message #" + d + ": " + typeName(model.messageHeader[m]),
+                fields(model.messageHeader[m], model.messagePayload[m], dut.messageHeader[d], dut.messagePayload[d]),
+                rule(model.messageHeader[m]), typeName(model.messageHeader[m]));
+    }
+
+    private static int firstFalse(boolean[] matched) {
+        for (int i = 0; i < matched.length; i++) if (!matched[i]) return i;
+        return -1;
+    }
+
+    /** The unmatched model message most like a DUT message with {@code header}: same type and RID, else same type, else {@code first}. */
+    private static int nearest(EffectRecorder model, boolean[] matched, long header, int first) {
+        int sameType = -1;
+        for (int i = 0; i < model.messages; i++) {
+            if (matched[i] || (model.messageHeader[i] & 3) != (header & 3)) continue;
+            if (((model.messageHeader[i] ^ header) >>> 16 & 0xffff) == 0) return i;
+            if (sameType < 0) sameType = i;
+        }
+        return sameType >= 0 ? sameType : first;
     }
 
     static List<Divergence.FieldMismatch> fields(long wantHeader, long wantPayload, long gotHeader, long gotPayload) {

@@ -198,6 +198,11 @@ public final class Iommu {
         return caching.candidates(request);
     }
 
+    /** The outcome of {@code request} with {@code overrides} in memory ({@link CachingModel#outcomeWith}). No side effects. */
+    public TranslationOutcome outcomeWith(TranslationRequest request, java.util.Map<Long, Long> overrides) {
+        return caching.outcomeWith(request, overrides);
+    }
+
     /** The outcomes only versions a completed invalidation retired give ({@link CachingModel#retiredCandidates}). */
     public java.util.List<CachingModel.RetiredCandidate> retiredCandidates(TranslationRequest request) {
         return caching.retiredCandidates(request);

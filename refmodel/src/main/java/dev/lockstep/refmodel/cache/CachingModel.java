@@ -204,7 +204,8 @@ public final class CachingModel implements InvalidationListener {
     /**
      * The outcomes of {@code request} that only versions retired by a completed invalidation (and its
      * IOFENCE.C) give: what an IOMMU gives whose cache kept an entry the invalidation covers. For telling
-     * what a divergence is; the spec permits none of them. No side effects.
+     * what a divergence is; the spec permits none of them. Only the newest retired version of an entry is
+     * offered, and not a PTE's that maps the same page as now with other flags. No side effects.
      */
     public List<RetiredCandidate> retiredCandidates(TranslationRequest request) {
         Map<Long, Retirement> found = new HashMap<>();
@@ -228,6 +229,16 @@ public final class CachingModel implements InvalidationListener {
             }
         }
         return out;
+    }
+
+    /**
+     * The outcome of {@code request} over the current memory with {@code overrides} (8-byte words by address,
+     * memory byte order): what other contents would give, for telling what a divergence is. No side effects.
+     */
+    public TranslationOutcome outcomeWith(TranslationRequest request, Map<Long, Long> overrides) {
+        firstOutcome = null;
+        return translator.translate(request, new TranslationContext(new OverlayMemory(overrides, false), regs),
+                new TaggedEntries());
     }
 
     /** Every outcome the spec permits now for {@code request}. No side effects. */
@@ -367,7 +378,7 @@ public final class CachingModel implements InvalidationListener {
             }
             out = withVersion(out, base, words, t);
         }
-        if (retiring != null) {
+        if (retiring != null && !onlyFlagsDiffer(trace.role(i), base, newestRetired)) {
             // Only the newest retired version: the one a cache that kept its entry across the invalidation
             // holds (an older one would have been replaced by it), which also bounds the exploration.
             int before = out == null ? 0 : out.size();
@@ -376,6 +387,23 @@ public final class CachingModel implements InvalidationListener {
                     trace.regionLog2(i), retiring));
         }
         return out == null ? ONLY_CURRENT : out;
+    }
+
+    /**
+     * Whether the PTE at {@code base} as it was from time {@code t} maps the page its current contents map
+     * (valid, same PPN) and differs only in its flags: an answer that version gives is as well the current
+     * entry with one of its checks skipped, so it does not tell a stale cache.
+     */
+    private boolean onlyFlagsDiffer(int role, long base, long t) {
+        if (role != TaggedEntries.S1_PTE && role != TaggedEntries.G_PTE) return false;
+        long old = wordAt(base, t);
+        long now = memory.load64(base);
+        if (regs.bigEndian()) {
+            old = Long.reverseBytes(old);
+            now = Long.reverseBytes(now);
+        }
+        long ppn = ((1L << 44) - 1) << 10;
+        return (now & 1) != 0 && (old & ppn) == (now & ppn);
     }
 
     /** {@code out} (created with the current contents first when null) with the entry's version from time {@code t}, unless it holds it. */
