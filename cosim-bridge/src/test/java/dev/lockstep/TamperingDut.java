@@ -32,6 +32,12 @@ public final class TamperingDut implements Dut {
     public EventTamper events = (e, n) -> n;
     public MemoryTamper memory = (a, b) -> { };
     public ReadTamper reads = (o, v) -> v;
+    /** Whether a register write reaches the real DUT (false: it is lost on the way). */
+    public WriteFilter writes = (o, size, v) -> true;
+
+    public interface WriteFilter {
+        boolean passes(int offset, int size, long value);
+    }
     /** After this many run() calls, run() never reports idle again. */
     public int hangAfterRuns = Integer.MAX_VALUE;
     private int runs;
@@ -43,7 +49,9 @@ public final class TamperingDut implements Dut {
     @Override public long mmioRead(int offset, int size) throws DutException {
         return reads.apply(offset, real.mmioRead(offset, size));
     }
-    @Override public void mmioWrite(int offset, int size, long value) throws DutException { real.mmioWrite(offset, size, value); }
+    @Override public void mmioWrite(int offset, int size, long value) throws DutException {
+        if (writes.passes(offset, size, value)) real.mmioWrite(offset, size, value);
+    }
     @Override public void memWrite(long addr, byte[] data) throws DutException { real.memWrite(addr, data); }
     @Override public byte[] memRead(long addr, int len) throws DutException {
         byte[] b = real.memRead(addr, len);

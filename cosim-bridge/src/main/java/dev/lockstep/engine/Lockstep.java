@@ -348,11 +348,12 @@ public final class Lockstep {
             return null;
         }
         if (action instanceof Action.RegisterWrite w) {
+            long before = s.model.mmioRead(w.offset(), w.size());
             s.model.mmioWrite(w.offset(), w.size(), w.value());
             driver.drive(action);
             // The written register's read-back first: it is the write's own rule, and what the IOMMU did
             // next (commands run, records written, interrupts) follows from the value the write left.
-            Finding f = registerCheck.compare(index, action, w.offset(), w.size());
+            Finding f = registerCheck.compare(index, action, w.offset(), w.size(), before);
             return f != null ? f : effectCheck.compare(index, action);
         }
         if (action instanceof Action.RegisterRead r) {

@@ -119,6 +119,18 @@ class DivergenceKindsTest {
     }
 
     @Test
+    void aLostRegisterWriteIsKeyedAsSuchWhateverItsValueChanged() throws Exception {
+        boolean[] dropped = {false};
+        Divergence d = diverged(run(dut -> dut.writes = (offset, size, value) -> {
+            if (offset != dev.lockstep.refmodel.regs.RegisterFile.FQCSR || dropped[0] || value == 0) return true;
+            dropped[0] = true;
+            return false;
+        }));
+        assertTrue(d.subject().startsWith("fqcsr (offset 0x4c, 4 B) read back"), d.subject());
+        assertEquals("register/fqcsr/read back/the write left it unchanged", d.signature().key());
+    }
+
+    @Test
     void wrongPhysicalAddress() throws Exception {
         Divergence d = diverged(run(dut -> dut.events = once(Dut.EV_COMPLETION, DivergenceKindsTest::success,
                 (e, b) -> e[b + 3] ^= 0x1000)));
