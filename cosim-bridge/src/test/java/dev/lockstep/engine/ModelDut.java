@@ -44,6 +44,8 @@ final class ModelDut implements Dut {
     private final List<long[]> pending = new ArrayList<>();
     private long cycles;
     Variant variant = (t, d) -> { };
+    /** Whether it reports accepting requests (C ABI 6), so the engine may keep several outstanding. */
+    boolean overlapping;
 
     ModelDut(IommuConfig config) {
         this.config = config;
@@ -153,6 +155,7 @@ final class ModelDut implements Dut {
         t.request = new TranslationRequest(deviceId, pv, pid, (flags & REQ_PRIV) != 0, ttyp, iova,
                 TranslationRequest.NO_DATA, ats && (flags & REQ_NW) != 0, ats && (flags & REQ_EXEC) != 0,
                 (flags & REQ_CXL) != 0);
+        if (overlapping) event(EV_ACCEPT, tag, 0, 0);
         t.candidate = model.candidates(t.request).get(0);
         variant.apply(t, this);
         TranslationOutcome o = model.commit(t.request, t.candidate);
@@ -205,6 +208,7 @@ final class ModelDut implements Dut {
         return n;
     }
 
+    @Override public boolean overlaps() { return overlapping; }
     @Override public long cycles() { return cycles; }
     @Override public void trace(String path) { }
     @Override public String messages() { return ""; }
