@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the checker's overhead and the throughput under overlap: at each overlap depth a stimulus "
-                + "recorded once, replayed against the built-in DUT with the model and comparisons on and off, seed by seed; "
+                + "recorded once, replayed against the DUT (the built-in one by default) with the model and comparisons on "
+                + "and off, seed by seed; "
                 + "prints per depth the ratio of wall times, translations/s, translations per simulated cycle, "
                 + "cycles/s and the time spent inside the DUT, then overlap against serialized.")
 public final class BenchCommand implements Callable<Integer> {
@@ -48,6 +49,14 @@ public final class BenchCommand implements Callable<Integer> {
                     + Lockstep.DEFAULT_OVERLAP + " on a DUT of C ABI 6, else serialized only.")
     String overlapOption;
 
+    @picocli.CommandLine.Mixin
+    DutOptions dutOptions;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The DUT's pinned configuration (JSON), as for run. Default for 'stub' and 'stub-axi': theirs; "
+                    + "a DUT library given by path needs its own.")
+    String configFile;
+
     @Spec
     CommandSpec spec;
 
@@ -56,8 +65,17 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try {
             if (seeds < 1 || actions < 1 || rounds < 1) throw new BadInputException("--seeds, --actions, --rounds >= 1");
-            IommuConfig config = DutConfigFile.read(Home.stubConfig());
-            try (TimedDut dut = new TimedDut(NativeDut.open(Home.stubLibrary(), ""))) {
+            if (Boolean.TRUE.equals(dutOptions.isolate)) {
+                throw new BadInputException("--isolate: bench runs the DUT library in its own process, so that the "
+                        + "time measured is the simulation's and the checker's, not a child process's calls");
+            }
+            dutOptions.check(out);
+            if (configFile == null && dutOptions.defaultConfig() == null) {
+                throw new BadInputException("--config: a DUT library other than 'stub' needs its configuration file");
+            }
+            IommuConfig config = DutConfigFile.read(configFile != null ? java.nio.file.Path.of(configFile)
+                    : dutOptions.defaultConfig());
+            try (TimedDut dut = new TimedDut(NativeDut.open(dutOptions.library(), dutOptions.dutConfig))) {
                 int overlap = Lockstep.overlapDepth(overlapOption, dut);
                 List<DepthBench> depths = new ArrayList<>();
                 depths.add(new DepthBench(dut, config, 1, seeds));
@@ -71,6 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 out.printf("stimulus: %d seeds x %d actions of the traffic scenario per depth, recorded once and "
                         + "replayed checked and unchecked%n", seeds, actions);
+                if (!dutOptions.isStub()) out.printf("DUT: %s%n", dut.buildId());
                 for (DepthBench d : depths) print(out, d);
                 if (depths.size() > 1) {
                     DepthBench serial = depths.get(0);

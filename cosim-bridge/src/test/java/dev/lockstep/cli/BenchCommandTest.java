@@ -109,4 +109,21 @@ class BenchCommandTest {
             assertEquals(r.err.replace("lockstep run: ", ""), b.err.replace("lockstep bench: ", ""));
         }
     }
+
+    @Test
+    void aDutLibraryGivenByPathIsBenchedWithItsConfiguration() throws Exception {
+        String library = dev.lockstep.TestPaths.stubLibrary().toString();
+        List<String> lines = bench("--dut", library, "--config", dev.lockstep.TestPaths.stubConfig().toString(),
+                "--overlap", "2").out.lines().toList();
+        assertEquals(13, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(1).startsWith("DUT: lockstep_iommu"), lines.get(1));
+        assertDepth(lines, 2, "serialized", 1);
+        assertDepth(lines, 7, "overlap", 2);
+        Cli noConfig = Cli.run("bench", "--dut", library, "--seeds", "1", "--actions", "10");
+        assertEquals(Main.EXIT_USAGE, noConfig.exitCode, noConfig.out);
+        assertTrue(noConfig.err.contains("--config"), noConfig.err);
+        Cli isolated = Cli.run("bench", "--isolate", "--seeds", "1", "--actions", "10");
+        assertEquals(Main.EXIT_USAGE, isolated.exitCode, isolated.out);
+        assertTrue(isolated.err.contains("--isolate"), isolated.err);
+    }
 }
