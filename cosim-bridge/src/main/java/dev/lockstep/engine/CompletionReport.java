@@ -45,8 +45,23 @@ final class CompletionReport {
         // iotval2 bit 0: the guest-page fault was on an implicit access (a first-stage PTE), not the final GPA.
         boolean firstStageDone = !want.fault() && w.rule() != dev.lockstep.refmodel.trace.Rule.NONE
                 || w.rule().name().startsWith("MSI_") || guestPageFault && (want.record().iotval2() & 1) == 0;
-        return Signature.translation(t.ttyp(), fields, w.rule().name(), wantCause, firstStageDone, passedThrough,
+        return Signature.translation(t.ttyp(), fields, ruleClass(w), wantCause, firstStageDone, passedThrough,
                 expectedClass, observedClass, observedCause, w.rule().text() + " [" + w.rule().specReference() + "]");
+    }
+
+    /**
+     * The deciding rule's name, the A/D rule split by the bit it found clear (Priv, translation step 9: "if
+     * pte.a = 0, or if the original memory access is a store and pte.d = 0"): a missing A check is one bug
+     * for reads and writes, a missing D check one for stores and for ATS requests that ask for write.
+     */
+    private static String ruleClass(dev.lockstep.refmodel.trace.WalkTrace w) {
+        if (w.rule() != dev.lockstep.refmodel.trace.Rule.PTE_A_OR_D_CLEAR) return w.rule().name();
+        for (int i = w.readCount() - 1; i >= 0; i--) {
+            int role = w.readRole(i);
+            if (role != dev.lockstep.refmodel.trace.Role.FIRST_STAGE_PTE && role != dev.lockstep.refmodel.trace.Role.G_STAGE_PTE) continue;
+            return (w.readValue(i) & 0x40) == 0 ? "PTE_A_CLEAR" : "PTE_D_CLEAR";
+        }
+        return w.rule().name();
     }
 
     /**

@@ -130,11 +130,13 @@ public record Signature(String key, String says) {
             return new Signature(key("translation", requestClass(ttyp, false), "completion " + fields(fieldClasses)),
                     Ttyp.name(ttyp) + ": completion " + fields(fieldClasses) + " differ from the spec's rule for them");
         }
-        // The request's type matters where the rule looks at it: the walk's permission and A/D checks, the
+        // The request's type matters where the rule looks at it: the walk's permission checks, the
         // completion's format (a success), and the checks of which requests a context allows (cause 260);
         // a device- or process-context rule applies alike to every request.
         // A page-table rule (the walk's checks of addresses and PTEs, either stage) applies alike to every
-        // request that walks: only the access it checks (read, write, execute) is its class.
+        // request that walks: only the access the permission check checks (read, write, execute) is its
+        // class. The A/D rule comes split by the bit it found clear (PTE_A_CLEAR, PTE_D_CLEAR), which says
+        // the access already.
         boolean typed = ruleStep.compareTo(TranslationStep.ADDRESS_TRANSLATION) >= 0
                 || ruleCause == Cause.TRANSACTION_TYPE_DISALLOWED;
         boolean access = rule.equals("PTE_PERMISSION") || rule.equals("PTE_A_OR_D_CLEAR");

@@ -156,7 +156,7 @@ class TriageTest {
             assertTrue(divergences >= 5, bug + ": " + divergences + " divergences");
             for (String key : keys) {
                 assertTrue(key.startsWith(bug.equals("fq_ttyp_shifted") ? "memory write/fault record"
-                        : "memory write/missing A|D update") || key.contains("PTE_A_OR_D_CLEAR"), bug + ": " + keys);
+                        : "memory write/missing A|D update") || key.contains("PTE_D_CLEAR"), bug + ": " + keys);
             }
             Path logs = dir.resolve("adopt-" + bug).resolve("logs");
             List<String> args = new ArrayList<>(List.of("check"));
