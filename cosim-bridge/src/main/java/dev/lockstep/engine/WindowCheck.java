@@ -78,6 +78,7 @@ final class WindowCheck {
         if (f != null) return f;
         boolean during = !w.during().isEmpty();
         dutOverflow = null;
+        boolean overflowBefore = (seed.model.registers().fqcsr() & RegisterFile.QCSR_OF) != 0;
         long fenceDone = fenceCompletion(w, applied);
         Set<Long> stored = WindowSteps.storedFrom(List.of(w.during()), 0);
         List<List<Action>> steps = WindowSteps.of(w.during(), seed.model.registers().read(RegisterFile.CQT, 4),
@@ -150,6 +151,8 @@ final class WindowCheck {
         InterruptCheck.byLine(seed.effects, observed);
         f = effectCheck.compare(index, w, rest);
         if (f != null) return f;
+        f = lostToOverflow(overflowBefore);
+        if (f != null) return f;
         for (Action a : w.during()) {
             if (a instanceof Action.RegisterWrite r) {
                 f = registers.compare(index, r, r.offset(), r.size());
@@ -157,6 +160,24 @@ final class WindowCheck {
             }
         }
         return null;
+    }
+
+    /**
+     * A fault the model's full queue discarded in this window, setting fqof, where the DUT wrote no record for
+     * it and left fqof clear (read once already, when the fault was linearized): the fault was neither
+     * recorded nor counted as an overflow, so its record is lost. Keyed as a missing record, which it is
+     * whether the queue the DUT lost it in had room or not; null when nothing was lost so.
+     */
+    private Finding lostToOverflow(boolean overflowBefore) {
+        boolean overflowNow = (seed.model.registers().fqcsr() & RegisterFile.QCSR_OF) != 0;
+        if (overflowBefore || !overflowNow || dutOverflow == null || dutOverflow) return null;
+        return new Finding("fault queue after the window: a fault met the full queue",
+                List.of(new Divergence.FieldMismatch("fqcsr.fqof", "9", 1, 0)),
+                "a fault record that finds the queue full is discarded and sets fqof (spec: \"Fault/Event-Queue\"); "
+                        + "the DUT neither wrote the record nor set fqof",
+                new Signature(Signature.key("memory write", "missing " + EffectRecorder.kindName(
+                        dev.lockstep.refmodel.effect.EffectSink.WRITE_FAULT_RECORD)),
+                        "a fault the model reports is neither in the DUT's fault queue nor counted in fqof"));
     }
 
     /**
