@@ -105,8 +105,11 @@ extern "C" {
  * after it (a memory access of cycle t sees a store made at t). A level change (IRQ, CQ_HEAD) carries the
  * first cycle the new level is seen in: cycle <= t happened before the call, later ones after it. Lockstep may queue several
  * lockstep_submit calls before one lockstep_run (at most its overlap depth outstanding, tags unique among
- * outstanding requests), run some cycles, apply stores and register writes while they are in flight, and
- * run until idle; completions may come in any order. */
+ * outstanding requests), then lockstep_page_request calls (Page Requests sent behind them, in that order),
+ * run some cycles, apply stores and register writes while they are in flight, and run until idle;
+ * completions may come in any order. Page Requests are taken to be handled in the order they were sent
+ * (the records of one device's Page Requests reach the queue in arrival order: a Stop Marker follows the
+ * requests it stops), each either before the stores and register writes or after them. */
 /* The DUT is idle: nothing outstanding. Always the last record of its lockstep_run() call. */
 #define LOCKSTEP_EV_IDLE 15
 

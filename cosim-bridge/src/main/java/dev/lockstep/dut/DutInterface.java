@@ -43,6 +43,10 @@ public record DutInterface(boolean translated, boolean ats, boolean cxl, boolean
         }
         // Without the DSV signal every Page Request is one with a valid destination segment (as before ABI 4).
         if (a instanceof Action.PageRequest p) return pageRequests && (dsv || p.dsv());
+        if (a instanceof Action.Window w) {
+            for (Action r : w.requests()) if (!expresses(r)) return false;
+            for (Action r : w.pageRequests()) if (!expresses(r)) return false;
+        }
         return true;
     }
 

@@ -50,7 +50,8 @@ final class DutDriver {
     }
 
     /**
-     * Applies window {@code w} to the DUT (docs/concurrency.md): submits every request at once, runs
+     * Applies window {@code w} to the DUT (docs/concurrency.md): submits every request at once, then sends its
+     * Page Requests in order (the same cycle: lockstep_dut.h queues them behind the translation requests), runs
      * {@code gap} cycles (fewer if the DUT becomes idle first), applies the {@code during} actions, runs
      * until idle (the checker then reads back each register written). Returns the DUT cycle at which
      * {@code during} took effect.
@@ -59,6 +60,9 @@ final class DutDriver {
         for (Action.Translate t : w.requests()) {
             translations++;
             dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), t.flags());
+        }
+        for (Action.PageRequest p : w.pageRequests()) {
+            dut.pageRequest(p.deviceId(), p.pv(), p.processId(), p.flags(), p.payload());
         }
         long end = dut.cycles() + w.gap();
         boolean idle = false;

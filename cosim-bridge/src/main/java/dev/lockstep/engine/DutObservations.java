@@ -21,6 +21,7 @@ final class DutObservations {
     int messages;
     long[] messageHeader = new long[8];
     long[] messagePayload = new long[8];
+    long[] messageCycle = new long[8];
     /** ABI 6: the tags the IOMMU took from its request interface, and when. */
     int accepts;
     int[] acceptTag = new int[8];
@@ -73,9 +74,11 @@ final class DutObservations {
                     if (messages == messageHeader.length) {
                         messageHeader = java.util.Arrays.copyOf(messageHeader, messages * 2);
                         messagePayload = java.util.Arrays.copyOf(messagePayload, messages * 2);
+                        messageCycle = java.util.Arrays.copyOf(messageCycle, messages * 2);
                     }
                     messageHeader[messages] = ev[b + 2];
                     messagePayload[messages] = ev[b + 3];
+                    messageCycle[messages] = ev[b + 1];
                     messages++;
                     break;
                 case Dut.EV_ACCEPT:

@@ -229,7 +229,7 @@ public final class Lockstep {
         identicalFaults = new IdenticalFaults(seedContext, regions);
         completionCheck = new CompletionCheck(seedContext, regions, effectCheck, identicalFaults);
         registerCheck = new RegisterCheck(seedContext);
-        windowCheck = new WindowCheck(seedContext, regions, effectCheck, completionCheck, registerCheck);
+        windowCheck = new WindowCheck(seedContext, regions, effectCheck, completionCheck, registerCheck, identicalFaults);
         driver.translations = 0;
         Stimulus stimulus = expressible(script != null ? script.iterator()::next
                 : scenario != null ? scenario.create(seed, config, model, iface, overlap)

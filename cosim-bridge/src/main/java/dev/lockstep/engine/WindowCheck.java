@@ -55,9 +55,12 @@ final class WindowCheck {
     /** The cycle the DUT wrote each of those records (its first doubleword). */
     private final Map<Integer, Long> recordCycle = new HashMap<>();
 
+    private final IdenticalFaults identicalFaults;
+
     WindowCheck(SeedContext seed, QueueRegions regions, EffectCheck effectCheck, CompletionCheck completions,
-                RegisterCheck registers) {
+                RegisterCheck registers, IdenticalFaults identicalFaults) {
         this.seed = seed;
+        this.identicalFaults = identicalFaults;
         this.regions = regions;
         this.effectCheck = effectCheck;
         this.completions = completions;
@@ -78,6 +81,8 @@ final class WindowCheck {
         if (f != null) return f;
         boolean during = !w.during().isEmpty();
         dutOverflow = null;
+        pageQueueOverflow = null;
+        pageRequestPending = null;
         boolean overflowBefore = (seed.model.registers().fqcsr() & RegisterFile.QCSR_OF) != 0;
         long fenceDone = fenceCompletion(w, applied);
         Set<Long> stored = WindowSteps.storedFrom(List.of(w.during()), 0);
@@ -88,6 +93,12 @@ final class WindowCheck {
         // Each request goes to the first point it fits at and where nothing the DUT did puts it later.
         List<Pending> pending = new ArrayList<>();
         for (Action.Translate t : linearization(w, completionOf)) pending.add(new Pending(t, null, -1));
+        WindowPageRequests pages = new WindowPageRequests(seed.model, w, applied, observed, this::pageQueueOverflowedAtEnd,
+                this::pageRequestPendingAtEnd);
+        WindowPageRequests.Performer perform = (p, dutFaulted, later) -> identicalFaults.modelAfterDut(index, () -> {
+            if (later) seed.model.pageRequestProducedLater(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
+            else seed.model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
+        }, dutFaulted);
         List<AdUpdates> adBefore = new ArrayList<>();
         List<AdUpdates> adAfter = new ArrayList<>();
         claimedBefore.clear();
@@ -133,12 +144,14 @@ final class WindowCheck {
                 if (point == 0) claimedBefore.addAll(ad.words());
             }
             pending = deferred;
+            if (point == 0) pages.performBefore(perform);
             if (point == 0) {
                 // The A/D stores to a PTE software rewrites in this window, made before the store, on the old version.
                 f = checkAd(index, AdUpdates.merge(adBefore).only(stored::contains), Long.MIN_VALUE, applied - 1);
                 if (f != null) return f;
             }
         }
+        pages.performAfter(perform);
         f = checkAd(index, AdUpdates.merge(adAfter).only(stored::contains), applied, Long.MAX_VALUE);
         if (f != null) return f;
         List<AdUpdates> all = new ArrayList<>(adBefore);
@@ -467,6 +480,26 @@ final class WindowCheck {
         }
         return dutOverflow;
     }
+
+    /** The DUT's pqcsr.pqof once the window is done (read when first needed). */
+    private boolean pageQueueOverflowedAtEnd() throws DutException {
+        if (pageQueueOverflow == null) {
+            pageQueueOverflow = (seed.driver.dut.mmioRead(RegisterFile.PQCSR, 4) & RegisterFile.QCSR_OF) != 0;
+        }
+        return pageQueueOverflow;
+    }
+
+    private Boolean pageQueueOverflow;
+
+    /** The DUT's ipsr.pip once the window is done (read when first needed). */
+    private boolean pageRequestPendingAtEnd() throws DutException {
+        if (pageRequestPending == null) {
+            pageRequestPending = (seed.driver.dut.mmioRead(RegisterFile.IPSR, 4) & RegisterFile.IPSR_PIP) != 0;
+        }
+        return pageRequestPending;
+    }
+
+    private Boolean pageRequestPending;
 
     /**
      * Whether the model's fault queue would discard a record now: off, fqof or fqmf set, or full (spec:

@@ -78,6 +78,14 @@ final class ActionJson {
                 fields(r, t);
                 r.remove("op"); // every request is a translation request: the element has a translate's fields only
             }
+            if (!w.pageRequests().isEmpty()) {
+                ArrayNode pages = n.putArray("page_requests");
+                for (Action.PageRequest p : w.pageRequests()) {
+                    ObjectNode r = pages.addObject();
+                    fields(r, p);
+                    r.remove("op"); // every element is a page request: a page_request's fields only
+                }
+            }
             n.put("gap", w.gap());
             ArrayNode during = n.putArray("during");
             for (Action a : w.during()) fields(during.addObject(), a);
@@ -111,11 +119,15 @@ final class ActionJson {
             case "translate":
                 return translate(n);
             default: // page_request
-                return new Action.PageRequest((int) LogFormat.unsigned(n, "device_id", DEVICE_ID_BITS),
-                        LogFormat.bool(n, "pv"), (int) LogFormat.unsigned(n, "process_id", PROCESS_ID_BITS),
-                        LogFormat.bool(n, "priv"), LogFormat.bool(n, "exec"), LogFormat.integer(n, "payload"),
-                        LogFormat.bool(n, "dsv", true));
+                return pageRequest(n);
         }
+    }
+
+    private static Action.PageRequest pageRequest(JsonNode n) throws FieldException {
+        return new Action.PageRequest((int) LogFormat.unsigned(n, "device_id", DEVICE_ID_BITS),
+                LogFormat.bool(n, "pv"), (int) LogFormat.unsigned(n, "process_id", PROCESS_ID_BITS),
+                LogFormat.bool(n, "priv"), LogFormat.bool(n, "exec"), LogFormat.integer(n, "payload"),
+                LogFormat.bool(n, "dsv", true));
     }
 
     /** The op of a window action (schema version 2). */
@@ -123,13 +135,31 @@ final class ActionJson {
 
     /**
      * A window (schema version 2, docs/concurrency.md): {@code requests}, objects with a translate action's
-     * fields, distinct tags, at least one; {@code gap} cycles; {@code during}, the stores and register writes
-     * applied then (absent: none). A bad element names its place: {@code requests[2].tag}, {@code during[0].pa}.
+     * fields, distinct tags; {@code page_requests} (absent: none), objects with a page_request action's fields;
+     * at least one request of either kind; {@code gap} cycles; {@code during}, the stores and register writes
+     * applied then (absent: none). A bad element names its place: {@code requests[2].tag}, {@code during[0].pa},
+     * {@code page_requests[1].payload}.
      */
     private static Action.Window window(JsonNode n) throws FieldException {
         JsonNode requests = LogFormat.required(n, "requests");
-        if (!requests.isArray() || requests.isEmpty()) {
-            throw LogFormat.expected("requests", "an array of at least one translation request", requests);
+        List<Action.PageRequest> pages = new ArrayList<>();
+        JsonNode p = n.get("page_requests");
+        if (p != null && !p.isNull()) {
+            if (!p.isArray()) throw LogFormat.expected("page_requests", "an array of page requests", p);
+            for (int i = 0; i < p.size(); i++) {
+                String where = "page_requests[" + i + "]";
+                JsonNode r = p.get(i);
+                if (!r.isObject()) throw LogFormat.expected(where, "an object with the fields of a page_request action", r);
+                try {
+                    pages.add(pageRequest(r));
+                } catch (FieldException e) {
+                    throw e.in(where);
+                }
+            }
+        }
+        if (!requests.isArray() || requests.isEmpty() && pages.isEmpty()) {
+            throw LogFormat.expected("requests", pages.isEmpty() ? "an array of at least one translation request "
+                    + "(or page_requests with at least one page request)" : "an array of translation requests", requests);
         }
         List<Action.Translate> list = new ArrayList<>(requests.size());
         Map<Integer, Integer> tags = new HashMap<>();
@@ -167,7 +197,7 @@ final class ActionJson {
                 }
             }
         }
-        return new Action.Window(list, gap, during);
+        return new Action.Window(list, gap, during, pages);
     }
 
     private static Action.RegisterWrite registerWrite(JsonNode n) throws FieldException {

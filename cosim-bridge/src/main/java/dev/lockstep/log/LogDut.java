@@ -40,6 +40,7 @@ public final class LogDut implements Dut {
     private int windowLine;
     private int windowIndex;
     private int submitted;
+    private int pagesSent;
     private int applied;
 
     public LogDut(SeedLog log) {
@@ -145,7 +146,7 @@ public final class LogDut implements Dut {
         Action.Translate t = new Action.Translate(tag, deviceId, processValid, processId, (flags & REQ_PRIV) != 0, ttyp,
                 iova, (flags & REQ_NW) != 0, (flags & REQ_EXEC) != 0, (flags & REQ_CXL) != 0);
         if (window != null) {
-            if (submitted == window.requests().size() || !window.requests().get(submitted).equals(t)) {
+            if (submitted == window.requests().size() || pagesSent > 0 || !window.requests().get(submitted).equals(t)) {
                 throw windowMismatch("submits '" + t.describe() + "'");
             }
             submitted++;
@@ -154,15 +155,8 @@ public final class LogDut implements Dut {
             return;
         }
         if (peek() instanceof SeedLog.ActionEntry a && a.action() instanceof Action.Window w
-                && w.requests().get(0).equals(t)) {
-            consume(a);
-            window = w;
-            windowLine = a.line();
-            windowIndex = a.index();
-            submitted = 1;
-            applied = 0;
-            windowStep();
-            throwRecordedError();
+                && !w.requests().isEmpty() && w.requests().get(0).equals(t)) {
+            openWindow(a, w, 1, 0);
             return;
         }
         apply(t);
@@ -171,8 +165,38 @@ public final class LogDut implements Dut {
     @Override
     public void pageRequest(int deviceId, boolean processValid, int processId, int flags, long payload)
             throws DutException {
-        apply(new Action.PageRequest(deviceId, processValid, processId, (flags & REQ_PRIV) != 0,
-                (flags & REQ_EXEC) != 0, payload, (flags & REQ_DSV) != 0));
+        Action.PageRequest p = new Action.PageRequest(deviceId, processValid, processId, (flags & REQ_PRIV) != 0,
+                (flags & REQ_EXEC) != 0, payload, (flags & REQ_DSV) != 0);
+        if (window != null) {
+            // A window's Page Requests follow its translation requests, in order.
+            if (submitted < window.requests().size() || pagesSent == window.pageRequests().size()
+                    || !window.pageRequests().get(pagesSent).equals(p)) {
+                throw windowMismatch("sends '" + p.describe() + "'");
+            }
+            pagesSent++;
+            windowStep();
+            throwRecordedError();
+            return;
+        }
+        if (peek() instanceof SeedLog.ActionEntry a && a.action() instanceof Action.Window w && w.requests().isEmpty()
+                && w.pageRequests().get(0).equals(p)) {
+            openWindow(a, w, 0, 1);
+            return;
+        }
+        apply(p);
+    }
+
+    /** Consumes window record {@code a} at its first request: {@code submitted} translations, {@code sent} Page Requests. */
+    private void openWindow(SeedLog.ActionEntry a, Action.Window w, int submitted, int sent) throws DutException {
+        consume(a);
+        window = w;
+        windowLine = a.line();
+        windowIndex = a.index();
+        this.submitted = submitted;
+        pagesSent = sent;
+        applied = 0;
+        windowStep();
+        throwRecordedError();
     }
 
     /**
@@ -246,8 +270,8 @@ public final class LogDut implements Dut {
 
     /** The window's next software action, once every request was submitted (null: none is due). */
     private Action nextDuring() {
-        return submitted == window.requests().size() && applied < window.during().size()
-                ? window.during().get(applied) : null;
+        return submitted == window.requests().size() && pagesSent == window.pageRequests().size()
+                && applied < window.during().size() ? window.during().get(applied) : null;
     }
 
     /** A store or register write while a window is open: it must be the window's next software action. */
@@ -259,13 +283,18 @@ public final class LogDut implements Dut {
 
     /** Closes the window once its requests are submitted and its software actions applied. */
     private void windowStep() {
-        if (submitted == window.requests().size() && applied == window.during().size()) window = null;
+        if (submitted == window.requests().size() && pagesSent == window.pageRequests().size()
+                && applied == window.during().size()) {
+            window = null;
+        }
     }
 
     /** A call that is not the window's next step: names the window's line and what it expected. */
     private LogMismatchException windowMismatch(String what) {
         String expected = submitted < window.requests().size()
                 ? "its request " + submitted + " ('" + window.requests().get(submitted).describe() + "') next"
+                : pagesSent < window.pageRequests().size()
+                ? "its page request " + pagesSent + " ('" + window.pageRequests().get(pagesSent).describe() + "') next"
                 : "its software action " + applied + " ('" + window.during().get(applied).describe() + "') next";
         return new LogMismatchException(flow.at(windowLine) + ": the checker " + what + " here, but window action #"
                 + windowIndex + " of this line has " + expected);

@@ -1,6 +1,7 @@
 package dev.lockstep.log;
 
 import dev.lockstep.dut.Dut;
+import dev.lockstep.engine.WindowPageRequests;
 import dev.lockstep.engine.WindowSteps;
 import dev.lockstep.refmodel.Iommu;
 import dev.lockstep.refmodel.TranslationOutcome;
@@ -61,6 +62,7 @@ final class LoggedWindow {
         List<long[]> cpl = completions(log, index, w);
         long applied = applied(log, index, w);
         List<List<Action>> steps = steps(w, model);
+        WindowPageRequests pages = pageRequests(log, index, w, model, applied);
         List<Integer> pending = new ArrayList<>();
         for (int i = 0; i < w.requests().size(); i++) pending.add(i);
         for (int point = 0; point <= steps.size(); point++) {
@@ -76,6 +78,41 @@ final class LoggedWindow {
                 else later.add(i);
             }
             pending = later;
+            if (point == 0) performPages(pages, true, model);
+        }
+        performPages(pages, false, model);
+    }
+
+    /**
+     * The window's Page Requests against what the log shows the DUT did with them (docs/concurrency.md,
+     * section 16); the DUT's pqof and pip after the window are the last pqcsr and ipsr reads logged within it, if any.
+     */
+    private static WindowPageRequests pageRequests(SeedLog log, int index, Action.Window w, Iommu model, long applied) {
+        List<long[]> events = new ArrayList<>();
+        boolean overflow = false;
+        boolean pending = true;
+        for (SeedLog.Entry e : LoggedWalk.entriesOf(log, index)) {
+            if (e instanceof SeedLog.EventEntry ev) events.add(ev.words());
+            if (e instanceof SeedLog.ReadEntry r && r.offset() == RegisterFile.PQCSR) {
+                overflow = (r.value() & RegisterFile.QCSR_OF) != 0;
+            }
+            if (e instanceof SeedLog.ReadEntry r && r.offset() == RegisterFile.IPSR) {
+                pending = (r.value() & RegisterFile.IPSR_PIP) != 0;
+            }
+        }
+        return WindowPageRequests.fromEvents(model, w, applied, events, overflow, pending);
+    }
+
+    private static void performPages(WindowPageRequests pages, boolean before, Iommu model) {
+        WindowPageRequests.Performer p = (r, faulted, later) -> {
+            if (later) model.pageRequestProducedLater(r.deviceId(), r.pv(), r.processId(), r.priv(), r.exec(), r.payload(), r.dsv());
+            else model.pageRequest(r.deviceId(), r.pv(), r.processId(), r.priv(), r.exec(), r.payload(), r.dsv());
+        };
+        try {
+            if (before) pages.performBefore(p);
+            else pages.performAfter(p);
+        } catch (dev.lockstep.dut.DutException e) {
+            throw new IllegalStateException("a logged window reads no DUT", e); // the flag comes from the log
         }
     }
 
@@ -119,6 +156,10 @@ final class LoggedWindow {
                     : "NOT PERMITTED: the logged completion is none of the permitted outcomes at the points it may take"
                             + (c[1] < applied ? " (it completed before the software actions took effect: point 0 only)" : ""))
                     .append('\n');
+        }
+        if (!w.pageRequests().isEmpty()) {
+            b.append(w.pageRequests().size()).append(" page request(s), handled in arrival order, a prefix before the "
+                    + "software actions and the rest after: check compares what each did on its side\n");
         }
     }
 }

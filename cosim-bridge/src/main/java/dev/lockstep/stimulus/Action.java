@@ -153,17 +153,23 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
 
     /**
      * Overlapping traffic (docs/concurrency.md): the {@code requests} (distinct tags) are all submitted
-     * at one cycle, so several are outstanding together; {@code gap} cycles later, while some may still be
-     * in flight, software applies {@code during} (stores and register writes, e.g. a PTE change and the
-     * cqt write that makes IOTINVAL and IOFENCE.C available); then the DUT runs until idle. A window is one
-     * action: its completions may come in any order, and each request may see the structures as they were
-     * before {@code during} or after it, as the spec's caching rules permit.
+     * at one cycle, and the {@code pageRequests} right after them in that cycle, in order, so several are
+     * outstanding together; {@code gap} cycles later, while some may still be in flight, software applies
+     * {@code during} (stores and register writes, e.g. a PTE change and the cqt write that makes IOTINVAL
+     * and IOFENCE.C available, or a pqcsr write that turns the page-request queue off); then the DUT runs
+     * until idle. A window is one action: its completions may come in any order, each request may see the
+     * structures as they were before {@code during} or after it, as the spec's caching rules permit, and
+     * its Page Requests are handled in arrival order, a prefix before {@code during} and the rest after.
      */
-    record Window(List<Translate> requests, int gap, List<Action> during) implements Action {
+    record Window(List<Translate> requests, int gap, List<Action> during, List<PageRequest> pageRequests)
+            implements Action {
         public Window {
             requests = List.copyOf(requests);
             during = List.copyOf(during);
-            if (requests.isEmpty()) throw new IllegalArgumentException("a window holds at least one request");
+            pageRequests = List.copyOf(pageRequests);
+            if (requests.isEmpty() && pageRequests.isEmpty()) {
+                throw new IllegalArgumentException("a window holds at least one request");
+            }
             if (gap < 0) throw new IllegalArgumentException("a window's gap is a number of cycles >= 0");
             java.util.Set<Integer> tags = new java.util.HashSet<>();
             for (Translate t : requests) {
@@ -177,10 +183,19 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
             }
         }
 
+        /** A window of translation requests only. */
+        public Window(List<Translate> requests, int gap, List<Action> during) {
+            this(requests, gap, during, List.of());
+        }
+
         @Override
         public String describe() {
             StringBuilder b = new StringBuilder("window of ").append(requests.size()).append(" request(s):");
             for (Translate t : requests) b.append(" [").append(t.describe()).append(']');
+            if (!pageRequests.isEmpty()) {
+                b.append(" and ").append(pageRequests.size()).append(" page request(s):");
+                for (PageRequest p : pageRequests) b.append(" [").append(p.describe()).append(']');
+            }
             if (!during.isEmpty()) {
                 b.append("; ").append(gap).append(" cycles later:");
                 for (Action a : during) b.append(" [").append(a.describe()).append(']');

@@ -7,13 +7,16 @@ import java.util.List;
 
 /**
  * A device with ATS and PRI (DC.tc EN_ATS, EN_PRI) sends ATS translation requests, some to pages it has
- * not mapped (Success with R=W=0, after which a device sends Page Requests); while a window of them is in
- * flight software clears pqen, or sets it again after resizing the queue (pqb written while it is off:
- * spec, pqb: "first disable the page-request-queue by clearing pqen and wait for both pqcsr.busy and pqon
- * to be 0"). After each window the device's Page Requests (L=0, L=1, Stop Markers) meet the queue as it
- * now is: off (Response Failure for L=1, the others discarded), or on with a small queue that they fill
- * until pqof (Success responses, Stop Markers discarded), which software consumes and clears (spec:
- * "PCIe ATS Page Request handling", pqcsr). A window carries no Page Requests: they follow it.
+ * not mapped (Success with R=W=0, after which a device sends Page Requests), and Page Requests (L=0, L=1,
+ * Stop Markers) behind them; while a window of them is in flight software clears pqen, or resizes the
+ * queue and sets pqen again (pqb written while the queue is off and idle: spec, pqb: "first disable the
+ * page-request-queue by clearing pqen and wait for both pqcsr.busy and pqon to be 0"). Each Page Request
+ * of a window meets the queue as it was (on, or off) or as it is after the pqcsr write ("The IOMMU may
+ * respond to Page Request messages received when page-request-queue is off or in the process of being
+ * turned off"; a queue turned on "may take some time to be active"): queued, Response Failure for L=1 and
+ * the others discarded, or, in a queue they fill, Success until pqof. After each window more Page
+ * Requests meet the queue as it now is, and software consumes the records and clears pqof (spec: "PCIe ATS
+ * Page Request handling", pqcsr).
  */
 final class PageRequestQueueRace {
     private final RaceKit k;
@@ -40,19 +43,23 @@ final class PageRequestQueueRace {
         for (int round = 0; round < RaceStimulus.ROUNDS / 2; round++) {
             int r = round;
             k.then(() -> {
-                k.window(atsRequests(), k.gap(2 * r), () -> k.driver.write(RegisterFile.PQCSR, 4, 0));
+                List<Action.PageRequest> first = pageRequests(3);
+                racingWindow(2 * r, first, () -> k.driver.write(RegisterFile.PQCSR, 4, 0));
                 k.driver.read(RegisterFile.PQCSR, 4);
-                pageRequests(3);
+                emit(pageRequests(3));
                 k.driver.read(RegisterFile.PQCSR, 4);
-                // Off and idle: a new base and size (pqh 0), then enabled again while requests are in flight.
-                log2 = 1 + k.random.nextInt(3);
-                long base = k.driver.allocator.allocate(16L << log2, Math.max(4096, 16L << log2));
-                k.driver.write(RegisterFile.PQB, 8, ((base >>> 12) << 10) | (log2 - 1));
-                k.driver.write(RegisterFile.PQH, 4, 0);
-                k.window(atsRequests(), k.gap(2 * r + 1), () ->
-                        k.driver.write(RegisterFile.PQCSR, 4, RegisterFile.QCSR_EN | RegisterFile.QCSR_IE));
+                // Off and idle: a new base and size (pqh 0) and enabled again, while requests are in flight.
+                int size = 1 + k.random.nextInt(3);
+                long base = k.driver.allocator.allocate(16L << size, Math.max(4096, 16L << size));
+                List<Action.PageRequest> second = pageRequests((1 << size) + 1);
+                racingWindow(2 * r + 1, second, () -> {
+                    k.driver.write(RegisterFile.PQB, 8, ((base >>> 12) << 10) | (size - 1));
+                    k.driver.write(RegisterFile.PQH, 4, 0);
+                    k.driver.write(RegisterFile.PQCSR, 4, RegisterFile.QCSR_EN | RegisterFile.QCSR_IE);
+                });
+                log2 = size;
                 k.driver.read(RegisterFile.PQCSR, 4);
-                pageRequests((1 << log2) + 2);
+                emit(pageRequests((1 << log2) + 2));
                 k.driver.read(RegisterFile.PQT, 4);
                 k.driver.read(RegisterFile.PQCSR, 4);
                 k.driver.read(RegisterFile.IPSR, 4);
@@ -80,8 +87,30 @@ final class PageRequestQueueRace {
         return reqs;
     }
 
+    /**
+     * A window of ATS requests and {@code pages} with the pqcsr change {@code software}. Every other window races
+     * the ATS requests (the depth of them, the change at the race's sweeping gap for {@code step}); the others
+     * race the Page Requests: fewer ATS requests (none in a quarter of them), which an IOMMU may serve first,
+     * and the change anywhere from before the first Page Request is handled to after the last (each takes tens
+     * of cycles to be queued or answered), so that some windows split them.
+     */
+    private void racingWindow(int step, List<Action.PageRequest> pages, Runnable software) {
+        List<Action.Translate> ats = atsRequests();
+        if (k.random.nextBoolean()) {
+            k.window(ats, pages, k.gap(step), software);
+        } else {
+            int n = k.random.nextInt(4) == 0 ? 0 : 1 + k.random.nextInt(ats.size());
+            k.window(ats.subList(0, n), pages, k.random.nextInt(40 + 60 * pages.size()), software);
+        }
+    }
+
+    private void emit(List<Action.PageRequest> pages) {
+        for (Action.PageRequest p : pages) k.driver.emit(p);
+    }
+
     /** {@code n} Page Requests for unmapped pages (L=1 mostly, some L=0), a Stop Marker among them. */
-    private void pageRequests(int n) {
+    private List<Action.PageRequest> pageRequests(int n) {
+        List<Action.PageRequest> pages = new ArrayList<>(n);
         int stop = k.random.nextInt(n);
         for (int i = 0; i < n; i++) {
             boolean pv = k.random.nextBoolean();
@@ -94,7 +123,8 @@ final class PageRequestQueueRace {
                 payload = page | ((long) k.random.nextInt(512) << 3) | (k.random.nextInt(4) != 0 ? 4 : 0)
                         | (1 + k.random.nextInt(3));
             }
-            k.driver.emit(new Action.PageRequest(id, pv, pv ? pid : 0, false, false, payload, k.random.nextInt(3) != 0));
+            pages.add(new Action.PageRequest(id, pv, pv ? pid : 0, false, false, payload, k.random.nextInt(3) != 0));
         }
+        return pages;
     }
 }

@@ -197,11 +197,16 @@ final class RaceKit {
      * writes {@code software} emits (none: the requests alone).
      */
     void window(List<Action.Translate> requests, int gap, Runnable software) {
+        window(requests, List.of(), gap, software);
+    }
+
+    /** As {@link #window(List, int, Runnable)}, with {@code pages} sent right after the requests. */
+    void window(List<Action.Translate> requests, List<Action.PageRequest> pages, int gap, Runnable software) {
         int mark = driver.pending.size();
         software.run();
         List<Action> during = new ArrayList<>(driver.pending.subList(mark, driver.pending.size()));
         driver.pending.subList(mark, driver.pending.size()).clear();
-        driver.emit(new Action.Window(requests, during.isEmpty() ? 0 : gap, during));
+        driver.emit(new Action.Window(requests, during.isEmpty() ? 0 : gap, during, pages));
     }
 
     /** Software consumes every fault record (fqh = fqt), clears fqof/fqmf if set, and acknowledges fip. */

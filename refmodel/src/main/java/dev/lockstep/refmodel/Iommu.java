@@ -293,6 +293,24 @@ public final class Iommu {
     }
 
     /**
+     * A Page Request decided now whose record, if it is queued, is produced later: its interrupt waits for
+     * {@link PageRequestQueue#produced} (a record an IOMMU writes after software changed pqcsr sets pip by
+     * the pie it then finds).
+     */
+    public void pageRequestProducedLater(int deviceId, boolean pv, int processId, boolean priv, boolean exec,
+                                         long payload, boolean dsv) {
+        pageRequestQueue.receive(deviceId, pv, processId, priv, exec, payload, dsv, admission, false);
+    }
+
+    /**
+     * What {@link #pageRequest} would do with this Page Request now, without doing it (no record, response,
+     * fault or register change): for judging on which side of concurrent software actions a message was handled.
+     */
+    public PageRequestQueue.Fate pageRequestFate(int deviceId, boolean pv, int processId, boolean priv, long payload) {
+        return pageRequestQueue.fate(deviceId, pv, processId, priv, payload, admission);
+    }
+
+    /**
      * How page requests are checked against the device context (Off, Bare, DDT errors, EN_PRI, PRPR).
      * The default handles Off and Bare; with a device directory it needs the translation process's DDT
      * walk and throws until one is supplied ({@link #withTranslationProcess} supplies
@@ -300,12 +318,22 @@ public final class Iommu {
      */
     public void setPageRequestAdmission(PageRequestQueue.Admission admission) { this.admission = admission; }
 
-    private PageRequestQueue.Admission admission = this::defaultAdmission;
+    private PageRequestQueue.Admission admission = new PageRequestQueue.Admission() {
+        @Override
+        public int check(int deviceId, boolean pv, int processId, boolean priv) {
+            return responseTo(offOrBareMessageFault(deviceId, pv, processId, priv, PcieMessage.PAGE_REQUEST));
+        }
 
-    private int defaultAdmission(int deviceId, boolean pv, int processId, boolean priv) {
-        int cause = offOrBareMessageFault(deviceId, pv, processId, priv, PcieMessage.PAGE_REQUEST);
-        return cause == Cause.ALL_INBOUND_DISALLOWED ? PageRequestQueue.RESPONSE_FAILURE : PageRequestQueue.RESPONSE_INVALID_REQUEST;
-    }
+        @Override
+        public int peek(int deviceId, boolean pv, int processId, boolean priv) {
+            return responseTo(offOrBareMessageCause());
+        }
+
+        private int responseTo(int cause) {
+            return cause == Cause.ALL_INBOUND_DISALLOWED ? PageRequestQueue.RESPONSE_FAILURE
+                    : PageRequestQueue.RESPONSE_INVALID_REQUEST;
+        }
+    };
 
     /**
      * A PCIe "Invalidation Completion" message from device {@code deviceId}: whether the IOMMU accepts it
@@ -328,17 +356,21 @@ public final class Iommu {
      * device context and throws.
      */
     private int offOrBareMessageFault(int deviceId, boolean pv, int processId, boolean priv, int code) {
-        int cause;
+        int cause = offOrBareMessageCause();
+        faultQueue.report(new FaultRecord(cause, Ttyp.PCIE_MESSAGE, deviceId, pv, pv ? processId : 0, pv && priv, code, 0));
+        return cause;
+    }
+
+    /** The cause of a PCIe message's fault in mode Off (256) or Bare (260); a DDT mode throws, as above. */
+    private int offOrBareMessageCause() {
         switch (regs.mode() == null ? dev.lockstep.refmodel.regs.IommuMode.OFF : regs.mode()) {
-            case OFF: cause = Cause.ALL_INBOUND_DISALLOWED; break;
-            case BARE: cause = Cause.TRANSACTION_TYPE_DISALLOWED; break;
+            case OFF: return Cause.ALL_INBOUND_DISALLOWED;
+            case BARE: return Cause.TRANSACTION_TYPE_DISALLOWED;
             default:
                 throw new UnsupportedOperationException("PCIe messages in a DDT mode need the device context "
                         + "(EN_ATS, EN_PRI, PRPR): use withTranslationProcess, or setPageRequestAdmission and "
                         + "setInvalidationCompletionCheck with the translation process's DDT walk");
         }
-        faultQueue.report(new FaultRecord(cause, Ttyp.PCIE_MESSAGE, deviceId, pv, pv ? processId : 0, pv && priv, code, 0));
-        return cause;
     }
 
     /** Reports a fault record to the fault queue, as the translation process does; returns its fate. */

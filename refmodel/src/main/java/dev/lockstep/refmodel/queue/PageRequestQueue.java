@@ -45,7 +45,25 @@ public final class PageRequestQueue {
 
         /** ADMIT (optionally | PRPR), or a response code (optionally | PRPR), for a message with this header. */
         int check(int deviceId, boolean pv, int processId, boolean priv);
+
+        /**
+         * What {@link #check} would answer, without reporting the refused message's fault: for deciding a
+         * message's fate before it is handled. The default is {@code check} itself, for admissions that
+         * report nothing.
+         */
+        default int peek(int deviceId, boolean pv, int processId, boolean priv) {
+            return check(deviceId, pv, processId, priv);
+        }
     }
+
+    /**
+     * What the IOMMU does with one Page Request, in the state it is in now: {@code queued} at {@code recordPa},
+     * or not, with the automatic response {@code response} (-1: none, the message is discarded silently) and
+     * the pqcsr error bits it sets ({@link RegisterFile#QCSR_OF} for a full queue, {@link RegisterFile#QCSR_MF}
+     * for a record that cannot be stored, else 0); {@code admitted}: the device context let it through (a
+     * refused one has its fault record, TTYP 9).
+     */
+    public record Fate(boolean admitted, boolean queued, long recordPa, int response, int setsBits, boolean prpr) {}
 
     private final RegisterFile regs;
     private final ImplicitMemory memory;
@@ -68,55 +86,89 @@ public final class PageRequestQueue {
     /** Handles one "Page Request" message ({@code dsv}: a valid destination segment); returns true if it was queued. */
     public boolean receive(int deviceId, boolean pv, int processId, boolean priv, boolean exec, long payload,
                            boolean dsv, Admission admission) {
+        return receive(deviceId, pv, processId, priv, exec, payload, dsv, admission, true);
+    }
+
+    /**
+     * As {@link #receive(int, boolean, int, boolean, boolean, long, boolean, Admission)}; with {@code signal}
+     * false a queued record's interrupt (pip, if pie is 1 "when a new message is produced in the queue") is
+     * left for {@link #produced}: for a record decided now and produced later, after pqcsr may have changed.
+     */
+    public boolean receive(int deviceId, boolean pv, int processId, boolean priv, boolean exec, long payload,
+                           boolean dsv, Admission admission, boolean signal) {
+        Fate f = decide(pv, payload, admission.check(deviceId, pv, processId, pv && priv));
+        if (f.setsBits() != 0) {
+            regs.hwSetPqcsrBits(f.setsBits());
+            interrupts.update();
+        }
+        if (!f.queued()) {
+            respond(deviceId, dsv, pv, processId, payload, f);
+            return false;
+        }
+        memory.store64(EffectSink.WRITE_PAGE_REQUEST, f.recordPa(), recordDw0(deviceId, pv, processId, priv, exec));
+        memory.store64(EffectSink.WRITE_PAGE_REQUEST, f.recordPa() + 8, payload);
+        long n = RegisterFile.queueEntries(regs.pqb());
+        regs.hwSetPqt((int) (((regs.pqt() & 0xffffffffL) + 1) % n));
+        if (signal) produced();
+        return true;
+    }
+
+    /** A record was produced in the queue: pip is set if pqcsr.pie is 1 now (spec: "Page-Request-Queue"). */
+    public void produced() {
+        interrupts.pageRequestProduced();
+    }
+
+    /** The first doubleword of a message's page-request record: PID [31:12], PV [32], PRIV [33], EXEC [34], DID [63:40]. */
+    public static long recordDw0(int deviceId, boolean pv, int processId, boolean priv, boolean exec) {
+        long dw0 = pv ? ((processId & 0xfffffL) << 12) | (1L << 32) | (priv ? 1L << 33 : 0) | (exec ? 1L << 34 : 0) : 0;
+        return dw0 | (deviceId & 0xffffffL) << 40;
+    }
+
+    /**
+     * What {@link #receive} would do with this message now, without doing it (the device context is asked with
+     * {@link Admission#peek}, which reports no fault).
+     */
+    public Fate fate(int deviceId, boolean pv, int processId, boolean priv, long payload, Admission admission) {
+        return decide(pv, payload, admission.peek(deviceId, pv, processId, pv && priv));
+    }
+
+    /** The fate of a message with {@code payload} that the device context answered {@code adm} for, in the queue's state now. */
+    private Fate decide(boolean pv, long payload, int adm) {
         if (!regs.capabilities().ats()) {
             throw new UnsupportedOperationException("page requests need capabilities.ATS=1");
         }
         boolean last = (payload & 4) != 0;
         boolean stopMarker = pv && last && (payload & 3) == 0;
-        int adm = admission.check(deviceId, pv, processId, pv && priv);
         boolean prpr = (adm & Admission.PRPR) != 0;
-        if ((adm & Admission.ADMIT) == 0) {
-            respond(deviceId, dsv, pv, processId, payload, adm & 0xf, prpr, last, stopMarker);
-            return false;
-        }
+        if ((adm & Admission.ADMIT) == 0) return notQueued(false, adm & 0xf, 0, prpr, last, stopMarker);
         int csr = regs.pqcsr();
         if ((csr & QCSR_EN) == 0 || (csr & QCSR_ON) == 0 || (csr & QCSR_MF) != 0) {
-            respond(deviceId, dsv, pv, processId, payload, RESPONSE_FAILURE, prpr, last, stopMarker);
-            return false;
+            return notQueued(true, RESPONSE_FAILURE, 0, prpr, last, stopMarker);
         }
-        if ((csr & QCSR_OF) != 0) {
-            respond(deviceId, dsv, pv, processId, payload, RESPONSE_SUCCESS, prpr, last, stopMarker);
-            return false;
-        }
+        if ((csr & QCSR_OF) != 0) return notQueued(true, RESPONSE_SUCCESS, 0, prpr, last, stopMarker);
         long n = RegisterFile.queueEntries(regs.pqb());
         int tail = regs.pqt();
         int next = (int) (((tail & 0xffffffffL) + 1) % n);
-        if (next == regs.pqh()) {
-            regs.hwSetPqcsrBits(QCSR_OF);
-            interrupts.update();
-            respond(deviceId, dsv, pv, processId, payload, RESPONSE_SUCCESS, prpr, last, stopMarker);
-            return false;
-        }
+        if (next == regs.pqh()) return notQueued(true, RESPONSE_SUCCESS, QCSR_OF, prpr, last, stopMarker);
         long pa = RegisterFile.queueBaseAddress(regs.pqb()) + (tail & 0xffffffffL) * RECORD_BYTES;
         if (!memory.storable(pa) || !memory.storable(pa + 8)) {
-            regs.hwSetPqcsrBits(QCSR_MF);
-            interrupts.update();
-            respond(deviceId, dsv, pv, processId, payload, RESPONSE_FAILURE, prpr, last, stopMarker);
-            return false;
+            return notQueued(true, RESPONSE_FAILURE, QCSR_MF, prpr, last, stopMarker);
         }
-        long dw0 = pv ? ((processId & 0xfffffL) << 12) | (1L << 32) | (priv ? 1L << 33 : 0) | (exec ? 1L << 34 : 0) : 0;
-        dw0 |= (deviceId & 0xffffffL) << 40;
-        memory.store64(EffectSink.WRITE_PAGE_REQUEST, pa, dw0);
-        memory.store64(EffectSink.WRITE_PAGE_REQUEST, pa + 8, payload);
-        regs.hwSetPqt(next);
-        interrupts.pageRequestProduced();
-        return true;
+        return new Fate(true, true, pa, -1, 0, prpr);
     }
 
-    private void respond(int deviceId, boolean dsv, boolean pv, int pid, long payload, int code, boolean prpr,
-                         boolean last, boolean stopMarker) {
-        if (!last || stopMarker) return; // dropped silently
-        boolean withPasid = pv && (code == RESPONSE_FAILURE || prpr);
+    /**
+     * A message not queued: answered with {@code code} when it needs a response (L=1, not a Stop Marker), else
+     * discarded silently.
+     */
+    private static Fate notQueued(boolean admitted, int code, int bits, boolean prpr, boolean last, boolean stopMarker) {
+        return new Fate(admitted, false, 0, last && !stopMarker ? code : -1, bits, prpr);
+    }
+
+    private void respond(int deviceId, boolean dsv, boolean pv, int pid, long payload, Fate f) {
+        if (f.response() < 0) return; // dropped silently
+        int code = f.response();
+        boolean withPasid = pv && (code == RESPONSE_FAILURE || f.prpr());
         sink.pageRequestGroupResponse(deviceId & 0xffff, dsv, dsv ? (deviceId >>> 16) & 0xff : 0, withPasid,
                 withPasid ? pid : 0, (int) ((payload >>> 3) & 0x1ff), code, true);
     }

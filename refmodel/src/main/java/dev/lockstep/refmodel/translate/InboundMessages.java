@@ -46,7 +46,16 @@ public final class InboundMessages implements PageRequestQueue.Admission {
 
     @Override
     public int check(int deviceId, boolean pv, int processId, boolean priv) {
-        Outcome o = run(Request.message(deviceId, pv, processId, priv, PcieMessage.PAGE_REQUEST));
+        return answer(run(Request.message(deviceId, pv, processId, priv, PcieMessage.PAGE_REQUEST)));
+    }
+
+    @Override
+    public int peek(int deviceId, boolean pv, int processId, boolean priv) {
+        return answer(translator.translate(Request.message(deviceId, pv, processId, priv, PcieMessage.PAGE_REQUEST),
+                regs.ddtp(), regs.fctl()));
+    }
+
+    private static int answer(Outcome o) {
         int prpr = o.prpr() ? PRPR : 0;
         if (o.isSuccess()) return ADMIT | prpr;
         int code = o.cause() == Cause.TRANSACTION_TYPE_DISALLOWED ? PageRequestQueue.RESPONSE_INVALID_REQUEST

@@ -84,4 +84,31 @@ class PageRequestQueueTest {
         t.write(DDTP, IommuMode.LVL1.encoding);
         assertThrows(UnsupportedOperationException.class, () -> t.iommu.pageRequest(3, false, 0, false, false, LAST));
     }
+
+    /**
+     * The fate asked for before a message is handled is what handling it then does, in every state of the
+     * queue (off, on with room, full, pqof set) and for L=0, L=1 and Stop Markers, and asking changes nothing.
+     */
+    @Test
+    void fateForetellsWhatReceivingDoesAndChangesNothing() {
+        long[] payloads = {READ, READ | LAST | (7 << 3), LAST};
+        s.enablePq(1, true); // capacity 1: the second message finds it full, the third pqof set
+        for (int round = 0; round < 4; round++) {
+            for (long payload : payloads) {
+                long pqcsr = s.read(PQCSR);
+                long pqt = s.read(PQT);
+                long responses = s.sink.count("prgr");
+                PageRequestQueue.Fate f = s.iommu.pageRequestFate(5, true, 3, false, payload);
+                assertEquals(pqcsr, s.read(PQCSR), "asking sets no bit");
+                assertEquals(pqt, s.read(PQT), "asking queues nothing");
+                assertEquals(responses, s.sink.count("prgr"), "asking answers nothing");
+                boolean queued = s.iommu.pageRequestQueue().receive(5, true, 3, false, false, payload,
+                        (did, pv, pid, priv) -> PageRequestQueue.Admission.ADMIT);
+                assertEquals(f.queued(), queued, "queued, round " + round + " payload " + payload);
+                assertEquals(f.response() >= 0 ? 1L : 0L, s.sink.count("prgr") - responses, "responses");
+                assertEquals(f.setsBits(), (int) (s.read(PQCSR) & ~pqcsr & (QCSR_OF | QCSR_MF)), "bits set");
+            }
+            if (round == 1) s.write(PQCSR, 0); // off from here on
+        }
+    }
 }
