@@ -4,10 +4,11 @@
 //
 // One function per record kind, called in the order the checker expects (docs/log-format.md, "What
 // the checker expects after each action"): log_header first; each action (log_register_read, ...,
-// log_translate, or a window: log_window_begin, log_window_request..., log_window_store and
-// log_window_register_write..., log_window_end) followed by the DUT's records (log_read, log_completion,
-// log_mem_write, log_irq, log_message, log_accept, log_cq_head, log_idle); after the last action a
-// final log_idle, a log_mem_word for every word of touched_words(), and log_end. Every action function
+// log_translate, or a window: log_window_begin, log_window_request... and log_window_page_request...,
+// log_window_store and log_window_register_write..., log_window_end) followed by the DUT's records
+// (log_read, log_completion, log_mem_write, log_irq, log_message, log_accept, log_cq_head, log_idle);
+// after the last action a final log_idle, a log_mem_word for every word of touched_words(), and
+// log_end. Every action function
 // takes the cycle the action is applied at (schema version 2: cycles count from the seed's reset). Keys are written in a fixed order and wide values as "0x..." hex
 // strings, as Lockstep writes them; the file is flushed after each action's records, so
 // `lockstep check -` can judge the log from a pipe while the simulation runs.
@@ -37,9 +38,9 @@ package lockstep_log_pkg;
   int unsigned next_index = 0;
   // 8-byte words software stored or the IOMMU wrote: the end-of-seed image must list each of them
   bit touched[longint unsigned];
-  // the window action being written (log_window_begin .. log_window_end): its head, its requests' and
-  // its software actions' JSON objects, their tags
-  string window_head = "", window_requests = "", window_during = "";
+  // the window action being written (log_window_begin .. log_window_end): its head, its translation
+  // requests', its Page Requests' and its software actions' JSON objects, the requests' tags
+  string window_head = "", window_requests = "", window_page_requests = "", window_during = "";
   int unsigned window_gap = 0;
   bit window_tags[int unsigned];
 
@@ -199,6 +200,17 @@ package lockstep_log_pkg;
                      pick(cxl, ",\"cxl\":true", ""));
   endfunction
 
+  // The fields of a Page Request message, each with its comma before it: of a page_request action, and
+  // (without the first comma) of a window's Page Request. `"dsv":false` only when dsv is 0 (default true).
+  function automatic string page_request_fields(logic [23:0] device_id, logic pv, logic [19:0] process_id,
+                                                logic priv, logic exec, logic [63:0] payload, logic dsv);
+    if (pv !== 1'b1 && (process_id != 20'd0 || priv === 1'b1 || exec === 1'b1))
+      $warning("lockstep_log_pkg: a page request without a PASID (pv=0) has process_id/priv/exec set: the checker reads them as 0");
+    return $sformatf(",\"device_id\":%s,\"pv\":%s,\"process_id\":%s,\"priv\":%s,\"exec\":%s,\"payload\":%s%s",
+                     hex(64'(device_id)), boolean(pv), hex(64'(process_id)), boolean(priv), boolean(exec), hex(payload),
+                     pick(dsv, "", ",\"dsv\":false"));
+  endfunction
+
   // Software reads a register at `cycle`; a log_read of it follows.
   function automatic void log_register_read(longint unsigned cycle, int unsigned offset, int unsigned size);
     line($sformatf("%s,\"offset\":%0d,\"size\":%0d}", action_head("register_read", cycle), offset, size));
@@ -242,25 +254,25 @@ package lockstep_log_pkg;
   function automatic void log_page_request(longint unsigned cycle, logic [23:0] device_id, logic pv,
                                            logic [19:0] process_id, logic priv, logic exec, logic [63:0] payload,
                                            logic dsv);
-    if (pv !== 1'b1 && (process_id != 20'd0 || priv === 1'b1 || exec === 1'b1))
-      $warning("lockstep_log_pkg: a page request without a PASID (pv=0) has process_id/priv/exec set: the checker reads them as 0");
-    line($sformatf("%s,\"device_id\":%s,\"pv\":%s,\"process_id\":%s,\"priv\":%s,\"exec\":%s,\"payload\":%s%s}",
-                   action_head("page_request", cycle), hex(64'(device_id)), boolean(pv), hex(64'(process_id)),
-                   boolean(priv), boolean(exec), hex(payload), pick(dsv, "", ",\"dsv\":false")));
+    line({action_head("page_request", cycle), page_request_fields(device_id, pv, process_id, priv, exec, payload, dsv),
+          "}"});
   endfunction
 
   // ---------------- a window action (overlapping traffic, docs/log-format.md "Windows") ----------------
-  // One JSON line written piecewise: log_window_begin, then log_window_request for each request in the
-  // order they are submitted (at `cycle`, all of them), log_window_store / log_window_register_write
-  // for what software applies `gap` cycles later, in order, and log_window_end, which writes the line.
-  // The DUT's events in cycle order (an idle record where the DUT got idle before the gap ended, and
-  // one at the end), then a log_read per register write of the window, follow it.
+  // One JSON line written piecewise: log_window_begin, then log_window_request for each translation
+  // request in the order they are submitted (at `cycle`, all of them), log_window_page_request for each
+  // Page Request sent right after them (the same cycle), in order, log_window_store /
+  // log_window_register_write for what software applies `gap` cycles later, in order, and
+  // log_window_end, which writes the line. A window holds at least one request of either kind. The DUT's
+  // events in cycle order (an idle record where the DUT got idle before the gap ended, and one at the
+  // end), then a log_read per register write of the window, follow it.
 
   function automatic void log_window_begin(longint unsigned cycle, int unsigned gap);
     window_head = "";
     window_head = action_head("window", cycle);
     window_gap = gap;
     window_requests = "";
+    window_page_requests = "";
     window_during = "";
     window_tags.delete();
   endfunction
@@ -274,6 +286,16 @@ package lockstep_log_pkg;
     if (window_tags.exists(int'(tag)) != 0) $error("lockstep_log_pkg: tag %0d twice in one window", tag);
     window_tags[int'(tag)] = 1'b1;
     window_requests = {window_requests, pick(window_requests != "", ",", ""), "{", f.substr(1, f.len() - 1), "}"};
+  endfunction
+
+  // A Page Request message sent with the window's requests, after its translation requests (arguments
+  // as log_page_request's, without the cycle: the window's).
+  function automatic void log_window_page_request(logic [23:0] device_id, logic pv, logic [19:0] process_id,
+                                                  logic priv, logic exec, logic [63:0] payload, logic dsv);
+    string f = page_request_fields(device_id, pv, process_id, priv, exec, payload, dsv);
+    if (window_head == "") $error("lockstep_log_pkg: log_window_page_request without log_window_begin");
+    window_page_requests = {window_page_requests, pick(window_page_requests != "", ",", ""), "{",
+                            f.substr(1, f.len() - 1), "}"};
   endfunction
 
   // A store by software while the window's requests are in flight.
@@ -292,8 +314,11 @@ package lockstep_log_pkg;
 
   function automatic void log_window_end();
     if (window_head == "") $error("lockstep_log_pkg: log_window_end without log_window_begin");
-    if (window_requests == "") $error("lockstep_log_pkg: a window holds at least one request");
-    line($sformatf("%s,\"requests\":[%s],\"gap\":%0d,\"during\":[%s]}", window_head, window_requests,
+    if (window_requests == "" && window_page_requests == "")
+      $error("lockstep_log_pkg: a window holds at least one request (log_window_request or log_window_page_request)");
+    // page_requests only when there are some (absent: none)
+    line($sformatf("%s,\"requests\":[%s]%s,\"gap\":%0d,\"during\":[%s]}", window_head, window_requests,
+                   pick(window_page_requests != "", {",\"page_requests\":[", window_page_requests, "]"}, ""),
                    window_gap, window_during));
     window_head = "";
     flush();

@@ -10,7 +10,8 @@
 // followed by IOFENCE.C, after the driver changed a PTE or a device context; PCIe ATS translation
 // requests (No Write, Execute Requested, a PASID with Privilege), a translated request, ATS.INVAL (the
 // device answers the Invalidation Request), Page Requests (queued, refused with an automatic response)
-// and ATS.PRGR; register reads.
+// and ATS.PRGR; one window (two translation requests and two Page Requests in flight together while
+// software maps the page one of them reads); register reads.
 //
 // The memory port is served as the built-in harness serves it (an access takes effect when it is
 // accepted, its response follows MEM_LATENCY cycles later, in order); Invalidation Requests are
@@ -200,12 +201,62 @@ module lockstep_log_tb;
     ats_inv_cpl_valid = inv_due.size() != 0 && inv_due[0] <= cycle;
   end
 
+  // ---------------- a window's requests, waiting for the DUT's request ports ----------------
+  typedef struct {
+    logic [15:0]  tag;
+    logic [23:0]  did;
+    int unsigned  ttyp;
+    logic [63:0]  iova;
+  } win_tr_t;
+  typedef struct {
+    logic [23:0]  did;
+    logic         dsv;
+    logic [63:0]  payload;
+  } win_pr_t;
+  win_tr_t win_tr[$];                            // translation requests not yet taken, oldest first
+  win_pr_t win_pr[$];                            // Page Requests not yet taken, oldest first
+  bit      windowing = 1'b0;                     // a window's requests are being presented
+
+  // As the built-in harness queues a window's requests: the oldest of each kind is on its port until
+  // the DUT takes it (the monitor's flag), then the next one.
+  function automatic void present_window();
+    if (!windowing) return;
+    if (tr_fired) void'(win_tr.pop_front());
+    if (pr_fired) void'(win_pr.pop_front());
+    tr_fired = 1'b0;
+    pr_fired = 1'b0;
+    tr_req_valid = win_tr.size() != 0;
+    if (tr_req_valid) begin
+      tr_req_tag = win_tr[0].tag;
+      tr_req_did = win_tr[0].did;
+      tr_req_pv = 1'b0;
+      tr_req_pid = 20'd0;
+      tr_req_priv = 1'b0;
+      tr_req_ttyp = 6'(win_tr[0].ttyp);
+      tr_req_iova = win_tr[0].iova;
+      tr_req_nw = 1'b0;
+      tr_req_exe = 1'b0;
+    end
+    pr_req_valid = win_pr.size() != 0;
+    if (pr_req_valid) begin
+      pr_req_did = win_pr[0].did;
+      pr_req_pv = 1'b0;
+      pr_req_pid = 20'd0;
+      pr_req_priv = 1'b0;
+      pr_req_exec = 1'b0;
+      pr_req_dsv = win_pr[0].dsv;
+      pr_req_payload = win_pr[0].payload;
+    end
+    windowing = tr_req_valid || pr_req_valid;
+  endfunction
+
   // ---------------- driver: each action is logged, then applied ----------------
 
   // The driver changes its inputs after the monitors have seen the falling edge.
   task automatic step();
     @(negedge clk);
     #1;
+    present_window();
   endtask
 
   function automatic bit dut_idle();
@@ -341,6 +392,55 @@ module lockstep_log_tb;
     run_to_idle();
   endtask
 
+  // A window (docs/log-format.md, "Windows"): window_begin, its requests (window_request,
+  // window_page_request), then window() with what software does `gap` cycles after their submission.
+  longint unsigned win_gap = 0;
+
+  function automatic void window_begin(longint unsigned gap);
+    win_gap = gap;
+    log_window_begin(cycle, 32'(gap));
+  endfunction
+
+  // A translation request without a PASID (ttyp as for translate) ...
+  function automatic void window_request(logic [23:0] device_id, logic [63:0] iova, int unsigned ttyp);
+    win_tr_t r;
+    tag = tag + 16'd1;
+    r.tag = tag;
+    r.did = device_id;
+    r.ttyp = ttyp;
+    r.iova = iova;
+    log_window_request(tag, device_id, 1'b0, 20'd0, 1'b0, ttyp, iova, 1'b0, 1'b0, 1'b0);
+    win_tr.push_back(r);
+  endfunction
+
+  // ... a Page Request without a PASID (payload: the page-request record's dw1), sent after them ...
+  function automatic void window_page_request(logic [23:0] device_id, logic [63:0] payload, logic dsv);
+    win_pr_t r;
+    r.did = device_id;
+    r.dsv = dsv;
+    r.payload = payload;
+    log_window_page_request(device_id, 1'b0, 20'd0, 1'b0, 1'b0, payload, dsv);
+    win_pr.push_back(r);
+  endfunction
+
+  // ... and the window itself, as the engine drives one into the built-in harness: its requests all
+  // submitted at the window's cycle; `gap` cycles later (earlier if the DUT is idle first: an idle record
+  // there) software stores `value` at `pa`; the DUT's events until it is idle.
+  task automatic window(logic [63:0] pa, logic [63:0] value, string what);
+    longint unsigned stop = cycle + win_gap;
+    if (pa[2:0] != 3'd0) $fatal(1, "lockstep_log_tb: unaligned store to 0x%0h", pa);
+    log_window_store(pa, value, what);
+    log_window_end();
+    tr_fired = 1'b0;
+    pr_fired = 1'b0;
+    windowing = 1'b1;
+    present_window();
+    while (!dut_idle() && cycle < stop) step();
+    if (dut_idle()) log_idle(cycle);
+    mem[longint'(pa)] = value;
+    run_to_idle();
+  endtask
+
   // ---------------- the driver's structures ----------------
   localparam logic [63:0] V = 64'h1, R = 64'h2, W = 64'h4, X = 64'h8, U = 64'h10, A = 64'h40, D = 64'h80;
   localparam logic [63:0] MODE_SV39 = 64'd8 << 60;   // fsc.MODE Sv39, iohgatp.MODE Sv39x4
@@ -458,8 +558,8 @@ module lockstep_log_tb;
   string           log_file = "sv-log.jsonl", wanted = "", table_file = "rtl-stubs/mutants.tsv", mutant_name;
   longint          seed = 1;
   int unsigned     mutant_id;
-  logic [63:0]     r1, g1, v, pdt;               // page-table roots of devices 1 and 2; a register value;
-                                                 // device 5's process directory
+  logic [63:0]     r1, g1, v, pdt, leaf;         // page-table roots of devices 1 and 2; a register value;
+                                                 // device 5's process directory; a PTE's address
   longint unsigned words[$];
 
   // +window_log=FILE: a second, short log with a window action written by the package's window functions
@@ -636,6 +736,18 @@ module lockstep_log_tb;
     reg_write(PQH, 4, 64'd1);
     ats_prgr(4, 5, 0);
     run_commands();
+    // A window: two translation requests and two Page Requests in flight together (one queued, one
+    // refused with an automatic response, this one without a destination segment); 160 cycles later
+    // software maps the page the first request reads. With the built-in DUT the store comes after both
+    // translations (the first faults) and the first Page Request's record, before the second is handled.
+    leaf = pte_addr(r1, 64'h4020_a000, 0, 1'b0);   // the tables above it exist: no store
+    window_begin(160);
+    window_request(1, 64'h4020_a008, 2);
+    window_request(4, 64'h4020_1010, 8);
+    window_page_request(4, 64'h4020_3000 | (64'd7 << 3) | 64'h4 | 64'h1, 1'b1);
+    window_page_request(1, 64'h4020_4000 | (64'd8 << 3) | 64'h4 | 64'h2, 1'b0);
+    window(leaf, pte(64'h8001_0000, V | R | W | U | A | D), "leaf PTE level 0: 0x4020a000 -> 0x80010000");
+    reg_peek(PQT, 4);
 
     reg_peek(FQT, 4);
     reg_peek(FQCSR, 4);

@@ -104,6 +104,13 @@ class LogSchemaTest {
             + TRANSLATE.replaceAll("\\{.*\"op\":\"translate\",", "{") + "," + TRANSLATE.replaceAll("\\{.*\"op\":\"translate\",", "{")
                     .replace("\"tag\":2", "\"tag\":3") + "],\"gap\":3,\"during\":[{\"op\":\"memory_write\",\"pa\":\"0x80000020\","
             + "\"value\":\"0x1\"},{\"op\":\"register_write\",\"offset\":36,\"size\":4,\"value\":\"0x2\"}]}";
+    /** The Page Requests of a window (the fields of a page_request action, no op), to put after its requests. */
+    static final String PAGE_REQUESTS = ",\"page_requests\":[{\"device_id\":\"0x4\",\"pv\":false,\"process_id\":\"0x0\",\"priv\":false,"
+            + "\"exec\":false,\"payload\":\"0x40201007\"},{\"device_id\":\"0x10005\",\"pv\":true,\"process_id\":\"0x5\",\"priv\":true,"
+            + "\"exec\":true,\"payload\":\"0x4020900d\",\"dsv\":false}]";
+    static final String WINDOW_PR = WINDOW.replace("],\"gap\":3", "]" + PAGE_REQUESTS + ",\"gap\":3");
+    /** A window of Page Requests only: no translation request. */
+    static final String WINDOW_PR_ONLY = WINDOW_PR.replaceAll("\"requests\":\\[.*\\],\"page_requests\"", "\"requests\":[],\"page_requests\"");
 
     @Test
     void theVersionOneSchemaIsKeptForVersionOneLogs() {
@@ -115,7 +122,9 @@ class LogSchemaTest {
 
     @Test
     void wellFormedRecordsInEveryAcceptedSpellingAreValid() {
-        for (String ok : List.of(HEADER, TRANSLATE, COMPLETION, MEM_WRITE, WINDOW,
+        for (String ok : List.of(HEADER, TRANSLATE, COMPLETION, MEM_WRITE, WINDOW, WINDOW_PR, WINDOW_PR_ONLY,
+                WINDOW.replace("],\"gap\":3", "],\"page_requests\":[],\"gap\":3"),
+                WINDOW_PR.replace("\"payload\":\"0x40201007\"", "\"payload\":1073745927,\"dsv\":1"),
                 TRANSLATE.replace("\"index\":4", "\"index\":4,\"cycle\":\"0x1f\""),
                 WINDOW.replace(",\"during\":[{\"op\":\"memory_write\",\"pa\":\"0x80000020\",\"value\":\"0x1\"},"
                         + "{\"op\":\"register_write\",\"offset\":36,\"size\":4,\"value\":\"0x2\"}]", ""),
@@ -148,6 +157,16 @@ class LogSchemaTest {
                 new String[] {WINDOW.replace(",\"iova\":\"0x4315b21d8718\"", ""), "a window request without iova"},
                 new String[] {WINDOW.replace("\"ttyp\":3", "\"ttyp\":3,\"no_write\":true"), "a window request: no_write without ttyp 8"},
                 new String[] {WINDOW.replaceAll("\"requests\":\\[.*\\],\"gap\"", "\"requests\":[],\"gap\""), "a window without requests"},
+                new String[] {WINDOW_PR_ONLY.replaceAll("\"page_requests\":\\[.*\\],\"gap\"", "\"page_requests\":[],\"gap\""),
+                    "a window without requests of either kind"},
+                new String[] {WINDOW_PR_ONLY.replace(",\"payload\":\"0x40201007\"", ""), "a window's page request without payload"},
+                new String[] {WINDOW_PR.replace(",\"exec\":false", ""), "a window's page request without exec"},
+                new String[] {WINDOW_PR.replace("\"device_id\":\"0x10005\"", "\"device_id\":\"0x1000005\""),
+                    "a window's page request: device_id of 25 bits"},
+                new String[] {WINDOW_PR.replace("\"process_id\":\"0x5\"", "\"process_id\":\"0x100000\""),
+                    "a window's page request: process_id of 21 bits"},
+                new String[] {WINDOW_PR.replace("\"dsv\":false", "\"dsv\":\"no\""), "a window's page request: dsv as text"},
+                new String[] {WINDOW.replace("],\"gap\":3", "],\"page_requests\":{},\"gap\":3"), "page_requests not an array"},
                 new String[] {WINDOW.replace(",\"during\"", ",\"durin\"").replace("\"gap\":3,", ""), "a window without gap"},
                 new String[] {WINDOW.replace("\"op\":\"memory_write\"", "\"op\":\"memory_error\""), "a window applies no memory error"},
                 new String[] {WINDOW.replace(",\"value\":\"0x1\"", ""), "a window's store without value"},
