@@ -1,7 +1,10 @@
 // The registers of a queue the IOMMU writes into and software reads from: the fault queue (fqb,
 // fqh, fqt, fqcsr) and the page-request queue (pqb, pqh, pqt, pqcsr) have the same layout and rules
 // (spec "Fault queue" / "Page-request queue" registers): software owns the base and the head, the
-// IOMMU the tail and the error bits. One instance per queue.
+// IOMMU the tail and the error bits. One instance per queue. When en is cleared while the engine is
+// writing a record, the queue stays on (on = 1, with busy = 1) until that write and its tail or error
+// update are done (spec pqcsr.pqen: "may stay active (with busy asserted) until in-flight page-request
+// writes are completed"; once on reads 0 no record write is in flight).
 module iommu_out_queue_regs
   import iommu_pkg::*;
 #(
@@ -22,6 +25,7 @@ module iommu_out_queue_regs
   input  logic        tail_inc,
   input  logic        set_mf,
   input  logic        set_of,
+  input  logic        rec_busy,       // a record write (and its tail/error update) is under way
   output logic [63:0] b,
   output logic [31:0] h,
   output logic [31:0] t,
@@ -29,7 +33,7 @@ module iommu_out_queue_regs
   output logic        ie,
   output logic        mf,
   output logic        of,
-  output logic [31:0] csr             // the csr as read: on mirrors en, busy reads 0
+  output logic [31:0] csr             // the csr as read: on = en, or a record still being written
 );
   logic [31:0] mask;
   assign mask = idx_mask(b[4:0]);
@@ -68,7 +72,10 @@ module iommu_out_queue_regs
     end
   end
 
-  assign csr = {14'd0, 1'b0 /*busy*/, en /*on*/, 6'd0, of, mf, 6'd0, ie, en};
+  logic on, busy;
+  assign on = en || rec_busy;
+  assign busy = !en && rec_busy;
+  assign csr = {14'd0, busy, on, 6'd0, of, mf, 6'd0, ie, en};
 
   logic unused;
   assign unused = ^d_csr[7:2];
