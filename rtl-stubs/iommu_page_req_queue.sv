@@ -118,7 +118,9 @@ module iommu_page_req_queue
           if (m_rsp_err != 2'd0) begin
             set_mf <= 1'b1;
             respond(4'hF, last, stop);
-          end else if (dw) begin
+          end else if (dw || (!pq_on && mutant_on(mutant, M_OVL_PRQ_TORN_RECORD))) begin
+            // BUG (ovl_prq_torn_record) when !dw: pqen cleared since the record was taken closes it
+            // after its first doubleword, and pqt still advances over the torn record
             tail_inc <= 1'b1; st <= Q_IDLE;
           end else begin
             dw <= 1'b1; st <= Q_WR;
