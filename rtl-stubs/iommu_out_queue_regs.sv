@@ -12,6 +12,7 @@ module iommu_out_queue_regs
 ) (
   input  logic        clk,
   input  logic        rst_n,
+  input  logic [31:0] mutant,         // the page-request queue's instance only (0 for the fault queue)
   // software writes (w_*: the 4-byte word is written; d_*: its data)
   input  logic        w_b_lo,
   input  logic        w_b_hi,
@@ -38,11 +39,17 @@ module iommu_out_queue_regs
   logic [31:0] mask;
   assign mask = idx_mask(b[4:0]);
 
+  // en a cycle ago: BUG (ovl_prq_enable_tail) clears the tail on en's rising edge, a cycle after the
+  // write that set en, so for one cycle the queue is on with the tail it had before the enable.
+  logic en_d, t_clear_late;
+  assign t_clear_late = mutant_on(mutant, M_OVL_PRQ_ENABLE_TAIL) && en && !en_d;
+
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       b <= 64'd0; h <= 32'd0; t <= 32'd0;
-      en <= 1'b0; ie <= 1'b0; mf <= 1'b0; of <= 1'b0;
+      en <= 1'b0; ie <= 1'b0; mf <= 1'b0; of <= 1'b0; en_d <= 1'b0;
     end else begin
+      en_d <= en;
       // A base write while the queue is on is ignored; a base write zeroes the software-owned
       // index (spec: bits 31:LOG2SZ read 0, low bits UNSPECIFIED).
       if (!en && (w_b_lo || w_b_hi)) begin
@@ -58,7 +65,7 @@ module iommu_out_queue_regs
       end
       if (w_csr && d_csr[0] && !en) begin
         // en 0->1: the tail and the error bits are cleared
-        t <= 32'd0;
+        if (!mutant_on(mutant, M_OVL_PRQ_ENABLE_TAIL)) t <= 32'd0;
         mf <= 1'b0; of <= 1'b0;
       end else begin
         if (tail_inc) t <= (t + 32'd1) & mask;
@@ -69,6 +76,7 @@ module iommu_out_queue_regs
         if (set_mf) mf <= 1'b1;
         if (set_of) of <= 1'b1;
       end
+      if (t_clear_late) t <= 32'd0;
     end
   end
 

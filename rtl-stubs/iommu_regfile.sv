@@ -154,13 +154,13 @@ module iommu_regfile
 
   // The two queues the IOMMU writes into: same registers, same rules.
   iommu_out_queue_regs #(.BASE_MASK(BASE_MASK)) u_fq (
-    .clk, .rst_n,
+    .clk, .rst_n, .mutant(32'd0),
     .w_b_lo(w_fqb_lo), .w_b_hi(w_fqb_hi), .d_b_lo(d_fqb_lo), .d_b_hi(d_fqb_hi),
     .w_h(w_fqh), .d_h(d_fqh), .w_csr(w_fqcsr), .d_csr(d_fqcsr[9:0]),
     .tail_inc(fq_tail_inc), .set_mf(fq_set_mf), .set_of(fq_set_of), .rec_busy(1'b0),
     .b(fqb_q), .h(fqh_q), .t(fqt_q), .en(fqen_q), .ie(fie_q), .mf(fqmf_q), .of(fqof_q), .csr(fqcsr_rd));
   iommu_out_queue_regs #(.BASE_MASK(BASE_MASK)) u_pq (
-    .clk, .rst_n,
+    .clk, .rst_n, .mutant,
     .w_b_lo(w_pqb_lo), .w_b_hi(w_pqb_hi), .d_b_lo(d_pqb_lo), .d_b_hi(d_pqb_hi),
     .w_h(w_pqh), .d_h(d_pqh), .w_csr(w_pqcsr), .d_csr(d_pqcsr[9:0]),
     .tail_inc(pq_tail_inc), .set_mf(pq_set_mf), .set_of(pq_set_of), .rec_busy(pq_rec_busy),
