@@ -1,7 +1,10 @@
 // The registers of a queue the IOMMU writes into and software reads from: the fault queue (fqb,
 // fqh, fqt, fqcsr) and the page-request queue (pqb, pqh, pqt, pqcsr) have the same layout and rules
 // (spec "Fault queue" / "Page-request queue" registers): software owns the base and the head, the
-// IOMMU the tail and the error bits. One instance per queue.
+// IOMMU the tail and the error bits. One instance per queue. When en is cleared while the engine is
+// writing a record, the queue stays on (on = 1, with busy = 1) until that write and its tail or error
+// update are done (spec pqcsr.pqen: "may stay active (with busy asserted) until in-flight page-request
+// writes are completed"; once on reads 0 no record write is in flight).
 module iommu_out_queue_regs
   import iommu_pkg::*;
 #(
@@ -9,6 +12,7 @@ module iommu_out_queue_regs
 ) (
   input  logic        clk,
   input  logic        rst_n,
+  input  logic [31:0] mutant,         // the page-request queue's instance only (0 for the fault queue)
   // software writes (w_*: the 4-byte word is written; d_*: its data)
   input  logic        w_b_lo,
   input  logic        w_b_hi,
@@ -22,6 +26,7 @@ module iommu_out_queue_regs
   input  logic        tail_inc,
   input  logic        set_mf,
   input  logic        set_of,
+  input  logic        rec_busy,       // a record write (and its tail/error update) is under way
   output logic [63:0] b,
   output logic [31:0] h,
   output logic [31:0] t,
@@ -29,16 +34,22 @@ module iommu_out_queue_regs
   output logic        ie,
   output logic        mf,
   output logic        of,
-  output logic [31:0] csr             // the csr as read: on mirrors en, busy reads 0
+  output logic [31:0] csr             // the csr as read: on = en, or a record still being written
 );
   logic [31:0] mask;
   assign mask = idx_mask(b[4:0]);
 
+  // en a cycle ago: BUG (ovl_prq_enable_tail) clears the tail on en's rising edge, a cycle after the
+  // write that set en, so for one cycle the queue is on with the tail it had before the enable.
+  logic en_d, t_clear_late;
+  assign t_clear_late = mutant_on(mutant, M_OVL_PRQ_ENABLE_TAIL) && en && !en_d;
+
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       b <= 64'd0; h <= 32'd0; t <= 32'd0;
-      en <= 1'b0; ie <= 1'b0; mf <= 1'b0; of <= 1'b0;
+      en <= 1'b0; ie <= 1'b0; mf <= 1'b0; of <= 1'b0; en_d <= 1'b0;
     end else begin
+      en_d <= en;
       // A base write while the queue is on is ignored; a base write zeroes the software-owned
       // index (spec: bits 31:LOG2SZ read 0, low bits UNSPECIFIED).
       if (!en && (w_b_lo || w_b_hi)) begin
@@ -54,7 +65,7 @@ module iommu_out_queue_regs
       end
       if (w_csr && d_csr[0] && !en) begin
         // en 0->1: the tail and the error bits are cleared
-        t <= 32'd0;
+        if (!mutant_on(mutant, M_OVL_PRQ_ENABLE_TAIL)) t <= 32'd0;
         mf <= 1'b0; of <= 1'b0;
       end else begin
         if (tail_inc) t <= (t + 32'd1) & mask;
@@ -65,10 +76,14 @@ module iommu_out_queue_regs
         if (set_mf) mf <= 1'b1;
         if (set_of) of <= 1'b1;
       end
+      if (t_clear_late) t <= 32'd0;
     end
   end
 
-  assign csr = {14'd0, 1'b0 /*busy*/, en /*on*/, 6'd0, of, mf, 6'd0, ie, en};
+  logic on, busy;
+  assign on = en || rec_busy;
+  assign busy = !en && rec_busy;
+  assign csr = {14'd0, busy, on, 6'd0, of, mf, 6'd0, ie, en};
 
   logic unused;
   assign unused = ^d_csr[7:2];

@@ -10,6 +10,9 @@
 // the code is Response Failure or DC.tc.PRPR=1. It goes to RID = device_id[15:0], and when the
 // request had a valid destination segment (DSV) with DSV=1, DSEG = device_id[23:16]; else DSV=0 and
 // DSEG 0 (spec ATS.PRGR: "If the DSV operand is 0, then the DSEG operand is ignored").
+// A record being written when pqen is cleared is completed, both doublewords and pqt, and pqcsr reads
+// pqon = 1 with busy = 1 until then (rec_busy; spec pqcsr.pqen: "may stay active (with busy asserted)
+// until in-flight page-request writes are completed").
 module iommu_page_req_queue
   import iommu_pkg::*;
 (
@@ -56,6 +59,7 @@ module iommu_page_req_queue
   output logic [63:0] m_req_wdata,
   input  logic        m_rsp_valid,
   input  logic [1:0]  m_rsp_err,
+  output logic        rec_busy,       // a record is being written, up to its pqt / pqmf update (pqon)
   output logic        busy
 );
   typedef enum logic [1:0] {Q_IDLE, Q_WR, Q_WRW, Q_RSP} st_t;
@@ -114,7 +118,9 @@ module iommu_page_req_queue
           if (m_rsp_err != 2'd0) begin
             set_mf <= 1'b1;
             respond(4'hF, last, stop);
-          end else if (dw) begin
+          end else if (dw || (!pq_on && mutant_on(mutant, M_OVL_PRQ_TORN_RECORD))) begin
+            // BUG (ovl_prq_torn_record) when !dw: pqen cleared since the record was taken closes it
+            // after its first doubleword, and pqt still advances over the torn record
             tail_inc <= 1'b1; st <= Q_IDLE;
           end else begin
             dw <= 1'b1; st <= Q_WR;
@@ -137,5 +143,6 @@ module iommu_page_req_queue
   assign rsp_pv = pv && (code == 4'hF || prpr);
   assign rsp_pid = rsp_pv ? pid : 20'd0;
   assign rsp_payload = {16'd0, code, 3'd0, prgi, 32'd0};
+  assign rec_busy = (st == Q_WR) || (st == Q_WRW) || tail_inc || set_mf;
   assign busy = (st != Q_IDLE) || tail_inc || set_of || set_mf;
 endmodule

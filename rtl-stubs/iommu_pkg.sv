@@ -124,6 +124,9 @@ package iommu_pkg;
   localparam logic [7:0] M_OVL_INVAL_BUSY_WALKER = 8'd48;
   localparam logic [7:0] M_OVL_IOTLB_STALE_FILL  = 8'd49;
   localparam logic [7:0] M_OVL_DDTC_STALE_FILL   = 8'd50;
+  // Page-request queue against pqcsr writes: live only while a Page Request races the write.
+  localparam logic [7:0] M_OVL_PRQ_TORN_RECORD   = 8'd51;
+  localparam logic [7:0] M_OVL_PRQ_ENABLE_TAIL   = 8'd52;
 
 
   // Whether planted bug `id` is selected: the 32-bit mutant input holds up to four bug ids, one per

@@ -55,6 +55,7 @@ module iommu_regfile
   input  logic        pq_tail_inc,
   input  logic        pq_set_of,
   input  logic        pq_set_mf,
+  input  logic        pq_rec_busy,    // the page-request queue is writing a record
   // interrupt wires (WSI: ipsr bit drives the line icvec selects)
   output logic [15:0] irq
 );
@@ -153,16 +154,16 @@ module iommu_regfile
 
   // The two queues the IOMMU writes into: same registers, same rules.
   iommu_out_queue_regs #(.BASE_MASK(BASE_MASK)) u_fq (
-    .clk, .rst_n,
+    .clk, .rst_n, .mutant(32'd0),
     .w_b_lo(w_fqb_lo), .w_b_hi(w_fqb_hi), .d_b_lo(d_fqb_lo), .d_b_hi(d_fqb_hi),
     .w_h(w_fqh), .d_h(d_fqh), .w_csr(w_fqcsr), .d_csr(d_fqcsr[9:0]),
-    .tail_inc(fq_tail_inc), .set_mf(fq_set_mf), .set_of(fq_set_of),
+    .tail_inc(fq_tail_inc), .set_mf(fq_set_mf), .set_of(fq_set_of), .rec_busy(1'b0),
     .b(fqb_q), .h(fqh_q), .t(fqt_q), .en(fqen_q), .ie(fie_q), .mf(fqmf_q), .of(fqof_q), .csr(fqcsr_rd));
   iommu_out_queue_regs #(.BASE_MASK(BASE_MASK)) u_pq (
-    .clk, .rst_n,
+    .clk, .rst_n, .mutant,
     .w_b_lo(w_pqb_lo), .w_b_hi(w_pqb_hi), .d_b_lo(d_pqb_lo), .d_b_hi(d_pqb_hi),
     .w_h(w_pqh), .d_h(d_pqh), .w_csr(w_pqcsr), .d_csr(d_pqcsr[9:0]),
-    .tail_inc(pq_tail_inc), .set_mf(pq_set_mf), .set_of(pq_set_of),
+    .tail_inc(pq_tail_inc), .set_mf(pq_set_mf), .set_of(pq_set_of), .rec_busy(pq_rec_busy),
     .b(pqb_q), .h(pqh_q), .t(pqt_q), .en(pqen_q), .ie(pie_q), .mf(pqmf_q), .of(pqof_q), .csr(pqcsr_rd));
 
   // The condition that (re)sets each ipsr bit (spec: ipsr fields; a bit cleared while its

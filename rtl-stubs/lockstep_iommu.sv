@@ -132,7 +132,7 @@ module lockstep_iommu
     .cq_head_inc, .cq_set_ill, .cq_set_mf, .cq_set_fwip,
     .fq_tail_inc, .fq_set_of, .fq_set_mf,
     .pq_log2m1, .pq_ppn, .pqh, .pqt, .pq_on, .pq_mf, .pq_of,
-    .pq_tail_inc, .pq_set_of, .pq_set_mf,
+    .pq_tail_inc, .pq_set_of, .pq_set_mf, .pq_rec_busy,
     .irq
   );
 
@@ -180,7 +180,7 @@ module lockstep_iommu
   logic [4:0]  pq_log2m1;
   logic [43:0] pq_ppn;
   logic [31:0] pqh, pqt;
-  logic        pq_on, pq_mf, pq_of, pq_tail_inc, pq_set_of, pq_set_mf;
+  logic        pq_on, pq_mf, pq_of, pq_tail_inc, pq_set_of, pq_set_mf, pq_rec_busy;
   logic        prq_valid, prq_ready, prq_admit, prq_prpr, prq_pv, prq_priv, prq_exec, prq_dsv;
   logic [3:0]  prq_code;
   logic [23:0] prq_did;
@@ -373,7 +373,7 @@ module lockstep_iommu
     .rsp_pv(pq_rsp_pv), .rsp_pid(pq_rsp_pid), .rsp_payload(pq_rsp_payload),
     .m_req_valid(c_req_valid[C_PQ]), .m_req_ready(c_req_ready[C_PQ]), .m_req_addr(c_req_addr[C_PQ]),
     .m_req_wdata(c_req_wdata[C_PQ]), .m_rsp_valid(c_rsp_valid[C_PQ]), .m_rsp_err(c_rsp_err),
-    .busy(pq_busy)
+    .rec_busy(pq_rec_busy), .busy(pq_busy)
   );
   assign c_req_op[C_PQ] = MOP_WRITE;
   assign c_req_wstrb[C_PQ] = 8'hFF;

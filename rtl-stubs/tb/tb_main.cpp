@@ -185,6 +185,7 @@ static uint64_t pte_addr(uint64_t root, int levels, bool x4, uint64_t va, int lv
 
 static uint64_t rng_state = 12345;
 static uint64_t rnd() { rng_state ^= rng_state << 13; rng_state ^= rng_state >> 7; rng_state ^= rng_state << 17; return rng_state; }
+static const int R_PQCSR_OFF = 80;
 static const uint64_t DDT = 0x00100000, FQ = 0x00300000, CQ = 0x00310000;
 struct DC { uint64_t dw[8]; };
 static DC dc_make(uint64_t tc, uint64_t gatp, uint64_t ta, uint64_t fsc) {
@@ -1011,6 +1012,107 @@ static void t_page_req() {
   wr8(16, 0);
 }
 
+// pqcsr racing a Page Request: presents the request (held until the DUT takes it) and writes pqcsr with
+// `csr` in the cycle `d` cycles after the request is first presented, then reads pqcsr in the next cycle;
+// runs until idle. Returns the pqcsr read and how many page-request-record writes (to [base, base+bytes))
+// were answered after the cycle of that read.
+struct CsrRace { uint32_t csr; int writes_after; };
+static CsrRace page_req_csr_race(uint32_t did, uint64_t payload, int d, uint32_t csr, uint64_t base,
+                                 uint64_t bytes) {
+  top->pr_req_valid = 1; top->pr_req_did = did; top->pr_req_pv = 0; top->pr_req_pid = 0;
+  top->pr_req_priv = 0; top->pr_req_exec = 0; top->pr_req_payload = payload;
+  CsrRace r{0, 0};
+  size_t mark = 0;
+  for (int t = 0; t < 5000 && (t <= d + 2 || top->pr_req_valid); t++) {
+    top->reg_req_valid = (t == d || t == d + 1);
+    top->reg_req_write = (t == d); top->reg_req_offset = R_PQCSR_OFF; top->reg_req_size8 = 0;
+    top->reg_req_wdata = csr;
+    top->eval();
+    bool take = top->pr_req_valid && top->pr_req_ready;
+    cycle();
+    if (take) top->pr_req_valid = 0;
+    if (t == d + 1) { reg_rsp_got = false; mark = writes.size(); }   // the read samples at this edge
+    if (t == d + 2) { check(reg_rsp_got, "pqcsr read response"); r.csr = (uint32_t)reg_rsp_data; }
+  }
+  top->reg_req_valid = 0;
+  top->pr_req_valid = 0;
+  run_idle(8);
+  for (size_t i = mark; i < writes.size(); i++)
+    if (writes[i].addr >= base && writes[i].addr < base + bytes) r.writes_after++;
+  return r;
+}
+
+// pqen cleared, or set, while a Page Request is on its way into the queue, swept over the cycles
+// (spec pqcsr.pqen): a record in flight when pqen is cleared is completed, both doublewords and pqt,
+// while pqon (with busy) stays 1, and once pqon reads 0 no record write follows; a request the queue
+// takes once pqen=1 took effect finds the queue as the enable left it (pqt = 0, pqof = pqmf = 0), one
+// it took before is answered as by a queue that is off.
+static void t_page_req_csr_race() {
+  cur_test = "page requests racing pqcsr";
+  const uint64_t PQ = 0x00F10000;
+  fq_on();
+  setup_1lvl();
+  dc_write(DDT, 40, dc_make(1 | 2 | 4, 0, 0, 0));   // V, EN_ATS, EN_PRI
+  const uint64_t dw0 = 40ull << 40;
+  int completed = 0, refused = 0, drained = 0;
+  for (int d = 0; d < 120; d++) {
+    wr4(80, 0);
+    wr8(56, ((PQ >> 12) << 10) | 1);             // 4 entries; pqh = 0
+    wr4(80, 1);                                  // pqen: pqt = 0
+    wr64(PQ, 0); wr64(PQ + 8, 0);
+    msgs.clear();
+    uint64_t pay = 0xD000ull << 12 | (uint64_t)(d & 0x1ff) << 3 | 4 | 1;
+    CsrRace r = page_req_csr_race(40, pay, d, 0, PQ, 64);
+    uint32_t t = rr4(68);
+    bool on = r.csr >> 16 & 1, busy = r.csr >> 17 & 1;
+    check(on == busy, "pqen cleared: busy while the queue stays on", r.csr, d);
+    if (!on) CHECK_EQ("pqon read 0: no record write after it", r.writes_after, 0);
+    else drained++;
+    CHECK_EQ("pqen cleared: pqon 0 once idle", rr4(80) & (3 << 16), 0);
+    if (t == 1) {
+      completed++;
+      check(rd64(PQ) == dw0 && rd64(PQ + 8) == pay, "record in flight at the clear: both doublewords",
+            rd64(PQ + 8), d);
+      CHECK_EQ("record in flight at the clear: no response", msgs.size(), 0);
+    } else {
+      refused++;
+      CHECK_EQ("request after the clear: pqt", t, 0);
+      check(rd64(PQ) == 0 && rd64(PQ + 8) == 0, "request after the clear: nothing written", rd64(PQ), d);
+      check(msgs.size() == 1 && (msgs[0].payload >> 44 & 0xf) == 0xf,
+            "request after the clear: Response Failure", msgs.size(), d);
+    }
+  }
+  check(completed > 0 && refused > 0 && drained > 0, "the sweep lands the clear on both sides and inside a record",
+        (uint64_t)completed << 32 | (uint64_t)refused, drained);
+  int before = 0, after = 0;
+  for (int d = 0; d < 120; d++) {
+    wr4(80, 0);
+    wr8(56, ((PQ >> 12) << 10) | 1);             // 4 entries; pqh = 0
+    wr4(80, 1);
+    for (int i = 0; i < 3; i++) page_req(40, false, 0, 0xC000ull << 12 | 4 | 1);
+    CHECK_EQ("queue full before the disable: pqt", rr4(68), 3);
+    wr4(80, 0);                                  // off, full: pqt 3, pqh 0
+    wr64(PQ, 0); wr64(PQ + 8, 0);
+    msgs.clear();
+    uint64_t pay = 0xE000ull << 12 | (uint64_t)(d & 0x1ff) << 3 | 4 | 1;
+    page_req_csr_race(40, pay, d, 1, PQ, 64);
+    uint32_t t = rr4(68), csr = rr4(80);
+    CHECK_EQ("pqen set: no pqof (the enabled queue is empty)", csr & (1 << 9), 0);
+    if (t == 1) {
+      after++;
+      check(rd64(PQ) == dw0 && rd64(PQ + 8) == pay, "request after the enable: record at slot 0", rd64(PQ + 8), d);
+      CHECK_EQ("request after the enable: no response", msgs.size(), 0);
+    } else {
+      before++;
+      CHECK_EQ("request before the enable: pqt", t, 0);
+      check(msgs.size() == 1 && (msgs[0].payload >> 44 & 0xf) == 0xf,
+            "request before the enable: Response Failure", msgs.size(), d);
+    }
+  }
+  check(before > 0 && after > 0, "the sweep lands the enable on both sides", before, after);
+  wr8(16, 0);
+}
+
 // ---------------- overlap: several translations in flight ----------------
 // Presents a request and holds it until the DUT takes it; returns the cycle it was accepted
 // (without waiting for the completion, so the next request can follow at once).
@@ -1233,7 +1335,7 @@ int main(int argc, char **argv) {
   top = new Vlockstep_iommu;
   void (*tests[])() = {t_regs, t_off_bare, t_sv39, t_sv48_3lvl, t_two_stage, t_pdt,
                        t_cmds_caches, t_fq_full, t_ddt_cache, t_fill_inval_race, t_tlb_consistency,
-                       t_random_nohang, t_ats, t_page_req, t_overlap};
+                       t_random_nohang, t_ats, t_page_req, t_page_req_csr_race, t_overlap};
   for (auto t : tests) { reset_dut(mutant); t(); }
   printf("selftest mutant=%d: %d checks, %d failures\n", mutant, checks, failures);
   top->final();
