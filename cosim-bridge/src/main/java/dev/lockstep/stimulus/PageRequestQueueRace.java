@@ -90,17 +90,23 @@ final class PageRequestQueueRace {
     /**
      * A window of ATS requests and {@code pages} with the pqcsr change {@code software}. Every other window races
      * the ATS requests (the depth of them, the change at the race's sweeping gap for {@code step}); the others
-     * race the Page Requests: fewer ATS requests (none in a quarter of them), which an IOMMU may serve first,
-     * and the change anywhere from before the first Page Request is handled to after the last (each takes tens
-     * of cycles to be queued or answered), so that some windows split them.
+     * race the Page Requests: none, with the change around the first one's handling, or fewer ATS requests, which
+     * an IOMMU may serve first, with the change anywhere from before the first Page Request is handled to after
+     * the last (each takes tens of cycles to be queued or answered), so that some windows split them.
      */
     private void racingWindow(int step, List<Action.PageRequest> pages, Runnable software) {
         List<Action.Translate> ats = atsRequests();
         if (k.random.nextBoolean()) {
             k.window(ats, pages, k.gap(step), software);
         } else {
-            int n = k.random.nextInt(4) == 0 ? 0 : 1 + k.random.nextInt(ats.size());
-            k.window(ats.subList(0, n), pages, k.random.nextInt(40 + 60 * pages.size()), software);
+            if (k.random.nextBoolean()) {
+                // Page Requests alone: the first is taken, checked against the device context and written about
+                // 40-60 cycles after the submission on the built-in DUT; the change lands anywhere in that.
+                k.window(List.of(), pages, 36 + k.random.nextInt(24), software);
+            } else {
+                int n = 1 + k.random.nextInt(ats.size());
+                k.window(ats.subList(0, n), pages, 30 + k.random.nextInt(60 * pages.size()), software);
+            }
         }
     }
 

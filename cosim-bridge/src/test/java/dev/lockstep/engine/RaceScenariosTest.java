@@ -81,6 +81,14 @@ class RaceScenariosTest {
         }
         assertTrue(codes.contains(0xfL) && codes.contains(0L), "Response Failure (queue off) and Success (full): " + codes);
         killed("prq-race", "prq_stop_marker_response");
+        // Page Requests in flight while pqen is cleared, or set: a record torn by the disable, a request taken
+        // just after the enable checked against the old tail (seeds 21 and 24 of the race reach that cycle).
+        killed("prq-race", "ovl_prq_torn_record");
+        killed("prq-race", "ovl_prq_enable_tail", "21-24");
+        for (String bug : new String[] {"ovl_prq_torn_record", "ovl_prq_enable_tail"}) {
+            Cli serial = Cli.run("run", "--dut", "stub", "--mutant", bug, "--seeds", "1-4", "--jobs", "2", "-q");
+            assertEquals(Main.EXIT_PASS, serial.exitCode, bug + " serialized: " + serial.out + serial.err);
+        }
     }
 
     @Test
@@ -113,9 +121,13 @@ class RaceScenariosTest {
         return windows;
     }
 
-    /** The bug is caught by the race at overlap 4 within seeds 1-6. */
+    /** The bug is caught by the race at overlap 4 within seeds 1-6 (or {@code seeds}). */
     private static void killed(String scenario, String bug) {
-        Cli c = Cli.run("run", "--dut", "stub", "--overlap", "4", "--scenario", scenario, "--mutant", bug, "--seeds", "1-6",
+        killed(scenario, bug, "1-6");
+    }
+
+    private static void killed(String scenario, String bug, String seeds) {
+        Cli c = Cli.run("run", "--dut", "stub", "--overlap", "4", "--scenario", scenario, "--mutant", bug, "--seeds", seeds,
                 "--jobs", "2", "--fail-fast", "-q");
         assertEquals(Main.EXIT_DIVERGENCE, c.exitCode, scenario + " with " + bug + ": " + c.out + c.err);
     }
