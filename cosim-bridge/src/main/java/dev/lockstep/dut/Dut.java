@@ -24,6 +24,19 @@ public interface Dut extends AutoCloseable {
     int EV_ACCEPT = 6;
     /** ABI 6: cqh changed to w[2] at cycle w[1] (an IOFENCE.C completes when cqh passes it). */
     int EV_CQ_HEAD = 7;
+    /**
+     * ABI 7: the IOMMU moved a queue's tail: w[2] the queue ({@link #QUEUE_FAULT}, {@link #QUEUE_PAGE_REQUEST}),
+     * w[3] the new tail, w[1] the first cycle software reading the tail sees it ("data before tail").
+     */
+    int EV_QUEUE_TAIL = 8;
+    int QUEUE_FAULT = 1;
+    int QUEUE_PAGE_REQUEST = 2;
+    /**
+     * ABI 7: an "Invalidation Completion" message reached the IOMMU at cycle w[1]: w[2] its RID (the device's
+     * requester id), w[3] its ITAG vector (bit i: ITAG i completed); an IOFENCE.C may not complete before the
+     * completions of the ATS.INVALs ahead of it.
+     */
+    int EV_INVAL_COMPLETION = 9;
     int EV_IDLE = 15;
 
     int REQ_PRIV = 1;
