@@ -43,7 +43,7 @@ public record Divergence(
      */
     public record FieldMismatch(String field, String bits, long expected, long observed) {
         private static final java.util.Set<String> DECIMAL = java.util.Set.of("cause", "CAUSE", "TTYP", "status",
-                "status (0 ok, 1 UR, 2 CA)", "completions", "messages", "range (log2 bytes)", "irq line",
+                "status (0 ok, 1 UR, 2 CA)", "completions", "last record write cycle", "messages", "range (log2 bytes)", "irq line",
                 "message type (0 Invalidation Request, 1 Page Request Group Response)");
 
         /** Whether this field holds a code or a count (printed in decimal) rather than a bit pattern. */

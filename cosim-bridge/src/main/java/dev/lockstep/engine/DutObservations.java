@@ -31,7 +31,20 @@ final class DutObservations {
     long[] cqHeadValue = new long[8];
     long[] cqHeadCycle = new long[8];
 
+    /** ABI 7: each move of a queue's tail (queue, new value), and when software could first read it. */
+    int tails;
+    int[] tailQueue = new int[8];
+    long[] tailValue = new long[8];
+    long[] tailCycle = new long[8];
+    /** ABI 7: each Invalidation Completion that reached the IOMMU: RID, ITAG vector, and when. */
+    int invalCompletions;
+    int[] invalRid = new int[8];
+    long[] invalItags = new long[8];
+    long[] invalCycle = new long[8];
+
     void clear() {
+        tails = 0;
+        invalCompletions = 0;
         completions = 0;
         accepts = 0;
         cqHeads = 0;
@@ -98,6 +111,28 @@ final class DutObservations {
                     cqHeadValue[cqHeads] = ev[b + 2] & 0xffffffffL;
                     cqHeadCycle[cqHeads] = ev[b + 1];
                     cqHeads++;
+                    break;
+                case Dut.EV_QUEUE_TAIL:
+                    if (tails == tailQueue.length) {
+                        tailQueue = java.util.Arrays.copyOf(tailQueue, tails * 2);
+                        tailValue = java.util.Arrays.copyOf(tailValue, tails * 2);
+                        tailCycle = java.util.Arrays.copyOf(tailCycle, tails * 2);
+                    }
+                    tailQueue[tails] = (int) ev[b + 2];
+                    tailValue[tails] = ev[b + 3] & 0xffffffffL;
+                    tailCycle[tails] = ev[b + 1];
+                    tails++;
+                    break;
+                case Dut.EV_INVAL_COMPLETION:
+                    if (invalCompletions == invalRid.length) {
+                        invalRid = java.util.Arrays.copyOf(invalRid, invalCompletions * 2);
+                        invalItags = java.util.Arrays.copyOf(invalItags, invalCompletions * 2);
+                        invalCycle = java.util.Arrays.copyOf(invalCycle, invalCompletions * 2);
+                    }
+                    invalRid[invalCompletions] = (int) (ev[b + 2] & 0xffff);
+                    invalItags[invalCompletions] = ev[b + 3] & 0xffffffffL;
+                    invalCycle[invalCompletions] = ev[b + 1];
+                    invalCompletions++;
                     break;
                 case Dut.EV_IDLE:
                     idle = true;

@@ -22,8 +22,9 @@ import java.util.TreeMap;
  * What one action made the IOMMU do besides its register values, in the order the engine compares it:
  * no translation completion without a request, the IOMMU's memory writes ({@link AdUpdates} for the A/D
  * updates a translation permits, {@link MemoryWriteCheck} for the rest, {@link DiscardedRecordWrites} for
- * a record whose write faulted), the outbound messages ({@link MessageCheck}) and the interrupt wires
- * ({@link InterruptCheck}). The first difference is the action's finding.
+ * a record whose write faulted), their order against the queue tails ({@link TailCheck}), the fences against
+ * the Invalidation Completions ({@link FenceCheck}), the outbound messages ({@link MessageCheck}) and the
+ * interrupt wires ({@link InterruptCheck}). The first difference is the action's finding.
  */
 final class EffectCheck {
     private final SeedContext seed;
@@ -35,7 +36,12 @@ final class EffectCheck {
         this.regions = regions;
         this.discarded = new DiscardedRecordWrites(seed);
         this.walks = new ModelWalk(seed);
+        this.tails = new TailCheck(seed);
+        this.fences = new FenceCheck(seed);
     }
+
+    private final TailCheck tails;
+    private final FenceCheck fences;
 
     private final ModelWalk walks;
 
@@ -46,6 +52,7 @@ final class EffectCheck {
 
     /** Before each action. */
     void actionStarted() {
+        tails.actionStarted();
         discarded.actionStarted();
         committed = null;
         fqcsrBefore = seed.model.registers().fqcsr();
@@ -60,6 +67,8 @@ final class EffectCheck {
         EffectRecorder effects = seed.effects;
         DutObservations observed = seed.observed;
         seed.touchWrittenPages();
+        // The fence order is followed through every action's cqh moves, so it is taken first, reported in its place.
+        Finding fenceOrder = fences.check(action);
         if (observed.completions != 0 && !(action instanceof Action.Translate)) {
             return new Finding("unexpected translation completion (tag "
                     + DutObservations.tag(observed.completionWord[0]) + ")", List.of(),
@@ -89,6 +98,11 @@ final class EffectCheck {
             seed.memory.store64(e.getKey(), e.getValue());
             seed.observer.choice(index, "fault record: page offset reported as 0");
         }
+        // What was written is right; then the order of the writes against the tails and of fences against the
+        // Invalidation Completions (ABI 7 events; none reported, nothing checked).
+        Finding order = tails.check(action);
+        if (order != null) return order;
+        if (fenceOrder != null) return fenceOrder;
         MessageCheck.Mismatch msg = seed.iface.messages() ? MessageCheck.compare(effects, observed) : null;
         if (msg != null) {
             List<String> names = Finding.names(msg.fields());

@@ -30,9 +30,9 @@ import java.util.List;
  * set from 0).
  * </ul>
  * A record is produced when its tail moves, after its writes ("When ... a new message is produced in the queue,
- * pip is set in ipsr if ... pqcsr.pie is 1"), which the ABI does not report: a record written after the
- * actions took effect is produced after them; one written before, when the actions change pie, on the side
- * the DUT's ipsr.pip shows once the window is done.
+ * pip is set in ipsr if ... pqcsr.pie is 1"): when the DUT reports tail moves (ABI 7), at the move; else a
+ * record written after the actions took effect is produced after them, and one written before, when the
+ * actions change pie, on the side the DUT's ipsr.pip shows once the window is done.
  * The model's side of each message is then what is compared, as for any action: records, responses, fault
  * records, pointers, wires. A message the DUT got wrong fits neither side and is performed after, where
  * its difference shows.
@@ -54,10 +54,11 @@ public final class WindowPageRequests {
     }
 
     /**
-     * What the DUT did with one Page Request: queued it (its record's last write at {@code produced}), answered
-     * it (-1: not), its fault record; {@code cycle}: the first cycle of any.
+     * What the DUT did with one Page Request: queued it (produced after cycle {@code produced}: its record's last
+     * write, or, {@code tailSeen}, exactly then, the cycle before its tail move is seen), answered it (-1: not),
+     * its fault record; {@code cycle}: the first cycle of any.
      */
-    private record Handling(boolean recorded, long produced, int response, boolean faulted, long cycle) {}
+    private record Handling(boolean recorded, long produced, boolean tailSeen, int response, boolean faulted, long cycle) {}
 
     private final Iommu model;
     private final Action.Window window;
@@ -121,7 +122,8 @@ public final class WindowPageRequests {
             // Decided before the actions, its record is produced (the tail moved, pip set if pie is 1) after its
             // writes: after the actions when they finished after them; else on either side if the actions change
             // pie, the side the DUT's pip shows.
-            boolean later = h.recorded() && pieChanges && (h.produced() >= applied || !pendingAtEnd.get());
+            boolean later = h.recorded() && pieChanges
+                    && (h.produced() >= applied || !h.tailSeen() && !pendingAtEnd.get());
             if (later) producedLater++;
             performer.perform(prs.get(next), h.faulted(), later);
             next++;
@@ -197,8 +199,24 @@ public final class WindowPageRequests {
             if (i < 0) i = first(prs, answered, names);
             if (mark(answered, cycle, i, o.messageCycle[m])) response[i] = (int) ((pl >>> 44) & 0xf);
         }
+        // With tail moves reported (ABI 7), a record is produced when the first move of pqt after its writes is
+        // seen (a level: seen at that cycle, so before a call made then); without, its last write bounds it.
+        boolean tailSeen = false;
+        for (int i = 0; i < n; i++) {
+            if (!recorded[i]) continue;
+            long at = Long.MAX_VALUE;
+            for (int t = 0; t < o.tails; t++) {
+                if (o.tailQueue[t] == Dut.QUEUE_PAGE_REQUEST && o.tailCycle[t] > produced[i]) at = Math.min(at, o.tailCycle[t]);
+            }
+            if (at != Long.MAX_VALUE) {
+                produced[i] = at - 1;
+                tailSeen = true;
+            }
+        }
         List<Handling> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) out.add(new Handling(recorded[i], produced[i], response[i], faulted[i], cycle[i]));
+        for (int i = 0; i < n; i++) {
+            out.add(new Handling(recorded[i], produced[i], tailSeen, response[i], faulted[i], cycle[i]));
+        }
         return out;
     }
 
