@@ -6,7 +6,8 @@
 // the checker expects after each action"): log_header first; each action (log_register_read, ...,
 // log_translate, or a window: log_window_begin, log_window_request... and log_window_page_request...,
 // log_window_store and log_window_register_write..., log_window_end) followed by the DUT's records
-// (log_read, log_completion, log_mem_write, log_irq, log_message, log_accept, log_cq_head, log_idle);
+// (log_read, log_completion, log_mem_write, log_irq, log_message, log_accept, log_cq_head, log_queue_tail,
+// log_inval_completion, log_idle);
 // after the last action a final log_idle, a log_mem_word for every word of touched_words(), and
 // log_end. Every action function
 // takes the cycle the action is applied at (schema version 2: cycles count from the seed's reset). Keys are written in a fixed order and wide values as "0x..." hex
@@ -31,6 +32,12 @@ package lockstep_log_pkg;
     INVALIDATION_REQUEST        = 0,
     PAGE_REQUEST_GROUP_RESPONSE = 1
   } message_e;
+
+  // the queue of a queue_tail record (the codes of the C ABI's LOCKSTEP_EV_QUEUE_TAIL)
+  typedef enum int {
+    FAULT_QUEUE        = 1,  // "fault": fqt
+    PAGE_REQUEST_QUEUE = 2   // "page_request": pqt
+  } queue_e;
 
   // the open log (one at a time; open the next seed's log after log_end)
   int fd = 0;
@@ -379,6 +386,24 @@ package lockstep_log_pkg;
   // cqh changed to `value` (an IOFENCE.C completes when cqh passes it).
   function automatic void log_cq_head(longint unsigned cycle, logic [31:0] value);
     line($sformatf("{\"type\":\"cq_head\",\"cycle\":%0d,\"value\":%s}", cycle, hex(64'(value))));
+  endfunction
+
+  // The IOMMU moved the tail of `queue` (fqt or pqt) to `value`; `cycle` is the first cycle software reading
+  // the tail sees the new value. Every record the new tail covers is written before it ("data before tail").
+  function automatic void log_queue_tail(longint unsigned cycle, queue_e queue, logic [31:0] value);
+    if (queue != FAULT_QUEUE && queue != PAGE_REQUEST_QUEUE)
+      $error("lockstep_log_pkg: a queue_tail of queue %0d: neither FAULT_QUEUE nor PAGE_REQUEST_QUEUE", queue);
+    line($sformatf("{\"type\":\"queue_tail\",\"cycle\":%0d,\"queue\":\"%s\",\"value\":%s}", cycle,
+                   pick(queue == FAULT_QUEUE, "fault", "page_request"), hex(64'(value))));
+  endfunction
+
+  // A device's PCIe Invalidation Completion message reached the IOMMU at `cycle`: its requester id, its ITAG
+  // vector (bit i: ITAG i completed) and its Completion Count (0 encodes 8). An IOFENCE.C completes only
+  // after the Invalidation Completions of the ATS.INVALs before it.
+  function automatic void log_inval_completion(longint unsigned cycle, logic [15:0] rid, logic [31:0] itag,
+                                               logic [2:0] count);
+    line($sformatf("{\"type\":\"inval_completion\",\"cycle\":%0d,\"rid\":%0d,\"itag\":%s,\"count\":%0d}",
+                   cycle, rid, hex(64'(itag)), count));
   endfunction
 
   // The DUT has nothing in flight: ends the events of one run of the DUT.

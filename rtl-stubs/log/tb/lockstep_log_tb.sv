@@ -15,7 +15,9 @@
 //
 // The memory port is served as the built-in harness serves it (an access takes effect when it is
 // accepted, its response follows MEM_LATENCY cycles later, in order); Invalidation Requests are
-// answered by the devices INV_CPL_LATENCY cycles later. Cycles count from the release of reset.
+// answered by the devices INV_CPL_LATENCY cycles later (each logged as an inval_completion record as it
+// reaches the IOMMU). Cycles count from the release of reset. No queue_tail records: lockstep_iommu has no
+// output that shows fqt or pqt move (the package's log_queue_tail is used by the window example only).
 //
 // Plusargs: +log=FILE (default sv-log.jsonl; a named pipe for `lockstep check FIFO`; "-" is standard
 // output, which the simulator's own messages share), +mutant=ID|NAME (a planted bug of
@@ -105,6 +107,7 @@ module lockstep_log_tb;
   memory_error_e   mem_err [longint unsigned];   // words whose IOMMU accesses fail
   mem_rsp_t        rsp_q[$];                     // accepted accesses awaiting their response
   longint unsigned inv_due[$];                   // cycles the devices' Invalidation Completions arrive
+  logic [15:0]     inv_rid[$];                   // the requester id each of them comes from
   longint unsigned cycle = 0;                    // DUT clock cycles since reset
   int              quiet = 0;                    // cycles the DUT's idle output has been high
   logic [15:0]     irq_seen = 16'd0;
@@ -171,11 +174,19 @@ module lockstep_log_tb;
     if (msg_valid && msg_ready) begin
       log_message(cycle, msg_prgr ? PAGE_REQUEST_GROUP_RESPONSE : INVALIDATION_REQUEST, msg_rid, msg_dsv,
                   msg_dseg, msg_pv, msg_pid, msg_payload);
-      if (!msg_prgr) inv_due.push_back(cycle + longint'(INV_CPL_LATENCY));
+      if (!msg_prgr) begin
+        inv_due.push_back(cycle + longint'(INV_CPL_LATENCY));
+        inv_rid.push_back(msg_rid);
+      end
     end
     if (mem_req_valid && mem_req_ready) memory_access();
     if (mem_rsp_valid) void'(rsp_q.pop_front());
-    if (ats_inv_cpl_valid) void'(inv_due.pop_front());
+    // The device's Invalidation Completion reaches the IOMMU at this edge: one message (Completion Count 1)
+    // for ITAG 0 (the DUT's message port carries no ITAG, so each Invalidation Request is taken as ITAG 0).
+    if (ats_inv_cpl_valid) begin
+      log_inval_completion(cycle, inv_rid.pop_front(), 32'h1, 3'd1);
+      void'(inv_due.pop_front());
+    end
     // (flags are or-ed in, not set under an if: Verilator 5.006 loses a flag only ever set to a constant)
     reg_fired = reg_fired | (reg_req_valid && reg_req_ready);
     reg_answered = reg_answered | reg_rsp_valid;
@@ -563,7 +574,8 @@ module lockstep_log_tb;
   longint unsigned words[$];
 
   // +window_log=FILE: a second, short log with a window action written by the package's window functions
-  // (the RTL's stimulus above is serialized: one request at a time), for the tests of the writer.
+  // (the RTL's stimulus above is serialized: one request at a time), and records of every ABI 6 and ABI 7
+  // kind, for the tests of the writer.
   function automatic void window_example(string file);
     if (!log_open(file)) $fatal(1, "lockstep_log_tb: cannot write %s", file);
     log_header("lockstep_log_tb (lockstep_log_pkg)", "window example", "none",
@@ -579,8 +591,11 @@ module lockstep_log_tb;
     log_accept(102, 16'd2);
     log_completion(108, 16'd1, 2'd1, 12'd13, 64'd0, 1'b0, 1'b0, 1'b0, 1'b0, 1'b0, 2'd0, 1'b0, 1'b0, 1'b0);
     log_completion(109, 16'd2, 2'd1, 12'd260, 64'd0, 1'b0, 1'b0, 1'b0, 1'b0, 1'b0, 2'd0, 1'b0, 1'b0, 1'b0);
+    log_inval_completion(110, 16'd5, 32'h8000_0001, 3'd0);   // ITAGs 0 and 31, Completion Count 8
+    log_queue_tail(111, FAULT_QUEUE, 32'd2);
     log_idle(112);   // idle before the gap ended (cycle 120): the store and the cqt write take effect here
     log_cq_head(118, 32'd4);
+    log_queue_tail(121, PAGE_REQUEST_QUEUE, 32'hffff_ffff);
     log_idle(125);
     log_read(CQT, 4, 64'd4, 127);
     log_idle(127);

@@ -9,7 +9,10 @@ import dev.lockstep.log.LogFormat.FieldException;
  * A DUT event record ({@link Dut#run}: 8 words, layout in lockstep_dut.h) as a log record with named
  * fields, and back. Only the events the checker uses are logged: completions, IOMMU memory writes,
  * interrupt edges, outbound PCIe messages, the acceptance of a request and the changes of cqh (ABI 6, schema
- * version 2: they place each request's window, docs/concurrency.md), and the idle marker that ends a run.
+ * version 2: they place each request's window, docs/concurrency.md), the moves of the fault and page-request
+ * queues' tails and the Invalidation Completions reaching the IOMMU (ABI 7, optional records of schema version 2:
+ * "data before tail", and fences after the completions of the ATS.INVALs before them), and the idle marker that
+ * ends a run.
  */
 final class EventJson {
     private EventJson() {}
@@ -17,7 +20,8 @@ final class EventJson {
     /** Whether event kind {@code kind} is part of the log. */
     static boolean logged(long kind) {
         return kind == Dut.EV_COMPLETION || kind == Dut.EV_MEM_WRITE || kind == Dut.EV_IRQ
-                || kind == Dut.EV_MESSAGE_OUT || kind == Dut.EV_ACCEPT || kind == Dut.EV_CQ_HEAD || kind == Dut.EV_IDLE;
+                || kind == Dut.EV_MESSAGE_OUT || kind == Dut.EV_ACCEPT || kind == Dut.EV_CQ_HEAD
+                || kind == Dut.EV_QUEUE_TAIL || kind == Dut.EV_INVAL_COMPLETION || kind == Dut.EV_IDLE;
     }
 
     /** The record for the event at {@code ev[base..]}, with {@code cycle} (relative to the seed's reset). */
@@ -79,6 +83,19 @@ final class EventJson {
                 n.put("cycle", cycle);
                 n.put("value", LogFormat.hex(w2 & 0xffff_ffffL));
                 return n;
+            case Dut.EV_QUEUE_TAIL:
+                n = LogFormat.record(LogFormat.QUEUE_TAIL);
+                n.put("cycle", cycle);
+                n.put("queue", w2 == Dut.QUEUE_FAULT ? LogFormat.QUEUE_FAULT : LogFormat.QUEUE_PAGE_REQUEST);
+                n.put("value", LogFormat.hex(ev[base + 3] & 0xffff_ffffL));
+                return n;
+            case Dut.EV_INVAL_COMPLETION:
+                n = LogFormat.record(LogFormat.INVAL_COMPLETION);
+                n.put("cycle", cycle);
+                n.put("rid", w2 & 0xffff);
+                n.put("itag", LogFormat.hex(ev[base + 3] & 0xffff_ffffL));
+                n.put("count", ev[base + 4] & 7);
+                return n;
             case Dut.EV_IDLE:
                 n = LogFormat.record(LogFormat.IDLE);
                 n.put("cycle", cycle);
@@ -136,6 +153,18 @@ final class EventJson {
             case LogFormat.CQ_HEAD:
                 ev[0] = Dut.EV_CQ_HEAD;
                 ev[2] = LogFormat.unsigned(n, "value", 32); // cqh is a 32-bit register
+                return ev;
+            case LogFormat.QUEUE_TAIL:
+                ev[0] = Dut.EV_QUEUE_TAIL;
+                String queue = LogFormat.choice(n, "queue", null, LogFormat.QUEUE_FAULT, LogFormat.QUEUE_PAGE_REQUEST);
+                ev[2] = queue.equals(LogFormat.QUEUE_FAULT) ? Dut.QUEUE_FAULT : Dut.QUEUE_PAGE_REQUEST;
+                ev[3] = LogFormat.unsigned(n, "value", 32); // fqt and pqt are 32-bit registers
+                return ev;
+            case LogFormat.INVAL_COMPLETION:
+                ev[0] = Dut.EV_INVAL_COMPLETION;
+                ev[2] = LogFormat.unsigned(n, "rid", 16);
+                ev[3] = LogFormat.unsigned(n, "itag", 32);  // the ITAG vector: bit i, ITAG i completed
+                ev[4] = LogFormat.unsigned(n, "count", 3);  // the Completion Count: 0 encodes 8
                 return ev;
             case LogFormat.IDLE:
                 ev[0] = Dut.EV_IDLE;

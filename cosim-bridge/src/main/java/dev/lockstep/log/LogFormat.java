@@ -16,7 +16,8 @@ public final class LogFormat {
     /**
      * Version of the record layout; a reader refuses newer logs rather than misreading them. Version 2 (overlapping
      * traffic, docs/concurrency.md section 14): a {@code cycle} on every action, the {@code window} action, the
-     * {@code accept} and {@code cq_head} records; version 1 logs are read as before.
+     * {@code accept} and {@code cq_head} records; version 1 logs are read as before. Added within version 2 (optional
+     * record types, ABI 7): {@code queue_tail} and {@code inval_completion}.
      */
     public static final int SCHEMA_VERSION = 2;
     /** The first version whose actions carry the cycle they were applied at, and windows. */
@@ -33,6 +34,14 @@ public final class LogFormat {
     public static final String ACCEPT = "accept";
     /** cqh changed (schema version 2; ABI 6 EV_CQ_HEAD). */
     public static final String CQ_HEAD = "cq_head";
+    /** The IOMMU moved the fault or page-request queue's tail (schema version 2; ABI 7 EV_QUEUE_TAIL). */
+    public static final String QUEUE_TAIL = "queue_tail";
+    /** The {@code queue} of a {@link #QUEUE_TAIL} record: the fault queue ({@code Dut.QUEUE_FAULT}). */
+    public static final String QUEUE_FAULT = "fault";
+    /** The {@code queue} of a {@link #QUEUE_TAIL} record: the page-request queue ({@code Dut.QUEUE_PAGE_REQUEST}). */
+    public static final String QUEUE_PAGE_REQUEST = "page_request";
+    /** An Invalidation Completion message reached the IOMMU (schema version 2; ABI 7 EV_INVAL_COMPLETION). */
+    public static final String INVAL_COMPLETION = "inval_completion";
     public static final String IDLE = "idle";
     public static final String DUT_ERROR = "dut_error";
     public static final String MEM_WORD = "mem_word";

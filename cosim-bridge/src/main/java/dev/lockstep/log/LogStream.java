@@ -258,6 +258,8 @@ public final class LogStream implements LogFlow, AutoCloseable {
             case LogFormat.MESSAGE:
             case LogFormat.ACCEPT:
             case LogFormat.CQ_HEAD:
+            case LogFormat.QUEUE_TAIL:
+            case LogFormat.INVAL_COMPLETION:
             case LogFormat.IDLE:
                 long[] ev = EventJson.read(type, n, cycle);
                 cycle = ev[1];

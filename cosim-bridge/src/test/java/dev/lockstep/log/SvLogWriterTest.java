@@ -1,5 +1,6 @@
 package dev.lockstep.log;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,7 @@ import dev.lockstep.LogSchema;
 import dev.lockstep.TestPaths;
 import dev.lockstep.cli.Cli;
 import dev.lockstep.cli.Main;
+import dev.lockstep.dut.Dut;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,9 +67,19 @@ class SvLogWriterTest {
         return lines.subList(1, lines.size() - 1);
     }
 
-    /** The ABI 6 records (schema version 2): the acceptance of a request and the changes of cqh. */
-    private static boolean abi6(String record) {
-        return record.startsWith("{\"type\":\"accept\",") || record.startsWith("{\"type\":\"cq_head\",");
+    /**
+     * The optional records of schema version 2: the acceptance of a request and the changes of cqh (ABI 6), the moves
+     * of a queue's tail and the Invalidation Completions reaching the IOMMU (ABI 7).
+     */
+    private static final List<String> OPTIONAL = List.of("accept", "cq_head", "queue_tail", "inval_completion");
+
+    private static boolean ofType(String record, String type) {
+        return record.startsWith("{\"type\":\"" + type + "\",");
+    }
+
+    /** {@code records} without those of type {@code type}. */
+    private static List<String> without(List<String> records, String type) {
+        return records.stream().filter(r -> !ofType(r, type)).toList();
     }
 
     @Test
@@ -98,8 +110,9 @@ class SvLogWriterTest {
         Path out = dir.resolve("replay");
         Cli replay = Cli.run("replay", log.toString(), "--dut", "stub", "--out", out.toString());
         assertEquals(Main.EXIT_PASS, replay.exitCode, replay.out + replay.err);
-        // The testbench writes accept and cq_head records (it sees the handshakes and cqh); a DUT library that
-        // reports no ABI 6 events gives the live run's log none, and the comparison leaves them out then.
+        // The testbench writes accept, cq_head and inval_completion records (it sees the handshakes and cqh, and its
+        // devices send the Invalidation Completions), and no queue_tail (the DUT shows no tail); a DUT library that
+        // reports none of a kind gives the live run's log none: a kind one of the two logs lacks is left out of both.
         List<String> live = body(out.resolve("logs/seed-1.jsonl"));
         List<String> sv = body(log);
         long requests = 0;
@@ -111,7 +124,19 @@ class SvLogWriterTest {
         assertEquals(requests, sv.stream().filter(r -> r.startsWith("{\"type\":\"accept\",")).count(),
                 "an accept per translation request, alone or in a window");
         assertTrue(sv.stream().anyMatch(r -> r.startsWith("{\"type\":\"cq_head\",")), "cqh moves");
-        if (live.stream().noneMatch(SvLogWriterTest::abi6)) sv = sv.stream().filter(r -> !abi6(r)).toList();
+        long invalidations = sv.stream().filter(r -> r.startsWith("{\"type\":\"message\",")
+                && r.contains("\"message\":\"invalidation_request\"")).count();
+        assertTrue(invalidations > 0, "the stimulus sends ATS.INVAL");
+        assertEquals(invalidations, sv.stream().filter(r -> ofType(r, "inval_completion")).count(),
+                "an Invalidation Completion per Invalidation Request");
+        assertTrue(sv.stream().noneMatch(r -> ofType(r, "queue_tail")), "lockstep_iommu shows no queue tail");
+        for (String type : OPTIONAL) {
+            final List<String> l = live, s = sv;
+            if (l.stream().noneMatch(r -> ofType(r, type)) || s.stream().noneMatch(r -> ofType(r, type))) {
+                live = without(live, type);
+                sv = without(sv, type);
+            }
+        }
         assertEquals(live, sv);
     }
 
@@ -134,8 +159,20 @@ class SvLogWriterTest {
                         new dev.lockstep.stimulus.Action.RegisterWrite(36, 4, 4)));
         assertEquals(expected, read.actions().get(0).action());
         assertEquals(100, read.actions().get(0).cycle());
-        assertEquals(List.of("accept", "accept", "completion", "completion", "idle", "cq_head", "idle", "read", "idle"),
+        assertEquals(List.of("accept", "accept", "completion", "completion", "inval_completion", "queue_tail", "idle",
+                "cq_head", "queue_tail", "idle", "read", "idle"),
                 read.flow().stream().skip(1).map(e -> e instanceof SeedLog.EventEntry ev ? ev.type() : "read").toList());
+        // the ABI 7 records read back as the events they were written from
+        List<long[]> abi7 = read.flow().stream().filter(e -> e instanceof SeedLog.EventEntry ev
+                && (ev.type().equals("queue_tail") || ev.type().equals("inval_completion")))
+                .map(e -> ((SeedLog.EventEntry) e).words()).toList();
+        assertArrayEquals(new long[] {Dut.EV_INVAL_COMPLETION, 110, 5, 0x8000_0001L, 0, 0, 0, 0}, abi7.get(0));
+        assertArrayEquals(new long[] {Dut.EV_QUEUE_TAIL, 111, Dut.QUEUE_FAULT, 2, 0, 0, 0, 0}, abi7.get(1));
+        assertArrayEquals(new long[] {Dut.EV_QUEUE_TAIL, 121, Dut.QUEUE_PAGE_REQUEST, 0xffff_ffffL, 0, 0, 0, 0}, abi7.get(2));
+        List<String> lines = Files.readAllLines(window);
+        assertTrue(lines.contains("{\"type\":\"inval_completion\",\"cycle\":110,\"rid\":5,\"itag\":\"0x80000001\",\"count\":0}"), lines.toString());
+        assertTrue(lines.contains("{\"type\":\"queue_tail\",\"cycle\":121,\"queue\":\"page_request\",\"value\":\"0xffffffff\"}"),
+                lines.toString());
         // the same line as Lockstep's writer makes of that window
         assertEquals(com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
                 .writeValueAsString(ActionJson.write(0, expected, 100)), Files.readAllLines(window).get(1));

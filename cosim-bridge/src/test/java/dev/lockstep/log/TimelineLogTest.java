@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Schema version 2 (docs/log-format.md, docs/concurrency.md section 14): the cycle of every action, the window
- * action and the accept and cq_head records, written and read back; a {@link LogDut} answering a window's calls
- * as the engine makes them, its gap honoured; version 1 logs still read as before.
+ * action and the accept and cq_head records (and the optional queue_tail and inval_completion records added within
+ * it), written and read back; a {@link LogDut} answering a window's calls as the engine makes them, its gap honoured;
+ * version 1 logs still read as before.
  */
 class TimelineLogTest {
 
@@ -63,6 +64,18 @@ class TimelineLogTest {
                 "{\"type\":\"end\"}");
     }
 
+    /**
+     * {@link #overlapping} with the ABI 7 records: fqt moving past the fault record written at cycle 105, the
+     * device's Invalidation Completion reaching the IOMMU, the page-request queue's tail.
+     */
+    static List<String> withQueueTailsAndInvalCompletions() {
+        List<String> lines = new ArrayList<>(overlapping());
+        lines.add(5, "{\"type\":\"queue_tail\",\"cycle\":106,\"queue\":\"fault\",\"value\":\"0x1\"}");
+        lines.add(8, "{\"type\":\"inval_completion\",\"cycle\":116,\"rid\":60,\"itag\":\"0x1\",\"count\":1}");
+        lines.add(10, "{\"type\":\"queue_tail\",\"cycle\":119,\"queue\":\"page_request\",\"value\":\"0x7\"}");
+        return lines;
+    }
+
     private static Path file(Path dir, String name, List<String> lines) throws Exception {
         Path p = dir.resolve(name);
         Files.write(p, lines);
@@ -79,7 +92,8 @@ class TimelineLogTest {
     }
 
     private static final Long ACCEPT = (long) Dut.EV_ACCEPT, CQ_HEAD = (long) Dut.EV_CQ_HEAD, IDLE = (long) Dut.EV_IDLE,
-            COMPLETION = (long) Dut.EV_COMPLETION, MEM_WRITE = (long) Dut.EV_MEM_WRITE;
+            COMPLETION = (long) Dut.EV_COMPLETION, MEM_WRITE = (long) Dut.EV_MEM_WRITE,
+            QUEUE_TAIL = (long) Dut.EV_QUEUE_TAIL, INVAL_COMPLETION = (long) Dut.EV_INVAL_COMPLETION;
 
     private static byte[] le(long v) {
         byte[] b = new byte[8];
@@ -127,6 +141,110 @@ class TimelineLogTest {
             assertEquals(expected.get(i), again.get(i));
         }
         assertEquals(List.of(), LogSchema.problems(out));
+    }
+
+    /** The ABI 7 events as records (named fields, the ITAG vector as a hex string) and back, every bit kept. */
+    @Test
+    void queueTailAndInvalCompletionEventsGoThroughTheWriterAndTheReaderUnchanged() throws Exception {
+        long[] fq = {Dut.EV_QUEUE_TAIL, 419, Dut.QUEUE_FAULT, 2, 0, 0, 0, 0};
+        long[] pq = {Dut.EV_QUEUE_TAIL, 420, Dut.QUEUE_PAGE_REQUEST, 0xffff_ffffL, 0, 0, 0, 0};
+        long[] cpl = {Dut.EV_INVAL_COMPLETION, 2009, 0xffff, 0x8000_0001L, 0, 0, 0, 0};
+        long[] one = {Dut.EV_INVAL_COMPLETION, 7, 60, 0x1, 1, 0, 0, 0};
+        long[] seven = {Dut.EV_INVAL_COMPLETION, 8, 0, 0xffff_ffffL, 7, 0, 0, 0};
+        for (long[] ev : List.of(fq, pq, cpl, one, seven)) {
+            assertTrue(EventJson.logged(ev[0]));
+            JsonNode n = EventJson.write(ev, 0, ev[1]);
+            assertArrayEquals(ev, EventJson.read(n.get("type").asText(), n, 0));
+            assertEquals(List.of(), LogSchema.problems(JSON.writeValueAsString(n)));
+        }
+        assertEquals("{\"type\":\"queue_tail\",\"cycle\":419,\"queue\":\"fault\",\"value\":\"0x2\"}",
+                JSON.writeValueAsString(EventJson.write(fq, 0, 419)));
+        assertEquals("{\"type\":\"queue_tail\",\"cycle\":420,\"queue\":\"page_request\",\"value\":\"0xffffffff\"}",
+                JSON.writeValueAsString(EventJson.write(pq, 0, 420)));
+        // count 0 is a Completion Count of 8 (PCIe): written as the 3-bit field it is
+        assertEquals("{\"type\":\"inval_completion\",\"cycle\":2009,\"rid\":65535,\"itag\":\"0x80000001\",\"count\":0}",
+                JSON.writeValueAsString(EventJson.write(cpl, 0, 2009)));
+        assertEquals(LogFormat.QUEUE_TAIL, EventJson.write(fq, 0, 1).get("type").asText());
+        assertEquals(LogFormat.INVAL_COMPLETION, EventJson.write(one, 0, 1).get("type").asText());
+        // read from the other spellings a testbench may write: numbers for hex strings, no cycle (the previous one's)
+        long[] read = EventJson.read(LogFormat.INVAL_COMPLETION,
+                JSON.readTree("{\"type\":\"inval_completion\",\"rid\":\"0x3c\",\"itag\":4,\"count\":\"0x2\"}"), 77);
+        assertArrayEquals(new long[] {Dut.EV_INVAL_COMPLETION, 77, 60, 4, 2, 0, 0, 0}, read);
+    }
+
+    /** A log with the ABI 7 records: read and written again byte for byte, and handed out by the LogDut in order. */
+    @Test
+    void queueTailAndInvalCompletionRecordsAreReadWrittenAndHandedOutInOrder(@TempDir Path dir) throws Exception {
+        Path in = file(dir, "abi7.jsonl", withQueueTailsAndInvalCompletions());
+        assertEquals(List.of(), LogSchema.problems(in));
+        SeedLog log = LogReader.read(in);
+        Path out = dir.resolve("again.jsonl");
+        SeedLogWriter.write(log, out);
+        List<String> expected = withQueueTailsAndInvalCompletions();
+        List<String> again = Files.readAllLines(out);
+        assertEquals(expected.size(), again.size());
+        for (int i = 1; i < expected.size() - 1; i++) {
+            if (expected.get(i).startsWith("{\"type\":\"completion\"")) continue; // written with every field
+            assertEquals(expected.get(i), again.get(i));
+        }
+
+        LogDut dut = new LogDut(LogReader.read(in));
+        dut.reset(0);
+        submit(dut, T1);
+        submit(dut, T2);
+        assertEquals(List.of(ACCEPT, ACCEPT, MEM_WRITE, QUEUE_TAIL, COMPLETION), kinds(dut.run(10, BUFFER)));
+        assertArrayEquals(new long[] {Dut.EV_QUEUE_TAIL, 106, Dut.QUEUE_FAULT, 1, 0, 0, 0, 0},
+                java.util.Arrays.copyOfRange(BUFFER, 3 * Dut.EVENT_WORDS, 4 * Dut.EVENT_WORDS));
+        dut.memWrite(PTE.pa(), le(PTE.value()));
+        dut.mmioWrite(CQT.offset(), CQT.size(), CQT.value());
+        assertEquals(List.of(COMPLETION, INVAL_COMPLETION, CQ_HEAD, QUEUE_TAIL, IDLE), kinds(dut.run(100_000, BUFFER)));
+        assertArrayEquals(new long[] {Dut.EV_INVAL_COMPLETION, 116, 60, 1, 1, 0, 0, 0},
+                java.util.Arrays.copyOfRange(BUFFER, Dut.EVENT_WORDS, 2 * Dut.EVENT_WORDS));
+        assertArrayEquals(new long[] {Dut.EV_QUEUE_TAIL, 119, Dut.QUEUE_PAGE_REQUEST, 7, 0, 0, 0, 0},
+                java.util.Arrays.copyOfRange(BUFFER, 3 * Dut.EVENT_WORDS, 4 * Dut.EVENT_WORDS));
+        assertEquals(2, dut.mmioRead(CQT.offset(), CQT.size()));
+        assertEquals(2, dut.mmioRead(32, 4));
+        assertEquals(List.of(IDLE), kinds(dut.run(100_000, BUFFER)));
+        dut.memRead(0x8000_0020L, 8);
+        dut.requireFullyUsed();
+    }
+
+    /** Malformed queue_tail and inval_completion fields: bad input naming the line and the field; the schema rejects each too. */
+    @Test
+    void malformedQueueTailAndInvalCompletionFieldsAreRejectedNamingTheField(@TempDir Path dir) throws Exception {
+        String tail = "{\"type\":\"queue_tail\",\"cycle\":106,\"queue\":\"fault\",\"value\":\"0x1\"}";
+        String cpl = "{\"type\":\"inval_completion\",\"cycle\":116,\"rid\":60,\"itag\":\"0x1\",\"count\":1}";
+        String[][] cases = {
+            {tail.replace("\"fault\"", "\"event\""), "field 'queue': expected one of fault, page_request, got \"event\""},
+            {tail.replace("\"fault\"", "\"page-request\""), "field 'queue': expected one of fault, page_request"},
+            {tail.replace("\"fault\"", "1"), "field 'queue': expected a string, got 1"},
+            {tail.replace("\"queue\":\"fault\",", ""), "field 'queue': missing"},
+            {tail.replace("\"0x1\"", "\"0x100000000\""), "field 'value': expected an unsigned 32-bit value (0..0xffffffff)"},
+            {tail.replace("\"0x1\"", "-1"), "field 'value': expected an unsigned 32-bit value"},
+            {tail.replace(",\"value\":\"0x1\"", ""), "field 'value': missing"},
+            {tail.replace("\"cycle\":106", "\"cycle\":-106"), "field 'cycle': expected 0..9223372036854775807"},
+            {cpl.replace("\"rid\":60", "\"rid\":65536"), "field 'rid': expected an unsigned 16-bit value (0..0xffff)"},
+            {cpl.replace("\"rid\":60,", ""), "field 'rid': missing"},
+            {cpl.replace("\"0x1\"", "\"0x1ffffffff\""), "field 'itag': expected an unsigned 32-bit value (0..0xffffffff)"},
+            {cpl.replace("\"0x1\"", "\"ITAG 0\""), "field 'itag': expected an integer or a \"0x...\" hex string"},
+            {cpl.replace("\"itag\":\"0x1\",", ""), "field 'itag': missing"},
+            {cpl.replace("\"count\":1", "\"count\":8"), "field 'count': expected an unsigned 3-bit value (0..7)"},
+            {cpl.replace(",\"count\":1", ""), "field 'count': missing"},
+            {cpl.replace("\"cycle\":116", "\"cycle\":1.5"), "field 'cycle': expected an integer"},
+        };
+        for (String ok : List.of(tail, cpl)) assertEquals(List.of(), LogSchema.problems(ok), ok);
+        int n = 0;
+        for (String[] c : cases) {
+            Path log = file(dir, "bad-" + n++ + ".jsonl", List.of(HEADER_V2, c[0], "{\"type\":\"end\"}"));
+            BadInputException e = assertThrows(BadInputException.class, () -> LogReader.read(log), c[0]);
+            assertTrue(e.getMessage().startsWith(log + ":2: " + c[1]), e.getMessage());
+            assertTrue(!LogSchema.problems(c[0]).isEmpty(), "the schema rejects it too: " + c[0]);
+        }
+        // check names them the same way
+        Path bad = file(dir, "check.jsonl", List.of(HEADER_V2, cases[0][0], "{\"type\":\"end\"}"));
+        Cli check = Cli.run("check", bad.toString());
+        assertEquals(Main.EXIT_USAGE, check.exitCode, check.out + check.err);
+        assertTrue(check.err.contains(bad + ":2: field 'queue': expected one of fault, page_request"), check.err);
     }
 
     /** The engine's calls for a window (docs/log-format.md): submits, runs of the gap, during, run to idle, read-backs. */
@@ -250,6 +368,8 @@ class TimelineLogTest {
                 e.getMessage());
         assertTrue(!LogSchema.problemsV1(WINDOW_RECORD).isEmpty());
         assertTrue(!LogSchema.problemsV1("{\"type\":\"accept\",\"tag\":1}").isEmpty());
+        assertTrue(!LogSchema.problemsV1("{\"type\":\"queue_tail\",\"queue\":\"fault\",\"value\":1}").isEmpty());
+        assertTrue(!LogSchema.problemsV1("{\"type\":\"inval_completion\",\"rid\":1,\"itag\":1,\"count\":1}").isEmpty());
         Path v3 = file(dir, "v3.jsonl", List.of(SyntheticLog.HEADER.replace("\"schema_version\":1", "\"schema_version\":3"),
                 "{\"type\":\"end\"}"));
         e = assertThrows(BadInputException.class, () -> LogReader.read(v3));
