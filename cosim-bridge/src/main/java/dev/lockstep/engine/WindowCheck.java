@@ -80,9 +80,7 @@ final class WindowCheck {
         Finding f = matchTags(w, completionOf);
         if (f != null) return f;
         boolean during = !w.during().isEmpty();
-        dutOverflow = null;
-        pageQueueOverflow = null;
-        pageRequestPending = null;
+        readAtEnd.clear();
         boolean overflowBefore = (seed.model.registers().fqcsr() & RegisterFile.QCSR_OF) != 0;
         long fenceDone = fenceCompletion(w, applied);
         Set<Long> stored = WindowSteps.storedFrom(List.of(w.during()), 0);
@@ -181,9 +179,9 @@ final class WindowCheck {
      * recorded nor counted as an overflow, so its record is lost. Keyed as a missing record, which it is
      * whether the queue the DUT lost it in had room or not; null when nothing was lost so.
      */
-    private Finding lostToOverflow(boolean overflowBefore) {
+    private Finding lostToOverflow(boolean overflowBefore) throws DutException {
         boolean overflowNow = (seed.model.registers().fqcsr() & RegisterFile.QCSR_OF) != 0;
-        if (overflowBefore || !overflowNow || dutOverflow == null || dutOverflow) return null;
+        if (overflowBefore || !overflowNow || !readAtEnd.containsKey(RegisterFile.FQCSR) || overflowedAtEnd()) return null;
         return new Finding("fault queue after the window: a fault met the full queue",
                 List.of(new Divergence.FieldMismatch("fqcsr.fqof", "9", 1, 0)),
                 "a fault record that finds the queue full is discarded and sets fqof (spec: \"Fault/Event-Queue\"); "
@@ -471,35 +469,29 @@ final class WindowCheck {
         return fenceDone;
     }
 
-    /** The DUT's fqcsr.fqof once the window is done (read when first needed: a read has no side effect). */
-    private Boolean dutOverflow;
+    /**
+     * The DUT's registers once the window is done, each read when first needed and then kept (a read has no side
+     * effect; reading once keeps the log's reads the same for {@code check}).
+     */
+    private final Map<Integer, Long> readAtEnd = new HashMap<>();
 
-    private boolean overflowedAtEnd() throws DutException {
-        if (dutOverflow == null) {
-            dutOverflow = (seed.driver.dut.mmioRead(RegisterFile.FQCSR, 4) & RegisterFile.QCSR_OF) != 0;
+    private boolean atEnd(int offset, int bit) throws DutException {
+        Long v = readAtEnd.get(offset);
+        if (v == null) {
+            v = seed.driver.dut.mmioRead(offset, 4);
+            readAtEnd.put(offset, v);
         }
-        return dutOverflow;
+        return (v & bit) != 0;
     }
 
-    /** The DUT's pqcsr.pqof once the window is done (read when first needed). */
-    private boolean pageQueueOverflowedAtEnd() throws DutException {
-        if (pageQueueOverflow == null) {
-            pageQueueOverflow = (seed.driver.dut.mmioRead(RegisterFile.PQCSR, 4) & RegisterFile.QCSR_OF) != 0;
-        }
-        return pageQueueOverflow;
-    }
+    /** The DUT's fqcsr.fqof once the window is done. */
+    private boolean overflowedAtEnd() throws DutException { return atEnd(RegisterFile.FQCSR, RegisterFile.QCSR_OF); }
 
-    private Boolean pageQueueOverflow;
+    /** The DUT's pqcsr.pqof once the window is done. */
+    private boolean pageQueueOverflowedAtEnd() throws DutException { return atEnd(RegisterFile.PQCSR, RegisterFile.QCSR_OF); }
 
-    /** The DUT's ipsr.pip once the window is done (read when first needed). */
-    private boolean pageRequestPendingAtEnd() throws DutException {
-        if (pageRequestPending == null) {
-            pageRequestPending = (seed.driver.dut.mmioRead(RegisterFile.IPSR, 4) & RegisterFile.IPSR_PIP) != 0;
-        }
-        return pageRequestPending;
-    }
-
-    private Boolean pageRequestPending;
+    /** The DUT's ipsr.pip once the window is done. */
+    private boolean pageRequestPendingAtEnd() throws DutException { return atEnd(RegisterFile.IPSR, RegisterFile.IPSR_PIP); }
 
     /**
      * Whether the model's fault queue would discard a record now: off, fqof or fqmf set, or full (spec:
