@@ -46,14 +46,10 @@ final class WindowCheck {
     private final EffectCheck effectCheck;
     private final CompletionCheck completions;
     private final RegisterCheck registers;
-    /** The window's requests the DUT wrote a fault record for (by {@link #linearization}). */
-    private final Set<Integer> recordedTags = new HashSet<>();
-    /** Their records as the DUT wrote them: dword 0, iotval, iotval2 (logical byte order). */
-    private final Map<Integer, long[]> dutRecords = new HashMap<>();
+    /** The fault records the DUT wrote in the window, by the request each names. */
+    private final WindowRecords records;
     /** The PTE words the A/D updates of the requests linearized before the window's software actions write. */
     private final Set<Long> claimedBefore = new HashSet<>();
-    /** The cycle the DUT wrote each of those records (its first doubleword). */
-    private final Map<Integer, Long> recordCycle = new HashMap<>();
 
     private final IdenticalFaults identicalFaults;
 
@@ -61,6 +57,7 @@ final class WindowCheck {
                 RegisterCheck registers, IdenticalFaults identicalFaults) {
         this.seed = seed;
         this.identicalFaults = identicalFaults;
+        this.records = new WindowRecords(seed, regions);
         this.regions = regions;
         this.effectCheck = effectCheck;
         this.completions = completions;
@@ -90,7 +87,7 @@ final class WindowCheck {
         // Point 0 is before every software action, point k after the first k steps, the last after all of them.
         // Each request goes to the first point it fits at and where nothing the DUT did puts it later.
         List<Pending> pending = new ArrayList<>();
-        for (Action.Translate t : linearization(w, completionOf)) pending.add(new Pending(t, null, -1));
+        for (Action.Translate t : records.linearization(w, completionOf)) pending.add(new Pending(t, null, -1));
         WindowPageRequests pages = new WindowPageRequests(seed.model, w, applied, observed, this::pageQueueOverflowedAtEnd,
                 this::pageRequestPendingAtEnd);
         WindowPageRequests.Performer perform = (p, dutFaulted, later) -> identicalFaults.modelAfterDut(index, () -> {
@@ -200,7 +197,7 @@ final class WindowCheck {
         // A fault whose record the DUT did not write (a queue that filled up) waits for the records it did
         // write, on both sides of the software actions, so that the model's queue fills in the DUT's order.
         boolean reportedFault = m.chosen().outcome().fault() && m.chosen().outcome().reported();
-        boolean wrote = recordedTags.contains(t.tag());
+        boolean wrote = records.wrote(t.tag());
         boolean unrecorded = reportedFault && !wrote;
         boolean recordedLater = false;
         if (queueRace && reportedFault && queueDiscards()) {
@@ -210,7 +207,7 @@ final class WindowCheck {
             // fault records". A record the DUT wrote after the actions took effect was made after them; one it
             // left out was discarded before them, unless the DUT's queue overflowed again after them (fqof set
             // at the end).
-            recordedLater = wrote && recordCycle.getOrDefault(t.tag(), Long.MIN_VALUE) >= applied;
+            recordedLater = wrote && records.cycle(t.tag()) >= applied;
             unrecorded = !wrote && overflowedAtEnd();
         }
         // A request whose walk reads the rewritten PTE, which the DUT updated after the store, did that update
@@ -232,7 +229,7 @@ final class WindowCheck {
      * discarded), which tells a reported fault from one the spec lets go unreported (DTF, a cached context).
      */
     private boolean reported(Action.Translate t) throws DutException {
-        if (recordedTags.contains(t.tag())) return true;
+        if (records.wrote(t.tag())) return true;
         int csr = seed.model.registers().fqcsr();
         boolean discardsAll = (csr & RegisterFile.QCSR_ON) == 0 || (csr & (RegisterFile.QCSR_OF | RegisterFile.QCSR_MF)) != 0;
         return !discardsAll && queueDiscards() && overflowedAtEnd();   // on, no error bit: it discards when full
@@ -287,7 +284,7 @@ final class WindowCheck {
      * alone may not.
      */
     private boolean recordAgrees(CompletionCheck.Match m, Action.Translate t) {
-        long[] d = dutRecords.get(t.tag());
+        long[] d = records.record(t.tag());
         if (d == null || !m.chosen().outcome().fault()) return true;
         dev.lockstep.refmodel.fault.FaultRecord r = m.chosen().outcome().record();
         return (d[0] & 0xfff) == r.cause() && MemoryWriteCheck.sameIotval(r.iotval(), d[1])
@@ -386,66 +383,6 @@ final class WindowCheck {
             }
         }
         return null;
-    }
-
-    /**
-     * The order the model performs the window's requests in: those the DUT wrote a fault record for
-     * (identified by device, process and type) in the order of their records, then the others in the
-     * order of their completions, so that the model's fault queue fills, and overflows, in the DUT's
-     * order (a record the DUT left out of a full queue is then left out of the model's too).
-     */
-    private List<Action.Translate> linearization(Action.Window w, Map<Integer, Integer> completionOf) {
-        DutObservations observed = seed.observed;
-        Map<Integer, Long> key = new HashMap<>();
-        for (Action.Translate t : w.requests()) key.put(t.tag(), Long.MAX_VALUE);
-        boolean bigEndian = seed.model.registers().bigEndian();
-        long fqBase = RegisterFile.queueBaseAddress(seed.model.registers().fqb());
-        Set<Integer> attributed = recordedTags;
-        attributed.clear();
-        dutRecords.clear();
-        recordCycle.clear();
-        for (int i = 0; i < observed.writes; i++) {
-            long a = observed.writeAddr[i] & ~7L;
-            if (!regions.inFaultQueue(a) || ((a - fqBase) & 31) != 0) continue;
-            long dw0 = bigEndian ? Long.reverseBytes(observed.writeData[i]) : observed.writeData[i];
-            Long iotval = null;
-            long iotval2 = 0;
-            for (int j = 0; j < observed.writes; j++) {
-                long v = bigEndian ? Long.reverseBytes(observed.writeData[j]) : observed.writeData[j];
-                if ((observed.writeAddr[j] & ~7L) == a + 16) iotval = v;
-                if ((observed.writeAddr[j] & ~7L) == a + 24) iotval2 = v;
-            }
-            // The request the record names: same device, process and type; where several are, the one with
-            // the record's iotval, else one on its page (the page offset may be reported as 0).
-            Action.Translate named = null;
-            int best = -1;
-            for (Action.Translate t : w.requests()) {
-                if (attributed.contains(t.tag()) || !recordOf(dw0, t)) continue;
-                int fit = iotval == null ? 0 : iotval == t.iova() ? 2 : (iotval >>> 12) == (t.iova() >>> 12) ? 1 : 0;
-                if (fit > best) {
-                    named = t;
-                    best = fit;
-                }
-            }
-            if (named != null) {
-                attributed.add(named.tag());
-                dutRecords.put(named.tag(), new long[] {dw0, iotval == null ? 0 : iotval, iotval2});
-                key.put(named.tag(), observed.writeCycle[i]);
-                recordCycle.put(named.tag(), observed.writeCycle[i]);
-            }
-        }
-        List<Action.Translate> order = new ArrayList<>(w.requests());
-        order.sort((x, y) -> {
-            int c = Long.compare(key.get(x.tag()), key.get(y.tag()));
-            return c != 0 ? c : Integer.compare(completionOf.get(x.tag()), completionOf.get(y.tag()));
-        });
-        return order;
-    }
-
-    /** Whether a fault record's first doubleword names request {@code t}: DID, PV, PID and TTYP. */
-    private static boolean recordOf(long dw0, Action.Translate t) {
-        return (dw0 >>> 40) == t.deviceId() && ((dw0 >>> 34) & 0x3f) == t.ttyp() && ((dw0 >>> 32) & 1) == (t.pv() ? 1 : 0)
-                && (!t.pv() || ((dw0 >>> 12) & 0xfffff) == t.processId());
     }
 
     /**
