@@ -94,6 +94,8 @@ module lockstep_iommu
   input  logic [1:0]  mem_rsp_err,
   output logic [15:0] irq,
   output logic [31:0] cq_head,    // cqh, for the harness's LOCKSTEP_EV_CQ_HEAD events (ABI 6)
+  output logic [31:0] fq_tail,    // fqt and pqt, for the harness's LOCKSTEP_EV_QUEUE_TAIL events (ABI 7)
+  output logic [31:0] pq_tail,
   output logic        idle
 );
 
@@ -393,6 +395,8 @@ module lockstep_iommu
   assign msg_payload  = cq_msg_valid ? cq_msg_payload : pq_rsp_payload;
 
   assign cq_head = cqh;
+  assign fq_tail = fqt;
+  assign pq_tail = pqt;
   assign idle = xl_busy == '0 && !fq_busy && !cq_busy && !pq_busy && !arb_busy && !tr_req_valid &&
                 !tr_cpl_valid && !pr_req_valid;
 

@@ -109,6 +109,9 @@ module lockstep_log_tb;
   int              quiet = 0;                    // cycles the DUT's idle output has been high
   logic [15:0]     irq_seen = 16'd0;
   logic [31:0]     cq_head;                        // the DUT's cqh, as its port shows it
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [31:0]     fq_tail, pq_tail;               // the DUT's fqt and pqt (ABI 7 ports; not logged here)
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [31:0]     cqh_seen = 32'd0;              // the command queue's head (the DUT's cqh register)
   // what the driver waits for, set by the monitor
   bit              reg_fired = 1'b0, reg_answered = 1'b0, tr_fired = 1'b0, pr_fired = 1'b0;
