@@ -27,7 +27,7 @@ module lockstep_log_tb;
   import lockstep_log_pkg::*;
 
   localparam int MEM_LATENCY = 3;               // cycles from an accepted memory request to its response
-  localparam int INV_CPL_LATENCY = 6;           // cycles from an Invalidation Request to its completion
+  localparam int INV_CPL_LATENCY = 64;          // cycles from an Invalidation Request to its completion
   localparam int IDLE_CYCLES = 4;               // the DUT's idle output this long, nothing in flight: idle
   localparam longint unsigned BUDGET = 100000;  // cycles a run to idle may take before it is a hang
 
