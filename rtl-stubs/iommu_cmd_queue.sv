@@ -155,7 +155,10 @@ module iommu_cmd_queue
           endcase
         end
         Q_MSG: if (msg_ready) st <= Q_RETIRE;
-        Q_FENCE_WAIT: if ((fence_wait & xlate_busy) == '0 && inv_pending == 8'd0) begin
+        // BUG (mutant): the fence waits for the translations in flight but not for the outstanding
+        // ATS.INVAL completions (inv_pending still counts them: the queue stays busy until they arrive)
+        Q_FENCE_WAIT: if ((fence_wait & xlate_busy) == '0 &&
+                          (inv_pending == 8'd0 || mutant_on(mutant, M_IOFENCE_SKIPS_ATS_WAIT))) begin
           if (c0[10]) st <= Q_FWR;                   // AV: write DATA to ADDR
           else begin
             if (c0[11]) set_fwip <= 1'b1;

@@ -26,7 +26,9 @@ module iommu_fault_queue
   input  logic [43:0] fq_ppn,
   input  logic [31:0] fqh,
   input  logic [31:0] fqt,
-  output logic        tail_inc,
+  output logic        tail_inc,       // fqt moves past the record
+  output logic        tail_dec,       // fqt steps back (only the planted bug M_FQ_TAIL_BEFORE_DATA)
+  output logic        rec_done,       // a record was written: fip (the same cycle as tail_inc but for that bug)
   output logic        set_of,
   output logic        set_mf,
   // memory client
@@ -42,6 +44,13 @@ module iommu_fault_queue
   st_t st;
   logic [63:0] rec [4];
   logic [1:0]  dw;
+  logic [31:0] slot;                  // fqt when the record was taken: where it goes once fqt moved on
+
+  // BUG (mutant): the queue reserves the slot by moving fqt as it issues the record's first write,
+  // not once the last doubleword is written, so software reading fqt can see a slot not yet written
+  // (it writes the record at the slot it latched, and steps fqt back if a write fails)
+  logic tail_early;
+  assign tail_early = mutant_on(mutant, M_FQ_TAIL_BEFORE_DATA);
 
   logic [31:0] mask, tail_next;
   logic        full;
@@ -63,11 +72,11 @@ module iommu_fault_queue
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
-      st <= F_IDLE; dw <= 2'd0;
+      st <= F_IDLE; dw <= 2'd0; slot <= 32'd0;
       for (int i = 0; i < 4; i++) rec[i] <= 64'd0;
-      tail_inc <= 1'b0; set_of <= 1'b0; set_mf <= 1'b0;
+      tail_inc <= 1'b0; tail_dec <= 1'b0; rec_done <= 1'b0; set_of <= 1'b0; set_mf <= 1'b0;
     end else begin
-      tail_inc <= 1'b0; set_of <= 1'b0; set_mf <= 1'b0;
+      tail_inc <= 1'b0; tail_dec <= 1'b0; rec_done <= 1'b0; set_of <= 1'b0; set_mf <= 1'b0;
       case (st)
         // only a record the engine sees taken (rec_ready): one arriving while the previous
         // record's tail/error update settles waits, instead of being written twice
@@ -78,16 +87,21 @@ module iommu_fault_queue
             set_of <= 1'b1;
           end else begin
             rec[0] <= dw0; rec[1] <= 64'd0; rec[2] <= rec_iotval; rec[3] <= rec_iotval2;
-            dw <= 2'd0;
+            dw <= 2'd0; slot <= fqt;
             st <= F_WR;
           end
         end
-        F_WR: if (m_req_ready) st <= F_WRW;
+        F_WR: if (m_req_ready) begin
+          st <= F_WRW;
+          if (tail_early && dw == 2'd0) tail_inc <= 1'b1;              // BUG: the tail before the data
+        end
         F_WRW: if (m_rsp_valid) begin
           if (m_rsp_err != 2'd0) begin
             set_mf <= 1'b1; st <= F_IDLE;
+            if (tail_early) tail_dec <= 1'b1;
           end else if (dw == 2'd3) begin
-            tail_inc <= 1'b1; st <= F_IDLE;
+            if (!tail_early) tail_inc <= 1'b1;
+            rec_done <= 1'b1; st <= F_IDLE;
           end else begin
             dw <= dw + 2'd1; st <= F_WR;
           end
@@ -97,9 +111,9 @@ module iommu_fault_queue
     end
   end
 
-  assign rec_ready = (st == F_IDLE) && !tail_inc && !set_of && !set_mf;
+  assign rec_ready = (st == F_IDLE) && !rec_done && !set_of && !set_mf;
   assign m_req_valid = (st == F_WR);
-  assign m_req_addr = {8'd0, fq_ppn, 12'd0} + {27'd0, fqt, 5'd0} + {59'd0, dw, 3'd0};
+  assign m_req_addr = {8'd0, fq_ppn, 12'd0} + {27'd0, tail_early ? slot : fqt, 5'd0} + {59'd0, dw, 3'd0};
   assign m_req_wdata = rec[dw];
-  assign busy = (st != F_IDLE) || tail_inc || set_of || set_mf;
+  assign busy = (st != F_IDLE) || rec_done || set_of || set_mf;
 endmodule

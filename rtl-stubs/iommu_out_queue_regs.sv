@@ -24,6 +24,7 @@ module iommu_out_queue_regs
   input  logic [9:0]  d_csr,          // csr bits 9:0: en, ie, then mf (8) and of (9), RW1C
   // the queue engine
   input  logic        tail_inc,
+  input  logic        tail_dec,       // the tail steps back (only the fault queue's planted bug fq_tail_before_data)
   input  logic        set_mf,
   input  logic        set_of,
   input  logic        rec_busy,       // a record write (and its tail/error update) is under way
@@ -69,6 +70,7 @@ module iommu_out_queue_regs
         mf <= 1'b0; of <= 1'b0;
       end else begin
         if (tail_inc) t <= (t + 32'd1) & mask;
+        if (tail_dec) t <= (t - 32'd1) & mask;
         if (w_csr) begin
           if (d_csr[8]) mf <= 1'b0;
           if (d_csr[9]) of <= 1'b0;

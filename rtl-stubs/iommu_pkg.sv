@@ -127,6 +127,10 @@ package iommu_pkg;
   // Page-request queue against pqcsr writes: live only while a Page Request races the write.
   localparam logic [7:0] M_OVL_PRQ_TORN_RECORD   = 8'd51;
   localparam logic [7:0] M_OVL_PRQ_ENABLE_TAIL   = 8'd52;
+  // Ordering bugs: nothing but the cycle of a queue tail move or of an IOFENCE.C's completion changes
+  // (ABI 7 events LOCKSTEP_EV_QUEUE_TAIL, LOCKSTEP_EV_INVAL_COMPLETION show them).
+  localparam logic [7:0] M_FQ_TAIL_BEFORE_DATA   = 8'd53;
+  localparam logic [7:0] M_IOFENCE_SKIPS_ATS_WAIT = 8'd54;
 
 
   // Whether planted bug `id` is selected: the 32-bit mutant input holds up to four bug ids, one per

@@ -50,6 +50,8 @@ module iommu_regfile
   input  logic        cq_set_mf,
   input  logic        cq_set_fwip,
   input  logic        fq_tail_inc,
+  input  logic        fq_tail_dec,    // only the planted bug fq_tail_before_data: a failed record steps fqt back
+  input  logic        fq_rec_done,    // a fault record was written (sets fip): with fq_tail_inc but for that bug
   input  logic        fq_set_of,
   input  logic        fq_set_mf,
   input  logic        pq_tail_inc,
@@ -157,13 +159,13 @@ module iommu_regfile
     .clk, .rst_n, .mutant(32'd0),
     .w_b_lo(w_fqb_lo), .w_b_hi(w_fqb_hi), .d_b_lo(d_fqb_lo), .d_b_hi(d_fqb_hi),
     .w_h(w_fqh), .d_h(d_fqh), .w_csr(w_fqcsr), .d_csr(d_fqcsr[9:0]),
-    .tail_inc(fq_tail_inc), .set_mf(fq_set_mf), .set_of(fq_set_of), .rec_busy(1'b0),
+    .tail_inc(fq_tail_inc), .tail_dec(fq_tail_dec), .set_mf(fq_set_mf), .set_of(fq_set_of), .rec_busy(1'b0),
     .b(fqb_q), .h(fqh_q), .t(fqt_q), .en(fqen_q), .ie(fie_q), .mf(fqmf_q), .of(fqof_q), .csr(fqcsr_rd));
   iommu_out_queue_regs #(.BASE_MASK(BASE_MASK)) u_pq (
     .clk, .rst_n, .mutant,
     .w_b_lo(w_pqb_lo), .w_b_hi(w_pqb_hi), .d_b_lo(d_pqb_lo), .d_b_hi(d_pqb_hi),
     .w_h(w_pqh), .d_h(d_pqh), .w_csr(w_pqcsr), .d_csr(d_pqcsr[9:0]),
-    .tail_inc(pq_tail_inc), .set_mf(pq_set_mf), .set_of(pq_set_of), .rec_busy(pq_rec_busy),
+    .tail_inc(pq_tail_inc), .tail_dec(1'b0), .set_mf(pq_set_mf), .set_of(pq_set_of), .rec_busy(pq_rec_busy),
     .b(pqb_q), .h(pqh_q), .t(pqt_q), .en(pqen_q), .ie(pie_q), .mf(pqmf_q), .of(pqof_q), .csr(pqcsr_rd));
 
   // The condition that (re)sets each ipsr bit (spec: ipsr fields; a bit cleared while its
@@ -172,8 +174,8 @@ module iommu_regfile
   assign pip_cond = pie_q & (pqof_q | pqmf_q | pq_tail_inc);
   assign cip_cond = cie_q & (fwip_q | cmd_ill_q | cmd_to_q | cqmf_q);
   always_comb begin
-    if (mutant_on(mutant, M_FIP_WITHOUT_FIE)) fip_cond = fqof_q | fqmf_q | fq_tail_inc;   // BUG: no fie
-    else                             fip_cond = fie_q & (fqof_q | fqmf_q | fq_tail_inc);
+    if (mutant_on(mutant, M_FIP_WITHOUT_FIE)) fip_cond = fqof_q | fqmf_q | fq_rec_done;   // BUG: no fie
+    else                             fip_cond = fie_q & (fqof_q | fqmf_q | fq_rec_done);
   end
 
   always_ff @(posedge clk) begin

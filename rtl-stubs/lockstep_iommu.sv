@@ -94,6 +94,8 @@ module lockstep_iommu
   input  logic [1:0]  mem_rsp_err,
   output logic [15:0] irq,
   output logic [31:0] cq_head,    // cqh, for the harness's LOCKSTEP_EV_CQ_HEAD events (ABI 6)
+  output logic [31:0] fq_tail,    // fqt and pqt, for the harness's LOCKSTEP_EV_QUEUE_TAIL events (ABI 7)
+  output logic [31:0] pq_tail,
   output logic        idle
 );
 
@@ -116,7 +118,7 @@ module lockstep_iommu
   logic [31:0] cqh, cqt, fqh, fqt;
   logic        cq_on, cq_stalled, fq_on, fq_err;
   logic        cq_head_inc, cq_set_ill, cq_set_mf, cq_set_fwip;
-  logic        fq_tail_inc, fq_set_of, fq_set_mf;
+  logic        fq_tail_inc, fq_tail_dec, fq_rec_done, fq_set_of, fq_set_mf;
 
   assign reg_req_ready = 1'b1;
 
@@ -130,7 +132,7 @@ module lockstep_iommu
     .cq_log2m1, .cq_ppn, .cqh, .cqt, .cq_on, .cq_stalled,
     .fq_log2m1, .fq_ppn, .fqh, .fqt, .fq_on, .fq_err,
     .cq_head_inc, .cq_set_ill, .cq_set_mf, .cq_set_fwip,
-    .fq_tail_inc, .fq_set_of, .fq_set_mf,
+    .fq_tail_inc, .fq_tail_dec, .fq_rec_done, .fq_set_of, .fq_set_mf,
     .pq_log2m1, .pq_ppn, .pqh, .pqt, .pq_on, .pq_mf, .pq_of,
     .pq_tail_inc, .pq_set_of, .pq_set_mf, .pq_rec_busy,
     .irq
@@ -327,7 +329,7 @@ module lockstep_iommu
     .rec_valid, .rec_ready, .rec_cause, .rec_ttyp, .rec_did, .rec_pv, .rec_pid, .rec_priv,
     .rec_iotval, .rec_iotval2,
     .fq_on, .fq_err, .fq_log2m1, .fq_ppn, .fqh, .fqt,
-    .tail_inc(fq_tail_inc), .set_of(fq_set_of), .set_mf(fq_set_mf),
+    .tail_inc(fq_tail_inc), .tail_dec(fq_tail_dec), .rec_done(fq_rec_done), .set_of(fq_set_of), .set_mf(fq_set_mf),
     .m_req_valid(c_req_valid[C_FQ]), .m_req_ready(c_req_ready[C_FQ]), .m_req_addr(c_req_addr[C_FQ]),
     .m_req_wdata(c_req_wdata[C_FQ]), .m_rsp_valid(c_rsp_valid[C_FQ]), .m_rsp_err(c_rsp_err),
     .busy(fq_busy)
@@ -393,6 +395,8 @@ module lockstep_iommu
   assign msg_payload  = cq_msg_valid ? cq_msg_payload : pq_rsp_payload;
 
   assign cq_head = cqh;
+  assign fq_tail = fqt;
+  assign pq_tail = pqt;
   assign idle = xl_busy == '0 && !fq_busy && !cq_busy && !pq_busy && !arb_busy && !tr_req_valid &&
                 !tr_cpl_valid && !pr_req_valid;
 

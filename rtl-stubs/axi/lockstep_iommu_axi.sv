@@ -242,9 +242,10 @@ module lockstep_iommu_axi
   logic [7:0]  mem_req_wstrb;
   logic        core_idle;
 
-  // cqh for an ABI 6 harness; the AXI harness reports ABI 5 (no cqh events), so it is not used here.
+  // cqh (ABI 6), fqt and pqt (ABI 7) for the native harness's events; the AXI harness reports ABI 5
+  // (neither cqh nor tail events), so they are not used here.
   /* verilator lint_off UNUSEDSIGNAL */
-  logic [31:0] core_cq_head;
+  logic [31:0] core_cq_head, core_fq_tail, core_pq_tail;
   // The compare value of an A/D compare and swap: not used, the core makes its A/D updates AMO ORs
   // here (AD_CAS=0), mapped to AtomicLoad SET. That is atomic because this wrapper's harness runs one
   // translation at a time (ABI 5) and no software store comes between a walk's read and its update.
@@ -265,7 +266,7 @@ module lockstep_iommu_axi
     .msg_payload, .ats_inv_cpl_valid,
     .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_cmp(core_mem_req_cmp), .mem_req_wstrb,
     .mem_req_src, .mem_req_words, .mem_rsp_valid, .mem_rsp_rdata, .mem_rsp_err,
-    .irq, .cq_head(core_cq_head), .idle(core_idle)
+    .irq, .cq_head(core_cq_head), .fq_tail(core_fq_tail), .pq_tail(core_pq_tail), .idle(core_idle)
   );
 
   // ================= programming port: AXI4-Lite onto the register port =================

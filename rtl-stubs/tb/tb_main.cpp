@@ -32,6 +32,13 @@ struct Cpl { int tag, status, cause; uint64_t pa; bool got; bool r, w, x, g, s, 
 struct Msg { bool prgr; uint32_t rid, pid; bool pv; uint64_t payload; };
 static std::vector<Msg> msgs;
 static std::deque<uint64_t> inv_due;    // cycles at which the devices' Invalidation Completions arrive
+static uint64_t inv_latency = 5;        // cycles from an Invalidation Request to its completion
+// When things happened, for the ordering checks (cycle numbers of `now`): memory writes as they reach
+// memory, Invalidation Completions as they are handed to the DUT, and the values of the fq_tail,
+// pq_tail and cq_head ports from the first cycle they show them.
+struct At { uint64_t at, v; };
+static std::vector<At> write_at, inv_cpl_at, fq_tails, pq_tails, cq_heads;
+static uint32_t fq_tail_prev, pq_tail_prev, cq_head_prev;
 static Cpl last_cpl;
 struct CplAt { Cpl c; uint64_t at; };
 static std::vector<CplAt> cpls;          // every completion, in the order the DUT returned them
@@ -67,6 +74,7 @@ static void cycle() {
       for (int i = 0; i < 8; i++) if (p.strb >> i & 1) m |= 0xffull << (8 * i);
       wr64(p.addr, (old & ~m) | (p.wdata & m));
       writes.push_back({p.addr, p.wdata, p.strb, 1});
+      write_at.push_back({now, p.addr});
     } else if (!e && p.op == 2) {
       wr64(p.addr, old | p.wdata);
       writes.push_back({p.addr, old | p.wdata, 0xff, 2});
@@ -81,9 +89,9 @@ static void cycle() {
   top->eval();
   if (top->msg_valid) {
     msgs.push_back({(bool)top->msg_prgr, top->msg_rid, top->msg_pid, (bool)top->msg_pv, top->msg_payload});
-    if (!top->msg_prgr) inv_due.push_back(now + 5);
+    if (!top->msg_prgr) inv_due.push_back(now + inv_latency);
   }
-  if (inv_cpl) inv_due.pop_front();
+  if (inv_cpl) { inv_due.pop_front(); inv_cpl_at.push_back({now, 0}); }
   bool acc = top->mem_req_valid && top->mem_req_ready;
   Pending np{now + (uint64_t)latency, top->mem_req_addr, top->mem_req_wdata, top->mem_req_op,
              top->mem_req_wstrb};
@@ -98,6 +106,9 @@ static void cycle() {
   top->clk = 0; top->eval();
   now++;
   if (acc) pend.push_back(np);
+  if (top->fq_tail != fq_tail_prev) fq_tails.push_back({now, fq_tail_prev = top->fq_tail});
+  if (top->pq_tail != pq_tail_prev) pq_tails.push_back({now, pq_tail_prev = top->pq_tail});
+  if (top->cq_head != cq_head_prev) cq_heads.push_back({now, cq_head_prev = top->cq_head});
 }
 
 static void run_idle(int extra = 4) {
@@ -204,6 +215,8 @@ static void reset_dut(int mutant) {
   for (int i = 0; i < 4; i++) cycle();
   top->rst_n = 1;
   cycle();
+  write_at.clear(); inv_cpl_at.clear(); fq_tails.clear(); pq_tails.clear(); cq_heads.clear();
+  fq_tail_prev = top->fq_tail; pq_tail_prev = top->pq_tail; cq_head_prev = top->cq_head;
 }
 
 // fault queue setup: 2^(log2m1+1) entries
@@ -1322,6 +1335,54 @@ static void t_overlap() {
   wr8(16, 0);
 }
 
+// Orders no register or memory value shows (what the harness's ABI 7 events carry): every move of fqt
+// and pqt comes after the whole record it covers is in memory ("data before tail", spec: In-memory queue
+// interface), and an IOFENCE.C fetched while an ATS.INVAL waits for its Invalidation Completion completes
+// (its write, cqh past it) only after that completion (spec: ATS.INVAL, IOFENCE.C).
+static void tail_after_record(const char *what, const At &t, uint64_t base, uint32_t slots, int bytes) {
+  uint64_t lo = base + ((t.v - 1) & (slots - 1)) * bytes, last = 0;
+  int n = 0;
+  for (const At &w : write_at) if (w.v >= lo && w.v < lo + bytes) { n++; if (w.at > last) last = w.at; }
+  check(n == bytes / 8, what, n, bytes / 8);
+  check(last < t.at, "tail seen only after the record's last doubleword is written", t.at, last);
+}
+
+static void t_order() {
+  cur_test = "order";
+  fq_on(2);   // 8 entries
+  for (int i = 0; i < 3; i++) xlate(7, 0x1000 * i, 2);   // Off: three fault records
+  CHECK_EQ("fqt moved three times", fq_tails.size(), 3);
+  for (const At &t : fq_tails) tail_after_record("fault record: four doublewords in its slot", t, FQ, 8, 32);
+  // a Page Request recorded: pqt after both doublewords
+  const uint64_t PQ = 0x00F00000;
+  setup_1lvl();
+  dc_write(DDT, 40, dc_make(1 | 2 | 4, 0, 0, 0));   // V, EN_ATS, EN_PRI
+  wr8(56, ((PQ >> 12) << 10) | 2);
+  wr4(80, 1);
+  page_req(40, false, 0, 0x12345000ull | 1 | (1 << 2) | (3 << 3));
+  CHECK_EQ("pqt moved once", pq_tails.size(), 1);
+  for (const At &t : pq_tails) tail_after_record("page-request record: two doublewords in its slot", t, PQ, 8, 16);
+  wr8(16, 0);
+  // ATS.INVAL and IOFENCE.C made visible together, devices slower than the next command's fetch
+  inv_latency = 64;
+  cq_on(2);
+  wr64(CQ, 4 | (30ull << 40)); wr64(CQ + 8, 0x40000000);
+  wr64(CQ + 16, cmd_iofence(true, false, 0x99)); wr64(CQ + 24, 0x00330000 >> 2);
+  uint64_t h0 = cq_heads.size();
+  wr4(36, 2);
+  run_idle(8);
+  uint64_t passed = 0, written = 0;
+  for (size_t i = h0; i < cq_heads.size(); i++) if (cq_heads[i].v == 2) passed = cq_heads[i].at;
+  for (const At &w : write_at) if (w.v == 0x00330000) written = w.at;
+  CHECK_EQ("IOFENCE.C data written", rd64(0x00330000) & 0xffffffff, 0x99);
+  CHECK_EQ("one Invalidation Completion", inv_cpl_at.size(), 1);
+  if (inv_cpl_at.size() == 1) {
+    check(passed > inv_cpl_at[0].at, "cqh passes the IOFENCE.C after the ATS.INVAL's completion", passed, inv_cpl_at[0].at);
+    check(written > inv_cpl_at[0].at, "IOFENCE.C writes after the ATS.INVAL's completion", written, inv_cpl_at[0].at);
+  }
+  inv_latency = 5;
+}
+
 int main(int argc, char **argv) {
   Verilated::commandArgs(argc, argv);
   int mutant = 0;
@@ -1335,7 +1396,7 @@ int main(int argc, char **argv) {
   top = new Vlockstep_iommu;
   void (*tests[])() = {t_regs, t_off_bare, t_sv39, t_sv48_3lvl, t_two_stage, t_pdt,
                        t_cmds_caches, t_fq_full, t_ddt_cache, t_fill_inval_race, t_tlb_consistency,
-                       t_random_nohang, t_ats, t_page_req, t_page_req_csr_race, t_overlap};
+                       t_random_nohang, t_ats, t_page_req, t_page_req_csr_race, t_overlap, t_order};
   for (auto t : tests) { reset_dut(mutant); t(); }
   printf("selftest mutant=%d: %d checks, %d failures\n", mutant, checks, failures);
   top->final();

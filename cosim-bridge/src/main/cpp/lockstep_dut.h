@@ -26,8 +26,11 @@ extern "C" {
  * seed cycles); Lockstep still drives ABI 4 libraries, whose waveforms are VCD without the lockstep scope.
  * ABI 6 adds the events LOCKSTEP_EV_ACCEPT and LOCKSTEP_EV_CQ_HEAD, which let Lockstep keep several
  * requests outstanding together (--overlap, docs/concurrency.md); ABI 4 and 5 libraries are driven
- * serialized (overlap 1) and need neither. */
-#define LOCKSTEP_ABI_VERSION 6
+ * serialized (overlap 1) and need neither.
+ * ABI 7 adds the events LOCKSTEP_EV_QUEUE_TAIL (fqt and pqt moves: data before tail) and
+ * LOCKSTEP_EV_INVAL_COMPLETION (the Invalidation Completions reaching the IOMMU: an IOFENCE.C waits for
+ * those of the ATS.INVALs before it); Lockstep still drives ABI 4 to 6 libraries, without those checks. */
+#define LOCKSTEP_ABI_VERSION 7
 
 /* Return codes. */
 #define LOCKSTEP_OK 0
@@ -84,7 +87,9 @@ extern "C" {
  * each Invalidation Request the IOMMU sends, exactly one "Invalidation Completion" message comes back
  * to it, from the function the request went to (RID, and DSEG when DSV=1), with the ITAG the IOMMU
  * gave that request and a Completion Count of 1 (each request completes in one message). The built-in
- * harness does this 6 cycles after the request, in order (its RTL's port is a pulse per completion).
+ * harness does this 64 cycles after the request (6 before ABI 7; longer than its IOMMU takes to fetch the
+ * next command, so an IOFENCE.C right behind an ATS.INVAL waits), in order (its RTL's port is a pulse per
+ * completion), and (ABI 7) reports each as LOCKSTEP_EV_INVAL_COMPLETION; the AXI harness (ABI 5) after 6.
  * An IOFENCE.C after an ATS.INVAL completes once the completions arrived, and a DUT reports idle only
  * once every invalidation it sent has completed. Page Request Group Responses get no answer. */
 #define LOCKSTEP_EV_MESSAGE_OUT 5
@@ -98,12 +103,40 @@ extern "C" {
  * IOFENCE.C completes when cqh passes it (spec: "IOMMU Command-queue Fence commands"); the checker needs
  * the cycle, and reading cqh over MMIO every cycle is out of the question. */
 #define LOCKSTEP_EV_CQ_HEAD 7
+/* ABI 7: a queue's tail changed to w[3] at cycle w[1]; w[2] is the queue, LOCKSTEP_QUEUE_FAULT (fqt) or
+ * LOCKSTEP_QUEUE_PAGE_REQUEST (pqt). Each change in order: the IOMMU moving the tail past a record it
+ * wrote, and an enable (fqen or pqen 0->1) that sets a nonzero tail to 0 (not the return to 0 at reset; an
+ * enable that finds the tail at 0 changes nothing and reports nothing). A level, like LOCKSTEP_EV_CQ_HEAD:
+ * w[1] is the first cycle a register read sees the new tail. "The producer of data must ensure that the
+ * data written to a queue and the tail update are ordered such that the consumer that observes an update
+ * to the tail register must also observe all data produced into the queue" (spec: "In-memory queue
+ * interface"): the checker requires each LOCKSTEP_EV_MEM_WRITE of the records a move covers to carry an
+ * earlier cycle (a record's last doubleword written at an edge of cycle c: the tail seen at c+1 at the
+ * earliest). Without the event a tail read over MMIO after the run cannot tell when the tail moved. */
+#define LOCKSTEP_EV_QUEUE_TAIL 8
+#define LOCKSTEP_QUEUE_FAULT 1
+#define LOCKSTEP_QUEUE_PAGE_REQUEST 2
+/* ABI 7: an "Invalidation Completion" message from a device was handed to the IOMMU at cycle w[1] (the
+ * edge that delivers it, like a memory response; the harness plays the devices, see
+ * LOCKSTEP_EV_MESSAGE_OUT): w[2] = its RID[15:0] (the function the Invalidation Request went to), w[3] =
+ * its ITAG vector (bit i: ITAG i completed), w[4] = its Completion Count. Every Invalidation Request the
+ * IOMMU sends (LOCKSTEP_EV_MESSAGE_OUT type 0) gets exactly one, in the order of the requests, so the n-th
+ * INVAL_COMPLETION since reset answers the n-th Invalidation Request. The built-in RTL's message port
+ * carries no ITAG: its harness numbers the requests itself, the n-th (from 0) since reset ITAG n mod 32,
+ * and sends one completion per request, w[3] = 1 << ITAG, w[4] = 1. "The IOFENCE.C is guaranteed to not
+ * complete before all previously fetched commands were executed and completed. A previously fetched ATS
+ * command to invalidate device ATC does not complete until either the request times out or a valid
+ * response is received from the device" (spec: "IOMMU PCIe ATS commands"): the checker requires the
+ * completions of the ATS.INVALs fetched before an IOFENCE.C to carry an earlier cycle than the
+ * LOCKSTEP_EV_CQ_HEAD that passes the IOFENCE.C (and than its write and interrupt). */
+#define LOCKSTEP_EV_INVAL_COMPLETION 9
 /* Ordering (ABI 6): events are reported in cycle order. A call made between two lockstep_run calls while
  * lockstep_cycles() returns t (lockstep_mem_write, lockstep_mmio_write, lockstep_submit) takes effect at
  * the start of cycle t, before its clock edge. What the DUT does at a clock edge (ACCEPT, COMPLETION,
- * MEM_WRITE, MESSAGE_OUT) carries the cycle of that edge: cycle < t happened before the call, cycle >= t
- * after it (a memory access of cycle t sees a store made at t). A level change (IRQ, CQ_HEAD) carries the
- * first cycle the new level is seen in: cycle <= t happened before the call, later ones after it. Lockstep may queue several
+ * MEM_WRITE, MESSAGE_OUT, and in ABI 7 INVAL_COMPLETION) carries the cycle of that edge: cycle < t happened
+ * before the call, cycle >= t after it (a memory access of cycle t sees a store made at t). A level change
+ * (IRQ, CQ_HEAD, and in ABI 7 QUEUE_TAIL) carries the first cycle the new level is seen in: cycle <= t
+ * happened before the call, later ones after it. Lockstep may queue several
  * lockstep_submit calls before one lockstep_run (at most its overlap depth outstanding, tags unique among
  * outstanding requests), then lockstep_page_request calls (Page Requests sent behind them, in that order),
  * run some cycles, apply stores and register writes while they are in flight, and run until idle;

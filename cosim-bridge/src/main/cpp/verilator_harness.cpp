@@ -34,6 +34,14 @@ struct MemoryAccess {
     uint8_t err;
 };
 
+// The Invalidation Completion a device sends back for an Invalidation Request (lockstep_dut.h,
+// LOCKSTEP_EV_INVAL_COMPLETION): when it reaches the IOMMU, from which function, for which ITAG.
+struct InvalidationCompletion {
+    uint64_t due_cycle;
+    uint16_t rid;
+    uint8_t itag;
+};
+
 class Dut {
 public:
     explicit Dut(int mem_latency) : mem_latency_(mem_latency) {
@@ -54,6 +62,7 @@ public:
         page_requests_.clear();
         mem_inflight_.clear();
         inv_cpl_due_.clear();
+        inv_requests_ = 0;
         events_.clear();
         reg_busy_ = false;
         top_->mutant = static_cast<uint32_t>(mutant); // up to four planted-bug ids, one per byte
@@ -64,6 +73,8 @@ public:
         tick();
         irq_prev_ = top_->irq;
         cqh_prev_ = top_->cq_head;
+        fqt_prev_ = top_->fq_tail;
+        pqt_prev_ = top_->pq_tail;
         events_.clear();
         waves_->reset_done(cycles_);
     }
@@ -135,7 +146,10 @@ public:
 private:
     static constexpr int kRegisterBudget = 10000;
     static constexpr int kIdleCycles = 4;
-    static constexpr uint64_t kInvalidationLatency = 6;
+    // Cycles from an Invalidation Request to its Invalidation Completion: longer than the IOMMU takes to
+    // fetch the next command, so an IOFENCE.C right behind an ATS.INVAL finds it outstanding.
+    static constexpr uint64_t kInvalidationLatency = 64;
+    static constexpr int kItags = 32;  // PCIe ITAGs 0-31
 
     static std::string hex(uint64_t v) {
         char b[32];
@@ -172,6 +186,13 @@ private:
         e.w[3] = b;
         e.w[4] = c;
         events_.push_back(e);
+    }
+
+    // A queue tail (fqt, pqt) sampled after the edge, like cqh: an event at each change, carrying the first
+    // cycle the new value is seen in (not the return to 0 at reset, which tick() does not watch).
+    void watch_tail(uint64_t queue, uint32_t value, uint32_t &prev) {
+        if (value != prev) push_event(LOCKSTEP_EV_QUEUE_TAIL, queue, value, 0);
+        prev = value;
     }
 
     // One clock cycle: drive this cycle's inputs, settle, sample the handshakes that fire at the
@@ -218,7 +239,7 @@ private:
             top_->mem_rsp_valid = 0;
         }
         // Invalidation Completions from the devices, one per cycle, each once it is due.
-        const bool inv_cpl = !in_reset && !inv_cpl_due_.empty() && inv_cpl_due_.front() <= cycles_;
+        const bool inv_cpl = !in_reset && !inv_cpl_due_.empty() && inv_cpl_due_.front().due_cycle <= cycles_;
         top_->ats_inv_cpl_valid = inv_cpl;
         top_->clk = 0;
         top_->eval();
@@ -238,6 +259,10 @@ private:
             if (cpl_fire) sample_completion();
             if (msg_fire) sample_message();
             if (mem_fire) accept_memory_request();
+            if (inv_cpl) {
+                const InvalidationCompletion &ic = inv_cpl_due_.front();
+                push_event(LOCKSTEP_EV_INVAL_COMPLETION, ic.rid, 1ull << ic.itag, 1);
+            }
         }
         top_->clk = 1;
         top_->eval();
@@ -263,6 +288,10 @@ private:
         const uint32_t cqh = top_->cq_head;
         if (!in_reset && cqh != cqh_prev_) push_event(LOCKSTEP_EV_CQ_HEAD, cqh, 0, 0);
         cqh_prev_ = cqh;
+        if (!in_reset) {
+            watch_tail(LOCKSTEP_QUEUE_FAULT, top_->fq_tail, fqt_prev_);
+            watch_tail(LOCKSTEP_QUEUE_PAGE_REQUEST, top_->pq_tail, pqt_prev_);
+        }
     }
 
     void sample_completion() {
@@ -279,7 +308,9 @@ private:
     }
 
     // An outbound message; the device answers an Invalidation Request with an Invalidation
-    // Completion after kInvalidationLatency cycles (every device completes).
+    // Completion after kInvalidationLatency cycles (every device completes), from the request's RID, for
+    // the ITAG the request is numbered with: the n-th Invalidation Request since reset gets ITAG n mod 32
+    // (the RTL's message port carries no ITAG; its completion input is a pulse retiring the oldest).
     void sample_message() {
         const uint64_t type = top_->msg_prgr ? LOCKSTEP_MSG_PAGE_REQUEST_GROUP_RESPONSE : LOCKSTEP_MSG_INVALIDATION_REQUEST;
         const uint64_t w2 = type | (static_cast<uint64_t>(top_->msg_pv & 1) << 2) |
@@ -288,7 +319,12 @@ private:
                             (static_cast<uint64_t>(top_->msg_dseg & 0xff) << 32) |
                             (static_cast<uint64_t>(top_->msg_pid & 0xfffff) << 40);
         push_event(LOCKSTEP_EV_MESSAGE_OUT, w2, top_->msg_payload, 0);
-        if (!top_->msg_prgr) inv_cpl_due_.push_back(cycles_ + kInvalidationLatency);
+        if (!top_->msg_prgr) {
+            inv_cpl_due_.push_back(InvalidationCompletion{cycles_ + kInvalidationLatency,
+                                                          static_cast<uint16_t>(top_->msg_rid & 0xffff),
+                                                          static_cast<uint8_t>(inv_requests_ % kItags)});
+            inv_requests_++;
+        }
     }
 
     // The memory access takes effect when the request is accepted; the response follows after the
@@ -339,12 +375,15 @@ private:
     std::deque<TranslationRequest> requests_;
     std::deque<PageRequest> page_requests_;
     std::deque<MemoryAccess> mem_inflight_;
-    std::deque<uint64_t> inv_cpl_due_;  // cycles at which the devices' Invalidation Completions arrive
+    std::deque<InvalidationCompletion> inv_cpl_due_;  // the devices' Invalidation Completions still to come, in order
+    uint64_t inv_requests_ = 0;                       // Invalidation Requests sent since reset (their ITAGs)
     std::deque<Event> events_;
     int mem_latency_;
     uint64_t cycles_ = 0;
     uint32_t irq_prev_ = 0;
     uint32_t cqh_prev_ = 0;
+    uint32_t fqt_prev_ = 0;
+    uint32_t pqt_prev_ = 0;
     bool reg_busy_ = false;
     int quiet_cycles_ = 0;
     bool sampled_reg_fire_ = false;

@@ -71,6 +71,8 @@ module lockstep_iommu (
   input  logic [1:0]  mem_rsp_err,
   output logic [15:0] irq,
   output logic [31:0] cq_head,
+  output logic [31:0] fq_tail,
+  output logic [31:0] pq_tail,
   output logic        idle
 );
   /* verilator lint_off UNUSEDSIGNAL */
@@ -114,5 +116,7 @@ module lockstep_iommu (
   assign mem_req_wstrb = 8'd0;
   assign irq = 16'd0;
   assign cq_head = 32'd0;
+  assign fq_tail = 32'd0;
+  assign pq_tail = 32'd0;
   assign idle = 1'b1;
 endmodule

@@ -17,7 +17,7 @@ public final class NativeDut implements Dut {
     private static final int EARG = -1;
     private static final int EFATAL = -2;
     private static final int EHANG = -3;
-    private static final int ABI_VERSION = 6;
+    private static final int ABI_VERSION = 7;
     /** The oldest ABI still driven: ABI 4 lacks lockstep_trace_marker and writes VCD only. */
     private static final int OLDEST_ABI = 4;
     private static final int EVENT_CAPACITY = 1024;
