@@ -108,6 +108,8 @@ module lockstep_log_tb;
   mem_rsp_t        rsp_q[$];                     // accepted accesses awaiting their response
   longint unsigned inv_due[$];                   // cycles the devices' Invalidation Completions arrive
   logic [15:0]     inv_rid[$];                   // the requester id each of them comes from
+  logic [31:0]     inv_itag[$];                  // and its ITAG vector: ITAG n mod 32 for the n-th request
+  int unsigned     inv_sent = 0;                 // Invalidation Requests sent since reset
   longint unsigned cycle = 0;                    // DUT clock cycles since reset
   int              quiet = 0;                    // cycles the DUT's idle output has been high
   logic [15:0]     irq_seen = 16'd0;
@@ -180,14 +182,17 @@ module lockstep_log_tb;
       if (!msg_prgr) begin
         inv_due.push_back(cycle + longint'(INV_CPL_LATENCY));
         inv_rid.push_back(msg_rid);
+        inv_itag.push_back(32'h1 << (inv_sent % 32));
+        inv_sent = inv_sent + 1;
       end
     end
     if (mem_req_valid && mem_req_ready) memory_access();
     if (mem_rsp_valid) void'(rsp_q.pop_front());
-    // The device's Invalidation Completion reaches the IOMMU at this edge: one message (Completion Count 1)
-    // for ITAG 0 (the DUT's message port carries no ITAG, so each Invalidation Request is taken as ITAG 0).
+    // The device's Invalidation Completion reaches the IOMMU at this edge: one message (Completion Count 1).
+    // The DUT's message port carries no ITAG: the n-th Invalidation Request is taken as ITAG n mod 32, as the
+    // built-in harness reports it (ITAGs of outstanding requests differ).
     if (ats_inv_cpl_valid) begin
-      log_inval_completion(cycle, inv_rid.pop_front(), 32'h1, 3'd1);
+      log_inval_completion(cycle, inv_rid.pop_front(), inv_itag.pop_front(), 3'd1);
       void'(inv_due.pop_front());
     end
     // (flags are or-ed in, not set under an if: Verilator 5.006 loses a flag only ever set to a constant)

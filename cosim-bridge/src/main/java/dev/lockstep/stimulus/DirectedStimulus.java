@@ -792,12 +792,17 @@ public final class DirectedStimulus implements Stimulus {
         });
         consumeFaults();
         then(() -> {
-            // Invalidate the devices' ATCs (with and without a PASID), then wait for the completions.
-            driver.command(Commands.atsInval(ids[0], false, 0, false, 0, dms[0].pages.get(0)[0]), "ATS.INVAL device A");
-            driver.command(Commands.atsInval(ids[2], true, 1 + random.nextInt(240), random.nextBoolean(), random.nextInt(256),
-                    (dms[1].pages.get(0)[0]) | (1L << 11)), "ATS.INVAL device C PASID");
-            driver.command(Commands.iofenceC(true, driver.allocator.page() + 4L * random.nextInt(1024), random.nextInt(),
-                    false, false, false), "IOFENCE.C after ATS.INVAL");
+            // Invalidate the devices' ATCs (with and without a PASID) and wait for the completions: one doorbell
+            // makes the fence visible with them, so the IOMMU fetches it while the Invalidation Requests are
+            // still unanswered (spec, ATS.INVAL: the fence does "not complete before all previously fetched
+            // commands were executed and completed").
+            long[] invalA = Commands.atsInval(ids[0], false, 0, false, 0, dms[0].pages.get(0)[0]);
+            long[] invalC = Commands.atsInval(ids[2], true, 1 + random.nextInt(240), random.nextBoolean(), random.nextInt(256),
+                    (dms[1].pages.get(0)[0]) | (1L << 11));
+            long[] fence = Commands.iofenceC(true, driver.allocator.page() + 4L * random.nextInt(1024), random.nextInt(),
+                    false, false, false);
+            driver.commandsTogether(new long[][] {invalA, invalC, fence},
+                    new String[] {"ATS.INVAL device A", "ATS.INVAL device C PASID", "IOFENCE.C after ATS.INVAL"});
             driver.read(RegisterFile.CQH, 4);
             driver.command(Commands.atsPrgr(ids[2], true, 1 + random.nextInt(240), random.nextInt(512), 0), "ATS.PRGR");
             driver.command(Commands.atsPrgr(ids[0], false, 0, random.nextInt(512), 1), "ATS.PRGR invalid request");

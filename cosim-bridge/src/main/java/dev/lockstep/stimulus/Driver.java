@@ -131,6 +131,15 @@ final class Driver {
         return slot;
     }
 
+    /** Stores {@code cmds} from cqt on and makes them visible to the IOMMU together, with one cqt write. */
+    void commandsTogether(long[][] cmds, String[] whats) {
+        for (int i = 0; i < cmds.length; i++) {
+            storeCommand(cmds[i], whats[i]);
+            cqTail = (cqTail + 1) % cqEntries;
+        }
+        write(RegisterFile.CQT, 4, cqTail);
+    }
+
     void advanceTail() {
         cqTail = (cqTail + 1) % cqEntries;
         write(RegisterFile.CQT, 4, cqTail);

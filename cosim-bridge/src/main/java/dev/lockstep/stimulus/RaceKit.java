@@ -182,13 +182,7 @@ final class RaceKit {
     }
 
     /** Stores {@code commands} at cqt, one after the other, and makes them available with one cqt write. */
-    void post(long[][] commands, String[] names) {
-        for (int i = 0; i < commands.length; i++) {
-            driver.storeCommand(commands[i], names[i]);
-            driver.cqTail = (driver.cqTail + 1) % driver.cqEntries;
-        }
-        driver.write(RegisterFile.CQT, 4, driver.cqTail);
-    }
+    void post(long[][] commands, String[] names) { driver.commandsTogether(commands, names); }
 
     long[] fence() { return Commands.iofenceC(false, 0, 0, false, false, false); }
 
