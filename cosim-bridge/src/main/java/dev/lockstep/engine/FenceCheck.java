@@ -34,6 +34,8 @@ final class FenceCheck {
     private final Map<Integer, Integer> fetched = new HashMap<>();
     private final Map<Integer, List<Long>> completed = new HashMap<>();
     private boolean reportsCompletions;
+    /** cqh left the queue's range: not followed until the queue is set up again. */
+    private boolean lost;
 
     FenceCheck(SeedContext seed) {
         this.seed = seed;
@@ -50,13 +52,20 @@ final class FenceCheck {
         if (resetsHead(action)) {
             // A new queue (cqb) or one turned on: cqh starts again at the model's value.
             cqh = regs.read(RegisterFile.CQH, 4) & 0xffffffffL;
+            lost = false;
             return null;
         }
         long cqb = regs.cqb();
         long entries = RegisterFile.queueEntries(cqb);
         long base = RegisterFile.queueBaseAddress(cqb);
-        for (int i = 0; i < o.cqHeads; i++) {
+        for (int i = 0; i < o.cqHeads && !lost; i++) {
             long to = o.cqHeadValue[i];
+            if (to >= entries) {
+                // A cqh outside the queue (the register check names it): the commands it passed are unknown
+                // until software sets the queue up again.
+                lost = true;
+                return null;
+            }
             for (long n = 0; cqh != to && n < entries; n++, cqh = (cqh + 1) % entries) {
                 long dw0 = seed.memory.load64(base + 16 * cqh);
                 int opcode = (int) (dw0 & 0x7f);

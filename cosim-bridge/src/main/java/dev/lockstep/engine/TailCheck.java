@@ -51,6 +51,8 @@ final class TailCheck {
             long entries = RegisterFile.queueEntries(qb);
             long from = fault ? fq : pq;
             long to = o.tailValue[i];
+            // A tail outside the queue is the register's own divergence (fqt/pqt read back); what it covers is unknown.
+            if (to >= entries || from >= entries) return null;
             Finding f = null;
             for (long slot = from, n = 0; slot != to && n < entries && f == null; slot = (slot + 1) % entries, n++) {
                 f = slotWrittenBefore(fault, RegisterFile.queueBaseAddress(qb) + slot * bytes, bytes, slot, to,
