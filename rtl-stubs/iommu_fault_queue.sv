@@ -38,6 +38,7 @@ module iommu_fault_queue
   output logic [63:0] m_req_wdata,
   input  logic        m_rsp_valid,
   input  logic [1:0]  m_rsp_err,
+  output logic        rec_busy,       // a record is being written, up to its fqt / fqmf update (fqon)
   output logic        busy
 );
   typedef enum logic [1:0] {F_IDLE, F_WR, F_WRW} st_t;
@@ -116,4 +117,8 @@ module iommu_fault_queue
   assign m_req_addr = {8'd0, fq_ppn, 12'd0} + {27'd0, tail_early ? slot : fqt, 5'd0} + {59'd0, dw, 3'd0};
   assign m_req_wdata = rec[dw];
   assign busy = (st != F_IDLE) || rec_done || set_of || set_mf;
+  // fqon stays 1 (with busy) after fqen is cleared until the record under way is written and fqt moved (spec
+  // fqcsr.fqen: "the fault-queue may stay active (with busy asserted) until in-flight fault-record writes are
+  // completed"; "When fqon reads 0, the IOMMU guarantees that there are no older in-flight implicit writes").
+  assign rec_busy = (st != F_IDLE) || tail_inc || rec_done || set_mf;
 endmodule

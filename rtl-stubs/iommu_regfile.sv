@@ -57,6 +57,7 @@ module iommu_regfile
   input  logic        pq_tail_inc,
   input  logic        pq_set_of,
   input  logic        pq_set_mf,
+  input  logic        fq_rec_busy,    // the fault queue is writing a record
   input  logic        pq_rec_busy,    // the page-request queue is writing a record
   // interrupt wires (WSI: ipsr bit drives the line icvec selects)
   output logic [15:0] irq
@@ -159,7 +160,7 @@ module iommu_regfile
     .clk, .rst_n, .mutant(32'd0),
     .w_b_lo(w_fqb_lo), .w_b_hi(w_fqb_hi), .d_b_lo(d_fqb_lo), .d_b_hi(d_fqb_hi),
     .w_h(w_fqh), .d_h(d_fqh), .w_csr(w_fqcsr), .d_csr(d_fqcsr[9:0]),
-    .tail_inc(fq_tail_inc), .tail_dec(fq_tail_dec), .set_mf(fq_set_mf), .set_of(fq_set_of), .rec_busy(1'b0),
+    .tail_inc(fq_tail_inc), .tail_dec(fq_tail_dec), .set_mf(fq_set_mf), .set_of(fq_set_of), .rec_busy(fq_rec_busy),
     .b(fqb_q), .h(fqh_q), .t(fqt_q), .en(fqen_q), .ie(fie_q), .mf(fqmf_q), .of(fqof_q), .csr(fqcsr_rd));
   iommu_out_queue_regs #(.BASE_MASK(BASE_MASK)) u_pq (
     .clk, .rst_n, .mutant,

@@ -118,7 +118,7 @@ module lockstep_iommu
   logic [31:0] cqh, cqt, fqh, fqt;
   logic        cq_on, cq_stalled, fq_on, fq_err;
   logic        cq_head_inc, cq_set_ill, cq_set_mf, cq_set_fwip;
-  logic        fq_tail_inc, fq_tail_dec, fq_rec_done, fq_set_of, fq_set_mf;
+  logic        fq_tail_inc, fq_tail_dec, fq_rec_done, fq_set_of, fq_set_mf, fq_rec_busy;
 
   assign reg_req_ready = 1'b1;
 
@@ -132,7 +132,7 @@ module lockstep_iommu
     .cq_log2m1, .cq_ppn, .cqh, .cqt, .cq_on, .cq_stalled,
     .fq_log2m1, .fq_ppn, .fqh, .fqt, .fq_on, .fq_err,
     .cq_head_inc, .cq_set_ill, .cq_set_mf, .cq_set_fwip,
-    .fq_tail_inc, .fq_tail_dec, .fq_rec_done, .fq_set_of, .fq_set_mf,
+    .fq_tail_inc, .fq_tail_dec, .fq_rec_done, .fq_set_of, .fq_set_mf, .fq_rec_busy,
     .pq_log2m1, .pq_ppn, .pqh, .pqt, .pq_on, .pq_mf, .pq_of,
     .pq_tail_inc, .pq_set_of, .pq_set_mf, .pq_rec_busy,
     .irq
@@ -332,7 +332,7 @@ module lockstep_iommu
     .tail_inc(fq_tail_inc), .tail_dec(fq_tail_dec), .rec_done(fq_rec_done), .set_of(fq_set_of), .set_mf(fq_set_mf),
     .m_req_valid(c_req_valid[C_FQ]), .m_req_ready(c_req_ready[C_FQ]), .m_req_addr(c_req_addr[C_FQ]),
     .m_req_wdata(c_req_wdata[C_FQ]), .m_rsp_valid(c_rsp_valid[C_FQ]), .m_rsp_err(c_rsp_err),
-    .busy(fq_busy)
+    .rec_busy(fq_rec_busy), .busy(fq_busy)
   );
   assign c_req_op[C_FQ] = MOP_WRITE;
   assign c_req_wstrb[C_FQ] = 8'hFF;

@@ -1126,6 +1126,61 @@ static void t_page_req_csr_race() {
   wr8(16, 0);
 }
 
+// fqen cleared while a fault record is on its way into the queue, swept over the cycles (spec fqcsr.fqen):
+// a record in flight when fqen is cleared is completed, all of it and fqt, while fqon (with busy) stays 1,
+// and once fqon reads 0 no record write follows; a fault after the clear writes nothing.
+static void t_fault_csr_race() {
+  cur_test = "fault records racing fqcsr";
+  setup_1lvl();                                  // device 41's DC is all zeros: V=0, cause 258
+  const int FQCSR = 76;
+  int completed = 0, refused = 0, drained = 0;
+  for (int d = 0; d < 120; d++) {
+    wr4(FQCSR, 0);
+    wr8(40, ((FQ >> 12) << 10) | 1);             // 4 entries; fqh = 0
+    wr4(FQCSR, 1);                               // fqen: fqt = 0
+    for (int i = 0; i < 4; i++) wr64(FQ + 8 * i, 0);
+    top->tr_req_valid = 1; top->tr_req_tag = 7; top->tr_req_did = 41; top->tr_req_pv = 0; top->tr_req_pid = 0;
+    top->tr_req_iova = 0x5000; top->tr_req_ttyp = 2; top->tr_req_priv = 0;
+    top->tr_req_nw = 0; top->tr_req_exe = 0; top->tr_req_cxl = 0;
+    uint32_t csr = 0;
+    size_t mark = 0;
+    for (int t = 0; t < 5000 && (t <= d + 2 || top->tr_req_valid); t++) {
+      top->reg_req_valid = (t == d || t == d + 1);
+      top->reg_req_write = (t == d); top->reg_req_offset = FQCSR; top->reg_req_size8 = 0;
+      top->reg_req_wdata = 0;
+      top->eval();
+      bool take = top->tr_req_valid && top->tr_req_ready;
+      cycle();
+      if (take) top->tr_req_valid = 0;
+      if (t == d + 1) { reg_rsp_got = false; mark = writes.size(); }   // the read samples at this edge
+      if (t == d + 2) { check(reg_rsp_got, "fqcsr read response"); csr = (uint32_t)reg_rsp_data; }
+    }
+    top->reg_req_valid = 0;
+    top->tr_req_valid = 0;
+    run_idle(8);
+    int after = 0;
+    for (size_t i = mark; i < writes.size(); i++) if (writes[i].addr >= FQ && writes[i].addr < FQ + 128) after++;
+    bool on = csr >> 16 & 1, busy = csr >> 17 & 1;
+    check(on == busy, "fqen cleared: busy while the queue stays on", csr, d);
+    if (!on) CHECK_EQ("fqon read 0: no record write after it", after, 0);
+    else drained++;
+    CHECK_EQ("fqen cleared: fqon 0 once idle", rr4(FQCSR) & (3 << 16), 0);
+    uint32_t t = rr4(52);
+    if (t == 1) {
+      completed++;
+      check((rd64(FQ) & 0xfff) == 258 && (rd64(FQ) >> 40) == 41, "record in flight at the clear: written whole",
+            rd64(FQ), d);
+    } else {
+      refused++;
+      CHECK_EQ("fault after the clear: fqt", t, 0);
+      CHECK_EQ("fault after the clear: nothing written", rd64(FQ), 0);
+    }
+  }
+  check(completed > 0 && refused > 0 && drained > 0, "the sweep lands the clear on both sides and inside a record",
+        (uint64_t)completed << 32 | (uint64_t)refused, drained);
+  wr8(16, 0);
+}
+
 // ---------------- overlap: several translations in flight ----------------
 // Presents a request and holds it until the DUT takes it; returns the cycle it was accepted
 // (without waiting for the completion, so the next request can follow at once).
@@ -1396,7 +1451,7 @@ int main(int argc, char **argv) {
   top = new Vlockstep_iommu;
   void (*tests[])() = {t_regs, t_off_bare, t_sv39, t_sv48_3lvl, t_two_stage, t_pdt,
                        t_cmds_caches, t_fq_full, t_ddt_cache, t_fill_inval_race, t_tlb_consistency,
-                       t_random_nohang, t_ats, t_page_req, t_page_req_csr_race, t_overlap, t_order};
+                       t_random_nohang, t_ats, t_page_req, t_page_req_csr_race, t_fault_csr_race, t_overlap, t_order};
   for (auto t : tests) { reset_dut(mutant); t(); }
   printf("selftest mutant=%d: %d checks, %d failures\n", mutant, checks, failures);
   top->final();
