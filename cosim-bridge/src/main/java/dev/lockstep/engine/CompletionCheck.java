@@ -152,11 +152,13 @@ final class CompletionCheck {
         TranslationRequest req = t.request();
         if (chosen.stale()) staleHits++;
         seed.observer.translated(index, req, chosen.outcome(), chosen.stale());
-        long word = completionWordOf(t);
+        // Without the cause on the bus, the DUT's cause is the one of the fault record it wrote (none: not shown).
+        long word = withRecordedCause(completionWordOf(t));
         if (ats) seed.observer.atsCompleted(index, req, chosen.outcome(), word);
         AdUpdates ad = AdUpdates.of(chosen, seed.memory);
         identicalFaults.modelAfterDut(index, () -> seed.model.commit(m.performed(), chosen), reported);
-        if (ats && chosen.outcome().fault() && AtsCompletion.isAccessFault(chosen.outcome().record().cause())) {
+        if (ats && chosen.outcome().fault() && AtsCompletion.isAccessFault(chosen.outcome().record().cause())
+                && (seed.iface.cause() || DutObservations.cause(word) != 0)) {
             seed.observer.choice(index, "ATS access fault reported with cause " + DutObservations.cause(word));
             if (DutObservations.cause(word) != chosen.outcome().record().cause()) {
                 AtsChoices.takeCause(seed.effects, seed.memory, DutObservations.cause(word),

@@ -122,8 +122,11 @@ public final class WindowPageRequests {
             // Decided before the actions, its record is produced (the tail moved, pip set if pie is 1) after its
             // writes: after the actions when they finished after them; else on either side if the actions change
             // pie, the side the DUT's pip shows.
-            boolean later = h.recorded() && pieChanges
-                    && (h.produced() >= applied || !h.tailSeen() && !pendingAtEnd.get());
+            // A tail move at the clock edge of the actions' own cycle is simultaneous with the register write
+            // (which the RTL latches at that edge): either side, as pip shows.
+            boolean later = h.recorded() && pieChanges && (h.tailSeen()
+                    ? h.produced() > applied || h.produced() == applied && !pendingAtEnd.get()
+                    : h.produced() >= applied || !pendingAtEnd.get());
             if (later) producedLater++;
             performer.perform(prs.get(next), h.faulted(), later);
             next++;
@@ -151,7 +154,7 @@ public final class WindowPageRequests {
      * PRIV, EXEC in dword 0 and the payload in dword 1; a record whose payload was not written is claimed by
      * dword 0 alone when it lies in the queue), the first its response answers (RID, PRG index; one that needs
      * a response before one that does not), the first
-     * its TTYP 9 fault record names (DID, PV, PID).
+     * its TTYP 9 fault record names (DID, PV, PID, PRIV).
      */
     private static List<Handling> attribute(Iommu model, List<Action.PageRequest> prs, DutObservations o) {
         RegisterFile regs = model.registers();
@@ -174,7 +177,7 @@ public final class WindowPageRequests {
             boolean inFq = a >= fqBase && a < fqEnd;
             if (inFq && ((a - fqBase) & 31) == 0 && ((v >>> 34) & 0x3f) == Ttyp.PCIE_MESSAGE) {
                 int i = first(prs, faulted, p -> (v >>> 40) == p.deviceId() && ((v >>> 32) & 1) == (p.pv() ? 1 : 0)
-                        && (!p.pv() || ((v >>> 12) & 0xfffff) == p.processId()));
+                        && (!p.pv() || ((v >>> 12) & 0xfffff) == p.processId() && ((v >>> 33) & 1) == (p.priv() ? 1 : 0)));
                 mark(faulted, cycle, i, o.writeCycle[w]);
             } else if (!inFq && (a & 15) == 0) {
                 int dw1 = writeAt(o, a + 8);

@@ -38,7 +38,7 @@ final class WindowRecords {
 
     /**
      * The order the model performs the window's requests in: those the DUT wrote a fault record for
-     * (identified by device, process and type) in the order of their records, then the others in the
+     * (identified by device, process, privilege and type) in the order of their records, then the others in the
      * order of their completions, so that the model's fault queue fills, and overflows, in the DUT's
      * order (a record the DUT left out of a full queue is then left out of the model's too).
      */
@@ -86,10 +86,13 @@ final class WindowRecords {
         return order;
     }
 
-    /** Whether a fault record's first doubleword names request {@code t}: DID, PV, PID and TTYP. */
+    /**
+     * Whether a fault record's first doubleword names request {@code t}: DID, PV, PID, PRIV and TTYP (two requests
+     * of one process to one address differ only in PRIV when one is in S-mode).
+     */
     private static boolean recordOf(long dw0, Action.Translate t) {
         return (dw0 >>> 40) == t.deviceId() && ((dw0 >>> 34) & 0x3f) == t.ttyp() && ((dw0 >>> 32) & 1) == (t.pv() ? 1 : 0)
-                && (!t.pv() || ((dw0 >>> 12) & 0xfffff) == t.processId());
+                && (!t.pv() || ((dw0 >>> 12) & 0xfffff) == t.processId() && ((dw0 >>> 33) & 1) == (t.priv() ? 1 : 0));
     }
 
 }
