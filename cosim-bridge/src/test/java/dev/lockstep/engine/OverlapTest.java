@@ -58,6 +58,19 @@ class OverlapTest {
         }
     }
 
+    /**
+     * Seeds that once diverged falsely at depth 4, each for a reason since fixed: a window's fault record was
+     * given to a U-mode request where an S-mode request of the same process and address wrote it (the record's
+     * PRIV tells them apart; 600478), and page-request records whose tail move the DUT made at the clock edge
+     * of the pqcsr write that cleared pie (600039, 600396).
+     */
+    @Test
+    void seedsThatOnceDivergedFalselyPass() {
+        TestPaths.stubLibrary();
+        Cli c = Cli.run("run", "--dut", "stub", "--overlap", "4", "--seeds", "600478,600039,600396", "--jobs", "2", "-q");
+        assertEquals(Main.EXIT_PASS, c.exitCode, c.out + c.err);
+    }
+
     @Test
     void overlapNeedsAnAbi6DutAndANumber() throws Exception {
         dev.lockstep.FakeDut serialOnly = new dev.lockstep.FakeDut(dev.lockstep.TestConfigs.typical());
