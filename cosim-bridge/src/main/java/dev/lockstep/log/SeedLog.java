@@ -28,7 +28,7 @@ public record SeedLog(Path file, LogHeader header, List<ActionEntry> actions, Li
     /** A register read's answer; {@code cycle} is the seed-relative cycle after it. */
     public record ReadEntry(int line, int offset, int size, long value, long cycle) implements Entry {}
 
-    /** A DUT event record (completion, memory write, interrupt edge, accept, cq_head, idle) in {@code Dut.run} layout. */
+    /** A DUT event record (completion, memory write, interrupt edge, message, accept, cq_head, queue_tail, inval_completion, idle) in {@code Dut.run} layout. */
     public record EventEntry(int line, String type, long[] words) implements Entry {}
 
     /** The DUT failed here (hang, RTL fatal error, crash). */
