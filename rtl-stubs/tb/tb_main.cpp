@@ -24,7 +24,7 @@ static int failures = 0, checks = 0;
 static bool serial = false;         // +serial: the DUT was built with XLATE_N=1 (one translation at a time)
 static std::string cur_test;
 
-struct Pending { uint64_t due, addr, wdata; int op, strb; };
+struct Pending { uint64_t due, addr, wdata; int op, strb; uint64_t cmp; };
 static std::deque<Pending> pend;
 struct MemWrite { uint64_t addr, data; int strb, op; };
 static std::vector<MemWrite> writes;
@@ -78,6 +78,12 @@ static void cycle() {
     } else if (!e && p.op == 2) {
       wr64(p.addr, old | p.wdata);
       writes.push_back({p.addr, old | p.wdata, 0xff, 2});
+    } else if (!e && p.op == 3 && old == p.cmp) {   // compare and swap: the A/D update against the PTE read
+      uint64_t m = 0;
+      for (int i = 0; i < 8; i++) if (p.strb >> i & 1) m |= 0xffull << (8 * i);
+      uint64_t v = (old & ~m) | (p.wdata & m);
+      wr64(p.addr, v);
+      if (v != old) writes.push_back({p.addr, v, p.strb, 2});
     }
   }
   bp_state = bp_state * 6364136223846793005ull + 1442695040888963407ull;
@@ -94,7 +100,7 @@ static void cycle() {
   if (inv_cpl) { inv_due.pop_front(); inv_cpl_at.push_back({now, 0}); }
   bool acc = top->mem_req_valid && top->mem_req_ready;
   Pending np{now + (uint64_t)latency, top->mem_req_addr, top->mem_req_wdata, top->mem_req_op,
-             top->mem_req_wstrb};
+             top->mem_req_wstrb, top->mem_req_cmp};
   if (top->tr_cpl_valid) {
     last_cpl = {top->tr_cpl_tag, top->tr_cpl_status, top->tr_cpl_cause, top->tr_cpl_pa, true,
                 (bool)top->tr_cpl_r, (bool)top->tr_cpl_w, (bool)top->tr_cpl_x, (bool)top->tr_cpl_g,
