@@ -49,7 +49,7 @@ final class FenceCheck {
             reportsCompletions = true;
         }
         RegisterFile regs = seed.model.registers();
-        if (resetsHead(action)) {
+        if (WindowSteps.setsUpQueue(action, RegisterFile.CQB, RegisterFile.CQCSR)) {
             // A new queue (cqb) or one turned on: cqh starts again at the model's value.
             cqh = regs.read(RegisterFile.CQH, 4) & 0xffffffffL;
             lost = false;
@@ -98,16 +98,5 @@ final class FenceCheck {
                                     + "Completion: the fence does not wait for the device"));
         }
         return null;
-    }
-
-    private static boolean resetsHead(Action action) {
-        List<Action> writes = action instanceof Action.Window w ? w.during() : List.of(action);
-        for (Action a : writes) {
-            if (a instanceof Action.RegisterWrite r
-                    && ((r.offset() & ~7) == RegisterFile.CQB || r.offset() == RegisterFile.CQCSR)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

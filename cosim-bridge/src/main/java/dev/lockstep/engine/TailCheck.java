@@ -38,8 +38,8 @@ final class TailCheck {
         DutObservations o = seed.observed;
         if (o.tails == 0) return null;
         RegisterFile regs = seed.model.registers();
-        boolean checkFq = !writes(action, RegisterFile.FQB, RegisterFile.FQCSR);
-        boolean checkPq = !writes(action, RegisterFile.PQB, RegisterFile.PQCSR);
+        boolean checkFq = !WindowSteps.setsUpQueue(action, RegisterFile.FQB, RegisterFile.FQCSR);
+        boolean checkPq = !WindowSteps.setsUpQueue(action, RegisterFile.PQB, RegisterFile.PQCSR);
         long fq = fqtBefore;
         long pq = pqtBefore;
         for (int i = 0; i < o.tails; i++) {
@@ -89,13 +89,5 @@ final class TailCheck {
                 new Signature(Signature.key("memory write", record + " written after the tail that covers it"),
                         "the " + queue + "'s tail covers a record before its writes: software reading the tail "
                                 + "may read a slot not yet written (data before tail)"));
-    }
-
-    private static boolean writes(Action action, int base, int csr) {
-        List<Action> writes = action instanceof Action.Window w ? w.during() : List.of(action);
-        for (Action a : writes) {
-            if (a instanceof Action.RegisterWrite r && ((r.offset() & ~7) == base || r.offset() == csr)) return true;
-        }
-        return false;
     }
 }

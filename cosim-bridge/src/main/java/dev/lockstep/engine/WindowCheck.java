@@ -90,10 +90,8 @@ final class WindowCheck {
         for (Action.Translate t : records.linearization(w, completionOf)) pending.add(new Pending(t, null, -1));
         WindowPageRequests pages = new WindowPageRequests(seed.model, w, applied, observed, this::pageQueueOverflowedAtEnd,
                 this::pageRequestPendingAtEnd);
-        WindowPageRequests.Performer perform = (p, dutFaulted, later) -> identicalFaults.modelAfterDut(index, () -> {
-            if (later) seed.model.pageRequestProducedLater(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
-            else seed.model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
-        }, dutFaulted);
+        WindowPageRequests.Performer perform = (p, dutFaulted, later) -> identicalFaults.modelAfterDut(index,
+                () -> WindowPageRequests.handle(seed.model, p, later), dutFaulted);
         List<AdUpdates> adBefore = new ArrayList<>();
         List<AdUpdates> adAfter = new ArrayList<>();
         claimedBefore.clear();

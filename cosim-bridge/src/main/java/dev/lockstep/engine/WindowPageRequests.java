@@ -90,8 +90,8 @@ public final class WindowPageRequests {
         boolean enabled = (model.registers().pqcsr() & RegisterFile.QCSR_EN) != 0;
         boolean pie = (model.registers().pqcsr() & RegisterFile.QCSR_IE) != 0;
         boolean pieAfter = pie;
-        for (Action a : w.during()) {
-            if (!(a instanceof Action.RegisterWrite r) || r.offset() != RegisterFile.PQCSR) continue;
+        for (Action.RegisterWrite r : WindowSteps.registerWrites(w)) {
+            if (r.offset() != RegisterFile.PQCSR) continue;
             clears |= (r.value() & RegisterFile.QCSR_OF) != 0 || !enabled && (r.value() & RegisterFile.QCSR_EN) != 0;
             enabled = (r.value() & RegisterFile.QCSR_EN) != 0;
             pieAfter = (r.value() & RegisterFile.QCSR_IE) != 0;
@@ -109,6 +109,15 @@ public final class WindowPageRequests {
         DutObservations o = new DutObservations();
         for (long[] ev : events) o.add(ev, 1);
         return new WindowPageRequests(model, w, applied, o, () -> overflowAtEnd, () -> pendingAtEnd);
+    }
+
+    /** The model handles {@code p}; with {@code producedLater} a record it queues signals later (see {@link Performer}). */
+    public static void handle(Iommu model, Action.PageRequest p, boolean producedLater) {
+        if (producedLater) {
+            model.pageRequestProducedLater(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
+        } else {
+            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
+        }
     }
 
     /** At the point before the software actions: performs the Page Requests handled before them, in order. */

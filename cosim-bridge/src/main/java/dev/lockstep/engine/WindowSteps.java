@@ -71,4 +71,20 @@ public final class WindowSteps {
         }
         return words;
     }
+
+    /** The register writes {@code action} makes: itself, or a window's software actions, in order. */
+    static List<Action.RegisterWrite> registerWrites(Action action) {
+        List<Action> all = action instanceof Action.Window w ? w.during() : List.of(action);
+        List<Action.RegisterWrite> writes = new java.util.ArrayList<>(0);
+        for (Action a : all) if (a instanceof Action.RegisterWrite r) writes.add(r);
+        return writes;
+    }
+
+    /** Whether {@code action} writes a queue's base ({@code base}, either half) or its CSR, which may reset its pointers. */
+    static boolean setsUpQueue(Action action, int base, int csr) {
+        for (Action.RegisterWrite r : registerWrites(action)) {
+            if ((r.offset() & ~7) == base || r.offset() == csr) return true;
+        }
+        return false;
+    }
 }

@@ -142,21 +142,8 @@ final class ActionJson {
      */
     private static Action.Window window(JsonNode n) throws FieldException {
         JsonNode requests = LogFormat.required(n, "requests");
-        List<Action.PageRequest> pages = new ArrayList<>();
-        JsonNode p = n.get("page_requests");
-        if (p != null && !p.isNull()) {
-            if (!p.isArray()) throw LogFormat.expected("page_requests", "an array of page requests", p);
-            for (int i = 0; i < p.size(); i++) {
-                String where = "page_requests[" + i + "]";
-                JsonNode r = p.get(i);
-                if (!r.isObject()) throw LogFormat.expected(where, "an object with the fields of a page_request action", r);
-                try {
-                    pages.add(pageRequest(r));
-                } catch (FieldException e) {
-                    throw e.in(where);
-                }
-            }
-        }
+        List<Action.PageRequest> pages = elements(n, "page_requests", "an array of page requests",
+                "an object with the fields of a page_request action", ActionJson::pageRequest);
         if (!requests.isArray() || requests.isEmpty() && pages.isEmpty()) {
             throw LogFormat.expected("requests", pages.isEmpty() ? "an array of at least one translation request "
                     + "(or page_requests with at least one page request)" : "an array of translation requests", requests);
@@ -181,23 +168,40 @@ final class ActionJson {
             list.add(t);
         }
         int gap = (int) LogFormat.range(n, "gap", 0, Integer.MAX_VALUE);
-        List<Action> during = new ArrayList<>();
-        JsonNode d = n.get("during");
-        if (d != null && !d.isNull()) {
-            if (!d.isArray()) throw LogFormat.expected("during", "an array of memory_write and register_write actions", d);
-            for (int i = 0; i < d.size(); i++) {
-                String where = "during[" + i + "]";
-                JsonNode a = d.get(i);
-                if (!a.isObject()) throw LogFormat.expected(where, "an object with an op and its fields", a);
-                try {
+        List<Action> during = elements(n, "during", "an array of memory_write and register_write actions",
+                "an object with an op and its fields", a -> {
                     String op = LogFormat.choice(a, "op", null, "memory_write", "register_write");
-                    during.add(op.equals("memory_write") ? memoryWrite(a) : registerWrite(a));
-                } catch (FieldException e) {
-                    throw e.in(where);
-                }
+                    return op.equals("memory_write") ? memoryWrite(a) : registerWrite(a);
+                });
+        return new Action.Window(list, gap, during, pages);
+    }
+
+    /** Reads one element of an array field. */
+    private interface ElementReader<T> {
+        T read(JsonNode element) throws FieldException;
+    }
+
+    /**
+     * The elements of the optional array {@code field} of {@code n} (absent or null: none), each an object
+     * read by {@code reader}; a bad one names its place, e.g. {@code during[0].pa}.
+     */
+    private static <T> List<T> elements(JsonNode n, String field, String arrayWhat, String elementWhat,
+                                        ElementReader<T> reader) throws FieldException {
+        List<T> out = new ArrayList<>();
+        JsonNode array = n.get(field);
+        if (array == null || array.isNull()) return out;
+        if (!array.isArray()) throw LogFormat.expected(field, arrayWhat, array);
+        for (int i = 0; i < array.size(); i++) {
+            String where = field + "[" + i + "]";
+            JsonNode e = array.get(i);
+            if (!e.isObject()) throw LogFormat.expected(where, elementWhat, e);
+            try {
+                out.add(reader.read(e));
+            } catch (FieldException x) {
+                throw x.in(where);
             }
         }
-        return new Action.Window(list, gap, during, pages);
+        return out;
     }
 
     private static Action.RegisterWrite registerWrite(JsonNode n) throws FieldException {

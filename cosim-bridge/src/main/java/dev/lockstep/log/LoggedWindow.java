@@ -104,10 +104,7 @@ final class LoggedWindow {
     }
 
     private static void performPages(WindowPageRequests pages, boolean before, Iommu model) {
-        WindowPageRequests.Performer p = (r, faulted, later) -> {
-            if (later) model.pageRequestProducedLater(r.deviceId(), r.pv(), r.processId(), r.priv(), r.exec(), r.payload(), r.dsv());
-            else model.pageRequest(r.deviceId(), r.pv(), r.processId(), r.priv(), r.exec(), r.payload(), r.dsv());
-        };
+        WindowPageRequests.Performer p = (r, faulted, later) -> WindowPageRequests.handle(model, r, later);
         try {
             if (before) pages.performBefore(p);
             else pages.performAfter(p);

@@ -25,9 +25,9 @@ public final class RaceStimulus implements Stimulus {
                 + "at a swept gap, its requests after the fence must fault; then re-attached to a new domain under traffic"),
         FQ_OVERFLOW_RACE("fq-overflow-race", "windows of concurrent faults that fill and overflow a small fault queue "
                 + "(fqof) inside one window; software drains and clears fqof after the window or while faults land"),
-        PRQ_RACE("prq-race", "the page-request queue disabled and re-enabled (pqcsr) under ATS translation traffic at a "
-                + "swept gap and resized (pqb) while off; Page Requests and Stop Markers after each window meet the "
-                + "queue off, resized and overflowing");
+        PRQ_RACE("prq-race", "the page-request queue disabled, and resized (pqb) and re-enabled, while ATS translation "
+                + "requests and Page Requests are in flight; more Page Requests and Stop Markers after each window meet "
+                + "the queue off, resized and overflowing");
 
         public final String cliName;
         public final String description;

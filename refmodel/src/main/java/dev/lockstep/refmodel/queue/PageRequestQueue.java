@@ -60,10 +60,9 @@ public final class PageRequestQueue {
      * What the IOMMU does with one Page Request, in the state it is in now: {@code queued} at {@code recordPa},
      * or not, with the automatic response {@code response} (-1: none, the message is discarded silently) and
      * the pqcsr error bits it sets ({@link RegisterFile#QCSR_OF} for a full queue, {@link RegisterFile#QCSR_MF}
-     * for a record that cannot be stored, else 0); {@code admitted}: the device context let it through (a
-     * refused one has its fault record, TTYP 9).
+     * for a record that cannot be stored, else 0); {@code prpr}: DC.tc.PRPR, which puts the PASID in a response.
      */
-    public record Fate(boolean admitted, boolean queued, long recordPa, int response, int setsBits, boolean prpr) {}
+    public record Fate(boolean queued, long recordPa, int response, int setsBits, boolean prpr) {}
 
     private final RegisterFile regs;
     private final ImplicitMemory memory;
@@ -96,6 +95,7 @@ public final class PageRequestQueue {
      */
     public boolean receive(int deviceId, boolean pv, int processId, boolean priv, boolean exec, long payload,
                            boolean dsv, Admission admission, boolean signal) {
+        requireAts();
         Fate f = decide(pv, payload, admission.check(deviceId, pv, processId, pv && priv));
         if (f.setsBits() != 0) {
             regs.hwSetPqcsrBits(f.setsBits());
@@ -129,40 +129,44 @@ public final class PageRequestQueue {
      * {@link Admission#peek}, which reports no fault).
      */
     public Fate fate(int deviceId, boolean pv, int processId, boolean priv, long payload, Admission admission) {
+        requireAts();
         return decide(pv, payload, admission.peek(deviceId, pv, processId, pv && priv));
     }
 
     /** The fate of a message with {@code payload} that the device context answered {@code adm} for, in the queue's state now. */
-    private Fate decide(boolean pv, long payload, int adm) {
+    private void requireAts() {
         if (!regs.capabilities().ats()) {
             throw new UnsupportedOperationException("page requests need capabilities.ATS=1");
         }
+    }
+
+    private Fate decide(boolean pv, long payload, int adm) {
         boolean last = (payload & 4) != 0;
         boolean stopMarker = pv && last && (payload & 3) == 0;
         boolean prpr = (adm & Admission.PRPR) != 0;
-        if ((adm & Admission.ADMIT) == 0) return notQueued(false, adm & 0xf, 0, prpr, last, stopMarker);
+        if ((adm & Admission.ADMIT) == 0) return notQueued(adm & 0xf, 0, prpr, last, stopMarker);
         int csr = regs.pqcsr();
         if ((csr & QCSR_EN) == 0 || (csr & QCSR_ON) == 0 || (csr & QCSR_MF) != 0) {
-            return notQueued(true, RESPONSE_FAILURE, 0, prpr, last, stopMarker);
+            return notQueued(RESPONSE_FAILURE, 0, prpr, last, stopMarker);
         }
-        if ((csr & QCSR_OF) != 0) return notQueued(true, RESPONSE_SUCCESS, 0, prpr, last, stopMarker);
+        if ((csr & QCSR_OF) != 0) return notQueued(RESPONSE_SUCCESS, 0, prpr, last, stopMarker);
         long n = RegisterFile.queueEntries(regs.pqb());
         int tail = regs.pqt();
         int next = (int) (((tail & 0xffffffffL) + 1) % n);
-        if (next == regs.pqh()) return notQueued(true, RESPONSE_SUCCESS, QCSR_OF, prpr, last, stopMarker);
+        if (next == regs.pqh()) return notQueued(RESPONSE_SUCCESS, QCSR_OF, prpr, last, stopMarker);
         long pa = RegisterFile.queueBaseAddress(regs.pqb()) + (tail & 0xffffffffL) * RECORD_BYTES;
         if (!memory.storable(pa) || !memory.storable(pa + 8)) {
-            return notQueued(true, RESPONSE_FAILURE, QCSR_MF, prpr, last, stopMarker);
+            return notQueued(RESPONSE_FAILURE, QCSR_MF, prpr, last, stopMarker);
         }
-        return new Fate(true, true, pa, -1, 0, prpr);
+        return new Fate(true, pa, -1, 0, prpr);
     }
 
     /**
      * A message not queued: answered with {@code code} when it needs a response (L=1, not a Stop Marker), else
      * discarded silently.
      */
-    private static Fate notQueued(boolean admitted, int code, int bits, boolean prpr, boolean last, boolean stopMarker) {
-        return new Fate(admitted, false, 0, last && !stopMarker ? code : -1, bits, prpr);
+    private static Fate notQueued(int code, int bits, boolean prpr, boolean last, boolean stopMarker) {
+        return new Fate(false, 0, last && !stopMarker ? code : -1, bits, prpr);
     }
 
     private void respond(int deviceId, boolean dsv, boolean pv, int pid, long payload, Fate f) {
