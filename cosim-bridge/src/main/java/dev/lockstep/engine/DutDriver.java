@@ -50,40 +50,57 @@ final class DutDriver {
     }
 
     /**
-     * Applies window {@code w} to the DUT (docs/concurrency.md): submits every request at once, then sends its
-     * Page Requests in order (the same cycle: lockstep_dut.h queues them behind the translation requests), runs
-     * {@code gap} cycles (fewer if the DUT becomes idle first), applies the {@code during} actions, runs
-     * until idle (the checker then reads back each register written). Returns the DUT cycle at which
-     * {@code during} took effect.
+     * Applies window {@code w} to the DUT (docs/concurrency.md) step by step, as {@link Action.Window#schedule}
+     * orders them: the requests arriving at its start, its Page Requests in order (the same cycle: lockstep_dut.h
+     * queues them behind the translation requests), then the later requests and the {@code during} actions, each
+     * at its cycle (earlier when the DUT becomes idle first); then runs until idle (the checker then reads back
+     * each register written). Returns the DUT cycle at which {@code during} took effect.
      */
     long driveWindow(Action.Window w) throws DutException {
-        for (Action.Translate t : w.requests()) {
-            translations++;
-            dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), t.flags());
-        }
-        for (Action.PageRequest p : w.pageRequests()) {
-            dut.pageRequest(p.deviceId(), p.pv(), p.processId(), p.flags(), p.payload());
-        }
-        long end = dut.cycles() + w.gap();
+        long start = dut.cycles();
+        long applied = start;
         boolean idle = false;
+        for (Action.Window.Step step : w.schedule()) {
+            if (!idle) idle = runUntil(start + step.at(), w);
+            switch (step.kind()) {
+                case Action.Window.Step.REQUEST -> {
+                    Action.Translate t = w.requests().get(step.index());
+                    translations++;
+                    dut.submit(t.tag(), t.deviceId(), t.pv(), t.processId(), t.iova(), t.ttyp(), t.flags());
+                    idle = false;
+                }
+                case Action.Window.Step.PAGE_REQUEST -> {
+                    Action.PageRequest p = w.pageRequests().get(step.index());
+                    dut.pageRequest(p.deviceId(), p.pv(), p.processId(), p.flags(), p.payload());
+                    idle = false;
+                }
+                default -> {
+                    applied = dut.cycles();
+                    for (Action a : w.during()) {
+                        if (a instanceof Action.MemoryWrite m) dut.memWrite(m.pa(), littleEndian(m.value()));
+                        else if (a instanceof Action.RegisterWrite r) dut.mmioWrite(r.offset(), r.size(), r.value());
+                    }
+                }
+            }
+        }
+        drainUntilIdle(w);
+        return applied;
+    }
+
+    /** Runs the DUT until cycle {@code end} or until it is idle, whichever comes first; returns whether it is idle. */
+    private boolean runUntil(long end, Action.Window w) throws DutException {
         int stalls = 0;
-        while (!idle && dut.cycles() < end) {
+        while (dut.cycles() < end) {
             long before = dut.cycles();
             int n = dut.run(end - before, events);
-            idle = observed.add(events, n);
+            if (observed.add(events, n)) return true;
             stalls = n == 0 && dut.cycles() == before ? stalls + 1 : 0;
             if (stalls > 1000) {
                 throw new DutException(DutException.Kind.HANG, "the DUT neither advanced its clock nor became idle "
                         + "during " + w.describe() + outstanding());
             }
         }
-        long applied = dut.cycles();
-        for (Action a : w.during()) {
-            if (a instanceof Action.MemoryWrite m) dut.memWrite(m.pa(), littleEndian(m.value()));
-            else if (a instanceof Action.RegisterWrite r) dut.mmioWrite(r.offset(), r.size(), r.value());
-        }
-        drainUntilIdle(w);
-        return applied;
+        return false;
     }
 
     private static byte[] littleEndian(long v) {

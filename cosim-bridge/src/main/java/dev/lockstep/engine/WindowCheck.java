@@ -87,6 +87,8 @@ final class WindowCheck {
         // Point 0 is before every software action, point k after the first k steps, the last after all of them.
         // Each request goes to the first point it fits at and where nothing the DUT did puts it later.
         List<Pending> pending = new ArrayList<>();
+        Set<Integer> submittedAfter = new HashSet<>();
+        for (int i = 0; i < w.requests().size(); i++) if (w.submittedAfter(i)) submittedAfter.add(w.requests().get(i).tag());
         for (Action.Translate t : records.linearization(w, completionOf)) pending.add(new Pending(t, null, -1));
         WindowPageRequests pages = new WindowPageRequests(seed.model, w, applied, observed, this::pageQueueOverflowedAtEnd,
                 this::pageRequestPendingAtEnd);
@@ -108,6 +110,13 @@ final class WindowCheck {
                 long pa = observed.completionPa[i];
                 boolean mustHere = last || point == 0 && (!during || observed.completionCycle[i] < applied);
                 long accepted = observed.acceptCycle(t.tag());
+                // submitted after the software actions, or accepted at or after the cycle they took effect: every read
+                // of its walk is after them, so the structures as they were are open to it only as cached versions
+                // (point 1 on; docs/concurrency.md, section 18)
+                if (!mustHere && point == 0 && (submittedAfter.contains(t.tag()) || during && accepted >= applied)) {
+                    deferred.add(d);
+                    continue;
+                }
                 // accepted after the fence the window made available completed: after all of it
                 if (!mustHere && accepted >= 0 && accepted >= fenceDone) {
                     deferred.add(d);

@@ -86,6 +86,10 @@ final class ActionJson {
                     r.remove("op"); // every element is a page request: a page_request's fields only
                 }
             }
+            if (w.staggered()) {
+                ArrayNode arrivals = n.putArray("arrivals");
+                for (int at : w.arrivals()) arrivals.add(at);
+            }
             n.put("gap", w.gap());
             ArrayNode during = n.putArray("during");
             for (Action a : w.during()) fields(during.addObject(), a);
@@ -136,9 +140,10 @@ final class ActionJson {
     /**
      * A window (schema version 2, docs/concurrency.md): {@code requests}, objects with a translate action's
      * fields, distinct tags; {@code page_requests} (absent: none), objects with a page_request action's fields;
-     * at least one request of either kind; {@code gap} cycles; {@code during}, the stores and register writes
-     * applied then (absent: none). A bad element names its place: {@code requests[2].tag}, {@code during[0].pa},
-     * {@code page_requests[1].payload}.
+     * at least one request of either kind; {@code arrivals} (absent: all 0), the cycle after the window's start
+     * each request is submitted at, one per request, starting at 0 and never decreasing; {@code gap} cycles;
+     * {@code during}, the stores and register writes applied then (absent: none). A bad element names its place:
+     * {@code requests[2].tag}, {@code during[0].pa}, {@code page_requests[1].payload}, {@code arrivals[1]}.
      */
     private static Action.Window window(JsonNode n) throws FieldException {
         JsonNode requests = LogFormat.required(n, "requests");
@@ -173,7 +178,27 @@ final class ActionJson {
                     String op = LogFormat.choice(a, "op", null, "memory_write", "register_write");
                     return op.equals("memory_write") ? memoryWrite(a) : registerWrite(a);
                 });
-        return new Action.Window(list, gap, during, pages);
+        return new Action.Window(list, arrivals(n, list.size()), gap, during, pages);
+    }
+
+    /** A window's {@code arrivals}: absent, every request at the window's start. */
+    private static List<Integer> arrivals(JsonNode n, int requests) throws FieldException {
+        JsonNode array = n.get("arrivals");
+        if (array == null || array.isNull()) return java.util.Collections.nCopies(requests, 0);
+        if (!array.isArray() || array.size() != requests) {
+            throw LogFormat.expected("arrivals", "an array of " + requests + " cycle counts, one per request", array);
+        }
+        List<Integer> out = new ArrayList<>(requests);
+        for (int i = 0; i < requests; i++) {
+            JsonNode a = array.get(i);
+            int previous = i == 0 ? 0 : out.get(i - 1);
+            if (!a.canConvertToInt() || !a.isIntegralNumber() || a.intValue() < previous || i == 0 && a.intValue() != 0) {
+                throw LogFormat.expected("arrivals[" + i + "]", i == 0 ? "0 (the first request opens the window)"
+                        : "a number of cycles >= " + previous + " (arrivals never decrease)", a);
+            }
+            out.add(a.intValue());
+        }
+        return out;
     }
 
     /** Reads one element of an array field. */

@@ -35,12 +35,15 @@ public final class LogDut implements Dut {
     /** Schema version 2: the clock follows the actions' cycles and run stops at its budget. */
     private final boolean timeline;
 
-    /** The window being applied (null: none): its record's line, requests submitted and software actions applied. */
+    /**
+     * The window being applied (null: none): its record's line, its schedule, the step due next and how many of
+     * the software actions of that step were applied.
+     */
     private Action.Window window;
     private int windowLine;
     private int windowIndex;
-    private int submitted;
-    private int pagesSent;
+    private java.util.List<Action.Window.Step> schedule;
+    private int step;
     private int applied;
 
     public LogDut(SeedLog log) {
@@ -146,17 +149,17 @@ public final class LogDut implements Dut {
         Action.Translate t = new Action.Translate(tag, deviceId, processValid, processId, (flags & REQ_PRIV) != 0, ttyp,
                 iova, (flags & REQ_NW) != 0, (flags & REQ_EXEC) != 0, (flags & REQ_CXL) != 0);
         if (window != null) {
-            if (submitted == window.requests().size() || pagesSent > 0 || !window.requests().get(submitted).equals(t)) {
+            Action.Window.Step due = due();
+            if (due == null || due.kind() != Action.Window.Step.REQUEST || !window.requests().get(due.index()).equals(t)) {
                 throw windowMismatch("submits '" + t.describe() + "'");
             }
-            submitted++;
-            windowStep();
+            stepDone();
             throwRecordedError();
             return;
         }
         if (peek() instanceof SeedLog.ActionEntry a && a.action() instanceof Action.Window w
                 && !w.requests().isEmpty() && w.requests().get(0).equals(t)) {
-            openWindow(a, w, 1, 0);
+            openWindow(a, w);
             return;
         }
         apply(t);
@@ -168,34 +171,34 @@ public final class LogDut implements Dut {
         Action.PageRequest p = new Action.PageRequest(deviceId, processValid, processId, (flags & REQ_PRIV) != 0,
                 (flags & REQ_EXEC) != 0, payload, (flags & REQ_DSV) != 0);
         if (window != null) {
-            // A window's Page Requests follow its translation requests, in order.
-            if (submitted < window.requests().size() || pagesSent == window.pageRequests().size()
-                    || !window.pageRequests().get(pagesSent).equals(p)) {
+            // A window's Page Requests follow the translation requests of its start, in order.
+            Action.Window.Step due = due();
+            if (due == null || due.kind() != Action.Window.Step.PAGE_REQUEST
+                    || !window.pageRequests().get(due.index()).equals(p)) {
                 throw windowMismatch("sends '" + p.describe() + "'");
             }
-            pagesSent++;
-            windowStep();
+            stepDone();
             throwRecordedError();
             return;
         }
         if (peek() instanceof SeedLog.ActionEntry a && a.action() instanceof Action.Window w && w.requests().isEmpty()
                 && w.pageRequests().get(0).equals(p)) {
-            openWindow(a, w, 0, 1);
+            openWindow(a, w);
             return;
         }
         apply(p);
     }
 
-    /** Consumes window record {@code a} at its first request: {@code submitted} translations, {@code sent} Page Requests. */
-    private void openWindow(SeedLog.ActionEntry a, Action.Window w, int submitted, int sent) throws DutException {
+    /** Consumes window record {@code a} at its first step, which the call just made. */
+    private void openWindow(SeedLog.ActionEntry a, Action.Window w) throws DutException {
         consume(a);
         window = w;
         windowLine = a.line();
         windowIndex = a.index();
-        this.submitted = submitted;
-        pagesSent = sent;
+        schedule = w.schedule();
+        step = 0;
         applied = 0;
-        windowStep();
+        stepDone();
         throwRecordedError();
     }
 
@@ -268,33 +271,40 @@ public final class LogDut implements Dut {
         if (timeline && a.cycle() >= 0) cycles = a.cycle();
     }
 
-    /** The window's next software action, once every request was submitted (null: none is due). */
+    /** The window's step due next (null: none). */
+    private Action.Window.Step due() { return step < schedule.size() ? schedule.get(step) : null; }
+
+    /** The window's next software action, when its software actions are due (null: none is due). */
     private Action nextDuring() {
-        return submitted == window.requests().size() && pagesSent == window.pageRequests().size()
-                && applied < window.during().size() ? window.during().get(applied) : null;
+        Action.Window.Step due = due();
+        return due != null && due.kind() == Action.Window.Step.SOFTWARE ? window.during().get(applied) : null;
     }
 
     /** A store or register write while a window is open: it must be the window's next software action. */
     private void duringWindow(Action action, boolean matches) {
         if (!matches) throw windowMismatch("applies '" + action.describe() + "'");
         applied++;
-        windowStep();
+        if (applied == window.during().size()) stepDone();
     }
 
-    /** Closes the window once its requests are submitted and its software actions applied. */
-    private void windowStep() {
-        if (submitted == window.requests().size() && pagesSent == window.pageRequests().size()
-                && applied == window.during().size()) {
-            window = null;
-        }
+    /**
+     * The step due was made: moves to the next one, past software actions there are none of, and closes the
+     * window after its last.
+     */
+    private void stepDone() {
+        step++;
+        Action.Window.Step due = due();
+        if (due != null && due.kind() == Action.Window.Step.SOFTWARE && window.during().isEmpty()) step++;
+        if (due() == null) window = null;
     }
 
     /** A call that is not the window's next step: names the window's line and what it expected. */
     private LogMismatchException windowMismatch(String what) {
-        String expected = submitted < window.requests().size()
-                ? "its request " + submitted + " ('" + window.requests().get(submitted).describe() + "') next"
-                : pagesSent < window.pageRequests().size()
-                ? "its page request " + pagesSent + " ('" + window.pageRequests().get(pagesSent).describe() + "') next"
+        Action.Window.Step due = due();
+        String expected = due.kind() == Action.Window.Step.REQUEST
+                ? "its request " + due.index() + " ('" + window.requests().get(due.index()).describe() + "') next"
+                : due.kind() == Action.Window.Step.PAGE_REQUEST
+                ? "its page request " + due.index() + " ('" + window.pageRequests().get(due.index()).describe() + "') next"
                 : "its software action " + applied + " ('" + window.during().get(applied).describe() + "') next";
         return new LogMismatchException(flow.at(windowLine) + ": the checker " + what + " here, but window action #"
                 + windowIndex + " of this line has " + expected);

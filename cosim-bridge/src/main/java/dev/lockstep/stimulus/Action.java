@@ -2,6 +2,7 @@ package dev.lockstep.stimulus;
 
 import dev.lockstep.dut.Dut;
 import dev.lockstep.refmodel.fault.Ttyp;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -152,25 +153,40 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
     }
 
     /**
-     * Overlapping traffic (docs/concurrency.md): the {@code requests} (distinct tags) are all submitted
-     * at one cycle, and the {@code pageRequests} right after them in that cycle, in order, so several are
-     * outstanding together; {@code gap} cycles later, while some may still be in flight, software applies
-     * {@code during} (stores and register writes, e.g. a PTE change and the cqt write that makes IOTINVAL
-     * and IOFENCE.C available, or a pqcsr write that turns the page-request queue off); then the DUT runs
-     * until idle. A window is one action: its completions may come in any order, each request may see the
-     * structures as they were before {@code during} or after it, as the spec's caching rules permit, and
+     * Overlapping traffic (docs/concurrency.md): the {@code requests} (distinct tags) are submitted in order,
+     * request i {@code arrivals.get(i)} cycles after the window's start (the first at its start; all at once
+     * when every arrival is 0), and the {@code pageRequests} right after those of the start, in that cycle and
+     * in order, so several are outstanding together; {@code gap} cycles after the start, while some may still
+     * be in flight, software applies {@code during} (stores and register writes, e.g. a PTE change and the cqt
+     * write that makes IOTINVAL and IOFENCE.C available, or a pqcsr write that turns the page-request queue
+     * off); a request whose arrival is after the gap is submitted after them. Each step is taken at its cycle,
+     * or earlier when the DUT becomes idle before it; then the DUT runs until idle. A window is one action:
+     * its completions may come in any order, each request may see the structures as they were before
+     * {@code during} or after it, as the spec's caching rules permit for the cycles it was outstanding, and
      * its Page Requests are handled in arrival order, a prefix before {@code during} and the rest after.
      */
-    record Window(List<Translate> requests, int gap, List<Action> during, List<PageRequest> pageRequests)
-            implements Action {
+    record Window(List<Translate> requests, List<Integer> arrivals, int gap, List<Action> during,
+                  List<PageRequest> pageRequests) implements Action {
         public Window {
             requests = List.copyOf(requests);
+            arrivals = List.copyOf(arrivals);
             during = List.copyOf(during);
             pageRequests = List.copyOf(pageRequests);
             if (requests.isEmpty() && pageRequests.isEmpty()) {
                 throw new IllegalArgumentException("a window holds at least one request");
             }
             if (gap < 0) throw new IllegalArgumentException("a window's gap is a number of cycles >= 0");
+            if (arrivals.size() != requests.size()) {
+                throw new IllegalArgumentException("a window has one arrival per request: " + arrivals.size()
+                        + " arrivals for " + requests.size() + " requests");
+            }
+            for (int i = 0; i < arrivals.size(); i++) {
+                int previous = i == 0 ? 0 : arrivals.get(i - 1);
+                if (i == 0 ? arrivals.get(0) != 0 : arrivals.get(i) < previous) {
+                    throw new IllegalArgumentException("a window's arrivals start at 0 and never decrease (request "
+                            + i + " at " + arrivals.get(i) + ")");
+                }
+            }
             java.util.Set<Integer> tags = new java.util.HashSet<>();
             for (Translate t : requests) {
                 if (!tags.add(t.tag())) throw new IllegalArgumentException("tag " + t.tag() + " twice in one window");
@@ -183,15 +199,56 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
             }
         }
 
-        /** A window of translation requests only. */
+        /** A window whose requests are all submitted at its start. */
+        public Window(List<Translate> requests, int gap, List<Action> during, List<PageRequest> pageRequests) {
+            this(requests, java.util.Collections.nCopies(requests.size(), 0), gap, during, pageRequests);
+        }
+
+        /** A window of translation requests only, all submitted at its start. */
         public Window(List<Translate> requests, int gap, List<Action> during) {
             this(requests, gap, during, List.of());
+        }
+
+        /** Whether request {@code i} is submitted after the software actions (its arrival is past the gap). */
+        public boolean submittedAfter(int i) { return !during.isEmpty() && arrivals.get(i) > gap; }
+
+        /** Whether some request arrives after the window's start. */
+        public boolean staggered() { return !arrivals.isEmpty() && arrivals.get(arrivals.size() - 1) > 0; }
+
+        /**
+         * What is done, in order, and at which cycle after the window's start: the requests arriving at 0, the
+         * Page Requests, then the later requests and the software actions by cycle (a request arriving at the
+         * gap before the software actions).
+         */
+        public List<Step> schedule() {
+            List<Step> steps = new ArrayList<>();
+            int i = 0;
+            while (i < requests.size() && arrivals.get(i) == 0) steps.add(new Step(Step.REQUEST, i++, 0));
+            for (int p = 0; p < pageRequests.size(); p++) steps.add(new Step(Step.PAGE_REQUEST, p, 0));
+            while (i < requests.size() && arrivals.get(i) <= gap) steps.add(new Step(Step.REQUEST, i, arrivals.get(i++)));
+            steps.add(new Step(Step.SOFTWARE, 0, gap));
+            while (i < requests.size()) steps.add(new Step(Step.REQUEST, i, arrivals.get(i++)));
+            return steps;
+        }
+
+        /**
+         * One step of a window's {@link #schedule}: request or Page Request {@code index}, or the software actions,
+         * {@code at} cycles after the window's start.
+         */
+        public record Step(int kind, int index, int at) {
+            public static final int REQUEST = 0;
+            public static final int PAGE_REQUEST = 1;
+            public static final int SOFTWARE = 2;
         }
 
         @Override
         public String describe() {
             StringBuilder b = new StringBuilder("window of ").append(requests.size()).append(" request(s):");
-            for (Translate t : requests) b.append(" [").append(t.describe()).append(']');
+            for (int i = 0; i < requests.size(); i++) {
+                b.append(" [").append(requests.get(i).describe());
+                if (arrivals.get(i) > 0) b.append(", ").append(arrivals.get(i)).append(" cycles in");
+                b.append(']');
+            }
             if (!pageRequests.isEmpty()) {
                 b.append(" and ").append(pageRequests.size()).append(" page request(s):");
                 for (PageRequest p : pageRequests) b.append(" [").append(p.describe()).append(']');

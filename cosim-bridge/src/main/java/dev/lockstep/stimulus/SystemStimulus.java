@@ -579,8 +579,26 @@ public final class SystemStimulus implements Stimulus {
             return;
         }
         if (reqs.size() == 1 && during.isEmpty()) emit(reqs.get(0));
-        else emit(new Action.Window(reqs, during.isEmpty() ? 0 : GAPS[random.nextInt(GAPS.length)], during));
+        else emit(new Action.Window(reqs, arrivals(reqs.size()), during.isEmpty() ? 0 : GAPS[random.nextInt(GAPS.length)],
+                during, List.of()));
         later.forEach(this::emit);
+    }
+
+    /** Cycles between two requests of a staggered window that do not arrive in one burst. */
+    private static final int[] SPACINGS = {1, 3, 8, 20, 45, 90};
+
+    /**
+     * When the {@code n} requests of a window arrive: half the windows all at once, the others in bursts (a
+     * request with the one before it) and gaps, so that some arrive while others are in flight, some after
+     * the software actions, and some after a fence those made available completed.
+     */
+    private List<Integer> arrivals(int n) {
+        List<Integer> at = new ArrayList<>(java.util.Collections.nCopies(n, 0));
+        if (n < 2 || random.nextBoolean()) return at;
+        for (int i = 1; i < n; i++) {
+            at.set(i, at.get(i - 1) + (random.nextInt(3) == 0 ? 0 : SPACINGS[random.nextInt(SPACINGS.length)]));
+        }
+        return at;
     }
 
     private void changeDeviceContext() {

@@ -34,7 +34,7 @@ class SpecChoicesTest {
     }
 
     /** Seeds of {@code scenario} run against {@code dut}; the choices counted. */
-    private record Run(SeedResult failed, Map<String, Integer> choices) { }
+    record Run(SeedResult failed, Map<String, Integer> choices) { }
 
     private static Run run(Scenario scenario, long firstSeed, int seeds, ModelDut.Variant variant) {
         ModelDut dut = new ModelDut(config);
@@ -133,7 +133,7 @@ class SpecChoicesTest {
      * identity-mapped by the G stage with the given flags, VA mapped to DATA by a first-stage leaf with
      * {@code leafFlags}; then {@code request}.
      */
-    private static List<Action> twoStage(long tableFlags, long leafFlags, long dataFlags, int ttyp) {
+    static List<Action> twoStage(long tableFlags, long leafFlags, long dataFlags, int ttyp) {
         List<Action> a = new ArrayList<>();
         long dc = DDT + 64L * DID;
         boolean ats = ttyp == dev.lockstep.refmodel.fault.Ttyp.ATS_TRANSLATION;
@@ -158,7 +158,7 @@ class SpecChoicesTest {
     }
 
     /** {@link #runScript} on a DUT that keeps up to {@code overlap} requests outstanding (windows). */
-    private static Run runScript(List<Action> script, int overlap, ModelDut.Variant variant) {
+    static Run runScript(List<Action> script, int overlap, ModelDut.Variant variant) {
         ModelDut dut = new ModelDut(config);
         dut.variant = variant;
         dut.overlapping = overlap > 1;

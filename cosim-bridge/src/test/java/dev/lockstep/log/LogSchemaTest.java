@@ -124,6 +124,7 @@ class LogSchemaTest {
     void wellFormedRecordsInEveryAcceptedSpellingAreValid() {
         for (String ok : List.of(HEADER, TRANSLATE, COMPLETION, MEM_WRITE, WINDOW, WINDOW_PR, WINDOW_PR_ONLY,
                 WINDOW.replace("],\"gap\":3", "],\"page_requests\":[],\"gap\":3"),
+                WINDOW.replace("],\"gap\":3", "],\"arrivals\":[0,40],\"gap\":3"),
                 WINDOW_PR.replace("\"payload\":\"0x40201007\"", "\"payload\":1073745927,\"dsv\":1"),
                 TRANSLATE.replace("\"index\":4", "\"index\":4,\"cycle\":\"0x1f\""),
                 WINDOW.replace(",\"during\":[{\"op\":\"memory_write\",\"pa\":\"0x80000020\",\"value\":\"0x1\"},"
@@ -187,6 +188,9 @@ class LogSchemaTest {
                 new String[] {WINDOW.replace(",\"during\"", ",\"durin\"").replace("\"gap\":3,", ""), "a window without gap"},
                 new String[] {WINDOW.replace("\"op\":\"memory_write\"", "\"op\":\"memory_error\""), "a window applies no memory error"},
                 new String[] {WINDOW.replace(",\"value\":\"0x1\"", ""), "a window's store without value"},
+                new String[] {WINDOW.replace("],\"gap\":3", "],\"arrivals\":[5,40],\"gap\":3"), "a window's first arrival not 0"},
+                new String[] {WINDOW.replace("],\"gap\":3", "],\"arrivals\":[0,-4],\"gap\":3"), "a negative arrival"},
+                new String[] {WINDOW.replace("],\"gap\":3", "],\"arrivals\":7,\"gap\":3"), "arrivals not an array"},
                 new String[] {HEADER.replace(",\"seed\":3", ""), "header without seed"},
                 new String[] {HEADER.replace("\"reset_mode\":\"Off\"", "\"reset_mode\":\"Sometimes\""), "unknown mode"},
                 new String[] {HEADER.replace("\"fctl_reset\":2", "\"fctl_reset\":8"), "fctl wider than its 3 bits"},

@@ -339,6 +339,70 @@ class TimelineLogTest {
         assertTrue(e.getMessage().contains("its software action 1 ('write cqt"), e.getMessage());
     }
 
+    /** {@link #WINDOW} with tag 7 arriving 30 cycles in, 20 after the software actions took effect. */
+    static final Action.Window STAGGERED = new Action.Window(List.of(T1, T2), List.of(0, 30), 10, List.of(PTE, CQT), List.of());
+    static final String STAGGERED_RECORD = WINDOW_RECORD.replace("],\"gap\":10", "],\"arrivals\":[0,30],\"gap\":10");
+
+    /** A staggered window: tag 1 done before the software actions, tag 7 submitted at 130 after the fence completed. */
+    static List<String> staggered() {
+        return List.of(HEADER_V2, STAGGERED_RECORD,
+                "{\"type\":\"accept\",\"cycle\":100,\"tag\":1}",
+                "{\"type\":\"completion\",\"cycle\":108,\"tag\":1,\"status\":1,\"cause\":13}",
+                "{\"type\":\"cq_head\",\"cycle\":118,\"value\":\"0x2\"}",
+                "{\"type\":\"accept\",\"cycle\":131,\"tag\":7}",
+                "{\"type\":\"completion\",\"cycle\":140,\"tag\":7,\"status\":0,\"pa\":\"0x80002000\",\"r\":true}",
+                "{\"type\":\"idle\",\"cycle\":145}",
+                "{\"type\":\"read\",\"offset\":36,\"size\":4,\"value\":\"0x2\",\"cycle\":147}",
+                "{\"type\":\"mem_word\",\"addr\":\"0x80001008\",\"value\":\"0x200000cf\"}",
+                "{\"type\":\"end\"}");
+    }
+
+    /**
+     * A window's arrivals: written only when some request arrives after the start, read back; its schedule puts
+     * a request arriving after the gap after the software actions; a {@link LogDut} takes each step in that order
+     * and names the step due when a call is not it.
+     */
+    @Test
+    void aStaggeredWindowIsWrittenReadAndAnsweredStepByStep(@TempDir Path dir) throws Exception {
+        JsonNode written = ActionJson.write(0, STAGGERED, 100);
+        assertEquals(STAGGERED_RECORD, JSON.writeValueAsString(written));
+        assertEquals(STAGGERED, ActionJson.read(written));
+        assertEquals(List.of(), LogSchema.problems(STAGGERED_RECORD));
+        assertEquals(WINDOW_RECORD, JSON.writeValueAsString(ActionJson.write(0,
+                new Action.Window(List.of(T1, T2), List.of(0, 0), 10, List.of(PTE, CQT), List.of()), 100)),
+                "arrivals all 0: the field is left out");
+        assertEquals(List.of(new Action.Window.Step(Action.Window.Step.REQUEST, 0, 0),
+                new Action.Window.Step(Action.Window.Step.SOFTWARE, 0, 10),
+                new Action.Window.Step(Action.Window.Step.REQUEST, 1, 30)), STAGGERED.schedule());
+        assertTrue(!STAGGERED.submittedAfter(0) && STAGGERED.submittedAfter(1));
+        Action.Window atGap = new Action.Window(List.of(T1, T2), List.of(0, 10), 10, List.of(PTE), List.of());
+        assertEquals(Action.Window.Step.REQUEST, atGap.schedule().get(1).kind(), "arriving at the gap: before the software actions");
+        assertTrue(!atGap.submittedAfter(1));
+
+        Path log = file(dir, "staggered.jsonl", staggered());
+        assertEquals(List.of(), LogSchema.problems(log));
+        LogDut dut = new LogDut(LogReader.read(log));
+        dut.reset(0);
+        submit(dut, T1);
+        assertEquals(List.of(ACCEPT, COMPLETION), kinds(dut.run(10, BUFFER)));
+        assertEquals(110, dut.cycles());
+        LogDut early = new LogDut(LogReader.read(log));
+        early.reset(0);
+        submit(early, T1);
+        LogMismatchException e = assertThrows(LogMismatchException.class, () -> submit(early, T2));
+        assertTrue(e.getMessage().startsWith(log + ":2: the checker submits 'translate tag 7")
+                && e.getMessage().contains("its software action 0 ('store [0x80001008]"), e.getMessage());
+        dut.memWrite(PTE.pa(), le(PTE.value()));
+        dut.mmioWrite(CQT.offset(), CQT.size(), CQT.value());
+        assertEquals(List.of(CQ_HEAD), kinds(dut.run(20, BUFFER)));
+        assertEquals(130, dut.cycles(), "the run up to the second arrival");
+        submit(dut, T2);
+        assertEquals(List.of(ACCEPT, COMPLETION, IDLE), kinds(dut.run(100_000, BUFFER)));
+        assertEquals(2, dut.mmioRead(CQT.offset(), CQT.size()));
+        dut.memRead(0x8000_1008L, 8);
+        dut.requireFullyUsed();
+    }
+
     /** A version 1 log is read as before: no cycles on actions, and a run hands out everything up to idle. */
     @Test
     void aSchemaOneLogIsReadAsBefore(@TempDir Path dir) throws Exception {
@@ -399,6 +463,10 @@ class TimelineLogTest {
                 "field 'during[1].op': expected one of memory_write, register_write", "y"},
             {WINDOW_RECORD.replaceAll("\"during\":\\[.*\\]\\}$", "\"during\":{\"op\":\"memory_write\"}}"), "field 'during': expected an array", "y"},
             {WINDOW_RECORD.replace("\"cycle\":100", "\"cycle\":-100"), "field 'cycle': expected 0..9223372036854775807", "y"},
+            {STAGGERED_RECORD.replace("[0,30]", "[0]"), "field 'arrivals': expected an array of 2 cycle counts, one per request", "n"},
+            {STAGGERED_RECORD.replace("[0,30]", "[4,30]"), "field 'arrivals[0]': expected 0 (the first request opens the window)", "y"},
+            {STAGGERED_RECORD.replace("[0,30]", "[0,-3]"), "field 'arrivals[1]': expected a number of cycles >= 0", "y"},
+            {STAGGERED_RECORD.replace("[0,30]", "[0,\"x\"]"), "field 'arrivals[1]': expected a number of cycles >= 0", "y"},
         };
         int n = 0;
         for (String[] c : cases) {
