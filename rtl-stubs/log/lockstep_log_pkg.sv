@@ -49,6 +49,10 @@ package lockstep_log_pkg;
   // requests', its Page Requests' and its software actions' JSON objects, the requests' tags
   string window_head = "", window_requests = "", window_page_requests = "", window_during = "";
   int unsigned window_gap = 0;
+  // the arrivals of the window's requests (log_window_request_at), and whether one is after the start
+  string window_arrivals = "";
+  int unsigned window_last_arrival = 0;
+  bit window_staggered = 1'b0;
   bit window_tags[int unsigned];
 
   // ---------------- opening and closing ----------------
@@ -267,7 +271,7 @@ package lockstep_log_pkg;
 
   // ---------------- a window action (overlapping traffic, docs/log-format.md "Windows") ----------------
   // One JSON line written piecewise: log_window_begin, then log_window_request for each translation
-  // request in the order they are submitted (at `cycle`, all of them), log_window_page_request for each
+  // request in the order they are submitted (at `cycle`; log_window_request_at for one arriving later), log_window_page_request for each
   // Page Request sent right after them (the same cycle), in order, log_window_store /
   // log_window_register_write for what software applies `gap` cycles later, in order, and
   // log_window_end, which writes the line. A window holds at least one request of either kind. The DUT's
@@ -282,17 +286,39 @@ package lockstep_log_pkg;
     window_page_requests = "";
     window_during = "";
     window_tags.delete();
+    window_arrivals = "";
+    window_last_arrival = 0;
+    window_staggered = 1'b0;
   endfunction
 
+  // A translation request submitted at the window's cycle.
   function automatic void log_window_request(logic [15:0] tag, logic [23:0] device_id, logic pv,
                                              logic [19:0] process_id, logic priv, int unsigned ttyp,
                                              logic [63:0] iova, logic no_write, logic exec_requested,
                                              logic cxl);
+    log_window_request_at(0, tag, device_id, pv, process_id, priv, ttyp, iova, no_write, exec_requested, cxl);
+  endfunction
+
+  // A translation request submitted `arrival` cycles after the window's cycle (docs/log-format.md,
+  // "Requests arriving during a window"): in submission order, so arrivals never decrease, and the
+  // window's first request arrives at 0; one arriving after the gap is submitted after the software actions.
+  function automatic void log_window_request_at(int unsigned arrival, logic [15:0] tag, logic [23:0] device_id,
+                                                logic pv, logic [19:0] process_id, logic priv, int unsigned ttyp,
+                                                logic [63:0] iova, logic no_write, logic exec_requested,
+                                                logic cxl);
     string f = translate_fields(tag, device_id, pv, process_id, priv, ttyp, iova, no_write, exec_requested, cxl);
     if (window_head == "") $error("lockstep_log_pkg: log_window_request without log_window_begin");
     if (window_tags.exists(int'(tag)) != 0) $error("lockstep_log_pkg: tag %0d twice in one window", tag);
+    if (window_requests == "" && arrival != 0)
+      $error("lockstep_log_pkg: a window's first request arrives at 0 (its cycle), not %0d", arrival);
+    if (arrival < window_last_arrival)
+      $error("lockstep_log_pkg: arrival %0d before the previous request's (%0d): log requests in submission order",
+             arrival, window_last_arrival);
     window_tags[int'(tag)] = 1'b1;
     window_requests = {window_requests, pick(window_requests != "", ",", ""), "{", f.substr(1, f.len() - 1), "}"};
+    window_arrivals = {window_arrivals, pick(window_arrivals != "", ",", ""), $sformatf("%0d", arrival)};
+    window_last_arrival = arrival;
+    if (arrival != 0) window_staggered = 1'b1;
   endfunction
 
   // A Page Request message sent with the window's requests, after its translation requests (arguments
@@ -323,9 +349,10 @@ package lockstep_log_pkg;
     if (window_head == "") $error("lockstep_log_pkg: log_window_end without log_window_begin");
     if (window_requests == "" && window_page_requests == "")
       $error("lockstep_log_pkg: a window holds at least one request (log_window_request or log_window_page_request)");
-    // page_requests only when there are some (absent: none)
-    line($sformatf("%s,\"requests\":[%s]%s,\"gap\":%0d,\"during\":[%s]}", window_head, window_requests,
+    // page_requests only when there are some (absent: none), arrivals only when one is after the start
+    line($sformatf("%s,\"requests\":[%s]%s%s,\"gap\":%0d,\"during\":[%s]}", window_head, window_requests,
                    pick(window_page_requests != "", {",\"page_requests\":[", window_page_requests, "]"}, ""),
+                   pick(window_staggered, {",\"arrivals\":[", window_arrivals, "]"}, ""),
                    window_gap, window_during));
     window_head = "";
     flush();

@@ -607,8 +607,19 @@ module lockstep_log_tb;
     log_idle(125);
     log_read(CQT, 4, 64'd4, 127);
     log_idle(127);
+    // a staggered window: tag 4 arrives 30 cycles in, after the store 10 cycles in
+    log_window_begin(130, 10);
+    log_window_request(16'd3, 24'd1, 1'b0, 20'd0, 1'b0, 2, 64'h4020_1ab0, 1'b0, 1'b0, 1'b0);
+    log_window_request_at(30, 16'd4, 24'd1, 1'b0, 20'd0, 1'b0, 2, 64'h4020_1ab8, 1'b0, 1'b0, 1'b0);
+    log_window_store(64'h0020_1008, 64'h2000_14d7, "leaf PTE again");
+    log_window_end();
+    log_accept(130, 16'd3);
+    log_completion(138, 16'd3, 2'd1, 12'd13, 64'd0, 1'b0, 1'b0, 1'b0, 1'b0, 1'b0, 2'd0, 1'b0, 1'b0, 1'b0);
+    log_accept(161, 16'd4);
+    log_completion(169, 16'd4, 2'd1, 12'd13, 64'd0, 1'b0, 1'b0, 1'b0, 1'b0, 1'b0, 2'd0, 1'b0, 1'b0, 1'b0);
+    log_idle(174);
     log_mem_word(64'h0020_1008, 64'h2000_14d7);
-    log_end("", 127);
+    log_end("", 174);
   endfunction
 
   string window_file;

@@ -37,6 +37,24 @@ final class LoggedWindow {
         return cpl;
     }
 
+    /**
+     * Per request of window {@code index}, whether it reads every structure after the software actions: submitted
+     * after them, or accepted (a logged {@code accept}) at or after {@code applied} (docs/concurrency.md, section 18).
+     */
+    private static boolean[] after(SeedLog log, int index, Action.Window w, long applied) {
+        boolean[] after = new boolean[w.requests().size()];
+        for (int i = 0; i < after.length; i++) {
+            after[i] = w.submittedAfter(i);
+            for (SeedLog.Entry e : LoggedWalk.entriesOf(log, index)) {
+                if (!w.during().isEmpty() && e instanceof SeedLog.EventEntry ev && ev.words()[0] == Dut.EV_ACCEPT
+                        && (ev.words()[2] & 0xffff) == w.requests().get(i).tag() && ev.words()[1] >= applied) {
+                    after[i] = true;
+                }
+            }
+        }
+        return after;
+    }
+
     /** The cycle the window's software actions took effect at: its submission cycle plus the gap. */
     private static long applied(SeedLog log, int index, Action.Window w) {
         return log.actions().get(index).cycle() + w.gap();
@@ -62,6 +80,7 @@ final class LoggedWindow {
         List<long[]> cpl = completions(log, index, w);
         long applied = applied(log, index, w);
         List<List<Action>> steps = steps(w, model);
+        boolean[] after = after(log, index, w, applied);
         WindowPageRequests pages = pageRequests(log, index, w, model, applied);
         List<Integer> pending = new ArrayList<>();
         for (int i = 0; i < w.requests().size(); i++) pending.add(i);
@@ -72,6 +91,10 @@ final class LoggedWindow {
             for (int i : pending) {
                 Action.Translate t = w.requests().get(i);
                 boolean before = w.during().isEmpty() || cpl.get(i) != null && cpl.get(i)[1] < applied;
+                if (point == 0 && after[i]) {
+                    later.add(i);
+                    continue;
+                }
                 TranslationOutcome fit = LoggedWalk.followCompletion(cpl.get(i), model, t.request());
                 if (fit != null) model.translateAs(t.request(), fit);
                 else if (last || point == 0 && before) model.translate(t.request());
@@ -118,6 +141,7 @@ final class LoggedWindow {
         List<long[]> cpl = completions(log, n, w);
         List<List<Action>> steps = steps(w, model);
         long applied = applied(log, n, w);
+        boolean[] after = after(log, n, w, applied);
         int requests = w.requests().size();
         String[] fits = new String[requests];
         b.append("each request alone, at each point the engine may place it at (check judges the window as a whole: "
@@ -135,7 +159,7 @@ final class LoggedWindow {
                 permitted.sort(null);
                 b.append("  tag ").append(t.tag()).append(": ").append(String.join(" | ", permitted)).append('\n');
                 boolean completedBefore = cpl.get(i) != null && cpl.get(i)[1] < applied;
-                if ((point == 0 || !completedBefore) && LoggedWalk.followCompletion(cpl.get(i), model, t.request()) != null) {
+                if ((point == 0 ? !after[i] : !completedBefore) && LoggedWalk.followCompletion(cpl.get(i), model, t.request()) != null) {
                     fits[i] = fits[i] == null ? "point " + point : fits[i] + ", " + point;
                 }
             }
@@ -151,7 +175,8 @@ final class LoggedWindow {
             b.append(String.format("cycle %d status %d cause %d pa 0x%x%n", c[1], (c[2] >>> 16) & 3, (c[2] >>> 32) & 0xfff, c[3]));
             b.append("  verdict: ").append(fits[i] != null ? "PERMITTED at " + fits[i]
                     : "NOT PERMITTED: the logged completion is none of the permitted outcomes at the points it may take"
-                            + (c[1] < applied ? " (it completed before the software actions took effect: point 0 only)" : ""))
+                            + (c[1] < applied ? " (it completed before the software actions took effect: point 0 only)"
+                            : after[i] ? " (submitted or accepted after the software actions took effect: not point 0)" : ""))
                     .append('\n');
         }
         if (!w.pageRequests().isEmpty()) {

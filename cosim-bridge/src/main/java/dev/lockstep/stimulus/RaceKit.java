@@ -196,11 +196,17 @@ final class RaceKit {
 
     /** As {@link #window(List, int, Runnable)}, with {@code pages} sent right after the requests. */
     void window(List<Action.Translate> requests, List<Action.PageRequest> pages, int gap, Runnable software) {
+        window(requests, java.util.Collections.nCopies(requests.size(), 0), pages, gap, software);
+    }
+
+    /** As {@link #window(List, List, int, Runnable)}, request i submitted {@code arrivals.get(i)} cycles in. */
+    void window(List<Action.Translate> requests, List<Integer> arrivals, List<Action.PageRequest> pages, int gap,
+                Runnable software) {
         int mark = driver.pending.size();
         software.run();
         List<Action> during = new ArrayList<>(driver.pending.subList(mark, driver.pending.size()));
         driver.pending.subList(mark, driver.pending.size()).clear();
-        driver.emit(new Action.Window(requests, during.isEmpty() ? 0 : gap, during, pages));
+        driver.emit(new Action.Window(requests, arrivals, during.isEmpty() ? 0 : gap, during, pages));
     }
 
     /** Software consumes every fault record (fqh = fqt), clears fqof/fqmf if set, and acknowledges fip. */

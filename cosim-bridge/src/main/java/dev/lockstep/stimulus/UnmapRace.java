@@ -110,7 +110,15 @@ final class UnmapRace {
         boolean wide = !huge && k.random.nextInt(4) == 0;
         // An address-specific invalidation of the superpage names an address inside it, not its base.
         long addr = huge ? victim[0] + ((1L + k.random.nextInt(511)) << 12) : victim[0];
-        k.window(reqs, k.gap(round), () -> {
+        // Every third round DMA goes on: the last request, to the victim, arrives after the unmap, swept from
+        // before the fence completes to after it (docs/concurrency.md, section 18).
+        int gap = k.gap(round);
+        List<Integer> arrivals = new ArrayList<>(java.util.Collections.nCopies(reqs.size(), 0));
+        if (round % 3 == 2 && reqs.size() > 1) {
+            reqs.set(reqs.size() - 1, k.request(id, k.readOrWrite(), k.inPage(victim)));
+            arrivals.set(reqs.size() - 1, gap + 1 + 12 * (round / 3));
+        }
+        k.window(reqs, arrivals, List.of(), gap, () -> {
             k.driver.memory.store(victim[1], k.driver.memory.load(victim[1]) & ~PageTable.V,
                     "unmap 0x" + Long.toHexString(victim[0]));
             k.post(new long[][] {Commands.iotinval(false, !wide, addr, true, dm.pscid, false, 0, false, false), k.fence()},

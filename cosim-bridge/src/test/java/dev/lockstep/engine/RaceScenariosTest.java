@@ -35,6 +35,9 @@ class RaceScenariosTest {
         assertTrue(windows.stream().filter(w -> w.during > 0).count() >= 3 * 32, "32 unmaps per seed");
         assertTrue(inFlight(windows) >= 48, "unmaps applied while requests were in flight: " + inFlight(windows));
         assertTrue(faults(windows, 13) + faults(windows, 15) > 0, "the unmapped page faults after the fence");
+        // DMA goes on: requests submitted after the unmap, accepted both before and after the fence completed
+        assertTrue(windows.stream().mapToInt(w -> w.lateBeforeFence).sum() > 0, "a request after the unmap, before the fence");
+        assertTrue(windows.stream().mapToInt(w -> w.lateAfterFence).sum() > 0, "a request after the unmap and the fence");
         killed("unmap-race", "ovl_inval_busy_walker");
         killed("unmap-race", "inval_vma_superpage");
         // the two-stage rounds: an IOTINVAL inside the final G-stage walk must cancel the walk's IOTLB fill
@@ -135,10 +138,11 @@ class RaceScenariosTest {
     /**
      * A window of a log: its software actions ({@code during}, 0 for none), when they took effect at the
      * latest (the window's cycle plus its gap), the completions after that and their causes, the DUT's
-     * memory writes after that, its Page Requests, and the DUT's writes and messages before and after it.
+     * memory writes after that, its Page Requests, the DUT's writes and messages before and after it, and of
+     * its requests submitted after the software actions those the DUT accepted before and after cqh last moved.
      */
     private record Window(int during, long applied, int completedAfter, List<Integer> causes, int writesAfter, int pages,
-                          int handledBefore, int handledAfter) {}
+                          int handledBefore, int handledAfter, int lateBeforeFence, int lateAfterFence) {}
 
     private static List<Window> windows(List<JsonNode> records) {
         List<Window> out = new ArrayList<>();
@@ -152,6 +156,14 @@ class RaceScenariosTest {
             int before = 0;
             int handledAfter = 0;
             List<Integer> causes = new ArrayList<>();
+            Set<Integer> late = new HashSet<>();
+            for (int r = 0; r < a.path("arrivals").size(); r++) {
+                if (during > 0 && a.get("arrivals").get(r).asLong() > a.get("gap").asLong()) {
+                    late.add(a.get("requests").get(r).get("tag").asInt());
+                }
+            }
+            long lastCqHead = -1;
+            List<Long> lateAccepts = new ArrayList<>();
             for (int j = i + 1; j < records.size() && !records.get(j).path("type").asText().equals("action"); j++) {
                 JsonNode e = records.get(j);
                 String type = e.path("type").asText();
@@ -160,13 +172,18 @@ class RaceScenariosTest {
                     if (e.get("cycle").asLong() > applied) after++;
                 }
                 if (type.equals("mem_write") && e.get("cycle").asLong() > applied) writes++;
+                if (type.equals("cq_head")) lastCqHead = e.get("cycle").asLong();
+                if (type.equals("accept") && late.contains(e.get("tag").asInt())) lateAccepts.add(e.get("cycle").asLong());
                 // what the DUT did with Page Requests: their records (in no other memory here) and responses
                 if (type.equals("mem_write") || type.equals("message")) {
                     if (e.get("cycle").asLong() < applied) before++;
                     else handledAfter++;
                 }
             }
-            out.add(new Window(during, applied, after, causes, writes, a.path("page_requests").size(), before, handledAfter));
+            long fence = lastCqHead;
+            int afterFence = (int) lateAccepts.stream().filter(c -> fence >= 0 && c > fence).count();
+            out.add(new Window(during, applied, after, causes, writes, a.path("page_requests").size(), before, handledAfter,
+                    lateAccepts.size() - afterFence, afterFence));
         }
         return out;
     }

@@ -71,7 +71,7 @@ class ExplainVerdictTest {
             int index = Integer.parseInt(l.replaceAll(".*\"index\":(\\d+),.*", "$1"));
             if (racing < 0 && l.contains("\"op\":\"window\"") && l.contains("\"during\":[{")) racing = index;
             // translations after windows: the rebuilt state still permits what the passing DUT answered
-            if (racing >= 0 && index > racing && index % 40 == 0 && l.contains("\"op\":\"translate\"")) {
+            if (racing >= 0 && index > racing && index % 10 == 0 && checked < 6 && l.contains("\"op\":\"translate\"")) {
                 String t = explain(log, index);
                 assertTrue(t.contains("verdict: PERMITTED: the logged completion is"), t);
                 checked++;
@@ -82,11 +82,11 @@ class ExplainVerdictTest {
         assertTrue(w.contains("point 0: before the software actions") && w.contains("point 1: after the stores"), w);
         assertTrue(w.contains("verdict: PERMITTED at point") && !w.contains("NOT PERMITTED"), w);
         // A completion with another walker's PA: the request it answers is permitted at no point.
-        Cli bad = Cli.run("run", "--dut", "stub", "--overlap", "4", "--seed", "4", "--count", "1", "--mutant", "ovl_cpl_pa_swap",
+        Cli bad = Cli.run("run", "--dut", "stub", "--overlap", "4", "--seed", "1", "--count", "1", "--mutant", "ovl_cpl_pa_swap",
                 "--dump", "all", "--out", dir.resolve("swap").toString());
         assertEquals(Main.EXIT_DIVERGENCE, bad.exitCode, bad.out + bad.err);
         int at = Integer.parseInt(bad.out.replaceAll("(?s).*DIVERGENCE at action #(\\d+),.*", "$1"));
-        String e = explain(dir.resolve("swap/logs/seed-4.jsonl"), at);
+        String e = explain(dir.resolve("swap/logs/seed-1.jsonl"), at);
         assertTrue(e.contains("verdict: NOT PERMITTED: the logged completion is none of the permitted outcomes at the points"), e);
     }
 }

@@ -160,8 +160,16 @@ class SvLogWriterTest {
         assertEquals(expected, read.actions().get(0).action());
         assertEquals(100, read.actions().get(0).cycle());
         assertEquals(List.of("accept", "accept", "completion", "completion", "inval_completion", "queue_tail", "idle",
-                "cq_head", "queue_tail", "idle", "read", "idle"),
-                read.flow().stream().skip(1).map(e -> e instanceof SeedLog.EventEntry ev ? ev.type() : "read").toList());
+                "cq_head", "queue_tail", "idle", "read", "idle", "action", "accept", "completion", "accept", "completion",
+                "idle"), read.flow().stream().skip(1).map(e -> e instanceof SeedLog.EventEntry ev ? ev.type()
+                        : e instanceof SeedLog.ActionEntry ? "action" : "read").toList());
+        // log_window_request_at: a request arriving after the window's store
+        dev.lockstep.stimulus.Action.Window staggered = new dev.lockstep.stimulus.Action.Window(List.of(
+                new dev.lockstep.stimulus.Action.Translate(3, 1, false, 0, false, 2, 0x4020_1ab0L),
+                new dev.lockstep.stimulus.Action.Translate(4, 1, false, 0, false, 2, 0x4020_1ab8L)), List.of(0, 30), 10,
+                List.of(new dev.lockstep.stimulus.Action.MemoryWrite(0x20_1008L, 0x2000_14d7L, "leaf PTE again")), List.of());
+        assertEquals(staggered, read.actions().get(1).action());
+        assertEquals(130, read.actions().get(1).cycle());
         // the ABI 7 records read back as the events they were written from
         List<long[]> abi7 = read.flow().stream().filter(e -> e instanceof SeedLog.EventEntry ev
                 && (ev.type().equals("queue_tail") || ev.type().equals("inval_completion")))
