@@ -11,4 +11,5 @@ rtl-stubs/iommu_xlate.sv
 rtl-stubs/iommu_fault_queue.sv
 rtl-stubs/iommu_page_req_queue.sv
 rtl-stubs/iommu_cmd_queue.sv
+rtl-stubs/iommu_miss_merge.sv
 rtl-stubs/lockstep_iommu.sv

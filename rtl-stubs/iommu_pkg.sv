@@ -131,6 +131,8 @@ package iommu_pkg;
   // (ABI 7 events LOCKSTEP_EV_QUEUE_TAIL, LOCKSTEP_EV_INVAL_COMPLETION show them).
   localparam logic [7:0] M_FQ_TAIL_BEFORE_DATA   = 8'd53;
   localparam logic [7:0] M_IOFENCE_SKIPS_ATS_WAIT = 8'd54;
+  // Arrival order: live only while a request arrives during another's walk (docs/concurrency.md section 18).
+  localparam logic [7:0] M_OVL_MISS_MERGE        = 8'd55;
 
 
   // Whether planted bug `id` is selected: the 32-bit mutant input holds up to four bug ids, one per

@@ -235,31 +235,36 @@ module lockstep_iommu
       if (w_rec_valid[k] && WI'(k) != rec_sel) rec_other = WI'(k);
     end
   end
-  assign tr_req_ready = |w_req_ready;
+  // BUG (mutant M_OVL_MISS_MERGE): a request identical to one a walker is translating joins that walk
+  logic          mm_merge, mm_cpl_valid, mm_busy;
+  logic [101:0]  mm_cpl, wk_cpl;
+  assign tr_req_ready = |w_req_ready || mm_merge;
   always_comb begin
     w_req_valid = '0; w_cpl_ready = '0; w_rec_ready = '0;
-    w_req_valid[req_sel] = tr_req_valid && w_req_ready[req_sel];
-    w_cpl_ready[cpl_sel] = tr_cpl_ready;
+    w_req_valid[req_sel] = tr_req_valid && w_req_ready[req_sel] && !mm_merge;
+    w_cpl_ready[cpl_sel] = tr_cpl_ready && !mm_cpl_valid;
     w_rec_ready[rec_sel] = rec_ready;
     // BUG (mutant): the arbiter acknowledges every ready completion / record, sending only the selected one
-    if (mutant_on(mutant, M_OVL_CPL_DROPPED)) w_cpl_ready = w_cpl_valid & {XLATE_N{tr_cpl_ready}};
+    if (mutant_on(mutant, M_OVL_CPL_DROPPED)) w_cpl_ready = w_cpl_valid & {XLATE_N{tr_cpl_ready && !mm_cpl_valid}};
     if (mutant_on(mutant, M_OVL_REC_DROPPED)) w_rec_ready = w_rec_valid & {XLATE_N{rec_ready}};
   end
-  assign tr_cpl_valid  = |w_cpl_valid;
+  assign tr_cpl_valid  = |w_cpl_valid || mm_cpl_valid;
+  // The walkers' completion on the port: tag, status, cause, pa, R W X U G S Priv CXL.io.
   // BUG (mutant): with two completions ready, the one sent carries the other's tag
-  assign tr_cpl_tag    = mutant_on(mutant, M_OVL_CPL_TAG_SWAP) ? w_cpl_tag[cpl_other] : w_cpl_tag[cpl_sel];
-  assign tr_cpl_status = w_cpl_status[cpl_sel];
-  assign tr_cpl_cause  = w_cpl_cause[cpl_sel];
   // BUG (mutant): with two completions ready, the PA comes from the other one (its tag from the selected one)
-  assign tr_cpl_pa     = mutant_on(mutant, M_OVL_CPL_PA_SWAP) ? w_cpl_pa[cpl_other] : w_cpl_pa[cpl_sel];
-  assign tr_cpl_r      = w_cpl_r[cpl_sel];
-  assign tr_cpl_w      = w_cpl_w[cpl_sel];
-  assign tr_cpl_x      = w_cpl_x[cpl_sel];
-  assign tr_cpl_u      = w_cpl_u[cpl_sel];
-  assign tr_cpl_g      = w_cpl_g[cpl_sel];
-  assign tr_cpl_s      = w_cpl_s[cpl_sel];
-  assign tr_cpl_priv   = w_cpl_priv[cpl_sel];
-  assign tr_cpl_cxl_io = w_cpl_cxl_io[cpl_sel];
+  assign wk_cpl = {mutant_on(mutant, M_OVL_CPL_TAG_SWAP) ? w_cpl_tag[cpl_other] : w_cpl_tag[cpl_sel],
+                   w_cpl_status[cpl_sel], w_cpl_cause[cpl_sel],
+                   mutant_on(mutant, M_OVL_CPL_PA_SWAP) ? w_cpl_pa[cpl_other] : w_cpl_pa[cpl_sel],
+                   w_cpl_r[cpl_sel], w_cpl_w[cpl_sel], w_cpl_x[cpl_sel], w_cpl_u[cpl_sel], w_cpl_g[cpl_sel],
+                   w_cpl_s[cpl_sel], w_cpl_priv[cpl_sel], w_cpl_cxl_io[cpl_sel]};
+  assign {tr_cpl_tag, tr_cpl_status, tr_cpl_cause, tr_cpl_pa, tr_cpl_r, tr_cpl_w, tr_cpl_x, tr_cpl_u, tr_cpl_g,
+          tr_cpl_s, tr_cpl_priv, tr_cpl_cxl_io} = mm_cpl_valid ? mm_cpl : wk_cpl;
+  iommu_miss_merge #(.XLATE_N(XLATE_N), .WI(WI)) u_miss_merge (
+    .clk, .rst_n, .enable(mutant_on(mutant, M_OVL_MISS_MERGE)), .req_valid(tr_req_valid),
+    .req_key({tr_req_did, tr_req_pv, tr_req_pid, tr_req_priv, tr_req_ttyp, tr_req_iova, tr_req_nw, tr_req_exe,
+              tr_req_cxl}),
+    .req_tag(tr_req_tag), .w_take(w_req_valid & w_req_ready), .w_done(w_cpl_valid & w_cpl_ready), .w_fields(wk_cpl[85:0]),
+    .merge(mm_merge), .cpl_valid(mm_cpl_valid), .cpl_ready(tr_cpl_ready), .cpl(mm_cpl), .busy(mm_busy));
   assign rec_valid   = |w_rec_valid;
   assign rec_cause   = w_rec_cause[rec_sel];
   assign rec_ttyp    = w_rec_ttyp[rec_sel];
@@ -398,7 +403,7 @@ module lockstep_iommu
   assign fq_tail = fqt;
   assign pq_tail = pqt;
   assign idle = xl_busy == '0 && !fq_busy && !cq_busy && !pq_busy && !arb_busy && !tr_req_valid &&
-                !tr_cpl_valid && !pr_req_valid;
+                !tr_cpl_valid && !pr_req_valid && !mm_busy;
 
   logic unused;
   // walkers other than 0 never take a Page Request

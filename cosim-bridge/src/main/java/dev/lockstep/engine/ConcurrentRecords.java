@@ -42,17 +42,21 @@ final class ConcurrentRecords {
         }
         if (!dut.keySet().equals(model.keySet())) return;
         List<Long> modelSlots = new ArrayList<>(model.keySet());
-        boolean[] used = new boolean[modelSlots.size()];
-        Map<Long, Long> modelSlotFor = new LinkedHashMap<>();
-        for (Map.Entry<Long, long[]> d : dut.entrySet()) {
-            int found = -1;
-            for (int k = 0; k < modelSlots.size() && found < 0; k++) {
-                if (!used[k] && sameRecord(model.get(modelSlots.get(k)), d.getValue(), bigEndian)) found = k;
-            }
-            if (found < 0) return;
-            used[found] = true;
-            modelSlotFor.put(modelSlots.get(found), d.getKey());
+        List<Long> dutSlots = new ArrayList<>(dut.keySet());
+        int n = modelSlots.size();
+        boolean[][] same = new boolean[n][n];
+        for (int d = 0; d < n; d++) {
+            for (int m = 0; m < n; m++) same[d][m] = sameRecord(model.get(modelSlots.get(m)), dut.get(dutSlots.get(d)), bigEndian);
         }
+        // A record may match several (an iotval reported with page offset 0 matches every record of its page):
+        // a matching of the two sets, not the first fit, decides whether they are a permutation.
+        int[] dutOf = new int[n];
+        java.util.Arrays.fill(dutOf, -1);
+        for (int d = 0; d < n; d++) {
+            if (!augment(d, same, dutOf, new boolean[n])) return;
+        }
+        Map<Long, Long> modelSlotFor = new LinkedHashMap<>();
+        for (int m = 0; m < n; m++) modelSlotFor.put(modelSlots.get(m), dutSlots.get(dutOf[m]));
         for (int i = 0; i < effects.writes; i++) {
             if (effects.writeKind[i] != EffectSink.WRITE_FAULT_RECORD) continue;
             long slot = effects.writePa[i] & ~(RECORD - 1L);
@@ -62,6 +66,19 @@ final class ConcurrentRecords {
             long[] words = model.get(e.getKey());
             for (int w = 0; w < 4; w++) memory.store64(e.getValue() + 8L * w, words[w]);
         }
+    }
+
+    /** Kuhn's augmenting path: DUT record {@code d} gets a model record, others moving to make room if they can. */
+    private static boolean augment(int d, boolean[][] same, int[] dutOf, boolean[] seen) {
+        for (int m = 0; m < dutOf.length; m++) {
+            if (!same[d][m] || seen[m]) continue;
+            seen[m] = true;
+            if (dutOf[m] < 0 || augment(dutOf[m], same, dutOf, seen)) {
+                dutOf[m] = d;
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

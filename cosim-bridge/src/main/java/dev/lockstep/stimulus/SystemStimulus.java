@@ -578,10 +578,28 @@ public final class SystemStimulus implements Stimulus {
             emitted.forEach(this::emit);
             return;
         }
-        if (reqs.size() == 1 && during.isEmpty()) emit(reqs.get(0));
-        else emit(new Action.Window(reqs, arrivals(reqs.size()), during.isEmpty() ? 0 : GAPS[random.nextInt(GAPS.length)],
-                during, List.of()));
+        if (reqs.size() == 1 && during.isEmpty()) {
+            emit(reqs.get(0));
+        } else {
+            List<Integer> arrivals = arrivals(reqs.size());
+            if (arrivals.get(arrivals.size() - 1) > 0) repeatSome(reqs);
+            emit(new Action.Window(reqs, arrivals, during.isEmpty() ? 0 : GAPS[random.nextInt(GAPS.length)], during,
+                    List.of()));
+        }
         later.forEach(this::emit);
+    }
+
+    /**
+     * In a staggered window, a device sends a request again (its own tag, the same address and type) one time
+     * in four, so that a request may arrive while the IOMMU still walks for the one it repeats.
+     */
+    private void repeatSome(List<Action.Translate> reqs) {
+        for (int i = 1; i < reqs.size(); i++) {
+            if (random.nextInt(4) != 0) continue;
+            Action.Translate t = reqs.get(random.nextInt(i));
+            reqs.set(i, new Action.Translate(reqs.get(i).tag(), t.deviceId(), t.pv(), t.processId(), t.priv(), t.ttyp(),
+                    t.iova(), t.noWrite(), t.execRequested(), t.cxl()));
+        }
     }
 
     /** Cycles between two requests of a staggered window that do not arrive in one burst. */

@@ -134,6 +134,28 @@ final class UnmapRace {
         k.window(after, 0, () -> { });
         long pte = k.driver.memory.load(victim[1]) | PageTable.V;
         if (k.random.nextBoolean()) pte = (pte & 0x3ffL) | ((k.dataPage((int) victim[2]) >>> 12) << 10);
-        k.driver.memory.store(victim[1], pte, "map again 0x" + Long.toHexString(victim[0]));
+        mapAgain(round, victim, pte);
+    }
+
+    /**
+     * The page is mapped again (a PTE from V=0 to V=1 needs no invalidation: section 5) while the device retries
+     * the address that faulted: the request before the store may fault, the same request sent again after the
+     * store, while the first may still walk, must not (docs/concurrency.md, section 18). The store sweeps the end
+     * of the first request's walk (16 to 38 cycles in), the retry 1 to 5 cycles after it; a cold page keeps the
+     * other walker busy. The retry follows the first request directly, as a device's requests reach the IOMMU
+     * in order.
+     */
+    private void mapAgain(int round, long[] victim, long pte) {
+        long retry = k.inPage(victim);
+        int ttyp = k.readOrWrite();
+        int gap = 16 + 2 * (round % 12);
+        List<Action.Translate> reqs = new ArrayList<>();
+        reqs.add(k.request(id, ttyp, retry));
+        if (k.depth > 2) reqs.add(k.request(id, k.readOrWrite(), k.inPage(cold.get(k.random.nextInt(cold.size())))));
+        reqs.add(k.request(id, ttyp, retry));
+        List<Integer> arrivals = new ArrayList<>(java.util.Collections.nCopies(reqs.size(), 0));
+        arrivals.set(reqs.size() - 1, gap + 1 + 2 * ((round / 12) % 3));
+        k.window(reqs, arrivals, List.of(), gap, () -> k.driver.memory.store(victim[1], pte,
+                "map again 0x" + Long.toHexString(victim[0])));
     }
 }
