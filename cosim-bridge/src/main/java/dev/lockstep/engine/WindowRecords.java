@@ -62,12 +62,20 @@ final class WindowRecords {
                 if ((observed.writeAddr[j] & ~7L) == a + 24) iotval2 = v;
             }
             // The request the record names: same device, process and type; where several are, the one with
-            // the record's iotval, else one on its page (the page offset may be reported as 0).
+            // the record's iotval, else one on its page (the page offset may be reported as 0). Never one the DUT
+            // answered with success: no fault of a request that succeeds is reported (a fault of an ATS request
+            // answered Success with R=W=0 neither), so of identical requests the record is a faulting one's, and
+            // of those one whose completion has the record's cause.
             Action.Translate named = null;
             int best = -1;
             for (Action.Translate t : w.requests()) {
                 if (attributed.contains(t.tag()) || !recordOf(dw0, t)) continue;
+                Integer c = completionOf.get(t.tag());
+                if (c != null && DutObservations.status(observed.completionWord[c]) == 0) continue;
                 int fit = iotval == null ? 0 : iotval == t.iova() ? 2 : (iotval >>> 12) == (t.iova() >>> 12) ? 1 : 0;
+                // identical requests may meet different faults (one with a cached context, one walking): the one
+                // whose completion carries the record's cause (a bus without the cause carries 0)
+                if (c != null && DutObservations.cause(observed.completionWord[c]) == (dw0 & 0xfff)) fit += 4;
                 if (fit > best) {
                     named = t;
                     best = fit;

@@ -195,7 +195,12 @@ public final class SystemStimulus implements Stimulus {
         else if (p < 80) changePageTable();
         else if (p < 84) changeDeviceContext();
         else if (p < 87 || (p < 89 && !caps.ats())) fence(random.nextBoolean());
-        else if (p < 89) atsCommand();
+        else if (p < 89) {
+            // With overlap, the ATS command (an ATS.INVAL and its IOFENCE.C, or an ATS.PRGR) races translation
+            // requests of the devices, ATS translation requests among them.
+            if (overlap > 1) window(() -> { for (int k = 1 + random.nextInt(overlap); k > 0; k--) translate(); }, this::atsCommand);
+            else atsCommand();
+        }
         else if (p < 91) illegalCommand();
         else if (p < 93) failMemoryWord();
         else if (p < 96) addDevice();

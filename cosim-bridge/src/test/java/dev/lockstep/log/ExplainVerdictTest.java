@@ -82,11 +82,13 @@ class ExplainVerdictTest {
         assertTrue(w.contains("point 0: before the software actions") && w.contains("point 1: after the stores"), w);
         assertTrue(w.contains("verdict: PERMITTED at point") && !w.contains("NOT PERMITTED"), w);
         // A completion with another walker's PA: the request it answers is permitted at no point.
-        Cli bad = Cli.run("run", "--dut", "stub", "--overlap", "4", "--seed", "1", "--count", "1", "--mutant", "ovl_cpl_pa_swap",
+        // (the first of seeds 1-12 it shows in, so that a change of the stimulus does not lose it)
+        Cli bad = Cli.run("run", "--dut", "stub", "--overlap", "4", "--seeds", "1-12", "--fail-fast", "--mutant", "ovl_cpl_pa_swap",
                 "--dump", "all", "--out", dir.resolve("swap").toString());
         assertEquals(Main.EXIT_DIVERGENCE, bad.exitCode, bad.out + bad.err);
         int at = Integer.parseInt(bad.out.replaceAll("(?s).*DIVERGENCE at action #(\\d+),.*", "$1"));
-        String e = explain(dir.resolve("swap/logs/seed-1.jsonl"), at);
+        String seed = bad.out.replaceAll("(?s).*DIVERGENCE at action #\\d+, cycle \\d+ \\(seed (\\d+)\\).*", "$1");
+        String e = explain(dir.resolve("swap/logs/seed-" + seed + ".jsonl"), at);
         assertTrue(e.contains("verdict: NOT PERMITTED: the logged completion is none of the permitted outcomes at the points"), e);
     }
 }
