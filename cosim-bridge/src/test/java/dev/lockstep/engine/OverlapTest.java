@@ -29,6 +29,40 @@ class OverlapTest {
         String log = Files.readString(dir.resolve("logs/seed-1.jsonl"));
         assertTrue(log.contains("\"op\":\"window\""), "the log holds windows");
         assertTrue(log.contains("\"type\":\"accept\"") && log.contains("\"type\":\"cq_head\""), "and ABI 6 events");
+        // Requests arrive during windows (docs/concurrency.md, section 18): after the software actions, and after
+        // the fence those made available completed; ATS commands race translations.
+        int staggered = 0, afterActions = 0, afterFence = 0, atsRaces = 0;
+        try (Stream<Path> logs = Files.list(dir.resolve("logs"))) {
+            for (Path p : logs.sorted().toList()) {
+                com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+                java.util.List<com.fasterxml.jackson.databind.JsonNode> records = new java.util.ArrayList<>();
+                for (String line : Files.readAllLines(p)) records.add(json.readTree(line));
+                for (int i = 0; i < records.size(); i++) {
+                    com.fasterxml.jackson.databind.JsonNode a = records.get(i);
+                    if (!a.path("op").asText().equals("window")) continue;
+                    if (a.path("during").toString().contains("ATS.INVAL")) atsRaces++;
+                    if (!a.has("arrivals")) continue;
+                    staggered++;
+                    java.util.Set<Integer> late = new java.util.HashSet<>();
+                    for (int r = 0; r < a.get("arrivals").size(); r++) {
+                        if (a.path("during").size() > 0 && a.get("arrivals").get(r).asInt() > a.get("gap").asInt()) {
+                            late.add(a.get("requests").get(r).get("tag").asInt());
+                        }
+                    }
+                    afterActions += late.size();
+                    long fence = -1;
+                    for (int j = i + 1; j < records.size() && !records.get(j).path("type").asText().equals("action"); j++) {
+                        com.fasterxml.jackson.databind.JsonNode e = records.get(j);
+                        if (e.path("type").asText().equals("cq_head")) fence = e.get("cycle").asLong();
+                        if (e.path("type").asText().equals("accept") && late.contains(e.get("tag").asInt()) && fence >= 0
+                                && e.get("cycle").asLong() > fence) afterFence++;
+                    }
+                }
+            }
+        }
+        assertTrue(staggered >= 100 && afterActions >= 20 && afterFence >= 5 && atsRaces >= 5,
+                staggered + " staggered windows, " + afterActions + " requests after the software actions, " + afterFence
+                        + " accepted after cqh last moved, " + atsRaces + " windows racing an ATS.INVAL");
         // The logs are checked offline as they were live.
         try (Stream<Path> logs = Files.list(dir.resolve("logs"))) {
             String[] args = Stream.concat(Stream.of("check"), logs.sorted().map(Path::toString)).toArray(String[]::new);
