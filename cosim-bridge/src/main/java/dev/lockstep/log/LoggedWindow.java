@@ -42,15 +42,15 @@ final class LoggedWindow {
      * after them, or accepted (a logged {@code accept}) at or after {@code applied} (docs/concurrency.md, section 18).
      */
     private static boolean[] after(SeedLog log, int index, Action.Window w, long applied) {
+        java.util.Set<Integer> acceptedAfter = new java.util.HashSet<>();
+        for (SeedLog.Entry e : LoggedWalk.entriesOf(log, index)) {
+            if (e instanceof SeedLog.EventEntry ev && ev.words()[0] == Dut.EV_ACCEPT && ev.words()[1] >= applied) {
+                acceptedAfter.add((int) (ev.words()[2] & 0xffff));
+            }
+        }
         boolean[] after = new boolean[w.requests().size()];
         for (int i = 0; i < after.length; i++) {
-            after[i] = w.submittedAfter(i);
-            for (SeedLog.Entry e : LoggedWalk.entriesOf(log, index)) {
-                if (!w.during().isEmpty() && e instanceof SeedLog.EventEntry ev && ev.words()[0] == Dut.EV_ACCEPT
-                        && (ev.words()[2] & 0xffff) == w.requests().get(i).tag() && ev.words()[1] >= applied) {
-                    after[i] = true;
-                }
-            }
+            after[i] = w.submittedAfter(i) || !w.during().isEmpty() && acceptedAfter.contains(w.requests().get(i).tag());
         }
         return after;
     }
