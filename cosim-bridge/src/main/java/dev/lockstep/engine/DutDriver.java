@@ -4,6 +4,7 @@ import dev.lockstep.dut.Dut;
 import dev.lockstep.dut.DutException;
 import dev.lockstep.dut.DutInterface;
 import dev.lockstep.stimulus.Action;
+import java.util.List;
 
 /**
  * The DUT's half of each action: applies it and runs the DUT until idle, collecting what it does into
@@ -38,7 +39,7 @@ final class DutDriver {
             drainUntilIdle(p);
         } else if (action instanceof Action.Window w) {
             driveWindow(w);
-            for (Action a : w.during()) {
+            for (Action a : w.software()) {
                 if (a instanceof Action.RegisterWrite r) dut.mmioRead(r.offset(), r.size());
             }
         } else if (action instanceof Action.Translate t) {
@@ -52,16 +53,24 @@ final class DutDriver {
     /**
      * Applies window {@code w} to the DUT (docs/concurrency.md) step by step, as {@link Action.Window#schedule}
      * orders them: the requests arriving at its start, its Page Requests in order (the same cycle: lockstep_dut.h
-     * queues them behind the translation requests), then the later requests and the {@code during} actions, each
-     * at its cycle (earlier when the DUT becomes idle first); then runs until idle (the checker then reads back
-     * each register written). Returns the DUT cycle at which {@code during} took effect.
+     * queues them behind the translation requests), then the later requests and the software groups, each at its
+     * cycle (earlier when the DUT becomes idle first; a software group after the first not before the IOMMU has
+     * passed the commands the groups before it made available, section 19); then runs until idle (the checker
+     * then reads back each register written). Returns the DUT cycle at which each software group took effect.
      */
-    long driveWindow(Action.Window w) throws DutException {
+    long[] driveWindow(Action.Window w) throws DutException {
         long start = dut.cycles();
-        long applied = start;
+        List<Action.Window.Software> groups = w.groups();
+        long[] applied = new long[Math.max(1, groups.size())];
+        applied[0] = start;
+        long commandsTail = -1;
+        long commandsFrom = start;
         boolean idle = false;
         for (Action.Window.Step step : w.schedule()) {
             if (!idle) idle = runUntil(start + step.at(), w);
+            if (!idle && step.kind() == Action.Window.Step.SOFTWARE && step.index() > 0 && commandsTail >= 0) {
+                idle = runUntilPassed(commandsTail, commandsFrom + 1, w);
+            }
             switch (step.kind()) {
                 case Action.Window.Step.REQUEST -> {
                     Action.Translate t = w.requests().get(step.index());
@@ -75,16 +84,42 @@ final class DutDriver {
                     idle = false;
                 }
                 default -> {
-                    applied = dut.cycles();
-                    for (Action a : w.during()) {
+                    if (groups.isEmpty()) break;
+                    applied[step.index()] = dut.cycles();
+                    for (Action a : groups.get(step.index()).during()) {
                         if (a instanceof Action.MemoryWrite m) dut.memWrite(m.pa(), littleEndian(m.value()));
-                        else if (a instanceof Action.RegisterWrite r) dut.mmioWrite(r.offset(), r.size(), r.value());
+                        else if (a instanceof Action.RegisterWrite r) {
+                            dut.mmioWrite(r.offset(), r.size(), r.value());
+                            if (r.offset() == dev.lockstep.refmodel.regs.RegisterFile.CQT) {
+                                commandsTail = r.value();
+                                commandsFrom = applied[step.index()];
+                            }
+                        }
                     }
                 }
             }
         }
         drainUntilIdle(w);
         return applied;
+    }
+
+    /**
+     * Runs the DUT until its cqh has reached {@code tail} at a cycle from {@code from} on (the commands before the
+     * tail are passed: fetched, and with an IOFENCE.C last, completed) or until it is idle; returns whether it is
+     * idle. A cycle at a time, so that the group is applied in the first cycle after the run that reported the move
+     * (a rule a log's replay and a testbench can follow); the stimulus leaves gaps that make such waits rare.
+     */
+    private boolean runUntilPassed(long tail, long from, Action.Window w) throws DutException {
+        long budgetEnd = dut.cycles() + Lockstep.IDLE_BUDGET;
+        while (observed.cqHeadReached(tail, from) < 0) {
+            if (dut.cycles() >= budgetEnd) {
+                throw new DutException(DutException.Kind.HANG, "the DUT's cqh did not reach " + tail + " within "
+                        + Lockstep.IDLE_BUDGET + " cycles while a later software group of " + w.describe() + " waited for it"
+                        + outstanding());
+            }
+            if (runUntil(dut.cycles() + 1, w)) return true;
+        }
+        return false;
     }
 
     /** Runs the DUT until cycle {@code end} or until it is idle, whichever comes first; returns whether it is idle. */

@@ -2,7 +2,6 @@ package dev.lockstep.engine;
 
 import dev.lockstep.dut.DutException;
 import dev.lockstep.refmodel.cache.CachingModel;
-import dev.lockstep.refmodel.command.Commands;
 import dev.lockstep.refmodel.regs.RegisterFile;
 import dev.lockstep.stimulus.Action;
 import dev.lockstep.triage.Signature;
@@ -69,56 +68,54 @@ final class WindowCheck {
 
     Finding check(int index, Action.Window w) throws DutException {
         DutObservations observed = seed.observed;
-        // The cycle the software actions took effect at (lockstep_dut.h, "Ordering"): the DUT's completions and
-        // memory writes of that cycle were made at its clock edge, after them; its cqh changes of that cycle
-        // were seen before them.
-        long applied = seed.driver.driveWindow(w);
+        // The cycle each software group took effect at (lockstep_dut.h, "Ordering"): the DUT's completions and
+        // memory writes of that cycle were made at its clock edge, after it; its cqh changes of that cycle were
+        // seen before it.
+        long[] applied = seed.driver.driveWindow(w);
         Map<Integer, Integer> completionOf = new HashMap<>();
         Finding f = matchTags(w, completionOf);
         if (f != null) return f;
-        boolean during = !w.during().isEmpty();
         readAtEnd.clear();
         boolean overflowBefore = (seed.model.registers().fqcsr() & RegisterFile.QCSR_OF) != 0;
-        long fenceDone = fenceCompletion(w, applied);
-        Set<Long> stored = WindowSteps.storedFrom(List.of(w.during()), 0);
-        List<List<Action>> steps = WindowSteps.of(w.during(), seed.model.registers().read(RegisterFile.CQT, 4),
-                seed.model.registers().cqb());
+        WindowPoints points = new WindowPoints(w, applied, seed.model.registers().read(RegisterFile.CQT, 4),
+                seed.model.registers().cqb(), seed.memory, observed);
+        String unordered = points.unordered();
+        if (unordered != null) throw new DutException(DutException.Kind.API, unordered);
+        List<List<Action>> steps = points.steps();
 
         // Point 0 is before every software action, point k after the first k steps, the last after all of them.
         // Each request goes to the first point it fits at and where nothing the DUT did puts it later.
         List<Pending> pending = new ArrayList<>();
-        Set<Integer> submittedAfter = new HashSet<>();
-        for (int i = 0; i < w.requests().size(); i++) if (w.submittedAfter(i)) submittedAfter.add(w.requests().get(i).tag());
+        Map<Integer, Integer> minPoint = new HashMap<>();
+        for (int i = 0; i < w.requests().size(); i++) {
+            Action.Translate t = w.requests().get(i);
+            minPoint.put(t.tag(), points.minPoint(w, i, observed.acceptCycle(t.tag())));
+        }
         for (Action.Translate t : records.linearization(w, completionOf)) pending.add(new Pending(t, null, -1));
-        WindowPageRequests pages = new WindowPageRequests(seed.model, w, applied, observed, this::pageQueueOverflowedAtEnd,
+        WindowPageRequests pages = new WindowPageRequests(seed.model, w, applied[0], observed, this::pageQueueOverflowedAtEnd,
                 this::pageRequestPendingAtEnd);
         WindowPageRequests.Performer perform = (p, dutFaulted, later) -> identicalFaults.modelAfterDut(index,
                 () -> WindowPageRequests.handle(seed.model, p, later), dutFaulted);
-        List<AdUpdates> adBefore = new ArrayList<>();
-        List<AdUpdates> adAfter = new ArrayList<>();
+        // The A/D updates of each request committed, by the point it was committed at.
+        List<AdUpdates> ads = new ArrayList<>();
+        List<Integer> adPoints = new ArrayList<>();
         claimedBefore.clear();
         for (int point = 0; point <= steps.size(); point++) {
             if (point > 0) apply(steps.get(point - 1));
-            boolean last = point == steps.size();
             Set<Long> later = WindowSteps.storedFrom(steps, point);
-            boolean queueRace = WindowSteps.drainsFaultQueueFrom(steps, point);
+            int drain = WindowSteps.drainingStepFrom(steps, point);
             List<Pending> deferred = new ArrayList<>();
             for (Pending d : pending) {
                 Action.Translate t = d.request();
                 int i = completionOf.get(t.tag());
                 long word = observed.completionWord[i];
                 long pa = observed.completionPa[i];
-                boolean mustHere = last || point == 0 && (!during || observed.completionCycle[i] < applied);
-                long accepted = observed.acceptCycle(t.tag());
-                // submitted after the software actions, or accepted at or after the cycle they took effect: every read
-                // of its walk is after them, so the structures as they were are open to it only as cached versions
-                // (point 1 on; docs/concurrency.md, section 18)
-                if (!mustHere && point == 0 && (submittedAfter.contains(t.tag()) || during && accepted >= applied)) {
-                    deferred.add(d);
-                    continue;
-                }
-                // accepted after the fence the window made available completed: after all of it
-                if (!mustHere && accepted >= 0 && accepted >= fenceDone) {
+                boolean mustHere = point == points.maxPoint(observed.completionCycle[i]);
+                // submitted after a software group, or accepted at or after the cycle it took effect: every read
+                // of its walk is after it, so the structures as they were are open to it only as cached versions
+                // (docs/concurrency.md, section 18); accepted after the fence a group made available completed:
+                // after all of that group
+                if (!mustHere && point < minPoint.get(t.tag())) {
                     deferred.add(d);
                     continue;
                 }
@@ -127,9 +124,10 @@ final class WindowCheck {
                 CompletionCheck.Match m = mustHere && d.earliest() == null
                         ? completions.match(index, t, p, word, pa, recorded)
                         : completions.fitting(index, t, p, word, pa, recorded);
-                if (last && m == null) {
+                if (mustHere && m == null) {
                     // Only an earlier point explains it after all: the A/D store after the store was another request's.
-                    (d.earliestPoint() == 0 ? adBefore : adAfter).add(commit(index, t, d.earliest()));
+                    ads.add(commit(index, t, d.earliest()));
+                    adPoints.add(d.earliestPoint());
                     continue;
                 }
                 if (m != null && m.finding() != null) return crossed(m.finding(), w, t, word, pa);
@@ -137,28 +135,34 @@ final class WindowCheck {
                     deferred.add(d);
                     continue;
                 }
-                if (!mustHere && laterPoint(t, p, m, later, queueRace, applied)) {
+                if (!mustHere && laterPoint(t, p, m, later, points, drain, point)) {
                     deferred.add(d.earliest() != null ? d : new Pending(t, asNow(t, m), point));
                     continue;
                 }
                 AdUpdates ad = commit(index, t, m);
-                (point == 0 ? adBefore : adAfter).add(ad);
-                if (point == 0) claimedBefore.addAll(ad.words());
+                ads.add(ad);
+                adPoints.add(point);
+                for (long w0 : ad.words()) if (points.stored().contains(w0) && point < points.storePoint(w0)) claimedBefore.add(w0);
             }
             pending = deferred;
             if (point == 0) pages.performBefore(perform);
-            if (point == 0) {
-                // The A/D stores to a PTE software rewrites in this window, made before the store, on the old version.
-                f = checkAd(index, AdUpdates.merge(adBefore).only(stored::contains), Long.MIN_VALUE, applied - 1);
+            int g = points.groupStartingAfter(point);
+            if (g >= 0 && !w.during().isEmpty()) {
+                // The A/D stores to a PTE the group rewrites, made before its store, on the old version.
+                Set<Long> words = points.storedBy(g);
+                f = checkAd(index, AdUpdates.merge(committedIn(ads, adPoints, 0, point)).only(words::contains),
+                        Long.MIN_VALUE, points.applied(g) - 1);
                 if (f != null) return f;
             }
         }
         pages.performAfter(perform);
-        f = checkAd(index, AdUpdates.merge(adAfter).only(stored::contains), applied, Long.MAX_VALUE);
-        if (f != null) return f;
-        List<AdUpdates> all = new ArrayList<>(adBefore);
-        all.addAll(adAfter);
-        AdUpdates rest = AdUpdates.merge(all).only(word -> !stored.contains(word));
+        for (int g = 0; g < points.groups() && !w.during().isEmpty(); g++) {
+            Set<Long> words = points.storedBy(g);
+            f = checkAd(index, AdUpdates.merge(committedIn(ads, adPoints, points.first(g), points.end())).only(words::contains),
+                    points.applied(g), Long.MAX_VALUE);
+            if (f != null) return f;
+        }
+        AdUpdates rest = AdUpdates.merge(ads).only(word -> !points.stored().contains(word));
 
         // The completions are matched; the rest of what the window did is compared as for any action.
         observed.completions = 0;
@@ -168,13 +172,20 @@ final class WindowCheck {
         if (f != null) return f;
         f = lostToOverflow(overflowBefore);
         if (f != null) return f;
-        for (Action a : w.during()) {
+        for (Action a : w.software()) {
             if (a instanceof Action.RegisterWrite r) {
                 f = registers.compare(index, r, r.offset(), r.size());
                 if (f != null) return f;
             }
         }
         return null;
+    }
+
+    /** The A/D updates committed at points {@code from..to}. */
+    private static List<AdUpdates> committedIn(List<AdUpdates> ads, List<Integer> adPoints, int from, int to) {
+        List<AdUpdates> in = new ArrayList<>();
+        for (int k = 0; k < ads.size(); k++) if (adPoints.get(k) >= from && adPoints.get(k) <= to) in.add(ads.get(k));
+        return in;
     }
 
     /**
@@ -196,37 +207,40 @@ final class WindowCheck {
     }
 
     /**
-     * Whether what the DUT did puts request {@code t}, fitting as {@code m} at this point, at a later one:
-     * {@code later} are the words stores still to come rewrite.
+     * Whether what the DUT did puts request {@code t}, fitting as {@code m} at {@code point}, at a later one:
+     * {@code later} are the words stores still to come rewrite, {@code drain} the first step still to come that
+     * drains the fault queue or clears its error bits (-1: none).
      */
     private boolean laterPoint(Action.Translate t, CompletionCheck.Permitted p, CompletionCheck.Match m, Set<Long> later,
-                               boolean queueRace, long applied) throws DutException {
+                               WindowPoints points, int drain, int point) throws DutException {
         // A fault whose record the DUT did not write (a queue that filled up) waits for the records it did
         // write, on both sides of the software actions, so that the model's queue fills in the DUT's order.
         boolean reportedFault = m.chosen().outcome().fault() && m.chosen().outcome().reported();
         boolean wrote = records.wrote(t.tag());
         boolean unrecorded = reportedFault && !wrote;
         boolean recordedLater = false;
-        if (queueRace && reportedFault && queueDiscards()) {
+        if (drain >= 0 && reportedFault && queueDiscards()) {
             // Software drains the fault queue or clears fqof (a step still to come) while the faults are in
             // flight, and the model's queue discards a record here (full, fqof or fqmf set, off): "While either
             // error bit is set in fqcsr, the IOMMU discards the record that led to the fault and all further
             // fault records". A record the DUT wrote after the actions took effect was made after them; one it
             // left out was discarded before them, unless the DUT's queue overflowed again after them (fqof set
             // at the end).
-            recordedLater = wrote && records.cycle(t.tag()) >= applied;
+            recordedLater = wrote && records.cycle(t.tag()) >= points.appliedOfStep(drain);
             unrecorded = !wrote && overflowedAtEnd();
         }
-        // A request whose walk reads the rewritten PTE, which the DUT updated after the store, did that update
+        // A request whose walk reads a rewritten PTE, which the DUT updated after the store, did that update
         // on the new version; so may a fault decided past it (a first-stage leaf updated before the G stage of
         // the final GPA faults, Priv "Two-Stage Address Translation"). Not a word this request's own update
         // before the store accounts for: the update after it is another request's.
         Set<Long> unexplained = new HashSet<>(later);
         for (long word : AdUpdates.of(m.chosen(), seed.memory).words()) {
-            if (!claimedBefore.contains(word) && writtenBefore(word, applied)) unexplained.remove(word);
+            if (later.contains(word) && !claimedBefore.contains(word) && writtenBefore(word, points.storeCycle(word))) {
+                unexplained.remove(word);
+            }
         }
-        boolean updatedAfter = leafUpdatedAfter(t, p, unexplained, applied);
-        return updatesStoredWordAfter(m, later, applied) || updatedAfter || !recordAgrees(m, t) || unrecorded
+        boolean updatedAfter = leafUpdatedAfter(t, p, unexplained, points);
+        return updatesStoredWordAfter(m, later, points) || updatedAfter || !recordAgrees(m, t) || unrecorded
                 || recordedLater;
     }
 
@@ -311,12 +325,12 @@ final class WindowCheck {
      * uses (a request may take its DC from the DDT cache and walk the page tables). A walk that faults is
      * not counted at the PTE it ended at: it makes no update there.
      */
-    private boolean leafUpdatedAfter(Action.Translate t, CompletionCheck.Permitted p, Set<Long> stored, long applied) {
+    private boolean leafUpdatedAfter(Action.Translate t, CompletionCheck.Permitted p, Set<Long> stored, WindowPoints points) {
         DutObservations obs = seed.observed;
         Set<Long> writtenAfter = new HashSet<>();
         for (int i = 0; i < obs.writes; i++) {
             long a = obs.writeAddr[i] & ~7L;
-            if (obs.writeCycle[i] >= applied && stored.contains(a)) writtenAfter.add(a);
+            if (stored.contains(a) && obs.writeCycle[i] >= points.storeCycle(a)) writtenAfter.add(a);
         }
         if (writtenAfter.isEmpty()) return false;
         Set<Map<Long, Long>> contexts = new HashSet<>();
@@ -393,27 +407,6 @@ final class WindowCheck {
     }
 
     /**
-     * The cycle the IOFENCE.C the window's cqt write made available completed (cqh reached the tail past
-     * it, ABI 6), or {@link Long#MAX_VALUE} when there is none, the last command made available is not a
-     * fence, or the DUT reports no cqh.
-     */
-    private long fenceCompletion(Action.Window w, long applied) {
-        long fenceDone = Long.MAX_VALUE;
-        for (Action a : w.during()) {
-            if (!(a instanceof Action.RegisterWrite r) || r.offset() != RegisterFile.CQT) continue;
-            long cqb = seed.model.registers().cqb();
-            long entries = RegisterFile.queueEntries(cqb);
-            long tail = r.value() & (entries - 1);
-            long slot = RegisterFile.queueBaseAddress(cqb) + 16 * ((tail + entries - 1) & (entries - 1));
-            long dw0 = seed.memory.load64(slot);
-            boolean fence = (dw0 & 0x7f) == Commands.IOFENCE && ((dw0 >>> 7) & 7) == Commands.IOFENCE_C;
-            long reached = seed.observed.cqHeadReached(tail, applied + 1);
-            fenceDone = fence && reached >= 0 ? reached : Long.MAX_VALUE;
-        }
-        return fenceDone;
-    }
-
-    /**
      * The DUT's registers once the window is done, each read when first needed and then kept (a read has no side
      * effect; reading once keeps the log's reads the same for {@code check}).
      */
@@ -454,11 +447,12 @@ final class WindowCheck {
      * before the store (it made none there before it, or one before that a request linearized before already
      * accounts for and one after): the request then performed them on the new version, so it is after the store.
      */
-    private boolean updatesStoredWordAfter(CompletionCheck.Match m, Set<Long> stored, long applied) {
+    private boolean updatesStoredWordAfter(CompletionCheck.Match m, Set<Long> stored, WindowPoints points) {
         if (stored.isEmpty()) return false;
         DutObservations o = seed.observed;
         for (long word : AdUpdates.of(m.chosen(), seed.memory).words()) {
             if (!stored.contains(word)) continue;
+            long applied = points.storeCycle(word);
             boolean before = false;
             boolean after = false;
             for (int i = 0; i < o.writes; i++) {

@@ -51,16 +51,35 @@ public final class WindowSteps {
         return steps;
     }
 
-    /** Whether a step from {@code from} on drains the fault queue or clears its error bits (fqh, fqcsr writes). */
-    static boolean drainsFaultQueueFrom(List<List<Action>> steps, int from) {
+    /**
+     * The steps of each of a window's software groups (docs/concurrency.md, section 19), group after group: each
+     * group's commands start at the tail the groups before it left. {@code cqt} and {@code cqb}: the registers
+     * before the window. A window without software actions has one group of one empty step.
+     */
+    public static List<List<List<Action>>> ofGroups(Action.Window w, long cqt, long cqb) {
+        List<List<List<Action>>> out = new ArrayList<>();
+        long tail = cqt;
+        long entries = RegisterFile.queueEntries(cqb);
+        for (Action.Window.Software g : w.groups()) {
+            out.add(of(g.during(), tail, cqb));
+            for (Action a : g.during()) {
+                if (a instanceof Action.RegisterWrite r && r.offset() == RegisterFile.CQT) tail = r.value() & (entries - 1);
+            }
+        }
+        if (out.isEmpty()) out.add(of(List.of(), cqt, cqb));
+        return out;
+    }
+
+    /** The first step from {@code from} on that drains the fault queue or clears its error bits (fqh, fqcsr writes); -1: none. */
+    static int drainingStepFrom(List<List<Action>> steps, int from) {
         for (int s = from; s < steps.size(); s++) {
             for (Action a : steps.get(s)) {
                 if (a instanceof Action.RegisterWrite r && (r.offset() == RegisterFile.FQH || r.offset() == RegisterFile.FQCSR)) {
-                    return true;
+                    return s;
                 }
             }
         }
-        return false;
+        return -1;
     }
 
     /** The memory words the steps from {@code from} on store. */
@@ -74,7 +93,7 @@ public final class WindowSteps {
 
     /** The register writes {@code action} makes: itself, or a window's software actions, in order. */
     static List<Action.RegisterWrite> registerWrites(Action action) {
-        List<Action> all = action instanceof Action.Window w ? w.during() : List.of(action);
+        List<Action> all = action instanceof Action.Window w ? w.software() : List.of(action);
         List<Action.RegisterWrite> writes = new java.util.ArrayList<>(0);
         for (Action a : all) if (a instanceof Action.RegisterWrite r) writes.add(r);
         return writes;

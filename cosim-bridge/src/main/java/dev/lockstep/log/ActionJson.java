@@ -93,6 +93,15 @@ final class ActionJson {
             n.put("gap", w.gap());
             ArrayNode during = n.putArray("during");
             for (Action a : w.during()) fields(during.addObject(), a);
+            if (!w.later().isEmpty()) {
+                ArrayNode later = n.putArray("later");
+                for (Action.Window.Software g : w.later()) {
+                    ObjectNode group = later.addObject();
+                    group.put("gap", g.gap());
+                    ArrayNode actions = group.putArray("during");
+                    for (Action a : g.during()) fields(actions.addObject(), a);
+                }
+            }
         } else {
             throw new IllegalArgumentException("no log record for " + action.describe());
         }
@@ -173,12 +182,65 @@ final class ActionJson {
             list.add(t);
         }
         int gap = (int) LogFormat.range(n, "gap", 0, Integer.MAX_VALUE);
-        List<Action> during = elements(n, "during", "an array of memory_write and register_write actions",
+        List<Action> during = softwareActions(n);
+        List<Action.Window.Software> later = later(n, gap, during, pages);
+        return new Action.Window(list, arrivals(n, list.size()), gap, during, pages, later);
+    }
+
+    /** A window's or software group's {@code during}: stores and register writes. */
+    private static List<Action> softwareActions(JsonNode n) throws FieldException {
+        return elements(n, "during", "an array of memory_write and register_write actions",
                 "an object with an op and its fields", a -> {
                     String op = LogFormat.choice(a, "op", null, "memory_write", "register_write");
                     return op.equals("memory_write") ? memoryWrite(a) : registerWrite(a);
                 });
-        return new Action.Window(list, arrivals(n, list.size()), gap, during, pages);
+    }
+
+    /**
+     * A window's {@code later} software groups (docs/log-format.md, "Software groups"): absent, none. Each has a
+     * gap past the one before it and at least one action; none stores a word another group stores; a window with
+     * Page Requests has none.
+     */
+    private static List<Action.Window.Software> later(JsonNode n, int gap, List<Action> during,
+                                                      List<Action.PageRequest> pages) throws FieldException {
+        JsonNode array = n.get("later");
+        if (array == null || array.isNull()) return List.of();
+        if (!array.isArray()) throw LogFormat.expected("later", "an array of software groups ({gap, during})", array);
+        if (array.isEmpty()) return List.of();
+        if (during.isEmpty()) {
+            throw new FieldException("field 'later': a window with later software groups has software actions in "
+                    + "'during' too");
+        }
+        if (!pages.isEmpty()) {
+            throw new FieldException("field 'later': a window with page_requests has one software group ('during')");
+        }
+        Map<Long, String> storedBy = new HashMap<>();
+        for (Action a : during) if (a instanceof Action.MemoryWrite m) storedBy.put(m.pa() & ~7L, "during");
+        List<Action.Window.Software> out = new ArrayList<>();
+        int previous = gap;
+        for (int i = 0; i < array.size(); i++) {
+            String where = "later[" + i + "]";
+            JsonNode g = array.get(i);
+            if (!g.isObject()) throw LogFormat.expected(where, "an object with a gap and a during", g);
+            try {
+                int at = (int) LogFormat.range(g, "gap", previous + 1L, Integer.MAX_VALUE);
+                List<Action> actions = softwareActions(g);
+                if (actions.isEmpty()) throw LogFormat.expected("during", "at least one memory_write or register_write", g.get("during"));
+                for (Action a : actions) {
+                    if (!(a instanceof Action.MemoryWrite m)) continue;
+                    String other = storedBy.putIfAbsent(m.pa() & ~7L, where);
+                    if (other != null && !other.equals(where)) {
+                        throw new FieldException(String.format("field 'during': stores word 0x%x, which %s stores too: "
+                                + "each word is stored by one software group at most", m.pa() & ~7L, other));
+                    }
+                }
+                out.add(new Action.Window.Software(at, actions));
+                previous = at;
+            } catch (FieldException e) {
+                throw e.in(where);
+            }
+        }
+        return out;
     }
 
     /** A window's {@code arrivals}: absent, every request at the window's start. */

@@ -277,14 +277,22 @@ public final class LogDut implements Dut {
     /** The window's next software action, when its software actions are due (null: none is due). */
     private Action nextDuring() {
         Action.Window.Step due = due();
-        return due != null && due.kind() == Action.Window.Step.SOFTWARE ? window.during().get(applied) : null;
+        return due != null && due.kind() == Action.Window.Step.SOFTWARE ? group(due).get(applied) : null;
+    }
+
+    /** The software actions of software step {@code due}: the window's {@code during} or one of its later groups. */
+    private java.util.List<Action> group(Action.Window.Step due) {
+        return due.index() == 0 ? window.during() : window.later().get(due.index() - 1).during();
     }
 
     /** A store or register write while a window is open: it must be the window's next software action. */
     private void duringWindow(Action action, boolean matches) {
         if (!matches) throw windowMismatch("applies '" + action.describe() + "'");
         applied++;
-        if (applied == window.during().size()) stepDone();
+        if (applied == group(due()).size()) {
+            applied = 0;
+            stepDone();
+        }
     }
 
     /**
@@ -305,7 +313,8 @@ public final class LogDut implements Dut {
                 ? "its request " + due.index() + " ('" + window.requests().get(due.index()).describe() + "') next"
                 : due.kind() == Action.Window.Step.PAGE_REQUEST
                 ? "its page request " + due.index() + " ('" + window.pageRequests().get(due.index()).describe() + "') next"
-                : "its software action " + applied + " ('" + window.during().get(applied).describe() + "') next";
+                : "its software action " + applied + (due.index() > 0 ? " of later[" + (due.index() - 1) + "]" : "")
+                + " ('" + group(due).get(applied).describe() + "') next";
         return new LogMismatchException(flow.at(windowLine) + ": the checker " + what + " here, but window action #"
                 + windowIndex + " of this line has " + expected);
     }

@@ -15,7 +15,8 @@ import java.util.List;
  * the points the engine may linearize them at (docs/concurrency.md, section 15: before the software
  * actions, after their stores and register writes, after each command they made available), and the
  * rebuild of its effects for the actions after it. Each request is judged alone here; {@code check}
- * judges the window as a whole (A/D updates, fault records, fences, acceptance cycles).
+ * judges the window as a whole (A/D updates, fault records, fences, acceptance cycles, and the cycles of later
+ * software groups, whose points follow the first group's here).
  */
 final class LoggedWindow {
     private LoggedWindow() {}
@@ -60,8 +61,13 @@ final class LoggedWindow {
         return log.actions().get(index).cycle() + w.gap();
     }
 
+    /** The steps of every software group, one after the other (docs/concurrency.md, section 19). */
     private static List<List<Action>> steps(Action.Window w, Iommu model) {
-        return WindowSteps.of(w.during(), model.mmioRead(RegisterFile.CQT, 4), model.registers().cqb());
+        List<List<Action>> steps = new ArrayList<>();
+        for (List<List<Action>> g : WindowSteps.ofGroups(w, model.mmioRead(RegisterFile.CQT, 4), model.registers().cqb())) {
+            steps.addAll(g);
+        }
+        return steps;
     }
 
     private static void perform(List<Action> step, Iommu model) {

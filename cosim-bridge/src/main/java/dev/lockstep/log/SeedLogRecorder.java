@@ -58,7 +58,7 @@ final class SeedLogRecorder implements RunObserver {
     public void action(int index, Action action) {
         if (action instanceof Action.MemoryWrite m) touchedWords.add(m.pa() & ~7L);
         if (action instanceof Action.Window w) {
-            for (Action a : w.during()) if (a instanceof Action.MemoryWrite m) touchedWords.add(m.pa() & ~7L);
+            for (Action a : w.software()) if (a instanceof Action.MemoryWrite m) touchedWords.add(m.pa() & ~7L);
         }
         // The engine tells of an action before it applies it: the DUT's clock is at the action's cycle (schema 2).
         write(ActionJson.write(index, action, cycle.getAsLong()));

@@ -164,14 +164,47 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
      * its completions may come in any order, each request may see the structures as they were before
      * {@code during} or after it, as the spec's caching rules permit for the cycles it was outstanding, and
      * its Page Requests are handled in arrival order, a prefix before {@code during} and the rest after.
+     *
+     * <p>{@code later} are further software groups (docs/concurrency.md, section 19), each {@code gap} cycles
+     * after the window's start and after the one before it, while requests may stay outstanding across them. A
+     * group is applied at its cycle, or later, once the IOMMU has passed every command the groups before it made
+     * available (cqh at their tail), so that those commands are executed and, with an IOFENCE.C last, completed
+     * before the group's stores. A window with Page Requests has one group; each memory word is stored by at
+     * most one group.
      */
     record Window(List<Translate> requests, List<Integer> arrivals, int gap, List<Action> during,
-                  List<PageRequest> pageRequests) implements Action {
+                  List<PageRequest> pageRequests, List<Software> later) implements Action {
         public Window {
             requests = List.copyOf(requests);
             arrivals = List.copyOf(arrivals);
             during = List.copyOf(during);
             pageRequests = List.copyOf(pageRequests);
+            later = List.copyOf(later);
+            if (!later.isEmpty()) {
+                if (during.isEmpty()) throw new IllegalArgumentException("a window with later software groups has software actions at its gap");
+                if (!pageRequests.isEmpty()) {
+                    throw new IllegalArgumentException("a window with Page Requests has one software group, not "
+                            + (1 + later.size()));
+                }
+                int previous = gap;
+                java.util.Map<Long, Integer> storedBy = new java.util.HashMap<>();
+                for (int g = 0; g <= later.size(); g++) {
+                    List<Action> actions = g == 0 ? during : later.get(g - 1).during();
+                    if (g > 0 && later.get(g - 1).gap() <= previous) {
+                        throw new IllegalArgumentException("a window's software groups come at increasing gaps (group "
+                                + g + " at " + later.get(g - 1).gap() + ", the one before at " + previous + ")");
+                    }
+                    if (g > 0) previous = later.get(g - 1).gap();
+                    for (Action a : actions) {
+                        if (!(a instanceof MemoryWrite m)) continue;
+                        Integer other = storedBy.putIfAbsent(m.pa() & ~7L, g);
+                        if (other != null && other != g) {
+                            throw new IllegalArgumentException(String.format("a window stores word 0x%x in two software "
+                                    + "groups (%d and %d); each word is stored by one group at most", m.pa() & ~7L, other, g));
+                        }
+                    }
+                }
+            }
             if (requests.isEmpty() && pageRequests.isEmpty()) {
                 throw new IllegalArgumentException("a window holds at least one request");
             }
@@ -191,7 +224,9 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
             for (Translate t : requests) {
                 if (!tags.add(t.tag())) throw new IllegalArgumentException("tag " + t.tag() + " twice in one window");
             }
-            for (Action a : during) {
+            List<Action> software = new ArrayList<>(during);
+            for (Software g : later) software.addAll(g.during());
+            for (Action a : software) {
                 if (!(a instanceof MemoryWrite) && !(a instanceof RegisterWrite)) {
                     throw new IllegalArgumentException("a window applies only stores and register writes, not "
                             + a.describe());
@@ -199,9 +234,40 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
             }
         }
 
+        /** A window with one software group. */
+        public Window(List<Translate> requests, List<Integer> arrivals, int gap, List<Action> during,
+                      List<PageRequest> pageRequests) {
+            this(requests, arrivals, gap, during, pageRequests, List.of());
+        }
+
         /** A window whose requests are all submitted at its start. */
         public Window(List<Translate> requests, int gap, List<Action> during, List<PageRequest> pageRequests) {
             this(requests, java.util.Collections.nCopies(requests.size(), 0), gap, during, pageRequests);
+        }
+
+        /** Software actions applied together {@code gap} cycles after a window's start (or later, see {@link Window}). */
+        public record Software(int gap, List<Action> during) {
+            public Software {
+                during = List.copyOf(during);
+                if (during.isEmpty()) throw new IllegalArgumentException("a window's later software group has actions");
+            }
+        }
+
+        /** The software groups: the first ({@code gap}, {@code during}), then {@code later}; none when {@code during} is empty. */
+        public List<Software> groups() {
+            if (during.isEmpty()) return List.of();
+            List<Software> all = new ArrayList<>(1 + later.size());
+            all.add(new Software(gap, during));
+            all.addAll(later);
+            return all;
+        }
+
+        /** Every software action of the window, group after group. */
+        public List<Action> software() {
+            if (later.isEmpty()) return during;
+            List<Action> all = new ArrayList<>(during);
+            for (Software s : later) all.addAll(s.during());
+            return all;
         }
 
         /** A window of translation requests only, all submitted at its start. */
@@ -209,8 +275,11 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
             this(requests, gap, during, List.of());
         }
 
-        /** Whether request {@code i} is submitted after the software actions (its arrival is past the gap). */
+        /** Whether request {@code i} is submitted after the first software group (its arrival is past the gap). */
         public boolean submittedAfter(int i) { return !during.isEmpty() && arrivals.get(i) > gap; }
+
+        /** Whether request {@code i} is submitted after software group {@code g} (of {@link #groups}). */
+        public boolean submittedAfter(int i, int g) { return arrivals.get(i) > groups().get(g).gap(); }
 
         /** Whether some request arrives after the window's start. */
         public boolean staggered() { return !arrivals.isEmpty() && arrivals.get(arrivals.size() - 1) > 0; }
@@ -227,13 +296,18 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
             for (int p = 0; p < pageRequests.size(); p++) steps.add(new Step(Step.PAGE_REQUEST, p, 0));
             while (i < requests.size() && arrivals.get(i) <= gap) steps.add(new Step(Step.REQUEST, i, arrivals.get(i++)));
             steps.add(new Step(Step.SOFTWARE, 0, gap));
+            for (int g = 0; g < later.size(); g++) {
+                int at = later.get(g).gap();
+                while (i < requests.size() && arrivals.get(i) <= at) steps.add(new Step(Step.REQUEST, i, arrivals.get(i++)));
+                steps.add(new Step(Step.SOFTWARE, g + 1, at));
+            }
             while (i < requests.size()) steps.add(new Step(Step.REQUEST, i, arrivals.get(i++)));
             return steps;
         }
 
         /**
-         * One step of a window's {@link #schedule}: request or Page Request {@code index}, or the software actions,
-         * {@code at} cycles after the window's start.
+         * One step of a window's {@link #schedule}: request or Page Request {@code index}, or software group
+         * {@code index}, {@code at} cycles after the window's start (a software group after the first: or later).
          */
         public record Step(int kind, int index, int at) {
             public static final int REQUEST = 0;
@@ -253,9 +327,9 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
                 b.append(" and ").append(pageRequests.size()).append(" page request(s):");
                 for (PageRequest p : pageRequests) b.append(" [").append(p.describe()).append(']');
             }
-            if (!during.isEmpty()) {
-                b.append("; ").append(gap).append(" cycles later:");
-                for (Action a : during) b.append(" [").append(a.describe()).append(']');
+            for (Software g : groups()) {
+                b.append("; ").append(g.gap()).append(" cycles later:");
+                for (Action a : g.during()) b.append(" [").append(a.describe()).append(']');
             }
             return b.toString();
         }

@@ -1,0 +1,156 @@
+package dev.lockstep.engine;
+
+import dev.lockstep.refmodel.command.Commands;
+import dev.lockstep.refmodel.mem.PhysicalMemory;
+import dev.lockstep.refmodel.regs.RegisterFile;
+import dev.lockstep.stimulus.Action;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The points a window's requests may be linearized at (docs/concurrency.md, sections 15 and 19), over all of its
+ * software groups: point 0 before everything, then per group the point after its stores and register writes and
+ * one after each command it made available ({@link WindowSteps}), the groups one after the other. Group g starts
+ * at point {@link #first}(g) and ends at {@link #last}(g); it took effect at DUT cycle {@link #applied}(g). What
+ * the DUT did bounds each request's points: completed before a group took effect, it is before the group; accepted
+ * at or after that cycle, or submitted after the group, it is at the group's first point or later; accepted after
+ * the IOFENCE.C the group made available completed, at its last point or later.
+ */
+final class WindowPoints {
+    private final List<List<Action>> steps = new ArrayList<>();
+    private final int[] first;
+    private final int[] last;
+    private final long[] applied;
+    private final long[] fenceDone;
+    /** The cycle cqh passed the commands the groups before g made available (g >= 1; -1: never, or none). */
+    private final long[] passedBefore;
+    /** Each word a group stores, by the group. */
+    private final Map<Long, Integer> groupOf = new HashMap<>();
+    /** Whether the window has software actions: without, every request is at point 0. */
+    private final boolean software;
+
+    /**
+     * The points of {@code w}, whose groups took effect at {@code applied}; {@code cqt} and {@code cqb}: the
+     * model's registers before the window.
+     */
+    WindowPoints(Action.Window w, long[] applied, long cqt, long cqb, PhysicalMemory memory, DutObservations observed) {
+        List<Action.Window.Software> groups = w.groups();
+        int n = Math.max(1, groups.size());
+        software = !groups.isEmpty();
+        this.applied = applied.clone();
+        first = new int[n];
+        last = new int[n];
+        fenceDone = new long[n];
+        passedBefore = new long[n];
+        long tail = cqt;
+        long previousTail = -1;
+        long madeAvailable = 0;
+        List<List<List<Action>>> stepsOf = WindowSteps.ofGroups(w, cqt, cqb);
+        for (int g = 0; g < n; g++) {
+            List<Action> during = groups.isEmpty() ? List.of() : groups.get(g).during();
+            passedBefore[g] = previousTail >= 0 ? observed.cqHeadReached(previousTail, madeAvailable + 1) : -1;
+            first[g] = steps.size() + 1;
+            steps.addAll(stepsOf.get(g));
+            last[g] = steps.size();
+            fenceDone[g] = Long.MAX_VALUE;
+            for (Action a : during) {
+                if (a instanceof Action.MemoryWrite m) groupOf.put(m.pa() & ~7L, g);
+                if (!(a instanceof Action.RegisterWrite r) || r.offset() != RegisterFile.CQT) continue;
+                long entries = RegisterFile.queueEntries(cqb);
+                long written = r.value() & (entries - 1);
+                long slot = RegisterFile.queueBaseAddress(cqb) + 16 * ((written + entries - 1) & (entries - 1));
+                long dw0 = memory.load64(slot);
+                boolean fence = (dw0 & 0x7f) == Commands.IOFENCE && ((dw0 >>> 7) & 7) == Commands.IOFENCE_C;
+                long reached = observed.cqHeadReached(written, applied[g] + 1);
+                fenceDone[g] = fence && reached >= 0 ? reached : Long.MAX_VALUE;
+                if (written != tail) {
+                    previousTail = written;
+                    madeAvailable = applied[g];
+                }
+                tail = written;
+            }
+        }
+    }
+
+    /** The steps between the points, over all groups: point k is after the first k. */
+    List<List<Action>> steps() { return steps; }
+
+    int groups() { return first.length; }
+
+    int first(int g) { return first[g]; }
+
+    int last(int g) { return last[g]; }
+
+    long applied(int g) { return applied[g]; }
+
+    /** The last point. */
+    int end() { return steps.size(); }
+
+    /**
+     * Why the window cannot be judged on these points, or null: a group after the first applied before cqh passed
+     * the commands the groups before it made available (the points take them as executed by then).
+     */
+    String unordered() {
+        for (int g = 1; g < first.length; g++) {
+            if (passedBefore[g] > applied[g]) {
+                return String.format("software group %d of the window took effect at cycle %d, before cqh passed the "
+                        + "commands of the groups before it (cycle %d): a later group waits for them "
+                        + "(docs/concurrency.md, section 19)", g, applied[g], passedBefore[g]);
+            }
+        }
+        return null;
+    }
+
+    /** The latest point a request completed at cycle {@code completed} may be at: before the first group applied after it. */
+    int maxPoint(long completed) {
+        if (!software) return 0;
+        for (int g = 0; g < first.length; g++) if (completed < applied[g]) return first[g] - 1;
+        return end();
+    }
+
+    /**
+     * The earliest point request {@code i} of {@code w}, accepted at cycle {@code accepted} (-1: unknown), may be
+     * at (section 18): after each group it was submitted after, or accepted at or after, and at the end of each
+     * group whose IOFENCE.C completed before its acceptance.
+     */
+    int minPoint(Action.Window w, int i, long accepted) {
+        int min = 0;
+        if (!software) return 0;
+        for (int g = 0; g < first.length; g++) {
+            if (w.submittedAfter(i, g) || accepted >= applied[g]) min = Math.max(min, first[g]);
+            if (accepted >= 0 && accepted >= fenceDone[g]) min = Math.max(min, last[g]);
+        }
+        return min;
+    }
+
+    /** Whether {@code point} is the last point before a group's stores: the A/D updates before them are complete. */
+    int groupStartingAfter(int point) {
+        for (int g = 0; g < first.length; g++) if (first[g] - 1 == point) return g;
+        return -1;
+    }
+
+    /** The words group {@code g} stores. */
+    Set<Long> storedBy(int g) {
+        Set<Long> words = new java.util.HashSet<>();
+        for (Map.Entry<Long, Integer> e : groupOf.entrySet()) if (e.getValue() == g) words.add(e.getKey());
+        return words;
+    }
+
+    /** Every word the window stores. */
+    Set<Long> stored() { return groupOf.keySet(); }
+
+    /** The cycle the store of {@code word} took effect at. */
+    long storeCycle(long word) { return applied[groupOf.get(word)]; }
+
+    /** The first point after the store of {@code word}. */
+    int storePoint(long word) { return first[groupOf.get(word)]; }
+
+    /** The cycle the group of step {@code s} (0-based, point s + 1 is after it) took effect at. */
+    long appliedOfStep(int s) {
+        for (int g = first.length - 1; g >= 0; g--) if (s + 1 >= first[g]) return applied[g];
+        return applied[0];
+    }
+}
