@@ -68,7 +68,8 @@ final class DutDriver {
         boolean idle = false;
         for (Action.Window.Step step : w.schedule()) {
             if (!idle) idle = runUntil(start + step.at(), w);
-            if (!idle && step.kind() == Action.Window.Step.SOFTWARE && step.index() > 0 && commandsTail >= 0) {
+            // The DUT may have been idle before a group whose cqt write started commands: wait whatever it was.
+            if (step.kind() == Action.Window.Step.SOFTWARE && step.index() > 0 && commandsTail >= 0) {
                 idle = runUntilPassed(commandsTail, commandsFrom + 1, w);
             }
             switch (step.kind()) {

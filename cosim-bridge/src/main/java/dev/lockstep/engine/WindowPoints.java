@@ -27,6 +27,8 @@ final class WindowPoints {
     private final long[] fenceDone;
     /** The cycle cqh passed the commands the groups before g made available (g >= 1; -1: never, or none). */
     private final long[] passedBefore;
+    /** Whether group g made commands available without an IOFENCE.C last. */
+    private final boolean[] unfenced;
     /** Each word a group stores, by the group. */
     private final Map<Long, Integer> groupOf = new HashMap<>();
     /** Whether the window has software actions: without, every request is at point 0. */
@@ -45,10 +47,12 @@ final class WindowPoints {
         last = new int[n];
         fenceDone = new long[n];
         passedBefore = new long[n];
+        unfenced = new boolean[n];
         long tail = cqt;
         long previousTail = -1;
         long madeAvailable = 0;
         List<List<List<Action>>> stepsOf = WindowSteps.ofGroups(w, cqt, cqb);
+        Map<Long, Long> storedSoFar = new HashMap<>();
         for (int g = 0; g < n; g++) {
             List<Action> during = groups.isEmpty() ? List.of() : groups.get(g).during();
             passedBefore[g] = previousTail >= 0 ? observed.cqHeadReached(previousTail, madeAvailable + 1) : -1;
@@ -57,15 +61,20 @@ final class WindowPoints {
             last[g] = steps.size();
             fenceDone[g] = Long.MAX_VALUE;
             for (Action a : during) {
-                if (a instanceof Action.MemoryWrite m) groupOf.put(m.pa() & ~7L, g);
+                if (a instanceof Action.MemoryWrite m) {
+                    groupOf.put(m.pa() & ~7L, g);
+                    storedSoFar.put(m.pa() & ~7L, m.value());
+                }
                 if (!(a instanceof Action.RegisterWrite r) || r.offset() != RegisterFile.CQT) continue;
                 long entries = RegisterFile.queueEntries(cqb);
                 long written = r.value() & (entries - 1);
                 long slot = RegisterFile.queueBaseAddress(cqb) + 16 * ((written + entries - 1) & (entries - 1));
-                long dw0 = memory.load64(slot);
+                // The command the window's own stores put there (the model performs them later, point by point).
+                long dw0 = storedSoFar.containsKey(slot) ? storedSoFar.get(slot) : memory.load64(slot);
                 boolean fence = (dw0 & 0x7f) == Commands.IOFENCE && ((dw0 >>> 7) & 7) == Commands.IOFENCE_C;
                 long reached = observed.cqHeadReached(written, applied[g] + 1);
                 fenceDone[g] = fence && reached >= 0 ? reached : Long.MAX_VALUE;
+                unfenced[g] = written != tail && !fence;
                 if (written != tail) {
                     previousTail = written;
                     madeAvailable = applied[g];
@@ -90,10 +99,21 @@ final class WindowPoints {
     int end() { return steps.size(); }
 
     /**
-     * Why the window cannot be judged on these points, or null: a group after the first applied before cqh passed
-     * the commands the groups before it made available (the points take them as executed by then).
+     * Why the window cannot be judged on these points, or null: a group followed by another that makes commands
+     * available without an IOFENCE.C last, or a group after the first applied before cqh passed the commands the
+     * groups before it made available (the points take them as completed by then: "IOFENCE.C completion, as
+     * determined by cqh advancing past the index of the IOFENCE.C, guarantees that all previous commands fetched
+     * from the CQ have been completed and committed").
      */
     String unordered() {
+        for (int g = 0; g + 1 < first.length; g++) {
+            if (unfenced[g]) {
+                return String.format("software group %d of the window makes commands available without an IOFENCE.C "
+                        + "last, and a later group follows it: cqh passing a command shows it fetched, not executed, "
+                        + "so the window's points cannot order it before the next group's stores; end the group with "
+                        + "IOFENCE.C (docs/concurrency.md, section 19)", g);
+            }
+        }
         for (int g = 1; g < first.length; g++) {
             if (passedBefore[g] > applied[g]) {
                 return String.format("software group %d of the window took effect at cycle %d, before cqh passed the "

@@ -209,6 +209,24 @@ final class RaceKit {
         driver.emit(new Action.Window(requests, arrivals, during.isEmpty() ? 0 : gap, during, pages));
     }
 
+    /**
+     * As {@link #window(List, List, List, int, Runnable)} with several software groups (docs/concurrency.md, section
+     * 19): {@code groups.get(g)} emits group g's stores and register writes, applied {@code gaps.get(g)} cycles in
+     * (a group after the first once the IOMMU passed the commands of the groups before it).
+     */
+    void window(List<Action.Translate> requests, List<Integer> arrivals, List<Integer> gaps, List<Runnable> groups) {
+        List<List<Action>> during = new ArrayList<>();
+        for (Runnable g : groups) {
+            int mark = driver.pending.size();
+            g.run();
+            during.add(new ArrayList<>(driver.pending.subList(mark, driver.pending.size())));
+            driver.pending.subList(mark, driver.pending.size()).clear();
+        }
+        List<Action.Window.Software> later = new ArrayList<>();
+        for (int g = 1; g < groups.size(); g++) later.add(new Action.Window.Software(gaps.get(g), during.get(g)));
+        driver.emit(new Action.Window(requests, arrivals, gaps.get(0), during.get(0), List.of(), later));
+    }
+
     /** Software consumes every fault record (fqh = fqt), clears fqof/fqmf if set, and acknowledges fip. */
     void consumeFaults() {
         then(() -> {

@@ -480,9 +480,16 @@ public final class SystemStimulus implements Stimulus {
         if (all.isEmpty()) return;
         Mapping m = all.get(random.nextInt(all.size()));
         if (overlap > 1 && random.nextInt(3) != 0) {
-            // The race: devices keep using the mapping while software changes it, invalidates and fences.
-            int k = 1 + random.nextInt(overlap);
-            window(() -> { for (int i = 0; i < k; i++) accessOnce(m); }, () -> rewrite(m));
+            // The race: devices keep using the mapping while software changes it, invalidates and fences; one
+            // time in three software goes on to change a second mapping while DMA continues.
+            Mapping second = random.nextInt(3) == 0 ? all.get(random.nextInt(all.size())) : null;
+            if (second != null && second.pteAddress != m.pteAddress) {
+                twoChanges(m, second);
+                accessAgain(second);
+            } else {
+                int k = 1 + random.nextInt(overlap);
+                window(() -> { for (int i = 0; i < k; i++) accessOnce(m); }, () -> rewrite(m));
+            }
         } else {
             // Often the mapping is in use just before it changes, so that the IOMMU may hold it in its caches
             // (a two-stage translation through a changed G-stage PTE included) and must drop it on invalidation.
@@ -592,6 +599,76 @@ public final class SystemStimulus implements Stimulus {
                     List.of()));
         }
         later.forEach(this::emit);
+    }
+
+    /** Cycles from a window's first software group to its second. */
+    private static final int[] LATER_GAPS = {1, 10, 30, 60, 120};
+
+    /**
+     * One window with two software groups (docs/concurrency.md, section 19): devices use mappings {@code m} and
+     * {@code second}, arriving over the whole window, while software changes {@code m} (its invalidation and fence
+     * with it) and then, once the IOMMU has passed those commands, {@code second}. Requests accepted after the
+     * first fence may not use {@code m}'s retired version; requests in flight across both groups may use either
+     * version of each. A change that reads or does more than stores and register writes (a failing fence, say)
+     * ends the window there, as in {@link #window}, and the second change follows the window.
+     */
+    private void twoChanges(Mapping m, Mapping second) {
+        int mark = pending.size();
+        int first = 1 + random.nextInt(overlap - 1);
+        int more = 1 + random.nextInt(overlap - first);
+        for (int i = 0; i < first; i++) accessOnce(m);
+        for (int i = 0; i < more; i++) accessOnce(second);
+        List<Action.Translate> reqs = new ArrayList<>();
+        for (Action a : pending.subList(mark, pending.size())) if (a instanceof Action.Translate t) reqs.add(t);
+        pending.subList(mark, pending.size()).clear();
+        if (reqs.size() < 2) {
+            reqs.forEach(this::emit);
+            rewrite(m);
+            rewrite(second);
+            return;
+        }
+        List<Action> change = emitted(() -> rewrite(m));
+        List<Action> secondChange = emitted(() -> rewrite(second));
+        int racing = racingPrefix(change);
+        int secondRacing = racingPrefix(secondChange);
+        boolean readsOnly = change.subList(racing, change.size()).stream().allMatch(a -> a instanceof Action.RegisterRead);
+        boolean two = racing > 0 && readsOnly && secondRacing > 0
+                && !storesAny(secondChange.subList(0, secondRacing), change.subList(0, racing));
+        int gap = GAPS[random.nextInt(GAPS.length)];
+        int laterGap = gap + LATER_GAPS[random.nextInt(LATER_GAPS.length)];
+        List<Integer> arrivals = new ArrayList<>();
+        arrivals.add(0);
+        for (int i = 1; i < reqs.size(); i++) arrivals.add(random.nextInt(laterGap + 91));
+        java.util.Collections.sort(arrivals);
+        List<Action.Window.Software> later = two
+                ? List.of(new Action.Window.Software(laterGap, secondChange.subList(0, secondRacing))) : List.of();
+        emit(new Action.Window(reqs, arrivals, racing == 0 ? 0 : gap, change.subList(0, racing), List.of(), later));
+        change.subList(racing, change.size()).forEach(this::emit);
+        (two ? secondChange.subList(secondRacing, secondChange.size()) : secondChange).forEach(this::emit);
+    }
+
+    /** The actions {@code step} emits, taken out of the pending list. */
+    private List<Action> emitted(Runnable step) {
+        int from = pending.size();
+        step.run();
+        List<Action> out = new ArrayList<>(pending.subList(from, pending.size()));
+        pending.subList(from, pending.size()).clear();
+        return out;
+    }
+
+    /** How many of {@code actions}, from the first, are stores and register writes: those race a window's requests. */
+    private static int racingPrefix(List<Action> actions) {
+        int n = 0;
+        while (n < actions.size() && (actions.get(n) instanceof Action.MemoryWrite || actions.get(n) instanceof Action.RegisterWrite)) n++;
+        return n;
+    }
+
+    /** Whether {@code actions} store a word {@code group} stores (each word is stored by one group of a window). */
+    private static boolean storesAny(List<Action> actions, List<Action> group) {
+        java.util.Set<Long> words = new java.util.HashSet<>();
+        for (Action a : group) if (a instanceof Action.MemoryWrite w) words.add(w.pa() & ~7L);
+        for (Action a : actions) if (a instanceof Action.MemoryWrite w && words.contains(w.pa() & ~7L)) return true;
+        return false;
     }
 
     /**

@@ -118,13 +118,24 @@ final class UnmapRace {
             reqs.set(reqs.size() - 1, k.request(id, k.readOrWrite(), k.inPage(victim)));
             arrivals.set(reqs.size() - 1, gap + 1 + 12 * (round / 3));
         }
-        k.window(reqs, arrivals, List.of(), gap, () -> {
+        Runnable unmap = () -> {
             k.driver.memory.store(victim[1], k.driver.memory.load(victim[1]) & ~PageTable.V,
                     "unmap 0x" + Long.toHexString(victim[0]));
             k.post(new long[][] {Commands.iotinval(false, !wide, addr, true, dm.pscid, false, 0, false, false), k.fence()},
                     new String[] {wide ? "IOTINVAL.VMA PSCID " + dm.pscid : "IOTINVAL.VMA page", "IOFENCE.C"});
-        });
+        };
+        long[] second = round % 3 == 1 && reqs.size() > 1 ? hot.get((round + 1) % hot.size()) : null;
+        if (second != null && second != victim) {
+            unmapTwo(round, reqs, arrivals, gap, unmap, second);
+        } else {
+            k.window(reqs, arrivals, List.of(), gap, unmap);
+            second = null;
+        }
         k.driver.read(RegisterFile.CQH, 4);
+        if (second != null) {
+            k.driver.memory.store(second[1], k.driver.memory.load(second[1]) | PageTable.V,
+                    "map again 0x" + Long.toHexString(second[0]));
+        }
         // After the fence: the unmapped page faults on every walker; the others still translate.
         List<Action.Translate> after = new ArrayList<>();
         for (int i = 0; i < k.depth; i++) {
@@ -135,6 +146,32 @@ final class UnmapRace {
         long pte = k.driver.memory.load(victim[1]) | PageTable.V;
         if (k.random.nextBoolean()) pte = (pte & 0x3ffL) | ((k.dataPage((int) victim[2]) >>> 12) << 10);
         mapAgain(round, victim, pte);
+    }
+
+    /**
+     * DMA continues while software unmaps two pages one after the other (docs/concurrency.md, section 19): the
+     * window's {@code unmap} group, then, 24 to 80 cycles later and once the IOMMU passed its fence, a second group
+     * unmapping {@code second} (PTE V=0, IOTINVAL.VMA for the page, IOFENCE.C). The last request goes to
+     * {@code second} after the second group, the one before it (at depth 4 and more) to the victim between the
+     * groups: accepted after a group's fence completed, each must fault.
+     */
+    private void unmapTwo(int round, List<Action.Translate> reqs, List<Integer> arrivals, int gap, Runnable unmap,
+                          long[] second) {
+        int last = reqs.size() - 1;
+        int laterGap = gap + 24 + 8 * ((round / 3) % 8);
+        reqs.set(last, k.request(id, k.readOrWrite(), k.inPage(second)));
+        arrivals.set(last, laterGap + 1 + 4 * (round % 4));
+        if (reqs.size() > 3) {
+            reqs.set(last - 1, k.request(id, k.readOrWrite(), k.inPage(hot.get(round % hot.size()))));
+            arrivals.set(last - 1, gap + 1 + 2 * (round % 8));
+        }
+        long addr = second[2] > 12 ? second[0] + ((1L + k.random.nextInt(511)) << 12) : second[0];
+        k.window(reqs, arrivals, List.of(gap, laterGap), List.of(unmap, () -> {
+            k.driver.memory.store(second[1], k.driver.memory.load(second[1]) & ~PageTable.V,
+                    "unmap 0x" + Long.toHexString(second[0]));
+            k.post(new long[][] {Commands.iotinval(false, true, addr, true, dm.pscid, false, 0, false, false), k.fence()},
+                    new String[] {"IOTINVAL.VMA page", "IOFENCE.C"});
+        }));
     }
 
     /**

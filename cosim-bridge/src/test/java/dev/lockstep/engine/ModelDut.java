@@ -127,7 +127,26 @@ final class ModelDut implements Dut {
 
     @Override public long mmioRead(int offset, int size) { return model.mmioRead(offset, size); }
 
-    @Override public void mmioWrite(int offset, int size, long value) { model.mmioWrite(offset, size, value); }
+    /**
+     * With {@link #overlapping}: reports each move of cqh (C ABI 6), seen from the cycle after the register write
+     * that made the model execute the commands; with {@code cqHeadLag} only in the second run after it, at that
+     * run's cycle, as a DUT that reports idle before its command queue is done would.
+     */
+    @Override
+    public void mmioWrite(int offset, int size, long value) {
+        long before = model.mmioRead(dev.lockstep.refmodel.regs.RegisterFile.CQH, 4);
+        model.mmioWrite(offset, size, value);
+        long after = model.mmioRead(dev.lockstep.refmodel.regs.RegisterFile.CQH, 4);
+        if (!overlapping || after == before) return;
+        long[] e = {EV_CQ_HEAD, cycles + 1, after, 0, 0, 0, 0, 0};
+        if (cqHeadLag) lagging.add(e);
+        else pending.add(e);
+    }
+
+    /** Whether cqh moves are reported late (see {@link #mmioWrite}). */
+    boolean cqHeadLag;
+    private final List<long[]> lagging = new ArrayList<>();
+    private int lateRun;
 
     @Override
     public void memWrite(long addr, byte[] data) {
@@ -194,6 +213,12 @@ final class ModelDut implements Dut {
     @Override
     public int run(long maxCycles, long[] events) {
         cycles += 5;
+        if (!lagging.isEmpty() && ++lateRun >= 2) {
+            for (long[] e : lagging) e[1] = cycles;
+            pending.addAll(lagging);
+            lagging.clear();
+            lateRun = 0;
+        }
         int n = 0;
         while (!pending.isEmpty() && n < events.length / EVENT_WORDS - 1) {
             System.arraycopy(pending.remove(0), 0, events, n * EVENT_WORDS, EVENT_WORDS);

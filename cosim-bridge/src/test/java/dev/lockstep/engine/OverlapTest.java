@@ -31,7 +31,8 @@ class OverlapTest {
         assertTrue(log.contains("\"type\":\"accept\"") && log.contains("\"type\":\"cq_head\""), "and ABI 6 events");
         // Requests arrive during windows (docs/concurrency.md, section 18): after the software actions, and after
         // the fence those made available completed; ATS commands race translations.
-        int staggered = 0, afterActions = 0, afterFence = 0, atsRaces = 0;
+        // Windows with a second software group (section 19) have requests arriving after it.
+        int staggered = 0, afterActions = 0, afterFence = 0, atsRaces = 0, twoGroups = 0, afterSecond = 0;
         try (Stream<Path> logs = Files.list(dir.resolve("logs"))) {
             for (Path p : logs.sorted().toList()) {
                 com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -41,6 +42,11 @@ class OverlapTest {
                     com.fasterxml.jackson.databind.JsonNode a = records.get(i);
                     if (!a.path("op").asText().equals("window")) continue;
                     if (a.path("during").toString().contains("ATS.INVAL")) atsRaces++;
+                    if (a.has("later")) {
+                        twoGroups++;
+                        int second = a.get("later").get(0).get("gap").asInt();
+                        for (com.fasterxml.jackson.databind.JsonNode at : a.path("arrivals")) if (at.asInt() > second) afterSecond++;
+                    }
                     if (!a.has("arrivals")) continue;
                     staggered++;
                     java.util.Set<Integer> late = new java.util.HashSet<>();
@@ -60,9 +66,11 @@ class OverlapTest {
                 }
             }
         }
-        assertTrue(staggered >= 100 && afterActions >= 20 && afterFence >= 5 && atsRaces >= 5,
+        assertTrue(staggered >= 100 && afterActions >= 20 && afterFence >= 5 && atsRaces >= 5 && twoGroups >= 20
+                        && afterSecond >= 10,
                 staggered + " staggered windows, " + afterActions + " requests after the software actions, " + afterFence
-                        + " accepted after cqh last moved, " + atsRaces + " windows racing an ATS.INVAL");
+                        + " accepted after cqh last moved, " + atsRaces + " windows racing an ATS.INVAL, " + twoGroups
+                        + " with two software groups, " + afterSecond + " requests after the second");
         // The logs are checked offline as they were live.
         try (Stream<Path> logs = Files.list(dir.resolve("logs"))) {
             String[] args = Stream.concat(Stream.of("check"), logs.sorted().map(Path::toString)).toArray(String[]::new);
