@@ -158,6 +158,36 @@ class GroupsTest {
                 r.failure().message());
     }
 
+    /**
+     * One group, and a request submitted after it and accepted after the IOFENCE.C the group made available
+     * completed (the DUT busy 40 cycles after each call, its fence complete 30 cycles after the doorbell, the
+     * request at 60): it may not use the leaf the group's IOTINVAL retired, even as cached (sections 2 and 15); a
+     * request accepted before the fence completed (at 11) may.
+     */
+    @Test
+    void aRequestAcceptedAfterTheGroupsFenceCompletedMayNotUseTheRetiredLeaf() {
+        List<Action> s = script();
+        Action.Window w = (Action.Window) s.remove(s.size() - 1);
+        s.add(new Action.Window(List.of(EARLY, LATE), List.of(0, 60), w.gap(), w.during(), List.of()));
+        assertTrue(runBusy(s, (t, d) -> { }).passed());
+        SeedResult stale = runBusy(s, oldTablesFor(4));
+        assertNotNull(stale.divergence(), "LATE, accepted after the fence, answered from the retired leaf");
+        assertTrue(stale.divergence().subject().startsWith("translation completion for tag 4"), stale.divergence().subject());
+        s.set(s.size() - 1, new Action.Window(List.of(EARLY, LATE), List.of(0, 11), w.gap(), w.during(), List.of()));
+        SeedResult beforeFence = runBusy(s, oldTablesFor(4));
+        assertTrue(beforeFence.passed(), () -> "LATE, accepted before the fence completed, may use the cached leaf: "
+                + beforeFence.divergence());
+    }
+
+    private static SeedResult runBusy(List<Action> script, ModelDut.Variant variant) {
+        ModelDut dut = new ModelDut(SpecChoicesTest.config);
+        dut.variant = variant;
+        dut.overlapping = true;
+        dut.busyCycles = 40;
+        dut.fenceCycles = 30;
+        return new Lockstep(dut, SpecChoicesTest.config, (seed, c, m) -> null, x -> "").overlap(3).run(1, 0, script, true);
+    }
+
     @Test
     void aGroupWhoseCommandsEndWithoutAFenceCannotBeFollowedByAnother() {
         // "The IOMMU advancing cqh is not a guarantee that the commands fetched by the IOMMU have been executed or

@@ -138,10 +138,19 @@ final class ModelDut implements Dut {
         model.mmioWrite(offset, size, value);
         long after = model.mmioRead(dev.lockstep.refmodel.regs.RegisterFile.CQH, 4);
         if (!overlapping || after == before) return;
-        long[] e = {EV_CQ_HEAD, cycles + 1, after, 0, 0, 0, 0, 0};
+        busyUntil = Math.max(busyUntil, cycles + busyCycles);
+        long[] e = {EV_CQ_HEAD, cycles + fenceCycles, after, 0, 0, 0, 0, 0};
         if (cqHeadLag) lagging.add(e);
         else pending.add(e);
     }
+
+    /**
+     * Cycles the DUT reports itself busy (no idle record before) after a request is submitted or a write made it
+     * execute commands, and cycles after such a write at which its cqh move is seen (at least 1).
+     */
+    int busyCycles;
+    int fenceCycles = 1;
+    private long busyUntil;
 
     /** Whether cqh moves are reported late (see {@link #mmioWrite}). */
     boolean cqHeadLag;
@@ -175,6 +184,7 @@ final class ModelDut implements Dut {
                 TranslationRequest.NO_DATA, ats && (flags & REQ_NW) != 0, ats && (flags & REQ_EXEC) != 0,
                 (flags & REQ_CXL) != 0);
         if (overlapping) event(EV_ACCEPT, tag, 0, 0);
+        busyUntil = Math.max(busyUntil, cycles + busyCycles);
         t.candidate = model.candidates(t.request).get(0);
         variant.apply(t, this);
         TranslationOutcome o = model.commit(t.request, t.candidate);
@@ -224,7 +234,7 @@ final class ModelDut implements Dut {
             System.arraycopy(pending.remove(0), 0, events, n * EVENT_WORDS, EVENT_WORDS);
             n++;
         }
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() && cycles >= busyUntil) {
             java.util.Arrays.fill(events, n * EVENT_WORDS, (n + 1) * EVENT_WORDS, 0);
             events[n * EVENT_WORDS] = EV_IDLE;
             events[n * EVENT_WORDS + 1] = cycles;
