@@ -5,7 +5,8 @@
 // One function per record kind, called in the order the checker expects (docs/log-format.md, "What
 // the checker expects after each action"): log_header first; each action (log_register_read, ...,
 // log_translate, or a window: log_window_begin, log_window_request... and log_window_page_request...,
-// log_window_store and log_window_register_write..., log_window_end) followed by the DUT's records
+// log_window_store and log_window_register_write..., log_window_group for a later software group,
+// log_window_end) followed by the DUT's records
 // (log_read, log_completion, log_mem_write, log_irq, log_message, log_accept, log_cq_head, log_queue_tail,
 // log_inval_completion, log_idle);
 // after the last action a final log_idle, a log_mem_word for every word of touched_words(), and
@@ -54,6 +55,12 @@ package lockstep_log_pkg;
   int unsigned window_last_arrival = 0;
   bit window_staggered = 1'b0;
   bit window_tags[int unsigned];
+  // the window's later software groups (log_window_group): the finished groups' JSON objects, the open group's
+  // gap and actions, how many groups there are (0: none open), and the group (0: during) that stored each word
+  string window_later = "", window_group_during = "";
+  int unsigned window_group_gap = 0;
+  int unsigned window_groups = 0;
+  int unsigned window_stored_by[longint unsigned];
 
   // ---------------- opening and closing ----------------
 
@@ -273,10 +280,11 @@ package lockstep_log_pkg;
   // One JSON line written piecewise: log_window_begin, then log_window_request for each translation
   // request in the order they are submitted (at `cycle`; log_window_request_at for one arriving later), log_window_page_request for each
   // Page Request sent right after them (the same cycle), in order, log_window_store /
-  // log_window_register_write for what software applies `gap` cycles later, in order, and
-  // log_window_end, which writes the line. A window holds at least one request of either kind. The DUT's
-  // events in cycle order (an idle record where the DUT got idle before the gap ended, and one at the
-  // end), then a log_read per register write of the window, follow it.
+  // log_window_register_write for what software applies `gap` cycles later, in order, then for each later
+  // software group log_window_group(gap) and its stores and register writes, and log_window_end, which writes
+  // the line. A window holds at least one request of either kind. The DUT's events in cycle order (an idle
+  // record where the DUT got idle before a step's cycle, and one at the end), then a log_read per register
+  // write of the window (of every group, in order), follow it.
 
   function automatic void log_window_begin(longint unsigned cycle, int unsigned gap);
     window_head = "";
@@ -289,6 +297,11 @@ package lockstep_log_pkg;
     window_arrivals = "";
     window_last_arrival = 0;
     window_staggered = 1'b0;
+    window_later = "";
+    window_group_during = "";
+    window_group_gap = 0;
+    window_groups = 0;
+    window_stored_by.delete();
   endfunction
 
   // A translation request submitted at the window's cycle.
@@ -327,34 +340,86 @@ package lockstep_log_pkg;
                                                   logic priv, logic exec, logic [63:0] payload, logic dsv);
     string f = page_request_fields(device_id, pv, process_id, priv, exec, payload, dsv);
     if (window_head == "") $error("lockstep_log_pkg: log_window_page_request without log_window_begin");
+    if (window_groups != 0)
+      $error("lockstep_log_pkg: a Page Request in a window with later software groups (a window with Page Requests has one)");
     window_page_requests = {window_page_requests, pick(window_page_requests != "", ",", ""), "{",
                             f.substr(1, f.len() - 1), "}"};
   endfunction
 
-  // A store by software while the window's requests are in flight.
+  // Software group g of the window as the log names it: during, later[0], ...
+  function automatic string group_name(int unsigned g);
+    return pick(g == 0, "during", $sformatf("later[%0d]", g - 1));
+  endfunction
+
+  // A software action of the window: into `during`, or into the open later group after log_window_group.
+  function automatic void window_software(string action);
+    if (window_groups == 0) window_during = {window_during, pick(window_during != "", ",", ""), action};
+    else window_group_during = {window_group_during, pick(window_group_during != "", ",", ""), action};
+  endfunction
+
+  // A store by software while the window's requests are in flight. Each word is stored by one software group
+  // of the window at most (docs/log-format.md, "Software groups"): the reader refuses a log that breaks it.
   function automatic void log_window_store(logic [63:0] pa, logic [63:0] value, string what);
+    longint unsigned word = longint'(pa & ~64'h7);
     if (window_head == "") $error("lockstep_log_pkg: log_window_store without log_window_begin");
-    window_during = {window_during, pick(window_during != "", ",", ""), "{\"op\":\"memory_write\"",
-                     memory_write_fields(pa, value, what), "}"};
+    if (window_stored_by.exists(word) != 0 && window_stored_by[word] != window_groups)
+      $error("lockstep_log_pkg: word 0x%0h stored by two software groups of one window (%s and %s)", word,
+             group_name(window_stored_by[word]), group_name(window_groups));
+    window_stored_by[word] = window_groups;
+    window_software({"{\"op\":\"memory_write\"", memory_write_fields(pa, value, what), "}"});
   endfunction
 
   // A register write by software while the window's requests are in flight (read back after the idle).
   function automatic void log_window_register_write(int unsigned offset, int unsigned size, logic [63:0] value);
     if (window_head == "") $error("lockstep_log_pkg: log_window_register_write without log_window_begin");
-    window_during = {window_during, pick(window_during != "", ",", ""), "{\"op\":\"register_write\"",
-                     register_write_fields(offset, size, value), "}"};
+    window_software({"{\"op\":\"register_write\"", register_write_fields(offset, size, value), "}"});
+  endfunction
+
+  // The open later group as its JSON object, appended to the finished ones.
+  function automatic void window_group_close();
+    if (window_groups == 0) return;
+    if (window_group_during == "")
+      $error("lockstep_log_pkg: the window's software group %s (gap %0d) has no store or register write",
+             group_name(window_groups), window_group_gap);
+    window_later = {window_later, pick(window_later != "", ",", ""),
+                    $sformatf("{\"gap\":%0d,\"during\":[%s]}", window_group_gap, window_group_during)};
+    window_group_during = "";
+  endfunction
+
+  // Starts a later software group (docs/log-format.md, "Software groups"): the log_window_store and
+  // log_window_register_write calls after it are applied `gap` cycles after the window's cycle, or later: not
+  // before cqh has reached the tail the cqt writes of the groups before it left. Its gap is greater than the
+  // one before it (the window's for the first); a window with later groups has software actions in `during`
+  // and no Page Requests. A group followed by another that writes cqt ends the commands it makes available with
+  // an IOFENCE.C (the checker judges the window only then; the package cannot see the commands).
+  function automatic void log_window_group(int unsigned gap);
+    int unsigned previous = window_groups == 0 ? window_gap : window_group_gap;
+    if (window_head == "") $error("lockstep_log_pkg: log_window_group without log_window_begin");
+    if (window_during == "")
+      $error("lockstep_log_pkg: a later software group before any software action of the window (log_window_store or log_window_register_write first)");
+    if (window_page_requests != "")
+      $error("lockstep_log_pkg: a later software group in a window with Page Requests (such a window has one)");
+    if (gap <= previous)
+      $error("lockstep_log_pkg: a later software group at gap %0d, not after %s (gap %0d)", gap,
+             pick(window_groups == 0, "the window's", "the group before it"), previous);
+    window_group_close();
+    window_groups++;
+    window_group_gap = gap;
   endfunction
 
   function automatic void log_window_end();
     if (window_head == "") $error("lockstep_log_pkg: log_window_end without log_window_begin");
     if (window_requests == "" && window_page_requests == "")
       $error("lockstep_log_pkg: a window holds at least one request (log_window_request or log_window_page_request)");
-    // page_requests only when there are some (absent: none), arrivals only when one is after the start
-    line($sformatf("%s,\"requests\":[%s]%s%s,\"gap\":%0d,\"during\":[%s]}", window_head, window_requests,
+    window_group_close();
+    // page_requests only when there are some (absent: none), arrivals only when one is after the start, later
+    // only when there are later groups
+    line($sformatf("%s,\"requests\":[%s]%s%s,\"gap\":%0d,\"during\":[%s]%s}", window_head, window_requests,
                    pick(window_page_requests != "", {",\"page_requests\":[", window_page_requests, "]"}, ""),
                    pick(window_staggered, {",\"arrivals\":[", window_arrivals, "]"}, ""),
-                   window_gap, window_during));
+                   window_gap, window_during, pick(window_later != "", {",\"later\":[", window_later, "]"}, "")));
     window_head = "";
+    window_groups = 0;
     flush();
   endfunction
 

@@ -22,7 +22,9 @@
 // Plusargs: +log=FILE (default sv-log.jsonl; a named pipe for `lockstep check FIFO`; "-" is standard
 // output, which the simulator's own messages share), +mutant=ID|NAME (a planted bug of
 // rtl-stubs/mutants.tsv, read from +mutants=FILE, default rtl-stubs/mutants.tsv), +seed=N (names the
-// seed in the log; the stimulus is fixed).
+// seed in the log; the stimulus is fixed), +window_log=FILE (a second log: window_example below),
+// +window_group_error=N (writes one window that misuses log_window_group, case N of window_group_error, and
+// stops at the package's error instead of running the stimulus).
 `timescale 1ns/1ps
 /* verilator lint_off BLKSEQ */
 module lockstep_log_tb;
@@ -607,22 +609,58 @@ module lockstep_log_tb;
     log_idle(125);
     log_read(CQT, 4, 64'd4, 127);
     log_idle(127);
-    // a staggered window: tag 4 arrives 30 cycles in, after the store 10 cycles in
+    // a staggered window: tag 4 arrives 30 cycles in, after the store 10 cycles in and after a later software
+    // group 20 cycles in (a second PTE and a cqt write; its read-back follows the idle)
     log_window_begin(130, 10);
     log_window_request(16'd3, 24'd1, 1'b0, 20'd0, 1'b0, 2, 64'h4020_1ab0, 1'b0, 1'b0, 1'b0);
     log_window_request_at(30, 16'd4, 24'd1, 1'b0, 20'd0, 1'b0, 2, 64'h4020_1ab8, 1'b0, 1'b0, 1'b0);
     log_window_store(64'h0020_1008, 64'h2000_14d7, "leaf PTE again");
+    log_window_group(20);
+    log_window_store(64'h0020_1010, 64'h2000_18d7, "leaf PTE next");
+    log_window_register_write(CQT, 4, 64'd6);
     log_window_end();
     log_accept(130, 16'd3);
     log_completion(138, 16'd3, 2'd1, 12'd13, 64'd0, 1'b0, 1'b0, 1'b0, 1'b0, 1'b0, 2'd0, 1'b0, 1'b0, 1'b0);
     log_accept(161, 16'd4);
     log_completion(169, 16'd4, 2'd1, 12'd13, 64'd0, 1'b0, 1'b0, 1'b0, 1'b0, 1'b0, 2'd0, 1'b0, 1'b0, 1'b0);
+    log_cq_head(172, 32'd6);
     log_idle(174);
+    log_read(CQT, 4, 64'd6, 176);
+    log_idle(176);
     log_mem_word(64'h0020_1008, 64'h2000_14d7);
-    log_end("", 174);
+    log_mem_word(64'h0020_1010, 64'h2000_18d7);
+    log_end("", 176);
+  endfunction
+
+  // +window_group_error=N: a window that breaks a rule of log_window_group; the package reports it ($error).
+  function automatic void window_group_error(int unsigned bad, string file);
+    if (!log_open(file)) $fatal(1, "lockstep_log_tb: cannot write %s", file);
+    log_window_begin(100, 10);
+    log_window_request(16'd1, 24'd1, 1'b0, 20'd0, 1'b0, 2, 64'h4020_1abc, 1'b0, 1'b0, 1'b0);
+    if (bad == 4) log_window_page_request(24'd1, 1'b0, 20'd0, 1'b0, 1'b0, 64'h4020_3005, 1'b1);
+    if (bad != 3) log_window_store(64'h0020_1008, 64'h2000_14d7, "leaf PTE");
+    case (bad)
+      1: log_window_group(10);                       // not after the window's gap
+      2: begin                                       // not after the group before it
+        log_window_group(20);
+        log_window_register_write(CQT, 4, 64'd2);
+        log_window_group(20);
+      end
+      3: log_window_group(20);                       // before any software action
+      4: log_window_group(20);                       // with a Page Request
+      5: log_window_group(20);                       // empty at log_window_end
+      6: begin                                       // a word during stores too
+        log_window_group(20);
+        log_window_store(64'h0020_100c, 64'h0, "the same word");
+      end
+      default: $fatal(1, "lockstep_log_tb: no window_group_error case %0d", bad);
+    endcase
+    log_window_end();
+    log_close();
   endfunction
 
   string window_file;
+  int unsigned group_error;
 
   initial begin
     void'($value$plusargs("log=%s", log_file));
@@ -630,6 +668,10 @@ module lockstep_log_tb;
     void'($value$plusargs("mutants=%s", table_file));
     void'($value$plusargs("seed=%d", seed));
     select_mutant(wanted, table_file, mutant_id, mutant_name);
+    if ($value$plusargs("window_group_error=%d", group_error)) begin
+      window_group_error(group_error, log_file);
+      $finish;
+    end
     if (!log_open(log_file)) $fatal(1, "lockstep_log_tb: cannot write %s", log_file);
     log_header("lockstep_log_tb (lockstep_log_pkg)", "lockstep_iommu under lockstep_log_tb",
                "lockstep_iommu rtl-stubs, SystemVerilog testbench",

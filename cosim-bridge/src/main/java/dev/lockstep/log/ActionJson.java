@@ -226,12 +226,13 @@ final class ActionJson {
                 int at = (int) LogFormat.range(g, "gap", previous + 1L, Integer.MAX_VALUE);
                 List<Action> actions = softwareActions(g);
                 if (actions.isEmpty()) throw LogFormat.expected("during", "at least one memory_write or register_write", g.get("during"));
-                for (Action a : actions) {
-                    if (!(a instanceof Action.MemoryWrite m)) continue;
+                for (int k = 0; k < actions.size(); k++) {
+                    if (!(actions.get(k) instanceof Action.MemoryWrite m)) continue;
                     String other = storedBy.putIfAbsent(m.pa() & ~7L, where);
                     if (other != null && !other.equals(where)) {
-                        throw new FieldException(String.format("field 'during': stores word 0x%x, which %s stores too: "
-                                + "each word is stored by one software group at most", m.pa() & ~7L, other));
+                        // named like a duplicate tag: the element's field that breaks the rule
+                        throw new FieldException(String.format("field 'during[%d].pa': stores word 0x%x, which %s "
+                                + "stores too: each word is stored by one software group at most", k, m.pa() & ~7L, other));
                     }
                 }
                 out.add(new Action.Window.Software(at, actions));

@@ -109,6 +109,11 @@ class LogSchemaTest {
             + "\"exec\":false,\"payload\":\"0x40201007\"},{\"device_id\":\"0x10005\",\"pv\":true,\"process_id\":\"0x5\",\"priv\":true,"
             + "\"exec\":true,\"payload\":\"0x4020900d\",\"dsv\":false}]";
     static final String WINDOW_PR = WINDOW.replace("],\"gap\":3", "]" + PAGE_REQUESTS + ",\"gap\":3");
+    /** Two later software groups of a window (each {gap, during}), to put after its during. */
+    static final String LATER = ",\"later\":[{\"gap\":5,\"during\":[{\"op\":\"memory_write\",\"pa\":\"0x80000028\","
+            + "\"value\":\"0x1\"},{\"op\":\"register_write\",\"offset\":36,\"size\":4,\"value\":\"0x4\"}]},"
+            + "{\"gap\":\"0x9\",\"during\":[{\"op\":\"memory_write\",\"pa\":\"0x80000030\",\"value\":\"0x2\",\"what\":\"x\"}]}]";
+    static final String WINDOW_LATER = WINDOW.replaceAll("\\}$", LATER + "}");
     /** A window of Page Requests only: no translation request. */
     static final String WINDOW_PR_ONLY = WINDOW_PR.replaceAll("\"requests\":\\[.*\\],\"page_requests\"", "\"requests\":[],\"page_requests\"");
 
@@ -122,7 +127,9 @@ class LogSchemaTest {
 
     @Test
     void wellFormedRecordsInEveryAcceptedSpellingAreValid() {
-        for (String ok : List.of(HEADER, TRANSLATE, COMPLETION, MEM_WRITE, WINDOW, WINDOW_PR, WINDOW_PR_ONLY,
+        for (String ok : List.of(HEADER, TRANSLATE, COMPLETION, MEM_WRITE, WINDOW, WINDOW_PR, WINDOW_PR_ONLY, WINDOW_LATER,
+                WINDOW_LATER.replace("{\"gap\":5,", "{\"gap\":5,\"future_field\":1,"),
+                WINDOW_PR.replaceAll("\\}$", ",\"later\":[]}"),
                 WINDOW.replace("],\"gap\":3", "],\"page_requests\":[],\"gap\":3"),
                 WINDOW.replace("],\"gap\":3", "],\"arrivals\":[0,40],\"gap\":3"),
                 WINDOW_PR.replace("\"payload\":\"0x40201007\"", "\"payload\":1073745927,\"dsv\":1"),
@@ -191,6 +198,27 @@ class LogSchemaTest {
                 new String[] {WINDOW.replace("],\"gap\":3", "],\"arrivals\":[5,40],\"gap\":3"), "a window's first arrival not 0"},
                 new String[] {WINDOW.replace("],\"gap\":3", "],\"arrivals\":[0,-4],\"gap\":3"), "a negative arrival"},
                 new String[] {WINDOW.replace("],\"gap\":3", "],\"arrivals\":7,\"gap\":3"), "arrivals not an array"},
+                new String[] {WINDOW_LATER.replace(LATER, ",\"later\":{}"), "later not an array"},
+                new String[] {WINDOW_LATER.replace(LATER, ",\"later\":[7]"), "a later group not an object"},
+                new String[] {WINDOW_LATER.replace("{\"gap\":5,", "{"), "a later group without gap"},
+                new String[] {WINDOW_LATER.replace("\"gap\":5", "\"gap\":0"), "a later group at gap 0"},
+                new String[] {WINDOW_LATER.replace("\"gap\":\"0x9\"", "\"gap\":\"0x0\""), "a later group at gap 0, hex"},
+                new String[] {WINDOW_LATER.replace("\"gap\":5", "\"gap\":-5"), "a later group at a negative gap"},
+                new String[] {WINDOW_LATER.replace("\"gap\":5", "\"gap\":5.5"), "a later group at a fractional gap"},
+                new String[] {WINDOW_LATER.replaceAll(",\"during\":\\[\\{\"op\":\"memory_write\",\"pa\":\"0x80000030\".*\\]\\}\\]\\}$",
+                        "}]}"), "a later group without during"},
+                new String[] {WINDOW_LATER.replaceAll("\\[\\{\"op\":\"memory_write\",\"pa\":\"0x80000030\".*\\]\\}\\]\\}$",
+                        "[]}]}"), "a later group with an empty during"},
+                new String[] {WINDOW_LATER.replace("\"pa\":\"0x80000030\",", ""), "a later group's store without pa"},
+                new String[] {WINDOW_LATER.replace("\"offset\":36,\"size\":4,\"value\":\"0x4\"", "\"offset\":36,\"size\":2,\"value\":\"0x4\""),
+                    "a later group's register write of size 2"},
+                new String[] {WINDOW_LATER.replace("\"op\":\"memory_write\",\"pa\":\"0x80000030\"", "\"op\":\"memory_error\",\"pa\":\"0x80000030\""),
+                    "a later group applies no memory error"},
+                new String[] {WINDOW_LATER.replace("],\"gap\":3", "]" + PAGE_REQUESTS + ",\"gap\":3"), "later groups with page_requests"},
+                new String[] {WINDOW_LATER.replaceAll(",\"during\":\\[\\{\"op\":\"memory_write\",\"pa\":\"0x80000020\".*?\\]", ""),
+                    "later groups without during"},
+                new String[] {WINDOW_LATER.replaceAll("\"during\":\\[\\{\"op\":\"memory_write\",\"pa\":\"0x80000020\".*?\\]", "\"during\":[]"),
+                    "later groups with an empty during"},
                 new String[] {HEADER.replace(",\"seed\":3", ""), "header without seed"},
                 new String[] {HEADER.replace("\"reset_mode\":\"Off\"", "\"reset_mode\":\"Sometimes\""), "unknown mode"},
                 new String[] {HEADER.replace("\"fctl_reset\":2", "\"fctl_reset\":8"), "fctl wider than its 3 bits"},

@@ -161,13 +161,17 @@ class SvLogWriterTest {
         assertEquals(100, read.actions().get(0).cycle());
         assertEquals(List.of("accept", "accept", "completion", "completion", "inval_completion", "queue_tail", "idle",
                 "cq_head", "queue_tail", "idle", "read", "idle", "action", "accept", "completion", "accept", "completion",
-                "idle"), read.flow().stream().skip(1).map(e -> e instanceof SeedLog.EventEntry ev ? ev.type()
+                "cq_head", "idle", "read", "idle"), read.flow().stream().skip(1).map(e -> e instanceof SeedLog.EventEntry ev ? ev.type()
                         : e instanceof SeedLog.ActionEntry ? "action" : "read").toList());
-        // log_window_request_at: a request arriving after the window's store
+        // log_window_request_at: a request arriving after the window's store; log_window_group: a later software
+        // group (a second PTE and a cqt write) between the store and that arrival
         dev.lockstep.stimulus.Action.Window staggered = new dev.lockstep.stimulus.Action.Window(List.of(
                 new dev.lockstep.stimulus.Action.Translate(3, 1, false, 0, false, 2, 0x4020_1ab0L),
                 new dev.lockstep.stimulus.Action.Translate(4, 1, false, 0, false, 2, 0x4020_1ab8L)), List.of(0, 30), 10,
-                List.of(new dev.lockstep.stimulus.Action.MemoryWrite(0x20_1008L, 0x2000_14d7L, "leaf PTE again")), List.of());
+                List.of(new dev.lockstep.stimulus.Action.MemoryWrite(0x20_1008L, 0x2000_14d7L, "leaf PTE again")), List.of(),
+                List.of(new dev.lockstep.stimulus.Action.Window.Software(20, List.of(
+                        new dev.lockstep.stimulus.Action.MemoryWrite(0x20_1010L, 0x2000_18d7L, "leaf PTE next"),
+                        new dev.lockstep.stimulus.Action.RegisterWrite(36, 4, 6)))));
         assertEquals(staggered, read.actions().get(1).action());
         assertEquals(130, read.actions().get(1).cycle());
         // the ABI 7 records read back as the events they were written from
@@ -181,9 +185,40 @@ class SvLogWriterTest {
         assertTrue(lines.contains("{\"type\":\"inval_completion\",\"cycle\":110,\"rid\":5,\"itag\":\"0x80000001\",\"count\":0}"), lines.toString());
         assertTrue(lines.contains("{\"type\":\"queue_tail\",\"cycle\":121,\"queue\":\"page_request\",\"value\":\"0xffffffff\"}"),
                 lines.toString());
-        // the same line as Lockstep's writer makes of that window
-        assertEquals(com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
-                .writeValueAsString(ActionJson.write(0, expected, 100)), Files.readAllLines(window).get(1));
+        // the same lines as Lockstep's writer makes of those windows: "later" only in the window with a later group
+        com.fasterxml.jackson.databind.ObjectMapper json = com.fasterxml.jackson.databind.json.JsonMapper.builder().build();
+        assertEquals(json.writeValueAsString(ActionJson.write(0, expected, 100)), lines.get(1));
+        String second = lines.stream().filter(l -> l.startsWith("{\"type\":\"action\",\"index\":1,")).findFirst().orElseThrow();
+        assertEquals(json.writeValueAsString(ActionJson.write(1, staggered, 130)), second);
+        assertTrue(!lines.get(1).contains("\"later\"") && second.endsWith(",\"later\":[{\"gap\":20,\"during\":["
+                + "{\"op\":\"memory_write\",\"pa\":\"0x201010\",\"value\":\"0x200018d7\",\"what\":\"leaf PTE next\"},"
+                + "{\"op\":\"register_write\",\"offset\":36,\"size\":4,\"value\":\"0x6\"}]}]}"), second);
+        // the end-of-seed image holds both words the windows stored
+        assertEquals(List.of(0x20_1008L, 0x20_1010L), List.copyOf(read.memory().keySet()));
+    }
+
+    /**
+     * The package reports each misuse of log_window_group ($error, which stops the simulation): the testbench's
+     * +window_group_error=N writes one window that breaks one rule.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "1|a later software group at gap 10, not after the window's (gap 10)",
+        "2|a later software group at gap 20, not after the group before it (gap 20)",
+        "3|a later software group before any software action of the window",
+        "4|a later software group in a window with Page Requests",
+        "5|the window's software group later[0] (gap 20) has no store or register write",
+        "6|word 0x201008 stored by two software groups of one window (during and later[0])"})
+    void theWindowGroupFunctionReportsWhatTheFormatForbids(String c, @TempDir Path dir) throws Exception {
+        String[] parts = c.split("\\|", 2);
+        Process p = new ProcessBuilder(testbench().toString(), "+log=" + dir.resolve("bad.jsonl"),
+                "+window_group_error=" + parts[0]).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the testbench did not finish");
+        assertTrue(p.exitValue() != 0, "the package's $error stops the simulation: " + out);
+        assertTrue(out.contains("lockstep_log_pkg: " + parts[1]), out);
+        assertTrue(!Files.exists(dir.resolve("bad.jsonl")) || Files.readAllLines(dir.resolve("bad.jsonl")).isEmpty(),
+                "nothing was written: the window's line is written at log_window_end, after the checks");
     }
 
     @ParameterizedTest

@@ -403,6 +403,186 @@ class TimelineLogTest {
         dut.requireFullyUsed();
     }
 
+    static final Action.MemoryWrite PTE_B = new Action.MemoryWrite(0x8000_1010L, 0x2000_10cfL, "leaf PTE b");
+    static final Action.RegisterWrite CQT_4 = new Action.RegisterWrite(36, 4, 4);
+    static final Action.MemoryWrite PTE_C = new Action.MemoryWrite(0x8000_1018L, 0x2000_20cfL, "leaf PTE c");
+
+    /**
+     * {@link #WINDOW} with tag 7 arriving 25 cycles in and two later software groups: a second PTE and a cqt write
+     * 20 cycles in, a third PTE 40 cycles in.
+     */
+    static final Action.Window GROUPED = new Action.Window(List.of(T1, T2), List.of(0, 25), 10, List.of(PTE, CQT),
+            List.of(), List.of(new Action.Window.Software(20, List.of(PTE_B, CQT_4)),
+                    new Action.Window.Software(40, List.of(PTE_C))));
+    static final String LATER_0_DURING = "[{\"op\":\"memory_write\",\"pa\":\"0x80001010\",\"value\":\"0x200010cf\","
+            + "\"what\":\"leaf PTE b\"},{\"op\":\"register_write\",\"offset\":36,\"size\":4,\"value\":\"0x4\"}]";
+    static final String LATER = ",\"later\":[{\"gap\":20,\"during\":" + LATER_0_DURING + "},{\"gap\":40,\"during\":["
+            + "{\"op\":\"memory_write\",\"pa\":\"0x80001018\",\"value\":\"0x200020cf\",\"what\":\"leaf PTE c\"}]}]";
+    static final String GROUPED_RECORD = WINDOW_RECORD.replace("],\"gap\":10", "],\"arrivals\":[0,25],\"gap\":10")
+            .replaceAll("\\}$", LATER + "}");
+
+    /**
+     * {@link #GROUPED} as a DUT may answer it: cqh reaches the first group's tail (2) at 116, before the second group
+     * is due (120); tag 7, submitted at 125, completes before the third group (140), tag 1 after it.
+     */
+    static List<String> grouped() {
+        return List.of(HEADER_V2, GROUPED_RECORD,
+                "{\"type\":\"accept\",\"cycle\":100,\"tag\":1}",
+                "{\"type\":\"cq_head\",\"cycle\":116,\"value\":\"0x2\"}",
+                "{\"type\":\"accept\",\"cycle\":126,\"tag\":7}",
+                "{\"type\":\"completion\",\"cycle\":131,\"tag\":7,\"status\":0,\"pa\":\"0x80002000\",\"r\":true}",
+                "{\"type\":\"cq_head\",\"cycle\":134,\"value\":\"0x4\"}",
+                "{\"type\":\"completion\",\"cycle\":143,\"tag\":1,\"status\":1,\"cause\":13}",
+                "{\"type\":\"idle\",\"cycle\":145}",
+                "{\"type\":\"read\",\"offset\":36,\"size\":4,\"value\":\"0x2\",\"cycle\":147}",
+                "{\"type\":\"read\",\"offset\":36,\"size\":4,\"value\":\"0x4\",\"cycle\":149}",
+                "{\"type\":\"idle\",\"cycle\":149}",
+                "{\"type\":\"mem_word\",\"addr\":\"0x80001008\",\"value\":\"0x200000cf\"}",
+                "{\"type\":\"mem_word\",\"addr\":\"0x80001010\",\"value\":\"0x200010cf\"}",
+                "{\"type\":\"mem_word\",\"addr\":\"0x80001018\",\"value\":\"0x200020cf\"}",
+                "{\"type\":\"end\"}");
+    }
+
+    /**
+     * A window's later software groups: written only when there are some, read back as they were, scheduled with the
+     * requests in cycle order; a whole log with them goes through the reader and the writer byte for byte.
+     */
+    @Test
+    void aWindowWithLaterSoftwareGroupsGoesThroughTheWriterAndTheReaderUnchanged(@TempDir Path dir) throws Exception {
+        JsonNode written = ActionJson.write(0, GROUPED, 100);
+        assertEquals(GROUPED_RECORD, JSON.writeValueAsString(written));
+        assertEquals(GROUPED, ActionJson.read(written));
+        assertEquals(List.of(), LogSchema.problems(GROUPED_RECORD));
+        assertEquals(STAGGERED_RECORD.replace("[0,30]", "[0,25]"), JSON.writeValueAsString(ActionJson.write(0,
+                new Action.Window(List.of(T1, T2), List.of(0, 25), 10, List.of(PTE, CQT), List.of(), List.of()), 100)),
+                "no later groups: the field is left out");
+        assertEquals(new Action.Window(List.of(T1, T2), List.of(0, 25), 10, List.of(PTE, CQT), List.of()),
+                ActionJson.read(JSON.readTree(GROUPED_RECORD.replace(LATER, ",\"later\":[]"))), "later [] is none");
+        assertEquals(List.of(new Action.Window.Step(Action.Window.Step.REQUEST, 0, 0),
+                new Action.Window.Step(Action.Window.Step.SOFTWARE, 0, 10),
+                new Action.Window.Step(Action.Window.Step.SOFTWARE, 1, 20),
+                new Action.Window.Step(Action.Window.Step.REQUEST, 1, 25),
+                new Action.Window.Step(Action.Window.Step.SOFTWARE, 2, 40)), GROUPED.schedule());
+        assertEquals(List.of(PTE, CQT, PTE_B, CQT_4, PTE_C), GROUPED.software());
+
+        Path in = file(dir, "grouped.jsonl", grouped());
+        assertEquals(List.of(), LogSchema.problems(in));
+        SeedLog log = LogReader.read(in);
+        assertEquals(GROUPED, log.actions().get(0).action());
+        assertEquals(100, log.actions().get(0).cycle());
+        Path out = dir.resolve("again.jsonl");
+        SeedLogWriter.write(log, out);
+        List<String> expected = grouped();
+        List<String> again = Files.readAllLines(out);
+        assertEquals(expected.size(), again.size());
+        for (int i = 1; i < expected.size() - 1; i++) { // the header and the end are written with every field
+            if (expected.get(i).startsWith("{\"type\":\"completion\"")) continue; // so is a completion
+            assertEquals(expected.get(i), again.get(i));
+        }
+        assertEquals(List.of(), LogSchema.problems(out));
+    }
+
+    /**
+     * The engine's calls for a window with later groups: each group's stores and register writes at its step,
+     * requests between them as they arrive; a call that is not the window's next step names the group due.
+     */
+    @Test
+    void aLogDutAnswersAWindowWithLaterGroupsStepByStep(@TempDir Path dir) throws Exception {
+        Path log = file(dir, "grouped.jsonl", grouped());
+        LogDut dut = new LogDut(LogReader.read(log));
+        dut.reset(0);
+        submit(dut, T1);
+        assertEquals(List.of(ACCEPT), kinds(dut.run(10, BUFFER)));
+        assertEquals(110, dut.cycles());
+        dut.memWrite(PTE.pa(), le(PTE.value()));
+        dut.mmioWrite(CQT.offset(), CQT.size(), CQT.value());
+        assertEquals(List.of(CQ_HEAD), kinds(dut.run(10, BUFFER)), "cqh at the first group's tail before the second is due");
+        assertEquals(120, dut.cycles());
+        dut.memWrite(PTE_B.pa(), le(PTE_B.value()));
+        dut.mmioWrite(CQT_4.offset(), CQT_4.size(), CQT_4.value());
+        assertEquals(List.of(), kinds(dut.run(5, BUFFER)));
+        assertEquals(125, dut.cycles(), "the run up to tag 7's arrival");
+        submit(dut, T2);
+        assertEquals(List.of(ACCEPT, COMPLETION, CQ_HEAD), kinds(dut.run(15, BUFFER)));
+        assertEquals(140, dut.cycles());
+        dut.memWrite(PTE_C.pa(), le(PTE_C.value()));
+        assertEquals(List.of(COMPLETION, IDLE), kinds(dut.run(100_000, BUFFER)));
+        assertEquals(2, dut.mmioRead(CQT.offset(), CQT.size()), "the read-backs: during's first");
+        assertEquals(4, dut.mmioRead(CQT_4.offset(), CQT_4.size()), "then later[0]'s");
+        assertEquals(List.of(IDLE), kinds(dut.run(100_000, BUFFER)));
+        byte[] image = dut.memRead(0x8000_1008L, 24);
+        assertEquals((byte) 0xcf, image[0]);
+        assertEquals(0x10, image[9]);
+        assertEquals(0x20, image[17]);
+        dut.requireFullyUsed();
+
+        // tag 7 before the second group, which is due first
+        LogDut early = new LogDut(LogReader.read(log));
+        early.reset(0);
+        submit(early, T1);
+        early.run(10, BUFFER);
+        early.memWrite(PTE.pa(), le(PTE.value()));
+        early.mmioWrite(CQT.offset(), CQT.size(), CQT.value());
+        early.run(10, BUFFER);
+        LogMismatchException e = assertThrows(LogMismatchException.class, () -> submit(early, T2));
+        assertTrue(e.getMessage().startsWith(log + ":2: the checker submits 'translate tag 7") && e.getMessage().contains(
+                "window action #0 of this line has its software action 0 of later[0] ('store [0x80001010]"), e.getMessage());
+        // the second group's store twice: its cqt write is next
+        early.memWrite(PTE_B.pa(), le(PTE_B.value()));
+        e = assertThrows(LogMismatchException.class, () -> early.memWrite(PTE_B.pa(), le(PTE_B.value())));
+        assertTrue(e.getMessage().contains("its software action 1 of later[0] ('write cqt"), e.getMessage());
+        // the third group's store before tag 7, then a wrong store in its place
+        early.mmioWrite(CQT_4.offset(), CQT_4.size(), CQT_4.value());
+        e = assertThrows(LogMismatchException.class, () -> early.memWrite(PTE_C.pa(), le(PTE_C.value())));
+        assertTrue(e.getMessage().startsWith(log + ":2: the checker applies 'store [0x80001018]")
+                && e.getMessage().contains("its request 1 ('translate tag 7"), e.getMessage());
+        submit(early, T2);
+        e = assertThrows(LogMismatchException.class, () -> early.memWrite(PTE_B.pa(), le(PTE_B.value())));
+        assertTrue(e.getMessage().contains("its software action 0 of later[1] ('store [0x80001018]"), e.getMessage());
+    }
+
+    /** Malformed later groups: bad input naming the line and the nested field; the schema rejects those it can tell. */
+    @Test
+    void malformedLaterGroupsAreRejectedNamingTheField(@TempDir Path dir) throws Exception {
+        String during = "\"during\":[{\"op\":\"memory_write\",\"pa\":\"0x80001008\",\"value\":\"0x200000cf\","
+                + "\"what\":\"leaf PTE\"},{\"op\":\"register_write\",\"offset\":36,\"size\":4,\"value\":\"0x2\"}]";
+        assertTrue(GROUPED_RECORD.contains(during) && GROUPED_RECORD.contains(LATER));
+        // {record, the reader's message, whether the schema can tell (the order of gaps and the words stored are not
+        // within a JSON Schema's reach)}
+        String[][] cases = {
+            {GROUPED_RECORD.replace("\"gap\":20", "\"gap\":10"), "field 'later[0].gap': expected 11..2147483647, got 10", "n"},
+            {GROUPED_RECORD.replace("\"gap\":20", "\"gap\":0"), "field 'later[0].gap': expected 11..2147483647, got 0", "y"},
+            {GROUPED_RECORD.replace("\"gap\":40", "\"gap\":20"), "field 'later[1].gap': expected 21..2147483647, got 20", "n"},
+            {GROUPED_RECORD.replace("{\"gap\":20,", "{"), "field 'later[0].gap': missing", "y"},
+            {GROUPED_RECORD.replace(LATER_0_DURING, "[]"),
+                "field 'later[0].during': expected at least one memory_write or register_write, got []", "y"},
+            {GROUPED_RECORD.replace(",\"during\":" + LATER_0_DURING, ""),
+                "field 'later[0].during': expected at least one memory_write or register_write", "y"},
+            {GROUPED_RECORD.replace("\"pa\":\"0x80001018\"", "\"pa\":\"0x8000100c\""),
+                "field 'later[1].during[0].pa': stores word 0x80001008, which during stores too", "n"},
+            {GROUPED_RECORD.replace("\"pa\":\"0x80001018\"", "\"pa\":\"0x80001010\""),
+                "field 'later[1].during[0].pa': stores word 0x80001010, which later[0] stores too", "n"},
+            {GROUPED_RECORD.replace("\"pa\":\"0x80001018\",", ""), "field 'later[1].during[0].pa': missing", "y"},
+            {GROUPED_RECORD.replace("{\"op\":\"register_write\",\"offset\":36,\"size\":4,\"value\":\"0x4\"}",
+                "{\"op\":\"register_read\",\"offset\":36,\"size\":4}"),
+                "field 'later[0].during[1].op': expected one of memory_write, register_write", "y"},
+            {GROUPED_RECORD.replace("],\"arrivals\"", "]" + LogSchemaTest.PAGE_REQUESTS + ",\"arrivals\""),
+                "field 'later': a window with page_requests has one software group", "y"},
+            {GROUPED_RECORD.replace(during, "\"during\":[]"),
+                "field 'later': a window with later software groups has software actions in 'during' too", "y"},
+            {GROUPED_RECORD.replace(LATER, ",\"later\":7"), "field 'later': expected an array of software groups", "y"},
+            {GROUPED_RECORD.replace(LATER, ",\"later\":[7]"), "field 'later[0]': expected an object with a gap and a during", "y"},
+        };
+        int n = 0;
+        for (String[] c : cases) {
+            assertTrue(!c[0].equals(GROUPED_RECORD), "the case changes the record: " + c[1]);
+            Path log = file(dir, "bad-" + n++ + ".jsonl", List.of(HEADER_V2, c[0], "{\"type\":\"end\"}"));
+            BadInputException e = assertThrows(BadInputException.class, () -> LogReader.read(log), c[0]);
+            assertTrue(e.getMessage().startsWith(log + ":2: " + c[1]), e.getMessage());
+            assertEquals(c[2].equals("y"), !LogSchema.problems(c[0]).isEmpty(), "the schema's verdict on " + c[0]);
+        }
+    }
+
     /** A version 1 log is read as before: no cycles on actions, and a run hands out everything up to idle. */
     @Test
     void aSchemaOneLogIsReadAsBefore(@TempDir Path dir) throws Exception {
