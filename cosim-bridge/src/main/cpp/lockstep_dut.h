@@ -139,7 +139,9 @@ extern "C" {
  * happened before the call, later ones after it. Lockstep may queue several
  * lockstep_submit calls before one lockstep_run (at most its overlap depth outstanding, tags unique among
  * outstanding requests), then lockstep_page_request calls (Page Requests sent behind them, in that order),
- * run some cycles, apply stores and register writes while they are in flight, and run until idle;
+ * run some cycles, apply stores and register writes while they are in flight (in one or more groups: a
+ * group after the first not before LOCKSTEP_EV_CQ_HEAD showed cqh past the commands the groups before it
+ * made available, which end with an IOFENCE.C; see docs/concurrency.md, section 19), and run until idle;
  * completions may come in any order. Page Requests are taken to be handled in the order they were sent
  * (the records of one device's Page Requests reach the queue in arrival order: a Stop Marker follows the
  * requests it stops), each either before the stores and register writes or after them. */
