@@ -381,9 +381,12 @@ public final class Lockstep {
             // The DUT's page-request queue and its automatic responses, then the model's (which follows a DUT
             // that reports an identical fault once); what both wrote, sent and signalled is compared (records
             // at pqt, fault records with TTYP 9, responses, wires).
+            // The model locates the device context with the version the DUT's answer shows, among those the
+            // DDT cache may hold (README, "Inbound Page Requests").
             driver.drive(action);
-            identicalFaults.modelAfterDut(index,
-                    () -> s.model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv()));
+            java.util.Map<Long, Long> context = WindowPageRequests.context(s.model, p, s.observed);
+            identicalFaults.modelAfterDut(index, () -> s.model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(),
+                    p.exec(), p.payload(), p.dsv(), context));
             return effectCheck.compare(index, action);
         }
         throw new IllegalStateException("the engine cannot apply " + action.describe());

@@ -94,8 +94,8 @@ final class WindowCheck {
         for (Action.Translate t : records.linearization(w, completionOf)) pending.add(new Pending(t, null, -1));
         WindowPageRequests pages = new WindowPageRequests(seed.model, w, applied[0], observed, this::pageQueueOverflowedAtEnd,
                 this::pageRequestPendingAtEnd);
-        WindowPageRequests.Performer perform = (p, dutFaulted, later) -> identicalFaults.modelAfterDut(index,
-                () -> WindowPageRequests.handle(seed.model, p, later), dutFaulted);
+        WindowPageRequests.Performer perform = (p, dutFaulted, later, context) -> identicalFaults.modelAfterDut(index,
+                () -> WindowPageRequests.handle(seed.model, p, later, context), dutFaulted);
         // The A/D updates of each request committed, by the point it was committed at.
         List<AdUpdates> ads = new ArrayList<>();
         List<Integer> adPoints = new ArrayList<>();

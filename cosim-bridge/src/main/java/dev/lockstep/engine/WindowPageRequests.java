@@ -9,6 +9,7 @@ import dev.lockstep.refmodel.regs.RegisterFile;
 import dev.lockstep.stimulus.Action;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Page Requests of a window ({@link Action.Window}; docs/concurrency.md section 16): sent right after its
@@ -45,7 +46,8 @@ public final class WindowPageRequests {
      * interrupt waits for {@link dev.lockstep.refmodel.queue.PageRequestQueue#produced}).
      */
     public interface Performer {
-        void perform(Action.PageRequest p, boolean dutFaulted, boolean producedLater) throws DutException;
+        void perform(Action.PageRequest p, boolean dutFaulted, boolean producedLater, Map<Long, Long> context)
+                throws DutException;
     }
 
     /** A fact about the DUT read when first needed (a register read has no side effect). */
@@ -111,13 +113,44 @@ public final class WindowPageRequests {
         return new WindowPageRequests(model, w, applied, o, () -> overflowAtEnd, () -> pendingAtEnd);
     }
 
-    /** The model handles {@code p}; with {@code producedLater} a record it queues signals later (see {@link Performer}). */
-    public static void handle(Iommu model, Action.PageRequest p, boolean producedLater) {
+    /**
+     * The model handles {@code p} with its device context located through {@code context} (see {@link #context});
+     * with {@code producedLater} a record it queues signals later (see {@link Performer}).
+     */
+    public static void handle(Iommu model, Action.PageRequest p, boolean producedLater, Map<Long, Long> context) {
         if (producedLater) {
-            model.pageRequestProducedLater(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
+            model.pageRequestProducedLater(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv(),
+                    context);
         } else {
-            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
+            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv(), context);
         }
+    }
+
+    /**
+     * The version of the DDT entries and device context the DUT located Page Request {@code p} with, among those
+     * the spec permits ({@link Iommu#pageRequestContexts}: the current contents, or a version a DDT cache may hold
+     * until an IODIR.INVAL_DDT covering it completed): the first whose fate in the model's queue as it is now is
+     * what the DUT did with it (queued or not, the response code); the current contents when none is, so that the
+     * difference shows.
+     */
+    static Map<Long, Long> context(Iommu model, Action.PageRequest p, boolean recorded, int response) {
+        List<Map<Long, Long>> contexts = model.pageRequestContexts(p.deviceId(), p.pv(), p.processId(), p.priv());
+        if (contexts.size() == 1) return Map.of();
+        for (Map<Long, Long> c : contexts) {
+            PageRequestQueue.Fate f = model.pageRequestFate(p.deviceId(), p.pv(), p.processId(), p.priv(), p.payload(), c);
+            if (f.queued() == recorded && f.response() == response) return c;
+        }
+        return Map.of();
+    }
+
+    /** {@link #context} for a Page Request sent alone, from what the DUT did with it ({@code observed}). */
+    static Map<Long, Long> context(Iommu model, Action.PageRequest p, DutObservations observed) {
+        Handling h = attribute(model, List.of(p), observed).get(0);
+        return context(model, p, h.recorded(), h.response());
+    }
+
+    private Map<Long, Long> context(Action.PageRequest p, Handling h) {
+        return context(model, p, h.recorded(), h.response());
     }
 
     /** At the point before the software actions: performs the Page Requests handled before them, in order. */
@@ -137,7 +170,7 @@ public final class WindowPageRequests {
                     ? h.produced() > applied || h.produced() == applied && !pendingAtEnd.get()
                     : h.produced() >= applied || !pendingAtEnd.get());
             if (later) producedLater++;
-            performer.perform(prs.get(next), h.faulted(), later);
+            performer.perform(prs.get(next), h.faulted(), later, context(prs.get(next), h));
             next++;
         }
     }
@@ -146,14 +179,18 @@ public final class WindowPageRequests {
     public void performAfter(Performer performer) throws DutException {
         for (; producedLater > 0; producedLater--) model.pageRequestQueue().produced();
         List<Action.PageRequest> prs = window.pageRequests();
-        for (; next < prs.size(); next++) performer.perform(prs.get(next), handled.get(next).faulted(), false);
+        for (; next < prs.size(); next++) {
+            Handling h = handled.get(next);
+            performer.perform(prs.get(next), h.faulted(), false, context(prs.get(next), h));
+        }
     }
 
     /** How many were performed before the software actions (once {@link #performBefore} ran). */
     public int before() { return next; }
 
     private boolean fitsNow(Action.PageRequest p, Handling h) throws DutException {
-        PageRequestQueue.Fate f = model.pageRequestFate(p.deviceId(), p.pv(), p.processId(), p.priv(), p.payload());
+        PageRequestQueue.Fate f = model.pageRequestFate(p.deviceId(), p.pv(), p.processId(), p.priv(), p.payload(),
+                context(p, h));
         if (f.queued() != h.recorded() || f.response() != h.response()) return false;
         return (f.setsBits() & RegisterFile.QCSR_OF) == 0 || clearsOverflow || overflowAtEnd.get();
     }

@@ -133,7 +133,7 @@ final class LoggedWindow {
     }
 
     private static void performPages(WindowPageRequests pages, boolean before, Iommu model) {
-        WindowPageRequests.Performer p = (r, faulted, later) -> WindowPageRequests.handle(model, r, later);
+        WindowPageRequests.Performer p = (r, faulted, later, context) -> WindowPageRequests.handle(model, r, later, context);
         try {
             if (before) pages.performBefore(p);
             else pages.performAfter(p);

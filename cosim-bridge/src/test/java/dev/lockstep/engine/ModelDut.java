@@ -214,10 +214,13 @@ final class ModelDut implements Dut {
         return w;
     }
 
+    /** Memory words and values the DUT locates the next Page Request's device context with (a cached DC); none: memory. */
+    java.util.Map<Long, Long> pageRequestContext = java.util.Map.of();
+
     @Override
     public void pageRequest(int deviceId, boolean pv, int pid, int flags, long payload) {
         model.pageRequest(deviceId, pv, pid, (flags & REQ_PRIV) != 0, (flags & REQ_EXEC) != 0, payload,
-                (flags & REQ_DSV) != 0);
+                (flags & REQ_DSV) != 0, pageRequestContext);
     }
 
     @Override

@@ -23,6 +23,7 @@ import dev.lockstep.refmodel.regs.RegisterFile;
 import dev.lockstep.refmodel.regs.RegisterMasks;
 import dev.lockstep.refmodel.translate.InboundMessages;
 import dev.lockstep.refmodel.translate.PcieMessage;
+import java.util.Map;
 import java.util.function.IntPredicate;
 
 /**
@@ -293,13 +294,56 @@ public final class Iommu {
     }
 
     /**
+     * A Page Request as {@link #pageRequest(int, boolean, int, boolean, boolean, long, boolean)}, its device
+     * context located with {@code context} (one of {@link #pageRequestContexts}) in place of memory.
+     */
+    public void pageRequest(int deviceId, boolean pv, int processId, boolean priv, boolean exec, long payload,
+                            boolean dsv, Map<Long, Long> context) {
+        pageRequestQueue.receive(deviceId, pv, processId, priv, exec, payload, dsv, admission.reading(context));
+    }
+
+    /**
+     * The versions of the DDT entries and device context a Page Request from {@code deviceId} may be located
+     * with, as memory overrides, the current contents (no override) first: every valid version since the last
+     * completed IODIR.INVAL_DDT covering it ("Caching in-memory data structures"; a Page Request locates the DC
+     * as a translation does, "steps 1 through 5" of the process), as for translations. One element when the
+     * caches can hold nothing else.
+     */
+    public java.util.List<Map<Long, Long>> pageRequestContexts(int deviceId, boolean pv, int processId, boolean priv) {
+        if (regs.mode() == null || regs.mode() == dev.lockstep.refmodel.regs.IommuMode.OFF
+                || regs.mode() == dev.lockstep.refmodel.regs.IommuMode.BARE) {
+            return java.util.List.of(Map.of());
+        }
+        TranslationRequest message = new TranslationRequest(deviceId, pv, pv ? processId : 0, pv && priv,
+                Ttyp.PCIE_MESSAGE, dev.lockstep.refmodel.translate.PcieMessage.PAGE_REQUEST);
+        java.util.List<Map<Long, Long>> out = new java.util.ArrayList<>();
+        out.add(Map.of());
+        for (CachingModel.Candidate c : caching.candidates(message)) {
+            if (!c.overrides().isEmpty() && !out.contains(c.overrides())) out.add(c.overrides());
+        }
+        return out;
+    }
+
+    /** What {@link #pageRequestFate(int, boolean, int, boolean, long)} gives with {@code context} (see {@link #pageRequestContexts}). */
+    public PageRequestQueue.Fate pageRequestFate(int deviceId, boolean pv, int processId, boolean priv, long payload,
+                                                 Map<Long, Long> context) {
+        return pageRequestQueue.fate(deviceId, pv, processId, priv, payload, admission.reading(context));
+    }
+
+    /**
      * A Page Request decided now whose record, if it is queued, is produced later: its interrupt waits for
      * {@link PageRequestQueue#produced} (a record an IOMMU writes after software changed pqcsr sets pip by
      * the pie it then finds).
      */
     public void pageRequestProducedLater(int deviceId, boolean pv, int processId, boolean priv, boolean exec,
                                          long payload, boolean dsv) {
-        pageRequestQueue.receive(deviceId, pv, processId, priv, exec, payload, dsv, admission, false);
+        pageRequestProducedLater(deviceId, pv, processId, priv, exec, payload, dsv, Map.of());
+    }
+
+    /** As {@link #pageRequestProducedLater(int, boolean, int, boolean, boolean, long, boolean)} with {@code context}. */
+    public void pageRequestProducedLater(int deviceId, boolean pv, int processId, boolean priv, boolean exec,
+                                         long payload, boolean dsv, Map<Long, Long> context) {
+        pageRequestQueue.receive(deviceId, pv, processId, priv, exec, payload, dsv, admission.reading(context), false);
     }
 
     /**

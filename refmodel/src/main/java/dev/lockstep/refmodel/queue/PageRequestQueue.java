@@ -54,6 +54,13 @@ public final class PageRequestQueue {
         default int peek(int deviceId, boolean pv, int processId, boolean priv) {
             return check(deviceId, pv, processId, priv);
         }
+
+        /**
+         * This admission reading the device context with {@code overrides} (memory words and their values: a cached
+         * version of a DDT entry or DC the IOMMU may still use) in place of memory. The default, for admissions that
+         * read no memory, is this one.
+         */
+        default Admission reading(java.util.Map<Long, Long> overrides) { return this; }
     }
 
     /**

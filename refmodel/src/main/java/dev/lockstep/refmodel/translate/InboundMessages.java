@@ -34,11 +34,37 @@ public final class InboundMessages implements PageRequestQueue.Admission {
     private final Translator translator;
     private final Consumer<FaultRecord> faults;
 
+    private final IommuConfig config;
+    private final PhysicalMemory memory;
+
     /** @param faults where fault records go (the IOMMU's fault queue) */
     public InboundMessages(IommuConfig config, RegisterFile regs, PhysicalMemory memory, Consumer<FaultRecord> faults) {
+        this.config = config;
         this.regs = regs;
+        this.memory = memory;
         this.translator = new Translator(config.capabilities(), memory, TranslatorOptions.from(config));
         this.faults = faults;
+    }
+
+    /**
+     * These checks on memory with {@code overrides} in place (a cached DC version: "an implementation may use any
+     * ... that was valid at any time since the most recent" covering invalidation, "Caching in-memory data
+     * structures"); the message walk stores nothing, so the view is read-only.
+     */
+    @Override
+    public PageRequestQueue.Admission reading(java.util.Map<Long, Long> overrides) {
+        if (overrides.isEmpty()) return this;
+        PhysicalMemory view = new PhysicalMemory() {
+            @Override public int status(long pa) { return memory.status(pa); }
+            @Override public long load64(long pa) {
+                Long v = overrides.get(pa & ~7L);
+                return v != null ? v : memory.load64(pa);
+            }
+            @Override public void store64(long pa, long value) {
+                throw new IllegalStateException("a PCIe message's device-context walk stores nothing");
+            }
+        };
+        return new InboundMessages(config, regs, view, faults);
     }
 
     /** The translation process these checks run (its last Outcome explains the last message). */
