@@ -149,6 +149,13 @@ public final class WindowPageRequests {
         return context(model, p, h.recorded(), h.response());
     }
 
+    /** {@link #context} for a Page Request sent alone, from the logged DUT events of its action (words as {@link Dut#run} reports them). */
+    public static Map<Long, Long> contextFromEvents(Iommu model, Action.PageRequest p, List<long[]> events) {
+        DutObservations o = new DutObservations();
+        for (long[] ev : events) o.add(ev, 1);
+        return context(model, p, o);
+    }
+
     private Map<Long, Long> context(Action.PageRequest p, Handling h) {
         return context(model, p, h.recorded(), h.response());
     }

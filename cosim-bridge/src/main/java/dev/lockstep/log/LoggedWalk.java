@@ -78,8 +78,13 @@ public final class LoggedWalk {
     /** What the IOMMU does with a Page Request in the model (record, fault, response, wires) and what the log has. */
     private static void explainPageRequest(SeedLog log, int n, Action.PageRequest p, Iommu model, ModelEffects effects,
                                            StringBuilder b) {
-        model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
+        java.util.Map<Long, Long> context = pageRequestContext(log, n, p, model);
+        model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv(), context);
         b.append("model: what the IOMMU does with the Page Request (spec: Page Request Queue, Page-request record)\n");
+        if (!context.isEmpty()) {
+            b.append("  (its device context located with a version a DDT cache may still hold, not yet invalidated: ")
+                    .append(context.size()).append(" word(s) other than memory now)\n");
+        }
         if (effects.lines.isEmpty()) b.append("  nothing: no record, no fault record, no response, no interrupt\n");
         for (String l : effects.lines) b.append("  ").append(l).append('\n');
         b.append("logged DUT events:\n");
@@ -152,6 +157,13 @@ public final class LoggedWalk {
             "IOFENCE.C data", "an MSI", "an A/D update", "an MRIF (AMO OR)", "an MRIF", "an MRIF notice", "memory"};
     }
 
+    /** The device-context version the logged DUT events of Page Request action {@code index} show (README, "Inbound Page Requests"). */
+    private static java.util.Map<Long, Long> pageRequestContext(SeedLog log, int index, Action.PageRequest p, Iommu model) {
+        List<long[]> events = new java.util.ArrayList<>();
+        for (SeedLog.Entry e : entriesOf(log, index)) if (e instanceof SeedLog.EventEntry ev) events.add(ev.words());
+        return dev.lockstep.engine.WindowPageRequests.contextFromEvents(model, p, events);
+    }
+
     private static void apply(SeedLog log, int index, Iommu model, FastSparseMemory memory) {
         Action a = log.actions().get(index).action();
         if (a instanceof Action.RegisterWrite w) {
@@ -163,7 +175,8 @@ public final class LoggedWalk {
         } else if (a instanceof Action.MemoryError e) {
             memory.injectError(e.pa(), e.kind());
         } else if (a instanceof Action.PageRequest p) {
-            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv());
+            model.pageRequest(p.deviceId(), p.pv(), p.processId(), p.priv(), p.exec(), p.payload(), p.dsv(),
+                    pageRequestContext(log, index, p, model));
         } else if (a instanceof Action.Window w) {
             LoggedWindow.apply(log, index, w, model);
             takeLoggedWrites(log, index, model, memory);
