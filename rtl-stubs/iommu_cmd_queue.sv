@@ -73,6 +73,12 @@ module iommu_cmd_queue
   logic [63:0] c0, c1;
   logic [7:0]  inv_pending;          // Invalidation Requests sent, not yet completed
   logic [XLATE_N-1:0] fence_wait;    // IOFENCE.C: walkers busy when it began to wait, not yet done
+  // BUG (mutant ovl_inval_held): an IOTINVAL that finds a walker busy is held here and applied to the IOTLBs
+  // once every walker is idle, but the IOFENCE.C behind it does not wait for it: it completes while the
+  // invalidation is still held if a request that arrived during the fence keeps a walker busy.
+  logic        held;
+  logic [63:0] held_c0, held_c1;
+  logic        apply_held;         // this cycle's tlb_inv applies the held invalidation
 
   logic [63:0] cmd_addr;
   assign cmd_addr = {8'd0, cq_ppn, 12'd0} + {28'd0, cqh, 4'd0};
@@ -123,12 +129,16 @@ module iommu_cmd_queue
       st <= Q_IDLE; c0 <= 64'd0; c1 <= 64'd0;
       head_inc <= 1'b0; set_ill <= 1'b0; set_mf <= 1'b0; set_fwip <= 1'b0;
       tlb_inv <= 1'b0; ddt_inv <= 1'b0; inv_pending <= 8'd0; fence_wait <= '0;
+      held <= 1'b0; held_c0 <= 64'd0; held_c1 <= 64'd0; apply_held <= 1'b0;
     end else begin
       fence_wait <= fence_wait & xlate_busy;     // a walker that went idle has finished its request
       inv_pending <= inv_pending + ((st == Q_MSG && msg_ready && !msg_prgr) ? 8'd1 : 8'd0)
                                  - ((inv_cpl && inv_pending != 8'd0) ? 8'd1 : 8'd0);
       head_inc <= 1'b0; set_ill <= 1'b0; set_mf <= 1'b0; set_fwip <= 1'b0;
-      tlb_inv <= 1'b0; ddt_inv <= 1'b0;
+      tlb_inv <= 1'b0; ddt_inv <= 1'b0; apply_held <= 1'b0;
+      if (held && xlate_busy == '0 && st != Q_EXEC) begin
+        tlb_inv <= 1'b1; apply_held <= 1'b1; held <= 1'b0;
+      end
       case (st)
         Q_IDLE: if (cq_on && !cq_stalled && cqh != cqt) st <= Q_RD0;
         Q_RD0: if (m_req_ready) st <= Q_RD0W;
@@ -145,7 +155,14 @@ module iommu_cmd_queue
           if (!cq_on) st <= Q_IDLE;                 // queue disabled: the command is dropped
           else if (ill) begin set_ill <= 1'b1; st <= Q_SETTLE; end
           else case (opc)
-            7'd1: begin tlb_inv <= 1'b1; st <= Q_RETIRE; end
+            7'd1: begin
+              if (mutant_on(mutant, M_OVL_INVAL_HELD) && xlate_busy != '0 && !held) begin
+                held <= 1'b1; held_c0 <= c0; held_c1 <= c1;          // BUG: held, see above
+              end else begin
+                tlb_inv <= 1'b1;
+              end
+              st <= Q_RETIRE;
+            end
             7'd3: begin ddt_inv <= 1'b1; st <= Q_RETIRE; end
             7'd4: st <= Q_MSG;
             default: begin                           // IOFENCE.C
@@ -189,14 +206,17 @@ module iommu_cmd_queue
     end
   end
 
-  // invalidation operands
-  assign tlb_gvma  = (f3 == 3'd1);
-  assign tlb_av    = c0[10];
-  assign tlb_pscv  = c0[32];
-  assign tlb_gv    = c0[33];
-  assign tlb_pscid = c0[31:12];
-  assign tlb_gscid = c0[59:44];
-  assign tlb_vpn   = c1[61:10];          // ADDR[63:12] is at command bits [125:74]
+  // invalidation operands (of the held invalidation when it is the one applied)
+  logic [63:0] inv_c0, inv_c1;
+  assign inv_c0 = apply_held ? held_c0 : c0;
+  assign inv_c1 = apply_held ? held_c1 : c1;
+  assign tlb_gvma  = (inv_c0[9:7] == 3'd1);
+  assign tlb_av    = inv_c0[10];
+  assign tlb_pscv  = inv_c0[32];
+  assign tlb_gv    = inv_c0[33];
+  assign tlb_pscid = inv_c0[31:12];
+  assign tlb_gscid = inv_c0[59:44];
+  assign tlb_vpn   = inv_c1[61:10];      // ADDR[63:12] is at command bits [125:74]
   assign ddt_dv    = c0[33];
   assign ddt_did   = c0[63:40];
 
@@ -218,7 +238,7 @@ module iommu_cmd_queue
       default: ;
     endcase
   end
-  assign busy = (st != Q_IDLE) || (cq_on && !cq_stalled && cqh != cqt) || inv_pending != 8'd0;
+  assign busy = (st != Q_IDLE) || (cq_on && !cq_stalled && cqh != cqt) || inv_pending != 8'd0 || held;
 
   // messages: the command's RID, DSV/DSEG, PV/PID; the payload is dw1 for an Invalidation Request,
   // and the PRG index [40:32] and response code [47:44] of dw1 for a Page Request Group Response.
@@ -236,5 +256,6 @@ module iommu_cmd_queue
   end
 
   logic unused;
-  assign unused = ^{cq_log2m1, fence_addr[1:0]};
+  assign unused = ^{cq_log2m1, fence_addr[1:0], inv_c0[63:60], inv_c0[43:34], inv_c0[11], inv_c0[6:0],
+                    inv_c1[63:62], inv_c1[9:0]};
 endmodule

@@ -133,6 +133,7 @@ package iommu_pkg;
   localparam logic [7:0] M_IOFENCE_SKIPS_ATS_WAIT = 8'd54;
   // Arrival order: live only while a request arrives during another's walk (docs/concurrency.md section 18).
   localparam logic [7:0] M_OVL_MISS_MERGE        = 8'd55;
+  localparam logic [7:0] M_OVL_INVAL_HELD        = 8'd56;
 
 
   // Whether planted bug `id` is selected: the 32-bit mutant input holds up to four bug ids, one per

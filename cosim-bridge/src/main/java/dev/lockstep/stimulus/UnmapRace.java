@@ -25,6 +25,7 @@ final class UnmapRace {
     private int id;
     private final List<long[]> hot = new ArrayList<>();
     private final List<long[]> cold = new ArrayList<>();
+    private int nextCold;
     private RaceKit.Domain nested;
     private int nestedId;
     private long nestedBase;
@@ -57,6 +58,14 @@ final class UnmapRace {
             if (round % 4 == 3) k.consumeFaults();
         }
         k.consumeFaults();
+        if (k.depth >= 4) {
+            for (int round = 0; round < FENCE_ROUNDS; round++) {
+                int r = round;
+                k.then(() -> throughFence(r));
+                if (round % 4 == 3) k.consumeFaults();
+            }
+            k.consumeFaults();
+        }
         if (!k.twoStage()) return;
         k.then(() -> {
             nested = k.twoStageDomain();
@@ -111,12 +120,24 @@ final class UnmapRace {
         // An address-specific invalidation of the superpage names an address inside it, not its base.
         long addr = huge ? victim[0] + ((1L + k.random.nextInt(511)) << 12) : victim[0];
         // Every third round DMA goes on: the last request, to the victim, arrives after the unmap, swept from
-        // before the fence completes to after it (docs/concurrency.md, section 18).
+        // before the fence completes to after it (docs/concurrency.md, section 18); at depth 4 and more two
+        // requests to cold pages arrive before it, one right after the unmap and one while the fence waits, so
+        // that the walkers are busy across the invalidation and with a request the fence did not find in flight.
         int gap = k.gap(round);
         List<Integer> arrivals = new ArrayList<>(java.util.Collections.nCopies(reqs.size(), 0));
         if (round % 3 == 2 && reqs.size() > 1) {
             reqs.set(reqs.size() - 1, k.request(id, k.readOrWrite(), k.inPage(victim)));
             arrivals.set(reqs.size() - 1, gap + 1 + 12 * (round / 3));
+            if (reqs.size() > 3) {
+                // Two cold pages (taken in turn, so that they walk): one right after the unmap, one while the
+                // fence waits.
+                int n = reqs.size();
+                reqs.set(n - 3, k.request(id, k.readOrWrite(), k.inPage(cold.get(nextCold++ % cold.size()))));
+                reqs.set(n - 2, k.request(id, k.readOrWrite(), k.inPage(cold.get(nextCold++ % cold.size()))));
+                arrivals.set(n - 3, gap + 1);
+                arrivals.set(n - 2, gap + 7 + 4 * ((round / 3) % 8));
+                arrivals.set(n - 1, Math.max(arrivals.get(n - 2), gap + 1 + 12 * (round / 3)));
+            }
         }
         Runnable unmap = () -> {
             k.driver.memory.store(victim[1], k.driver.memory.load(victim[1]) & ~PageTable.V,
@@ -146,6 +167,39 @@ final class UnmapRace {
         long pte = k.driver.memory.load(victim[1]) | PageTable.V;
         if (k.random.nextBoolean()) pte = (pte & 0x3ffL) | ((k.dataPage((int) victim[2]) >>> 12) << 10);
         mapAgain(round, victim, pte);
+    }
+
+    /** Rounds of {@link #throughFence}: a grid of arrival offsets, twice. */
+    private static final int FENCE_ROUNDS = 24;
+
+    /**
+     * DMA continues through the fence (docs/concurrency.md, sections 2 and 18): a hot page is used and unmapped
+     * (V=0, IOTINVAL.VMA for the page, IOFENCE.C) 48 to 54 cycles into the window, once the first request is done;
+     * requests to two cold pages arrive right after the unmap and 15 to 23 cycles after it, while the fence waits,
+     * and the device's request to the unmapped page 14 to 32 cycles after that: accepted after the fence
+     * completed, it must fault, whichever walkers are still busy. Then the page is mapped again (V=0 to V=1: no
+     * invalidation needed).
+     */
+    private void throughFence(int round) {
+        long[] victim = hot.get(round % hot.size());
+        int gap = 48 + 2 * (round % 4);
+        int second = 15 + 4 * ((round / 4) % 3);
+        int last = second + 14 + 6 * ((round / 12) % 2) + 6 * (round % 2) + 6 * ((round / 2) % 2);
+        List<Action.Translate> reqs = new ArrayList<>();
+        reqs.add(k.request(id, k.readOrWrite(), k.inPage(victim)));
+        reqs.add(k.request(id, k.readOrWrite(), k.inPage(cold.get(nextCold++ % cold.size()))));
+        reqs.add(k.request(id, k.readOrWrite(), k.inPage(cold.get(nextCold++ % cold.size()))));
+        reqs.add(k.request(id, k.readOrWrite(), k.inPage(victim)));
+        long addr = victim[2] > 12 ? victim[0] + ((1L + k.random.nextInt(511)) << 12) : victim[0];
+        k.window(reqs, List.of(0, gap + 1, gap + second, gap + last), List.of(), gap, () -> {
+            k.driver.memory.store(victim[1], k.driver.memory.load(victim[1]) & ~PageTable.V,
+                    "unmap 0x" + Long.toHexString(victim[0]));
+            k.post(new long[][] {Commands.iotinval(false, true, addr, true, dm.pscid, false, 0, false, false), k.fence()},
+                    new String[] {"IOTINVAL.VMA page", "IOFENCE.C"});
+        });
+        k.driver.read(RegisterFile.CQH, 4);
+        k.driver.memory.store(victim[1], k.driver.memory.load(victim[1]) | PageTable.V,
+                "map again 0x" + Long.toHexString(victim[0]));
     }
 
     /**
