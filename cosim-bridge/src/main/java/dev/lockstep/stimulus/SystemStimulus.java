@@ -44,6 +44,8 @@ public final class SystemStimulus implements Stimulus {
     private final ArrayDeque<Action> queue = new ArrayDeque<>();
     private final Driver driver;
     private final List<Action> pending;
+    /** How the requests and changes of the random mix become windows at overlap. */
+    private final SystemWindows windows;
     private final SoftwareMemory memory;
     private final PageAllocator allocator;
     private final List<Device> devices = new ArrayList<>();
@@ -89,6 +91,7 @@ public final class SystemStimulus implements Stimulus {
         this.readRegister = readRegister;
         this.driver = new Driver(caps);
         this.pending = driver.pending;
+        this.windows = new SystemWindows(random, pending, overlap);
         this.memory = driver.memory;
         this.allocator = driver.allocator;
         requireSupported(config);
@@ -183,7 +186,7 @@ public final class SystemStimulus implements Stimulus {
         }
         if (caps.ats() && p < 4) pageRequest();
         else if (p < 50) {
-            if (overlap > 1) window(() -> { for (int k = 1 + random.nextInt(overlap); k > 0; k--) translate(); }, () -> { });
+            if (overlap > 1) windows.window(() -> { for (int k = 1 + random.nextInt(overlap); k > 0; k--) translate(); }, () -> { });
             else translate();
         }
         else if (p < 58) readStatus();
@@ -198,7 +201,7 @@ public final class SystemStimulus implements Stimulus {
         else if (p < 89) {
             // With overlap, the ATS command (an ATS.INVAL and its IOFENCE.C, or an ATS.PRGR) races translation
             // requests of the devices, ATS translation requests among them.
-            if (overlap > 1) window(() -> { for (int k = 1 + random.nextInt(overlap); k > 0; k--) translate(); }, this::atsCommand);
+            if (overlap > 1) windows.window(() -> { for (int k = 1 + random.nextInt(overlap); k > 0; k--) translate(); }, this::atsCommand);
             else atsCommand();
         }
         else if (p < 91) illegalCommand();
@@ -484,11 +487,12 @@ public final class SystemStimulus implements Stimulus {
             // time in three software goes on to change a second mapping while DMA continues.
             Mapping second = random.nextInt(3) == 0 ? all.get(random.nextInt(all.size())) : null;
             if (second != null && second.pteAddress != m.pteAddress) {
-                twoChanges(m, second);
+                windows.twoChanges(n -> { for (int i = 0; i < n; i++) accessOnce(m); },
+                        n -> { for (int i = 0; i < n; i++) accessOnce(second); }, () -> rewrite(m), () -> rewrite(second));
                 accessAgain(second);
             } else {
                 int k = 1 + random.nextInt(overlap);
-                window(() -> { for (int i = 0; i < k; i++) accessOnce(m); }, () -> rewrite(m));
+                windows.window(() -> { for (int i = 0; i < k; i++) accessOnce(m); }, () -> rewrite(m));
             }
         } else {
             // Often the mapping is in use just before it changes, so that the IOMMU may hold it in its caches
@@ -553,152 +557,6 @@ public final class SystemStimulus implements Stimulus {
         last = new Action.Translate(nextTag(), u.deviceId(), u.pv(), u.processId(), u.pv() && random.nextInt(3) == 0,
                 untranslatedType(), iova);
         emit(last);
-    }
-
-    /** Cycles between a window's submissions and the software actions that race them. */
-    private static final int[] GAPS = {0, 1, 2, 4, 7, 12, 20, 32, 50};
-
-    /**
-     * The requests {@code requests} emits become one window, and the stores and register writes
-     * {@code change} emits are applied a random gap after them, while they are in flight, up to its first
-     * other action (a register read, a memory error), which follows the window with the rest. A single request without a change stays a plain action.
-     */
-    private void window(Runnable requests, Runnable change) {
-        int mark = pending.size();
-        requests.run();
-        int mid = pending.size();
-        change.run();
-        List<Action> emitted = new ArrayList<>(pending.subList(mark, pending.size()));
-        pending.subList(mark, pending.size()).clear();
-        List<Action.Translate> reqs = new ArrayList<>();
-        List<Action> during = new ArrayList<>();
-        List<Action> later = new ArrayList<>();
-        boolean racing = true;
-        for (int i = 0; i < emitted.size(); i++) {
-            Action a = emitted.get(i);
-            if (i < mid - mark) {
-                if (a instanceof Action.Translate t) reqs.add(t);
-                else later.add(a);
-                continue;
-            }
-            // The change's stores and register writes race the requests up to its first other action (a
-            // register read, a memory word made to fail): from there on it follows the window, in order.
-            racing &= a instanceof Action.MemoryWrite || a instanceof Action.RegisterWrite;
-            (racing ? during : later).add(a);
-        }
-        if (reqs.isEmpty()) {
-            emitted.forEach(this::emit);
-            return;
-        }
-        if (reqs.size() == 1 && during.isEmpty()) {
-            emit(reqs.get(0));
-        } else {
-            List<Integer> arrivals = arrivals(reqs.size());
-            if (arrivals.get(arrivals.size() - 1) > 0) repeatSome(reqs);
-            emit(new Action.Window(reqs, arrivals, during.isEmpty() ? 0 : GAPS[random.nextInt(GAPS.length)], during,
-                    List.of()));
-        }
-        later.forEach(this::emit);
-    }
-
-    /** Cycles from a window's first software group to its second. */
-    private static final int[] LATER_GAPS = {1, 10, 30, 60, 120};
-
-    /**
-     * One window with two software groups (docs/concurrency.md, section 19): devices use mappings {@code m} and
-     * {@code second}, arriving over the whole window, while software changes {@code m} (its invalidation and fence
-     * with it) and then, once the IOMMU has passed those commands, {@code second}. Requests accepted after the
-     * first fence may not use {@code m}'s retired version; requests in flight across both groups may use either
-     * version of each. A change that reads or does more than stores and register writes (a failing fence, say)
-     * ends the window there, as in {@link #window}, and the second change follows the window.
-     */
-    private void twoChanges(Mapping m, Mapping second) {
-        int mark = pending.size();
-        int first = 1 + random.nextInt(overlap - 1);
-        int more = 1 + random.nextInt(overlap - first);
-        for (int i = 0; i < first; i++) accessOnce(m);
-        for (int i = 0; i < more; i++) accessOnce(second);
-        List<Action.Translate> reqs = new ArrayList<>();
-        for (Action a : pending.subList(mark, pending.size())) if (a instanceof Action.Translate t) reqs.add(t);
-        pending.subList(mark, pending.size()).clear();
-        if (reqs.size() < 2) {
-            reqs.forEach(this::emit);
-            rewrite(m);
-            rewrite(second);
-            return;
-        }
-        List<Action> change = emitted(() -> rewrite(m));
-        List<Action> secondChange = emitted(() -> rewrite(second));
-        int racing = racingPrefix(change);
-        int secondRacing = racingPrefix(secondChange);
-        boolean readsOnly = change.subList(racing, change.size()).stream().allMatch(a -> a instanceof Action.RegisterRead);
-        boolean two = racing > 0 && readsOnly && secondRacing > 0
-                && !storesAny(secondChange.subList(0, secondRacing), change.subList(0, racing));
-        int gap = GAPS[random.nextInt(GAPS.length)];
-        int laterGap = gap + LATER_GAPS[random.nextInt(LATER_GAPS.length)];
-        List<Integer> arrivals = new ArrayList<>();
-        arrivals.add(0);
-        for (int i = 1; i < reqs.size(); i++) arrivals.add(random.nextInt(laterGap + 91));
-        java.util.Collections.sort(arrivals);
-        List<Action.Window.Software> later = two
-                ? List.of(new Action.Window.Software(laterGap, secondChange.subList(0, secondRacing))) : List.of();
-        emit(new Action.Window(reqs, arrivals, racing == 0 ? 0 : gap, change.subList(0, racing), List.of(), later));
-        change.subList(racing, change.size()).forEach(this::emit);
-        (two ? secondChange.subList(secondRacing, secondChange.size()) : secondChange).forEach(this::emit);
-    }
-
-    /** The actions {@code step} emits, taken out of the pending list. */
-    private List<Action> emitted(Runnable step) {
-        int from = pending.size();
-        step.run();
-        List<Action> out = new ArrayList<>(pending.subList(from, pending.size()));
-        pending.subList(from, pending.size()).clear();
-        return out;
-    }
-
-    /** How many of {@code actions}, from the first, are stores and register writes: those race a window's requests. */
-    private static int racingPrefix(List<Action> actions) {
-        int n = 0;
-        while (n < actions.size() && (actions.get(n) instanceof Action.MemoryWrite || actions.get(n) instanceof Action.RegisterWrite)) n++;
-        return n;
-    }
-
-    /** Whether {@code actions} store a word {@code group} stores (each word is stored by one group of a window). */
-    private static boolean storesAny(List<Action> actions, List<Action> group) {
-        java.util.Set<Long> words = new java.util.HashSet<>();
-        for (Action a : group) if (a instanceof Action.MemoryWrite w) words.add(w.pa() & ~7L);
-        for (Action a : actions) if (a instanceof Action.MemoryWrite w && words.contains(w.pa() & ~7L)) return true;
-        return false;
-    }
-
-    /**
-     * In a staggered window, a device sends a request again (its own tag, the same address and type) one time
-     * in four, so that a request may arrive while the IOMMU still walks for the one it repeats.
-     */
-    private void repeatSome(List<Action.Translate> reqs) {
-        for (int i = 1; i < reqs.size(); i++) {
-            if (random.nextInt(4) != 0) continue;
-            Action.Translate t = reqs.get(random.nextInt(i));
-            reqs.set(i, new Action.Translate(reqs.get(i).tag(), t.deviceId(), t.pv(), t.processId(), t.priv(), t.ttyp(),
-                    t.iova(), t.noWrite(), t.execRequested(), t.cxl()));
-        }
-    }
-
-    /** Cycles between two requests of a staggered window that do not arrive in one burst. */
-    private static final int[] SPACINGS = {1, 3, 8, 20, 45, 90};
-
-    /**
-     * When the {@code n} requests of a window arrive: half the windows all at once, the others in bursts (a
-     * request with the one before it) and gaps, so that some arrive while others are in flight, some after
-     * the software actions, and some after a fence those made available completed.
-     */
-    private List<Integer> arrivals(int n) {
-        List<Integer> at = new ArrayList<>(java.util.Collections.nCopies(n, 0));
-        if (n < 2 || random.nextBoolean()) return at;
-        for (int i = 1; i < n; i++) {
-            at.set(i, at.get(i - 1) + (random.nextInt(3) == 0 ? 0 : SPACINGS[random.nextInt(SPACINGS.length)]));
-        }
-        return at;
     }
 
     private void changeDeviceContext() {
