@@ -206,7 +206,7 @@ public final class WindowPageRequests {
      * Each message's handling, by arrival order: the first unclaimed message its record names (DID, PV, PID,
      * PRIV, EXEC in dword 0 and the payload in dword 1; a record whose payload was not written is claimed by
      * dword 0 alone when it lies in the queue), the first its response answers (RID, PRG index; one that needs
-     * a response before one that does not), the first
+     * a response before one that does not, and one not queued before one queued), the first
      * its TTYP 9 fault record names (DID, PV, PID, PRIV).
      */
     private static List<Handling> attribute(Iommu model, List<Action.PageRequest> prs, DutObservations o) {
@@ -250,8 +250,13 @@ public final class WindowPageRequests {
             if ((hdr & 3) != Dut.MSG_PAGE_REQUEST_GROUP_RESPONSE) continue;
             java.util.function.Predicate<Action.PageRequest> names = p -> ((hdr >>> 16) & 0xffff) == (p.deviceId() & 0xffff)
                     && ((pl >>> 32) & 0x1ff) == ((p.payload() >>> 3) & 0x1ff);
-            // A message that needs a response first (L=1, not a Stop Marker, which may share its PRG index).
-            int i = first(prs, answered, names.and(p -> p.last() && !p.stopMarker()));
+            // A message that needs a response first (L=1, not a Stop Marker, which may share its PRG index), and
+            // among those one the DUT did not queue (a queued message gets no automatic response; two requests of
+            // one group may both be last, e.g. retried).
+            java.util.function.Predicate<Action.PageRequest> needs = names.and(p -> p.last() && !p.stopMarker());
+            int i = -1;
+            for (int k = 0; k < n && i < 0; k++) if (!answered[k] && !recorded[k] && needs.test(prs.get(k))) i = k;
+            if (i < 0) i = first(prs, answered, needs);
             if (i < 0) i = first(prs, answered, names);
             if (mark(answered, cycle, i, o.messageCycle[m])) response[i] = (int) ((pl >>> 44) & 0xf);
         }

@@ -106,7 +106,9 @@ class OverlapTest {
      * PRIV tells them apart; 600478), and page-request records whose tail move the DUT made at the clock edge
      * of the pqcsr write that cleared pie (600039, 600396); and, in the stimulus of staggered windows, a window whose
      * fault records the DUT wrote in another order than the model, one of them matching two model records (its
-     * iotval reported with page offset 0), so that a first-fit matching found no permutation (850046, all scenarios).
+     * iotval reported with page offset 0), so that a first-fit matching found no permutation (850046, all scenarios);
+     * and a window of prq-race with two Page Requests of one group both marked last, the first queued, the second
+     * answered Success by the full queue, whose response was given to the first (950132).
      */
     @Test
     void seedsThatOnceDivergedFalselyPass() {
@@ -115,6 +117,8 @@ class OverlapTest {
         assertEquals(Main.EXIT_PASS, c.exitCode, c.out + c.err);
         Cli all = Cli.run("run", "--dut", "stub", "--overlap", "4", "--scenario", "all", "--seeds", "850046", "-q");
         assertEquals(Main.EXIT_PASS, all.exitCode, all.out + all.err);
+        Cli prq = Cli.run("run", "--dut", "stub", "--overlap", "4", "--scenario", "prq-race", "--seeds", "950132", "-q");
+        assertEquals(Main.EXIT_PASS, prq.exitCode, prq.out + prq.err);
     }
 
     @Test
