@@ -19,7 +19,7 @@ import java.util.Set;
  * at or after that cycle, or submitted after the group, it is at the group's first point or later; accepted after
  * the IOFENCE.C the group made available completed, at its last point or later.
  */
-final class WindowPoints {
+public final class WindowPoints {
     private final List<List<Action>> steps = new ArrayList<>();
     private final int[] first;
     private final int[] last;
@@ -84,16 +84,47 @@ final class WindowPoints {
         }
     }
 
-    /** The steps between the points, over all groups: point k is after the first k. */
-    List<List<Action>> steps() { return steps; }
+    /**
+     * The points of logged window {@code w} that started at cycle {@code start}, from its logged DUT events (words as
+     * {@code Dut.run} reports them), for {@code explain}: each group taken as applied at its gap, or, after the first,
+     * once cqh is seen at the tail the groups before it left, if that is later. (The driver applies a group earlier
+     * when the DUT is idle first; explain does not follow that.)
+     */
+    public static WindowPoints ofLog(Action.Window w, long start, List<long[]> events, long cqt, long cqb,
+                                     PhysicalMemory memory) {
+        DutObservations o = new DutObservations();
+        for (long[] ev : events) o.add(ev, 1);
+        List<Action.Window.Software> groups = w.groups();
+        long[] applied = new long[Math.max(1, groups.size())];
+        applied[0] = start + w.gap();
+        long entries = RegisterFile.queueEntries(cqb);
+        long tail = cqt;
+        long madeAvailable = -1;
+        for (int g = 0; g < groups.size(); g++) {
+            if (g > 0) {
+                long passed = madeAvailable >= 0 ? o.cqHeadReached(tail, madeAvailable + 1) : -1;
+                applied[g] = Math.max(start + groups.get(g).gap(), passed);
+            }
+            for (Action a : groups.get(g).during()) {
+                if (a instanceof Action.RegisterWrite r && r.offset() == RegisterFile.CQT && (r.value() & (entries - 1)) != tail) {
+                    tail = r.value() & (entries - 1);
+                    madeAvailable = applied[g];
+                }
+            }
+        }
+        return new WindowPoints(w, applied, cqt, cqb, memory, o);
+    }
 
-    int groups() { return first.length; }
+    /** The steps between the points, over all groups: point k is after the first k. */
+    public List<List<Action>> steps() { return steps; }
+
+    public int groups() { return first.length; }
 
     int first(int g) { return first[g]; }
 
     int last(int g) { return last[g]; }
 
-    long applied(int g) { return applied[g]; }
+    public long applied(int g) { return applied[g]; }
 
     /** The last point. */
     int end() { return steps.size(); }
@@ -125,7 +156,7 @@ final class WindowPoints {
     }
 
     /** The latest point a request completed at cycle {@code completed} may be at: before the first group applied after it. */
-    int maxPoint(long completed) {
+    public int maxPoint(long completed) {
         if (!software) return 0;
         for (int g = 0; g < first.length; g++) if (completed < applied[g]) return first[g] - 1;
         return end();
@@ -136,7 +167,7 @@ final class WindowPoints {
      * at (section 18): after each group it was submitted after, or accepted at or after, and at the end of each
      * group whose IOFENCE.C completed before its acceptance.
      */
-    int minPoint(Action.Window w, int i, long accepted) {
+    public int minPoint(Action.Window w, int i, long accepted) {
         int min = 0;
         if (!software) return 0;
         for (int g = 0; g < first.length; g++) {

@@ -2,7 +2,7 @@ package dev.lockstep.log;
 
 import dev.lockstep.dut.Dut;
 import dev.lockstep.engine.WindowPageRequests;
-import dev.lockstep.engine.WindowSteps;
+import dev.lockstep.engine.WindowPoints;
 import dev.lockstep.refmodel.Iommu;
 import dev.lockstep.refmodel.TranslationOutcome;
 import dev.lockstep.refmodel.regs.RegisterFile;
@@ -14,9 +14,9 @@ import java.util.List;
  * A logged window of overlapping traffic ({@link Action.Window}) for {@code explain}: its requests against
  * the points the engine may linearize them at (docs/concurrency.md, section 15: before the software
  * actions, after their stores and register writes, after each command they made available), and the
- * rebuild of its effects for the actions after it. Each request is judged alone here; {@code check}
- * judges the window as a whole (A/D updates, fault records, fences, acceptance cycles, and the cycles of later
- * software groups, whose points follow the first group's here).
+ * rebuild of its effects for the actions after it. Each request is judged alone here, at the points its logged
+ * submission, acceptance and completion cycles leave open ({@link WindowPoints#ofLog}); {@code check} judges the
+ * window as a whole (A/D updates, fault records, the cycles the software groups took effect at).
  */
 final class LoggedWindow {
     private LoggedWindow() {}
@@ -38,36 +38,39 @@ final class LoggedWindow {
         return cpl;
     }
 
+    /** The logged events of window {@code index}, as {@link Dut#run} reports them. */
+    private static List<long[]> events(SeedLog log, int index) {
+        List<long[]> events = new ArrayList<>();
+        for (SeedLog.Entry e : LoggedWalk.entriesOf(log, index)) if (e instanceof SeedLog.EventEntry ev) events.add(ev.words());
+        return events;
+    }
+
+    /** The points of window {@code index} (docs/concurrency.md, sections 15 and 19), from its logged events. */
+    private static WindowPoints points(SeedLog log, int index, Action.Window w, Iommu model) {
+        return WindowPoints.ofLog(w, log.actions().get(index).cycle(), events(log, index),
+                model.mmioRead(RegisterFile.CQT, 4), model.registers().cqb(), model.memory());
+    }
+
     /**
-     * Per request of window {@code index}, whether it reads every structure after the software actions: submitted
-     * after them, or accepted (a logged {@code accept}) at or after {@code applied} (docs/concurrency.md, section 18).
+     * Per request, the first and last point it may be linearized at: after each group it was submitted after or
+     * accepted (a logged {@code accept}) at or after, at the end of a group whose fence completed before its
+     * acceptance, and before each group that took effect after its completion (sections 15, 18 and 19).
      */
-    private static boolean[] after(SeedLog log, int index, Action.Window w, long applied) {
-        java.util.Set<Integer> acceptedAfter = new java.util.HashSet<>();
-        for (SeedLog.Entry e : LoggedWalk.entriesOf(log, index)) {
-            if (e instanceof SeedLog.EventEntry ev && ev.words()[0] == Dut.EV_ACCEPT && ev.words()[1] >= applied) {
-                acceptedAfter.add((int) (ev.words()[2] & 0xffff));
+    private static int[][] bounds(SeedLog log, int index, Action.Window w, WindowPoints points, List<long[]> cpl) {
+        int[][] out = new int[w.requests().size()][2];
+        for (int i = 0; i < out.length; i++) {
+            long accepted = -1;
+            for (SeedLog.Entry e : LoggedWalk.entriesOf(log, index)) {
+                if (e instanceof SeedLog.EventEntry ev && ev.words()[0] == Dut.EV_ACCEPT
+                        && (ev.words()[2] & 0xffff) == w.requests().get(i).tag()) {
+                    accepted = ev.words()[1];
+                    break;
+                }
             }
+            out[i][1] = cpl.get(i) == null ? points.steps().size() : points.maxPoint(cpl.get(i)[1]);
+            out[i][0] = Math.min(points.minPoint(w, i, accepted), out[i][1]);
         }
-        boolean[] after = new boolean[w.requests().size()];
-        for (int i = 0; i < after.length; i++) {
-            after[i] = w.submittedAfter(i) || !w.during().isEmpty() && acceptedAfter.contains(w.requests().get(i).tag());
-        }
-        return after;
-    }
-
-    /** The cycle the window's software actions took effect at: its submission cycle plus the gap. */
-    private static long applied(SeedLog log, int index, Action.Window w) {
-        return log.actions().get(index).cycle() + w.gap();
-    }
-
-    /** The steps of every software group, one after the other (docs/concurrency.md, section 19). */
-    private static List<List<Action>> steps(Action.Window w, Iommu model) {
-        List<List<Action>> steps = new ArrayList<>();
-        for (List<List<Action>> g : WindowSteps.ofGroups(w, model.mmioRead(RegisterFile.CQT, 4), model.registers().cqb())) {
-            steps.addAll(g);
-        }
-        return steps;
+        return out;
     }
 
     private static void perform(List<Action> step, Iommu model) {
@@ -84,26 +87,24 @@ final class LoggedWindow {
      */
     static void apply(SeedLog log, int index, Action.Window w, Iommu model) {
         List<long[]> cpl = completions(log, index, w);
-        long applied = applied(log, index, w);
-        List<List<Action>> steps = steps(w, model);
-        boolean[] after = after(log, index, w, applied);
-        WindowPageRequests pages = pageRequests(log, index, w, model, applied);
+        WindowPoints points = points(log, index, w, model);
+        List<List<Action>> steps = points.steps();
+        int[][] bounds = bounds(log, index, w, points, cpl);
+        WindowPageRequests pages = pageRequests(log, index, w, model, points.applied(0));
         List<Integer> pending = new ArrayList<>();
         for (int i = 0; i < w.requests().size(); i++) pending.add(i);
         for (int point = 0; point <= steps.size(); point++) {
             if (point > 0) perform(steps.get(point - 1), model);
-            boolean last = point == steps.size();
             List<Integer> later = new ArrayList<>();
             for (int i : pending) {
                 Action.Translate t = w.requests().get(i);
-                boolean before = w.during().isEmpty() || cpl.get(i) != null && cpl.get(i)[1] < applied;
-                if (point == 0 && after[i]) {
+                if (point < bounds[i][0]) {
                     later.add(i);
                     continue;
                 }
                 TranslationOutcome fit = LoggedWalk.followCompletion(cpl.get(i), model, t.request());
                 if (fit != null) model.translateAs(t.request(), fit);
-                else if (last || point == 0 && before) model.translate(t.request());
+                else if (point >= bounds[i][1]) model.translate(t.request());
                 else later.add(i);
             }
             pending = later;
@@ -145,9 +146,9 @@ final class LoggedWindow {
     /** Each request of window {@code n}: its permitted outcomes at each point, its logged completion, a verdict. */
     static void explain(SeedLog log, int n, Action.Window w, Iommu model, StringBuilder b) {
         List<long[]> cpl = completions(log, n, w);
-        List<List<Action>> steps = steps(w, model);
-        long applied = applied(log, n, w);
-        boolean[] after = after(log, n, w, applied);
+        WindowPoints points = points(log, n, w, model);
+        List<List<Action>> steps = points.steps();
+        int[][] bounds = bounds(log, n, w, points, cpl);
         int requests = w.requests().size();
         String[] fits = new String[requests];
         b.append("each request alone, at each point the engine may place it at (check judges the window as a whole: "
@@ -156,7 +157,8 @@ final class LoggedWindow {
             if (point > 0) perform(steps.get(point - 1), model);
             String where = point == 0 ? "before the software actions"
                     : point == 1 ? "after the stores and register writes" + (steps.size() > 1 ? ", no command executed" : "")
-                    : "after command " + (point - 1) + " of the window executed";
+                    : "after step " + point + " of the software actions (a group's stores and register writes are one "
+                            + "step, each command it made available one)";
             b.append("point ").append(point).append(": ").append(where).append('\n');
             for (int i = 0; i < requests; i++) {
                 Action.Translate t = w.requests().get(i);
@@ -164,8 +166,8 @@ final class LoggedWindow {
                 for (TranslationOutcome o : model.permittedOutcomes(t.request())) permitted.add(o.toString());
                 permitted.sort(null);
                 b.append("  tag ").append(t.tag()).append(": ").append(String.join(" | ", permitted)).append('\n');
-                boolean completedBefore = cpl.get(i) != null && cpl.get(i)[1] < applied;
-                if ((point == 0 ? !after[i] : !completedBefore) && LoggedWalk.followCompletion(cpl.get(i), model, t.request()) != null) {
+                boolean open = point >= bounds[i][0] && point <= bounds[i][1];
+                if (open && LoggedWalk.followCompletion(cpl.get(i), model, t.request()) != null) {
                     fits[i] = fits[i] == null ? "point " + point : fits[i] + ", " + point;
                 }
             }
@@ -180,10 +182,10 @@ final class LoggedWindow {
             }
             b.append(String.format("cycle %d status %d cause %d pa 0x%x%n", c[1], (c[2] >>> 16) & 3, (c[2] >>> 32) & 0xfff, c[3]));
             b.append("  verdict: ").append(fits[i] != null ? "PERMITTED at " + fits[i]
-                    : "NOT PERMITTED: the logged completion is none of the permitted outcomes at the points it may take"
-                            + (c[1] < applied ? " (it completed before the software actions took effect: point 0 only)"
-                            : after[i] ? " (submitted or accepted after the software actions took effect: not point 0)" : ""))
-                    .append('\n');
+                    : "NOT PERMITTED: the logged completion is none of the permitted outcomes at the points it may take ("
+                            + (bounds[i][0] == bounds[i][1] ? "point " + bounds[i][0]
+                            : "points " + bounds[i][0] + " to " + bounds[i][1]) + ", from its submission, acceptance and "
+                            + "completion cycles)").append('\n');
         }
         if (!w.pageRequests().isEmpty()) {
             b.append(w.pageRequests().size()).append(" page request(s), handled in arrival order, a prefix before the "

@@ -91,4 +91,35 @@ class ExplainVerdictTest {
         String e = explain(dir.resolve("swap/logs/seed-" + seed + ".jsonl"), at);
         assertTrue(e.contains("verdict: NOT PERMITTED: the logged completion is none of the permitted outcomes at the points"), e);
     }
+
+    /**
+     * Windows with software groups and fences (docs/concurrency.md, section 19): every request of a clean log's
+     * two-group window is permitted at some point its cycles leave open; a request accepted after its window's
+     * fence completed, answered from the entry the fence retired (planted bug ovl_inval_held), is permitted at none,
+     * and explain names the one point it may take.
+     */
+    @Test
+    void softwareGroupsAndFencesBoundThePointsARequestMayTake(@TempDir Path dir) throws Exception {
+        Cli run = Cli.run("run", "--dut", "stub", "--overlap", "4", "--seed", "1", "--count", "1", "--dump", "all",
+                "--out", dir.resolve("clean").toString());
+        assertEquals(Main.EXIT_PASS, run.exitCode, run.out + run.err);
+        Path log = dir.resolve("clean/logs/seed-1.jsonl");
+        int groups = -1;
+        for (String l : Files.readAllLines(log)) {
+            if (l.startsWith("{\"type\":\"action\"") && l.contains("\"later\":[{")) {
+                groups = Integer.parseInt(l.replaceAll(".*\"index\":(\\d+),.*", "$1"));
+                break;
+            }
+        }
+        assertTrue(groups >= 0, "a window with two software groups in " + log);
+        String w = explain(log, groups);
+        assertTrue(w.contains("verdict: PERMITTED at point") && !w.contains("NOT PERMITTED"), w);
+        Cli bad = Cli.run("run", "--dut", "stub", "--overlap", "4", "--scenario", "unmap-race", "--seed", "1", "--count", "1",
+                "--mutant", "ovl_inval_held", "--dump", "all", "--out", dir.resolve("held").toString());
+        assertEquals(Main.EXIT_DIVERGENCE, bad.exitCode, bad.out + bad.err);
+        int at = Integer.parseInt(bad.out.replaceAll("(?s).*DIVERGENCE at action #(\\d+),.*", "$1"));
+        String e = explain(dir.resolve("held/logs/seed-1.jsonl"), at);
+        assertTrue(e.matches("(?s).*verdict: NOT PERMITTED: the logged completion is none of the permitted outcomes at the "
+                + "points it may take \\(point \\d+, from its submission, acceptance and completion cycles\\).*"), e);
+    }
 }

@@ -64,6 +64,7 @@ public final class Iommu {
     private final CommandExecutor executor;
     private final CommandQueue commandQueue;
     private final PageRequestQueue pageRequestQueue;
+    private final PhysicalMemory memory;
     private final PerformanceMonitor hpm;
     private final DebugTranslation debug;
     private final CachingModel caching;
@@ -74,6 +75,7 @@ public final class Iommu {
 
     public Iommu(IommuConfig config, PhysicalMemory memory, Translator translator, EffectSink sink) {
         this.config = config;
+        this.memory = memory;
         this.sink = sink == null ? EffectSink.NONE : sink;
         this.translator = translator;
         this.regs = new RegisterFile(config);
@@ -432,6 +434,8 @@ public final class Iommu {
     }
 
     public IommuConfig config() { return config; }
+    /** The memory the IOMMU reads and writes (software's stores go through {@link #softwareWrite64}). */
+    public PhysicalMemory memory() { return memory; }
     public RegisterFile registers() { return regs; }
     public RegisterMasks registerMasks() { return masks; }
     public FaultQueue faultQueue() { return faultQueue; }
