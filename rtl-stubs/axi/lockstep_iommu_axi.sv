@@ -1,15 +1,17 @@
 // lockstep_iommu_axi: the built-in DUT (lockstep_iommu) behind the AXI ports of the wrapper
 // convention (docs/axi-wrapper.md), with the bus behaviour of a real AXI IOMMU:
 // - s_prog_: AXI4-Lite slave, 32-bit (PROG_DATA_W = 64 for a 64-bit bus), onto the register port;
-// - s_dev_: AXI4 slave for device DMA with the AXI5 untranslated-transaction sideband, translated
-//   one request at a time on the native translation port; a success is forwarded on m_out_ (same
-//   ID, length, size, burst and write data, translated address), a fault answered with SLVERR
-//   (DECERR for page and guest-page faults) without the cause;
+// - s_dev_: AXI4 slave for device DMA with the AXI5 untranslated-transaction sideband: up to NSLOT
+//   requests (with ATS translation requests) in flight, translated together by the DUT's walkers on
+//   the native translation port; a success is forwarded on m_out_ (same ID, length, size, burst and
+//   write data, translated address), a fault answered with SLVERR (DECERR for page and guest-page
+//   faults) without the cause;
 // - m_mem_: AXI4 master for the IOMMU's own accesses, one ID per engine (walks, A/D atomics,
 //   command queue, fault queue, page-request queue): the consecutive doublewords an engine reads
 //   (a DC, a PC, an MSI PTE, a command) read as one INCR burst, fault and page-request records
-//   written as one, A/D updates as AXI5 AtomicLoad SET;
-// - the ATS, message and page-request channels of the native DUT, passed through.
+//   written as one, A/D updates as AXI5 AtomicCompare against the PTE the walk read;
+// - the ATS, message and page-request channels of the native DUT, passed through;
+// - cqh, fqt, pqt: the DUT's registers of those names, observed (docs/axi-wrapper.md).
 // Planted bugs of the wrapper itself (M_AXI_* below, rtl-stubs/mutants.tsv) share the mutant input
 // with the DUT's own.
 module lockstep_iommu_axi
@@ -18,9 +20,9 @@ module lockstep_iommu_axi
   parameter int PROG_DATA_W = 32,        // programming port data width: 32 or 64
   parameter int DEV_ID_W    = 4,         // s_dev_ and m_out_ ID width (m_out_ carries the device's ID)
   parameter int MEM_ID_W    = 4,         // m_mem_ ID width (at least 3)
-  parameter int MEM_ATOP    = 1,         // A/D updates as AtomicLoad SET; 0: read, then write if changed
-  parameter int CAUSE_PORT  = 0,         // drive obs_cause_* (debugging; the declaration says false)
-  parameter int OUT_MAX     = 7          // forwarded device transactions outstanding per direction
+  parameter int MEM_ATOP    = 1,         // A/D updates as AtomicCompare; 0: read, then write if unchanged
+  parameter int CAUSE_PORT  = 1,         // drive obs_cause_* (the cause is not on the AXI bus)
+  parameter int NSLOT       = 8          // device requests in flight (a power of two)
 ) (
   input  logic                     clk,
   input  logic                     rst_n,
@@ -200,7 +202,10 @@ module lockstep_iommu_axi
   // ---- observation ----
   output logic                     obs_cause_valid,
   output logic [11:0]              obs_cause,
-  output logic                     idle
+  output logic                     idle,
+  output logic [31:0]              cqh,
+  output logic [31:0]              fqt,
+  output logic [31:0]              pqt
 );
   // ---- planted bugs of the wrapper (rtl-stubs/mutants.tsv, names axi_*) ----
   localparam logic [7:0] M_AXI_FAULT_RID_STALE   = 8'd38;  // fault R beats carry the last forwarded ID
@@ -242,16 +247,11 @@ module lockstep_iommu_axi
   logic [7:0]  mem_req_wstrb;
   logic        core_idle;
 
-  // cqh (ABI 6), fqt and pqt (ABI 7) for the native harness's events; the AXI harness reports ABI 5
-  // (neither cqh nor tail events), so they are not used here.
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [31:0] core_cq_head, core_fq_tail, core_pq_tail;
-  // The compare value of an A/D compare and swap: not used, the core makes its A/D updates AMO ORs
-  // here (AD_CAS=0), mapped to AtomicLoad SET. That is atomic because this wrapper's harness runs one
-  // translation at a time (ABI 5) and no software store comes between a walk's read and its update.
-  logic [63:0] core_mem_req_cmp;
-  /* verilator lint_on UNUSEDSIGNAL */
-  lockstep_iommu #(.AD_CAS(1'b0)) u_iommu (
+  // A/D updates are compare and swap against the PTE the walk read (AD_CAS): with several requests
+  // in flight a software store may come between a walk's read and its update, and the update must
+  // then not land on the new PTE (Svadu: "atomically ... the PTE is valid and grants the permissions").
+  logic [63:0] mem_req_cmp;
+  lockstep_iommu u_iommu (
     .clk, .rst_n, .mutant,
     .reg_req_valid, .reg_req_ready, .reg_req_write, .reg_req_offset, .reg_req_size8,
     .reg_req_wdata, .reg_rsp_valid, .reg_rsp_rdata,
@@ -264,9 +264,9 @@ module lockstep_iommu_axi
     .tr_cpl_cxl_io,
     .msg_valid, .msg_ready, .msg_prgr, .msg_rid, .msg_dsv, .msg_dseg, .msg_pv, .msg_pid,
     .msg_payload, .ats_inv_cpl_valid,
-    .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_cmp(core_mem_req_cmp), .mem_req_wstrb,
+    .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_cmp, .mem_req_wstrb,
     .mem_req_src, .mem_req_words, .mem_rsp_valid, .mem_rsp_rdata, .mem_rsp_err,
-    .irq, .cq_head(core_cq_head), .fq_tail(core_fq_tail), .pq_tail(core_pq_tail), .idle(core_idle)
+    .irq, .cq_head(cqh), .fq_tail(fqt), .pq_tail(pqt), .idle(core_idle)
   );
 
   // ================= programming port: AXI4-Lite onto the register port =================
@@ -353,52 +353,79 @@ module lockstep_iommu_axi
   assign s_prog_rresp  = RESP_OKAY;
 
   // ================= device requests: AXI4 + AXI5 sideband onto the translation port =========
-  // One translation at a time (the native port's rule), chosen round-robin among reads, writes
-  // and ATS translation requests. A forwarded transaction stays outstanding on m_out_ while the
-  // next one is translated; responses return on s_dev_ by ID. A fault response waits until the
-  // forwarded transactions of its ID have been answered, so each ID's responses keep their order.
+  // Up to NSLOT requests in flight (reads, writes and ATS translation requests together), each in a
+  // slot from its AR/AW/ATS handshake until its response went out. The slot's index is its tag on the
+  // native translation port, so the DUT's walkers translate several at once and complete in any
+  // order; a request is taken (round-robin among reads, writes and ATS) when a slot is free.
+  // AXI ordering: responses of one ID keep their order per direction (AMBA AXI4, "Transaction
+  // ordering"), so an AR (AW) is accepted only while no read (write) of its ID is in flight here;
+  // different IDs complete in any order. A success is forwarded on m_out_ with the device's ID: a read as soon as it is
+  // translated, a write in the order of the AWs, its W beats passed through (AXI4 has no WID: the
+  // beats on s_dev_ and on m_out_ follow their AWs' order). A fault is not forwarded; a write's beats
+  // are consumed, then it is answered SLVERR (DECERR for page and guest-page faults).
   typedef enum logic [1:0] {K_RD, K_WR, K_ATS} kind_t;
-  typedef enum logic [2:0] {T_IDLE, T_REQ, T_CPL, T_FWD, T_WFWD, T_WSINK, T_BERR, T_RERR} tst_t;
-  tst_t        tst;
-  kind_t       k;
-  logic [1:0]  rr;                         // round-robin: the kind served last
-  logic [DEV_ID_W-1:0] c_id, last_fwd_rid;
-  logic [63:0] c_addr;
-  logic [7:0]  c_len, c_beat;
-  logic [2:0]  c_size;
-  logic        c_priv, c_exec;          // AxPROT[0] privileged, ARPROT[2] instruction
-  logic [1:0]  c_burst;
-  logic [23:0] c_did;
-  logic        c_pv, c_t, c_nw, c_exe, c_cxl;
-  logic [15:0] c_tag;
-  logic [19:0] c_pid;
-  logic [1:0]  c_pbmt, c_resp;
-  logic        pick_rd, pick_wr, pick_ats;
+  // S_REQ queued for the translation port, S_XL translating, S_FWD translated (waiting for m_out_),
+  // S_WDAT a forwarded write passing its beats, S_OUT forwarded (waiting for m_out_'s response),
+  // S_ERR a fault (a read's error beats, a write's beats still to consume), S_BERR a write's error B
+  typedef enum logic [2:0] {S_FREE, S_REQ, S_XL, S_FWD, S_WDAT, S_OUT, S_ERR, S_BERR} sst_t;
+  localparam int SW = $clog2(NSLOT);
 
-  // outstanding forwarded transactions, per ID and in total
-  localparam int CW = $clog2(OUT_MAX + 1);
-  logic [CW-1:0] rd_cnt [2**DEV_ID_W];
-  logic [CW-1:0] wr_cnt [2**DEV_ID_W];
-  logic [CW-1:0] rd_total, wr_total;
+  sst_t                sl_st    [NSLOT];
+  kind_t               sl_k     [NSLOT];
+  logic [DEV_ID_W-1:0] sl_id    [NSLOT];
+  logic [63:0]         sl_addr  [NSLOT];   // the IOVA, then the translated address
+  logic [7:0]          sl_len   [NSLOT];
+  logic [2:0]          sl_size  [NSLOT];
+  logic [1:0]          sl_burst [NSLOT];
+  logic [23:0]         sl_did   [NSLOT];
+  logic [19:0]         sl_pid   [NSLOT];
+  logic [15:0]         sl_tag   [NSLOT];   // an ATS request's own tag
+  logic [1:0]          sl_pbmt  [NSLOT];
+  logic [1:0]          sl_resp  [NSLOT];
+  logic [11:0]         sl_cause [NSLOT];   // a fault's cause, for obs_cause
+  logic [NSLOT-1:0]    sl_pv, sl_priv, sl_exec, sl_t, sl_nw, sl_exe, sl_cxl;
 
+  // slots waiting for the translation port, and the writes in AW order (their data's order)
+  logic [SW-1:0] rq_slot [NSLOT];
+  logic [SW-1:0] rq_head, rq_tail, wo_head, wo_tail;
+  logic [SW:0]   rq_count, wo_count;
+  logic [SW-1:0] wo_slot [NSLOT];
+  logic [1:0]    rr;                       // round-robin: the kind taken last
+  logic [DEV_ID_W-1:0] last_fwd_rid;
+
+  // a free slot, and whether a read / write of the offered ID is in flight
+  logic          free_any, rd_id_busy, wr_id_busy;
+  logic [SW-1:0] free_slot;
+  always_comb begin
+    free_any = 1'b0; free_slot = '0; rd_id_busy = 1'b0; wr_id_busy = 1'b0;
+    for (int i = NSLOT - 1; i >= 0; i--) begin
+      if (sl_st[i] == S_FREE) begin free_any = 1'b1; free_slot = SW'(i); end
+      if (sl_st[i] != S_FREE && sl_k[i] == K_RD && sl_id[i] == s_dev_arid) rd_id_busy = 1'b1;
+      if (sl_st[i] != S_FREE && sl_k[i] == K_WR && sl_id[i] == s_dev_awid) wr_id_busy = 1'b1;
+    end
+  end
+
+  logic pick_rd, pick_wr, pick_ats, rd_ok, wr_ok;
+  assign rd_ok = s_dev_arvalid && !rd_id_busy;
+  assign wr_ok = s_dev_awvalid && !wr_id_busy;
   always_comb begin
     pick_rd = 1'b0; pick_wr = 1'b0; pick_ats = 1'b0;
-    if (tst == T_IDLE) begin
-      // the kind after the last one served goes first
+    if (free_any) begin
+      // the kind after the last one taken goes first
       case (rr)
         2'd0: begin   // last was a read: write, ATS, read
-          if (s_dev_awvalid) pick_wr = 1'b1;
+          if (wr_ok) pick_wr = 1'b1;
           else if (ats_req_valid) pick_ats = 1'b1;
-          else if (s_dev_arvalid) pick_rd = 1'b1;
+          else if (rd_ok) pick_rd = 1'b1;
         end
         2'd1: begin   // last was a write: ATS, read, write
           if (ats_req_valid) pick_ats = 1'b1;
-          else if (s_dev_arvalid) pick_rd = 1'b1;
-          else if (s_dev_awvalid) pick_wr = 1'b1;
+          else if (rd_ok) pick_rd = 1'b1;
+          else if (wr_ok) pick_wr = 1'b1;
         end
         default: begin // last was ATS: read, write, ATS
-          if (s_dev_arvalid) pick_rd = 1'b1;
-          else if (s_dev_awvalid) pick_wr = 1'b1;
+          if (rd_ok) pick_rd = 1'b1;
+          else if (wr_ok) pick_wr = 1'b1;
           else if (ats_req_valid) pick_ats = 1'b1;
         end
       endcase
@@ -408,30 +435,42 @@ module lockstep_iommu_axi
   assign s_dev_awready = pick_wr;
   assign ats_req_ready = pick_ats;
 
-  // native translation request from the held transaction
-  assign tr_req_valid = (tst == T_REQ);
-  assign tr_req_tag   = c_tag;
-  assign tr_req_did   = c_did;
-  assign tr_req_pv    = c_pv;
-  assign tr_req_pid   = c_pid;
-  assign tr_req_iova  = c_addr;
-  assign tr_req_priv  = c_priv;
-  assign tr_req_nw    = c_nw;
-  assign tr_req_exe   = c_exe;
-  assign tr_req_cxl   = c_cxl;
+  // native translation request: the oldest slot waiting for the port
+  logic [SW-1:0] qs;
+  assign qs = rq_slot[rq_head];
+  assign tr_req_valid = rq_count != '0;
+  assign tr_req_tag   = 16'(qs);
+  assign tr_req_did   = sl_did[qs];
+  assign tr_req_pv    = sl_pv[qs];
+  assign tr_req_pid   = sl_pid[qs];
+  assign tr_req_iova  = sl_addr[qs];
+  assign tr_req_priv  = sl_priv[qs];
+  assign tr_req_nw    = sl_nw[qs];
+  assign tr_req_exe   = sl_exe[qs];
+  assign tr_req_cxl   = sl_cxl[qs];
   always_comb begin
-    case (k)
-      K_RD:    tr_req_ttyp = c_t ? (c_exec ? TT_T_EXEC : TT_T_READ)
-                                 : (c_exec ? TT_UT_EXEC : TT_UT_READ);
-      K_WR:    tr_req_ttyp = c_t ? TT_T_WRITE : TT_UT_WRITE;
+    case (sl_k[qs])
+      K_RD:    tr_req_ttyp = sl_t[qs] ? (sl_exec[qs] ? TT_T_EXEC : TT_T_READ)
+                                      : (sl_exec[qs] ? TT_UT_EXEC : TT_UT_READ);
+      K_WR:    tr_req_ttyp = sl_t[qs] ? TT_T_WRITE : TT_UT_WRITE;
       default: tr_req_ttyp = TT_ATS;
     endcase
   end
 
-  // ATS completions go straight out; device completions are taken at once
-  assign ats_cpl_valid  = (tst == T_CPL) && (k == K_ATS) && tr_cpl_valid;
-  assign tr_cpl_ready   = (tst == T_CPL) && ((k == K_ATS) ? ats_cpl_ready : 1'b1);
-  assign ats_cpl_tag    = tr_cpl_tag;
+  // completions: by tag (the slot); ATS ones go straight out with the request's own tag, device ones
+  // are taken at once. A completion for a slot not translating is dropped.
+  // One error response at a time (an ATS fault, a read's error beats, a write's error B), so that
+  // obs_cause, pulsed with each, names one: an ATS fault waits while a device error response is shown.
+  logic [SW-1:0] cs;
+  logic cpl_live, cpl_ats, ats_fault_wait, ats_fault_shown;
+  assign cs = tr_cpl_tag[SW-1:0];
+  assign cpl_live = sl_st[cs] == S_XL;
+  assign cpl_ats = cpl_live && sl_k[cs] == K_ATS;
+  assign ats_fault_wait = tr_cpl_status != 2'd0 && (re_started || b_hold_err);
+  assign ats_fault_shown = ats_cpl_valid && tr_cpl_status != 2'd0;
+  assign ats_cpl_valid  = tr_cpl_valid && cpl_ats && !ats_fault_wait;
+  assign tr_cpl_ready   = cpl_ats ? (ats_cpl_ready && !ats_fault_wait) : 1'b1;
+  assign ats_cpl_tag    = sl_tag[cs];
   assign ats_cpl_status = tr_cpl_status;
   assign ats_cpl_addr   = tr_cpl_pa;
   assign ats_cpl_r      = tr_cpl_r;
@@ -451,131 +490,189 @@ module lockstep_iommu_axi
     endcase
   endfunction
 
-  logic room;
-  assign room = (k == K_RD) ? (rd_total < CW'(OUT_MAX)) : (wr_total < CW'(OUT_MAX));
+  // forwarding reads on m_out_: a translated read, the one shown kept until its handshake (AXI: the
+  // payload of a raised VALID is stable)
+  logic          fr_any, ar_hold;
+  logic [SW-1:0] fr_low, fr, ar_hold_slot;
+  always_comb begin
+    fr_any = 1'b0; fr_low = '0;
+    for (int i = NSLOT - 1; i >= 0; i--)
+      if (sl_st[i] == S_FWD && sl_k[i] == K_RD) begin fr_any = 1'b1; fr_low = SW'(i); end
+  end
+  assign fr = ar_hold ? ar_hold_slot : fr_low;
+  assign m_out_arvalid = ar_hold || fr_any;
+  assign m_out_arid    = sl_id[fr];
+  assign m_out_araddr  = sl_addr[fr];
+  assign m_out_arlen   = sl_len[fr];
+  assign m_out_arsize  = sl_size[fr];
+  assign m_out_arburst = sl_burst[fr];
+  assign m_out_arpbmt  = sl_pbmt[fr];
 
-  // forwarding on m_out_
-  assign m_out_arvalid = (tst == T_FWD) && (k == K_RD) && room;
-  assign m_out_awvalid = (tst == T_FWD) && (k == K_WR) && room;
-  assign m_out_arid = c_id;     assign m_out_awid = c_id;
-  assign m_out_araddr = c_addr; assign m_out_awaddr = c_addr;
-  assign m_out_arlen = c_len;   assign m_out_awlen = c_len;
-  assign m_out_arsize = c_size; assign m_out_awsize = c_size;
-  assign m_out_arburst = c_burst; assign m_out_awburst = c_burst;
-  assign m_out_arpbmt = c_pbmt; assign m_out_awpbmt = c_pbmt;
-  // write data: passed through once the address went out, or sunk for a fault
-  assign m_out_wvalid = (tst == T_WFWD) && s_dev_wvalid;
-  assign m_out_wdata  = s_dev_wdata;
-  assign m_out_wstrb  = s_dev_wstrb;
-  assign m_out_wlast  = s_dev_wlast;
-  assign s_dev_wready = ((tst == T_WFWD) && m_out_wready) || (tst == T_WSINK);
+  // the oldest write: forwarded (then its beats pass through) or, faulted, its beats consumed
+  logic [SW-1:0] wh;
+  logic          wh_any;
+  assign wh = wo_slot[wo_head];
+  assign wh_any = wo_count != '0;
+  assign m_out_awvalid = wh_any && sl_st[wh] == S_FWD;
+  assign m_out_awid    = sl_id[wh];
+  assign m_out_awaddr  = sl_addr[wh];
+  assign m_out_awlen   = sl_len[wh];
+  assign m_out_awsize  = sl_size[wh];
+  assign m_out_awburst = sl_burst[wh];
+  assign m_out_awpbmt  = sl_pbmt[wh];
+  assign m_out_wvalid  = wh_any && sl_st[wh] == S_WDAT && s_dev_wvalid;
+  assign m_out_wdata   = s_dev_wdata;
+  assign m_out_wstrb   = s_dev_wstrb;
+  assign m_out_wlast   = s_dev_wlast;
+  assign s_dev_wready  = wh_any && ((sl_st[wh] == S_WDAT && m_out_wready) || sl_st[wh] == S_ERR);
 
-  // write responses: forwarded ones, or the fault response of the held write
-  logic b_err_sel;
-  assign b_err_sel    = (tst == T_BERR) && (wr_cnt[c_id] == '0);
+  // write responses: forwarded ones, or a faulted write's error B (a response shown is kept until
+  // its handshake)
+  logic          be_any, b_err_sel, b_hold_err, b_hold_fwd;
+  logic [SW-1:0] be_low, be, b_hold_slot;
+  always_comb begin
+    be_any = 1'b0; be_low = '0;
+    for (int i = NSLOT - 1; i >= 0; i--)
+      if (sl_st[i] == S_BERR) begin be_any = 1'b1; be_low = SW'(i); end
+  end
+  assign be = b_hold_err ? b_hold_slot : be_low;
+  assign b_err_sel    = b_hold_err || (be_any && !b_hold_fwd && !r_err_sel && !ats_fault_shown);
   assign s_dev_bvalid = b_err_sel || m_out_bvalid;
-  assign s_dev_bid    = b_err_sel ? c_id : m_out_bid;
-  assign s_dev_bresp  = b_err_sel ? c_resp : m_out_bresp;
+  assign s_dev_bid    = b_err_sel ? sl_id[be] : m_out_bid;
+  assign s_dev_bresp  = b_err_sel ? sl_resp[be] : m_out_bresp;
   assign m_out_bready = !b_err_sel && s_dev_bready;
 
-  // read data: forwarded bursts, or the error beats of the held read (never inside a burst)
-  logic r_fwd_busy, r_err_sel, r_err_started;
-  assign r_err_sel    = (tst == T_RERR) && (r_err_started || (!r_fwd_busy && rd_cnt[c_id] == '0));
+  // read data: forwarded bursts, or the error beats of a faulted read (never inside a burst)
+  logic          re_any, r_err_sel, re_started, r_fwd_busy, r_hold_fwd;
+  logic [SW-1:0] re_low, re, re_slot;
+  logic [7:0]    re_beat;
+  always_comb begin
+    re_any = 1'b0; re_low = '0;
+    for (int i = NSLOT - 1; i >= 0; i--)
+      if (sl_st[i] == S_ERR && sl_k[i] == K_RD) begin re_any = 1'b1; re_low = SW'(i); end
+  end
+  assign re = re_started ? re_slot : re_low;
+  assign r_err_sel    = re_started || (re_any && !r_fwd_busy && !r_hold_fwd && !b_hold_err && !ats_fault_shown);
   assign s_dev_rvalid = r_err_sel || m_out_rvalid;
-  assign s_dev_rid    = r_err_sel ? (mutant_on(mutant, M_AXI_FAULT_RID_STALE) ? last_fwd_rid : c_id)  // BUG
+  assign s_dev_rid    = r_err_sel ? (mutant_on(mutant, M_AXI_FAULT_RID_STALE) ? last_fwd_rid : sl_id[re])  // BUG
                                   : m_out_rid;
   assign s_dev_rdata  = r_err_sel ? 64'd0 : m_out_rdata;
-  assign s_dev_rresp  = r_err_sel ? c_resp : m_out_rresp;
-  assign s_dev_rlast  = r_err_sel ? (c_beat == c_len) : m_out_rlast;
+  assign s_dev_rresp  = r_err_sel ? sl_resp[re] : m_out_rresp;
+  assign s_dev_rlast  = r_err_sel ? (re_beat == sl_len[re]) : m_out_rlast;
   assign m_out_rready = !r_err_sel && s_dev_rready;
 
   logic fwd_r_done, fwd_b_done;   // a forwarded read (last beat) / write answered to the device
-  logic ar_go, aw_go;             // a read / write forwarded
-  assign ar_go = m_out_arvalid && m_out_arready;
-  assign aw_go = m_out_awvalid && m_out_awready;
   assign fwd_r_done = !r_err_sel && m_out_rvalid && s_dev_rready && m_out_rlast;
   assign fwd_b_done = !b_err_sel && m_out_bvalid && s_dev_bready;
 
   always_ff @(posedge clk) begin
     if (!rst_n) begin
-      tst <= T_IDLE; k <= K_RD; rr <= 2'd0;
-      c_id <= '0; last_fwd_rid <= '0; c_addr <= 64'd0; c_len <= 8'd0; c_beat <= 8'd0;
-      c_size <= 3'd0; c_priv <= 1'b0; c_exec <= 1'b0; c_burst <= 2'd0; c_did <= 24'd0; c_pv <= 1'b0;
-      c_pid <= 20'd0; c_t <= 1'b0; c_nw <= 1'b0; c_exe <= 1'b0; c_cxl <= 1'b0; c_tag <= 16'd0;
-      c_pbmt <= 2'd0; c_resp <= RESP_OKAY;
-      r_fwd_busy <= 1'b0; r_err_started <= 1'b0;
-      rd_total <= '0; wr_total <= '0;
-      for (int i = 0; i < 2**DEV_ID_W; i++) begin rd_cnt[i] <= '0; wr_cnt[i] <= '0; end
+      for (int i = 0; i < NSLOT; i++) begin
+        sl_st[i] <= S_FREE; sl_k[i] <= K_RD; sl_id[i] <= '0; sl_addr[i] <= 64'd0; sl_len[i] <= 8'd0;
+        sl_size[i] <= 3'd0; sl_burst[i] <= 2'd0; sl_did[i] <= 24'd0; sl_pid[i] <= 20'd0;
+        sl_tag[i] <= 16'd0; sl_pbmt[i] <= 2'd0; sl_resp[i] <= RESP_OKAY; sl_cause[i] <= 12'd0;
+        rq_slot[i] <= '0; wo_slot[i] <= '0;
+      end
+      sl_pv <= '0; sl_priv <= '0; sl_exec <= '0; sl_t <= '0; sl_nw <= '0; sl_exe <= '0; sl_cxl <= '0;
+      rq_head <= '0; rq_tail <= '0; rq_count <= '0; wo_head <= '0; wo_tail <= '0; wo_count <= '0;
+      rr <= 2'd0; last_fwd_rid <= '0;
+      ar_hold <= 1'b0; ar_hold_slot <= '0;
+      b_hold_err <= 1'b0; b_hold_fwd <= 1'b0; b_hold_slot <= '0;
+      re_started <= 1'b0; re_slot <= '0; re_beat <= 8'd0; r_fwd_busy <= 1'b0; r_hold_fwd <= 1'b0;
     end else begin
-      case (tst)
-        T_IDLE: begin
-          c_beat <= 8'd0; r_err_started <= 1'b0;
-          if (pick_rd) begin
-            k <= K_RD; rr <= 2'd0; tst <= T_REQ;
-            c_id <= s_dev_arid; c_addr <= s_dev_araddr; c_len <= s_dev_arlen;
-            c_size <= s_dev_arsize; c_burst <= s_dev_arburst;
-            c_priv <= s_dev_arprot[0]; c_exec <= s_dev_arprot[2];
-            c_did <= s_dev_armmusid; c_pv <= s_dev_armmussidv; c_pid <= s_dev_armmussid;
-            c_t <= s_dev_armmuatst; c_nw <= 1'b0; c_exe <= 1'b0; c_cxl <= 1'b0;
-            c_tag <= 16'(s_dev_arid);
-          end else if (pick_wr) begin
-            k <= K_WR; rr <= 2'd1; tst <= T_REQ;
-            c_id <= s_dev_awid; c_addr <= s_dev_awaddr; c_len <= s_dev_awlen;
-            c_size <= s_dev_awsize; c_burst <= s_dev_awburst;
-            c_priv <= s_dev_awprot[0]; c_exec <= 1'b0;
-            c_did <= s_dev_awmmusid; c_pv <= s_dev_awmmussidv; c_pid <= s_dev_awmmussid;
-            c_t <= s_dev_awmmuatst; c_nw <= 1'b0; c_exe <= 1'b0; c_cxl <= 1'b0;
-            c_tag <= 16'(s_dev_awid);
-          end else if (pick_ats) begin
-            k <= K_ATS; rr <= 2'd2; tst <= T_REQ;
-            c_tag <= ats_req_tag; c_addr <= ats_req_iova; c_len <= 8'd0;
-            c_nw <= ats_req_nw; c_exe <= ats_req_exe; c_cxl <= ats_req_cxl;
-            c_priv <= ats_req_priv; c_exec <= 1'b0;
-            c_did <= ats_req_did; c_pv <= ats_req_pv; c_pid <= ats_req_pid; c_t <= 1'b0;
-          end
+      // ---- a new request into the free slot ----
+      if (pick_rd || pick_wr || pick_ats) begin
+        sl_st[free_slot] <= S_REQ;
+        rq_slot[rq_tail] <= free_slot;
+        rq_tail <= rq_tail + SW'(1);
+        sl_resp[free_slot] <= RESP_OKAY; sl_pbmt[free_slot] <= 2'd0;
+      end
+      if (pick_rd) begin
+        rr <= 2'd0; sl_k[free_slot] <= K_RD;
+        sl_id[free_slot] <= s_dev_arid; sl_addr[free_slot] <= s_dev_araddr; sl_len[free_slot] <= s_dev_arlen;
+        sl_size[free_slot] <= s_dev_arsize; sl_burst[free_slot] <= s_dev_arburst;
+        sl_priv[free_slot] <= s_dev_arprot[0]; sl_exec[free_slot] <= s_dev_arprot[2];
+        sl_did[free_slot] <= s_dev_armmusid; sl_pv[free_slot] <= s_dev_armmussidv;
+        sl_pid[free_slot] <= s_dev_armmussid; sl_t[free_slot] <= s_dev_armmuatst;
+        sl_nw[free_slot] <= 1'b0; sl_exe[free_slot] <= 1'b0; sl_cxl[free_slot] <= 1'b0;
+      end else if (pick_wr) begin
+        rr <= 2'd1; sl_k[free_slot] <= K_WR;
+        sl_id[free_slot] <= s_dev_awid; sl_addr[free_slot] <= s_dev_awaddr; sl_len[free_slot] <= s_dev_awlen;
+        sl_size[free_slot] <= s_dev_awsize; sl_burst[free_slot] <= s_dev_awburst;
+        sl_priv[free_slot] <= s_dev_awprot[0]; sl_exec[free_slot] <= 1'b0;
+        sl_did[free_slot] <= s_dev_awmmusid; sl_pv[free_slot] <= s_dev_awmmussidv;
+        sl_pid[free_slot] <= s_dev_awmmussid; sl_t[free_slot] <= s_dev_awmmuatst;
+        sl_nw[free_slot] <= 1'b0; sl_exe[free_slot] <= 1'b0; sl_cxl[free_slot] <= 1'b0;
+        wo_slot[wo_tail] <= free_slot;
+        wo_tail <= wo_tail + SW'(1);
+      end else if (pick_ats) begin
+        rr <= 2'd2; sl_k[free_slot] <= K_ATS;
+        sl_tag[free_slot] <= ats_req_tag; sl_addr[free_slot] <= ats_req_iova; sl_len[free_slot] <= 8'd0;
+        sl_nw[free_slot] <= ats_req_nw; sl_exe[free_slot] <= ats_req_exe; sl_cxl[free_slot] <= ats_req_cxl;
+        sl_priv[free_slot] <= ats_req_priv; sl_exec[free_slot] <= 1'b0;
+        sl_did[free_slot] <= ats_req_did; sl_pv[free_slot] <= ats_req_pv; sl_pid[free_slot] <= ats_req_pid;
+        sl_t[free_slot] <= 1'b0;
+      end
+      // ---- the translation port ----
+      if (tr_req_valid && tr_req_ready) begin
+        sl_st[qs] <= S_XL;
+        rq_head <= rq_head + SW'(1);
+      end
+      rq_count <= rq_count + (SW+1)'(pick_rd || pick_wr || pick_ats) - (SW+1)'(tr_req_valid && tr_req_ready);
+      if (tr_cpl_valid && tr_cpl_ready && cpl_live) begin
+        if (sl_k[cs] == K_ATS) sl_st[cs] <= S_FREE;
+        else if (tr_cpl_status != 2'd0) begin
+          sl_st[cs] <= S_ERR; sl_resp[cs] <= fault_resp(tr_cpl_cause); sl_cause[cs] <= tr_cpl_cause;
         end
-        T_REQ: if (tr_req_ready) tst <= T_CPL;
-        T_CPL: if (tr_cpl_valid && tr_cpl_ready) begin
-          c_beat <= 8'd0;
-          c_resp <= fault_resp(tr_cpl_cause);
-          c_pbmt <= tr_cpl_pbmt;
-          if (k == K_ATS) tst <= T_IDLE;
-          else if (tr_cpl_status != 2'd0) tst <= (k == K_RD) ? T_RERR : T_WSINK;
-          else begin c_addr <= tr_cpl_pa; tst <= T_FWD; end
-        end
-        T_FWD: begin
-          if (m_out_arvalid && m_out_arready) begin last_fwd_rid <= c_id; tst <= T_IDLE; end
-          if (m_out_awvalid && m_out_awready) tst <= T_WFWD;
-        end
-        T_WFWD: if (s_dev_wvalid && m_out_wready && s_dev_wlast) tst <= T_IDLE;
-        T_WSINK: if (s_dev_wvalid && s_dev_wlast) tst <= T_BERR;
-        T_BERR: if (b_err_sel && s_dev_bready) tst <= T_IDLE;
-        T_RERR: if (r_err_sel && s_dev_rready) begin
-          r_err_started <= 1'b1;
-          c_beat <= c_beat + 8'd1;
-          if (c_beat == c_len) tst <= T_IDLE;
-        end
-        default: tst <= T_IDLE;
-      endcase
-
-      // forwarded read bursts are not interleaved with fault beats
+        else begin sl_st[cs] <= S_FWD; sl_addr[cs] <= tr_cpl_pa; sl_pbmt[cs] <= tr_cpl_pbmt; end
+      end
+      // ---- forwarding ----
+      ar_hold <= m_out_arvalid && !m_out_arready;
+      ar_hold_slot <= fr;
+      if (m_out_arvalid && m_out_arready) begin sl_st[fr] <= S_OUT; last_fwd_rid <= sl_id[fr]; end
+      if (m_out_awvalid && m_out_awready) sl_st[wh] <= S_WDAT;
+      // the oldest write's last beat passed (forwarded) or consumed (faulted)
+      if (s_dev_wvalid && s_dev_wready && s_dev_wlast) begin
+        sl_st[wh] <= (sl_st[wh] == S_WDAT) ? S_OUT : S_BERR;
+        wo_head <= wo_head + SW'(1);
+      end
+      wo_count <= wo_count + (SW+1)'(pick_wr) - (SW+1)'(s_dev_wvalid && s_dev_wready && s_dev_wlast);
+      // ---- responses ----
+      b_hold_err <= b_err_sel && !s_dev_bready;
+      b_hold_slot <= be;
+      b_hold_fwd <= !b_err_sel && m_out_bvalid && !s_dev_bready;
+      if (b_err_sel && s_dev_bready) sl_st[be] <= S_FREE;
+      if (fwd_b_done)
+        for (int i = 0; i < NSLOT; i++)
+          if (sl_st[i] == S_OUT && sl_k[i] == K_WR && sl_id[i] == m_out_bid) sl_st[i] <= S_FREE;
+      r_hold_fwd <= !r_err_sel && m_out_rvalid && !s_dev_rready;
       if (!r_err_sel && m_out_rvalid && s_dev_rready) r_fwd_busy <= !m_out_rlast;
-
-      // outstanding counts
-      begin
-        if (ar_go && !(fwd_r_done && m_out_rid == c_id)) rd_cnt[c_id] <= rd_cnt[c_id] + 1'b1;
-        if (fwd_r_done && !(ar_go && m_out_rid == c_id)) rd_cnt[m_out_rid] <= rd_cnt[m_out_rid] - 1'b1;
-        if (aw_go && !(fwd_b_done && m_out_bid == c_id)) wr_cnt[c_id] <= wr_cnt[c_id] + 1'b1;
-        if (fwd_b_done && !(aw_go && m_out_bid == c_id)) wr_cnt[m_out_bid] <= wr_cnt[m_out_bid] - 1'b1;
-        rd_total <= rd_total + CW'(ar_go) - CW'(fwd_r_done);
-        wr_total <= wr_total + CW'(aw_go) - CW'(fwd_b_done);
+      if (fwd_r_done)
+        for (int i = 0; i < NSLOT; i++)
+          if (sl_st[i] == S_OUT && sl_k[i] == K_RD && sl_id[i] == m_out_rid) sl_st[i] <= S_FREE;
+      if (r_err_sel) begin
+        re_slot <= re;
+        if (!s_dev_rready) re_started <= 1'b1;
+        else if (re_beat == sl_len[re]) begin re_started <= 1'b0; re_beat <= 8'd0; sl_st[re] <= S_FREE; end
+        else begin re_started <= 1'b1; re_beat <= re_beat + 8'd1; end
       end
     end
   end
 
-  // the cause of a fault the device is about to get (debugging only: the bus does not carry it)
-  assign obs_cause_valid = (CAUSE_PORT != 0) && tr_cpl_valid && tr_cpl_ready && tr_cpl_status != 2'd0;
-  assign obs_cause       = (CAUSE_PORT != 0) ? tr_cpl_cause : 12'd0;
+  logic slots_free;
+  always_comb begin
+    slots_free = 1'b1;
+    for (int i = 0; i < NSLOT; i++) if (sl_st[i] != S_FREE) slots_free = 1'b0;
+  end
+
+  // the cause of the fault the device gets in this cycle's error response (the bus does not carry it):
+  // a write's error B, a read's first error beat, an ATS completion other than Success
+  logic cause_b, cause_r, cause_ats;
+  assign cause_b   = b_err_sel && s_dev_bready;
+  assign cause_r   = r_err_sel && s_dev_rready && re_beat == 8'd0;
+  assign cause_ats = ats_fault_shown && ats_cpl_ready;
+  assign obs_cause_valid = (CAUSE_PORT != 0) && (cause_b || cause_r || cause_ats);
+  assign obs_cause       = (CAUSE_PORT == 0) ? 12'd0 : cause_b ? sl_cause[be] : cause_r ? sl_cause[re] : tr_cpl_cause;
 
   // ================= memory master =================
   // The native memory port has one request outstanding; this side turns each into AXI:
@@ -588,16 +685,19 @@ module lockstep_iommu_axi
   //   its BRESP, so the queue's tail moves only once the record is written (in-memory queues:
   //   "the data written to a queue and the tail update are ordered");
   // - IOFENCE.C data: one narrow 4-byte write with its strobes;
-  // - A/D updates (AMO OR): AXI5 AtomicLoad SET on ID_AMO (little-endian), old value on R; with
-  //   MEM_ATOP = 0 a read then, if a bit changes, a write (atomic only where nothing else writes
-  //   the page tables meanwhile, as in a serialized co-simulation).
+  // - A/D updates (compare and swap): AXI5 AtomicCompare on ID_AMO (little-endian), 16 bytes out as
+  //   two beats, the compare value (the PTE the walk read) first and the swap value (it with A/D set)
+  //   second, INCR from the lower half of the 16-byte container or WRAP from its upper half (AMBA
+  //   AXI5 "Atomic transactions": the compare value is at AWADDR, the swap value in the other half),
+  //   the old value on R; with MEM_ATOP = 0 a read then, if it equals the compare value and a bit
+  //   changes, a write (atomic only where nothing else writes the page tables meanwhile).
   // RRESP/BRESP SLVERR or DECERR is an access fault, RPOISON data corruption.
   // mem_req_src: 0 walks (and A/D updates), 1 fault queue, 2 command queue, 3 page-request queue
   localparam logic [1:0] SRC_FQ = 2'd1, SRC_CQ = 2'd2, SRC_PQ = 2'd3;
   typedef enum logic [2:0] {N_IDLE, N_AR, N_RD, N_AW, N_AMO, N_AMO_RD, N_BUF, N_RSP} nst_t;
   nst_t        nst;
   logic [1:0]  n_op, n_src;
-  logic [63:0] n_addr, n_wdata;
+  logic [63:0] n_addr, n_wdata, n_cmp;
   logic [7:0]  n_wstrb;
   logic [MEM_ID_W-1:0] n_id;
   logic        n_aw_done, n_b_seen, n_r_seen;
@@ -608,6 +708,7 @@ module lockstep_iommu_axi
   logic [63:0] ar_addr, aw_addr;
   logic [7:0]  ar_len, aw_len;
   logic [2:0]  aw_size;
+  logic [1:0]  aw_burst;
   logic [5:0]  aw_atop;
   // W beats of the current write (records up to 4 doublewords)
   logic [63:0] wq_data [4];
@@ -669,7 +770,7 @@ module lockstep_iommu_axi
   assign m_mem_awaddr = aw_addr;
   assign m_mem_awlen = aw_len;
   assign m_mem_awsize = aw_size;
-  assign m_mem_awburst = 2'b01;
+  assign m_mem_awburst = aw_burst;
   assign m_mem_awatop = aw_atop;
   assign m_mem_wvalid = (nst == N_AW || nst == N_AMO) && n_wbeat <= {1'b0, aw_len[1:0]};
   assign m_mem_wdata = wq_data[n_wbeat[1:0]];
@@ -683,10 +784,10 @@ module lockstep_iommu_axi
   always_ff @(posedge clk) begin
     if (!rst_n) begin
       nst <= N_IDLE; n_op <= 2'd0; n_src <= 2'd0; n_addr <= 64'd0; n_wdata <= 64'd0;
-      n_wstrb <= 8'd0; n_id <= '0; n_aw_done <= 1'b0; n_b_seen <= 1'b0; n_r_seen <= 1'b0;
+      n_wstrb <= 8'd0; n_cmp <= 64'd0; n_id <= '0; n_aw_done <= 1'b0; n_b_seen <= 1'b0; n_r_seen <= 1'b0;
       n_wbeat <= 3'd0; n_rdata <= 64'd0; n_err <= 2'd0;
       ar_addr <= 64'd0; ar_len <= 8'd0; aw_addr <= 64'd0; aw_len <= 8'd0; aw_size <= 3'd3;
-      aw_atop <= 6'd0;
+      aw_burst <= 2'b01; aw_atop <= 6'd0;
       for (int i = 0; i < 4; i++) begin wq_data[i] <= 64'd0; wq_strb[i] <= 8'd0; end
       for (int i = 0; i < 3; i++) fq_buf[i] <= 64'd0;
       pq_buf0 <= 64'd0;
@@ -713,10 +814,10 @@ module lockstep_iommu_axi
       case (nst)
         N_IDLE: if (mem_req_valid && mem_req_ready) begin
           n_op <= mem_req_op; n_src <= mem_req_src; n_addr <= mem_req_addr;
-          n_wdata <= mem_req_wdata; n_wstrb <= mem_req_wstrb;
+          n_wdata <= mem_req_wdata; n_wstrb <= mem_req_wstrb; n_cmp <= mem_req_cmp;
           n_aw_done <= 1'b0; n_b_seen <= 1'b0; n_r_seen <= 1'b0; n_wbeat <= 3'd0; n_err <= 2'd0;
           n_rdata <= 64'd0;
-          aw_atop <= 6'd0; aw_size <= 3'd3; aw_len <= 8'd0; aw_addr <= mem_req_addr;
+          aw_atop <= 6'd0; aw_size <= 3'd3; aw_len <= 8'd0; aw_addr <= mem_req_addr; aw_burst <= 2'b01;
           ar_addr <= mem_req_addr; ar_len <= 8'd0;
           wq_data[0] <= mem_req_wdata; wq_strb[0] <= mem_req_wstrb;
           n_b <= req_b;
@@ -733,6 +834,16 @@ module lockstep_iommu_axi
             n_id <= ID_AMO;
             if (MEM_ATOP != 0) begin aw_atop <= 6'b10_0_011; nst <= N_AMO; end   // AtomicLoad SET, LE
             else nst <= N_AR;
+          end else if (mem_req_op == MOP_CAS) begin
+            n_id <= ID_AMO;
+            if (MEM_ATOP != 0) begin
+              aw_atop <= 6'b11_0_001;                                      // AtomicCompare, LE
+              aw_len <= 8'd1;
+              aw_burst <= mem_req_addr[3] ? 2'b10 : 2'b01;                 // WRAP from the upper half
+              wq_data[0] <= mem_req_cmp; wq_strb[0] <= mem_req_wstrb;
+              wq_data[1] <= mem_req_wdata; wq_strb[1] <= mem_req_wstrb;
+              nst <= N_AMO;
+            end else nst <= N_AR;
           end else if (mem_req_src == SRC_FQ) begin
             n_id <= ID_FQ;
             if (mem_req_addr[4:3] != 2'd3) begin
@@ -767,7 +878,7 @@ module lockstep_iommu_axi
             nst <= N_AW;
           end
         end
-        N_AR: if (m_mem_arready) nst <= (n_op == MOP_AMOOR) ? N_AMO_RD : N_RD;
+        N_AR: if (m_mem_arready) nst <= (n_op == MOP_AMOOR || n_op == MOP_CAS) ? N_AMO_RD : N_RD;
         N_RD: if (r_for_n) begin
           n_rdata <= m_mem_rdata; n_err <= rd_err(m_mem_rresp, m_mem_rpoison);
           nst <= N_RSP;
@@ -783,7 +894,7 @@ module lockstep_iommu_axi
           end
         end
         N_AMO: begin
-          // AtomicLoad: the address and one data beat, then both B and R (the old value)
+          // AtomicLoad / AtomicCompare: the address and its data beats, then both B and R (the old value)
           if (m_mem_awvalid && m_mem_awready) n_aw_done <= 1'b1;
           if (m_mem_wvalid && m_mem_wready) n_wbeat <= n_wbeat + 3'd1;
           if (b_for_n) begin n_b_seen <= 1'b1; if (bresp_err) n_err <= 2'd1; end
@@ -795,10 +906,19 @@ module lockstep_iommu_axi
           if ((n_b_seen || b_for_n) && (n_r_seen || r_for_n)) nst <= N_RSP;
         end
         N_AMO_RD: if (r_for_n) begin
-          // without atomics: read, then write only if a bit changes
+          // without atomics: read, then write only if a bit changes (and, compare and swap, only
+          // while the doubleword still equals the compare value)
           n_rdata <= m_mem_rdata;
           if (rd_err(m_mem_rresp, m_mem_rpoison) != 2'd0) begin
             n_err <= rd_err(m_mem_rresp, m_mem_rpoison); nst <= N_RSP;
+          end else if (n_op == MOP_CAS) begin
+            if ((m_mem_rdata & strb_mask(n_wstrb)) != (n_cmp & strb_mask(n_wstrb)) ||
+                (n_wdata & strb_mask(n_wstrb)) == (m_mem_rdata & strb_mask(n_wstrb))) nst <= N_RSP;
+            else begin
+              wq_data[0] <= (m_mem_rdata & ~strb_mask(n_wstrb)) | (n_wdata & strb_mask(n_wstrb));
+              wq_strb[0] <= n_wstrb;
+              nst <= N_AW;
+            end
           end else if ((m_mem_rdata | (n_wdata & strb_mask(n_wstrb))) == m_mem_rdata) begin
             nst <= N_RSP;
           end else begin
@@ -819,13 +939,13 @@ module lockstep_iommu_axi
     end
   end
 
-  assign idle = core_idle && pst == P_IDLE && !p_aw_held && !p_w_held && tst == T_IDLE &&
-                rd_total == '0 && wr_total == '0 && nst == N_IDLE &&
+  assign idle = core_idle && pst == P_IDLE && !p_aw_held && !p_w_held && slots_free && nst == N_IDLE &&
                 bb_pend[0] == 3'd0 && bb_pend[1] == 3'd0 && !bb_first[0] && !bb_first[1] &&
                 !s_dev_arvalid && !s_dev_awvalid && !ats_req_valid &&
                 !s_prog_awvalid && !s_prog_wvalid && !s_prog_arvalid;
 
   logic unused;
   assign unused = ^{s_prog_awprot, s_prog_arprot, m_mem_rlast, s_dev_awprot[2:1], s_dev_arprot[1], n_addr, reg_rsp_rdata,
+                    tr_cpl_tag[15:SW],
                     p_awaddr[1:0], p_araddr[1:0]};
 endmodule

@@ -2,7 +2,7 @@
 // --timing). An AXI testbench: register accesses over the programming port (4-byte accesses on a
 // 32-bit bus, an 8-byte register as two of them, high half first), translations through the device
 // port, and a memory model behind m_mem_ that answers bursts with latency and reordering across
-// IDs (in order per ID), AXI5 AtomicLoad SET and injected SLVERR; the translated-output port
+// IDs (in order per ID), AXI5 AtomicCompare and injected SLVERR; the translated-output port
 // answers reads with their address, as the generic harness does. Each check states the result the
 // built-in DUT gives on its native ports. +seed=N, +mutant=N (a planted bug must make a check fail),
 // +reorder (check that this seed's memory model did reorder across IDs), +verbose (every handshake).
@@ -187,7 +187,7 @@ module tb_lockstep_iommu_axi
   logic                        obs_cause_valid;
   logic [11:0]                 obs_cause;
   logic                        idle;
-
+  logic [31:0]                 cqh, fqt, pqt;
 
   lockstep_iommu_axi #(.PROG_DATA_W(PROG_W), .MEM_ATOP(ATOP)) dut (.*);
 
@@ -248,6 +248,7 @@ module tb_lockstep_iommu_axi
   rd_t ar_log[$];
   int  aw_beats;                           // beats of the oldest AW written so far
   bit  aw_err;
+  logic [63:0] aw_cmp;                     // an AtomicCompare's compare value (its first beat)
   int  r_sel = -1, b_sel = -1;
   int  reorders = 0;                       // R beats sent before an older burst of another ID
 
@@ -310,10 +311,15 @@ module tb_lockstep_iommu_axi
         check(w.last == (aw_beats == a.len), $sformatf("WLAST on beat %0d of a %0d-beat burst", aw_beats, a.len + 1));
         if (mem_err.exists(da) != 0) aw_err = 1;
         else if (a.atop != 6'd0) begin
-          old = rd(addr);
-          check(a.atop == 6'b100011, "atomic is AtomicLoad SET little-endian");
-          mem[da] = old | (w.data & smask(w.strb));
-          rq.push_back(mk_rd(a.id, addr, 0, 1, old, 0));
+          // AtomicCompare: 16 bytes out, the compare value (at AWADDR) first, the swap value second;
+          // the old value of the doubleword at AWADDR comes back as one beat
+          check(a.atop == 6'b110001 && a.len == 1 && a.size == 3, "atomic is an 8-byte AtomicCompare, little-endian");
+          if (aw_beats == 0) aw_cmp = w.data;
+          else begin
+            old = rd(a.addr);
+            if (old == aw_cmp) mem[a.addr[63:3]] = (old & ~smask(w.strb)) | (w.data & smask(w.strb));
+            rq.push_back(mk_rd(a.id, a.addr, 0, 1, old, 0));
+          end
         end else mem[da] = (rd(addr) & ~smask(w.strb)) | (w.data & smask(w.strb));
         aw_beats++;
         if (aw_beats > a.len) begin
@@ -480,6 +486,33 @@ module tb_lockstep_iommu_axi
     settle(); s_dev_bready = 0;
   endtask
 
+  // Two reads of different IDs in flight together (Bare: PA = IOVA), each answered on its ID with its
+  // own data, in either order.
+  task automatic two_reads(input logic [3:0] id0, input logic [63:0] a0, input logic [3:0] id1,
+                           input logic [63:0] a1);
+    bit got0 = 0, got1 = 0;
+    settle();
+    s_dev_arvalid = 1; s_dev_arid = id0; s_dev_araddr = a0; s_dev_arlen = 0; s_dev_arsize = 3;
+    s_dev_arburst = 2'b01; s_dev_arprot = 3'b000; s_dev_armmusid = 24'h42;
+    s_dev_armmussidv = 0; s_dev_armmussid = 0; s_dev_armmuatst = 0;
+    forever begin before_edge(); if (s_dev_arready) break; settle(); end
+    settle(); s_dev_arid = id1; s_dev_araddr = a1;
+    forever begin before_edge(); if (s_dev_arready) break; settle(); end
+    settle(); s_dev_arvalid = 0; s_dev_rready = 1;
+    for (int i = 0; i < 2000 && !(got0 && got1); i++) begin
+      before_edge();
+      if (s_dev_rvalid) begin
+        check(s_dev_rresp == 2'b00 && s_dev_rlast, "two reads in flight: OKAY, single beat");
+        if (s_dev_rid == id0) begin check64(s_dev_rdata, a0, "first read's data"); got0 = 1; end
+        else if (s_dev_rid == id1) begin check64(s_dev_rdata, a1, "second read's data"); got1 = 1; end
+        else check(0, $sformatf("two reads in flight: a response on ID %0d", s_dev_rid));
+      end
+      settle();
+    end
+    check(got0 && got1, "two reads in flight: both answered");
+    s_dev_rready = 0;
+  endtask
+
   task automatic wait_idle();
     int quiet = 0;
     for (int i = 0; i < 20000 && quiet < 8; i++) begin
@@ -553,6 +586,7 @@ module tb_lockstep_iommu_axi
           "Bare read forwarded on m_out with the device's ID and the SPA = IOVA");
     dev_read(4'd9, 64'h0000_0000_0040_1000, 24'h42, 1, resp, data);
     check(resp == 2'b00 && data == 64'h40_1000, "Bare exec read: OKAY, PA = IOVA");
+    two_reads(4'd7, 64'h0000_0000_0070_0008, 4'd8, 64'h0000_0000_0080_0010);
     dev_write(4'd6, 64'h0000_0ABC_DEF0_0010, 24'h43, 64'hDEAD_BEEF_0BAD_F00D, resp);
     check(resp == 2'b00, "Bare write: OKAY");
     check(out_aw.size() == 1 && out_aw[0].id == 4'd6 && out_aw[0].addr == 64'h0000_0ABC_DEF0_0010 &&
@@ -563,7 +597,7 @@ module tb_lockstep_iommu_axi
     reg_write64(12'h010, 64'h0, "ddtp Off");
     dev_read(4'd3, 64'h0000_0000_0000_7000, 24'h77, 0, resp, data);
     check(resp == 2'b10, "Off read: SLVERR (cause 256, all inbound transactions disallowed)");
-    check(out_ar.size() == 2, "a fault is not forwarded");
+    check(out_ar.size() == 4, "a fault is not forwarded");
     wait_idle();
     expect_reg(12'h034, 64'd1, 0, "fqt after one record");
     // fault record (native): CAUSE 256, TTYP 2 (untranslated read), DID 0x77, dw1 0, iotval2 0
@@ -613,10 +647,11 @@ module tb_lockstep_iommu_axi
     wait_idle();
     check64(rd(PT2 + 24), {10'd0, 44'h98765, 10'h0D7}, "leaf PTE after the A/D update (A and D set)");
     if (ATOP != 0)
-      check(count_aw(4'd1, PT2 + 24, 0, 3, 6'b100011) == 1, "the A/D update is one AtomicLoad SET on the A/D ID");
+      check(count_aw(4'd1, PT2 + 24, 1, 3, 6'b110001) == 1, "the A/D update is one AtomicCompare on the A/D ID");
     check(count_ar(4'd0, DDT + 7 * 64, 7) == 1, "the extended DC is read as one 8-beat burst on the walk ID");
     check(count_ar(4'd0, PT0 + 8, 0) == 1, "a PTE is read as a single beat on the walk ID");
     expect_reg(12'h020, 64'd3, 0, "cqh after two IOTINVAL.VMA and an IOFENCE.C");
+    check(cqh == 32'd3 && fqt == 32'd2 && pqt == 32'd0, $sformatf("cqh, fqt, pqt observed (got %0d %0d %0d)", cqh, fqt, pqt));
     check64(rd(64'h1_2345_7000), 64'h1122_3344_FFFF_FFFF, "IOFENCE.C data: 4 bytes at ADDR, the other half untouched");
     for (int i = 0; i < 3; i++)
       check(count_ar(4'd2, CQ_BASE + 64'(16 * i), 1) == 1, "each command is fetched as one 2-beat burst on the command-queue ID");
@@ -648,7 +683,7 @@ module tb_lockstep_iommu_axi
 
     if ($test$plusargs("reorder")) check(reorders > 0, "the memory model reordered read beats across IDs");
     if (errors == 0) $display("PASS: AXI wrapper self-test (seed %0d, %0d-bit programming port, %0s, %0d read beats reordered across IDs)",
-                              seed, PROG_W, ATOP != 0 ? "AtomicLoad" : "read-modify-write", reorders);
+                              seed, PROG_W, ATOP != 0 ? "AtomicCompare" : "read-modify-write", reorders);
     else $display("%0d check(s) failed (seed %0d, mutant %0d)", errors, seed, mutant);
     $finish;
   end

@@ -169,7 +169,8 @@ module my_iommu_wrapper #(
   // JSON m_out.pbmt: the translation's Svpbmt memory type (0 PMA, 1 NC, 2 IO)
   // , output logic [1:0]             m_out_awpbmt, output logic [1:0] m_out_arpbmt
   //
-  // JSON m_mem.atop: AMBA AXI5 atomics; A/D updates as AtomicLoad SET (awatop 6'b100011)
+  // JSON m_mem.atop: AMBA AXI5 atomics; an A/D update as AtomicCompare (awatop 6'b110001: the PTE the
+  // walk read, then it with A/D set) or AtomicLoad SET (awatop 6'b100011)
   // , output logic [5:0]             m_mem_awatop
   // JSON m_mem.poison: the read data is poisoned (data corruption)
   // , input  logic                   m_mem_rpoison
@@ -197,10 +198,16 @@ module my_iommu_wrapper #(
   //   input  logic pr_req_pv, input logic [19:0] pr_req_pid, input logic pr_req_priv,
   //   input  logic pr_req_exec, input logic [63:0] pr_req_payload
   //
-  // JSON cause_port: the cause of a fault about to be answered with SLVERR/DECERR (one cycle)
+  // JSON cause_port: the cause of a fault answered with SLVERR/DECERR (one cycle per fault, in the
+  // order of the error responses, at the latest in the cycle of its response)
   // , output logic obs_cause_valid, output logic [11:0] obs_cause
   // JSON idle_port: 1 when nothing is in flight (otherwise the harness waits for a quiet window)
   // , output logic idle
+  // JSON cqh_port, fqt_port, pqt_port: the current values of your IOMMU's cqh, fqt, pqt registers (what a
+  // register read would return); the harness reports each move, for the IOFENCE.C and queue-order checks
+  // , output logic [31:0] cqh
+  // , output logic [31:0] fqt
+  // , output logic [31:0] pqt
 );
 
   // ==== YOUR IOMMU ====

@@ -4,7 +4,9 @@
 // this one source compiles against any wrapper; what the wrapper declared comes in through the
 // generated header lockstep_axi_decl.h (LS_* macros). The harness is the register-programming software
 // (s_prog), the devices (s_dev, ats_*, pr_req_*, ats_inv_cpl_valid), the memory behind the translated
-// output (m_out) and the system memory (m_mem). The clock runs here; Java calls in once per action.
+// output (m_out) and the system memory (m_mem), and it watches the optional observation ports (cqh, fqt,
+// pqt). The clock runs here; Java calls in once per action. Several device requests may be outstanding
+// (C ABI 6 and 7: acceptance, cqh, queue tails and Invalidation Completions are reported as events).
 #include "lockstep_dut.h"
 #include "lockstep_harness_common.h"
 #include "lockstep_waves.h"
@@ -50,6 +52,7 @@ struct Timing {
     int latency_min = 1;
     int latency_max = 8;
     int stall_percent = 20;  // a cycle in which a ready or a response valid is held back
+    int inval_latency = 64;  // cycles from an Invalidation Request to its Invalidation Completion (as the native harness)
 };
 
 // The address of beat `i` of an AXI burst (AMBA AXI4 A3.4.1: INCR, FIXED, WRAP).
@@ -82,6 +85,34 @@ struct WriteBurst {
     int beats_done = 0;
     bool error = false;
     uint64_t old_value = 0;  // atomics: the data before the operation (first beat)
+    uint64_t compare = 0;    // AtomicCompare: the compare value (its first beat)
+    uint64_t seq = 0;        // m_out: the Forward record of its AW
+};
+
+// A device request the wrapper accepted on s_dev (AR or AW), by its AXI ID, until its response.
+struct Outstanding {
+    bool active = false;
+    uint16_t tag = 0;
+    uint64_t accepted = 0;     // cycle of the AR/AW handshake
+    uint64_t ordinal = 0;      // accepts of its direction before it
+    bool first_alone = false;  // nothing else of its direction was outstanding when it was accepted
+};
+
+// A transaction the wrapper forwarded on m_out (AR or AW), for matching completions to it.
+struct Forward {
+    uint64_t seq;
+    uint64_t addr;
+    uint8_t pbmt;
+    uint64_t cycle;      // of its handshake
+    int32_t token = -1;  // writes: the request tag its first W beat carried (-1: none yet, or no token)
+};
+
+// The Invalidation Completion a device sends back for an Invalidation Request (lockstep_dut.h,
+// LOCKSTEP_EV_INVAL_COMPLETION): when it reaches the IOMMU, from which function, for which ITAG.
+struct InvalidationCompletion {
+    uint64_t due;
+    uint16_t rid;
+    uint8_t itag;
 };
 
 struct Response {
@@ -97,13 +128,19 @@ public:
     void push(const T &t) { q_[t.id].push_back(t); }
     bool empty() const { return q_.empty(); }
     void clear() { q_.clear(); }
-    // The ID whose oldest entry is due, chosen among several by `rng`; -1 if none.
+    // The ID whose oldest entry is due, chosen among several by `rng`; -1 if none. Called every cycle:
+    // counts, then walks to the chosen one, without allocating.
     int64_t pick(uint64_t now, Rng &rng) const {
-        std::vector<uint32_t> ready;
+        uint32_t ready = 0;
         for (const auto &kv : q_)
-            if (!kv.second.empty() && kv.second.front().due <= now) ready.push_back(kv.first);
-        if (ready.empty()) return -1;
-        return ready[rng.below(static_cast<uint32_t>(ready.size()))];
+            if (!kv.second.empty() && kv.second.front().due <= now) ready++;
+        if (ready == 0) return -1;
+        uint32_t k = rng.below(ready);
+        for (const auto &kv : q_) {
+            if (kv.second.empty() || kv.second.front().due > now) continue;
+            if (k-- == 0) return kv.first;
+        }
+        return -1;
     }
     T &front(uint32_t id) { return q_[id].front(); }
     void pop(uint32_t id) {
@@ -124,6 +161,9 @@ public:
         ctx_->traceEverOn(true);
         top_.reset(new Vlockstep_axi_shim(ctx_.get(), "dut"));
         waves_.reset(new Waves<Vlockstep_axi_shim>(ctx_.get()));
+        rd_out_.resize(kDevIds);
+        wr_out_.resize(kDevIds);
+        ats_out_.assign(65536, 0);
     }
 
     std::string error;
@@ -133,9 +173,12 @@ public:
     void reset(int mutant) {
         memory_.clear();
         mem_errors_.clear();
-        requests_.clear();
+        dev_reads_.clear();
+        dev_writes_.clear();
+        ats_requests_.clear();
         page_requests_.clear();
         inv_cpl_due_.clear();
+        inv_requests_ = 0;
         events_.clear();
         mem_reads_.clear();
         mem_writes_.clear();
@@ -143,11 +186,19 @@ public:
         out_reads_.clear();
         out_writes_.clear();
         out_b_.clear();
-        dev_ = DeviceRequest{};
-        ats_outstanding_ = 0;
+        std::fill(rd_out_.begin(), rd_out_.end(), Outstanding{});
+        std::fill(wr_out_.begin(), wr_out_.end(), Outstanding{});
+        std::fill(ats_out_.begin(), ats_out_.end(), 0);
+        rd_count_ = wr_count_ = ats_count_ = 0;
+        rd_accepts_ = wr_accepts_ = 0;
+        wdata_due_.clear();
+        head_w_sent_ = w_for_head_ = false;
+        out_ar_log_.clear();
+        out_aw_log_.clear();
+        forward_seq_ = 0;
+        causes_.clear();
         mem_active_read_ = out_active_read_ = mem_b_id_ = out_b_id_ = -1;
         mem_r_shown_ = out_r_shown_ = mem_b_shown_ = out_b_shown_ = false;
-        pending_cause_ = -1;
         rng_.seed(seed_);
         top_->mutant = static_cast<uint32_t>(mutant);
         top_->rst_n = 0;
@@ -156,6 +207,10 @@ public:
         top_->rst_n = 1;
         tick();
         irq_prev_ = top_->irq & irq_mask();
+        // The registers' reset values are no change (lockstep_dut.h: "not the return to 0 at reset").
+        cqh_prev_ = top_->cqh;
+        fqt_prev_ = top_->fqt;
+        pqt_prev_ = top_->pqt;
         quiet_ = 0;
         events_.clear();
         waves_->reset_done(cycles_);
@@ -175,7 +230,15 @@ public:
         return prog_access(write, offset, size, wdata, rdata);
     }
 
-    void submit(const TranslationRequest &r) { requests_.push_back(r); }
+    // Each kind waits for its own channel (AR, AW, the ATS request port), in the order submitted.
+    void submit(const TranslationRequest &r) {
+        if (is_ats(r))
+            ats_requests_.push_back(r);
+        else if (is_write(r))
+            dev_writes_.push_back(r);
+        else
+            dev_reads_.push_back(r);
+    }
     void submit_page_request(const PageRequest &r) { page_requests_.push_back(r); }
 
     int32_t run(int64_t max_cycles, int64_t *out, int32_t capacity) {
@@ -215,21 +278,13 @@ public:
 private:
     static constexpr int kRegisterBudget = 10000;
     static constexpr int kIdlePortCycles = 4;
-    static constexpr uint64_t kInvalidationLatency = 6;
+    static constexpr int kItags = 32;  // PCIe ITAGs 0-31
     static constexpr uint8_t kOkay = 0, kSlverr = 2;
-
-    // The device request in flight on s_dev (one at a time: its response is its completion).
-    struct DeviceRequest {
-        bool active = false;
-        bool write = false;
-        bool addr_sent = false, data_sent = false;
-        uint16_t tag = 0;
-        uint32_t id = 0;
-        TranslationRequest req{};
-        bool forwarded = false;  // an m_out transaction was seen for it
-        uint64_t pa = 0;
-        uint8_t pbmt = 0;
-    };
+    static constexpr uint32_t kDevIds = 1u << LS_DEV_ID_WIDTH;
+    // The W data of a device write: this mark and the request's tag in bits [15:0], so the m_out write
+    // carrying it can be told from the others in flight (docs/axi-wrapper.md, "What the harness does").
+    static constexpr uint64_t kWriteToken = 0x4c53000000000000ull;
+    static constexpr uint64_t kTokenMask = 0xffffffffffff0000ull;
 
     static uint32_t irq_mask() { return LS_IRQ_WIDTH >= 32 ? 0xffffffffu : ((1u << LS_IRQ_WIDTH) - 1); }
 
@@ -246,9 +301,10 @@ private:
     bool stall() { return rng_.percent(static_cast<uint32_t>(timing_.stall_percent)); }
 
     bool harness_busy() const {
-        return !requests_.empty() || !page_requests_.empty() || !inv_cpl_due_.empty() || dev_.active ||
-               ats_outstanding_ != 0 || !mem_reads_.empty() || !mem_writes_.empty() || !mem_b_.empty() ||
-               !out_reads_.empty() || !out_writes_.empty() || !out_b_.empty() || prog_busy_;
+        return !dev_reads_.empty() || !dev_writes_.empty() || !ats_requests_.empty() || !page_requests_.empty() ||
+               !inv_cpl_due_.empty() || rd_count_ != 0 || wr_count_ != 0 || ats_count_ != 0 || !wdata_due_.empty() ||
+               !mem_reads_.empty() || !mem_writes_.empty() || !mem_b_.empty() || !out_reads_.empty() ||
+               !out_writes_.empty() || !out_b_.empty() || prog_busy_;
     }
 
     // Idle: the wrapper's idle port for a few cycles in a row (so status registered a cycle later
@@ -357,105 +413,224 @@ private:
     // ------------------------------------------------------------ device requests (master)
 
     static bool is_ats(const TranslationRequest &r) { return r.ttyp == LOCKSTEP_TTYP_ATS; }
+    static bool is_write(const TranslationRequest &r) {
+        return r.ttyp == LOCKSTEP_TTYP_UNTRANSLATED_WRITE || r.ttyp == LOCKSTEP_TTYP_TRANSLATED_WRITE;
+    }
+    static uint32_t axi_id(uint32_t tag) { return tag & (kDevIds - 1); }
 
+    // The oldest read on AR, the oldest write on AW (with its W beat), the oldest ATS translation request
+    // on ats_req: each channel in submission order, each held until its handshake (a VALID once raised
+    // stays: AMBA AXI4, "Handshake process"). AXI orders only the responses of one ID (AMBA AXI4, "Transaction
+    // ordering"), so a request whose ID is outstanding in its direction waits for that ID's response: every
+    // response then names one request.
     void drive_device_requests(bool in_reset) {
         top_->s_dev_awvalid = 0;
         top_->s_dev_wvalid = 0;
         top_->s_dev_arvalid = 0;
         top_->ats_req_valid = 0;
+        w_for_head_ = false;
         if (in_reset) return;
-        if (!dev_.active && ats_outstanding_ == 0 && !requests_.empty()) {
-            const TranslationRequest &r = requests_.front();
-            if (is_ats(r)) {
-                // ATS translation requests on the side channel (native signals).
-                top_->ats_req_valid = 1;
-                top_->ats_req_tag = r.tag;
-                top_->ats_req_did = r.device_id;
-                top_->ats_req_pv = r.process_valid;
-                top_->ats_req_pid = r.process_id;
-                top_->ats_req_priv = (r.flags & LOCKSTEP_REQ_PRIV) != 0;
-                top_->ats_req_nw = (r.flags & LOCKSTEP_REQ_NW) != 0;
-                top_->ats_req_exe = (r.flags & LOCKSTEP_REQ_EXEC) != 0;
-                top_->ats_req_iova = r.iova;
-                top_->ats_req_cxl = (r.flags & LOCKSTEP_REQ_CXL) != 0;
-            } else {
-                dev_ = DeviceRequest{};
-                dev_.active = true;
-                dev_.req = r;
-                dev_.tag = r.tag;
-                dev_.id = r.tag & ((1u << LS_DEV_ID_WIDTH) - 1);
-                dev_.write = r.ttyp == LOCKSTEP_TTYP_UNTRANSLATED_WRITE || r.ttyp == LOCKSTEP_TTYP_TRANSLATED_WRITE;
-                dev_.data_sent = !dev_.write;
-                requests_.pop_front();
-            }
-        }
-        if (!dev_.active) return;
-        const TranslationRequest &r = dev_.req;
-        const bool translated = r.ttyp >= LOCKSTEP_TTYP_TRANSLATED_EXEC && r.ttyp <= LOCKSTEP_TTYP_TRANSLATED_WRITE;
-        const bool exec = r.ttyp == LOCKSTEP_TTYP_UNTRANSLATED_EXEC || r.ttyp == LOCKSTEP_TTYP_TRANSLATED_EXEC;
-        const uint8_t prot = ((r.flags & LOCKSTEP_REQ_PRIV) ? 1 : 0) | (exec ? 4 : 0);
-        if (dev_.write) {
-            top_->s_dev_awvalid = !dev_.addr_sent;
-            top_->s_dev_awid = dev_.id;
-            top_->s_dev_awaddr = r.iova;
-            top_->s_dev_awlen = 0;
-            top_->s_dev_awsize = 3;
-            top_->s_dev_awburst = 1;
-            top_->s_dev_awprot = prot;
-            top_->s_dev_awmmusid = r.device_id;
-            top_->s_dev_awmmussidv = r.process_valid;
-            top_->s_dev_awmmussid = r.process_id;
-            top_->s_dev_awmmuatst = translated;
-            top_->s_dev_wvalid = !dev_.data_sent;
-            top_->s_dev_wdata = r.iova;
-            top_->s_dev_wstrb = 0xff;
-            top_->s_dev_wlast = 1;
-        } else {
-            top_->s_dev_arvalid = !dev_.addr_sent;
-            top_->s_dev_arid = dev_.id;
+        if (!dev_reads_.empty() && !rd_out_[axi_id(dev_reads_.front().tag)].active) {
+            const TranslationRequest &r = dev_reads_.front();
+            top_->s_dev_arvalid = 1;
+            top_->s_dev_arid = axi_id(r.tag);
             top_->s_dev_araddr = r.iova;
             top_->s_dev_arlen = 0;
             top_->s_dev_arsize = 3;
             top_->s_dev_arburst = 1;
-            top_->s_dev_arprot = prot;
+            top_->s_dev_arprot = prot(r);
             top_->s_dev_armmusid = r.device_id;
             top_->s_dev_armmussidv = r.process_valid;
             top_->s_dev_armmussid = r.process_id;
-            top_->s_dev_armmuatst = translated;
+            top_->s_dev_armmuatst = translated(r);
+        }
+        bool aw_shown = false;
+        if (!dev_writes_.empty() && !wr_out_[axi_id(dev_writes_.front().tag)].active) {
+            const TranslationRequest &r = dev_writes_.front();
+            aw_shown = true;
+            top_->s_dev_awvalid = 1;
+            top_->s_dev_awid = axi_id(r.tag);
+            top_->s_dev_awaddr = r.iova;
+            top_->s_dev_awlen = 0;
+            top_->s_dev_awsize = 3;
+            top_->s_dev_awburst = 1;
+            top_->s_dev_awprot = prot(r);
+            top_->s_dev_awmmusid = r.device_id;
+            top_->s_dev_awmmussidv = r.process_valid;
+            top_->s_dev_awmmussid = r.process_id;
+            top_->s_dev_awmmuatst = translated(r);
+        }
+        // W beats go in the order of their AWs (AXI4 has no WID): the oldest accepted write whose beat is
+        // still to go, else the beat of the write whose AW is shown, together with it.
+        if (!wdata_due_.empty() || (aw_shown && !head_w_sent_)) {
+            w_for_head_ = wdata_due_.empty();
+            const uint16_t tag = w_for_head_ ? dev_writes_.front().tag : wdata_due_.front();
+            top_->s_dev_wvalid = 1;
+            top_->s_dev_wdata = kWriteToken | tag;
+            top_->s_dev_wstrb = 0xff;
+            top_->s_dev_wlast = 1;
+        }
+        if (!ats_requests_.empty()) {
+            // ATS translation requests on the side channel (native signals); completed by ats_cpl_tag.
+            const TranslationRequest &r = ats_requests_.front();
+            top_->ats_req_valid = 1;
+            top_->ats_req_tag = r.tag;
+            top_->ats_req_did = r.device_id;
+            top_->ats_req_pv = r.process_valid;
+            top_->ats_req_pid = r.process_id;
+            top_->ats_req_priv = (r.flags & LOCKSTEP_REQ_PRIV) != 0;
+            top_->ats_req_nw = (r.flags & LOCKSTEP_REQ_NW) != 0;
+            top_->ats_req_exe = (r.flags & LOCKSTEP_REQ_EXEC) != 0;
+            top_->ats_req_iova = r.iova;
+            top_->ats_req_cxl = (r.flags & LOCKSTEP_REQ_CXL) != 0;
         }
     }
 
-    // The response of the device request (R or B on s_dev) is its completion: OKAY with the PA the
-    // IOMMU forwarded on m_out, or an error response (a fault; its cause from obs_cause when the wrapper
-    // has the port). A response with another ID completes with that ID as its tag, so the checker
-    // reports it as the wrong completion.
-    void complete_device_request(uint32_t id, uint8_t resp) {
+    static bool translated(const TranslationRequest &r) {
+        return r.ttyp >= LOCKSTEP_TTYP_TRANSLATED_EXEC && r.ttyp <= LOCKSTEP_TTYP_TRANSLATED_WRITE;
+    }
+    static uint8_t prot(const TranslationRequest &r) {
+        const bool exec = r.ttyp == LOCKSTEP_TTYP_UNTRANSLATED_EXEC || r.ttyp == LOCKSTEP_TTYP_TRANSLATED_EXEC;
+        return ((r.flags & LOCKSTEP_REQ_PRIV) ? 1 : 0) | (exec ? 4 : 0);
+    }
+
+    // The handshakes of the device channels this cycle (before the edge): acceptances first, so a request
+    // accepted and answered in one cycle has its LOCKSTEP_EV_ACCEPT before its completion.
+    void sample_device_requests() {
+        if (top_->s_dev_arvalid && top_->s_dev_arready) {
+            const TranslationRequest r = dev_reads_.front();
+            dev_reads_.pop_front();
+            accept(rd_out_[axi_id(r.tag)], r.tag, rd_count_, rd_accepts_);
+        }
+        if (top_->s_dev_wvalid && top_->s_dev_wready) {
+            if (w_for_head_)
+                head_w_sent_ = true;
+            else
+                wdata_due_.pop_front();
+        }
+        if (top_->s_dev_awvalid && top_->s_dev_awready) {
+            const TranslationRequest r = dev_writes_.front();
+            dev_writes_.pop_front();
+            if (!head_w_sent_) wdata_due_.push_back(r.tag);
+            head_w_sent_ = false;
+            accept(wr_out_[axi_id(r.tag)], r.tag, wr_count_, wr_accepts_);
+        }
+        if (top_->ats_req_valid && top_->ats_req_ready) {
+            const uint16_t tag = ats_requests_.front().tag;
+            ats_requests_.pop_front();
+            push_event(LOCKSTEP_EV_ACCEPT, tag, 0, 0);
+            if (!ats_out_[tag]) ats_count_++;
+            ats_out_[tag] = 1;
+        }
+        if (LS_CAUSE_PORT && top_->obs_cause_valid) causes_.push_back(static_cast<uint16_t>(top_->obs_cause & 0xfff));
+        if (top_->s_dev_bvalid && top_->s_dev_bready) complete_device_request(true, top_->s_dev_bid, top_->s_dev_bresp, 0);
+        if (top_->s_dev_rvalid && top_->s_dev_rready)
+            complete_device_request(false, top_->s_dev_rid, top_->s_dev_rresp, top_->s_dev_rdata);
+        if (top_->ats_cpl_valid && top_->ats_cpl_ready) sample_ats_completion();
+    }
+
+    // LOCKSTEP_EV_ACCEPT at the AR/AW handshake: the wrapper took the request from the device.
+    void accept(Outstanding &o, uint16_t tag, int &count, uint64_t &accepts) {
+        push_event(LOCKSTEP_EV_ACCEPT, tag, 0, 0);
+        o.active = true;
+        o.tag = tag;
+        o.accepted = cycles_;
+        o.ordinal = accepts++;
+        o.first_alone = count == 0;
+        count++;
+    }
+
+    // The oldest cause obs_cause pulsed and no error response took yet (0 without the port).
+    uint64_t next_cause() {
+        if (!LS_CAUSE_PORT || causes_.empty()) return 0;
+        const uint64_t c = causes_.front();
+        causes_.pop_front();
+        return c;
+    }
+
+    // The response (R or B on s_dev) of the request outstanding on its ID is that request's completion:
+    // OKAY with the PA the wrapper forwarded on m_out (matched as docs/axi-wrapper.md says), or an error
+    // response (a fault; its cause from obs_cause when the wrapper has the port). A response on an ID with
+    // nothing outstanding completes with that ID as its tag, so the checker reports it as a wrong completion.
+    void complete_device_request(bool write, uint32_t id, uint8_t resp, uint64_t rdata) {
         const bool fault = resp != kOkay;
-        const uint16_t tag = id == dev_.id ? dev_.tag : static_cast<uint16_t>(id);
-        uint64_t cause = 0;
-        if (fault && LS_CAUSE_PORT && pending_cause_ >= 0) cause = static_cast<uint64_t>(pending_cause_);
-        pending_cause_ = -1;
-        const uint64_t pbmt = (!fault && LS_OUT_PBMT) ? dev_.pbmt : 0;
-        const uint64_t w2 = tag | (static_cast<uint64_t>(fault ? 1 : 0) << 16) | (pbmt << 25) | (cause << 32);
-        push_event(LOCKSTEP_EV_COMPLETION, w2, fault ? 0 : (dev_.forwarded ? dev_.pa : ~0ull), 0);
-        dev_ = DeviceRequest{};
+        const uint64_t cause = fault ? next_cause() : 0;
+        Outstanding &o = (write ? wr_out_ : rd_out_)[axi_id(id)];
+        uint64_t pa = 0;
+        uint8_t pbmt = 0;
+        uint16_t tag = static_cast<uint16_t>(id);
+        if (o.active) {
+            tag = o.tag;
+            if (!fault) pa = write ? write_pa(o, &pbmt) : read_pa(o, rdata, &pbmt);
+            o.active = false;
+            int &count = write ? wr_count_ : rd_count_;
+            // Nothing of this direction outstanding: no later request can be matched to a forward before it.
+            if (--count == 0) (write ? out_aw_log_ : out_ar_log_).clear();
+        } else if (!fault) {
+            pa = write ? ~0ull : rdata;
+        }
+        const uint64_t pb = (!fault && LS_OUT_PBMT) ? pbmt : 0;
+        const uint64_t w2 = tag | (static_cast<uint64_t>(fault ? 1 : 0) << 16) | (pb << 25) | (cause << 32);
+        push_event(LOCKSTEP_EV_COMPLETION, w2, pa, 0);
+    }
+
+    bool alone(const Outstanding &o, uint64_t accepts) const { return o.first_alone && accepts == o.ordinal + 1; }
+
+    // A read's PA: its R data, when that is the address of an m_out read accepted since the request's AR
+    // (the memory behind m_out answers with the beat's address, and the wrapper passes the data through);
+    // else, the request alone in flight, the first m_out read since its AR; else none (all ones).
+    uint64_t read_pa(const Outstanding &o, uint64_t rdata, uint8_t *pbmt) {
+        for (auto it = out_ar_log_.begin(); it != out_ar_log_.end(); ++it) {
+            if (it->cycle >= o.accepted && it->addr == rdata) return claim(out_ar_log_, it, pbmt);
+        }
+        if (alone(o, rd_accepts_)) {
+            for (auto it = out_ar_log_.begin(); it != out_ar_log_.end(); ++it)
+                if (it->cycle >= o.accepted) return claim(out_ar_log_, it, pbmt);
+        }
+        return ~0ull;
+    }
+
+    // A write's PA: the address of the m_out write whose first W beat carried the request's token; else,
+    // alone in flight, the first m_out write since its AW; else none (all ones).
+    uint64_t write_pa(const Outstanding &o, uint8_t *pbmt) {
+        for (auto it = out_aw_log_.begin(); it != out_aw_log_.end(); ++it) {
+            if (it->cycle >= o.accepted && it->token == o.tag) return claim(out_aw_log_, it, pbmt);
+        }
+        if (alone(o, wr_accepts_)) {
+            for (auto it = out_aw_log_.begin(); it != out_aw_log_.end(); ++it)
+                if (it->cycle >= o.accepted) return claim(out_aw_log_, it, pbmt);
+        }
+        return ~0ull;
+    }
+
+    static uint64_t claim(std::deque<Forward> &log, std::deque<Forward>::iterator it, uint8_t *pbmt) {
+        const uint64_t pa = it->addr;
+        *pbmt = it->pbmt & 3;
+        log.erase(it);
+        return pa;
     }
 
     void sample_ats_completion() {
         const bool fault = (top_->ats_cpl_status & 3) != 0;
-        uint64_t cause = 0;
-        if (fault && LS_CAUSE_PORT && pending_cause_ >= 0) cause = static_cast<uint64_t>(pending_cause_);
-        pending_cause_ = -1;
-        uint64_t w2 = static_cast<uint64_t>(top_->ats_cpl_tag) | (static_cast<uint64_t>(top_->ats_cpl_status & 3) << 16) |
+        const uint64_t cause = fault ? next_cause() : 0;
+        const uint16_t tag = top_->ats_cpl_tag;
+        uint64_t w2 = static_cast<uint64_t>(tag) | (static_cast<uint64_t>(top_->ats_cpl_status & 3) << 16) |
                       (static_cast<uint64_t>(top_->ats_cpl_r & 1) << 20) | (static_cast<uint64_t>(top_->ats_cpl_w & 1) << 21) |
                       (static_cast<uint64_t>(top_->ats_cpl_x & 1) << 22) | (static_cast<uint64_t>(top_->ats_cpl_u & 1) << 23) |
                       (static_cast<uint64_t>(top_->ats_cpl_g & 1) << 24) | (static_cast<uint64_t>(top_->ats_cpl_s & 1) << 27) |
                       (static_cast<uint64_t>(top_->ats_cpl_priv & 1) << 28) | (cause << 32);
         w2 |= static_cast<uint64_t>(top_->ats_cpl_cxl & 1) << 29;  // CXL.io (ABI 4)
         push_event(LOCKSTEP_EV_COMPLETION, w2, top_->ats_cpl_addr, 0);
-        if (ats_outstanding_ > 0) ats_outstanding_--;
+        if (ats_out_[tag]) {
+            ats_out_[tag] = 0;
+            ats_count_--;
+        }
     }
 
+    // An outbound message; the device answers an Invalidation Request with an Invalidation Completion
+    // inval_latency cycles later (every device completes), from the request's RID, for the ITAG the
+    // request is numbered with: the n-th Invalidation Request since reset gets ITAG n mod 32 (the message
+    // port carries no ITAG; ats_inv_cpl_valid is a pulse per completion, in order).
     void sample_message() {
         const uint64_t type = top_->msg_prgr ? LOCKSTEP_MSG_PAGE_REQUEST_GROUP_RESPONSE : LOCKSTEP_MSG_INVALIDATION_REQUEST;
         const uint64_t w2 = type | (static_cast<uint64_t>(top_->msg_pv & 1) << 2) |
@@ -464,7 +639,12 @@ private:
                             (static_cast<uint64_t>(top_->msg_dseg & 0xff) << 32) |
                             (static_cast<uint64_t>(top_->msg_pid & 0xfffff) << 40);
         push_event(LOCKSTEP_EV_MESSAGE_OUT, w2, top_->msg_payload, 0);
-        if (!top_->msg_prgr) inv_cpl_due_.push_back(cycles_ + kInvalidationLatency);
+        if (!top_->msg_prgr) {
+            inv_cpl_due_.push_back(InvalidationCompletion{cycles_ + static_cast<uint64_t>(timing_.inval_latency),
+                                                          static_cast<uint16_t>(top_->msg_rid & 0xffff),
+                                                          static_cast<uint8_t>(inv_requests_ % kItags)});
+            inv_requests_++;
+        }
     }
 
     // ------------------------------------------------------------ memory slaves (m_mem, m_out)
@@ -498,6 +678,30 @@ private:
         const uint64_t word = a & ~7ull;
         const uint8_t strobe = wstrb & 0xff;
         w.beats_done++;
+        if (w.atop == 0x31 && w.len == 1) {
+            // AtomicCompare of doublewords: 16 bytes out, the compare value at AWADDR (the first beat,
+            // INCR or WRAP) and the swap value in the other half (AMBA AXI5, "Atomic transactions"); the
+            // doubleword at AWADDR takes the swap value if it equals the compare value, and its old value
+            // goes back on R. Reported like the native port's compare and swap: an AMO when it changed.
+            const uint64_t target = w.addr & ~7ull;
+            if (w.beats_done == 1) {
+                w.compare = wdata;
+                return;
+            }
+            if (error_at(target) != 0) {
+                w.error = true;
+                return;
+            }
+            const uint64_t m = strobe_mask(strobe);
+            const uint64_t old = memory_.load(target);
+            w.old_value = old;
+            if ((old & m) == (w.compare & m)) {
+                const uint64_t v = (old & ~m) | (wdata & m);
+                memory_.store(target, v);
+                if (v != old) push_event(LOCKSTEP_EV_MEM_WRITE, target, v, strobe | (2u << 8));
+            }
+            return;
+        }
         if (error_at(a) != 0) {
             w.error = true;
             return;
@@ -605,7 +809,8 @@ private:
     }
 
     // After the rising edge's inputs are sampled: the handshakes of this cycle on both slaves.
-    void sample_slaves() {
+    // After the rising edge's inputs are sampled: this cycle's handshakes on m_mem.
+    void sample_mem() {
         if (top_->m_mem_rvalid && top_->m_mem_rready) {
             advance_read(mem_reads_, mem_active_read_);
             mem_r_shown_ = false;
@@ -614,15 +819,6 @@ private:
             mem_b_.pop(static_cast<uint32_t>(mem_b_id_));
             mem_b_shown_ = false;
             mem_b_id_ = -1;
-        }
-        if (top_->m_out_rvalid && top_->m_out_rready) {
-            advance_read(out_reads_, out_active_read_);
-            out_r_shown_ = false;
-        }
-        if (top_->m_out_bvalid && top_->m_out_bready && out_b_id_ >= 0) {
-            out_b_.pop(static_cast<uint32_t>(out_b_id_));
-            out_b_shown_ = false;
-            out_b_id_ = -1;
         }
         // W before AW in this order: a W beat is accepted only for an AW accepted in an earlier cycle.
         if (top_->m_mem_wvalid && top_->m_mem_wready && !mem_writes_.empty()) {
@@ -639,8 +835,27 @@ private:
                          static_cast<uint8_t>(LS_MEM_ATOP ? top_->m_mem_awatop : 0)};
             mem_writes_.push_back(w);
         }
+    }
+
+    // This cycle's handshakes on m_out, before the device responses of the same cycle are matched: each
+    // forwarded AR and AW is noted (address, PBMT, cycle) and so is the token a write's first W beat carries.
+    void sample_out() {
+        if (top_->m_out_rvalid && top_->m_out_rready) {
+            advance_read(out_reads_, out_active_read_);
+            out_r_shown_ = false;
+        }
+        if (top_->m_out_bvalid && top_->m_out_bready && out_b_id_ >= 0) {
+            out_b_.pop(static_cast<uint32_t>(out_b_id_));
+            out_b_shown_ = false;
+            out_b_id_ = -1;
+        }
         if (top_->m_out_wvalid && top_->m_out_wready && !out_writes_.empty()) {
             WriteBurst &w = out_writes_.front();
+            // AXI4 has no WID: the beats follow the AWs' order, so this is the first beat of the oldest AW's burst.
+            if (w.beats_done == 0 && (top_->m_out_wdata & kTokenMask) == kWriteToken) {
+                for (Forward &f : out_aw_log_)
+                    if (f.seq == w.seq) f.token = static_cast<int32_t>(top_->m_out_wdata & 0xffff);
+            }
             w.beats_done++;
             if (top_->m_out_wlast || w.beats_done > w.len) {
                 out_b_.push(Response{w.id, cycles_ + latency(), kOkay});
@@ -648,7 +863,7 @@ private:
             }
         }
         if (top_->m_out_arvalid && top_->m_out_arready) {
-            forwarded(top_->m_out_araddr, top_->m_out_arpbmt);
+            out_ar_log_.push_back(Forward{forward_seq_++, top_->m_out_araddr, static_cast<uint8_t>(top_->m_out_arpbmt & 3), cycles_});
             ReadBurst b{static_cast<uint32_t>(top_->m_out_arid), cycles_ + latency(), {}, {}, {}};
             for (int i = 0; i <= top_->m_out_arlen; i++) {
                 b.data.push_back(beat_address(top_->m_out_araddr, top_->m_out_arlen, top_->m_out_arsize,
@@ -659,17 +874,13 @@ private:
             out_reads_.push(b);
         }
         if (top_->m_out_awvalid && top_->m_out_awready) {
-            forwarded(top_->m_out_awaddr, top_->m_out_awpbmt);
-            out_writes_.push_back(WriteBurst{static_cast<uint32_t>(top_->m_out_awid), top_->m_out_awaddr,
-                                             static_cast<uint8_t>(top_->m_out_awlen), 3, 1, 0});
+            const uint64_t seq = forward_seq_++;
+            out_aw_log_.push_back(Forward{seq, top_->m_out_awaddr, static_cast<uint8_t>(top_->m_out_awpbmt & 3), cycles_});
+            WriteBurst w{static_cast<uint32_t>(top_->m_out_awid), top_->m_out_awaddr,
+                         static_cast<uint8_t>(top_->m_out_awlen), 3, 1, 0};
+            w.seq = seq;
+            out_writes_.push_back(w);
         }
-    }
-
-    void forwarded(uint64_t pa, uint8_t pbmt) {
-        if (!dev_.active || dev_.forwarded) return;
-        dev_.forwarded = true;
-        dev_.pa = pa;
-        dev_.pbmt = pbmt & 3;
     }
 
     void finish_mem_write(WriteBurst &w) {
@@ -716,7 +927,8 @@ private:
         } else {
             drive_slaves();
         }
-        const bool inv_cpl = !in_reset && !inv_cpl_due_.empty() && inv_cpl_due_.front() <= cycles_;
+        // Invalidation Completions from the devices, one per cycle, each once it is due.
+        const bool inv_cpl = !in_reset && !inv_cpl_due_.empty() && inv_cpl_due_.front().due <= cycles_;
         top_->ats_inv_cpl_valid = inv_cpl;
         top_->clk = 0;
         top_->eval();
@@ -730,22 +942,17 @@ private:
         prog_rdata_ = top_->s_prog_rdata;
         bool any_valid = false;
         if (!in_reset) {
-            if (top_->obs_cause_valid) pending_cause_ = top_->obs_cause & 0xfff;
-            if (top_->s_dev_awvalid && top_->s_dev_awready) dev_.addr_sent = true;
-            if (top_->s_dev_arvalid && top_->s_dev_arready) dev_.addr_sent = true;
-            if (top_->s_dev_wvalid && top_->s_dev_wready) dev_.data_sent = true;
-            if (top_->s_dev_bvalid && top_->s_dev_bready && dev_.active && dev_.write)
-                complete_device_request(top_->s_dev_bid, top_->s_dev_bresp);
-            if (top_->s_dev_rvalid && top_->s_dev_rready && dev_.active && !dev_.write)
-                complete_device_request(top_->s_dev_rid, top_->s_dev_rresp);
-            if (top_->ats_req_valid && top_->ats_req_ready) {
-                requests_.pop_front();
-                ats_outstanding_++;
-            }
-            if (top_->ats_cpl_valid && top_->ats_cpl_ready) sample_ats_completion();
+            sample_out();
+            sample_device_requests();
             if (top_->pr_req_valid && top_->pr_req_ready) page_requests_.pop_front();
             if (top_->msg_valid && top_->msg_ready) sample_message();
-            sample_slaves();
+            if (inv_cpl) {
+                // The edge that delivers it (lockstep_dut.h, LOCKSTEP_EV_INVAL_COMPLETION): one completion
+                // for one ITAG, Completion Count 1.
+                const InvalidationCompletion &ic = inv_cpl_due_.front();
+                push_event(LOCKSTEP_EV_INVAL_COMPLETION, ic.rid, 1ull << ic.itag, 1);
+            }
+            sample_mem();
             any_valid = top_->m_mem_arvalid || top_->m_mem_awvalid || top_->m_mem_wvalid || top_->m_out_arvalid ||
                         top_->m_out_awvalid || top_->m_out_wvalid || top_->s_dev_rvalid || top_->s_dev_bvalid ||
                         top_->ats_cpl_valid || top_->msg_valid || top_->s_prog_rvalid || top_->s_prog_bvalid;
@@ -769,6 +976,24 @@ private:
             }
         }
         irq_prev_ = irq;
+        // Levels sampled after the edge, each change with the first cycle it is seen in (lockstep_dut.h,
+        // "Ordering"); reset is not watched, so its return to 0 is no event.
+        if (!in_reset) {
+            if (LS_CQH_PORT) watch(LOCKSTEP_EV_CQ_HEAD, 0, top_->cqh, cqh_prev_);
+            if (LS_FQT_PORT) watch(LOCKSTEP_EV_QUEUE_TAIL, LOCKSTEP_QUEUE_FAULT, top_->fqt, fqt_prev_);
+            if (LS_PQT_PORT) watch(LOCKSTEP_EV_QUEUE_TAIL, LOCKSTEP_QUEUE_PAGE_REQUEST, top_->pqt, pqt_prev_);
+        }
+    }
+
+    // CQ_HEAD carries the new cqh in w[2]; QUEUE_TAIL the queue in w[2] and the new tail in w[3].
+    void watch(uint64_t kind, uint64_t queue, uint32_t value, uint32_t &prev) {
+        if (value != prev) {
+            if (kind == LOCKSTEP_EV_CQ_HEAD)
+                push_event(kind, value, 0, 0);
+            else
+                push_event(kind, queue, value, 0);
+        }
+        prev = value;
     }
 
     Timing timing_;
@@ -780,13 +1005,23 @@ private:
     std::unique_ptr<Waves<Vlockstep_axi_shim>> waves_;  // after top_: the dump closes before the model goes
     MemoryImage memory_;
     std::unordered_map<uint64_t, uint8_t> mem_errors_;
-    std::deque<TranslationRequest> requests_;
+    // Submitted requests not yet taken, per channel, in submission order.
+    std::deque<TranslationRequest> dev_reads_, dev_writes_, ats_requests_;
     std::deque<PageRequest> page_requests_;
-    std::deque<uint64_t> inv_cpl_due_;
+    std::deque<InvalidationCompletion> inv_cpl_due_;  // the devices' Invalidation Completions still to come, in order
+    uint64_t inv_requests_ = 0;                       // Invalidation Requests sent since reset (their ITAGs)
     std::deque<Event> events_;
-    DeviceRequest dev_;
-    int ats_outstanding_ = 0;
-    int64_t pending_cause_ = -1;  // the last cause seen on obs_cause, for the next fault response
+    // Device requests the wrapper took, by AXI ID (one per ID and direction), and ATS requests by tag.
+    std::vector<Outstanding> rd_out_, wr_out_;
+    std::vector<uint8_t> ats_out_;
+    int rd_count_ = 0, wr_count_ = 0, ats_count_ = 0;
+    uint64_t rd_accepts_ = 0, wr_accepts_ = 0;  // since reset, for the "alone in flight" rule
+    std::deque<uint16_t> wdata_due_;  // tags of writes whose AW went and whose W beat did not, in AW order
+    bool head_w_sent_ = false;        // the W beat of the write whose AW is shown went first
+    bool w_for_head_ = false;         // this cycle's W beat is that write's
+    std::deque<Forward> out_ar_log_, out_aw_log_;  // forwards not matched to a completion yet
+    uint64_t forward_seq_ = 0;
+    std::deque<uint16_t> causes_;  // obs_cause pulses not taken by an error response yet
     PerId<ReadBurst> mem_reads_, out_reads_;
     std::deque<WriteBurst> mem_writes_, out_writes_;
     PerId<Response> mem_b_, out_b_;
@@ -794,6 +1029,7 @@ private:
     bool mem_r_shown_ = false, out_r_shown_ = false, mem_b_shown_ = false, out_b_shown_ = false;
     uint64_t cycles_ = 0;
     uint32_t irq_prev_ = 0;
+    uint32_t cqh_prev_ = 0, fqt_prev_ = 0, pqt_prev_ = 0;
     int quiet_ = 0;
     bool prog_busy_ = false;
     bool prog_aw_fire_ = false, prog_w_fire_ = false, prog_ar_fire_ = false, prog_b_fire_ = false,
@@ -890,19 +1126,21 @@ extern "C" int vlhook_printf(const char *format, ...) {
 
 extern "C" {
 
-// ABI 5: the AXI wrapper reports no acceptance or cqh events (LOCKSTEP_EV_ACCEPT, LOCKSTEP_EV_CQ_HEAD), so
-// Lockstep drives it serialized.
-static const int32_t kAxiAbiVersion = 5;
-int32_t lockstep_abi_version(void) { return kAxiAbiVersion; }
+// ABI 7: several device requests outstanding, each acceptance and Invalidation Completion reported, and
+// cqh, fqt and pqt moves from the observation ports a wrapper declares (without a port, none of its events:
+// the build id's axi: part says which, and the checks that need them do not apply).
+int32_t lockstep_abi_version(void) { return LOCKSTEP_ABI_VERSION; }
 
 const char *lockstep_build_id(void) { return LOCKSTEP_BUILD_ID; }
 
 // Settings: axi_seed (bus timing), mem_latency_min/mem_latency_max (cycles), stall_percent
-// (backpressure), quiet_cycles (the idle rule without an idle port).
+// (backpressure), quiet_cycles (the idle rule without an idle port), inval_latency (cycles from an
+// Invalidation Request to its Invalidation Completion).
 int64_t lockstep_open(const char *config) {
     const std::string cfg = config ? config : "";
     // Every key must be one of these (a mistyped one is refused, never ignored).
-    static const char *const kKeys[] = {"axi_seed", "mem_latency_min", "mem_latency_max", "stall_percent", "quiet_cycles"};
+    static const char *const kKeys[] = {"axi_seed",     "mem_latency_min", "mem_latency_max",
+                                        "stall_percent", "quiet_cycles",    "inval_latency"};
     for (size_t p = 0; p < cfg.size();) {
         size_t end = cfg.find(';', p);
         if (end == std::string::npos) end = cfg.size();
@@ -914,15 +1152,16 @@ int64_t lockstep_open(const char *config) {
         for (const char *k : kKeys) known = known || key == k;
         if (!known) {
             t_open_error = "unknown setting '" + key + "' (known: axi_seed, mem_latency_min, mem_latency_max, "
-                           "stall_percent, quiet_cycles)";
+                           "stall_percent, quiet_cycles, inval_latency)";
             return 0;
         }
     }
-    long long seed, lmin, lmax, stall, quiet;
+    long long seed, lmin, lmax, stall, quiet, inval;
     Timing t;
     if (!parse_int(cfg, "axi_seed", 1, &seed) || !parse_int(cfg, "mem_latency_min", t.latency_min, &lmin) ||
         !parse_int(cfg, "mem_latency_max", t.latency_max, &lmax) ||
-        !parse_int(cfg, "stall_percent", t.stall_percent, &stall) || !parse_int(cfg, "quiet_cycles", 64, &quiet)) {
+        !parse_int(cfg, "stall_percent", t.stall_percent, &stall) || !parse_int(cfg, "quiet_cycles", 64, &quiet) ||
+        !parse_int(cfg, "inval_latency", t.inval_latency, &inval)) {
         t_open_error = "malformed setting in '" + cfg + "' (expected key=integer;...)";
         return 0;
     }
@@ -938,9 +1177,14 @@ int64_t lockstep_open(const char *config) {
         t_open_error = "quiet_cycles must be 2..100000";
         return 0;
     }
+    if (inval < 1 || inval > 1000) {
+        t_open_error = "inval_latency must be 1..1000";
+        return 0;
+    }
     t.latency_min = static_cast<int>(lmin);
     t.latency_max = static_cast<int>(lmax);
     t.stall_percent = static_cast<int>(stall);
+    t.inval_latency = static_cast<int>(inval);
     try {
         Dut *d = new Dut(t, static_cast<uint64_t>(seed), static_cast<int>(quiet));
         t_current = d;

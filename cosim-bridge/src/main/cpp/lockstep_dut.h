@@ -89,7 +89,8 @@ extern "C" {
  * gave that request and a Completion Count of 1 (each request completes in one message). The built-in
  * harness does this 64 cycles after the request (6 before ABI 7; longer than its IOMMU takes to fetch the
  * next command, so an IOFENCE.C right behind an ATS.INVAL waits), in order (its RTL's port is a pulse per
- * completion), and (ABI 7) reports each as LOCKSTEP_EV_INVAL_COMPLETION; the AXI harness (ABI 5) after 6.
+ * completion), and (ABI 7) reports each as LOCKSTEP_EV_INVAL_COMPLETION; the AXI harness does it after 6
+ * cycles (its setting inval_latency) and reports each too (docs/axi-wrapper.md).
  * An IOFENCE.C after an ATS.INVAL completes once the completions arrived, and a DUT reports idle only
  * once every invalidation it sent has completed. Page Request Group Responses get no answer. */
 #define LOCKSTEP_EV_MESSAGE_OUT 5

@@ -80,7 +80,8 @@ module axi_min_wrapper #(
   input  logic        pr_req_exec, input logic [63:0] pr_req_payload, input logic pr_req_dsv,
   // observation
   output logic        obs_cause_valid, output logic [11:0] obs_cause,
-  output logic        idle
+  output logic        idle,
+  output logic [31:0] cqh, output logic [31:0] fqt, output logic [31:0] pqt
 );
   // ---------------------------------------------------------------- native core
   logic reg_req_valid, reg_req_ready, reg_req_write, reg_rsp_valid;
@@ -104,7 +105,6 @@ module axi_min_wrapper #(
   logic [7:0] mem_req_wstrb;
   logic core_idle;
   /* verilator lint_off UNUSEDSIGNAL */
-  logic [31:0] core_cq_head;   // cqh for an ABI 6 harness; not on the AXI side
   logic [63:0] core_mem_req_cmp;   // A/D updates are AMO ORs here (AD_CAS=0): one translation at a time
   /* verilator lint_on UNUSEDSIGNAL */
 
@@ -122,7 +122,7 @@ module axi_min_wrapper #(
     .ats_inv_cpl_valid,
     .mem_req_valid, .mem_req_ready, .mem_req_op, .mem_req_addr, .mem_req_wdata, .mem_req_cmp(core_mem_req_cmp), .mem_req_wstrb,
     .mem_rsp_valid, .mem_rsp_rdata, .mem_rsp_err,
-    .irq, .cq_head(core_cq_head), .idle(core_idle));
+    .irq, .cq_head(cqh), .fq_tail(fqt), .pq_tail(pqt), .idle(core_idle));
 
   // ---------------------------------------------------------------- programming port
   typedef enum logic [1:0] {P_IDLE, P_WAIT, P_RESP} pstate_t;

@@ -107,6 +107,10 @@ public final class ShimGenerator {
         add(p, "obs_cause_valid", false, 1, 1, d.causePort());
         add(p, "obs_cause", false, 12, 12, d.causePort());
         add(p, "idle", false, 1, 1, d.idlePort());
+        // the registers whose moves the harness reports (C ABI 6 and 7): cqh, and the fault and page-request queue tails
+        add(p, "cqh", false, 32, 32, d.cqhPort());
+        add(p, "fqt", false, 32, 32, d.fqtPort());
+        add(p, "pqt", false, 32, 32, d.pqtPort());
         return p;
     }
 
@@ -231,6 +235,9 @@ public final class ShimGenerator {
         b.append("#define LS_CAUSE_PORT ").append(d.causePort() ? 1 : 0).append('\n');
         b.append("#define LS_IDLE_PORT ").append(d.idlePort() ? 1 : 0).append('\n');
         b.append("#define LS_MUTANT_PORT ").append(d.mutantPort() ? 1 : 0).append('\n');
+        b.append("#define LS_CQH_PORT ").append(d.cqhPort() ? 1 : 0).append('\n');
+        b.append("#define LS_FQT_PORT ").append(d.fqtPort() ? 1 : 0).append('\n');
+        b.append("#define LS_PQT_PORT ").append(d.pqtPort() ? 1 : 0).append('\n');
         b.append("#define LOCKSTEP_BUILD_ID \"").append(buildId.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
         return b.toString();
     }

@@ -21,11 +21,12 @@ public record WrapperDeclaration(
         int memIdWidth, int memAddrWidth, boolean atop, boolean poison,
         int irqWidth,
         boolean ats, boolean atsCxl, boolean messages, boolean pageRequests, boolean pageRequestDsv,
-        boolean causePort, boolean idlePort, boolean mutantPort) {
+        boolean causePort, boolean idlePort, boolean mutantPort,
+        boolean cqhPort, boolean fqtPort, boolean pqtPort) {
 
     private static final Set<String> TOP_KEYS = Set.of("top", "description", "prog", "s_dev", "m_out", "m_mem",
             "irq_width", "ats", "ats_cxl", "messages", "page_requests", "page_request_dsv", "cause_port", "idle_port",
-            "mutant_port");
+            "mutant_port", "cqh_port", "fqt_port", "pqt_port");
 
     public static WrapperDeclaration read(Path file) throws BadInputException {
         JsonNode root = dev.lockstep.regression.JsonFiles.read(file, file.toString());
@@ -61,7 +62,8 @@ public record WrapperDeclaration(
                 r.flag(mem, "atop"), r.flag(mem, "poison"),
                 r.integer(root, "irq_width", 4, 1, 16),
                 ats, r.flag(root, "ats_cxl"), r.flag(root, "messages"), pageRequests, r.flag(root, "page_request_dsv"),
-                r.flag(root, "cause_port"), r.flag(root, "idle_port"), r.flag(root, "mutant_port"));
+                r.flag(root, "cause_port"), r.flag(root, "idle_port"), r.flag(root, "mutant_port"),
+                r.flag(root, "cqh_port"), r.flag(root, "fqt_port"), r.flag(root, "pqt_port"));
         if (d.atsCxl && !ats) throw new BadInputException(file + ": key 'ats_cxl' needs \"ats\": true");
         if (d.pageRequestDsv && !pageRequests) {
             throw new BadInputException(file + ": key 'page_request_dsv' needs \"page_requests\": true");
@@ -76,7 +78,8 @@ public record WrapperDeclaration(
     public String interfaceText() {
         return "axi:translated=" + bit(translated) + ",ats=" + bit(ats) + ",ats_cxl=" + bit(atsCxl) + ",page_requests="
                 + bit(pageRequests) + ",page_request_dsv=" + bit(pageRequestDsv) + ",messages=" + bit(messages) + ",cause=" + bit(causePort) + ",pbmt=" + bit(pbmt) + ",poison="
-                + bit(poison) + ",idle=" + bit(idlePort) + ",mutants=" + bit(mutantPort);
+                + bit(poison) + ",idle=" + bit(idlePort) + ",mutants=" + bit(mutantPort) + ",cqh=" + bit(cqhPort)
+                + ",fqt=" + bit(fqtPort) + ",pqt=" + bit(pqtPort);
     }
 
     private static int bit(boolean b) { return b ? 1 : 0; }

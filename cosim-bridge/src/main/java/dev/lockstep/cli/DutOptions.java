@@ -51,7 +51,8 @@ final class DutOptions {
     /** The generic AXI harness's settings (axi_harness.cpp lockstep_open, docs/axi-wrapper.md). */
     static final java.util.Map<String, long[]> AXI_SETTINGS = java.util.Map.of("axi_seed", new long[] {0, 999_999_999},
             "mem_latency_min", new long[] {1, 1000}, "mem_latency_max", new long[] {1, 1000},
-            "stall_percent", new long[] {0, 90}, "quiet_cycles", new long[] {2, 100_000});
+            "stall_percent", new long[] {0, 90}, "quiet_cycles", new long[] {2, 100_000},
+            "inval_latency", new long[] {1, 1000});
 
     /**
      * Rejects a --dut this version cannot open for a reason the option itself shows, and makes the DUT ready

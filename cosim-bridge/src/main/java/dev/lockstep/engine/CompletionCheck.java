@@ -222,7 +222,7 @@ final class CompletionCheck {
         boolean recorded = recordedHint != null ? recordedHint : faultReported();
         // Without the cause on the bus, faults of old and new structures all match the completion: the cause
         // in the fault record the DUT wrote tells which one it used.
-        int recordCause = seed.iface.cause() ? -1 : regions.recordedCause();
+        int recordCause = seed.iface.cause() ? -1 : recordedCause();
         List<CachingModel.Candidate> fitting = new ArrayList<>();
         for (CachingModel.Candidate c : permitted) {
             if (completionMatches(c.outcome(), word, pa, ats)
@@ -249,8 +249,26 @@ final class CompletionCheck {
      */
     private long withRecordedCause(long word) {
         if (seed.iface.cause() || DutObservations.status(word) == 0) return word;
-        int cause = regions.recordedCause();
+        int cause = recordedCause();
         return cause <= 0 ? word : (word & ~(0xfffL << 32)) | ((long) cause << 32);
+    }
+
+    /**
+     * The cause of the fault record the DUT wrote for the request being judged, or -1: in a window the request's
+     * own record ({@link #forRecordOf}), else the action's.
+     */
+    private int recordedCause() { return requestRecordCause != null ? requestRecordCause : regions.recordedCause(); }
+
+    /** The cause of the record the DUT wrote for the window request judged next (-1: none); null: not in a window. */
+    private Integer requestRecordCause;
+
+    /**
+     * The request judged next is one of a window's, whose fault record (the DUT's words, null: it wrote none) the
+     * window attributed to it: without the cause on the bus, its completion takes that record's cause, not the
+     * action's first record's, which another request of the window may have written. Null ends the window.
+     */
+    void forRecordOf(long[] record, boolean inWindow) {
+        requestRecordCause = !inWindow ? null : record == null ? -1 : (int) (record[0] & 0xfff);
     }
 
     /**

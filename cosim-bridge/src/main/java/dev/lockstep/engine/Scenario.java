@@ -150,6 +150,11 @@ public enum Scenario {
                 return "needs ATS translation requests and Page Request messages, which this DUT's interface cannot "
                         + "carry (declaration: \"ats\", \"page_requests\")";
             }
+            // These two race fqh, fqcsr, pqb and pqcsr writes against requests in flight.
+            boolean registerRace = race == RaceStimulus.Kind.PRQ_RACE || race == RaceStimulus.Kind.FQ_OVERFLOW_RACE;
+            if (registerRace && overlap > 1 && iface.registerRaceRefusal() != null) {
+                return "races register writes against requests in flight, and " + iface.registerRaceRefusal();
+            }
             return RaceStimulus.unsupported(race, config, overlap);
         }
         if (directed == null) return null;

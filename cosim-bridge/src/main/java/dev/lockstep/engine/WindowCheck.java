@@ -67,6 +67,14 @@ final class WindowCheck {
     private final ModelWalk walks;
 
     Finding check(int index, Action.Window w) throws DutException {
+        try {
+            return judge(index, w);
+        } finally {
+            completions.forRecordOf(null, false);
+        }
+    }
+
+    private Finding judge(int index, Action.Window w) throws DutException {
         DutObservations observed = seed.observed;
         // The cycle each software group took effect at (lockstep_dut.h, "Ordering"): the DUT's completions and
         // memory writes of that cycle were made at its clock edge, after it; its cqh changes of that cycle were
@@ -121,6 +129,7 @@ final class WindowCheck {
                 }
                 CompletionCheck.Permitted p = completions.permitted(t);
                 Boolean recorded = reported(t);
+                completions.forRecordOf(records.record(t.tag()), true);
                 CompletionCheck.Match m = mustHere && d.earliest() == null
                         ? completions.match(index, t, p, word, pa, recorded)
                         : completions.fitting(index, t, p, word, pa, recorded);
@@ -263,6 +272,7 @@ final class WindowCheck {
      * (Fault/Event-Queue), as {@link IdenticalFaults} does for one request at a time.
      */
     private AdUpdates commit(int index, Action.Translate t, CompletionCheck.Match m) throws DutException {
+        completions.forRecordOf(records.record(t.tag()), true);
         return completions.commit(index, t, m, reported(t));
     }
 

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * The generic AXI harness end to end: the built-in RTL behind a minimal AXI wrapper (cosim-bridge/src/test/rtl/axi),
  * built with 'lockstep build' (cached in build/test-axi/), checked by 'lockstep run'. Once with every optional
  * signal declared; once without ATS (capabilities and ports), translated requests, the cause and idle ports,
- * PBMT and poison, and with a configuration discovered from the DUT.
+ * PBMT and poison, and with a configuration discovered from the DUT. And the built-in RTL behind its own AXI
+ * wrapper (--dut stub-axi) with several requests in flight.
  */
 class AxiPathTest {
 
@@ -83,6 +84,51 @@ class AxiPathTest {
         Cli ats = Cli.run("run", "--dut", lib.toString(), "--config", "discover", "--scenario", "ats", "--count", "1");
         assertEquals(2, ats.exitCode, ats.out + ats.err);
         assertTrue(ats.err.contains("--scenario ats: cannot run on this DUT: it needs capabilities.ATS"), ats.err);
+    }
+
+    /**
+     * The AXI harness is at C ABI 7: stub-axi (whose wrapper translates up to 8 requests at once and exposes cqh,
+     * fqt and pqt) runs at overlap 4, auto takes 4, and its logs hold each request's acceptance and the moves of
+     * cqh and the queue tails; a concurrency bug (two walkers' completions ready together, the data from the
+     * other walker) is found through the wrapper at overlap 4 and not serialized.
+     */
+    @Test
+    void theAxiWrappedStubKeepsSeveralRequestsInFlight() throws Exception {
+        Path out = Files.createTempDirectory("axi-overlap");
+        // --isolate: this test JVM may have loaded the native built-in DUT already (one DUT library per process).
+        Cli c = Cli.run("run", "--dut", "stub-axi", "--isolate", "--overlap", "4", "--seeds", "1,2,4", "--jobs", "2",
+                "--dump", "all", "-o", out.toString());
+        assertEquals(0, c.exitCode, c.out + c.err);
+        assertTrue(c.out.contains("3 passed, 0 failed"), c.out);
+        StringBuilder logs = new StringBuilder();
+        try (var files = Files.list(out.resolve("logs"))) {
+            for (Path f : files.sorted().toList()) logs.append(Files.readString(f));
+        }
+        for (String type : List.of("accept", "cq_head", "queue_tail", "inval_completion")) {
+            assertTrue(logs.indexOf("{\"type\":\"" + type + "\"") >= 0, "a " + type + " record in the logs");
+        }
+        java.util.regex.Matcher window = java.util.regex.Pattern.compile("\"op\":\"window\",\"requests\":\\[([^\\]]*)\\]")
+                .matcher(logs);
+        int widest = 0;
+        while (window.find()) widest = Math.max(widest, window.group(1).split("\\},\\{").length);
+        assertEquals(4, widest, "windows of up to 4 requests");
+        try (RemoteDut dut = RemoteDut.open(TestPaths.home().resolve("build/stub-axi/liblockstep_stub_axi.so"), "", 120)) {
+            assertTrue(dut.overlaps(), "ABI 6 or later");
+            assertEquals(4, dev.lockstep.engine.Lockstep.overlapDepth("auto", dut));
+        }
+        String[] bug = {"run", "--dut", "stub-axi", "--isolate", "--mutant", "ovl_cpl_pa_swap", "--seed", "6", "--count",
+                "1", "--actions", "400"};
+        Cli overlapped = Cli.run(concat(bug, "--overlap", "4"));
+        assertEquals(1, overlapped.exitCode, overlapped.out + overlapped.err);
+        assertTrue(overlapped.out.contains("compared: translation completion for tag"), overlapped.out);
+        Cli serialized = Cli.run(bug);
+        assertEquals(0, serialized.exitCode, "the bug needs overlap: " + serialized.out + serialized.err);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     @Test

@@ -28,9 +28,12 @@ class BuildCommandTest {
     Path dir;
 
     /** A wrapper module {@code tiny} with the ports of {@link #DECL}, each line passed through {@code edit}. */
-    Path files(UnaryOperator<String> edit) throws Exception {
+    Path files(UnaryOperator<String> edit) throws Exception { return files(DECL, edit); }
+
+    /** A wrapper module {@code tiny} with the ports of declaration {@code decl}, each line passed through {@code edit}. */
+    Path files(String decl, UnaryOperator<String> edit) throws Exception {
         Path declFile = dir.resolve("tiny.lockstep.json");
-        Files.writeString(declFile, DECL);
+        Files.writeString(declFile, decl);
         WrapperDeclaration d = WrapperDeclaration.read(declFile);
         StringBuilder sv = new StringBuilder("module tiny (\n");
         List<ShimGenerator.Port> ports = ShimGenerator.ports(d).stream().filter(ShimGenerator.Port::present).toList();
@@ -80,6 +83,19 @@ class BuildCommandTest {
         assertEquals(2, c.exitCode, c.err);
         assertTrue(c.err.contains("port s_dev_arready: missing from module tiny"), c.err);
         assertFalse(c.err.contains("g++"), "no compiler or linker output: " + c.err);
+    }
+
+    @Test
+    void missingObservationPortIsNamed() throws Exception {
+        String decl = DECL.replace("\"irq_width\": 4", "\"irq_width\": 4, \"cqh_port\": true, \"pqt_port\": true");
+        Cli c = build(files(decl, l -> l.contains(" cqh") ? null : l));
+        assertEquals(2, c.exitCode, c.err);
+        assertTrue(c.err.contains("port cqh: missing from module tiny") && c.err.contains("output [31:0]"), c.err);
+        Path bad = dir.resolve("tiny.lockstep.json");
+        Files.writeString(bad, DECL.replace("\"irq_width\": 4", "\"irq_width\": 4, \"cqh_port\": 1"));
+        c = build(dir.resolve("files.f"));
+        assertEquals(2, c.exitCode, c.err);
+        assertTrue(c.err.contains("key 'cqh_port': expected true or false"), c.err);
     }
 
     @Test

@@ -179,6 +179,29 @@ class GroupsTest {
                 + beforeFence.divergence());
     }
 
+    /**
+     * A register write other than the cqt doorbell that takes cycles while requests are in flight (a register
+     * access over a bus) cannot be placed at the one cycle the window's points give its group: refused, naming it.
+     */
+    @Test
+    void aRegisterWriteTakingCyclesWithRequestsInFlightIsRefused() {
+        List<Action> s = script();
+        Action.Window w = (Action.Window) s.remove(s.size() - 1);
+        List<Action> during = new ArrayList<>(w.during());
+        during.add(new Action.RegisterWrite(RegisterFile.IPSR, 4, 0));
+        s.add(new Action.Window(List.of(EARLY, LATE), List.of(0, 60), w.gap(), during, List.of()));
+        ModelDut dut = new ModelDut(SpecChoicesTest.config);
+        dut.overlapping = true;
+        dut.busyCycles = 40;
+        dut.registerWriteCycles = 3;
+        SeedResult r = new Lockstep(dut, SpecChoicesTest.config, (seed, c, m) -> null, x -> "").overlap(3).run(1, 0, s, true);
+        assertNotNull(r.failure(), "refused, not judged");
+        assertTrue(r.failure().message().contains("register write 'write ipsr (0x54, 4 B) = 0x0' took 3 cycles with "
+                + "requests in flight"), r.failure().message());
+        dut.registerWriteCycles = 0;
+        assertTrue(runBusy(s, (t, d) -> { }).passed(), "the same window with writes at one cycle");
+    }
+
     private static SeedResult runBusy(List<Action> script, ModelDut.Variant variant) {
         ModelDut dut = new ModelDut(SpecChoicesTest.config);
         dut.variant = variant;

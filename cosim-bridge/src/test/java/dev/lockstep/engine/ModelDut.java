@@ -136,6 +136,7 @@ final class ModelDut implements Dut {
     public void mmioWrite(int offset, int size, long value) {
         long before = model.mmioRead(dev.lockstep.refmodel.regs.RegisterFile.CQH, 4);
         model.mmioWrite(offset, size, value);
+        cycles += registerWriteCycles;
         long after = model.mmioRead(dev.lockstep.refmodel.regs.RegisterFile.CQH, 4);
         if (!overlapping || after == before) return;
         busyUntil = Math.max(busyUntil, cycles + busyCycles);
@@ -149,6 +150,8 @@ final class ModelDut implements Dut {
      * execute commands, and cycles after such a write at which its cqh move is seen (at least 1).
      */
     int busyCycles;
+    /** Cycles a register write takes (a programming-port transaction behind a bus: 0 for the native ports). */
+    int registerWriteCycles;
     int fenceCycles = 1;
     private long busyUntil;
 
