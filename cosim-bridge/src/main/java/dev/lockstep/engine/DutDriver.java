@@ -90,14 +90,12 @@ final class DutDriver {
                     for (Action a : groups.get(step.index()).during()) {
                         if (a instanceof Action.MemoryWrite m) dut.memWrite(m.pa(), littleEndian(m.value()));
                         else if (a instanceof Action.RegisterWrite r) {
-                            long before = dut.cycles();
-                            dut.mmioWrite(r.offset(), r.size(), r.value());
-                            if (!idle && dut.cycles() != before && r.offset() != dev.lockstep.refmodel.regs.RegisterFile.CQT) {
+                            if (!idle && iface.registerRaceRefusal() != null
+                                    && r.offset() != dev.lockstep.refmodel.regs.RegisterFile.CQT) {
                                 throw new DutException(DutException.Kind.API, "the window's register write '"
-                                        + r.describe() + "' took " + (dut.cycles() - before) + " cycles with requests in "
-                                        + "flight, and a window's software group takes effect at one cycle: "
-                                        + "only memory stores and the cqt doorbell may race requests on this DUT");
+                                        + r.describe() + "' races requests in flight, and " + iface.registerRaceRefusal());
                             }
+                            dut.mmioWrite(r.offset(), r.size(), r.value());
                             if (r.offset() == dev.lockstep.refmodel.regs.RegisterFile.CQT) {
                                 commandsTail = r.value();
                                 commandsFrom = applied[step.index()];

@@ -97,7 +97,10 @@ final class ModelDut implements Dut {
         pending.add(new long[] {kind, cycles, a, b, c, writeKind, 0, 0});
     }
 
-    @Override public String buildId() { return "model-dut"; }
+    /** The build id it reports (a test may announce an AXI bus's interface in it, docs/axi-wrapper.md). */
+    String buildId = "model-dut";
+
+    @Override public String buildId() { return buildId; }
 
     @Override
     public void reset(int mutant) {
@@ -136,7 +139,6 @@ final class ModelDut implements Dut {
     public void mmioWrite(int offset, int size, long value) {
         long before = model.mmioRead(dev.lockstep.refmodel.regs.RegisterFile.CQH, 4);
         model.mmioWrite(offset, size, value);
-        cycles += registerWriteCycles;
         long after = model.mmioRead(dev.lockstep.refmodel.regs.RegisterFile.CQH, 4);
         if (!overlapping || after == before) return;
         busyUntil = Math.max(busyUntil, cycles + busyCycles);
@@ -150,8 +152,6 @@ final class ModelDut implements Dut {
      * execute commands, and cycles after such a write at which its cqh move is seen (at least 1).
      */
     int busyCycles;
-    /** Cycles a register write takes (a programming-port transaction behind a bus: 0 for the native ports). */
-    int registerWriteCycles;
     int fenceCycles = 1;
     private long busyUntil;
 
