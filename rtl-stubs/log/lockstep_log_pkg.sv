@@ -60,7 +60,6 @@ package lockstep_log_pkg;
   string window_later = "", window_group_during = "";
   int unsigned window_group_gap = 0;
   int unsigned window_groups = 0;
-  int unsigned window_stored_by[longint unsigned];
 
   // ---------------- opening and closing ----------------
 
@@ -301,7 +300,6 @@ package lockstep_log_pkg;
     window_group_during = "";
     window_group_gap = 0;
     window_groups = 0;
-    window_stored_by.delete();
   endfunction
 
   // A translation request submitted at the window's cycle.
@@ -357,15 +355,9 @@ package lockstep_log_pkg;
     else window_group_during = {window_group_during, pick(window_group_during != "", ",", ""), action};
   endfunction
 
-  // A store by software while the window's requests are in flight. Each word is stored by one software group
-  // of the window at most (docs/log-format.md, "Software groups"): the reader refuses a log that breaks it.
+  // A store by software while the window's requests are in flight.
   function automatic void log_window_store(logic [63:0] pa, logic [63:0] value, string what);
-    longint unsigned word = longint'(pa & ~64'h7);
     if (window_head == "") $error("lockstep_log_pkg: log_window_store without log_window_begin");
-    if (window_stored_by.exists(word) != 0 && window_stored_by[word] != window_groups)
-      $error("lockstep_log_pkg: word 0x%0h stored by two software groups of one window (%s and %s)", word,
-             group_name(window_stored_by[word]), group_name(window_groups));
-    window_stored_by[word] = window_groups;
     window_software({"{\"op\":\"memory_write\"", memory_write_fields(pa, value, what), "}"});
   endfunction
 

@@ -649,10 +649,6 @@ module lockstep_log_tb;
       3: log_window_group(20);                       // before any software action
       4: log_window_group(20);                       // with a Page Request
       5: log_window_group(20);                       // empty at log_window_end
-      6: begin                                       // a word during stores too
-        log_window_group(20);
-        log_window_store(64'h0020_100c, 64'h0, "the same word");
-      end
       default: $fatal(1, "lockstep_log_tb: no window_group_error case %0d", bad);
     endcase
     log_window_end();

@@ -47,8 +47,11 @@ final class WindowCheck {
     private final RegisterCheck registers;
     /** The fault records the DUT wrote in the window, by the request each names. */
     private final WindowRecords records;
-    /** The PTE words the A/D updates of the requests linearized before the window's software actions write. */
-    private final Set<Long> claimedBefore = new HashSet<>();
+    /**
+     * The PTE words the A/D updates of requests linearized before a store of the window to them write, each with the
+     * group of that store.
+     */
+    private final Map<Long, Integer> claimedBefore = new HashMap<>();
 
     private final IdenticalFaults identicalFaults;
 
@@ -151,24 +154,32 @@ final class WindowCheck {
                 AdUpdates ad = commit(index, t, m);
                 ads.add(ad);
                 adPoints.add(point);
-                for (long w0 : ad.words()) if (points.stored().contains(w0) && point < points.storePoint(w0)) claimedBefore.add(w0);
+                for (long w0 : ad.words()) {
+                    int next = points.nextStore(w0, point);
+                    if (next >= 0) claimedBefore.put(w0, next);
+                }
             }
             pending = deferred;
             if (point == 0) pages.performBefore(perform);
             int g = points.groupStartingAfter(point);
             if (g >= 0 && !w.during().isEmpty()) {
-                // The A/D stores to a PTE the group rewrites, made before its store, on the old version.
-                Set<Long> words = points.storedBy(g);
-                f = checkAd(index, AdUpdates.merge(committedIn(ads, adPoints, 0, point)).only(words::contains),
-                        Long.MIN_VALUE, points.applied(g) - 1);
-                if (f != null) return f;
+                // The A/D stores to a PTE the group rewrites, made before its store, on the version before it (since
+                // the store of an earlier group, if one rewrote it too).
+                for (long word : points.storedBy(g)) {
+                    int previous = points.previousStore(word, point);
+                    f = checkAd(index, AdUpdates.merge(committedIn(ads, adPoints, previous < 0 ? 0 : points.first(previous), point))
+                            .only(x -> x == word), previous < 0 ? Long.MIN_VALUE : points.applied(previous), points.applied(g) - 1);
+                    if (f != null) return f;
+                }
             }
         }
         pages.performAfter(perform);
-        for (int g = 0; g < points.groups() && !w.during().isEmpty(); g++) {
-            Set<Long> words = points.storedBy(g);
-            f = checkAd(index, AdUpdates.merge(committedIn(ads, adPoints, points.first(g), points.end())).only(words::contains),
-                    points.applied(g), Long.MAX_VALUE);
+        for (long word : points.stored()) {
+            // ... and after its last store, on the version that store made.
+            List<Integer> stores = points.storesOf(word);
+            int last = stores.get(stores.size() - 1);
+            f = checkAd(index, AdUpdates.merge(committedIn(ads, adPoints, points.first(last), points.end())).only(x -> x == word),
+                    points.applied(last), Long.MAX_VALUE);
             if (f != null) return f;
         }
         AdUpdates rest = AdUpdates.merge(ads).only(word -> !points.stored().contains(word));
@@ -244,12 +255,14 @@ final class WindowCheck {
         // before the store accounts for: the update after it is another request's.
         Set<Long> unexplained = new HashSet<>(later);
         for (long word : AdUpdates.of(m.chosen(), seed.memory).words()) {
-            if (later.contains(word) && !claimedBefore.contains(word) && writtenBefore(word, points.storeCycle(word))) {
+            int previous = points.previousStore(word, point);
+            if (later.contains(word) && !claimed(word, points, point) && writtenBetween(word,
+                    previous < 0 ? Long.MIN_VALUE : points.applied(previous), points.nextStoreCycle(word, point))) {
                 unexplained.remove(word);
             }
         }
-        boolean updatedAfter = leafUpdatedAfter(t, p, unexplained, points);
-        return updatesStoredWordAfter(m, later, points) || updatedAfter || !recordAgrees(m, t) || unrecorded
+        boolean updatedAfter = leafUpdatedAfter(t, p, unexplained, points, point);
+        return updatesStoredWordAfter(m, later, points, point) || updatedAfter || !recordAgrees(m, t) || unrecorded
                 || recordedLater;
     }
 
@@ -335,12 +348,13 @@ final class WindowCheck {
      * uses (a request may take its DC from the DDT cache and walk the page tables). A walk that faults is
      * not counted at the PTE it ended at: it makes no update there.
      */
-    private boolean leafUpdatedAfter(Action.Translate t, CompletionCheck.Permitted p, Set<Long> stored, WindowPoints points) {
+    private boolean leafUpdatedAfter(Action.Translate t, CompletionCheck.Permitted p, Set<Long> stored, WindowPoints points,
+                                     int point) {
         DutObservations obs = seed.observed;
         Set<Long> writtenAfter = new HashSet<>();
         for (int i = 0; i < obs.writes; i++) {
             long a = obs.writeAddr[i] & ~7L;
-            if (stored.contains(a) && obs.writeCycle[i] >= points.storeCycle(a)) writtenAfter.add(a);
+            if (stored.contains(a) && obs.writeCycle[i] >= points.nextStoreCycle(a, point)) writtenAfter.add(a);
         }
         if (writtenAfter.isEmpty()) return false;
         Set<Map<Long, Long>> contexts = new HashSet<>();
@@ -457,30 +471,40 @@ final class WindowCheck {
      * before the store (it made none there before it, or one before that a request linearized before already
      * accounts for and one after): the request then performed them on the new version, so it is after the store.
      */
-    private boolean updatesStoredWordAfter(CompletionCheck.Match m, Set<Long> stored, WindowPoints points) {
+    private boolean updatesStoredWordAfter(CompletionCheck.Match m, Set<Long> stored, WindowPoints points, int point) {
         if (stored.isEmpty()) return false;
         DutObservations o = seed.observed;
         for (long word : AdUpdates.of(m.chosen(), seed.memory).words()) {
             if (!stored.contains(word)) continue;
-            long applied = points.storeCycle(word);
+            long applied = points.nextStoreCycle(word, point);
+            long since = points.previousStore(word, point) < 0 ? Long.MIN_VALUE
+                    : points.applied(points.previousStore(word, point));
             boolean before = false;
             boolean after = false;
             for (int i = 0; i < o.writes; i++) {
-                if ((o.writeAddr[i] & ~7L) != word) continue;
+                if ((o.writeAddr[i] & ~7L) != word || o.writeCycle[i] < since) continue;
                 if (o.writeCycle[i] >= applied) after = true;
                 else before = true;
             }
             // An update before the store that an earlier request already accounts for, and one after it: this
             // request's is the one after.
-            if (!before || after && claimedBefore.contains(word)) return true;
+            if (!before || after && claimed(word, points, point)) return true;
         }
         return false;
     }
 
-    /** Whether the DUT wrote PTE word {@code word} before cycle {@code applied}. */
-    private boolean writtenBefore(long word, long applied) {
+    /** Whether a request linearized earlier accounts for an A/D update of {@code word} before its next store after {@code point}. */
+    private boolean claimed(long word, WindowPoints points, int point) {
+        Integer g = claimedBefore.get(word);
+        return g != null && g == points.nextStore(word, point);
+    }
+
+    /** Whether the DUT wrote PTE word {@code word} in cycles {@code from} to {@code before} - 1. */
+    private boolean writtenBetween(long word, long from, long before) {
         DutObservations o = seed.observed;
-        for (int i = 0; i < o.writes; i++) if ((o.writeAddr[i] & ~7L) == word && o.writeCycle[i] < applied) return true;
+        for (int i = 0; i < o.writes; i++) {
+            if ((o.writeAddr[i] & ~7L) == word && o.writeCycle[i] >= from && o.writeCycle[i] < before) return true;
+        }
         return false;
     }
 

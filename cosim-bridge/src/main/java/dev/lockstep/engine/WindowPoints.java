@@ -29,8 +29,8 @@ public final class WindowPoints {
     private final long[] passedBefore;
     /** Whether group g made commands available without an IOFENCE.C last. */
     private final boolean[] unfenced;
-    /** Each word a group stores, by the group. */
-    private final Map<Long, Integer> groupOf = new HashMap<>();
+    /** Each word the window stores: the groups that store it, in order. */
+    private final Map<Long, List<Integer>> groupsOf = new HashMap<>();
     /** Whether the window has software actions: without, every request is at point 0. */
     private final boolean software;
 
@@ -62,7 +62,8 @@ public final class WindowPoints {
             fenceDone[g] = Long.MAX_VALUE;
             for (Action a : during) {
                 if (a instanceof Action.MemoryWrite m) {
-                    groupOf.put(m.pa() & ~7L, g);
+                    List<Integer> gs = groupsOf.computeIfAbsent(m.pa() & ~7L, x -> new ArrayList<>());
+                    if (gs.isEmpty() || gs.get(gs.size() - 1) != g) gs.add(g);
                     storedSoFar.put(m.pa() & ~7L, m.value());
                 }
                 if (!(a instanceof Action.RegisterWrite r) || r.offset() != RegisterFile.CQT) continue;
@@ -186,18 +187,34 @@ public final class WindowPoints {
     /** The words group {@code g} stores. */
     Set<Long> storedBy(int g) {
         Set<Long> words = new java.util.HashSet<>();
-        for (Map.Entry<Long, Integer> e : groupOf.entrySet()) if (e.getValue() == g) words.add(e.getKey());
+        for (Map.Entry<Long, List<Integer>> e : groupsOf.entrySet()) if (e.getValue().contains(g)) words.add(e.getKey());
         return words;
     }
 
     /** Every word the window stores. */
-    Set<Long> stored() { return groupOf.keySet(); }
+    Set<Long> stored() { return groupsOf.keySet(); }
 
-    /** The cycle the store of {@code word} took effect at. */
-    long storeCycle(long word) { return applied[groupOf.get(word)]; }
+    /**
+     * The first group that stores {@code word} with its store still to come at {@code point} (its first point is
+     * after {@code point}), or -1: the store a request at {@code point} is before.
+     */
+    int nextStore(long word, int point) {
+        for (int g : groupsOf.getOrDefault(word, List.of())) if (first[g] > point) return g;
+        return -1;
+    }
 
-    /** The first point after the store of {@code word}. */
-    int storePoint(long word) { return first[groupOf.get(word)]; }
+    /** The last group that stores {@code word} at or before {@code point}'s group, or -1: the version a request there sees. */
+    int previousStore(long word, int point) {
+        int found = -1;
+        for (int g : groupsOf.getOrDefault(word, List.of())) if (first[g] <= point) found = g;
+        return found;
+    }
+
+    /** The cycle the next store of {@code word} after {@code point} took effect at ({@link #nextStore}). */
+    long nextStoreCycle(long word, int point) { return applied[nextStore(word, point)]; }
+
+    /** The groups that store {@code word}, in order. */
+    List<Integer> storesOf(long word) { return groupsOf.getOrDefault(word, List.of()); }
 
     /** The cycle the group of step {@code s} (0-based, point s + 1 is after it) took effect at. */
     long appliedOfStep(int s) {

@@ -198,8 +198,7 @@ final class ActionJson {
 
     /**
      * A window's {@code later} software groups (docs/log-format.md, "Software groups"): absent, none. Each has a
-     * gap past the one before it and at least one action; none stores a word another group stores; a window with
-     * Page Requests has none.
+     * gap past the one before it and at least one action; a window with Page Requests has none.
      */
     private static List<Action.Window.Software> later(JsonNode n, int gap, List<Action> during,
                                                       List<Action.PageRequest> pages) throws FieldException {
@@ -214,8 +213,6 @@ final class ActionJson {
         if (!pages.isEmpty()) {
             throw new FieldException("field 'later': a window with page_requests has one software group ('during')");
         }
-        Map<Long, String> storedBy = new HashMap<>();
-        for (Action a : during) if (a instanceof Action.MemoryWrite m) storedBy.put(m.pa() & ~7L, "during");
         List<Action.Window.Software> out = new ArrayList<>();
         int previous = gap;
         for (int i = 0; i < array.size(); i++) {
@@ -226,15 +223,6 @@ final class ActionJson {
                 int at = (int) LogFormat.range(g, "gap", previous + 1L, Integer.MAX_VALUE);
                 List<Action> actions = softwareActions(g);
                 if (actions.isEmpty()) throw LogFormat.expected("during", "at least one memory_write or register_write", g.get("during"));
-                for (int k = 0; k < actions.size(); k++) {
-                    if (!(actions.get(k) instanceof Action.MemoryWrite m)) continue;
-                    String other = storedBy.putIfAbsent(m.pa() & ~7L, where);
-                    if (other != null && !other.equals(where)) {
-                        // named like a duplicate tag: the element's field that breaks the rule
-                        throw new FieldException(String.format("field 'during[%d].pa': stores word 0x%x, which %s "
-                                + "stores too: each word is stored by one software group at most", k, m.pa() & ~7L, other));
-                    }
-                }
                 out.add(new Action.Window.Software(at, actions));
                 previous = at;
             } catch (FieldException e) {

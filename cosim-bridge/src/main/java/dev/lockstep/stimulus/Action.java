@@ -169,8 +169,7 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
      * after the window's start and after the one before it, while requests may stay outstanding across them. A
      * group is applied at its cycle, or later, once the IOMMU has passed every command the groups before it made
      * available (cqh at their tail), so that those commands are executed and, with an IOFENCE.C last, completed
-     * before the group's stores. A window with Page Requests has one group; each memory word is stored by at
-     * most one group.
+     * before the group's stores. A window with Page Requests has one group.
      */
     record Window(List<Translate> requests, List<Integer> arrivals, int gap, List<Action> during,
                   List<PageRequest> pageRequests, List<Software> later) implements Action {
@@ -187,22 +186,12 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
                             + (1 + later.size()));
                 }
                 int previous = gap;
-                java.util.Map<Long, Integer> storedBy = new java.util.HashMap<>();
-                for (int g = 0; g <= later.size(); g++) {
-                    List<Action> actions = g == 0 ? during : later.get(g - 1).during();
-                    if (g > 0 && later.get(g - 1).gap() <= previous) {
+                for (int g = 1; g <= later.size(); g++) {
+                    if (later.get(g - 1).gap() <= previous) {
                         throw new IllegalArgumentException("a window's software groups come at increasing gaps (group "
                                 + g + " at " + later.get(g - 1).gap() + ", the one before at " + previous + ")");
                     }
-                    if (g > 0) previous = later.get(g - 1).gap();
-                    for (Action a : actions) {
-                        if (!(a instanceof MemoryWrite m)) continue;
-                        Integer other = storedBy.putIfAbsent(m.pa() & ~7L, g);
-                        if (other != null && other != g) {
-                            throw new IllegalArgumentException(String.format("a window stores word 0x%x in two software "
-                                    + "groups (%d and %d); each word is stored by one group at most", m.pa() & ~7L, other, g));
-                        }
-                    }
+                    previous = later.get(g - 1).gap();
                 }
             }
             if (requests.isEmpty() && pageRequests.isEmpty()) {

@@ -65,6 +65,12 @@ final class UnmapRace {
                 if (round % 4 == 3) k.consumeFaults();
             }
             k.consumeFaults();
+            for (int round = 0; round < REMAP_ROUNDS; round++) {
+                int r = round;
+                k.then(() -> remapInOneWindow(r));
+                if (round % 4 == 3) k.consumeFaults();
+            }
+            k.consumeFaults();
         }
         if (!k.twoStage()) return;
         k.then(() -> {
@@ -167,6 +173,36 @@ final class UnmapRace {
         long pte = k.driver.memory.load(victim[1]) | PageTable.V;
         if (k.random.nextBoolean()) pte = (pte & 0x3ffL) | ((k.dataPage((int) victim[2]) >>> 12) << 10);
         mapAgain(round, victim, pte);
+    }
+
+    /** Rounds of {@link #remapInOneWindow}. */
+    private static final int REMAP_ROUNDS = 8;
+
+    /**
+     * One window unmaps a hot page and maps it again while the device keeps using it (docs/concurrency.md, section
+     * 19): the first group clears V and makes IOTINVAL.VMA and IOFENCE.C available; the second, 30 to 72 cycles
+     * later and once the fence completed, stores the same PTE valid again, at its old frame or a new one (V=0 to
+     * V=1: no invalidation needed). The device's requests to the page arrive before the unmap, between the groups
+     * (after the fence: they must fault) and after the second group (they must translate, to the new frame).
+     */
+    private void remapInOneWindow(int round) {
+        long[] victim = hot.get(round % hot.size());
+        int gap = 48 + 2 * (round % 4);
+        int laterGap = gap + 30 + 6 * round;
+        long pte = k.driver.memory.load(victim[1]);
+        long again = round % 2 == 0 ? pte : (pte & 0x3ffL) | ((k.dataPage((int) victim[2]) >>> 12) << 10);
+        List<Action.Translate> reqs = new ArrayList<>();
+        reqs.add(k.request(id, k.readOrWrite(), k.inPage(victim)));
+        reqs.add(k.request(id, k.readOrWrite(), k.inPage(cold.get(nextCold++ % cold.size()))));
+        reqs.add(k.request(id, k.readOrWrite(), k.inPage(victim)));
+        reqs.add(k.request(id, k.readOrWrite(), k.inPage(victim)));
+        long addr = victim[2] > 12 ? victim[0] + ((1L + k.random.nextInt(511)) << 12) : victim[0];
+        k.window(reqs, List.of(0, gap + 1, gap + 26, laterGap + 1 + 3 * (round % 3)), List.of(gap, laterGap), List.of(() -> {
+            k.driver.memory.store(victim[1], pte & ~PageTable.V, "unmap 0x" + Long.toHexString(victim[0]));
+            k.post(new long[][] {Commands.iotinval(false, true, addr, true, dm.pscid, false, 0, false, false), k.fence()},
+                    new String[] {"IOTINVAL.VMA page", "IOFENCE.C"});
+        }, () -> k.driver.memory.store(victim[1], again | PageTable.V, "map again 0x" + Long.toHexString(victim[0]))));
+        k.driver.read(RegisterFile.CQH, 4);
     }
 
     /** Rounds of {@link #throughFence}: a grid of arrival offsets, twice. */

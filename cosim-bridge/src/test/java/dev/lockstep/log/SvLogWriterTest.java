@@ -207,8 +207,7 @@ class SvLogWriterTest {
         "2|a later software group at gap 20, not after the group before it (gap 20)",
         "3|a later software group before any software action of the window",
         "4|a later software group in a window with Page Requests",
-        "5|the window's software group later[0] (gap 20) has no store or register write",
-        "6|word 0x201008 stored by two software groups of one window (during and later[0])"})
+        "5|the window's software group later[0] (gap 20) has no store or register write"})
     void theWindowGroupFunctionReportsWhatTheFormatForbids(String c, @TempDir Path dir) throws Exception {
         String[] parts = c.split("\\|", 2);
         Process p = new ProcessBuilder(testbench().toString(), "+log=" + dir.resolve("bad.jsonl"),
