@@ -47,11 +47,8 @@ final class WindowCheck {
     private final RegisterCheck registers;
     /** The fault records the DUT wrote in the window, by the request each names. */
     private final WindowRecords records;
-    /**
-     * The PTE words the A/D updates of requests linearized before a store of the window to them write, each with the
-     * group of that store.
-     */
-    private final Map<Long, Integer> claimedBefore = new HashMap<>();
+    /** The A/D updates of the window's requests, judged against the DUT's stores around each store of the window. */
+    private final WindowAdStores adStores;
 
     private final IdenticalFaults identicalFaults;
 
@@ -65,6 +62,7 @@ final class WindowCheck {
         this.completions = completions;
         this.registers = registers;
         this.walks = new ModelWalk(seed);
+        this.adStores = new WindowAdStores(seed, walks);
     }
 
     private final ModelWalk walks;
@@ -107,10 +105,7 @@ final class WindowCheck {
                 this::pageRequestPendingAtEnd);
         WindowPageRequests.Performer perform = (p, dutFaulted, later, context) -> identicalFaults.modelAfterDut(index,
                 () -> WindowPageRequests.handle(seed.model, p, later, context), dutFaulted);
-        // The A/D updates of each request committed, by the point it was committed at.
-        List<AdUpdates> ads = new ArrayList<>();
-        List<Integer> adPoints = new ArrayList<>();
-        claimedBefore.clear();
+        adStores.start(index, points);
         for (int point = 0; point <= steps.size(); point++) {
             if (point > 0) apply(steps.get(point - 1));
             Set<Long> later = WindowSteps.storedFrom(steps, point);
@@ -138,8 +133,7 @@ final class WindowCheck {
                         : completions.fitting(index, t, p, word, pa, recorded);
                 if (mustHere && m == null) {
                     // Only an earlier point explains it after all: the A/D store after the store was another request's.
-                    ads.add(commit(index, t, d.earliest()));
-                    adPoints.add(d.earliestPoint());
+                    adStores.committed(commit(index, t, d.earliest()), d.earliestPoint(), false);
                     continue;
                 }
                 if (m != null && m.finding() != null) return crossed(m.finding(), w, t, word, pa);
@@ -151,38 +145,20 @@ final class WindowCheck {
                     deferred.add(d.earliest() != null ? d : new Pending(t, asNow(t, m), point));
                     continue;
                 }
-                AdUpdates ad = commit(index, t, m);
-                ads.add(ad);
-                adPoints.add(point);
-                for (long w0 : ad.words()) {
-                    int next = points.nextStore(w0, point);
-                    if (next >= 0) claimedBefore.put(w0, next);
-                }
+                adStores.committed(commit(index, t, m), point, true);
             }
             pending = deferred;
             if (point == 0) pages.performBefore(perform);
             int g = points.groupStartingAfter(point);
             if (g >= 0 && !w.during().isEmpty()) {
-                // The A/D stores to a PTE the group rewrites, made before its store, on the version before it (since
-                // the store of an earlier group, if one rewrote it too).
-                for (long word : points.storedBy(g)) {
-                    int previous = points.previousStore(word, point);
-                    f = checkAd(index, AdUpdates.merge(committedIn(ads, adPoints, previous < 0 ? 0 : points.first(previous), point))
-                            .only(x -> x == word), previous < 0 ? Long.MIN_VALUE : points.applied(previous), points.applied(g) - 1);
-                    if (f != null) return f;
-                }
+                f = adStores.checkBefore(g, point);
+                if (f != null) return f;
             }
         }
         pages.performAfter(perform);
-        for (long word : points.stored()) {
-            // ... and after its last store, on the version that store made.
-            List<Integer> stores = points.storesOf(word);
-            int last = stores.get(stores.size() - 1);
-            f = checkAd(index, AdUpdates.merge(committedIn(ads, adPoints, points.first(last), points.end())).only(x -> x == word),
-                    points.applied(last), Long.MAX_VALUE);
-            if (f != null) return f;
-        }
-        AdUpdates rest = AdUpdates.merge(ads).only(word -> !points.stored().contains(word));
+        f = adStores.checkAfterLastStores();
+        if (f != null) return f;
+        AdUpdates rest = adStores.rest();
 
         // The completions are matched; the rest of what the window did is compared as for any action.
         observed.completions = 0;
@@ -201,12 +177,6 @@ final class WindowCheck {
         return null;
     }
 
-    /** The A/D updates committed at points {@code from..to}. */
-    private static List<AdUpdates> committedIn(List<AdUpdates> ads, List<Integer> adPoints, int from, int to) {
-        List<AdUpdates> in = new ArrayList<>();
-        for (int k = 0; k < ads.size(); k++) if (adPoints.get(k) >= from && adPoints.get(k) <= to) in.add(ads.get(k));
-        return in;
-    }
 
     /**
      * A fault the model's full queue discarded in this window, setting fqof, where the DUT wrote no record for
@@ -249,21 +219,7 @@ final class WindowCheck {
             recordedLater = wrote && records.cycle(t.tag()) >= points.appliedOfStep(drain);
             unrecorded = !wrote && overflowedAtEnd();
         }
-        // A request whose walk reads a rewritten PTE, which the DUT updated after the store, did that update
-        // on the new version; so may a fault decided past it (a first-stage leaf updated before the G stage of
-        // the final GPA faults, Priv "Two-Stage Address Translation"). Not a word this request's own update
-        // before the store accounts for: the update after it is another request's.
-        Set<Long> unexplained = new HashSet<>(later);
-        for (long word : AdUpdates.of(m.chosen(), seed.memory).words()) {
-            int previous = points.previousStore(word, point);
-            if (later.contains(word) && !claimed(word, points, point) && writtenBetween(word,
-                    previous < 0 ? Long.MIN_VALUE : points.applied(previous), points.nextStoreCycle(word, point))) {
-                unexplained.remove(word);
-            }
-        }
-        boolean updatedAfter = leafUpdatedAfter(t, p, unexplained, points, point);
-        return updatesStoredWordAfter(m, later, points, point) || updatedAfter || !recordAgrees(m, t) || unrecorded
-                || recordedLater;
+        return adStores.putsLater(t, p, m, later, point) || !recordAgrees(m, t) || unrecorded || recordedLater;
     }
 
     /**
@@ -341,34 +297,6 @@ final class WindowCheck {
      */
     private record Pending(Action.Translate request, CompletionCheck.Match earliest, int earliestPoint) {}
 
-    /**
-     * Whether a walk of {@code t} the model permits reads a PTE word the window's store rewrites and the DUT
-     * wrote that word after the store: an A/D update made on the new version, so the request is after it.
-     * The walks are the one from memory and those from each cached device or process context a candidate
-     * uses (a request may take its DC from the DDT cache and walk the page tables). A walk that faults is
-     * not counted at the PTE it ended at: it makes no update there.
-     */
-    private boolean leafUpdatedAfter(Action.Translate t, CompletionCheck.Permitted p, Set<Long> stored, WindowPoints points,
-                                     int point) {
-        DutObservations obs = seed.observed;
-        Set<Long> writtenAfter = new HashSet<>();
-        for (int i = 0; i < obs.writes; i++) {
-            long a = obs.writeAddr[i] & ~7L;
-            if (stored.contains(a) && obs.writeCycle[i] >= points.nextStoreCycle(a, point)) writtenAfter.add(a);
-        }
-        if (writtenAfter.isEmpty()) return false;
-        Set<Map<Long, Long>> contexts = new HashSet<>();
-        contexts.add(Map.of());
-        for (dev.lockstep.refmodel.cache.CachingModel.Candidate c : p.candidates()) contexts.add(c.overrides());
-        for (Map<Long, Long> overrides : contexts) {
-            dev.lockstep.refmodel.translate.Outcome o = overrides.isEmpty() ? walks.of(t.request())
-                    : walks.of(t.request(), overrides);
-            if (o == null) continue;
-            int reads = o.trace().readCount() - (o.isSuccess() ? 0 : 1);
-            for (int r = 0; r < reads; r++) if (writtenAfter.contains(o.trace().readAddress(r) & ~7L)) return true;
-        }
-        return false;
-    }
 
     /**
      * {@code f} for request {@code t}'s completion, with the signature of crossed completions when the DUT
@@ -466,55 +394,7 @@ final class WindowCheck {
         return ((r.fqt() & 0xffffffffL) + 1) % n == (r.fqh() & 0xffffffffL);
     }
 
-    /**
-     * Whether {@code m}'s A/D updates of a PTE word the window's store rewrites are not what the DUT did
-     * before the store (it made none there before it, or one before that a request linearized before already
-     * accounts for and one after): the request then performed them on the new version, so it is after the store.
-     */
-    private boolean updatesStoredWordAfter(CompletionCheck.Match m, Set<Long> stored, WindowPoints points, int point) {
-        if (stored.isEmpty()) return false;
-        DutObservations o = seed.observed;
-        for (long word : AdUpdates.of(m.chosen(), seed.memory).words()) {
-            if (!stored.contains(word)) continue;
-            long applied = points.nextStoreCycle(word, point);
-            long since = points.previousStore(word, point) < 0 ? Long.MIN_VALUE
-                    : points.applied(points.previousStore(word, point));
-            boolean before = false;
-            boolean after = false;
-            for (int i = 0; i < o.writes; i++) {
-                if ((o.writeAddr[i] & ~7L) != word || o.writeCycle[i] < since) continue;
-                if (o.writeCycle[i] >= applied) after = true;
-                else before = true;
-            }
-            // An update before the store that an earlier request already accounts for, and one after it: this
-            // request's is the one after.
-            if (!before || after && claimed(word, points, point)) return true;
-        }
-        return false;
-    }
 
-    /** Whether a request linearized earlier accounts for an A/D update of {@code word} before its next store after {@code point}. */
-    private boolean claimed(long word, WindowPoints points, int point) {
-        Integer g = claimedBefore.get(word);
-        return g != null && g == points.nextStore(word, point);
-    }
 
-    /** Whether the DUT wrote PTE word {@code word} in cycles {@code from} to {@code before} - 1. */
-    private boolean writtenBetween(long word, long from, long before) {
-        DutObservations o = seed.observed;
-        for (int i = 0; i < o.writes; i++) {
-            if ((o.writeAddr[i] & ~7L) == word && o.writeCycle[i] >= from && o.writeCycle[i] < before) return true;
-        }
-        return false;
-    }
 
-    /** The DUT's A/D stores in cycles {@code from..to} against {@code ad}; null when permitted. */
-    private Finding checkAd(int index, AdUpdates ad, long from, long to) {
-        if (ad.isEmpty()) return null;
-        List<AdUpdates.Choice> chosen = new ArrayList<>(0);
-        MemoryWriteCheck.Mismatch m = ad.check(seed.effects, seed.observed, seed.model.caching(), chosen, from, to);
-        if (m != null) return EffectCheck.memoryWriteFinding(m);
-        for (AdUpdates.Choice c : chosen) seed.observer.choice(index, c.text());
-        return null;
-    }
 }
