@@ -33,6 +33,24 @@ class RaceScenariosTest {
     void unmapRaceLandsInsideTheWalksAndCatchesStaleIotlbEntries(@TempDir Path dir) throws Exception {
         List<Window> windows = clean("unmap-race", dir);
         assertTrue(windows.stream().filter(w -> w.during > 0).count() >= 3 * 32, "32 unmaps per seed");
+        // software groups (docs/concurrency.md, section 19): two pages unmapped in one window, and one page
+        // unmapped and mapped again (the same PTE stored by both groups)
+        int twoGroups = 0;
+        int sameWord = 0;
+        for (Path log : logs(dir)) {
+            for (JsonNode r : records(log)) {
+                if (!r.path("op").asText().equals("window") || !r.has("later")) continue;
+                twoGroups++;
+                java.util.Set<String> first = new java.util.HashSet<>();
+                for (JsonNode a : r.get("during")) if (a.has("pa")) first.add(a.get("pa").asText());
+                for (JsonNode a : r.get("later").get(0).get("during")) if (a.has("pa") && first.contains(a.get("pa").asText())) {
+                    sameWord++;
+                    break;
+                }
+            }
+        }
+        assertTrue(twoGroups >= 3 * 16 && sameWord >= 3 * 8, twoGroups + " windows of two groups, " + sameWord
+                + " storing one PTE in both");
         assertTrue(inFlight(windows) >= 48, "unmaps applied while requests were in flight: " + inFlight(windows));
         assertTrue(faults(windows, 13) + faults(windows, 15) > 0, "the unmapped page faults after the fence");
         // DMA goes on: requests submitted after the unmap, accepted both before and after the fence completed
