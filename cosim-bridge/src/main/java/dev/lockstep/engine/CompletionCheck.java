@@ -94,13 +94,23 @@ final class CompletionCheck {
     record Match(CachingModel.Candidate chosen, TranslationRequest performed, Finding finding) {}
 
     /**
-     * The permitted candidate completion ({@code word}, {@code pa}) shows, or null when none does.
-     * {@code recorded}: whether the DUT wrote a fault record for this request, where the engine knows
-     * (a window of several requests); null to tell from this action's writes.
+     * What a window knows of one of its requests' fault records: whether the DUT reported its fault, and the cause of
+     * the record the window attributed to it (-1: none). Without the cause on the bus, the completion takes that
+     * cause, not the action's first record's, which another request of the window may have written. Null outside a
+     * window: both are told from the action's writes.
      */
-    Match fitting(int index, Action.Translate t, Permitted p, long word, long pa, Boolean recorded) throws DutException {
+    record Reported(boolean fault, int cause) {
+        static Reported of(boolean fault, long[] record) { return new Reported(fault, record == null ? -1 : (int) (record[0] & 0xfff)); }
+    }
+
+    /**
+     * The permitted candidate completion ({@code word}, {@code pa}) shows, or null when none does.
+     * {@code recorded}: the request's fault record, where the engine knows (a window of several requests); null to
+     * tell from this action's writes.
+     */
+    Match fitting(int index, Action.Translate t, Permitted p, long word, long pa, Reported recorded) throws DutException {
         boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
-        word = withRecordedCause(word);
+        word = withRecordedCause(word, recorded);
         CachingModel.Candidate chosen = choose(p.candidates(), word, pa, ats, recorded);
         if (chosen != null) return new Match(chosen, t.request(), null);
         if (p.writeGranted().isEmpty()) return null;
@@ -111,11 +121,11 @@ final class CompletionCheck {
     }
 
     /** {@link #fitting}, or the divergence of a completion no permitted outcome explains. */
-    Match match(int index, Action.Translate t, Permitted p, long word, long pa, Boolean recorded) throws DutException {
+    Match match(int index, Action.Translate t, Permitted p, long word, long pa, Reported recorded) throws DutException {
         Match m = fitting(index, t, p, word, pa, recorded);
         if (m != null) return m;
         boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
-        word = withRecordedCause(word);
+        word = withRecordedCause(word, recorded);
         TranslationRequest req = t.request();
         List<CachingModel.Candidate> permitted = p.candidates();
         TranslationOutcome want = permitted.get(0).outcome();
@@ -145,18 +155,19 @@ final class CompletionCheck {
      */
     AdUpdates commit(int index, Action.Translate t, Match m) throws DutException { return commit(index, t, m, null); }
 
-    /** {@link #commit}; {@code reported}: whether the DUT reported {@code t}'s fault, where the caller knows. */
-    AdUpdates commit(int index, Action.Translate t, Match m, Boolean reported) throws DutException {
+    /** {@link #commit}; {@code reported}: {@code t}'s fault record, where the caller knows (see {@link #fitting}). */
+    AdUpdates commit(int index, Action.Translate t, Match m, Reported reported) throws DutException {
         boolean ats = t.ttyp() == Ttyp.ATS_TRANSLATION;
         CachingModel.Candidate chosen = m.chosen();
         TranslationRequest req = t.request();
         if (chosen.stale()) staleHits++;
         seed.observer.translated(index, req, chosen.outcome(), chosen.stale());
         // Without the cause on the bus, the DUT's cause is the one of the fault record it wrote (none: not shown).
-        long word = withRecordedCause(completionWordOf(t));
+        long word = withRecordedCause(completionWordOf(t), reported);
         if (ats) seed.observer.atsCompleted(index, req, chosen.outcome(), word);
         AdUpdates ad = AdUpdates.of(chosen, seed.memory);
-        identicalFaults.modelAfterDut(index, () -> seed.model.commit(m.performed(), chosen), reported);
+        identicalFaults.modelAfterDut(index, () -> seed.model.commit(m.performed(), chosen),
+                reported == null ? null : reported.fault());
         if (ats && chosen.outcome().fault() && AtsCompletion.isAccessFault(chosen.outcome().record().cause())
                 && (seed.iface.cause() || DutObservations.cause(word) != 0)) {
             seed.observer.choice(index, "ATS access fault reported with cause " + DutObservations.cause(word));
@@ -209,7 +220,7 @@ final class CompletionCheck {
      * none); current contents first.
      */
     private CachingModel.Candidate choose(List<CachingModel.Candidate> permitted, long word, long pa, boolean ats,
-                                          Boolean recordedHint)
+                                          Reported recordedHint)
             throws DutException {
         CachingModel.Candidate first = null;
         int matching = 0;
@@ -219,10 +230,10 @@ final class CompletionCheck {
             matching++;
         }
         if (matching <= 1) return first;
-        boolean recorded = recordedHint != null ? recordedHint : faultReported();
+        boolean recorded = recordedHint != null ? recordedHint.fault() : faultReported();
         // Without the cause on the bus, faults of old and new structures all match the completion: the cause
         // in the fault record the DUT wrote tells which one it used.
-        int recordCause = seed.iface.cause() ? -1 : recordedCause();
+        int recordCause = seed.iface.cause() ? -1 : recordedCause(recordedHint);
         List<CachingModel.Candidate> fitting = new ArrayList<>();
         for (CachingModel.Candidate c : permitted) {
             if (completionMatches(c.outcome(), word, pa, ats)
@@ -247,29 +258,14 @@ final class CompletionCheck {
      * for it (when it wrote one): where the spec lets the IOMMU choose the cause (an ATS Completer Abort), that
      * record is where the choice shows.
      */
-    private long withRecordedCause(long word) {
+    private long withRecordedCause(long word, Reported recorded) {
         if (seed.iface.cause() || DutObservations.status(word) == 0) return word;
-        int cause = recordedCause();
+        int cause = recordedCause(recorded);
         return cause <= 0 ? word : (word & ~(0xfffL << 32)) | ((long) cause << 32);
     }
 
-    /**
-     * The cause of the fault record the DUT wrote for the request being judged, or -1: in a window the request's
-     * own record ({@link #forRecordOf}), else the action's.
-     */
-    private int recordedCause() { return requestRecordCause != null ? requestRecordCause : regions.recordedCause(); }
-
-    /** The cause of the record the DUT wrote for the window request judged next (-1: none); null: not in a window. */
-    private Integer requestRecordCause;
-
-    /**
-     * The request judged next is one of a window's, whose fault record (the DUT's words, null: it wrote none) the
-     * window attributed to it: without the cause on the bus, its completion takes that record's cause, not the
-     * action's first record's, which another request of the window may have written. Null ends the window.
-     */
-    void forRecordOf(long[] record, boolean inWindow) {
-        requestRecordCause = !inWindow ? null : record == null ? -1 : (int) (record[0] & 0xfff);
-    }
+    /** The cause of the request's fault record (a window's attribution, else this action's first record), or -1. */
+    private int recordedCause(Reported recorded) { return recorded != null ? recorded.cause() : regions.recordedCause(); }
 
     /**
      * Whether the DUT reported a fault record for this action: it wrote one into the fault queue, or, when

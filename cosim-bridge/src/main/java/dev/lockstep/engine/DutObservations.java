@@ -55,6 +55,13 @@ final class DutObservations {
 
     boolean isEmpty() { return completions == 0 && writes == 0 && edges == 0 && messages == 0; }
 
+    /** The observations of logged events (words as {@code Dut.run} reports them, one event each). */
+    static DutObservations of(java.util.List<long[]> events) {
+        DutObservations o = new DutObservations();
+        for (long[] ev : events) o.add(ev, 1);
+        return o;
+    }
+
     /** Takes the records of one lockstep_run() call; returns true once the DUT reported idle. */
     boolean add(long[] ev, int n) {
         boolean idle = false;

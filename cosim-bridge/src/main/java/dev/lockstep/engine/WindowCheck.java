@@ -68,14 +68,6 @@ final class WindowCheck {
     private final ModelWalk walks;
 
     Finding check(int index, Action.Window w) throws DutException {
-        try {
-            return judge(index, w);
-        } finally {
-            completions.forRecordOf(null, false);
-        }
-    }
-
-    private Finding judge(int index, Action.Window w) throws DutException {
         DutObservations observed = seed.observed;
         // The cycle each software group took effect at (lockstep_dut.h, "Ordering"): the DUT's completions and
         // memory writes of that cycle were made at its clock edge, after it; its cqh changes of that cycle were
@@ -126,8 +118,7 @@ final class WindowCheck {
                     continue;
                 }
                 CompletionCheck.Permitted p = completions.permitted(t);
-                Boolean recorded = reported(t);
-                completions.forRecordOf(records.record(t.tag()), true);
+                CompletionCheck.Reported recorded = reportedOf(t);
                 CompletionCheck.Match m = mustHere && d.earliest() == null
                         ? completions.match(index, t, p, word, pa, recorded)
                         : completions.fitting(index, t, p, word, pa, recorded);
@@ -176,7 +167,6 @@ final class WindowCheck {
         }
         return null;
     }
-
 
     /**
      * A fault the model's full queue discarded in this window, setting fqof, where the DUT wrote no record for
@@ -241,8 +231,12 @@ final class WindowCheck {
      * (Fault/Event-Queue), as {@link IdenticalFaults} does for one request at a time.
      */
     private AdUpdates commit(int index, Action.Translate t, CompletionCheck.Match m) throws DutException {
-        completions.forRecordOf(records.record(t.tag()), true);
-        return completions.commit(index, t, m, reported(t));
+        return completions.commit(index, t, m, reportedOf(t));
+    }
+
+    /** What the window knows of {@code t}'s fault record: whether the DUT reported its fault, and the record's cause. */
+    private CompletionCheck.Reported reportedOf(Action.Translate t) throws DutException {
+        return CompletionCheck.Reported.of(reported(t), records.record(t.tag()));
     }
 
     /**
@@ -296,7 +290,6 @@ final class WindowCheck {
      * {@code earliestPoint}, where something the DUT did put it later (null, -1 when it fitted nowhere yet).
      */
     private record Pending(Action.Translate request, CompletionCheck.Match earliest, int earliestPoint) {}
-
 
     /**
      * {@code f} for request {@code t}'s completion, with the signature of crossed completions when the DUT

@@ -108,8 +108,7 @@ public final class WindowPageRequests {
      */
     public static WindowPageRequests fromEvents(Iommu model, Action.Window w, long applied, List<long[]> events,
                                                 boolean overflowAtEnd, boolean pendingAtEnd) {
-        DutObservations o = new DutObservations();
-        for (long[] ev : events) o.add(ev, 1);
+        DutObservations o = DutObservations.of(events);
         return new WindowPageRequests(model, w, applied, o, () -> overflowAtEnd, () -> pendingAtEnd);
     }
 
@@ -151,9 +150,7 @@ public final class WindowPageRequests {
 
     /** {@link #context} for a Page Request sent alone, from the logged DUT events of its action (words as {@link Dut#run} reports them). */
     public static Map<Long, Long> contextFromEvents(Iommu model, Action.PageRequest p, List<long[]> events) {
-        DutObservations o = new DutObservations();
-        for (long[] ev : events) o.add(ev, 1);
-        return context(model, p, o);
+        return context(model, p, DutObservations.of(events));
     }
 
     private Map<Long, Long> context(Action.PageRequest p, Handling h) {
@@ -167,7 +164,8 @@ public final class WindowPageRequests {
         for (int i = 0; i < handled.size(); i++) if (handled.get(i).cycle() < applied) forcedUpTo = i;
         while (next < prs.size()) {
             Handling h = handled.get(next);
-            if (next > forcedUpTo && !window.during().isEmpty() && !fitsNow(prs.get(next), h)) break;
+            Map<Long, Long> context = context(prs.get(next), h);
+            if (next > forcedUpTo && !window.during().isEmpty() && !fitsNow(prs.get(next), h, context)) break;
             // Decided before the actions, its record is produced (the tail moved, pip set if pie is 1) after its
             // writes: after the actions when they finished after them; else on either side if the actions change
             // pie, the side the DUT's pip shows.
@@ -177,7 +175,7 @@ public final class WindowPageRequests {
                     ? h.produced() > applied || h.produced() == applied && !pendingAtEnd.get()
                     : h.produced() >= applied || !pendingAtEnd.get());
             if (later) producedLater++;
-            performer.perform(prs.get(next), h.faulted(), later, context(prs.get(next), h));
+            performer.perform(prs.get(next), h.faulted(), later, context);
             next++;
         }
     }
@@ -195,9 +193,9 @@ public final class WindowPageRequests {
     /** How many were performed before the software actions (once {@link #performBefore} ran). */
     public int before() { return next; }
 
-    private boolean fitsNow(Action.PageRequest p, Handling h) throws DutException {
-        PageRequestQueue.Fate f = model.pageRequestFate(p.deviceId(), p.pv(), p.processId(), p.priv(), p.payload(),
-                context(p, h));
+    /** Whether {@code p}, its device context located through {@code context}, meets now the fate the DUT gave it. */
+    private boolean fitsNow(Action.PageRequest p, Handling h, Map<Long, Long> context) throws DutException {
+        PageRequestQueue.Fate f = model.pageRequestFate(p.deviceId(), p.pv(), p.processId(), p.priv(), p.payload(), context);
         if (f.queued() != h.recorded() || f.response() != h.response()) return false;
         return (f.setsBits() & RegisterFile.QCSR_OF) == 0 || clearsOverflow || overflowAtEnd.get();
     }

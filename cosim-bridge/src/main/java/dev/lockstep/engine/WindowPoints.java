@@ -48,40 +48,37 @@ public final class WindowPoints {
         fenceDone = new long[n];
         passedBefore = new long[n];
         unfenced = new boolean[n];
-        long tail = cqt;
+        long[] tails = WindowSteps.tailsAfter(w, cqt, cqb);
         long previousTail = -1;
         long madeAvailable = 0;
         List<List<List<Action>>> stepsOf = WindowSteps.ofGroups(w, cqt, cqb);
         Map<Long, Long> storedSoFar = new HashMap<>();
+        long entries = RegisterFile.queueEntries(cqb);
         for (int g = 0; g < n; g++) {
-            List<Action> during = groups.isEmpty() ? List.of() : groups.get(g).during();
             passedBefore[g] = previousTail >= 0 ? observed.cqHeadReached(previousTail, madeAvailable + 1) : -1;
             first[g] = steps.size() + 1;
             steps.addAll(stepsOf.get(g));
             last[g] = steps.size();
             fenceDone[g] = Long.MAX_VALUE;
-            for (Action a : during) {
-                if (a instanceof Action.MemoryWrite m) {
-                    List<Integer> gs = groupsOf.computeIfAbsent(m.pa() & ~7L, x -> new ArrayList<>());
-                    if (gs.isEmpty() || gs.get(gs.size() - 1) != g) gs.add(g);
-                    storedSoFar.put(m.pa() & ~7L, m.value());
-                }
-                if (!(a instanceof Action.RegisterWrite r) || r.offset() != RegisterFile.CQT) continue;
-                long entries = RegisterFile.queueEntries(cqb);
-                long written = r.value() & (entries - 1);
-                long slot = RegisterFile.queueBaseAddress(cqb) + 16 * ((written + entries - 1) & (entries - 1));
-                // The command the window's own stores put there (the model performs them later, point by point).
-                long dw0 = storedSoFar.containsKey(slot) ? storedSoFar.get(slot) : memory.load64(slot);
-                boolean fence = (dw0 & 0x7f) == Commands.IOFENCE && ((dw0 >>> 7) & 7) == Commands.IOFENCE_C;
-                long reached = observed.cqHeadReached(written, applied[g] + 1);
-                fenceDone[g] = fence && reached >= 0 ? reached : Long.MAX_VALUE;
-                unfenced[g] = written != tail && !fence;
-                if (written != tail) {
-                    previousTail = written;
-                    madeAvailable = applied[g];
-                }
-                tail = written;
+            if (groups.isEmpty()) continue;
+            for (Action a : groups.get(g).during()) {
+                if (!(a instanceof Action.MemoryWrite m)) continue;
+                List<Integer> gs = groupsOf.computeIfAbsent(m.pa() & ~7L, x -> new ArrayList<>());
+                if (gs.isEmpty() || gs.get(gs.size() - 1) != g) gs.add(g);
+                storedSoFar.put(m.pa() & ~7L, m.value());
             }
+            long before = g == 0 ? cqt : tails[g - 1];
+            if (tails[g] == before) continue;
+            // The last command the group made available, as the window's own stores put it there (the model performs
+            // them later, point by point).
+            long slot = RegisterFile.queueBaseAddress(cqb) + 16 * ((tails[g] + entries - 1) & (entries - 1));
+            long dw0 = storedSoFar.containsKey(slot) ? storedSoFar.get(slot) : memory.load64(slot);
+            boolean fence = (dw0 & 0x7f) == Commands.IOFENCE && ((dw0 >>> 7) & 7) == Commands.IOFENCE_C;
+            long reached = observed.cqHeadReached(tails[g], applied[g] + 1);
+            fenceDone[g] = fence && reached >= 0 ? reached : Long.MAX_VALUE;
+            unfenced[g] = !fence;
+            previousTail = tails[g];
+            madeAvailable = applied[g];
         }
     }
 
@@ -93,25 +90,18 @@ public final class WindowPoints {
      */
     public static WindowPoints ofLog(Action.Window w, long start, List<long[]> events, long cqt, long cqb,
                                      PhysicalMemory memory) {
-        DutObservations o = new DutObservations();
-        for (long[] ev : events) o.add(ev, 1);
+        DutObservations o = DutObservations.of(events);
         List<Action.Window.Software> groups = w.groups();
         long[] applied = new long[Math.max(1, groups.size())];
         applied[0] = start + w.gap();
-        long entries = RegisterFile.queueEntries(cqb);
-        long tail = cqt;
+        long[] tails = WindowSteps.tailsAfter(w, cqt, cqb);
         long madeAvailable = -1;
         for (int g = 0; g < groups.size(); g++) {
             if (g > 0) {
-                long passed = madeAvailable >= 0 ? o.cqHeadReached(tail, madeAvailable + 1) : -1;
+                long passed = madeAvailable >= 0 ? o.cqHeadReached(tails[g - 1], madeAvailable + 1) : -1;
                 applied[g] = Math.max(start + groups.get(g).gap(), passed);
             }
-            for (Action a : groups.get(g).during()) {
-                if (a instanceof Action.RegisterWrite r && r.offset() == RegisterFile.CQT && (r.value() & (entries - 1)) != tail) {
-                    tail = r.value() & (entries - 1);
-                    madeAvailable = applied[g];
-                }
-            }
+            if (tails[g] != (g == 0 ? cqt : tails[g - 1])) madeAvailable = applied[g];
         }
         return new WindowPoints(w, applied, cqt, cqb, memory, o);
     }
@@ -178,7 +168,7 @@ public final class WindowPoints {
         return min;
     }
 
-    /** Whether {@code point} is the last point before a group's stores: the A/D updates before them are complete. */
+    /** The group whose stores come right after {@code point} (-1: none): the A/D updates before them are complete. */
     int groupStartingAfter(int point) {
         for (int g = 0; g < first.length; g++) if (first[g] - 1 == point) return g;
         return -1;

@@ -58,16 +58,29 @@ public final class WindowSteps {
      */
     public static List<List<List<Action>>> ofGroups(Action.Window w, long cqt, long cqb) {
         List<List<List<Action>>> out = new ArrayList<>();
-        long tail = cqt;
-        long entries = RegisterFile.queueEntries(cqb);
-        for (Action.Window.Software g : w.groups()) {
-            out.add(of(g.during(), tail, cqb));
-            for (Action a : g.during()) {
-                if (a instanceof Action.RegisterWrite r && r.offset() == RegisterFile.CQT) tail = r.value() & (entries - 1);
-            }
-        }
+        long[] tails = tailsAfter(w, cqt, cqb);
+        List<Action.Window.Software> groups = w.groups();
+        for (int g = 0; g < groups.size(); g++) out.add(of(groups.get(g).during(), g == 0 ? cqt : tails[g - 1], cqb));
         if (out.isEmpty()) out.add(of(List.of(), cqt, cqb));
         return out;
+    }
+
+    /**
+     * The command-queue tail each of a window's software groups leaves (its last cqt write, else the tail before it),
+     * group after group from {@code cqt}; {@code cqb}: the register, for the queue's size.
+     */
+    static long[] tailsAfter(Action.Window w, long cqt, long cqb) {
+        List<Action.Window.Software> groups = w.groups();
+        long[] tails = new long[groups.size()];
+        long entries = RegisterFile.queueEntries(cqb);
+        long tail = cqt;
+        for (int g = 0; g < groups.size(); g++) {
+            for (Action a : groups.get(g).during()) {
+                if (a instanceof Action.RegisterWrite r && r.offset() == RegisterFile.CQT) tail = r.value() & (entries - 1);
+            }
+            tails[g] = tail;
+        }
+        return tails;
     }
 
     /** The first step from {@code from} on that drains the fault queue or clears its error bits (fqh, fqcsr writes); -1: none. */

@@ -159,9 +159,14 @@ public final class LoggedWalk {
 
     /** The device-context version the logged DUT events of Page Request action {@code index} show (README, "Inbound Page Requests"). */
     private static java.util.Map<Long, Long> pageRequestContext(SeedLog log, int index, Action.PageRequest p, Iommu model) {
+        return dev.lockstep.engine.WindowPageRequests.contextFromEvents(model, p, events(log, index));
+    }
+
+    /** The logged DUT events of action {@code index}, as {@link Dut#run} reports them. */
+    static List<long[]> events(SeedLog log, int index) {
         List<long[]> events = new java.util.ArrayList<>();
         for (SeedLog.Entry e : entriesOf(log, index)) if (e instanceof SeedLog.EventEntry ev) events.add(ev.words());
-        return dev.lockstep.engine.WindowPageRequests.contextFromEvents(model, p, events);
+        return events;
     }
 
     private static void apply(SeedLog log, int index, Iommu model, FastSparseMemory memory) {

@@ -38,16 +38,9 @@ final class LoggedWindow {
         return cpl;
     }
 
-    /** The logged events of window {@code index}, as {@link Dut#run} reports them. */
-    private static List<long[]> events(SeedLog log, int index) {
-        List<long[]> events = new ArrayList<>();
-        for (SeedLog.Entry e : LoggedWalk.entriesOf(log, index)) if (e instanceof SeedLog.EventEntry ev) events.add(ev.words());
-        return events;
-    }
-
     /** The points of window {@code index} (docs/concurrency.md, sections 15 and 19), from its logged events. */
     private static WindowPoints points(SeedLog log, int index, Action.Window w, Iommu model) {
-        return WindowPoints.ofLog(w, log.actions().get(index).cycle(), events(log, index),
+        return WindowPoints.ofLog(w, log.actions().get(index).cycle(), LoggedWalk.events(log, index),
                 model.mmioRead(RegisterFile.CQT, 4), model.registers().cqb(), model.memory());
     }
 
@@ -57,18 +50,16 @@ final class LoggedWindow {
      * acceptance, and before each group that took effect after its completion (sections 15, 18 and 19).
      */
     private static int[][] bounds(SeedLog log, int index, Action.Window w, WindowPoints points, List<long[]> cpl) {
+        java.util.Map<Integer, Long> accepted = new java.util.HashMap<>();
+        for (SeedLog.Entry e : LoggedWalk.entriesOf(log, index)) {
+            if (e instanceof SeedLog.EventEntry ev && ev.words()[0] == Dut.EV_ACCEPT) {
+                accepted.putIfAbsent((int) (ev.words()[2] & 0xffff), ev.words()[1]);
+            }
+        }
         int[][] out = new int[w.requests().size()][2];
         for (int i = 0; i < out.length; i++) {
-            long accepted = -1;
-            for (SeedLog.Entry e : LoggedWalk.entriesOf(log, index)) {
-                if (e instanceof SeedLog.EventEntry ev && ev.words()[0] == Dut.EV_ACCEPT
-                        && (ev.words()[2] & 0xffff) == w.requests().get(i).tag()) {
-                    accepted = ev.words()[1];
-                    break;
-                }
-            }
             out[i][1] = cpl.get(i) == null ? points.steps().size() : points.maxPoint(cpl.get(i)[1]);
-            out[i][0] = Math.min(points.minPoint(w, i, accepted), out[i][1]);
+            out[i][0] = Math.min(points.minPoint(w, i, accepted.getOrDefault(w.requests().get(i).tag(), -1L)), out[i][1]);
         }
         return out;
     }

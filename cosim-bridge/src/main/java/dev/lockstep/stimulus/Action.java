@@ -268,7 +268,7 @@ public sealed interface Action permits Action.RegisterRead, Action.RegisterWrite
         public boolean submittedAfter(int i) { return !during.isEmpty() && arrivals.get(i) > gap; }
 
         /** Whether request {@code i} is submitted after software group {@code g} (of {@link #groups}). */
-        public boolean submittedAfter(int i, int g) { return arrivals.get(i) > groups().get(g).gap(); }
+        public boolean submittedAfter(int i, int g) { return arrivals.get(i) > (g == 0 ? gap : later.get(g - 1).gap()); }
 
         /** Whether some request arrives after the window's start. */
         public boolean staggered() { return !arrivals.isEmpty() && arrivals.get(arrivals.size() - 1) > 0; }

@@ -121,10 +121,8 @@ final class UnmapRace {
                     : hot.get(k.random.nextInt(hot.size()));
             reqs.add(k.request(id, k.readOrWrite(), k.inPage(p)));
         }
-        boolean huge = victim[2] > 12;
-        boolean wide = !huge && k.random.nextInt(4) == 0;
-        // An address-specific invalidation of the superpage names an address inside it, not its base.
-        long addr = huge ? victim[0] + ((1L + k.random.nextInt(511)) << 12) : victim[0];
+        boolean wide = victim[2] == 12 && k.random.nextInt(4) == 0;
+        long addr = invalidationAddress(victim);
         // Every third round DMA goes on: the last request, to the victim, arrives after the unmap, swept from
         // before the fence completes to after it (docs/concurrency.md, section 18); at depth 4 and more two
         // requests to cold pages arrive before it, one right after the unmap and one while the fence waits, so
@@ -145,12 +143,7 @@ final class UnmapRace {
                 arrivals.set(n - 1, Math.max(arrivals.get(n - 2), gap + 1 + 12 * (round / 3)));
             }
         }
-        Runnable unmap = () -> {
-            k.driver.memory.store(victim[1], k.driver.memory.load(victim[1]) & ~PageTable.V,
-                    "unmap 0x" + Long.toHexString(victim[0]));
-            k.post(new long[][] {Commands.iotinval(false, !wide, addr, true, dm.pscid, false, 0, false, false), k.fence()},
-                    new String[] {wide ? "IOTINVAL.VMA PSCID " + dm.pscid : "IOTINVAL.VMA page", "IOFENCE.C"});
-        };
+        Runnable unmap = unmap(victim, addr, wide);
         long[] second = round % 3 == 1 && reqs.size() > 1 ? hot.get((round + 1) % hot.size()) : null;
         if (second != null && second != victim) {
             unmapTwo(round, reqs, arrivals, gap, unmap, second);
@@ -196,12 +189,10 @@ final class UnmapRace {
         reqs.add(k.request(id, k.readOrWrite(), k.inPage(cold.get(nextCold++ % cold.size()))));
         reqs.add(k.request(id, k.readOrWrite(), k.inPage(victim)));
         reqs.add(k.request(id, k.readOrWrite(), k.inPage(victim)));
-        long addr = victim[2] > 12 ? victim[0] + ((1L + k.random.nextInt(511)) << 12) : victim[0];
-        k.window(reqs, List.of(0, gap + 1, gap + 26, laterGap + 1 + 3 * (round % 3)), List.of(gap, laterGap), List.of(() -> {
-            k.driver.memory.store(victim[1], pte & ~PageTable.V, "unmap 0x" + Long.toHexString(victim[0]));
-            k.post(new long[][] {Commands.iotinval(false, true, addr, true, dm.pscid, false, 0, false, false), k.fence()},
-                    new String[] {"IOTINVAL.VMA page", "IOFENCE.C"});
-        }, () -> k.driver.memory.store(victim[1], again | PageTable.V, "map again 0x" + Long.toHexString(victim[0]))));
+        long addr = invalidationAddress(victim);
+        k.window(reqs, List.of(0, gap + 1, gap + 26, laterGap + 1 + 3 * (round % 3)), List.of(gap, laterGap),
+                List.of(unmap(victim, addr, false),
+                        () -> k.driver.memory.store(victim[1], again | PageTable.V, "map again 0x" + Long.toHexString(victim[0]))));
         k.driver.read(RegisterFile.CQH, 4);
     }
 
@@ -226,13 +217,8 @@ final class UnmapRace {
         reqs.add(k.request(id, k.readOrWrite(), k.inPage(cold.get(nextCold++ % cold.size()))));
         reqs.add(k.request(id, k.readOrWrite(), k.inPage(cold.get(nextCold++ % cold.size()))));
         reqs.add(k.request(id, k.readOrWrite(), k.inPage(victim)));
-        long addr = victim[2] > 12 ? victim[0] + ((1L + k.random.nextInt(511)) << 12) : victim[0];
-        k.window(reqs, List.of(0, gap + 1, gap + second, gap + last), List.of(), gap, () -> {
-            k.driver.memory.store(victim[1], k.driver.memory.load(victim[1]) & ~PageTable.V,
-                    "unmap 0x" + Long.toHexString(victim[0]));
-            k.post(new long[][] {Commands.iotinval(false, true, addr, true, dm.pscid, false, 0, false, false), k.fence()},
-                    new String[] {"IOTINVAL.VMA page", "IOFENCE.C"});
-        });
+        k.window(reqs, List.of(0, gap + 1, gap + second, gap + last), List.of(), gap,
+                unmap(victim, invalidationAddress(victim), false));
         k.driver.read(RegisterFile.CQH, 4);
         k.driver.memory.store(victim[1], k.driver.memory.load(victim[1]) | PageTable.V,
                 "map again 0x" + Long.toHexString(victim[0]));
@@ -255,13 +241,27 @@ final class UnmapRace {
             reqs.set(last - 1, k.request(id, k.readOrWrite(), k.inPage(hot.get(round % hot.size()))));
             arrivals.set(last - 1, gap + 1 + 2 * (round % 8));
         }
-        long addr = second[2] > 12 ? second[0] + ((1L + k.random.nextInt(511)) << 12) : second[0];
-        k.window(reqs, arrivals, List.of(gap, laterGap), List.of(unmap, () -> {
-            k.driver.memory.store(second[1], k.driver.memory.load(second[1]) & ~PageTable.V,
-                    "unmap 0x" + Long.toHexString(second[0]));
-            k.post(new long[][] {Commands.iotinval(false, true, addr, true, dm.pscid, false, 0, false, false), k.fence()},
-                    new String[] {"IOTINVAL.VMA page", "IOFENCE.C"});
-        }));
+        k.window(reqs, arrivals, List.of(gap, laterGap), List.of(unmap, unmap(second, invalidationAddress(second), false)));
+    }
+
+    /**
+     * The address an IOTINVAL.VMA for {@code page} names: the page's, or, for the superpage, an address inside it
+     * other than its base (drawn from the seed).
+     */
+    private long invalidationAddress(long[] page) {
+        return page[2] > 12 ? page[0] + ((1L + k.random.nextInt(511)) << 12) : page[0];
+    }
+
+    /**
+     * Software unmaps {@code page} of the first-stage domain: PTE V=0, then IOTINVAL.VMA of {@code addr} (or of the
+     * whole PSCID when {@code wide}) and IOFENCE.C in one doorbell.
+     */
+    private Runnable unmap(long[] page, long addr, boolean wide) {
+        return () -> {
+            k.driver.memory.store(page[1], k.driver.memory.load(page[1]) & ~PageTable.V, "unmap 0x" + Long.toHexString(page[0]));
+            k.post(new long[][] {Commands.iotinval(false, !wide, addr, true, dm.pscid, false, 0, false, false), k.fence()},
+                    new String[] {wide ? "IOTINVAL.VMA PSCID " + dm.pscid : "IOTINVAL.VMA page", "IOFENCE.C"});
+        };
     }
 
     /**

@@ -292,7 +292,7 @@ public final class Iommu {
      */
     public void pageRequest(int deviceId, boolean pv, int processId, boolean priv, boolean exec, long payload,
                             boolean dsv) {
-        pageRequestQueue.receive(deviceId, pv, processId, priv, exec, payload, dsv, admission);
+        pageRequest(deviceId, pv, processId, priv, exec, payload, dsv, Map.of());
     }
 
     /**
@@ -353,7 +353,7 @@ public final class Iommu {
      * fault or register change): for judging on which side of concurrent software actions a message was handled.
      */
     public PageRequestQueue.Fate pageRequestFate(int deviceId, boolean pv, int processId, boolean priv, long payload) {
-        return pageRequestQueue.fate(deviceId, pv, processId, priv, payload, admission);
+        return pageRequestFate(deviceId, pv, processId, priv, payload, Map.of());
     }
 
     /**

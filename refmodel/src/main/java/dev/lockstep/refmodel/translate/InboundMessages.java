@@ -49,21 +49,13 @@ public final class InboundMessages implements PageRequestQueue.Admission {
     /**
      * These checks on memory with {@code overrides} in place (a cached DC version: "an implementation may use any
      * ... that was valid at any time since the most recent" covering invalidation, "Caching in-memory data
-     * structures"); the message walk stores nothing, so the view is read-only.
+     * structures"); the message walk stores nothing, so memory is left as it is.
      */
     @Override
     public PageRequestQueue.Admission reading(java.util.Map<Long, Long> overrides) {
         if (overrides.isEmpty()) return this;
-        PhysicalMemory view = new PhysicalMemory() {
-            @Override public int status(long pa) { return memory.status(pa); }
-            @Override public long load64(long pa) {
-                Long v = overrides.get(pa & ~7L);
-                return v != null ? v : memory.load64(pa);
-            }
-            @Override public void store64(long pa, long value) {
-                throw new IllegalStateException("a PCIe message's device-context walk stores nothing");
-            }
-        };
+        dev.lockstep.refmodel.mem.OverlayMemory view = new dev.lockstep.refmodel.mem.OverlayMemory(memory);
+        overrides.forEach(view::replace);
         return new InboundMessages(config, regs, view, faults);
     }
 
