@@ -147,6 +147,9 @@ module iommu_pt_walk
       if (!leaf || lv != 3'd0 || p[13:10] != 4'b1000) bad = 1'b1;
     end
     if (!leaf && !p[1] && !p[2] && !p[3] && lv == 3'd0) bad = 1'b1;   // no next level
+    // "For non-leaf PTEs, the D, A, and U bits are reserved for future standard use", and a PTE with reserved
+    // bits set is a page fault (Priv supervisor.adoc, Sv32 PTE format and the walk's step 3)
+    if (!leaf && (p[7] || p[6] || p[4])) bad = 1'b1;
     pte_kind = {leaf, bad};
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
